@@ -1,0 +1,106 @@
+package pingan
+
+import "time"
+
+// ActionName names a lifecycle action.
+type ActionName string
+
+const (
+	ActReport    ActionName = "report"    // 上报 (the creation)
+	ActAccept    ActionName = "accept"    // 受理
+	ActReject    ActionName = "reject"    // 不予受理
+	ActDispatch  ActionName = "dispatch"  // 派遣
+	ActSign      ActionName = "sign"      // 签收
+	ActReturn    ActionName = "return"    // 退回
+	ActResolve   ActionName = "resolve"   // 办结反馈
+	ActClose     ActionName = "close"     // 核查结案
+	ActRework    ActionName = "rework"    // 返工
+	ActEscalate  ActionName = "escalate"  // 上报上级
+	ActExtend    ActionName = "extend"    // 延期
+	ActSuspend   ActionName = "suspend"   // 挂起
+	ActResume    ActionName = "resume"    // 恢复
+	ActSupervise ActionName = "supervise" // 督办
+	ActComment   ActionName = "comment"   // 备注
+	ActRate      ActionName = "rate"      // 评价
+	ActReopen    ActionName = "reopen"    // 重办
+)
+
+// ActionNames lists every action a user can take (report is the creation).
+var ActionNames = []ActionName{ActAccept, ActReject, ActDispatch, ActSign, ActReturn, ActResolve, ActClose,
+	ActRework, ActEscalate, ActExtend, ActSuspend, ActResume, ActSupervise, ActComment, ActRate, ActReopen}
+
+// Label is the zh-CN name of the action.
+func (a ActionName) Label() string {
+	switch a {
+	case ActReport:
+		return "上报"
+	case ActAccept:
+		return "受理"
+	case ActReject:
+		return "不予受理"
+	case ActDispatch:
+		return "派遣"
+	case ActSign:
+		return "签收"
+	case ActReturn:
+		return "退回"
+	case ActResolve:
+		return "办结反馈"
+	case ActClose:
+		return "核查结案"
+	case ActRework:
+		return "返工"
+	case ActEscalate:
+		return "上报上级"
+	case ActExtend:
+		return "延期"
+	case ActSuspend:
+		return "挂起"
+	case ActResume:
+		return "恢复"
+	case ActSupervise:
+		return "督办"
+	case ActComment:
+		return "备注"
+	case ActRate:
+		return "评价"
+	case ActReopen:
+		return "重办"
+	}
+	return string(a)
+}
+
+// ActionInput is what a user sends to move a case.
+type ActionInput struct {
+	Action       ActionName   `json:"action"`
+	Note         string       `json:"note,omitempty"`
+	Reason       string       `json:"reason,omitempty"`
+	Result       string       `json:"result,omitempty"`
+	ToUnit       string       `json:"to_unit,omitempty"`
+	Category     string       `json:"category,omitempty"`
+	Days         int          `json:"days,omitempty"`
+	Deadline     *time.Time   `json:"deadline,omitempty"`
+	Satisfaction Satisfaction `json:"satisfaction,omitempty"`
+	Attachments  []string     `json:"attachments,omitempty"`
+}
+
+// Action is one append-only row of a case's timeline.
+type Action struct {
+	Seq          int          `json:"seq"`
+	CaseID       string       `json:"case_id"`
+	Action       ActionName   `json:"action"`
+	ActorID      int64        `json:"actor_id,omitempty"` // 0 for the system
+	ActorName    string       `json:"actor"`
+	At           time.Time    `json:"at"`
+	FromStatus   Status       `json:"from_status,omitempty"`
+	ToStatus     Status       `json:"to_status"`
+	FromUnit     string       `json:"from_unit,omitempty"`
+	ToUnit       string       `json:"to_unit,omitempty"`
+	Note         string       `json:"note,omitempty"`
+	Deadline     *time.Time   `json:"deadline,omitempty"`
+	Satisfaction Satisfaction `json:"satisfaction,omitempty"`
+	Attachments  []string     `json:"attachments,omitempty"`
+}
+
+// SystemActor is the name recorded for actions the system takes.
+const SystemActor = "系统 (system)"

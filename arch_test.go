@@ -1,0 +1,75 @@
+package pingan_test
+
+import (
+	"go/parser"
+	"go/token"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+const module = "github.com/pingan-gov/pingan"
+
+// TestDependenciesPointInwards fails when the domain or one of the pure
+// packages (workflow, calendar) imports, directly or through another
+// package of the module, the store, the HTTP layer, a database driver or
+// net/http.
+func TestDependenciesPointInwards(t *testing.T) {
+	forbidden := []string{"net/http", "database/sql", "os/exec", module + "/store", module + "/api", module + "/web",
+		module + "/secret", "modernc.org/", "github.com/jackc/"}
+	for _, pkg := range []string{".", "workflow", "calendar"} {
+		seen := map[string]bool{}
+		var walk func(dir string, via []string)
+		walk = func(dir string, via []string) {
+			if seen[dir] {
+				return
+			}
+			seen[dir] = true
+			for _, imp := range imports(t, dir) {
+				for _, f := range forbidden {
+					if imp == f || strings.HasPrefix(imp, f) && strings.HasSuffix(f, "/") || strings.HasPrefix(imp, f+"/") {
+						t.Errorf("package %s imports %s (via %s)", pkg, imp, strings.Join(append(via, dir), " → "))
+					}
+				}
+				if rest, ok := strings.CutPrefix(imp, module); ok {
+					if rest = strings.TrimPrefix(rest, "/"); rest == "" {
+						rest = "."
+					}
+					walk(rest, append(via, dir))
+				}
+			}
+		}
+		walk(pkg, nil)
+	}
+}
+
+// imports answers the imports of the non-test Go files in dir ("" is the root).
+func imports(t *testing.T, dir string) []string {
+	files, err := filepath.Glob(filepath.Join(dir, "*.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) == 0 {
+		if _, err := os.Stat(dir); err != nil {
+			t.Fatalf("package directory %s: %v", dir, err)
+		}
+	}
+	var out []string
+	fset := token.NewFileSet()
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		af, err := parser.ParseFile(fset, f, nil, parser.ImportsOnly)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, is := range af.Imports {
+			p, _ := strconv.Unquote(is.Path.Value)
+			out = append(out, p)
+		}
+	}
+	return out
+}

@@ -1,0 +1,233 @@
+package pingan
+
+import (
+	"context"
+	"time"
+)
+
+// Status of a case in the closed loop.
+type Status string
+
+const (
+	StatusReported   Status = "reported"    // 已上报
+	StatusAccepted   Status = "accepted"    // 已受理
+	StatusRejected   Status = "rejected"    // 不予受理
+	StatusDispatched Status = "dispatched"  // 已派遣
+	StatusInProgress Status = "in_progress" // 处置中
+	StatusResolved   Status = "resolved"    // 已办结待核查
+	StatusClosed     Status = "closed"      // 已结案
+)
+
+// Statuses lists every status in loop order.
+var Statuses = []Status{StatusReported, StatusAccepted, StatusRejected, StatusDispatched, StatusInProgress, StatusResolved, StatusClosed}
+
+// Open reports whether a case in status s still needs work.
+func (s Status) Open() bool {
+	return s != StatusRejected && s != StatusClosed
+}
+
+// Label is the zh-CN name of the status.
+func (s Status) Label() string {
+	switch s {
+	case StatusReported:
+		return "已上报"
+	case StatusAccepted:
+		return "已受理"
+	case StatusRejected:
+		return "不予受理"
+	case StatusDispatched:
+		return "已派遣"
+	case StatusInProgress:
+		return "处置中"
+	case StatusResolved:
+		return "已办结待核查"
+	case StatusClosed:
+		return "已结案"
+	}
+	return string(s)
+}
+
+// Source says how a case reached pingan.
+type Source string
+
+const (
+	SourceGridWorker Source = "grid_worker"
+	SourceCitizen    Source = "citizen"
+	SourceHotline    Source = "hotline"
+	SourceLetter     Source = "letter"
+	SourceVisit      Source = "visit"
+	SourceAPI        Source = "api"
+	SourceOpen311    Source = "open311"
+	SourceImport     Source = "import"
+)
+
+// Sources lists the valid sources.
+var Sources = []Source{SourceGridWorker, SourceCitizen, SourceHotline, SourceLetter, SourceVisit, SourceAPI, SourceOpen311, SourceImport}
+
+// Satisfaction is the reporter's rating of a closed case (评价).
+type Satisfaction string
+
+const (
+	Satisfied          Satisfaction = "satisfied"           // 满意
+	BasicallySatisfied Satisfaction = "basically_satisfied" // 基本满意
+	Dissatisfied       Satisfaction = "dissatisfied"        // 不满意
+)
+
+// Valid reports whether s is a known rating.
+func (s Satisfaction) Valid() bool {
+	return s == Satisfied || s == BasicallySatisfied || s == Dissatisfied
+}
+
+// Location is a WGS84 point.
+type Location struct {
+	Lat float64 `json:"lat"`
+	Lng float64 `json:"lng"`
+}
+
+// Person is personal data of someone in a case: encrypted at rest, masked
+// in lists, shown whole only on the case page inside the jurisdiction, and
+// every such read audited.
+type Person struct {
+	Role     string `json:"role,omitempty"` // reporter, applicant 申请人, respondent 被申请人 …
+	Name     string `json:"name,omitempty"`
+	Phone    string `json:"phone,omitempty"`
+	IDNumber string `json:"id_number,omitempty"`
+}
+
+// Masked answers p with its name, phone and ID number masked.
+func (p Person) Masked() Person {
+	return Person{Role: p.Role, Name: MaskName(p.Name), Phone: MaskPhone(p.Phone), IDNumber: MaskID(p.IDNumber)}
+}
+
+// Case is an item in the closed loop (事件): a dispute, a petition, a
+// hazard, a service request. The row is a cache of its actions; the
+// timeline is the truth.
+type Case struct {
+	ID           string     `json:"id"`
+	Number       string     `json:"number"`
+	Region       string     `json:"region"`
+	Kind         Kind       `json:"kind"`
+	Category     string     `json:"category"`
+	Title        string     `json:"title"`
+	Description  string     `json:"description"`
+	Status       Status     `json:"status"`
+	Location     *Location  `json:"location"`
+	Address      string     `json:"address"`
+	Grid         string     `json:"grid"`
+	Unit         string     `json:"unit"`          // where it happened (village/community …)
+	HoldingUnit  string     `json:"holding_unit"`  // whose centre holds it now (受理单位)
+	AssignedUnit string     `json:"assigned_unit"` // who must act (处置单位)
+	Source       Source     `json:"source"`
+	ReportedBy   int64      `json:"reported_by,omitempty"`
+	ReportedAt   time.Time  `json:"reported_at"`
+	SignBy       *time.Time `json:"sign_by"`
+	ResolveBy    *time.Time `json:"resolve_by"`
+	// Overdue is set once the case has missed its resolve deadline, and stays.
+	Overdue         bool          `json:"overdue"`
+	Suspended       bool          `json:"suspended"`
+	SuspendedAt     *time.Time    `json:"suspended_at,omitempty"`
+	EscalationLevel int           `json:"escalation_level"`
+	Supervised      bool          `json:"supervised"`
+	SignedAt        *time.Time    `json:"signed_at"`
+	ResolvedAt      *time.Time    `json:"resolved_at"`
+	ClosedAt        *time.Time    `json:"closed_at"`
+	Satisfaction    *Satisfaction `json:"satisfaction"`
+	Reporter        *Person       `json:"reporter,omitempty"`
+	Parties         []Person      `json:"parties,omitempty"`
+	// PersonalMasked tells whether Reporter and Parties are masked.
+	PersonalMasked bool      `json:"personal_masked"`
+	UpdatedAt      time.Time `json:"updated_at"`
+	Version        int       `json:"version"`
+
+	// Paths of Unit, HoldingUnit and AssignedUnit, for jurisdiction checks.
+	UnitPath, HoldingPath, AssignedPath string `json:"-"`
+
+	// AllowedActions for the reading user, filled by the reader.
+	AllowedActions []ActionName `json:"allowed_actions,omitempty"`
+}
+
+// NewCase is the input of a report.
+type NewCase struct {
+	Kind           Kind      `json:"kind"`
+	Category       string    `json:"category"`
+	Title          string    `json:"title"`
+	Description    string    `json:"description"`
+	Location       *Location `json:"location,omitempty"`
+	Address        string    `json:"address,omitempty"`
+	Grid           string    `json:"grid,omitempty"`
+	Unit           string    `json:"unit,omitempty"`
+	Source         Source    `json:"source,omitempty"`
+	Reporter       *Person   `json:"reporter,omitempty"`
+	Parties        []Person  `json:"parties,omitempty"`
+	ResolvedOnSite bool      `json:"resolved_on_site,omitempty"`
+	Result         string    `json:"result,omitempty"` // what was done on site
+	// IdempotencyKey: the same key from the same user returns the same case.
+	IdempotencyKey string `json:"-"`
+	// ReportedAt may be set by imports and the demo; otherwise now.
+	ReportedAt time.Time `json:"-"`
+}
+
+// CaseFilter selects cases for a list.
+type CaseFilter struct {
+	Status   []Status
+	Kind     Kind
+	Category string
+	Unit     string // a subtree inside the caller's jurisdiction
+	Grid     string
+	Overdue  *bool
+	Q        string
+	From, To time.Time
+	Limit    int
+	Cursor   string
+}
+
+// CaseService runs the closed loop. Every method checks the actor's
+// jurisdiction: a case outside it answers ENOTFOUND.
+type CaseService interface {
+	// CreateCase reports a case. EINVALID names each bad field (unknown
+	// category or unit included).
+	CreateCase(ctx context.Context, actor *User, in *NewCase) (*Case, error)
+	// FindCase answers one case with its personal data unmasked (the read is
+	// audited) and AllowedActions for the actor. ENOTFOUND outside jurisdiction.
+	FindCase(ctx context.Context, actor *User, id string) (*Case, error)
+	// FindCases lists cases newest first with personal data masked, and the
+	// cursor of the next page ("" at the end).
+	FindCases(ctx context.Context, actor *User, f CaseFilter) ([]*Case, string, error)
+	// Act applies one lifecycle action. ECONFLICT names the current status
+	// and the allowed actions; EFORBIDDEN when the role may not; EINVALID for
+	// a missing reason, unit …; ENOTFOUND outside jurisdiction.
+	Act(ctx context.Context, actor *User, id string, in ActionInput) (*Case, error)
+	// Timeline answers every action of the case, oldest first.
+	Timeline(ctx context.Context, actor *User, id string) ([]*Action, error)
+}
+
+// Stats are counts and rates for a subtree and period.
+type Stats struct {
+	Unit     string             `json:"unit"`
+	From     time.Time          `json:"from"`
+	To       time.Time          `json:"to"`
+	Total    int                `json:"total"`
+	ByStatus map[Status]int     `json:"by_status"`
+	ByKind   map[Kind]int       `json:"by_kind"`
+	Resolved int                `json:"resolved"` // resolved or closed
+	OnTime   int                `json:"on_time"`  // resolved without missing the deadline
+	Rated    int                `json:"rated"`
+	Happy    int                `json:"satisfied"` // satisfied or basically satisfied
+	Escalate int                `json:"escalated"`
+	Rates    map[string]float64 `json:"rates"` // on_time, resolution, satisfaction, escalation
+}
+
+// StatsService computes statistics.
+type StatsService interface {
+	// Stats for the subtree of unit (the actor's own when empty) over cases
+	// reported in [from, to). ENOTFOUND for a unit outside jurisdiction.
+	Stats(ctx context.Context, actor *User, unit string, from, to time.Time) (*Stats, error)
+}
+
+// Escalator is the background work over deadlines.
+type Escalator interface {
+	// EscalateDue marks cases overdue whose resolve deadline passed before
+	// now and escalates them to the parent unit's centre, each exactly once,
+	// recording a system escalate action. It answers how many it touched.
+	EscalateDue(ctx context.Context, now time.Time, limit int) (int, error)
+}

@@ -1,0 +1,82 @@
+package pingan
+
+import (
+	"context"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// MaskName keeps the first character: 张三丰 → 张**.
+func MaskName(s string) string {
+	if s == "" {
+		return ""
+	}
+	r, size := utf8.DecodeRuneInString(s)
+	n := utf8.RuneCountInString(s[size:])
+	if n == 0 {
+		return string(r) + "*"
+	}
+	return string(r) + strings.Repeat("*", n)
+}
+
+// MaskPhone keeps the first three and last four digits: 138****5678.
+func MaskPhone(s string) string {
+	r := []rune(s)
+	if len(r) <= 7 {
+		if len(r) == 0 {
+			return ""
+		}
+		return strings.Repeat("*", len(r))
+	}
+	return string(r[:3]) + strings.Repeat("*", len(r)-7) + string(r[len(r)-4:])
+}
+
+// MaskID keeps the first six (the region) and the last two characters of
+// an ID number: 620902**********12.
+func MaskID(s string) string {
+	r := []rune(s)
+	if len(r) <= 8 {
+		return strings.Repeat("*", len(r))
+	}
+	return string(r[:6]) + strings.Repeat("*", len(r)-8) + string(r[len(r)-2:])
+}
+
+// Sealer encrypts personal data at rest (AES-GCM in package secret).
+type Sealer interface {
+	Seal(plaintext []byte) ([]byte, error)
+	Open(ciphertext []byte) ([]byte, error)
+}
+
+// AuditEntry records a staff read of personal data, or another act worth
+// keeping an account of.
+type AuditEntry struct {
+	ID     int64     `json:"id"`
+	At     time.Time `json:"at"`
+	UserID int64     `json:"user_id"`
+	User   string    `json:"user"`
+	Action string    `json:"action"` // read_personal, …
+	CaseID string    `json:"case_id,omitempty"`
+	Detail string    `json:"detail,omitempty"`
+}
+
+// AuditService reads the audit log.
+type AuditService interface {
+	// Audit answers the audit entries of a case, oldest first.
+	Audit(ctx context.Context, caseID string) ([]*AuditEntry, error)
+}
+
+// Clock tells the time; tests move it instead of sleeping.
+type Clock interface{ Now() time.Time }
+
+// ClockFunc adapts a function to Clock.
+type ClockFunc func() time.Time
+
+// Now calls f.
+func (f ClockFunc) Now() time.Time { return f() }
+
+// SystemClock is the real clock.
+var SystemClock Clock = ClockFunc(time.Now)
+
+// CST is China Standard Time (+08:00), the zone every deadline is counted in.
+var CST = time.FixedZone("CST", 8*3600)

@@ -1,0 +1,109 @@
+package pingan
+
+import (
+	"context"
+	"strings"
+	"time"
+)
+
+// Role is what a user may do. A user belongs to one unit and sees that
+// unit's subtree only.
+type Role string
+
+const (
+	RoleAdmin      Role = "admin"       // 系统管理员
+	RoleDispatcher Role = "dispatcher"  // 综治中心受理/派遣员
+	RoleHandler    Role = "handler"     // 处置单位
+	RoleGridWorker Role = "grid_worker" // 网格员
+	RoleMediator   Role = "mediator"    // 调解员
+	RoleLeader     Role = "leader"      // 领导
+	RoleAssessor   Role = "assessor"    // 考核办
+	RoleViewer     Role = "viewer"      // 只读
+)
+
+// Roles lists every role.
+var Roles = []Role{RoleAdmin, RoleDispatcher, RoleHandler, RoleGridWorker, RoleMediator, RoleLeader, RoleAssessor, RoleViewer}
+
+// ParseRoles parses "dispatcher,leader".
+func ParseRoles(s string) ([]Role, error) {
+	var out []Role
+	for _, p := range strings.Split(s, ",") {
+		p = strings.TrimSpace(p)
+		if p == "" {
+			continue
+		}
+		ok := false
+		for _, r := range Roles {
+			if string(r) == p {
+				out = append(out, r)
+				ok = true
+			}
+		}
+		if !ok {
+			return nil, &Error{Code: EINVALID, Message: "未知角色 (unknown role) " + p,
+				Fields: map[string]string{"role": "未知角色 " + p + "；可选 admin, dispatcher, handler, grid_worker, mediator, leader, assessor, viewer"}}
+		}
+	}
+	if len(out) == 0 {
+		return nil, &Error{Code: EINVALID, Message: "至少需要一个角色 (at least one role)", Fields: map[string]string{"role": "必填 (required)"}}
+	}
+	return out, nil
+}
+
+// User is a member of staff.
+type User struct {
+	ID       int64  `json:"id"`
+	Username string `json:"username"`
+	Name     string `json:"name"`
+	UnitCode string `json:"unit"`
+	Roles    []Role `json:"roles"`
+	// ScopePath is the path of the subtree the user sees: their unit's, or
+	// for a centre (综治中心) the path of the administrative unit it serves.
+	ScopePath string `json:"-"`
+}
+
+// Has reports whether the user has role r.
+func (u *User) Has(r Role) bool {
+	if u == nil {
+		return false
+	}
+	for _, x := range u.Roles {
+		if x == r {
+			return true
+		}
+	}
+	return false
+}
+
+// Sees reports whether path lies in the user's jurisdiction.
+func (u *User) Sees(path string) bool {
+	return u != nil && u.ScopePath != "" && path != "" && strings.HasPrefix(path, u.ScopePath)
+}
+
+// Session is an issued bearer token.
+type Session struct {
+	Token     string    `json:"token"`
+	ExpiresAt time.Time `json:"expires_at"`
+	User      *User     `json:"-"`
+}
+
+// Login limits.
+const (
+	MaxFailedLogins = 5
+	LockoutDuration = 5 * time.Minute
+	SessionLifetime = 12 * time.Hour
+)
+
+// UserService keeps accounts and sessions.
+type UserService interface {
+	// CreateUser adds a user with the password (hashed with argon2id).
+	// EINVALID for a bad username, unit or role; ECONFLICT if the username exists.
+	CreateUser(ctx context.Context, u *User, password string) error
+	// Login checks the password and issues a session. EUNAUTHORIZED for a
+	// wrong name or password, ETOOMANY while the account is locked.
+	Login(ctx context.Context, username, password string) (*Session, error)
+	// Authenticate answers the user of a live token; EUNAUTHORIZED otherwise.
+	Authenticate(ctx context.Context, token string) (*User, error)
+	// Logout ends a session.
+	Logout(ctx context.Context, token string) error
+}

@@ -1,0 +1,428 @@
+// Package workflow is the lifecycle of a case as a pure state machine: given
+// a case, an actor and an action, it answers the case's new state and the
+// timeline entry, or a conflict naming the current status and the actions
+// allowed now. Deadlines are counted with package calendar. No I/O.
+//
+// The lifecycle (API.md):
+//
+//	reported ─accept→ accepted ─dispatch→ dispatched ─sign→ in_progress ─resolve→ resolved ─close→ closed
+//	   └reject→ rejected         ▲           └return→ accepted           ▲           └rework→ in_progress
+//	                             └──────── escalate (reported, accepted, in_progress) to the parent unit
+//	closed ─reopen→ accepted; closed ─rate→ closed; extend, suspend, resume in in_progress;
+//	supervise on any open case; comment on any case.
+package workflow
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/pingan-gov/pingan"
+	"github.com/pingan-gov/pingan/calendar"
+)
+
+// Env is what an action needs beyond the case and the actor. The store
+// fills it from the database before calling Apply.
+type Env struct {
+	Now      time.Time
+	Calendar *calendar.Calendar
+	// Policy of the case's category (of the corrected category on accept).
+	Policy pingan.Policy
+	// Category is the corrected category on accept, when it changes.
+	Category *pingan.Category
+	// Parent is the administrative parent of the holding unit, the target
+	// of an escalation; nil at the top of the tree.
+	Parent *pingan.Unit
+	// ToUnit is the unit named by a dispatch, looked up; nil if unknown.
+	ToUnit *pingan.Unit
+}
+
+// rule says from which statuses an action may be taken and who may take it.
+type rule struct {
+	from []pingan.Status
+	// may reports whether the actor may take the action on c (nil actor is
+	// the system).
+	may func(c *pingan.Case, a *pingan.User) bool
+	// whileSuspended: the action is allowed while the clock is stopped;
+	// onlySuspended: only then.
+	whileSuspended, onlySuspended bool
+}
+
+var open = []pingan.Status{pingan.StatusReported, pingan.StatusAccepted, pingan.StatusDispatched, pingan.StatusInProgress, pingan.StatusResolved}
+
+var rules = map[pingan.ActionName]rule{
+	pingan.ActAccept:    {from: st(pingan.StatusReported), may: dispatcher},
+	pingan.ActReject:    {from: st(pingan.StatusReported), may: dispatcher},
+	pingan.ActDispatch:  {from: st(pingan.StatusAccepted), may: dispatcher},
+	pingan.ActSign:      {from: st(pingan.StatusDispatched), may: assignedHandler},
+	pingan.ActReturn:    {from: st(pingan.StatusDispatched), may: assignedHandler},
+	pingan.ActResolve:   {from: st(pingan.StatusInProgress), may: assignedHandler},
+	pingan.ActClose:     {from: st(pingan.StatusResolved), may: dispatcher},
+	pingan.ActRework:    {from: st(pingan.StatusResolved), may: dispatcher},
+	pingan.ActEscalate:  {from: st(pingan.StatusReported, pingan.StatusAccepted, pingan.StatusInProgress), may: escalator},
+	pingan.ActExtend:    {from: st(pingan.StatusInProgress), may: dispatcher},
+	pingan.ActSuspend:   {from: st(pingan.StatusInProgress), may: dispatcher},
+	pingan.ActResume:    {from: st(pingan.StatusInProgress), may: dispatcher, whileSuspended: true, onlySuspended: true},
+	pingan.ActSupervise: {from: open, may: supervisor, whileSuspended: true},
+	pingan.ActComment:   {from: pingan.Statuses, may: sees, whileSuspended: true},
+	pingan.ActRate:      {from: st(pingan.StatusClosed), may: rater},
+	pingan.ActReopen:    {from: st(pingan.StatusClosed), may: dispatcher},
+}
+
+func st(s ...pingan.Status) []pingan.Status { return s }
+
+// dispatcher: a dispatcher whose jurisdiction holds the case's holding unit.
+func dispatcher(c *pingan.Case, a *pingan.User) bool {
+	return a.Has(pingan.RoleDispatcher) && a.Sees(c.HoldingPath)
+}
+
+// assignedHandler: a handler of the unit the case is dispatched to.
+func assignedHandler(c *pingan.Case, a *pingan.User) bool {
+	return a.Has(pingan.RoleHandler) && c.AssignedUnit != "" && a.UnitCode == c.AssignedUnit
+}
+
+// escalator: the system, a dispatcher of the holding unit, or the assigned handler.
+func escalator(c *pingan.Case, a *pingan.User) bool {
+	return a == nil || dispatcher(c, a) || assignedHandler(c, a)
+}
+
+// supervisor: a leader who sees the case, or a dispatcher of a unit above
+// the holding unit (督办 comes from above).
+func supervisor(c *pingan.Case, a *pingan.User) bool {
+	if a.Has(pingan.RoleLeader) && sees(c, a) {
+		return true
+	}
+	return a.Has(pingan.RoleDispatcher) && a.Sees(c.HoldingPath) && a.ScopePath != c.HoldingPath
+}
+
+// sees: anyone whose jurisdiction holds the case.
+func sees(c *pingan.Case, a *pingan.User) bool {
+	return a.Sees(c.UnitPath) || a.Sees(c.AssignedPath) || a.Sees(c.HoldingPath)
+}
+
+// rater: the reporter, or a dispatcher on their behalf; once.
+func rater(c *pingan.Case, a *pingan.User) bool {
+	if c.Satisfaction != nil {
+		return false
+	}
+	return (a.ID != 0 && a.ID == c.ReportedBy) || dispatcher(c, a)
+}
+
+func (r rule) allowsStatus(c *pingan.Case) bool {
+	if (c.Suspended && !r.whileSuspended) || (!c.Suspended && r.onlySuspended) {
+		return false
+	}
+	for _, s := range r.from {
+		if s == c.Status {
+			return true
+		}
+	}
+	return false
+}
+
+// Allowed answers the actions actor may take on c now, in ActionNames order.
+func Allowed(c *pingan.Case, actor *pingan.User) []pingan.ActionName {
+	var out []pingan.ActionName
+	for _, name := range pingan.ActionNames {
+		r := rules[name]
+		if r.allowsStatus(c) && r.may(c, actor) {
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
+func conflict(c *pingan.Case, actor *pingan.User, name pingan.ActionName) error {
+	allowed := Allowed(c, actor)
+	list := "无 (none)"
+	if len(allowed) > 0 {
+		s := make([]string, len(allowed))
+		for i, a := range allowed {
+			s[i] = string(a)
+		}
+		list = strings.Join(s, ", ")
+	}
+	state := string(c.Status)
+	if c.Suspended {
+		state += "（已挂起 suspended）"
+	}
+	return pingan.Errorf(pingan.ECONFLICT, "案件当前状态为 %s（%s），不能执行“%s”(%s)；现在可执行：%s",
+		c.Status.Label(), state, name.Label(), name, list)
+}
+
+// Apply moves c by the action in. actor is nil for the system (the
+// escalation ticker). On success c holds its new state and the answer is the
+// timeline entry to append (Seq and CaseID filled by the store). On failure c
+// is unchanged and the error is a *pingan.Error: EINVALID for bad fields,
+// EFORBIDDEN when the actor's role or unit may not, ECONFLICT when the
+// status does not allow the action.
+func Apply(c *pingan.Case, actor *pingan.User, in pingan.ActionInput, env Env) (*pingan.Action, error) {
+	r, ok := rules[in.Action]
+	if !ok {
+		return nil, &pingan.Error{Code: pingan.EINVALID, Message: fmt.Sprintf("未知操作 (unknown action) %q", in.Action),
+			Fields: map[string]string{"action": "未知操作 (unknown action)"}}
+	}
+	if actor != nil && !sees(c, actor) {
+		return nil, pingan.Errorf(pingan.ENOTFOUND, "案件不存在 (case not found)")
+	}
+	if !r.allowsStatus(c) || (in.Action == pingan.ActRate && c.Satisfaction != nil) {
+		return nil, conflict(c, actor, in.Action)
+	}
+	if !r.may(c, actor) {
+		return nil, pingan.Errorf(pingan.EFORBIDDEN, "您的角色或单位不能对此案件执行“%s”(%s)", in.Action.Label(), in.Action)
+	}
+	if err := validate(c, in, env); err != nil {
+		return nil, err
+	}
+	next := *c
+	act := &pingan.Action{
+		Action:      in.Action,
+		At:          env.Now,
+		FromStatus:  c.Status,
+		ToStatus:    c.Status,
+		Note:        firstNonEmpty(in.Reason, in.Result, in.Note),
+		Attachments: in.Attachments,
+		ActorName:   pingan.SystemActor,
+	}
+	if actor != nil {
+		act.ActorID, act.ActorName = actor.ID, actorName(actor)
+	}
+	if err := transition(&next, act, in, env); err != nil {
+		return nil, err
+	}
+	next.UpdatedAt = env.Now
+	*c = next
+	return act, nil
+}
+
+func actorName(u *pingan.User) string {
+	if u.Name != "" {
+		return u.Name
+	}
+	return u.Username
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, x := range s {
+		if strings.TrimSpace(x) != "" {
+			return strings.TrimSpace(x)
+		}
+	}
+	return ""
+}
+
+// validate checks the fields each action needs.
+func validate(c *pingan.Case, in pingan.ActionInput, env Env) error {
+	var v pingan.Invalid
+	switch in.Action {
+	case pingan.ActReject, pingan.ActReturn, pingan.ActRework, pingan.ActEscalate, pingan.ActReopen, pingan.ActSuspend:
+		v.Require("reason", in.Reason)
+	case pingan.ActResolve:
+		v.Require("result", in.Result)
+	case pingan.ActDispatch:
+		switch {
+		case strings.TrimSpace(in.ToUnit) == "":
+			v.Require("to_unit", in.ToUnit)
+		case env.ToUnit == nil:
+			v.Add("to_unit", "未知单位或不在您的辖区内 (unknown unit or outside your jurisdiction) "+in.ToUnit)
+		}
+	case pingan.ActExtend:
+		if in.Days <= 0 || in.Days > 365 {
+			v.Add("days", "延期天数须在 1 到 365 之间 (days must be 1–365)")
+		}
+		v.Require("reason", in.Reason)
+	case pingan.ActSupervise:
+		if in.Deadline == nil {
+			v.Require("deadline", "")
+		} else if !in.Deadline.After(env.Now) {
+			v.Add("deadline", "督办期限须晚于现在 (the deadline must be in the future)")
+		}
+		v.Require("note", in.Note)
+	case pingan.ActComment:
+		v.Require("note", in.Note)
+	case pingan.ActRate:
+		if in.Satisfaction == "" {
+			v.Require("satisfaction", "")
+		} else if !in.Satisfaction.Valid() {
+			v.Add("satisfaction", "须为 satisfied、basically_satisfied 或 dissatisfied")
+		}
+	case pingan.ActAccept:
+		if in.Category != "" && in.Category != c.Category && env.Category == nil {
+			v.Add("category", "未知类别 (unknown category) "+in.Category)
+		}
+	}
+	if in.Action == pingan.ActEscalate && env.Parent == nil {
+		if err := v.Err(); err != nil {
+			return err
+		}
+		return pingan.Errorf(pingan.ECONFLICT, "案件已在最高一级单位，不能再上报 (the case is already at the top unit)")
+	}
+	return v.Err()
+}
+
+// transition changes next and fills act; validate has run.
+func transition(next *pingan.Case, act *pingan.Action, in pingan.ActionInput, env Env) error {
+	now := env.Now
+	switch in.Action {
+	case pingan.ActAccept:
+		next.Status = pingan.StatusAccepted
+		if env.Category != nil && env.Category.Code != next.Category {
+			act.Note = firstNonEmpty(act.Note, fmt.Sprintf("类别更正为 %s %s", env.Category.Code, env.Category.Name))
+			next.Category, next.Kind = env.Category.Code, env.Category.Kind
+			due, err := deadline(env, next.ReportedAt, env.Policy.Resolve)
+			if err != nil {
+				return err
+			}
+			next.ResolveBy = &due
+			act.Deadline = &due
+		}
+	case pingan.ActReject:
+		next.Status = pingan.StatusRejected
+		next.ClosedAt = &now
+	case pingan.ActDispatch:
+		next.Status = pingan.StatusDispatched
+		act.FromUnit, act.ToUnit = next.AssignedUnit, env.ToUnit.Code
+		next.AssignedUnit, next.AssignedPath = env.ToUnit.Code, env.ToUnit.Path
+		due, err := deadline(env, now, env.Policy.Sign)
+		if err != nil {
+			return err
+		}
+		next.SignBy = &due
+		act.Deadline = &due
+	case pingan.ActSign:
+		next.Status = pingan.StatusInProgress
+		next.SignedAt = &now
+	case pingan.ActReturn:
+		next.Status = pingan.StatusAccepted
+		act.FromUnit = next.AssignedUnit
+		next.AssignedUnit, next.AssignedPath, next.SignBy = "", "", nil
+	case pingan.ActResolve:
+		next.Status = pingan.StatusResolved
+		next.ResolvedAt = &now
+	case pingan.ActClose:
+		next.Status = pingan.StatusClosed
+		next.ClosedAt = &now
+	case pingan.ActRework:
+		next.Status = pingan.StatusInProgress
+		next.ResolvedAt = nil
+	case pingan.ActEscalate:
+		// 上报上级: the parent unit's centre holds the case, registered
+		// (accepted) with a full resolve period from now.
+		next.Status = pingan.StatusAccepted
+		act.FromUnit, act.ToUnit = next.HoldingUnit, env.Parent.Code
+		next.HoldingUnit, next.HoldingPath = env.Parent.Code, env.Parent.Path
+		next.AssignedUnit, next.AssignedPath, next.SignBy, next.SignedAt = "", "", nil, nil
+		next.EscalationLevel++
+		due, err := deadline(env, now, env.Policy.Resolve)
+		if err != nil {
+			return err
+		}
+		next.ResolveBy = &due
+		act.Deadline = &due
+	case pingan.ActExtend:
+		if next.ResolveBy == nil {
+			return pingan.Errorf(pingan.ECONFLICT, "案件没有办结时限，无需延期 (the case has no resolve deadline)")
+		}
+		due, err := env.Calendar.Extend(*next.ResolveBy, in.Days, calendar.Unit(unitOf(env.Policy.Resolve)))
+		if err != nil {
+			return calendarError(err)
+		}
+		next.ResolveBy = &due
+		act.Deadline = &due
+	case pingan.ActSuspend:
+		next.Suspended = true
+		next.SuspendedAt = &now
+	case pingan.ActResume:
+		if next.ResolveBy != nil && next.SuspendedAt != nil {
+			due, err := env.Calendar.Shift(*next.ResolveBy, *next.SuspendedAt, now, calendar.Unit(unitOf(env.Policy.Resolve)))
+			if err != nil {
+				return calendarError(err)
+			}
+			next.ResolveBy = &due
+			act.Deadline = &due
+		}
+		next.Suspended, next.SuspendedAt = false, nil
+	case pingan.ActSupervise:
+		next.Supervised = true
+		act.Deadline = in.Deadline
+	case pingan.ActComment:
+	case pingan.ActRate:
+		s := in.Satisfaction
+		next.Satisfaction = &s
+		act.Satisfaction = s
+	case pingan.ActReopen:
+		next.Status = pingan.StatusAccepted
+		next.ClosedAt, next.ResolvedAt, next.Satisfaction = nil, nil, nil
+		next.AssignedUnit, next.AssignedPath, next.SignBy, next.SignedAt = "", "", nil, nil
+		due, err := deadline(env, now, env.Policy.Resolve)
+		if err != nil {
+			return err
+		}
+		next.ResolveBy = &due
+		act.Deadline = &due
+	}
+	act.ToStatus = next.Status
+	return nil
+}
+
+func unitOf(p pingan.Period) string {
+	if p.Unit == "" {
+		return "calendar"
+	}
+	return p.Unit
+}
+
+// deadline counts p from `from`; a policy without a period has no deadline
+// and is refused.
+func deadline(env Env, from time.Time, p pingan.Period) (time.Time, error) {
+	if !p.Valid() {
+		return time.Time{}, pingan.Errorf(pingan.EINVALID, "类别的时限设置无效 (the category's deadline policy is invalid): %d %q", p.N, p.Unit)
+	}
+	due, err := env.Calendar.Due(from, p.N, calendar.Unit(p.Unit))
+	if err != nil {
+		return time.Time{}, calendarError(err)
+	}
+	return due, nil
+}
+
+func calendarError(err error) error {
+	return pingan.Errorf(pingan.EINTERNAL, "期限计算失败 (deadline arithmetic failed): %v", err)
+}
+
+// Report fills in the state of a new case: status (reported, or resolved when
+// resolved on site), holding unit (the case's unit), deadlines from the
+// policy, and answers the first timeline entry.
+func Report(c *pingan.Case, actor *pingan.User, in *pingan.NewCase, env Env) (*pingan.Action, error) {
+	if in.ResolvedOnSite && strings.TrimSpace(in.Result) == "" {
+		return nil, &pingan.Error{Code: pingan.EINVALID, Message: "就地化解须填写处理结果 (resolved on site needs a result)",
+			Fields: map[string]string{"result": "必填 (required)"}}
+	}
+	now := env.Now
+	if c.ReportedAt.IsZero() {
+		c.ReportedAt = now
+	}
+	c.Status = pingan.StatusReported
+	c.HoldingUnit, c.HoldingPath = c.Unit, c.UnitPath
+	due, err := deadline(env, c.ReportedAt, env.Policy.Resolve)
+	if err != nil {
+		return nil, err
+	}
+	c.ResolveBy = &due
+	act := &pingan.Action{Action: pingan.ActReport, At: c.ReportedAt, ToStatus: pingan.StatusReported,
+		ToUnit: c.Unit, Note: strings.TrimSpace(in.Title), Deadline: &due, ActorName: pingan.SystemActor}
+	if in.ResolvedOnSite {
+		// 就地化解: reported and resolved by the same person at the same
+		// visit; the centre verifies and closes it.
+		at := c.ReportedAt
+		c.Status = pingan.StatusResolved
+		c.ResolvedAt = &at
+		act.ToStatus = pingan.StatusResolved
+		act.Note = strings.TrimSpace(in.Result)
+	}
+	if actor != nil {
+		c.ReportedBy = actor.ID
+		act.ActorID, act.ActorName = actor.ID, actorName(actor)
+	}
+	c.UpdatedAt = now
+	return act, nil
+}

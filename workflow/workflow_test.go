@@ -1,0 +1,370 @@
+package workflow
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pingan-gov/pingan"
+	"github.com/pingan-gov/pingan/calendar"
+)
+
+// The territory of these tests: county 620902 holds township 620902001 and
+// its village 620902001001; 620902-D01 is a county department.
+var (
+	county   = &pingan.Unit{Code: "620902", Level: pingan.LevelCounty, Path: "/62/6209/620902/"}
+	township = &pingan.Unit{Code: "620902001", Level: pingan.LevelTownship, Path: "/62/6209/620902/620902001/"}
+	village  = &pingan.Unit{Code: "620902001001", Level: pingan.LevelVillage, Path: "/62/6209/620902/620902001/620902001001/"}
+	dept     = &pingan.Unit{Code: "620902-D01", Level: pingan.LevelDepartment, Path: "/62/6209/620902/620902-D01/"}
+	other    = &pingan.Unit{Code: "620921", Level: pingan.LevelCounty, Path: "/62/6209/620921/"}
+)
+
+func user(id int64, u *pingan.Unit, roles ...pingan.Role) *pingan.User {
+	return &pingan.User{ID: id, Username: fmt.Sprintf("u%d", id), UnitCode: u.Code, ScopePath: u.Path, Roles: roles}
+}
+
+var (
+	// all holds every role, at the township above the case, handling for the department.
+	all            = &pingan.User{ID: 1, Username: "all", UnitCode: dept.Code, ScopePath: county.Path, Roles: pingan.Roles}
+	townDispatcher = user(2, township, pingan.RoleDispatcher)
+	deptHandler    = user(3, dept, pingan.RoleHandler)
+	otherHandler   = user(4, township, pingan.RoleHandler)
+	leader         = user(5, county, pingan.RoleLeader)
+	viewer         = user(6, county, pingan.RoleViewer)
+	foreign        = user(7, other, pingan.RoleDispatcher, pingan.RoleHandler, pingan.RoleLeader)
+	reporter       = user(8, village, pingan.RoleGridWorker)
+	countyDisp     = user(9, county, pingan.RoleDispatcher)
+)
+
+var (
+	t0    = time.Date(2026, 3, 2, 9, 0, 0, 0, pingan.CST) // a Monday
+	cal   = calendar.Official()
+	dpol  = pingan.Policy{Sign: pingan.Period{N: 24, Unit: "hours"}, Resolve: pingan.Period{N: 10, Unit: "working"}}
+	envAt = func(now time.Time) Env {
+		return Env{Now: now, Calendar: cal, Policy: dpol, Parent: county, ToUnit: dept}
+	}
+)
+
+// caseIn answers a case in status s held by the township, as the store
+// would load it.
+func caseIn(s pingan.Status, suspended bool) *pingan.Case {
+	due := t0.AddDate(0, 0, 14)
+	c := &pingan.Case{ID: "2026-620902-000001", Kind: pingan.KindDispute, Category: "0102", Status: s,
+		Unit: village.Code, UnitPath: village.Path, HoldingUnit: township.Code, HoldingPath: township.Path,
+		ReportedBy: reporter.ID, ReportedAt: t0, ResolveBy: &due}
+	if s == pingan.StatusDispatched || s == pingan.StatusInProgress || s == pingan.StatusResolved {
+		c.AssignedUnit, c.AssignedPath = dept.Code, dept.Path
+	}
+	if suspended {
+		at := t0.Add(time.Hour)
+		c.Suspended, c.SuspendedAt = true, &at
+	}
+	return c
+}
+
+// input answers a complete input for each action.
+func input(a pingan.ActionName) pingan.ActionInput {
+	dl := t0.AddDate(0, 0, 3)
+	return pingan.ActionInput{Action: a, Reason: "原因", Result: "已调解", Note: "备注", ToUnit: dept.Code,
+		Days: 5, Deadline: &dl, Satisfaction: pingan.Satisfied}
+}
+
+// allowed is the lifecycle table of API.md, written out by hand: for each
+// status, the actions an actor holding every role may take.
+var allowed = map[string][]pingan.ActionName{
+	"reported":              {pingan.ActAccept, pingan.ActReject, pingan.ActEscalate, pingan.ActSupervise, pingan.ActComment},
+	"accepted":              {pingan.ActDispatch, pingan.ActEscalate, pingan.ActSupervise, pingan.ActComment},
+	"rejected":              {pingan.ActComment},
+	"dispatched":            {pingan.ActSign, pingan.ActReturn, pingan.ActSupervise, pingan.ActComment},
+	"in_progress":           {pingan.ActResolve, pingan.ActEscalate, pingan.ActExtend, pingan.ActSuspend, pingan.ActSupervise, pingan.ActComment},
+	"in_progress+suspended": {pingan.ActResume, pingan.ActSupervise, pingan.ActComment},
+	"resolved":              {pingan.ActClose, pingan.ActRework, pingan.ActSupervise, pingan.ActComment},
+	"closed":                {pingan.ActComment, pingan.ActRate, pingan.ActReopen},
+}
+
+// to is the status after each allowed (status, action).
+var to = map[string]map[pingan.ActionName]pingan.Status{
+	"reported":    {pingan.ActAccept: pingan.StatusAccepted, pingan.ActReject: pingan.StatusRejected, pingan.ActEscalate: pingan.StatusAccepted},
+	"accepted":    {pingan.ActDispatch: pingan.StatusDispatched, pingan.ActEscalate: pingan.StatusAccepted},
+	"dispatched":  {pingan.ActSign: pingan.StatusInProgress, pingan.ActReturn: pingan.StatusAccepted},
+	"in_progress": {pingan.ActResolve: pingan.StatusResolved, pingan.ActEscalate: pingan.StatusAccepted},
+	"resolved":    {pingan.ActClose: pingan.StatusClosed, pingan.ActRework: pingan.StatusInProgress},
+	"closed":      {pingan.ActReopen: pingan.StatusAccepted},
+}
+
+// TestEveryStatusAndAction walks every (status, action) pair.
+func TestEveryStatusAndAction(t *testing.T) {
+	for key, want := range allowed {
+		status, suspended := pingan.Status(key), false
+		if key == "in_progress+suspended" {
+			status, suspended = pingan.StatusInProgress, true
+		}
+		if got := Allowed(caseIn(status, suspended), all); !slices.Equal(got, want) {
+			t.Errorf("%s: Allowed = %v, want %v", key, got, want)
+		}
+		for _, a := range pingan.ActionNames {
+			t.Run(key+"/"+string(a), func(t *testing.T) {
+				c := caseIn(status, suspended)
+				before := *c
+				act, err := Apply(c, all, input(a), envAt(t0.Add(2*time.Hour)))
+				if !slices.Contains(want, a) {
+					if pingan.ErrorCode(err) != pingan.ECONFLICT {
+						t.Fatalf("want conflict, got %v", err)
+					}
+					if msg := pingan.ErrorMessage(err); !containsAll(msg, status.Label(), string(a)) {
+						t.Errorf("conflict message %q should name the status and the action", msg)
+					}
+					if c.Status != before.Status || c.Version != before.Version || c.Suspended != before.Suspended {
+						t.Errorf("a refused action changed the case")
+					}
+					return
+				}
+				if err != nil {
+					t.Fatalf("want allowed, got %v", err)
+				}
+				wantStatus := status
+				if s, ok := to[key][a]; ok {
+					wantStatus = s
+				}
+				if c.Status != wantStatus || act.ToStatus != wantStatus || act.FromStatus != status {
+					t.Errorf("status %s → %s (action says %s → %s), want %s", status, c.Status, act.FromStatus, act.ToStatus, wantStatus)
+				}
+				if act.Action != a || act.ActorID != all.ID || !act.At.Equal(t0.Add(2*time.Hour)) {
+					t.Errorf("action row %+v", act)
+				}
+			})
+		}
+	}
+}
+
+func containsAll(s string, parts ...string) bool {
+	for _, p := range parts {
+		if !strings.Contains(s, p) {
+			return false
+		}
+	}
+	return true
+}
+
+// TestWhoMay checks the roles and units of the table.
+func TestWhoMay(t *testing.T) {
+	tests := []struct {
+		name   string
+		status pingan.Status
+		actor  *pingan.User
+		action pingan.ActionName
+		code   string // "" for allowed
+	}{
+		{"township dispatcher accepts", pingan.StatusReported, townDispatcher, pingan.ActAccept, ""},
+		{"county dispatcher accepts below", pingan.StatusReported, countyDisp, pingan.ActAccept, ""},
+		{"viewer may not accept", pingan.StatusReported, viewer, pingan.ActAccept, pingan.EFORBIDDEN},
+		{"handler may not dispatch", pingan.StatusAccepted, otherHandler, pingan.ActDispatch, pingan.EFORBIDDEN},
+		{"department sees no case before dispatch", pingan.StatusAccepted, deptHandler, pingan.ActComment, pingan.ENOTFOUND},
+		{"assigned handler signs", pingan.StatusDispatched, deptHandler, pingan.ActSign, ""},
+		{"handler of another unit may not sign", pingan.StatusDispatched, otherHandler, pingan.ActSign, pingan.EFORBIDDEN},
+		{"dispatcher may not sign", pingan.StatusDispatched, townDispatcher, pingan.ActSign, pingan.EFORBIDDEN},
+		{"assigned handler resolves", pingan.StatusInProgress, deptHandler, pingan.ActResolve, ""},
+		{"assigned handler escalates", pingan.StatusInProgress, deptHandler, pingan.ActEscalate, ""},
+		{"handler may not close", pingan.StatusResolved, deptHandler, pingan.ActClose, pingan.EFORBIDDEN},
+		{"another county sees nothing", pingan.StatusReported, foreign, pingan.ActAccept, pingan.ENOTFOUND},
+		{"another county may not comment", pingan.StatusClosed, foreign, pingan.ActComment, pingan.ENOTFOUND},
+		{"leader supervises", pingan.StatusInProgress, leader, pingan.ActSupervise, ""},
+		{"county dispatcher supervises from above", pingan.StatusInProgress, countyDisp, pingan.ActSupervise, ""},
+		{"holding dispatcher may not supervise itself", pingan.StatusInProgress, townDispatcher, pingan.ActSupervise, pingan.EFORBIDDEN},
+		{"reporter rates", pingan.StatusClosed, reporter, pingan.ActRate, ""},
+		{"dispatcher rates on their behalf", pingan.StatusClosed, townDispatcher, pingan.ActRate, ""},
+		{"viewer may not rate", pingan.StatusClosed, viewer, pingan.ActRate, pingan.EFORBIDDEN},
+		{"viewer comments", pingan.StatusInProgress, viewer, pingan.ActComment, ""},
+		{"department handler comments on its case", pingan.StatusInProgress, deptHandler, pingan.ActComment, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := caseIn(tt.status, false)
+			_, err := Apply(c, tt.actor, input(tt.action), envAt(t0.Add(time.Hour)))
+			if got := pingan.ErrorCode(err); got != tt.code {
+				t.Fatalf("code %q, want %q (%v)", got, tt.code, err)
+			}
+			if got := slices.Contains(Allowed(caseIn(tt.status, false), tt.actor), tt.action); got != (tt.code == "") {
+				t.Errorf("Allowed contains %s = %v, want %v", tt.action, got, tt.code == "")
+			}
+		})
+	}
+}
+
+func TestRequiredFields(t *testing.T) {
+	tests := []struct {
+		status pingan.Status
+		in     pingan.ActionInput
+		env    func(Env) Env
+		field  string
+	}{
+		{pingan.StatusReported, pingan.ActionInput{Action: pingan.ActReject}, nil, "reason"},
+		{pingan.StatusAccepted, pingan.ActionInput{Action: pingan.ActDispatch}, nil, "to_unit"},
+		{pingan.StatusAccepted, pingan.ActionInput{Action: pingan.ActDispatch, ToUnit: "999"}, func(e Env) Env { e.ToUnit = nil; return e }, "to_unit"},
+		{pingan.StatusDispatched, pingan.ActionInput{Action: pingan.ActReturn}, nil, "reason"},
+		{pingan.StatusInProgress, pingan.ActionInput{Action: pingan.ActResolve}, nil, "result"},
+		{pingan.StatusResolved, pingan.ActionInput{Action: pingan.ActRework}, nil, "reason"},
+		{pingan.StatusInProgress, pingan.ActionInput{Action: pingan.ActEscalate}, nil, "reason"},
+		{pingan.StatusInProgress, pingan.ActionInput{Action: pingan.ActExtend, Reason: "r"}, nil, "days"},
+		{pingan.StatusInProgress, pingan.ActionInput{Action: pingan.ActSupervise, Note: "n"}, nil, "deadline"},
+		{pingan.StatusClosed, pingan.ActionInput{Action: pingan.ActRate, Satisfaction: "great"}, nil, "satisfaction"},
+		{pingan.StatusClosed, pingan.ActionInput{Action: pingan.ActReopen}, nil, "reason"},
+		{pingan.StatusReported, pingan.ActionInput{Action: pingan.ActAccept, Category: "9999"}, func(e Env) Env { e.Category = nil; return e }, "category"},
+	}
+	for _, tt := range tests {
+		t.Run(string(tt.in.Action)+"/"+tt.field, func(t *testing.T) {
+			env := envAt(t0)
+			if tt.env != nil {
+				env = tt.env(env)
+			}
+			c := caseIn(tt.status, false)
+			_, err := Apply(c, all, tt.in, env)
+			e, ok := err.(*pingan.Error)
+			if !ok || e.Code != pingan.EINVALID || e.Fields[tt.field] == "" {
+				t.Fatalf("want invalid naming %s, got %v", tt.field, err)
+			}
+			if c.Status != tt.status {
+				t.Errorf("status changed on invalid input")
+			}
+		})
+	}
+	if _, err := Apply(caseIn(pingan.StatusReported, false), all, pingan.ActionInput{Action: "fly"}, envAt(t0)); pingan.ErrorCode(err) != pingan.EINVALID {
+		t.Errorf("unknown action: %v", err)
+	}
+}
+
+func TestEscalateNeverAboveTheTop(t *testing.T) {
+	c := caseIn(pingan.StatusAccepted, false)
+	c.HoldingUnit, c.HoldingPath = county.Code, county.Path
+	env := envAt(t0)
+	env.Parent = nil
+	_, err := Apply(c, nil, pingan.ActionInput{Action: pingan.ActEscalate, Reason: "overdue"}, env)
+	if pingan.ErrorCode(err) != pingan.ECONFLICT {
+		t.Fatalf("escalating the top unit: %v", err)
+	}
+	if c.EscalationLevel != 0 || c.HoldingUnit != county.Code {
+		t.Errorf("case changed")
+	}
+}
+
+func TestEscalateBySystem(t *testing.T) {
+	c := caseIn(pingan.StatusInProgress, false)
+	now := time.Date(2026, 3, 20, 10, 0, 0, 0, pingan.CST)
+	act, err := Apply(c, nil, pingan.ActionInput{Action: pingan.ActEscalate, Reason: "超过办结时限"}, envAt(now))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Status != pingan.StatusAccepted || c.HoldingUnit != county.Code || c.AssignedUnit != "" || c.EscalationLevel != 1 {
+		t.Errorf("after escalation: %+v", c)
+	}
+	if act.ActorID != 0 || act.ActorName != pingan.SystemActor || act.FromUnit != township.Code || act.ToUnit != county.Code {
+		t.Errorf("action %+v", act)
+	}
+	// A fresh period of 10 working days from Friday 2026-03-20: the 10th
+	// working day after it is Friday 2026-04-03.
+	want := time.Date(2026, 4, 3, 23, 59, 59, 0, pingan.CST)
+	if !c.ResolveBy.Equal(want) {
+		t.Errorf("resolve_by %v, want %v", c.ResolveBy, want)
+	}
+}
+
+func TestDeadlines(t *testing.T) {
+	// Report on Friday 2026-02-13, the eve of the Spring Festival holiday
+	// (2026-02-15 … 23 off; Saturday 2026-02-14 and 2026-02-28 are 调休
+	// working days). 10 working days, the start day not counted: 14, 24,
+	// 25, 26, 27, 28 (Sat, 调休), 3-2, 3-3, 3-4, 3-5 → 2026-03-05 24:00.
+	reported := time.Date(2026, 2, 13, 16, 30, 0, 0, pingan.CST)
+	c := &pingan.Case{Kind: pingan.KindDispute, Category: "0102", Unit: village.Code, UnitPath: village.Path, ReportedAt: reported}
+	act, err := Report(c, reporter, &pingan.NewCase{Title: "邻里漏水"}, envAt(reported))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := time.Date(2026, 3, 5, 23, 59, 59, 0, pingan.CST)
+	if !c.ResolveBy.Equal(want) || !act.Deadline.Equal(want) {
+		t.Fatalf("resolve_by %v, want %v", c.ResolveBy, want)
+	}
+	if c.Status != pingan.StatusReported || c.HoldingUnit != village.Code || c.ReportedBy != reporter.ID {
+		t.Errorf("report: %+v", c)
+	}
+	// Dispatch on 2026-02-13 at 17:00: sign within 24 hours, counted in hours.
+	c.Status = pingan.StatusAccepted
+	c.HoldingUnit, c.HoldingPath = township.Code, township.Path
+	dispatchAt := reported.Add(30 * time.Minute)
+	if _, err := Apply(c, townDispatcher, pingan.ActionInput{Action: pingan.ActDispatch, ToUnit: dept.Code}, envAt(dispatchAt)); err != nil {
+		t.Fatal(err)
+	}
+	if want := dispatchAt.Add(24 * time.Hour); !c.SignBy.Equal(want) || c.AssignedUnit != dept.Code {
+		t.Errorf("sign_by %v, want %v", c.SignBy, want)
+	}
+	if _, err := Apply(c, deptHandler, pingan.ActionInput{Action: pingan.ActSign}, envAt(dispatchAt.Add(time.Hour))); err != nil {
+		t.Fatal(err)
+	}
+	// Extension by 3 working days from 2026-03-05: 6, 9, 10 → 2026-03-10.
+	if _, err := Apply(c, townDispatcher, pingan.ActionInput{Action: pingan.ActExtend, Days: 3, Reason: "需要鉴定"}, envAt(time.Date(2026, 3, 4, 9, 0, 0, 0, pingan.CST))); err != nil {
+		t.Fatal(err)
+	}
+	if want := time.Date(2026, 3, 10, 23, 59, 59, 0, pingan.CST); !c.ResolveBy.Equal(want) {
+		t.Errorf("after extension resolve_by %v, want %v", c.ResolveBy, want)
+	}
+	// Suspended from Friday 2026-03-06 to Wednesday 2026-03-11: the clock
+	// stood still through the working days 9, 10 and 11 March, so the
+	// deadline moves 3 working days: 11, 12, 13 → 2026-03-13.
+	if _, err := Apply(c, townDispatcher, pingan.ActionInput{Action: pingan.ActSuspend, Reason: "等待司法鉴定"}, envAt(time.Date(2026, 3, 6, 10, 0, 0, 0, pingan.CST))); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Apply(c, deptHandler, pingan.ActionInput{Action: pingan.ActResolve, Result: "x"}, envAt(time.Date(2026, 3, 7, 10, 0, 0, 0, pingan.CST))); pingan.ErrorCode(err) != pingan.ECONFLICT {
+		t.Errorf("resolve while suspended: %v", err)
+	}
+	act, err = Apply(c, townDispatcher, pingan.ActionInput{Action: pingan.ActResume}, envAt(time.Date(2026, 3, 11, 15, 0, 0, 0, pingan.CST)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := time.Date(2026, 3, 13, 23, 59, 59, 0, pingan.CST); !c.ResolveBy.Equal(want) || !act.Deadline.Equal(want) {
+		t.Errorf("after suspension resolve_by %v, want %v", c.ResolveBy, want)
+	}
+	if c.Suspended || c.SuspendedAt != nil {
+		t.Errorf("still suspended")
+	}
+}
+
+func TestAcceptCorrectsCategory(t *testing.T) {
+	c := caseIn(pingan.StatusReported, false)
+	env := envAt(t0)
+	env.Category = &pingan.Category{Code: "H01", Kind: pingan.KindHazard, Name: "消防隐患"}
+	env.Policy = pingan.Policy{Sign: pingan.Period{N: 2, Unit: "hours"}, Resolve: pingan.Period{N: 48, Unit: "hours"}}
+	if _, err := Apply(c, townDispatcher, pingan.ActionInput{Action: pingan.ActAccept, Category: "H01"}, env); err != nil {
+		t.Fatal(err)
+	}
+	if c.Category != "H01" || c.Kind != pingan.KindHazard || !c.ResolveBy.Equal(t0.Add(48*time.Hour)) {
+		t.Errorf("after correction: %s %s %v", c.Category, c.Kind, c.ResolveBy)
+	}
+}
+
+func TestResolvedOnSite(t *testing.T) {
+	c := &pingan.Case{Unit: village.Code, UnitPath: village.Path}
+	if _, err := Report(c, reporter, &pingan.NewCase{ResolvedOnSite: true}, envAt(t0)); pingan.ErrorCode(err) != pingan.EINVALID {
+		t.Fatalf("on site without result: %v", err)
+	}
+	act, err := Report(c, reporter, &pingan.NewCase{ResolvedOnSite: true, Result: "当场调解，双方签字"}, envAt(t0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Status != pingan.StatusResolved || act.ToStatus != pingan.StatusResolved || c.ResolvedAt == nil {
+		t.Errorf("on site: %+v", c)
+	}
+}
+
+func TestRateOnce(t *testing.T) {
+	c := caseIn(pingan.StatusClosed, false)
+	if _, err := Apply(c, reporter, pingan.ActionInput{Action: pingan.ActRate, Satisfaction: pingan.BasicallySatisfied}, envAt(t0)); err != nil {
+		t.Fatal(err)
+	}
+	if c.Satisfaction == nil || *c.Satisfaction != pingan.BasicallySatisfied {
+		t.Fatalf("satisfaction %v", c.Satisfaction)
+	}
+	if _, err := Apply(c, reporter, pingan.ActionInput{Action: pingan.ActRate, Satisfaction: pingan.Satisfied}, envAt(t0)); pingan.ErrorCode(err) != pingan.ECONFLICT {
+		t.Errorf("second rating: %v", err)
+	}
+}
