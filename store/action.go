@@ -1,0 +1,209 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"strings"
+	"time"
+
+	"github.com/pingan-gov/pingan"
+	"github.com/pingan-gov/pingan/workflow"
+)
+
+// Act applies one lifecycle action to a case in the actor's jurisdiction:
+// it loads the case (locking its row on PostgreSQL), fills workflow.Env from
+// the database, calls workflow.Apply, and writes the case's new state (if
+// its version is unchanged) and the timeline entry in one transaction. The
+// answer has its personal data masked.
+func (db *DB) Act(ctx context.Context, actor *pingan.User, id string, in pingan.ActionInput) (*pingan.Case, error) {
+	scope, err := scopeOf(actor)
+	if err != nil {
+		return nil, err
+	}
+	now := db.now()
+	tx, err := db.beginWrite(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	sc, err := db.loadCase(ctx, tx, scope, id, true)
+	if err != nil {
+		return nil, err
+	}
+	c := sc.Case
+	env, err := db.env(ctx, tx, c, actor, in, now)
+	if err != nil {
+		return nil, err
+	}
+	old := c.Version
+	act, err := workflow.Apply(c, actor, in, env)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.save(ctx, tx, c, old, act, now); err != nil {
+		return nil, err
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, err
+	}
+	if err := db.open(sc, true); err != nil {
+		return nil, err
+	}
+	c.AllowedActions = workflow.Allowed(c, actor)
+	return c, nil
+}
+
+// env looks up what the action in needs: the category's policy (the
+// corrected category's on accept), the parent of the holding unit for an
+// escalation, the target of a dispatch if it lies in the actor's
+// jurisdiction (nil otherwise, which workflow answers as a bad to_unit).
+func (db *DB) env(ctx context.Context, tx *sql.Tx, c *pingan.Case, actor *pingan.User, in pingan.ActionInput, now time.Time) (workflow.Env, error) {
+	env := workflow.Env{Now: now, Calendar: db.cal}
+	cat, err := categoryByCode(ctx, tx, c.Category)
+	if err != nil {
+		return env, err
+	}
+	if cat != nil {
+		env.Policy = cat.Policy
+	}
+	switch in.Action {
+	case pingan.ActAccept:
+		if code := strings.TrimSpace(in.Category); code != "" && code != c.Category {
+			nc, err := categoryByCode(ctx, tx, code)
+			if err != nil {
+				return env, err
+			}
+			if nc != nil {
+				env.Category, env.Policy = nc, nc.Policy
+			}
+		}
+	case pingan.ActEscalate:
+		if env.Parent, err = adminParent(ctx, tx, c.HoldingUnit); err != nil {
+			return env, err
+		}
+	case pingan.ActDispatch:
+		if code := strings.TrimSpace(in.ToUnit); code != "" {
+			u, err := unitByCode(ctx, tx, code)
+			if err != nil {
+				return env, err
+			}
+			if u != nil && (actor == nil || actor.Sees(u.Path)) {
+				env.ToUnit = u
+			}
+		}
+	}
+	return env, nil
+}
+
+// save writes the new state of c (read at version old) and appends act to
+// its timeline.
+func (db *DB) save(ctx context.Context, tx *sql.Tx, c *pingan.Case, old int, act *pingan.Action, now time.Time) error {
+	c.Version, c.UpdatedAt = old+1, now
+	var seq int
+	if act != nil {
+		var err error
+		if seq, err = nextSeq(ctx, tx, c.Region, c.ID); err != nil {
+			return err
+		}
+	}
+	if db.beforeCaseUpdate != nil {
+		if err := db.beforeCaseUpdate(ctx, tx, c, seq); err != nil {
+			return err
+		}
+	}
+	if err := db.updateCase(ctx, tx, c, old); err != nil {
+		return err
+	}
+	if db.afterCaseUpdate != nil {
+		if err := db.afterCaseUpdate(ctx, tx, c, seq); err != nil {
+			return err
+		}
+	}
+	if act == nil {
+		return nil
+	}
+	act.Seq, act.CaseID = seq, c.ID
+	return db.insertAction(ctx, tx, c.Region, act)
+}
+
+// nextSeq answers the sequence number of the case's next timeline entry.
+func nextSeq(ctx context.Context, tx *sql.Tx, region, id string) (int, error) {
+	var n int
+	err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) + 1 FROM actions WHERE region = $1 AND case_id = $2`, region, id).Scan(&n)
+	return n, err
+}
+
+// insertAction appends a timeline entry; act.Seq and act.CaseID are set.
+func (db *DB) insertAction(ctx context.Context, tx *sql.Tx, region string, a *pingan.Action) error {
+	attachments := ""
+	if len(a.Attachments) > 0 {
+		b, err := json.Marshal(a.Attachments)
+		if err != nil {
+			return err
+		}
+		attachments = string(b)
+	}
+	d := db.dialect
+	_, err := tx.ExecContext(ctx, `INSERT INTO actions (region, case_id, seq, action, actor_id, actor_name, acted_at,
+		from_status, to_status, from_unit, to_unit, note, deadline, satisfaction, attachments)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+		region, a.CaseID, a.Seq, string(a.Action), a.ActorID, a.ActorName, d.ts(a.At),
+		string(a.FromStatus), string(a.ToStatus), a.FromUnit, a.ToUnit, a.Note, d.tsp(a.Deadline),
+		string(a.Satisfaction), attachments)
+	return err
+}
+
+// Timeline answers every action of a case in the actor's jurisdiction,
+// oldest first.
+func (db *DB) Timeline(ctx context.Context, actor *pingan.User, id string) ([]*pingan.Action, error) {
+	scope, err := scopeOf(actor)
+	if err != nil {
+		return nil, err
+	}
+	region, ok := regionOfID(id)
+	if !ok {
+		return nil, errCaseNotFound(id)
+	}
+	tx, err := db.beginRead(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM cases WHERE region = $1 AND id = $2 AND `+visibleTo(3),
+		region, id, scope).Scan(&n); err != nil {
+		return nil, err
+	}
+	if n == 0 {
+		return nil, errCaseNotFound(id)
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT seq, case_id, action, actor_id, actor_name, acted_at, from_status, to_status,
+		from_unit, to_unit, note, deadline, satisfaction, attachments
+		FROM actions WHERE region = $1 AND case_id = $2 ORDER BY seq`, region, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*pingan.Action
+	for rows.Next() {
+		var a pingan.Action
+		var at, deadline stamp
+		var attachments string
+		if err := rows.Scan(&a.Seq, &a.CaseID, &a.Action, &a.ActorID, &a.ActorName, &at, &a.FromStatus, &a.ToStatus,
+			&a.FromUnit, &a.ToUnit, &a.Note, &deadline, &a.Satisfaction, &attachments); err != nil {
+			return nil, err
+		}
+		a.At, a.Deadline = at.T, deadline.ptr()
+		if attachments != "" {
+			if err := json.Unmarshal([]byte(attachments), &a.Attachments); err != nil {
+				return nil, err
+			}
+		}
+		out = append(out, &a)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return out, tx.Commit()
+}

@@ -1,0 +1,657 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/pingan-gov/pingan"
+	"github.com/pingan-gov/pingan/workflow"
+)
+
+var _ pingan.CaseService = (*DB)(nil)
+
+// Case numbers (案件编号) are the case IDs: YYYY-RRRRRR-NNNNNN, the year of
+// the report, the region code and the sequence of the region's year, e.g.
+// 2026-620902-000123. They read well over the phone, and the region in them
+// sends a lookup to one region.
+
+// caseID answers the ID of the seq-th case of region in year.
+func caseID(year int, region string, seq int) string {
+	return fmt.Sprintf("%04d-%s-%06d", year, region, seq)
+}
+
+// regionOfID answers the region in a case ID; ok is false for a string
+// that is not a case ID.
+func regionOfID(id string) (region string, ok bool) {
+	i, j := strings.IndexByte(id, '-'), strings.LastIndexByte(id, '-')
+	if i != 4 || j <= i+1 || j == len(id)-1 {
+		return "", false
+	}
+	for _, r := range id[:4] + id[j+1:] {
+		if r < '0' || r > '9' {
+			return "", false
+		}
+	}
+	return id[i+1 : j], true
+}
+
+// nextNumber gives out the next number of region in year.
+func nextNumber(ctx context.Context, tx *sql.Tx, region string, year int) (int, error) {
+	var n int
+	err := tx.QueryRowContext(ctx, `INSERT INTO case_counters (region, year, last_seq) VALUES ($1, $2, 1)
+		ON CONFLICT (region, year) DO UPDATE SET last_seq = case_counters.last_seq + 1
+		RETURNING last_seq`, region, year).Scan(&n)
+	return n, err
+}
+
+const caseColumns = `region, id, number, kind, category, title, description, status, lat, lng, address, grid,
+	unit_code, unit_path, holding_unit, holding_path, assigned_unit, assigned_path, source, reported_by,
+	reported_at, sign_by, resolve_by, overdue, suspended, suspended_at, escalation_level, supervised,
+	signed_at, resolved_at, closed_at, satisfaction, reporter_sealed, parties_sealed, updated_at, version`
+
+// sealedCase is a case as read, its personal data still sealed.
+type sealedCase struct {
+	*pingan.Case
+	reporter, parties []byte
+}
+
+func scanCase(s scanner) (sealedCase, error) {
+	var c pingan.Case
+	var sc sealedCase
+	var lat, lng sql.NullFloat64
+	var reportedAt, signBy, resolveBy, suspendedAt, signedAt, resolvedAt, closedAt, updatedAt stamp
+	var satisfaction sql.NullString
+	err := s.Scan(&c.Region, &c.ID, &c.Number, &c.Kind, &c.Category, &c.Title, &c.Description, &c.Status,
+		&lat, &lng, &c.Address, &c.Grid,
+		&c.Unit, &c.UnitPath, &c.HoldingUnit, &c.HoldingPath, &c.AssignedUnit, &c.AssignedPath, &c.Source, &c.ReportedBy,
+		&reportedAt, &signBy, &resolveBy, &c.Overdue, &c.Suspended, &suspendedAt, &c.EscalationLevel, &c.Supervised,
+		&signedAt, &resolvedAt, &closedAt, &satisfaction, &sc.reporter, &sc.parties, &updatedAt, &c.Version)
+	if err != nil {
+		return sc, err
+	}
+	if lat.Valid && lng.Valid {
+		c.Location = &pingan.Location{Lat: lat.Float64, Lng: lng.Float64}
+	}
+	c.ReportedAt, c.UpdatedAt = reportedAt.T, updatedAt.T
+	c.SignBy, c.ResolveBy, c.SuspendedAt = signBy.ptr(), resolveBy.ptr(), suspendedAt.ptr()
+	c.SignedAt, c.ResolvedAt, c.ClosedAt = signedAt.ptr(), resolvedAt.ptr(), closedAt.ptr()
+	if satisfaction.Valid && satisfaction.String != "" {
+		s := pingan.Satisfaction(satisfaction.String)
+		c.Satisfaction = &s
+	}
+	sc.Case = &c
+	return sc, nil
+}
+
+// visibleTo is the SQL condition that a case lies in the jurisdiction whose
+// LIKE pattern is the parameter $n: where it happened, who holds it, or
+// who must act.
+func visibleTo(n int) string {
+	p := fmt.Sprintf("$%d", n)
+	return `(unit_path LIKE ` + p + ` ESCAPE '\' OR holding_path LIKE ` + p + ` ESCAPE '\' OR assigned_path LIKE ` + p + ` ESCAPE '\')`
+}
+
+// loadCase answers the case with the id inside the jurisdiction scope (a
+// LIKE pattern; "" for the system), locking its row on PostgreSQL when
+// lock is set; ENOTFOUND when there is none.
+func (db *DB) loadCase(ctx context.Context, tx *sql.Tx, scope, id string, lock bool) (sealedCase, error) {
+	region, ok := regionOfID(id)
+	if !ok {
+		return sealedCase{}, errCaseNotFound(id)
+	}
+	q := `SELECT ` + caseColumns + ` FROM cases WHERE region = $1 AND id = $2`
+	args := []any{region, id}
+	if scope != "" {
+		q += ` AND ` + visibleTo(3)
+		args = append(args, scope)
+	}
+	if lock {
+		q += db.dialect.forUpdate()
+	}
+	sc, err := scanCase(tx.QueryRowContext(ctx, q, args...))
+	if errors.Is(err, sql.ErrNoRows) {
+		return sc, errCaseNotFound(id)
+	}
+	return sc, err
+}
+
+// insertCase writes a new case row.
+func (db *DB) insertCase(ctx context.Context, tx *sql.Tx, c *pingan.Case, reporter, parties []byte) error {
+	var lat, lng any
+	if c.Location != nil {
+		lat, lng = c.Location.Lat, c.Location.Lng
+	}
+	d := db.dialect
+	_, err := tx.ExecContext(ctx, `INSERT INTO cases (`+caseColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,
+		$11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30,
+		$31, $32, $33, $34, $35, $36)`,
+		c.Region, c.ID, c.Number, string(c.Kind), c.Category, c.Title, c.Description, string(c.Status), lat, lng,
+		c.Address, c.Grid, c.Unit, c.UnitPath, c.HoldingUnit, c.HoldingPath, c.AssignedUnit, c.AssignedPath,
+		string(c.Source), c.ReportedBy, d.ts(c.ReportedAt), d.tsp(c.SignBy), d.tsp(c.ResolveBy), c.Overdue, c.Suspended,
+		d.tsp(c.SuspendedAt), c.EscalationLevel, c.Supervised, d.tsp(c.SignedAt), d.tsp(c.ResolvedAt), d.tsp(c.ClosedAt),
+		satisfactionValue(c.Satisfaction), nilIfEmpty(reporter), nilIfEmpty(parties), d.ts(c.UpdatedAt), c.Version)
+	return err
+}
+
+// updateCase writes the state of c, if the row still has version old:
+// ECONFLICT when someone else changed the case meanwhile.
+func (db *DB) updateCase(ctx context.Context, tx *sql.Tx, c *pingan.Case, old int) error {
+	var lat, lng any
+	if c.Location != nil {
+		lat, lng = c.Location.Lat, c.Location.Lng
+	}
+	d := db.dialect
+	res, err := tx.ExecContext(ctx, `UPDATE cases SET kind = $4, category = $5, title = $6, description = $7, status = $8,
+		lat = $9, lng = $10, address = $11, grid = $12, holding_unit = $13, holding_path = $14,
+		assigned_unit = $15, assigned_path = $16, sign_by = $17, resolve_by = $18, overdue = $19, suspended = $20,
+		suspended_at = $21, escalation_level = $22, supervised = $23, signed_at = $24, resolved_at = $25,
+		closed_at = $26, satisfaction = $27, updated_at = $28, version = $29
+		WHERE region = $1 AND id = $2 AND version = $3`,
+		c.Region, c.ID, old, string(c.Kind), c.Category, c.Title, c.Description, string(c.Status),
+		lat, lng, c.Address, c.Grid, c.HoldingUnit, c.HoldingPath,
+		c.AssignedUnit, c.AssignedPath, d.tsp(c.SignBy), d.tsp(c.ResolveBy), c.Overdue, c.Suspended,
+		d.tsp(c.SuspendedAt), c.EscalationLevel, c.Supervised, d.tsp(c.SignedAt), d.tsp(c.ResolvedAt),
+		d.tsp(c.ClosedAt), satisfactionValue(c.Satisfaction), d.ts(c.UpdatedAt), c.Version)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n != 1 {
+		return pingan.Errorf(pingan.ECONFLICT, "案件已被他人更新，请刷新后重试 (the case was changed meanwhile; reload and try again) %s", c.ID)
+	}
+	return nil
+}
+
+func satisfactionValue(s *pingan.Satisfaction) any {
+	if s == nil {
+		return nil
+	}
+	return string(*s)
+}
+
+func nilIfEmpty(b []byte) any {
+	if len(b) == 0 {
+		return nil
+	}
+	return b
+}
+
+// seal encrypts the personal data of c.
+func (db *DB) seal(c *pingan.Case) (reporter, parties []byte, err error) {
+	if c.Reporter != nil && *c.Reporter != (pingan.Person{}) {
+		if reporter, err = db.sealJSON(c.Reporter); err != nil {
+			return nil, nil, err
+		}
+	}
+	if len(c.Parties) > 0 {
+		if parties, err = db.sealJSON(c.Parties); err != nil {
+			return nil, nil, err
+		}
+	}
+	return reporter, parties, nil
+}
+
+func (db *DB) sealJSON(v any) ([]byte, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	return db.sealer.Seal(b)
+}
+
+// open decrypts the personal data of sc into its case, masked or whole.
+func (db *DB) open(sc sealedCase, masked bool) error {
+	c := sc.Case
+	c.Reporter, c.Parties, c.PersonalMasked = nil, nil, masked
+	if len(sc.reporter) > 0 {
+		b, err := db.sealer.Open(sc.reporter)
+		if err != nil {
+			return fmt.Errorf("store: case %s reporter: %w", c.ID, err)
+		}
+		var p pingan.Person
+		if err := json.Unmarshal(b, &p); err != nil {
+			return fmt.Errorf("store: case %s reporter: %w", c.ID, err)
+		}
+		if masked {
+			p = p.Masked()
+		}
+		c.Reporter = &p
+	}
+	if len(sc.parties) > 0 {
+		b, err := db.sealer.Open(sc.parties)
+		if err != nil {
+			return fmt.Errorf("store: case %s parties: %w", c.ID, err)
+		}
+		if err := json.Unmarshal(b, &c.Parties); err != nil {
+			return fmt.Errorf("store: case %s parties: %w", c.ID, err)
+		}
+		if masked {
+			for i, p := range c.Parties {
+				c.Parties[i] = p.Masked()
+			}
+		}
+	}
+	return nil
+}
+
+// Limits of a report's text.
+const (
+	maxTitle       = 200
+	maxDescription = 20000
+)
+
+// CreateCase reports a case: validates it (EINVALID naming each bad field),
+// numbers it, seals its personal data, fills in its state with
+// workflow.Report and writes the case and its first timeline entry in one
+// transaction. The same IdempotencyKey from the same user answers the case
+// made the first time. The unit defaults to the reporter's (for a centre or
+// department, the administrative unit it serves). A nil actor is the public
+// (a citizen's report): the unit must then be given. The answer has its
+// personal data masked.
+func (db *DB) CreateCase(ctx context.Context, actor *pingan.User, in *pingan.NewCase) (*pingan.Case, error) {
+	if in == nil {
+		return nil, pingan.Errorf(pingan.EINVALID, "缺少案件内容 (no case given)")
+	}
+	if actor != nil {
+		if _, err := scopeOf(actor); err != nil {
+			return nil, err
+		}
+	}
+	c, err := db.createCase(ctx, actor, in)
+	if isUnique(err) && actor != nil && in.IdempotencyKey != "" {
+		// The same key was used at the same moment by another request,
+		// which won: answer its case.
+		c, err = db.createCase(ctx, actor, in)
+	}
+	return c, err
+}
+
+func (db *DB) createCase(ctx context.Context, actor *pingan.User, in *pingan.NewCase) (*pingan.Case, error) {
+	now := db.now()
+	tx, err := db.beginWrite(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+
+	key := strings.TrimSpace(in.IdempotencyKey)
+	if actor != nil && key != "" {
+		var region, id string
+		err := tx.QueryRowContext(ctx, `SELECT region, case_id FROM idempotency_keys WHERE user_id = $1 AND key = $2`,
+			actor.ID, key).Scan(&region, &id)
+		if err == nil {
+			sc, err := db.loadCase(ctx, tx, "", id, false)
+			if err != nil {
+				return nil, err
+			}
+			if err := db.open(sc, true); err != nil {
+				return nil, err
+			}
+			sc.AllowedActions = workflow.Allowed(sc.Case, actor)
+			return sc.Case, tx.Commit()
+		} else if !errors.Is(err, sql.ErrNoRows) {
+			return nil, err
+		}
+	}
+
+	c, cat, err := db.checkNewCase(ctx, tx, actor, in, now)
+	if err != nil {
+		return nil, err
+	}
+	act, err := workflow.Report(c, actor, in, workflow.Env{Now: now, Calendar: db.cal, Policy: cat.Policy})
+	if err != nil {
+		return nil, err
+	}
+	year := c.ReportedAt.In(cst).Year()
+	seq, err := nextNumber(ctx, tx, c.Region, year)
+	if err != nil {
+		return nil, err
+	}
+	c.ID = caseID(year, c.Region, seq)
+	c.Number, c.Version, c.UpdatedAt = c.ID, 1, now
+	reporter, parties, err := db.seal(c)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.insertCase(ctx, tx, c, reporter, parties); err != nil {
+		return nil, err
+	}
+	act.Seq, act.CaseID = 1, c.ID
+	if err := db.insertAction(ctx, tx, c.Region, act); err != nil {
+		return nil, err
+	}
+	if actor != nil && key != "" {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO idempotency_keys (user_id, key, region, case_id, created_at) VALUES ($1, $2, $3, $4, $5)`,
+			actor.ID, key, c.Region, c.ID, db.dialect.ts(now)); err != nil {
+			return nil, err
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, err
+	}
+	c.Reporter, c.Parties = maskPerson(c.Reporter), maskParties(c.Parties)
+	c.PersonalMasked = true
+	if actor != nil {
+		c.AllowedActions = workflow.Allowed(c, actor)
+	}
+	return c, nil
+}
+
+// checkNewCase validates in and answers the case to report and its category.
+func (db *DB) checkNewCase(ctx context.Context, tx *sql.Tx, actor *pingan.User, in *pingan.NewCase, now time.Time) (*pingan.Case, *pingan.Category, error) {
+	var v pingan.Invalid
+	title, desc := strings.TrimSpace(in.Title), strings.TrimSpace(in.Description)
+	if !in.Kind.Valid() {
+		if in.Kind == "" {
+			v.Require("kind", "")
+		} else {
+			v.Add("kind", "未知种类 (unknown kind) "+string(in.Kind)+"；可选 dispute, petition, hazard, service")
+		}
+	}
+	var cat *pingan.Category
+	if strings.TrimSpace(in.Category) == "" {
+		v.Require("category", "")
+	} else {
+		var err error
+		if cat, err = categoryByCode(ctx, tx, strings.TrimSpace(in.Category)); err != nil {
+			return nil, nil, err
+		}
+		if cat == nil {
+			v.Add("category", "未知类别 (unknown category) "+in.Category)
+		} else if in.Kind.Valid() && cat.Kind != in.Kind {
+			v.Add("category", fmt.Sprintf("类别 %s 不属于种类 %s (category is of kind %s)", cat.Code, in.Kind, cat.Kind))
+		}
+	}
+	if title == "" && desc == "" {
+		v.Add("title", "标题和描述至少填写一项 (a title or a description is required)")
+	}
+	if utf8.RuneCountInString(title) > maxTitle {
+		v.Add("title", fmt.Sprintf("标题不能超过 %d 字 (at most %d characters)", maxTitle, maxTitle))
+	}
+	if utf8.RuneCountInString(desc) > maxDescription {
+		v.Add("description", fmt.Sprintf("描述不能超过 %d 字 (at most %d characters)", maxDescription, maxDescription))
+	}
+	source := in.Source
+	switch {
+	case source == "" && actor == nil:
+		source = pingan.SourceCitizen
+	case source == "" && actor.Has(pingan.RoleGridWorker):
+		source = pingan.SourceGridWorker
+	case source == "":
+		source = pingan.SourceAPI
+	case !validSource(source):
+		v.Add("source", "未知来源 (unknown source) "+string(source))
+	}
+	if l := in.Location; l != nil {
+		if math.IsNaN(l.Lat) || l.Lat < -90 || l.Lat > 90 {
+			v.Add("location.lat", "纬度须在 -90 到 90 之间 (latitude must be within -90…90)")
+		}
+		if math.IsNaN(l.Lng) || l.Lng < -180 || l.Lng > 180 {
+			v.Add("location.lng", "经度须在 -180 到 180 之间 (longitude must be within -180…180)")
+		}
+	}
+	reportedAt := now
+	if !in.ReportedAt.IsZero() {
+		if in.ReportedAt.After(now.Add(time.Minute)) {
+			v.Add("reported_at", "上报时间不能晚于现在 (the report time cannot be in the future)")
+		}
+		reportedAt = in.ReportedAt.In(cst).Truncate(time.Millisecond)
+	}
+
+	// The unit where it happened: given, or the reporter's own.
+	code := strings.TrimSpace(in.Unit)
+	if code == "" && actor != nil {
+		code = actor.UnitCode
+	}
+	var unit *pingan.Unit
+	if code == "" {
+		v.Require("unit", "")
+	} else {
+		u, err := unitByCode(ctx, tx, code)
+		if err != nil {
+			return nil, nil, err
+		}
+		if u != nil && (actor == nil || actor.Sees(u.Path) || code == actor.UnitCode) {
+			if unit, err = adminUnit(ctx, tx, u); err != nil {
+				return nil, nil, err
+			}
+		}
+		if unit == nil {
+			v.Add("unit", "未知单位或不在您的辖区内 (unknown unit or outside your jurisdiction) "+code)
+		}
+	}
+	if err := v.Err(); err != nil {
+		return nil, nil, err
+	}
+	c := &pingan.Case{
+		Region: unit.Region, Kind: cat.Kind, Category: cat.Code, Title: title, Description: desc,
+		Location: in.Location, Address: strings.TrimSpace(in.Address), Grid: strings.TrimSpace(in.Grid),
+		Unit: unit.Code, UnitPath: unit.Path, Source: source, ReportedAt: reportedAt,
+		Reporter: in.Reporter, Parties: in.Parties,
+	}
+	return c, cat, nil
+}
+
+func validSource(s pingan.Source) bool {
+	for _, x := range pingan.Sources {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func maskPerson(p *pingan.Person) *pingan.Person {
+	if p == nil {
+		return nil
+	}
+	m := p.Masked()
+	return &m
+}
+
+func maskParties(ps []pingan.Person) []pingan.Person {
+	if ps == nil {
+		return nil
+	}
+	out := make([]pingan.Person, len(ps))
+	for i, p := range ps {
+		out[i] = p.Masked()
+	}
+	return out
+}
+
+// FindCase answers one case in the actor's jurisdiction with its personal
+// data whole, and the actions the actor may take. Reading personal data
+// writes an audit row (read_personal) in the same transaction.
+func (db *DB) FindCase(ctx context.Context, actor *pingan.User, id string) (*pingan.Case, error) {
+	scope, err := scopeOf(actor)
+	if err != nil {
+		return nil, err
+	}
+	tx, err := db.beginWrite(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	sc, err := db.loadCase(ctx, tx, scope, id, false)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.open(sc, false); err != nil {
+		return nil, err
+	}
+	if len(sc.reporter) > 0 || len(sc.parties) > 0 {
+		var read []string
+		if len(sc.reporter) > 0 {
+			read = append(read, "reporter")
+		}
+		if len(sc.parties) > 0 {
+			read = append(read, "parties")
+		}
+		if err := db.audit(ctx, tx, actor, "read_personal", sc.Region, sc.ID, strings.Join(read, ",")); err != nil {
+			return nil, err
+		}
+	}
+	sc.AllowedActions = workflow.Allowed(sc.Case, actor)
+	return sc.Case, tx.Commit()
+}
+
+// DefaultLimit and MaxLimit bound a page of FindCases.
+const (
+	DefaultLimit = 50
+	MaxLimit     = 200
+)
+
+// FindCases lists the cases in the actor's jurisdiction matching f, newest
+// first, with personal data masked, and the cursor of the next page ("" on
+// the last). Category matches the category and its subcategories; Q
+// searches the number, title, description and address.
+func (db *DB) FindCases(ctx context.Context, actor *pingan.User, f pingan.CaseFilter) ([]*pingan.Case, string, error) {
+	scope, err := scopeOf(actor)
+	if err != nil {
+		return nil, "", err
+	}
+	var v pingan.Invalid
+	args := []any{scope}
+	arg := func(x any) string {
+		args = append(args, x)
+		return "$" + strconv.Itoa(len(args))
+	}
+	where := []string{visibleTo(1)}
+	if len(f.Status) > 0 {
+		var ps []string
+		for _, s := range f.Status {
+			if !validStatus(s) {
+				v.Add("status", "未知状态 (unknown status) "+string(s))
+			}
+			ps = append(ps, arg(string(s)))
+		}
+		where = append(where, "status IN ("+strings.Join(ps, ", ")+")")
+	}
+	if f.Kind != "" {
+		if !f.Kind.Valid() {
+			v.Add("kind", "未知种类 (unknown kind) "+string(f.Kind))
+		}
+		where = append(where, "kind = "+arg(string(f.Kind)))
+	}
+	if f.Category != "" {
+		p := arg(f.Category)
+		where = append(where, "category IN (SELECT code FROM categories WHERE code = "+p+" OR parent = "+p+")")
+	}
+	if f.Grid != "" {
+		where = append(where, "grid = "+arg(f.Grid))
+	}
+	if f.Overdue != nil {
+		where = append(where, "overdue = "+arg(*f.Overdue))
+	}
+	if q := strings.TrimSpace(f.Q); q != "" {
+		p, like := arg(likeContains(q)), db.dialect.ilike()
+		where = append(where, fmt.Sprintf(`(number LIKE %[1]s ESCAPE '\' OR title %[2]s %[1]s ESCAPE '\' OR description %[2]s %[1]s ESCAPE '\' OR address %[2]s %[1]s ESCAPE '\')`, p, like))
+	}
+	if !f.From.IsZero() {
+		where = append(where, "reported_at >= "+arg(db.dialect.ts(f.From)))
+	}
+	if !f.To.IsZero() {
+		where = append(where, "reported_at < "+arg(db.dialect.ts(f.To)))
+	}
+	if f.Cursor != "" {
+		at, id, ok := parseCursor(f.Cursor)
+		if !ok {
+			v.Add("cursor", "翻页标记无效 (invalid cursor)")
+		} else {
+			pa, pi := arg(db.dialect.ts(at)), arg(id)
+			where = append(where, fmt.Sprintf("(reported_at < %s OR (reported_at = %s AND id < %s))", pa, pa, pi))
+		}
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = DefaultLimit
+	} else if limit > MaxLimit {
+		limit = MaxLimit
+	}
+	if err := v.Err(); err != nil {
+		return nil, "", err
+	}
+
+	tx, err := db.beginRead(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	defer tx.Rollback()
+	if f.Unit != "" {
+		u, err := scanUnit(tx.QueryRowContext(ctx, `SELECT `+unitColumns+` FROM units WHERE code = $1 AND path LIKE $2 ESCAPE '\'`, f.Unit, scope))
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, "", errUnitNotFound(f.Unit)
+		} else if err != nil {
+			return nil, "", err
+		}
+		p := arg(likePrefix(u.Path))
+		where = append(where, fmt.Sprintf(`(unit_path LIKE %[1]s ESCAPE '\' OR assigned_path LIKE %[1]s ESCAPE '\')`, p))
+	}
+	q := `SELECT ` + caseColumns + ` FROM cases WHERE ` + strings.Join(where, " AND ") +
+		` ORDER BY reported_at DESC, id DESC LIMIT ` + arg(limit+1)
+	rows, err := tx.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, "", err
+	}
+	defer rows.Close()
+	var out []*pingan.Case
+	for rows.Next() {
+		sc, err := scanCase(rows)
+		if err != nil {
+			return nil, "", err
+		}
+		if err := db.open(sc, true); err != nil {
+			return nil, "", err
+		}
+		out = append(out, sc.Case)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, "", err
+	}
+	next := ""
+	if len(out) > limit {
+		out = out[:limit]
+		last := out[limit-1]
+		next = makeCursor(last.ReportedAt, last.ID)
+	}
+	return out, next, tx.Commit()
+}
+
+func validStatus(s pingan.Status) bool {
+	for _, x := range pingan.Statuses {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// A cursor is the position after the last case of a page: its report time
+// (milliseconds since 1970) and ID, opaque to clients.
+func makeCursor(at time.Time, id string) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(at.UnixMilli(), 10) + "|" + id))
+}
+
+func parseCursor(s string) (time.Time, string, bool) {
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		return time.Time{}, "", false
+	}
+	ms, id, ok := strings.Cut(string(b), "|")
+	n, err := strconv.ParseInt(ms, 10, 64)
+	if !ok || err != nil || id == "" {
+		return time.Time{}, "", false
+	}
+	return time.UnixMilli(n), id, true
+}

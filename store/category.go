@@ -1,0 +1,109 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"regexp"
+	"strings"
+
+	"github.com/pingan-gov/pingan"
+)
+
+var _ pingan.CategoryService = (*DB)(nil)
+
+const categoryColumns = `code, kind, name, parent, sign_n, sign_unit, resolve_n, resolve_unit`
+
+func scanCategory(s scanner) (*pingan.Category, error) {
+	var c pingan.Category
+	err := s.Scan(&c.Code, &c.Kind, &c.Name, &c.Parent,
+		&c.Policy.Sign.N, &c.Policy.Sign.Unit, &c.Policy.Resolve.N, &c.Policy.Resolve.Unit)
+	if err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+// Categories answers every category, ordered by code.
+func (db *DB) Categories(ctx context.Context) ([]*pingan.Category, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT `+categoryColumns+` FROM categories ORDER BY code`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*pingan.Category
+	for rows.Next() {
+		c, err := scanCategory(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+var categoryCodeRe = regexp.MustCompile(`^[0-9A-Za-z]{1,16}$`)
+
+// SaveCategory creates or updates a category. EINVALID names the field: a
+// bad code, kind or name, a period that cannot be counted, or a parent that
+// does not exist or is of another kind.
+func (db *DB) SaveCategory(ctx context.Context, c *pingan.Category) error {
+	var v pingan.Invalid
+	c.Code, c.Name, c.Parent = strings.TrimSpace(c.Code), strings.TrimSpace(c.Name), strings.TrimSpace(c.Parent)
+	if !categoryCodeRe.MatchString(c.Code) {
+		v.Add("code", "类别代码须为 1–16 位字母或数字 (1–16 letters or digits)")
+	}
+	if !c.Kind.Valid() {
+		v.Add("kind", "未知种类 (unknown kind) "+string(c.Kind))
+	}
+	v.Require("name", c.Name)
+	if !c.Policy.Sign.Valid() {
+		v.Add("policy.sign", "签收时限无效：须为正数，单位 hours、calendar 或 working (invalid period)")
+	}
+	if !c.Policy.Resolve.Valid() {
+		v.Add("policy.resolve", "办结时限无效：须为正数，单位 hours、calendar 或 working (invalid period)")
+	}
+	if c.Parent == c.Code && c.Code != "" {
+		v.Add("parent", "上级类别不能是自己 (a category cannot be its own parent)")
+	}
+	if err := v.Err(); err != nil {
+		return err
+	}
+
+	tx, err := db.beginWrite(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if c.Parent != "" {
+		p, err := categoryByCode(ctx, tx, c.Parent)
+		if err != nil {
+			return err
+		}
+		if p == nil {
+			v.Add("parent", "未知类别 (unknown category) "+c.Parent)
+		} else if p.Kind != c.Kind {
+			v.Add("parent", "上级类别属于另一种类 (the parent is of another kind) "+string(p.Kind))
+		}
+		if err := v.Err(); err != nil {
+			return err
+		}
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO categories (`+categoryColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+		ON CONFLICT (code) DO UPDATE SET kind = excluded.kind, name = excluded.name, parent = excluded.parent,
+			sign_n = excluded.sign_n, sign_unit = excluded.sign_unit, resolve_n = excluded.resolve_n, resolve_unit = excluded.resolve_unit`,
+		c.Code, string(c.Kind), c.Name, c.Parent, c.Policy.Sign.N, c.Policy.Sign.Unit, c.Policy.Resolve.N, c.Policy.Resolve.Unit)
+	if err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// categoryByCode answers the category, or nil when there is none.
+func categoryByCode(ctx context.Context, tx *sql.Tx, code string) (*pingan.Category, error) {
+	c, err := scanCategory(tx.QueryRowContext(ctx, `SELECT `+categoryColumns+` FROM categories WHERE code = $1`, code))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	return c, err
+}

@@ -1,0 +1,98 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/pingan-gov/pingan"
+	"github.com/pingan-gov/pingan/workflow"
+)
+
+var _ pingan.Escalator = (*DB)(nil)
+
+// EscalateReason is the reason recorded on an automatic escalation.
+const EscalateReason = "超过办结时限自动上报 (resolve deadline missed)"
+
+// DefaultEscalateLimit is the batch size of EscalateDue when limit ≤ 0.
+const DefaultEscalateLimit = 100
+
+// EscalateDue finds open cases whose clock runs and whose resolve deadline
+// passed before now, and that have not been found overdue yet (the cases_due
+// index). Each is marked overdue, which it stays, and — when it is
+// reported, accepted or in progress and its holding unit has an
+// administrative parent — escalated there by the system with a timeline
+// entry. A dispatched case, or one held at the top of the tree, is only
+// marked. So every case is touched once for a missed deadline, and never
+// escalated above the top unit. On PostgreSQL the rows are claimed with
+// FOR UPDATE SKIP LOCKED so that several servers never take the same case.
+// It answers how many cases it escalated or marked.
+func (db *DB) EscalateDue(ctx context.Context, now time.Time, limit int) (int, error) {
+	if limit <= 0 {
+		limit = DefaultEscalateLimit
+	}
+	now = now.In(cst).Truncate(time.Millisecond)
+	tx, err := db.beginWrite(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback()
+	rows, err := tx.QueryContext(ctx, `SELECT id FROM cases
+		WHERE status IN ('reported', 'accepted', 'dispatched', 'in_progress') AND NOT suspended AND NOT overdue
+		AND resolve_by < $1 ORDER BY resolve_by LIMIT $2`+db.dialect.skipLocked(), db.dialect.ts(now), limit)
+	if err != nil {
+		return 0, err
+	}
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	escalated := 0
+	for _, id := range ids {
+		sc, err := db.loadCase(ctx, tx, "", id, false)
+		if err != nil {
+			return 0, err
+		}
+		c := sc.Case
+		old := c.Version
+		c.Overdue = true
+		var act *pingan.Action
+		switch c.Status {
+		case pingan.StatusReported, pingan.StatusAccepted, pingan.StatusInProgress:
+			in := pingan.ActionInput{Action: pingan.ActEscalate, Reason: EscalateReason}
+			env, err := db.env(ctx, tx, c, nil, in, now)
+			if err != nil {
+				return 0, err
+			}
+			if env.Parent != nil {
+				if act, err = workflow.Apply(c, nil, in, env); err != nil {
+					if pingan.ErrorCode(err) == pingan.EINTERNAL {
+						return 0, err
+					}
+					db.log.Warn("overdue case not escalated", "case", c.ID, "err", err)
+					act = nil
+				} else {
+					escalated++
+				}
+			}
+		}
+		if err := db.save(ctx, tx, c, old, act, now); err != nil {
+			return 0, err
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, err
+	}
+	if len(ids) > 0 {
+		db.log.Info("overdue cases", "found", len(ids), "escalated", escalated)
+	}
+	return len(ids), nil
+}

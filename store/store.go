@@ -1,0 +1,218 @@
+// Package store keeps pingan's data in SQLite (the default: one file, WAL,
+// one writer connection and a pool of readers) or PostgreSQL (one pool), with
+// database/sql and hand-written SQL, one file per entity. Every query is one
+// text for both databases; the differences live in dialect.go and in the DDL
+// of each dialect's migrations.
+//
+// *DB implements every service of the domain: pingan.UnitService,
+// UserService, CategoryService, CaseService, StatsService, Escalator and
+// AuditService. Each public method runs in one transaction; jurisdiction is
+// enforced in the queries, so a case or unit outside the actor's subtree
+// answers ENOTFOUND exactly like one that does not exist.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
+	_ "modernc.org/sqlite"             // registers "sqlite"
+
+	"github.com/pingan-gov/pingan"
+	"github.com/pingan-gov/pingan/calendar"
+	"github.com/pingan-gov/pingan/secret"
+)
+
+var cst = pingan.CST
+
+// Options configure Open.
+type Options struct {
+	// DSN is the path of a SQLite file, or a postgres:// or postgresql://
+	// URL. A SQLite file and its directory are created when missing.
+	DSN string
+	// Sealer encrypts personal data at rest; required.
+	Sealer pingan.Sealer
+	// Calendar counts deadlines; calendar.Official() when nil.
+	Calendar *calendar.Calendar
+	// Clock tells the time; pingan.SystemClock when nil.
+	Clock pingan.Clock
+	// Logger; slog.Default() when nil.
+	Logger *slog.Logger
+	// AutoMigrate applies pending migrations in Open.
+	AutoMigrate bool
+	// PasswordParams are the argon2id costs of new password hashes;
+	// secret.DefaultParams when zero. Tests use secret.TestParams.
+	PasswordParams secret.Params
+}
+
+// DB is the store. It is safe for concurrent use.
+type DB struct {
+	dialect Dialect
+	dsn     string
+	write   *sql.DB // SQLite: one connection; PostgreSQL: the pool
+	read    *sql.DB // SQLite: query-only readers; PostgreSQL: == write
+	sealer  pingan.Sealer
+	cal     *calendar.Calendar
+	clock   pingan.Clock
+	log     *slog.Logger
+	pw      secret.Params
+
+	dummyOnce sync.Once
+	dummy     string // a password hash for unknown users, see Login
+
+	// Test hooks: when set, they run in the transaction that saves an
+	// action, before and after the case row is updated (the timeline entry,
+	// number seq, is inserted after both).
+	beforeCaseUpdate, afterCaseUpdate func(ctx context.Context, tx *sql.Tx, c *pingan.Case, seq int) error
+}
+
+// Open connects to the database of o.DSN. It refuses a schema newer than
+// this program knows; an older one must be brought up to date with Migrate
+// (or AutoMigrate) before use.
+func Open(ctx context.Context, o Options) (*DB, error) {
+	if o.DSN == "" {
+		return nil, errors.New("store: 未指定数据库 (no database given)")
+	}
+	if o.Sealer == nil {
+		return nil, errors.New("store: 未配置个人信息加密器 (no Sealer for personal data)")
+	}
+	db := &DB{dialect: dialectOf(o.DSN), dsn: o.DSN, sealer: o.Sealer, cal: o.Calendar, clock: o.Clock, log: o.Logger, pw: o.PasswordParams}
+	if db.cal == nil {
+		db.cal = calendar.Official()
+	}
+	if db.clock == nil {
+		db.clock = pingan.SystemClock
+	}
+	if db.log == nil {
+		db.log = slog.Default()
+	}
+	if db.pw == (secret.Params{}) {
+		db.pw = secret.DefaultParams
+	}
+	var err error
+	switch db.dialect {
+	case SQLite:
+		err = db.openSQLite(ctx, o.DSN)
+	case Postgres:
+		err = db.openPostgres(ctx, o.DSN)
+	}
+	if err != nil {
+		return nil, err
+	}
+	have, want, err := db.SchemaVersion(ctx)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	if have > want {
+		db.Close()
+		return nil, fmt.Errorf("store: 数据库结构版本 %d 比本程序新（本程序最高 %d），请升级程序 (the database schema %d is newer than this program knows, %d: upgrade pingan)", have, want, have, want)
+	}
+	if o.AutoMigrate && have < want {
+		if err := db.Migrate(ctx); err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
+	return db, nil
+}
+
+func (db *DB) openSQLite(ctx context.Context, path string) error {
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return fmt.Errorf("store: 无法创建数据库目录 (cannot create the database directory) %s: %w", dir, err)
+		}
+	}
+	w, err := sql.Open("sqlite", sqliteDSN(path, sqliteWriter))
+	if err != nil {
+		return err
+	}
+	w.SetMaxOpenConns(1) // the one writer
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	w.SetConnMaxIdleTime(0)
+	if err := w.PingContext(ctx); err != nil { // creates the file, switches to WAL
+		w.Close()
+		return fmt.Errorf("store: 无法打开数据库 (cannot open the database) %s: %w", path, err)
+	}
+	r, err := sql.Open("sqlite", sqliteDSN(path, sqliteReader))
+	if err != nil {
+		w.Close()
+		return err
+	}
+	n := max(4, runtime.NumCPU())
+	r.SetMaxOpenConns(n)
+	r.SetMaxIdleConns(n)
+	r.SetConnMaxIdleTime(5 * time.Minute)
+	db.write, db.read = w, r
+	return nil
+}
+
+func (db *DB) openPostgres(ctx context.Context, dsn string) error {
+	p, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return fmt.Errorf("store: 数据库地址无效 (bad database URL) %s: %w", redactDSN(dsn), err)
+	}
+	p.SetMaxOpenConns(max(10, 4*runtime.NumCPU()))
+	p.SetMaxIdleConns(max(10, 4*runtime.NumCPU()))
+	p.SetConnMaxIdleTime(5 * time.Minute)
+	if err := p.PingContext(ctx); err != nil {
+		p.Close()
+		return fmt.Errorf("store: 无法连接数据库 (cannot connect to the database) %s: %w", redactDSN(dsn), err)
+	}
+	db.write, db.read = p, p
+	return nil
+}
+
+// Close closes the connections.
+func (db *DB) Close() error {
+	err := db.write.Close()
+	if db.read != db.write {
+		if rerr := db.read.Close(); err == nil {
+			err = rerr
+		}
+	}
+	return err
+}
+
+// Dialect answers which database is behind db.
+func (db *DB) Dialect() Dialect { return db.dialect }
+
+// now is the clock's time to the millisecond, the precision of the store.
+func (db *DB) now() time.Time {
+	return db.clock.Now().In(cst).Truncate(time.Millisecond)
+}
+
+// beginWrite starts a transaction on the writer.
+func (db *DB) beginWrite(ctx context.Context) (*sql.Tx, error) {
+	return db.write.BeginTx(ctx, nil)
+}
+
+// beginRead starts a read-only transaction on a reader.
+func (db *DB) beginRead(ctx context.Context) (*sql.Tx, error) {
+	return db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+}
+
+// errCaseNotFound is the answer for a case that does not exist or lies
+// outside the actor's jurisdiction: the two are indistinguishable.
+func errCaseNotFound(id string) error {
+	return pingan.Errorf(pingan.ENOTFOUND, "案件不存在 (case not found) %s", id)
+}
+
+// errUnitNotFound is errCaseNotFound for units.
+func errUnitNotFound(code string) error {
+	return pingan.Errorf(pingan.ENOTFOUND, "单位不存在 (unit not found) %s", code)
+}
+
+// errNoActor answers a call that needs a signed-in user without one.
+func errNoActor() error {
+	return pingan.Errorf(pingan.EUNAUTHORIZED, "请先登录 (sign in first)")
+}
