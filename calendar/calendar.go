@@ -80,6 +80,7 @@ type Calendar struct {
 	first, last int
 	holidays    map[int]string // yyyymmdd -> name
 	workdays    map[int]string // yyyymmdd -> name
+	provisional int            // a year counted on the provisional rule, 0 if none
 }
 
 //go:embed cn.json

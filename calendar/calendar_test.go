@@ -627,3 +627,43 @@ func BenchmarkDue10WorkingDays(b *testing.B) {
 		}
 	}
 }
+
+func TestProvisionalYear(t *testing.T) {
+	official := Official()
+	_, last := official.Years()
+	if _, ok := official.Provisional(); ok {
+		t.Fatal("the official calendar has a provisional year")
+	}
+	from := time.Date(last, 11, 25, 10, 0, 0, 0, CST)
+	if _, err := official.Due(from, 60, CalendarDays); !errors.Is(err, ErrNotCovered) {
+		t.Fatalf("60 days from late November of the last year: %v, want not covered", err)
+	}
+	if err := official.CheckHorizon(from, 60); !errors.Is(err, ErrNotCovered) {
+		t.Errorf("CheckHorizon: %v", err)
+	}
+	if err := official.CheckHorizon(time.Date(last, 3, 1, 0, 0, 0, 0, CST), 60); err != nil {
+		t.Errorf("CheckHorizon in March: %v", err)
+	}
+	p := official.WithProvisional()
+	if y, ok := p.Provisional(); !ok || y != last+1 || !p.Covers(last+1) || p.Covers(last+2) {
+		t.Fatalf("provisional year %d %v", y, ok)
+	}
+	// 1 January of the provisional year is off (元旦 is fixed by law).
+	if ok, err := p.IsWorkingDay(time.Date(last+1, 1, 1, 12, 0, 0, 0, CST)); err != nil || ok {
+		t.Errorf("1 January provisional: working=%v err=%v", ok, err)
+	}
+	if ok, err := p.IsWorkingDay(time.Date(last+1, 10, 2, 12, 0, 0, 0, CST)); err != nil || ok {
+		t.Errorf("2 October provisional: working=%v err=%v", ok, err)
+	}
+	// The official days of covered years are unchanged.
+	for d := time.Date(last, 1, 1, 0, 0, 0, 0, CST); d.Year() == last; d = d.AddDate(0, 0, 1) {
+		a, _ := official.IsWorkingDay(d)
+		b, _ := p.IsWorkingDay(d)
+		if a != b {
+			t.Fatalf("%s differs between the official and the provisional calendar", d.Format(time.DateOnly))
+		}
+	}
+	if _, err := p.Due(from, 60, CalendarDays); err != nil {
+		t.Errorf("provisional Due: %v", err)
+	}
+}

@@ -305,6 +305,10 @@ func transition(next *pingan.Case, act *pingan.Action, in pingan.ActionInput, en
 	case pingan.ActRework:
 		next.Status = pingan.StatusInProgress
 		next.ResolvedAt = nil
+		if next.AssignedUnit == "" {
+			// Resolved on site, never dispatched: the centre dispatches it now.
+			next.Status = pingan.StatusAccepted
+		}
 	case pingan.ActEscalate:
 		// 上报上级: the parent unit's centre holds the case, registered
 		// (accepted) with a full resolve period from now.

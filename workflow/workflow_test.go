@@ -354,6 +354,15 @@ func TestResolvedOnSite(t *testing.T) {
 	if c.Status != pingan.StatusResolved || act.ToStatus != pingan.StatusResolved || c.ResolvedAt == nil {
 		t.Errorf("on site: %+v", c)
 	}
+	// Verification fails: nobody was ever dispatched, so the centre gets it
+	// back to dispatch.
+	c.HoldingPath = township.Path
+	if _, err := Apply(c, townDispatcher, pingan.ActionInput{Action: pingan.ActRework, Reason: "回访不认可"}, envAt(t0.Add(time.Hour))); err != nil {
+		t.Fatal(err)
+	}
+	if c.Status != pingan.StatusAccepted || c.ResolvedAt != nil {
+		t.Errorf("rework of an on-site case: status %s", c.Status)
+	}
 }
 
 func TestRateOnce(t *testing.T) {
