@@ -1,0 +1,15 @@
+.PHONY: test lint bench build
+
+test:
+	go vet ./... && go test -race ./...
+
+lint:
+	go vet ./...
+	@test -z "$$(gofmt -l .)" || (gofmt -l . && echo "gofmt: the files above need formatting" && exit 1)
+	go test -run TestDependenciesPointInwards .
+
+bench:
+	go test -run '^$$' -bench 'Intake|RawInsert' -benchtime 3s ./api/ ./store/
+
+build:
+	go build -o pingan ./cmd/pingan

@@ -1,0 +1,199 @@
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/pingan-gov/pingan"
+)
+
+// decode reads the JSON body of r into dst. It checks the shape of the
+// input — size, syntax, types, unknown fields, one value only — and answers
+// an EINVALID error naming the field where it can; the meaning of the
+// fields is for the services to judge.
+func (s *Server) decode(w http.ResponseWriter, r *http.Request, dst any) error {
+	r.Body = http.MaxBytesReader(w, r.Body, s.maxBody)
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(dst); err != nil {
+		return s.decodeError(err, dst)
+	}
+	// One JSON value and nothing after it.
+	var extra json.RawMessage
+	switch err := dec.Decode(&extra); {
+	case err == io.EOF:
+		return nil
+	case err != nil:
+		return s.decodeError(err, dst)
+	}
+	return invalid("body", "JSON 值之后还有多余内容 (unexpected data after the JSON value)",
+		"请求体只能包含一个 JSON 对象 (the body must be a single JSON object)")
+}
+
+// decodeError translates a decoding failure into an EINVALID error.
+func (s *Server) decodeError(err error, dst any) error {
+	var (
+		syntax   *json.SyntaxError
+		typ      *json.UnmarshalTypeError
+		tooLarge *http.MaxBytesError
+		timeErr  *time.ParseError
+	)
+	switch {
+	case errors.As(err, &tooLarge):
+		return &statusError{status: http.StatusRequestEntityTooLarge, err: invalid("body",
+			fmt.Sprintf("超过 %s 上限 (larger than %s)", byteSize(tooLarge.Limit), byteSize(tooLarge.Limit)),
+			fmt.Sprintf("请求体过大，上限为 %s (the request body is too large; the limit is %s)", byteSize(tooLarge.Limit), byteSize(tooLarge.Limit)))}
+	case errors.Is(err, io.EOF):
+		return invalid("body", "必填 (required)", "请求体为空，应为 JSON 对象 (the body is empty; send a JSON object)")
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return invalid("body", "JSON 不完整 (truncated JSON)", "JSON 格式错误：内容不完整 (malformed JSON: unexpected end)")
+	case errors.As(err, &syntax):
+		return invalid("body", fmt.Sprintf("第 %d 字节处语法错误 (syntax error at byte %d)", syntax.Offset, syntax.Offset),
+			fmt.Sprintf("JSON 格式错误 (malformed JSON): %s", syntax.Error()))
+	case errors.As(err, &typ):
+		if typ.Field == "" {
+			return invalid("body", "应为 JSON 对象 (must be a JSON object)", "请求体须为 JSON 对象 (the body must be a JSON object)")
+		}
+		want := jsonType(typ.Type.Kind().String())
+		return invalid(typ.Field, fmt.Sprintf("类型错误：应为%s，收到 %s (wrong type: want %s, got %s)", want.zh, typ.Value, want.en, typ.Value),
+			"输入有误，请检查标出的字段 (invalid input)")
+	case errors.As(err, &timeErr):
+		field := "body"
+		if _, ok := dst.(*pingan.ActionInput); ok {
+			field = "deadline" // the only time in an input body
+		}
+		return invalid(field, fmt.Sprintf("时间格式错误，应为 RFC 3339，如 2025-10-09T18:00:00+08:00 (bad time %q: want RFC 3339)", timeErr.Value),
+			"输入有误，请检查标出的字段 (invalid input)")
+	}
+	if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+		name, _ = strconv.Unquote(name)
+		return invalid(name, "未知字段 (unknown field)", fmt.Sprintf("请求中有未知字段 %q (unknown field %q)", name, name))
+	}
+	return invalid("body", err.Error(), "无法读取请求体 (the body could not be read)")
+}
+
+type typeName struct{ zh, en string }
+
+// jsonType names a Go kind as the JSON type a client must send.
+func jsonType(kind string) typeName {
+	switch kind {
+	case "string":
+		return typeName{"字符串", "a string"}
+	case "bool":
+		return typeName{"布尔值 true/false", "true or false"}
+	case "int", "int8", "int16", "int32", "int64", "uint", "uint8", "uint16", "uint32", "uint64":
+		return typeName{"整数", "an integer"}
+	case "float32", "float64":
+		return typeName{"数字", "a number"}
+	case "slice", "array":
+		return typeName{"数组", "an array"}
+	case "struct", "map", "ptr":
+		return typeName{"对象", "an object"}
+	}
+	return typeName{kind, kind}
+}
+
+func byteSize(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
+
+// ---- query parameters ----
+
+// query reads the query parameters of one request and collects what is
+// wrong with them, so that one answer names every bad parameter.
+type query struct {
+	values url.Values
+	v      pingan.Invalid
+}
+
+func newQuery(r *http.Request) *query { return &query{values: r.URL.Query()} }
+
+// str answers a parameter, trimmed; "" when absent.
+func (q *query) str(name string) string { return strings.TrimSpace(q.values.Get(name)) }
+
+// has reports whether the parameter is present and not empty.
+func (q *query) has(name string) bool { return q.str(name) != "" }
+
+// int answers a whole number in [min, max]; def when absent.
+func (q *query) int(name string, def, min, max int) int {
+	s := q.str(name)
+	if s == "" {
+		return def
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < min || n > max {
+		q.v.Add(name, fmt.Sprintf("应为 %d 到 %d 之间的整数 (want a whole number from %d to %d)", min, max, min, max))
+		return def
+	}
+	return n
+}
+
+// bool answers *true, *false or nil when absent.
+func (q *query) bool(name string) *bool {
+	s := q.str(name)
+	if s == "" {
+		return nil
+	}
+	b, err := strconv.ParseBool(s)
+	if err != nil {
+		q.v.Add(name, "应为 true 或 false (want true or false)")
+		return nil
+	}
+	return &b
+}
+
+// time answers an instant: RFC 3339, or a date YYYY-MM-DD meaning its
+// 00:00 in China Standard Time (+08:00); with endOfDay a date means the
+// next day's 00:00, so that "to=2025-10-31" includes the 31st. The zero
+// time when absent.
+func (q *query) time(name string, endOfDay bool) time.Time {
+	s := q.str(name)
+	if s == "" {
+		return time.Time{}
+	}
+	t, dateOnly, err := parseTime(s)
+	if err != nil {
+		q.v.Add(name, "应为 RFC 3339 时间（如 2025-10-01T08:00:00+08:00）或日期 YYYY-MM-DD (want an RFC 3339 time or a date YYYY-MM-DD)")
+		return time.Time{}
+	}
+	if dateOnly && endOfDay {
+		t = t.AddDate(0, 0, 1)
+	}
+	return t
+}
+
+// parseTime parses RFC 3339, or a date YYYY-MM-DD at 00:00 +08:00. A '+'
+// in a query that was not escaped arrives as a space; it is put back.
+func parseTime(s string) (t time.Time, dateOnly bool, err error) {
+	if len(s) == len(time.DateOnly) {
+		t, err = time.ParseInLocation(time.DateOnly, s, pingan.CST)
+		return t, true, err
+	}
+	if i := strings.LastIndexByte(s, ' '); i > len(time.DateOnly) {
+		s = s[:i] + "+" + s[i+1:]
+	}
+	t, err = time.Parse(time.RFC3339, s)
+	return t, false, err
+}
+
+// err answers the collected problems as one EINVALID error, or nil.
+func (q *query) err() error {
+	err := q.v.Err()
+	if e, ok := err.(*pingan.Error); ok {
+		e.Message = "查询参数有误，请检查标出的参数 (invalid query parameters)"
+	}
+	return err
+}

@@ -1,0 +1,330 @@
+// Package api is pingan's JSON API under /api/v1 (API.md): sessions, the
+// unit tree, categories, cases and their lifecycle actions, statistics and
+// the deadline arithmetic. It speaks HTTP with the standard library only and
+// reaches the data through the domain's service interfaces, so it never
+// imports the store or a database driver; cmd/pingan wires the two.
+//
+// Every error answers {"error": {"code", "message", "fields"}}, mapped from
+// the domain's error codes to HTTP statuses in one place (error.go).
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/pingan-gov/pingan"
+	"github.com/pingan-gov/pingan/calendar"
+)
+
+// Prefix is the path every route of this package lies under. Mount the
+// handler with mux.Handle(api.Prefix, srv.Handler()).
+const Prefix = "/api/v1/"
+
+// DefaultMaxBodyBytes limits request bodies when Config.MaxBodyBytes is 0.
+const DefaultMaxBodyBytes = 1 << 20
+
+// Config is what the server needs: the domain's services and the tools
+// around them.
+type Config struct {
+	Units      pingan.UnitService
+	Users      pingan.UserService
+	Categories pingan.CategoryService
+	Cases      pingan.CaseService
+	Stats      pingan.StatsService
+	// Grids serves /grids; when nil those routes answer 404.
+	Grids pingan.GridService
+
+	// Calendar counts deadlines for /calendar/due; calendar.Official() when nil.
+	Calendar *calendar.Calendar
+	// Clock tells the time (the default period of /stats); the system clock when nil.
+	Clock pingan.Clock
+	// Logger receives the request log and internal errors; slog.Default() when nil.
+	Logger *slog.Logger
+	// MaxBodyBytes limits a request body; DefaultMaxBodyBytes (1 MiB) when 0.
+	MaxBodyBytes int64
+	// SessionCacheTTL is how long an authenticated token is trusted without
+	// asking Users again: DefaultSessionCacheTTL (10 s) when 0, never when
+	// negative. A logout through this server takes effect at once; one
+	// elsewhere within the TTL.
+	SessionCacheTTL time.Duration
+}
+
+// Server serves the JSON API.
+type Server struct {
+	units      pingan.UnitService
+	users      pingan.UserService
+	categories pingan.CategoryService
+	cases      pingan.CaseService
+	stats      pingan.StatsService
+	grids      pingan.GridService
+	calendar   *calendar.Calendar
+	clock      pingan.Clock
+	log        *slog.Logger
+	maxBody    int64
+	sessions   *sessionCache
+
+	mux     *http.ServeMux
+	handler http.Handler
+	reqSeq  atomic.Uint64
+	started string
+}
+
+// New builds a server from cfg, filling the defaults.
+func New(cfg Config) *Server {
+	s := &Server{
+		units:      cfg.Units,
+		users:      cfg.Users,
+		categories: cfg.Categories,
+		cases:      cfg.Cases,
+		stats:      cfg.Stats,
+		grids:      cfg.Grids,
+		calendar:   cfg.Calendar,
+		clock:      cfg.Clock,
+		log:        cfg.Logger,
+		maxBody:    cfg.MaxBodyBytes,
+		mux:        http.NewServeMux(),
+		started:    strconv.FormatInt(time.Now().Unix()%1e6, 36),
+	}
+	if s.calendar == nil {
+		s.calendar = calendar.Official()
+	}
+	if s.clock == nil {
+		s.clock = pingan.SystemClock
+	}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	if s.maxBody <= 0 {
+		s.maxBody = DefaultMaxBodyBytes
+	}
+	ttl := cfg.SessionCacheTTL
+	if ttl == 0 {
+		ttl = DefaultSessionCacheTTL
+	}
+	s.sessions = newSessionCache(ttl)
+	s.routes()
+	s.handler = s.logRequests(s.recoverPanics(secureHeaders(s.mux)))
+	return s
+}
+
+// Handler answers every request under /api/v1/; it claims nothing else.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// routes registers every endpoint (API.md, "JSON API").
+func (s *Server) routes() {
+	// Public.
+	s.public("GET /api/v1/healthz", s.healthz)
+	s.public("POST /api/v1/session", s.createSession)
+
+	// Behind a bearer token.
+	s.authed("DELETE /api/v1/session", s.deleteSession)
+	s.authed("GET /api/v1/units", s.listUnits)
+	s.authed("GET /api/v1/units/{code}", s.getUnit)
+	s.authed("GET /api/v1/categories", s.listCategories)
+	s.authed("POST /api/v1/cases", s.createCase)
+	s.authed("GET /api/v1/cases", s.listCases)
+	s.authed("GET /api/v1/cases/{id}", s.getCase)
+	s.authed("POST /api/v1/cases/{id}/actions", s.act)
+	s.authed("GET /api/v1/cases/{id}/timeline", s.timeline)
+	s.authed("GET /api/v1/stats", s.getStats)
+	s.authed("GET /api/v1/calendar/due", s.calendarDue)
+	if s.grids != nil {
+		s.authed("GET /api/v1/grids", s.listGrids)
+		s.authed("GET /api/v1/grids/{code}", s.getGrid)
+	}
+
+	// Everything else under the prefix: 405 when the path exists for
+	// another method, 404 otherwise — in the API's JSON shape.
+	s.mux.HandleFunc(Prefix, s.notFound)
+}
+
+// handlerFunc is an endpoint: it writes a success answer itself and returns
+// any error for writeError to answer.
+type handlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+func (s *Server) public(pattern string, h handlerFunc) {
+	s.mux.Handle(pattern, s.serve(h))
+}
+
+func (s *Server) authed(pattern string, h handlerFunc) {
+	s.mux.Handle(pattern, s.serve(s.requireUser(h)))
+}
+
+func (s *Server) serve(h handlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := h(w, r); err != nil {
+			s.writeError(w, r, err)
+		}
+	})
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) error {
+	s.writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	return nil
+}
+
+// methods a route may serve, probed to tell 405 from 404.
+var methods = []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete}
+
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	var allow []string
+	for _, m := range methods {
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		if _, pattern := s.mux.Handler(probe); pattern != Prefix && pattern != "" {
+			allow = append(allow, m)
+		}
+	}
+	if len(allow) == 0 {
+		s.writeError(w, r, pingan.Errorf(pingan.ENOTFOUND, "没有这个接口 (no such endpoint): %s", r.URL.Path))
+		return
+	}
+	list := strings.Join(allow, ", ")
+	s.writeError(w, r, &statusError{
+		status: http.StatusMethodNotAllowed,
+		header: http.Header{"Allow": {list}},
+		err:    pingan.Errorf(pingan.EINVALID, "此接口不支持 %s 方法，可用：%s (method not allowed; allowed: %s)", r.Method, list, list),
+	})
+}
+
+// writeJSON answers v as JSON with the status.
+func (s *Server) writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	if err := json.NewEncoder(w).Encode(v); err != nil {
+		// The status is out; all that is left is to say so in the log.
+		s.log.Warn("writing a JSON answer", slog.Any("error", err))
+	}
+}
+
+// ---- middleware ----
+
+type ctxKey int
+
+const (
+	userKey ctxKey = iota
+	requestIDKey
+)
+
+// userFrom answers the authenticated user of the request (requireUser put it there).
+func userFrom(ctx context.Context) *pingan.User {
+	u, _ := ctx.Value(userKey).(*pingan.User)
+	return u
+}
+
+func requestID(ctx context.Context) string {
+	id, _ := ctx.Value(requestIDKey).(string)
+	return id
+}
+
+// recorder remembers the status and size of an answer for the request log.
+type recorder struct {
+	http.ResponseWriter
+	status int
+	bytes  int64
+}
+
+func (r *recorder) WriteHeader(status int) {
+	if r.status == 0 {
+		r.status = status
+	}
+	r.ResponseWriter.WriteHeader(status)
+}
+
+func (r *recorder) Write(p []byte) (int, error) {
+	if r.status == 0 {
+		r.status = http.StatusOK
+	}
+	n, err := r.ResponseWriter.Write(p)
+	r.bytes += int64(n)
+	return n, err
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+
+// logRequests logs one line per request: method, path, status, duration,
+// size, request id and user. Never the Authorization header, the query
+// (it may hold search text) or a body.
+func (s *Server) logRequests(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		id := s.started + "-" + strconv.FormatUint(s.reqSeq.Add(1), 36)
+		w.Header().Set("X-Request-Id", id)
+		ctx := context.WithValue(r.Context(), requestIDKey, id)
+		// The auth middleware fills holder so the log can name the user.
+		holder := new(*pingan.User)
+		ctx = context.WithValue(ctx, userHolderKey{}, holder)
+		rec := &recorder{ResponseWriter: w}
+		next.ServeHTTP(rec, r.WithContext(ctx))
+		if rec.status == 0 {
+			rec.status = http.StatusOK
+		}
+		level := slog.LevelInfo
+		if rec.status >= 500 {
+			level = slog.LevelError
+		}
+		attrs := []slog.Attr{
+			slog.String("method", r.Method),
+			slog.String("path", r.URL.Path),
+			slog.Int("status", rec.status),
+			slog.Duration("duration", time.Since(start)),
+			slog.Int64("bytes", rec.bytes),
+			slog.String("request_id", id),
+		}
+		if u := *holder; u != nil {
+			attrs = append(attrs, slog.Int64("user_id", u.ID))
+		}
+		s.log.LogAttrs(ctx, level, "http request", attrs...)
+	})
+}
+
+// userHolderKey carries a pointer the auth middleware fills, so that the
+// request log, which runs outside it, can name the user.
+type userHolderKey struct{}
+
+// recoverPanics turns a panic in a handler into a logged 500 internal error.
+func (s *Server) recoverPanics(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			v := recover()
+			if v == nil {
+				return
+			}
+			if v == http.ErrAbortHandler {
+				panic(v)
+			}
+			err := fmt.Errorf("panic: %v\n%s", v, debug.Stack())
+			if rec, ok := w.(*recorder); ok && rec.status != 0 {
+				// The answer has begun; nothing sensible can follow.
+				s.log.ErrorContext(r.Context(), "internal error",
+					slog.String("method", r.Method), slog.String("path", r.URL.Path),
+					slog.String("request_id", requestID(r.Context())), slog.Any("error", err))
+				return
+			}
+			s.writeError(w, r, err) // logged in full, shown as internal error
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// secureHeaders sets the headers every API answer carries.
+func secureHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Cache-Control", "no-store")
+		h.Set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("X-Frame-Options", "DENY")
+		next.ServeHTTP(w, r)
+	})
+}

@@ -1,0 +1,192 @@
+package api
+
+import (
+	"context"
+	"crypto/sha256"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/pingan-gov/pingan"
+)
+
+// sessionRequest is the body of POST /session.
+type sessionRequest struct {
+	Username string `json:"username"`
+	Password string `json:"password"`
+}
+
+// sessionAnswer is the answer to POST /session: the token, when it expires,
+// and who it belongs to.
+type sessionAnswer struct {
+	Token     string       `json:"token"`
+	ExpiresAt time.Time    `json:"expires_at"`
+	User      *pingan.User `json:"user,omitempty"`
+}
+
+// createSession logs in: POST /api/v1/session {"username","password"} →
+// 201 {"token","expires_at"}. A wrong name or password answers 401; an
+// account locked after too many failures answers 429 with Retry-After.
+func (s *Server) createSession(w http.ResponseWriter, r *http.Request) error {
+	var in sessionRequest
+	if err := s.decode(w, r, &in); err != nil {
+		return err
+	}
+	var v pingan.Invalid
+	v.Require("username", in.Username)
+	if in.Password == "" {
+		v.Add("password", "必填 (required)")
+	}
+	if err := v.Err(); err != nil {
+		return err
+	}
+	sess, err := s.users.Login(r.Context(), strings.TrimSpace(in.Username), in.Password)
+	if err != nil {
+		return err
+	}
+	s.writeJSON(w, http.StatusCreated, sessionAnswer{
+		Token:     sess.Token,
+		ExpiresAt: sess.ExpiresAt.In(pingan.CST),
+		User:      sess.User,
+	})
+	return nil
+}
+
+// deleteSession logs out: DELETE /api/v1/session ends the session of the
+// bearer token → 204.
+func (s *Server) deleteSession(w http.ResponseWriter, r *http.Request) error {
+	token, _ := bearerToken(r)
+	s.sessions.forget(token)
+	if err := s.users.Logout(r.Context(), token); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// bearerToken answers the token of "Authorization: Bearer TOKEN".
+func bearerToken(r *http.Request) (string, bool) {
+	h := r.Header.Get("Authorization")
+	scheme, token, ok := strings.Cut(h, " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return "", false
+	}
+	token = strings.TrimSpace(token)
+	return token, token != ""
+}
+
+// requireUser authenticates the bearer token and puts the user in the
+// request's context; without a live token it answers 401.
+func (s *Server) requireUser(next handlerFunc) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		token, ok := bearerToken(r)
+		if !ok || len(token) > 512 {
+			return errUnauthorized
+		}
+		u, err := s.authenticate(r.Context(), token)
+		if err != nil {
+			return err
+		}
+		if holder, ok := r.Context().Value(userHolderKey{}).(**pingan.User); ok {
+			*holder = u
+		}
+		return next(w, r.WithContext(context.WithValue(r.Context(), userKey, u)))
+	}
+}
+
+// authenticate answers the user of a live token, from the session cache
+// when it was asked recently.
+func (s *Server) authenticate(ctx context.Context, token string) (*pingan.User, error) {
+	now := s.clock.Now()
+	if u := s.sessions.get(token, now); u != nil {
+		return u, nil
+	}
+	u, err := s.users.Authenticate(ctx, token)
+	if err != nil {
+		if pingan.ErrorCode(err) == pingan.EUNAUTHORIZED {
+			return nil, pingan.Errorf(pingan.EUNAUTHORIZED, "登录已失效，请重新登录 (the token is invalid or has expired)")
+		}
+		return nil, err
+	}
+	if u == nil {
+		return nil, errUnauthorized
+	}
+	s.sessions.put(token, u, now)
+	return u, nil
+}
+
+// DefaultSessionCacheTTL is how long a token, once authenticated, is
+// trusted without asking the UserService again (Config.SessionCacheTTL).
+const DefaultSessionCacheTTL = 10 * time.Second
+
+// maxCachedSessions bounds the session cache; past it, expired entries are
+// swept, and if that is not enough the cache starts afresh.
+const maxCachedSessions = 10000
+
+// sessionCache remembers recently authenticated tokens (by their SHA-256)
+// for a short time, so that a busy client does not cost a database read per
+// request. A logout through this server forgets the token at once; a
+// session ended elsewhere (another server, the command line) or a change
+// to the user is seen within the TTL.
+type sessionCache struct {
+	ttl time.Duration // ≤ 0: no caching
+	mu  sync.Mutex
+	m   map[[sha256.Size]byte]cachedSession
+}
+
+type cachedSession struct {
+	user  pingan.User
+	until time.Time
+}
+
+func newSessionCache(ttl time.Duration) *sessionCache {
+	return &sessionCache{ttl: ttl, m: map[[sha256.Size]byte]cachedSession{}}
+}
+
+// get answers a copy of the cached user of token, or nil.
+func (c *sessionCache) get(token string, now time.Time) *pingan.User {
+	if c.ttl <= 0 {
+		return nil
+	}
+	k := sha256.Sum256([]byte(token))
+	c.mu.Lock()
+	e, ok := c.m[k]
+	if ok && !now.Before(e.until) {
+		delete(c.m, k)
+		ok = false
+	}
+	c.mu.Unlock()
+	if !ok {
+		return nil
+	}
+	u := e.user
+	return &u
+}
+
+func (c *sessionCache) put(token string, u *pingan.User, now time.Time) {
+	if c.ttl <= 0 {
+		return
+	}
+	k := sha256.Sum256([]byte(token))
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.m) >= maxCachedSessions {
+		for k, e := range c.m {
+			if !now.Before(e.until) {
+				delete(c.m, k)
+			}
+		}
+		if len(c.m) >= maxCachedSessions {
+			clear(c.m)
+		}
+	}
+	c.m[k] = cachedSession{user: *u, until: now.Add(c.ttl)}
+}
+
+func (c *sessionCache) forget(token string) {
+	k := sha256.Sum256([]byte(token))
+	c.mu.Lock()
+	delete(c.m, k)
+	c.mu.Unlock()
+}

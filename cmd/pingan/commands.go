@@ -1,0 +1,207 @@
+package main
+
+import (
+	"bufio"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/pingan-gov/pingan"
+	"github.com/pingan-gov/pingan/calendar"
+	"github.com/pingan-gov/pingan/importer"
+	"github.com/pingan-gov/pingan/store"
+)
+
+// migrate brings the schema up to date.
+func (e *cmdEnv) migrate(args []string) error {
+	var f dbFlags
+	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
+	f.register(fs)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	db, err := f.open(e.ctx, pingan.SystemClock, false)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := db.Migrate(e.ctx); err != nil {
+		return err
+	}
+	fmt.Fprintln(e.stderr, "数据库已是最新结构 (the schema is up to date)")
+	return nil
+}
+
+// userAdd creates an account; the password comes from the first line of stdin.
+func (e *cmdEnv) userAdd(args []string) error {
+	var (
+		f                          dbFlags
+		username, unit, role, name string
+		fromStdin                  bool
+	)
+	fs := flag.NewFlagSet("user add", flag.ContinueOnError)
+	f.register(fs)
+	fs.StringVar(&username, "username", "", "登录名 (login name)")
+	fs.StringVar(&unit, "unit", "", "所属单位代码 (unit code)")
+	fs.StringVar(&role, "role", "", "角色，逗号分隔 (roles, comma separated)")
+	fs.StringVar(&name, "name", "", "姓名 (full name)")
+	fs.BoolVar(&fromStdin, "password-stdin", false, "从标准输入读取密码 (read the password from stdin)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if !fromStdin {
+		return fmt.Errorf("请用 --password-stdin 从标准输入提供密码，密码不应出现在命令行中 (pass the password on stdin with --password-stdin)")
+	}
+	roles, err := pingan.ParseRoles(role)
+	if err != nil {
+		return err
+	}
+	line, err := bufio.NewReader(e.stdin).ReadString('\n')
+	if err != nil && line == "" {
+		return fmt.Errorf("标准输入没有密码 (no password on stdin)")
+	}
+	password := strings.TrimRight(line, "\r\n")
+	db, err := f.open(e.ctx, pingan.SystemClock, true)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	u := &pingan.User{Username: username, Name: name, UnitCode: unit, Roles: roles}
+	if err := db.CreateUser(e.ctx, u, password); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stderr, "已创建用户 %s（%s，%s）(user created)\n", u.Username, u.UnitCode, role)
+	return nil
+}
+
+// importCmd imports a file of units (CSV).
+func (e *cmdEnv) importCmd(args []string) error {
+	if len(args) == 0 {
+		return fmt.Errorf("用法 (usage): pingan import units FILE.csv")
+	}
+	what, rest := args[0], args[1:]
+	var f dbFlags
+	fs := flag.NewFlagSet("import "+what, flag.ContinueOnError)
+	f.register(fs)
+	if err := parseFlags(fs, rest); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return fmt.Errorf("用法 (usage): pingan import %s FILE", what)
+	}
+	file := fs.Arg(0)
+	switch what {
+	case "units":
+		if ext := strings.ToLower(filepath.Ext(file)); ext != ".csv" {
+			return fmt.Errorf("单位表须为 CSV 文件 (units are imported from CSV), got %q", ext)
+		}
+		r, err := os.Open(file)
+		if err != nil {
+			return err
+		}
+		defer r.Close()
+		units, err := importer.Units(r)
+		if err != nil {
+			return fmt.Errorf("%s: %w", file, err)
+		}
+		db, err := f.open(e.ctx, pingan.SystemClock, true)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		res, err := db.ImportUnits(e.ctx, units)
+		if err != nil {
+			return fmt.Errorf("%s: %w", file, err)
+		}
+		fmt.Fprintf(e.stderr, "导入完成：新增 %d，更新 %d，未变 %d (imported: %d created, %d updated, %d unchanged)\n",
+			res.Created, res.Updated, res.Unchanged, res.Created, res.Updated, res.Unchanged)
+		return nil
+	}
+	return fmt.Errorf("未知的导入类型 (unknown import) %q：可选 units", what)
+}
+
+// calendarDue prints a deadline counted on the official calendar.
+func (e *cmdEnv) calendarDue(args []string) error {
+	var from, unit string
+	var days int
+	fs := flag.NewFlagSet("calendar due", flag.ContinueOnError)
+	fs.StringVar(&from, "from", "", "起算时间 (start), RFC 3339 or 2006-01-02 15:04 or 2006-01-02, +08:00")
+	fs.IntVar(&days, "days", 0, "期限数量 (how many units)")
+	fs.StringVar(&unit, "unit", "working", "working | calendar | hours")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	start, err := parseTime(from)
+	if err != nil {
+		return fmt.Errorf("--from: %w", err)
+	}
+	u, err := calendar.ParseUnit(unit)
+	if err != nil {
+		return fmt.Errorf("--unit: %w", err)
+	}
+	if days <= 0 {
+		return fmt.Errorf("--days 须为正整数 (must be a positive number), got %d", days)
+	}
+	due, err := calendar.Official().Due(start, days, u)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(e.stdout, due.Format(time.RFC3339))
+	return nil
+}
+
+// parseTime reads RFC 3339, "2006-01-02 15:04[:05]" or "2006-01-02" (in
+// +08:00 when no zone is given).
+func parseTime(s string) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return time.Time{}, fmt.Errorf("必填 (required)")
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t.In(pingan.CST), nil
+	}
+	for _, layout := range []string{"2006-01-02 15:04:05", "2006-01-02 15:04", "2006-01-02T15:04", "2006-01-02"} {
+		if t, err := time.ParseInLocation(layout, s, pingan.CST); err == nil {
+			return t, nil
+		}
+	}
+	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+		return time.Unix(n, 0).In(pingan.CST), nil
+	}
+	return time.Time{}, fmt.Errorf("无法识别的时间 (unrecognised time) %q；请用 2026-10-01T09:00:00+08:00 或 2026-10-01 09:00", s)
+}
+
+// backup writes a consistent copy of the database while the server runs.
+func (e *cmdEnv) backup(args []string) error {
+	var f dbFlags
+	var to string
+	fs := flag.NewFlagSet("backup", flag.ContinueOnError)
+	f.register(fs)
+	fs.StringVar(&to, "to", "", "备份文件 (backup file)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if to == "" {
+		return fmt.Errorf("--to 必填 (required): the file to write the backup to")
+	}
+	if f.postgres() {
+		if err := store.PostgresDump(e.ctx, f.db, to); err != nil {
+			return err
+		}
+	} else {
+		db, err := f.open(e.ctx, pingan.SystemClock, false)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		if err := db.Backup(e.ctx, to); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(e.stderr, "已备份到 %s (backup written)\n", to)
+	return nil
+}

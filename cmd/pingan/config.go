@@ -1,0 +1,89 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/pingan-gov/pingan"
+	"github.com/pingan-gov/pingan/calendar"
+	"github.com/pingan-gov/pingan/secret"
+	"github.com/pingan-gov/pingan/store"
+)
+
+// dbFlags are the flags of every command that opens the database.
+type dbFlags struct {
+	db, data string
+	// provisional counts the year after the holiday data on the
+	// provisional rule (see calendar.WithProvisional).
+	provisional bool
+}
+
+func (f *dbFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.db, "db", envOr("PINGAN_DB", ""), "数据库：SQLite 文件路径或 postgres:// 地址 (database: SQLite file or postgres:// URL; default DATA/pingan.db) [PINGAN_DB]")
+	fs.StringVar(&f.data, "data", envOr("PINGAN_DATA", "./data"), "数据目录 (data directory) [PINGAN_DATA]")
+	fs.BoolVar(&f.provisional, "calendar-provisional", envOr("PINGAN_CALENDAR_PROVISIONAL", "") == "1",
+		"节假日数据之后的一年暂按“周一至周五上班、固定日期法定假日休息”计算 (count the year after the holiday data on a provisional rule) [PINGAN_CALENDAR_PROVISIONAL=1]")
+}
+
+// calendar answers the holiday calendar to count deadlines on.
+func (f *dbFlags) calendar() *calendar.Calendar {
+	if f.provisional {
+		return calendar.Official().WithProvisional()
+	}
+	return calendar.Official()
+}
+
+// dsn answers the database to open: --db, or pingan.db in the data directory.
+func (f *dbFlags) dsn() string {
+	if f.db != "" {
+		return f.db
+	}
+	return filepath.Join(f.data, "pingan.db")
+}
+
+func (f *dbFlags) postgres() bool {
+	return strings.HasPrefix(f.db, "postgres://") || strings.HasPrefix(f.db, "postgresql://")
+}
+
+// open opens (and with migrate, creates and migrates) the database, with the
+// key for personal data from PINGAN_SECRET_KEY or the data directory.
+func (f *dbFlags) open(ctx context.Context, clock pingan.Clock, migrate bool) (*store.DB, error) {
+	if err := os.MkdirAll(f.data, 0o700); err != nil {
+		return nil, fmt.Errorf("无法创建数据目录 (cannot create the data directory) %s: %w", f.data, err)
+	}
+	if !f.postgres() {
+		if err := os.MkdirAll(filepath.Dir(f.dsn()), 0o700); err != nil {
+			return nil, err
+		}
+	}
+	key, err := secret.LoadKey(f.data, os.Getenv(secret.KeyEnv))
+	if err != nil {
+		return nil, err
+	}
+	sealer, err := secret.NewSealer(key)
+	if err != nil {
+		return nil, err
+	}
+	db, err := store.Open(ctx, store.Options{
+		DSN:         f.dsn(),
+		Sealer:      sealer,
+		Calendar:    f.calendar(),
+		Clock:       clock,
+		Logger:      slog.Default(),
+		AutoMigrate: migrate,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return db, nil
+}
+
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	fs.SetOutput(os.Stderr)
+	return fs.Parse(args)
+}

@@ -1,0 +1,112 @@
+// Command pingan runs the pingan (平安) work platform: the server, the demo
+// city, migrations, imports, accounts, backups and the deadline arithmetic
+// alone. Every flag also reads an environment variable (PINGAN_ADDR,
+// PINGAN_DB, PINGAN_DATA, …).
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/pingan-gov/pingan"
+)
+
+const usage = `pingan (平安) — 市域社会治理工作平台 (a work platform for city-level social governance)
+
+usage:
+  pingan serve   [--addr 127.0.0.1:8080] [--db FILE|postgres://…] [--data DIR]
+  pingan demo    [--addr …] [--db …] [--data DIR] [--no-serve] [--seed N]
+  pingan migrate [--db …] [--data DIR]
+  pingan user add --username U --unit CODE --role ROLE[,ROLE] --password-stdin [--name N]
+  pingan import units FILE.csv [--db …]
+  pingan calendar due --from TIME --days N --unit working|calendar|hours
+  pingan backup  --to FILE [--db …]
+  pingan version
+
+Every flag also reads an environment variable: PINGAN_ADDR, PINGAN_DB,
+PINGAN_DATA, PINGAN_SECRET_KEY (the key for personal data).
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "pingan:", describe(err))
+		}
+		os.Exit(1)
+	}
+}
+
+// run is main without the process: tests call it.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return flag.ErrHelp
+	}
+	env := &cmdEnv{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "serve":
+		return env.serve(rest)
+	case "demo":
+		return env.demo(rest)
+	case "migrate":
+		return env.migrate(rest)
+	case "user":
+		if len(rest) == 0 || rest[0] != "add" {
+			return fmt.Errorf("用法 (usage): pingan user add --username U --unit CODE --role ROLE --password-stdin")
+		}
+		return env.userAdd(rest[1:])
+	case "import":
+		return env.importCmd(rest)
+	case "calendar":
+		if len(rest) == 0 || rest[0] != "due" {
+			return fmt.Errorf("用法 (usage): pingan calendar due --from TIME --days N --unit working|calendar|hours")
+		}
+		return env.calendarDue(rest[1:])
+	case "backup":
+		return env.backup(rest)
+	case "version":
+		fmt.Fprintln(stdout, "pingan", version)
+		return nil
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return fmt.Errorf("未知命令 (unknown command) %q", cmd)
+}
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+type cmdEnv struct {
+	ctx            context.Context
+	stdin          io.Reader
+	stdout, stderr io.Writer
+}
+
+// describe turns an error into a sentence for the terminal, with the
+// fields of a validation error listed.
+func describe(err error) string {
+	var e *pingan.Error
+	if errors.As(err, &e) {
+		return e.Error()
+	}
+	return err.Error()
+}
+
+// envOr answers the environment variable name or def.
+func envOr(name, def string) string {
+	if v, ok := os.LookupEnv(name); ok && v != "" {
+		return v
+	}
+	return def
+}

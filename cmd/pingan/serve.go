@@ -1,0 +1,141 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/pingan-gov/pingan"
+	"github.com/pingan-gov/pingan/api"
+	"github.com/pingan-gov/pingan/calendar"
+	"github.com/pingan-gov/pingan/jobs"
+	"github.com/pingan-gov/pingan/store"
+)
+
+type serveFlags struct {
+	dbFlags
+	addr string
+	tick time.Duration
+}
+
+func (f *serveFlags) register(fs *flag.FlagSet) {
+	f.dbFlags.register(fs)
+	fs.StringVar(&f.addr, "addr", envOr("PINGAN_ADDR", "127.0.0.1:8080"), "监听地址 (listen address) [PINGAN_ADDR]")
+	tick, _ := time.ParseDuration(envOr("PINGAN_TICK", "1m"))
+	fs.DurationVar(&f.tick, "tick", tick, "期限检查间隔 (how often deadlines are checked) [PINGAN_TICK]")
+}
+
+func (e *cmdEnv) serve(args []string) error {
+	var f serveFlags
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	f.register(fs)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	db, err := f.open(e.ctx, pingan.SystemClock, true)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	return e.listenAndServe(db, f, pingan.SystemClock)
+}
+
+// listenAndServe serves the API and runs the background work until the
+// context ends (SIGINT, SIGTERM), then shuts down gracefully.
+func (e *cmdEnv) listenAndServe(db *store.DB, f serveFlags, clock pingan.Clock) error {
+	cal := f.calendar()
+	if err := checkCalendar(e.ctx, db, cal, clock.Now()); err != nil {
+		return err
+	}
+	if y, ok := cal.Provisional(); ok {
+		slog.Warn(fmt.Sprintf("%d 年的期限暂按周一至周五工作、固定日期法定假日计算，请尽快补充该年国务院节假日安排 (deadlines in %d are counted on a provisional rule until that year's notice is added)", y, y))
+	}
+	logger := slog.Default()
+	apiServer := api.New(api.Config{
+		Units: db, Users: db, Categories: db, Cases: db, Stats: db,
+		Calendar: cal, Clock: clock, Logger: logger,
+	})
+	mux := http.NewServeMux()
+	mux.Handle("/api/v1/", apiServer.Handler())
+	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		fmt.Fprintln(w, "pingan (平安) — JSON API under /api/v1 (see API.md)")
+	})
+
+	ln, err := net.Listen("tcp", f.addr)
+	if err != nil {
+		return fmt.Errorf("无法监听 (cannot listen on) %s: %w", f.addr, err)
+	}
+	srv := &http.Server{
+		Handler:           mux,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	ctx, cancel := context.WithCancel(e.ctx)
+	defer cancel()
+	watch := &jobs.Deadlines{Escalator: db, Clock: clock, Interval: f.tick, Logger: logger}
+	done := make(chan struct{})
+	go func() { watch.Run(ctx); close(done) }()
+
+	fmt.Fprintf(e.stdout, "pingan listening on http://%s\n", ln.Addr())
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		cancel()
+		<-done
+		return err
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down")
+	shutdownCtx, stop := context.WithTimeout(context.Background(), 10*time.Second)
+	defer stop()
+	err = srv.Shutdown(shutdownCtx)
+	<-done
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	return err
+}
+
+// checkCalendar refuses to serve when a category's deadline counted from now
+// could need a year the holiday calendar does not cover: the error comes at
+// configuration time, never as a guess when a case is filed.
+func checkCalendar(ctx context.Context, db *store.DB, cal *calendar.Calendar, now time.Time) error {
+	cats, err := db.Categories(ctx)
+	if err != nil {
+		return err
+	}
+	for _, c := range cats {
+		for _, p := range []pingan.Period{c.Policy.Sign, c.Policy.Resolve} {
+			if err := cal.CheckHorizon(now, horizonDays(p)); err != nil {
+				first, last := cal.Years()
+				return fmt.Errorf("节假日日历只覆盖 %d–%d 年，类别 %s（%s）的时限 %s 会用到未覆盖的年份：%v。"+
+					"请把该年的国务院节假日安排补入 calendar/cn.json 后重新构建（见 calendar/README.md），"+
+					"或以 --calendar-provisional 暂按周一至周五工作计算 (the holiday calendar does not reach far enough for this category's deadline: add the year, or run with --calendar-provisional)",
+					first, last, c.Code, c.Name, p, err)
+			}
+		}
+	}
+	return nil
+}
+
+// horizonDays is how many calendar days ahead counting p may look, with room
+// for the longest holiday block and the move off a rest day.
+func horizonDays(p pingan.Period) int {
+	switch p.Unit {
+	case "hours":
+		return p.N/24 + 1
+	case "working":
+		return p.N*7/5 + 14
+	}
+	return p.N + 10
+}
