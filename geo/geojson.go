@@ -1,0 +1,225 @@
+package geo
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"maps"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/pingan-gov/pingan"
+)
+
+// maxFeatureErrors caps how many bad features one error lists.
+const maxFeatureErrors = 20
+
+// ReadGrids reads a GeoJSON FeatureCollection of grids, one Feature each:
+// a Polygon or MultiPolygon geometry in WGS84 and the properties code (or
+// the feature's id), name, type (community | village | dedicated), unit
+// (the village or community code), households and population (numbers, or
+// strings of digits as some GIS tools write them), and optionally workers
+// as pingan.GridWorker objects. Each geometry must be simple (see
+// CheckGeometry); checks against the unit's area and the other grids are
+// Validate's.
+//
+// Every bad feature is named by its number, counted from 1, and its code:
+// Fields{"feature 3 (620902001001001)": "…"}; nothing is answered unless
+// every feature is good.
+func ReadGrids(r io.Reader) ([]*pingan.Grid, error) {
+	var fc struct {
+		Type     string            `json:"type"`
+		Features []json.RawMessage `json:"features"`
+	}
+	dec := json.NewDecoder(bufio.NewReader(r))
+	if err := dec.Decode(&fc); err != nil {
+		return nil, featureError(map[string]string{"file": "GeoJSON 无法解析 (unparsable GeoJSON): " + err.Error()})
+	}
+	if fc.Type != "FeatureCollection" {
+		return nil, featureError(map[string]string{"file": fmt.Sprintf("应为 FeatureCollection，而不是 %q (not a FeatureCollection)", fc.Type)})
+	}
+	if len(fc.Features) == 0 {
+		return nil, featureError(map[string]string{"file": "没有要素 (no features)"})
+	}
+	grids := make([]*pingan.Grid, 0, len(fc.Features))
+	bad := map[string]string{}
+	seen := make(map[string]int, len(fc.Features))
+	for i, raw := range fc.Features {
+		g, problems := readFeature(raw)
+		key := fmt.Sprintf("feature %d", i+1)
+		if g.Code != "" {
+			key += " (" + g.Code + ")"
+			if j, dup := seen[g.Code]; dup {
+				problems = append(problems, fmt.Sprintf("编码 %s 与第 %d 个要素重复 (duplicate of feature %d)", g.Code, j, j))
+			} else {
+				seen[g.Code] = i + 1
+			}
+		}
+		if len(problems) > 0 {
+			bad[key] = strings.Join(problems, "；")
+			if len(bad) >= maxFeatureErrors {
+				break
+			}
+			continue
+		}
+		grids = append(grids, g)
+	}
+	if len(bad) > 0 {
+		return nil, featureError(bad)
+	}
+	return grids, nil
+}
+
+func featureError(fields map[string]string) error {
+	return &pingan.Error{Code: pingan.EINVALID, Message: "网格文件有误，未导入任何数据 (the grid file has errors; nothing was imported)", Fields: fields}
+}
+
+// readFeature answers the grid of one feature and what is wrong with it.
+func readFeature(raw json.RawMessage) (*pingan.Grid, []string) {
+	g := &pingan.Grid{}
+	var f struct {
+		Type       string                     `json:"type"`
+		ID         any                        `json:"id"`
+		Geometry   json.RawMessage            `json:"geometry"`
+		Properties map[string]json.RawMessage `json:"properties"`
+	}
+	if err := json.Unmarshal(raw, &f); err != nil {
+		return g, []string{"要素无法解析 (unparsable feature): " + err.Error()}
+	}
+	var problems []string
+	if f.Type != "Feature" {
+		problems = append(problems, fmt.Sprintf("type 应为 Feature，而不是 %q (not a Feature)", f.Type))
+	}
+	str := func(name string) string {
+		v, ok := f.Properties[name]
+		if !ok || string(v) == "null" {
+			return ""
+		}
+		var s string
+		if err := json.Unmarshal(v, &s); err != nil {
+			var n json.Number
+			if json.Unmarshal(v, &n) == nil {
+				return n.String() // a code written as a number
+			}
+			problems = append(problems, fmt.Sprintf("属性 %s 应为字符串 (property %s is not a string)", name, name))
+		}
+		return strings.TrimSpace(s)
+	}
+	count := func(name string) int {
+		v, ok := f.Properties[name]
+		if !ok || string(v) == "null" {
+			return 0
+		}
+		var n json.Number
+		if err := json.Unmarshal(v, &n); err != nil {
+			var s string
+			if json.Unmarshal(v, &s) != nil {
+				problems = append(problems, fmt.Sprintf("属性 %s 应为整数 (property %s is not a number)", name, name))
+				return 0
+			}
+			n = json.Number(strings.TrimSpace(s))
+		}
+		f, err := strconv.ParseFloat(n.String(), 64)
+		if err != nil || f != math.Trunc(f) || math.Abs(f) > 1e9 {
+			problems = append(problems, fmt.Sprintf("属性 %s 的值 %s 不是整数 (property %s is not a whole number)", name, n, name))
+			return 0
+		}
+		return int(f)
+	}
+	g.Code = str("code")
+	if g.Code == "" {
+		switch id := f.ID.(type) {
+		case string:
+			g.Code = strings.TrimSpace(id)
+		case float64:
+			g.Code = strconv.FormatFloat(id, 'f', -1, 64)
+		}
+	}
+	g.Name = str("name")
+	g.Type = pingan.GridType(str("type"))
+	g.Unit = str("unit")
+	g.Households = count("households")
+	g.Population = count("population")
+	if w, ok := f.Properties["workers"]; ok && string(w) != "null" {
+		if err := json.Unmarshal(w, &g.Workers); err != nil {
+			problems = append(problems, "属性 workers 应为 [{user_id, name, position}] 数组 (property workers is not a list of workers)")
+		}
+	}
+	if err := g.Validate(); err != nil {
+		problems = append(problems, fieldMessages(err)...)
+	}
+	if mp, msg := parseGeometry(f.Geometry); msg != "" {
+		problems = append(problems, msg)
+	} else if msg := checkShape(mp); msg != "" {
+		problems = append(problems, msg)
+	}
+	var compact bytes.Buffer
+	if json.Compact(&compact, f.Geometry) == nil {
+		g.Geometry = json.RawMessage(compact.Bytes())
+	}
+	return g, problems
+}
+
+// fieldMessages answers the messages of an *pingan.Error's fields, sorted.
+func fieldMessages(err error) []string {
+	pe, ok := err.(*pingan.Error)
+	if !ok {
+		return []string{err.Error()}
+	}
+	var out []string
+	for _, k := range slices.Sorted(maps.Keys(pe.Fields)) {
+		field := k[strings.LastIndexByte(k, ' ')+1:]
+		out = append(out, field+": "+pe.Fields[k])
+	}
+	return out
+}
+
+// feature is a grid as a GeoJSON Feature, written in a fixed key order.
+type feature struct {
+	Type       string          `json:"type"`
+	ID         string          `json:"id"`
+	Geometry   json.RawMessage `json:"geometry"`
+	Properties gridProperties  `json:"properties"`
+}
+
+type gridProperties struct {
+	Code       string              `json:"code"`
+	Name       string              `json:"name"`
+	Type       pingan.GridType     `json:"type"`
+	Unit       string              `json:"unit"`
+	Households int                 `json:"households"`
+	Population int                 `json:"population"`
+	Workers    []pingan.GridWorker `json:"workers,omitempty"`
+}
+
+// WriteGrids writes the grids as a GeoJSON FeatureCollection that ReadGrids
+// reads back to the same grids: one Feature per grid, one per line, with
+// the grid's code as its id and the geometry as stored.
+func WriteGrids(w io.Writer, grids []*pingan.Grid) error {
+	bw := bufio.NewWriter(w)
+	bw.WriteString(`{"type":"FeatureCollection","features":[`)
+	for i, g := range grids {
+		if i > 0 {
+			bw.WriteByte(',')
+		}
+		bw.WriteString("\n")
+		geom := g.Geometry
+		if len(bytes.TrimSpace(geom)) == 0 {
+			geom = json.RawMessage("null")
+		}
+		b, err := json.Marshal(feature{Type: "Feature", ID: g.Code, Geometry: geom, Properties: gridProperties{
+			Code: g.Code, Name: g.Name, Type: g.Type, Unit: g.Unit,
+			Households: g.Households, Population: g.Population, Workers: g.Workers,
+		}})
+		if err != nil {
+			return fmt.Errorf("grid %s: %w", g.Code, err)
+		}
+		bw.Write(b)
+	}
+	bw.WriteString("\n]}\n")
+	return bw.Flush()
+}

@@ -1,0 +1,68 @@
+package geo
+
+import (
+	"bytes"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/paulmach/orb"
+	"github.com/pingan-gov/pingan"
+)
+
+func TestGridsRoundTrip(t *testing.T) {
+	grids := TileGrids("620902001001", orb.Bound{Min: orb.Point{98.49, 39.73}, Max: orb.Point{98.51, 39.75}}, 5, 3)
+	grids[0].Workers = []pingan.GridWorker{{UserID: 7, Name: "李娟", Position: pingan.GridMember}, {UserID: 9, Name: "王强", Position: pingan.GridLeader}}
+	grids[1].Type = pingan.GridDedicated
+	grids[1].Name = "酒泉中学专属网格"
+	grids[2].Geometry = []byte(`{"type":"MultiPolygon","coordinates":[[[[98.49,39.73],[98.495,39.73],[98.495,39.735],[98.49,39.73]]],[[[98.5,39.74],[98.505,39.74],[98.505,39.745],[98.5,39.74]]]]}`)
+	var buf bytes.Buffer
+	if err := WriteGrids(&buf, grids); err != nil {
+		t.Fatal(err)
+	}
+	back, err := ReadGrids(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(back, grids) {
+		t.Errorf("round trip changed the grids:\n%+v\n%+v", back[0], grids[0])
+	}
+}
+
+func TestReadGridsFromOtherTools(t *testing.T) {
+	// QGIS and friends: id instead of code, numbers as strings, spaces,
+	// a third coordinate.
+	in := `{"type":"FeatureCollection","features":[{"type":"Feature","id":"G1",
+	 "geometry":{"type":"Polygon","coordinates":[[[98.1,39.1,1500],[98.2,39.1,1500],[98.2,39.2,1500],[98.1,39.1,1500]]]},
+	 "properties":{"name":" 一网格 ","type":"village","unit":620902001201,"households":"120","population":300.0}}]}`
+	grids, err := ReadGrids(strings.NewReader(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := grids[0]
+	if g.Code != "G1" || g.Name != "一网格" || g.Unit != "620902001201" || g.Households != 120 || g.Population != 300 {
+		t.Errorf("grid %+v", g)
+	}
+}
+
+func TestReadGridsNamesTheFeature(t *testing.T) {
+	good := `{"type":"Feature","geometry":{"type":"Polygon","coordinates":[[[98.1,39.1],[98.2,39.1],[98.2,39.2],[98.1,39.1]]]},"properties":{"code":"G1","name":"一","type":"village","unit":"620902001201"}}`
+	tests := []struct{ in, key, says string }{
+		{`{"type":"FeatureCollection","features":[` + good + `,` + strings.Replace(good, `[98.1,39.1]]]`, `[98.1,39.15]]]`, 1) + `]}`, "feature 2 (G1)", "未闭合"},
+		{`{"type":"FeatureCollection","features":[` + good + `,` + good + `]}`, "feature 2 (G1)", "重复"},
+		{`{"type":"FeatureCollection","features":[` + strings.Replace(good, `"village"`, `"town"`, 1) + `]}`, "feature 1 (G1)", "网格类型"},
+		{`{"type":"FeatureCollection","features":[` + strings.Replace(good, `"unit":`, `"households":"many","unit":`, 1) + `]}`, "feature 1 (G1)", "households"},
+		{`{"type":"FeatureCollection","features":[` + strings.Replace(good, `"code":"G1",`, ``, 1) + `]}`, "feature 1", "编码为空"},
+		{`{"type":"FeatureCollection","features":[` + strings.Replace(good, `"Polygon"`, `"LineString"`, 1) + `]}`, "feature 1 (G1)", "LineString"},
+		{`{"type":"FeatureCollection","features":[]}`, "file", "没有要素"},
+		{`{"type":"Feature"}`, "file", "FeatureCollection"},
+		{`{"type":`, "file", "无法解析"},
+	}
+	for _, tt := range tests {
+		_, err := ReadGrids(strings.NewReader(tt.in))
+		e, ok := err.(*pingan.Error)
+		if !ok || e.Code != pingan.EINVALID || !strings.Contains(e.Fields[tt.key], tt.says) {
+			t.Errorf("%.80s…: want %q mentioning %q, got %v", tt.in, tt.key, tt.says, err)
+		}
+	}
+}
