@@ -34,7 +34,7 @@ func (db *DB) Backup(ctx context.Context, to string) error {
 	if _, err := c.ExecContext(ctx, `VACUUM INTO $1`, to); err != nil {
 		return fmt.Errorf("store: 备份失败 (backup failed) %s: %w", to, err)
 	}
-	return nil
+	return os.Chmod(to, 0o600) // it holds sealed personal data and password hashes
 }
 
 // PostgresDump writes a pg_dump archive (custom format, for pg_restore) of
@@ -60,7 +60,7 @@ func PostgresDump(ctx context.Context, dsn, to string) error {
 		os.Remove(to)
 		return fmt.Errorf("store: pg_dump 失败 (pg_dump failed) %s: %w: %s", redactDSN(dsn), err, strings.TrimSpace(stderr.String()))
 	}
-	return nil
+	return os.Chmod(to, 0o600)
 }
 
 func checkBackupTarget(to string) error {
