@@ -269,12 +269,9 @@ func transition(next *pingan.Case, act *pingan.Action, in pingan.ActionInput, en
 		if env.Category != nil && env.Category.Code != next.Category {
 			act.Note = firstNonEmpty(act.Note, fmt.Sprintf("类别更正为 %s %s", env.Category.Code, env.Category.Name))
 			next.Category, next.Kind = env.Category.Code, env.Category.Kind
-			due, err := deadline(env, next.ReportedAt, env.Policy.Resolve)
-			if err != nil {
+			if err := setDeadline(&next.ResolveBy, act, env, next.ReportedAt, env.Policy.Resolve); err != nil {
 				return err
 			}
-			next.ResolveBy = &due
-			act.Deadline = &due
 		}
 	case pingan.ActReject:
 		next.Status = pingan.StatusRejected
@@ -283,12 +280,9 @@ func transition(next *pingan.Case, act *pingan.Action, in pingan.ActionInput, en
 		next.Status = pingan.StatusDispatched
 		act.FromUnit, act.ToUnit = next.AssignedUnit, env.ToUnit.Code
 		next.AssignedUnit, next.AssignedPath = env.ToUnit.Code, env.ToUnit.Path
-		due, err := deadline(env, now, env.Policy.Sign)
-		if err != nil {
+		if err := setDeadline(&next.SignBy, act, env, now, env.Policy.Sign); err != nil {
 			return err
 		}
-		next.SignBy = &due
-		act.Deadline = &due
 	case pingan.ActSign:
 		next.Status = pingan.StatusInProgress
 		next.SignedAt = &now
@@ -317,12 +311,9 @@ func transition(next *pingan.Case, act *pingan.Action, in pingan.ActionInput, en
 		next.HoldingUnit, next.HoldingPath = env.Parent.Code, env.Parent.Path
 		next.AssignedUnit, next.AssignedPath, next.SignBy, next.SignedAt = "", "", nil, nil
 		next.EscalationLevel++
-		due, err := deadline(env, now, env.Policy.Resolve)
-		if err != nil {
+		if err := setDeadline(&next.ResolveBy, act, env, now, env.Policy.Resolve); err != nil {
 			return err
 		}
-		next.ResolveBy = &due
-		act.Deadline = &due
 	case pingan.ActExtend:
 		if next.ResolveBy == nil {
 			return pingan.Errorf(pingan.ECONFLICT, "案件没有办结时限，无需延期 (the case has no resolve deadline)")
@@ -358,12 +349,9 @@ func transition(next *pingan.Case, act *pingan.Action, in pingan.ActionInput, en
 		next.Status = pingan.StatusAccepted
 		next.ClosedAt, next.ResolvedAt, next.Satisfaction = nil, nil, nil
 		next.AssignedUnit, next.AssignedPath, next.SignBy, next.SignedAt = "", "", nil, nil
-		due, err := deadline(env, now, env.Policy.Resolve)
-		if err != nil {
+		if err := setDeadline(&next.ResolveBy, act, env, now, env.Policy.Resolve); err != nil {
 			return err
 		}
-		next.ResolveBy = &due
-		act.Deadline = &due
 	}
 	act.ToStatus = next.Status
 	return nil
@@ -378,6 +366,16 @@ func unitOf(p pingan.Period) string {
 
 // deadline counts p from `from`; a policy without a period has no deadline
 // and is refused.
+// setDeadline counts p from `from` into *field and records it on act.
+func setDeadline(field **time.Time, act *pingan.Action, env Env, from time.Time, p pingan.Period) error {
+	due, err := deadline(env, from, p)
+	if err != nil {
+		return err
+	}
+	*field, act.Deadline = &due, &due
+	return nil
+}
+
 func deadline(env Env, from time.Time, p pingan.Period) (time.Time, error) {
 	if !p.Valid() {
 		return time.Time{}, pingan.Errorf(pingan.EINVALID, "类别的时限设置无效 (the category's deadline policy is invalid): %d %q", p.N, p.Unit)
