@@ -9,7 +9,7 @@ lint:
 	go test -run TestDependenciesPointInwards .
 
 bench:
-	go test -run '^$$' -bench 'Intake|RawInsert' -benchtime 3s ./api/ ./store/
+	go test -run '^$$' -bench 'Intake|RawInsert|CreateCase' -benchtime 2s -count 3 ./api/ ./store/
 
 build:
 	go build -o pingan ./cmd/pingan

@@ -139,6 +139,14 @@ type Case struct {
 	UpdatedAt      time.Time `json:"updated_at"`
 	Version        int       `json:"version"`
 
+	// Ungridded is set when the case has a position that lies in no grid
+	// (网格): it was placed at the lowest unit whose known area holds the
+	// position, or at the unit given, or at the reporting user's unit.
+	Ungridded bool `json:"ungridded"`
+	// Placement says in a sentence (zh-CN, then English) which grid or unit
+	// the case was placed in and why.
+	Placement string `json:"placement,omitempty"`
+
 	// Paths of Unit, HoldingUnit and AssignedUnit, for jurisdiction checks.
 	UnitPath, HoldingPath, AssignedPath string `json:"-"`
 

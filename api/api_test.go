@@ -40,14 +40,15 @@ func newEnv(t testing.TB) *env {
 	return newEnvAt(t, "")
 }
 
-// newEnvAt is newEnv over the SQLite file at dsn ("" for a fresh one).
+// newEnvAt is newEnv over the database at dsn: a SQLite file ("" for a
+// fresh one) or a PostgreSQL URL.
 func newEnvAt(t testing.TB, dsn string) *env {
 	t.Helper()
 	clock := storetest.NewClock(storetest.Epoch)
 	db := storetest.OpenWith(t, store.Options{DSN: dsn, Clock: clock, Logger: slog.New(slog.DiscardHandler)})
 	fx := storetest.Seed(t, db)
 	srv := api.New(api.Config{
-		Units: db, Users: db, Categories: db, Cases: db, Stats: db,
+		Units: db, Users: db, Categories: db, Cases: db, Stats: db, Grids: db,
 		Clock:  clock,
 		Logger: slog.New(slog.DiscardHandler),
 	})

@@ -172,7 +172,7 @@ func call(t testing.TB, h http.Handler, method, path, token, body string, hdr ..
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
 	a := answer{status: rec.Code, header: rec.Header(), raw: rec.Body.String()}
-	if strings.HasPrefix(rec.Header().Get("Content-Type"), "application/json") {
+	if ct := rec.Header().Get("Content-Type"); strings.HasPrefix(ct, "application/json") || strings.HasPrefix(ct, "application/geo+json") {
 		if err := json.Unmarshal(rec.Body.Bytes(), &a.body); err != nil {
 			t.Fatalf("%s %s: answer is not JSON: %v\n%s", method, path, err, rec.Body.String())
 		}
@@ -498,8 +498,8 @@ func TestGrids(t *testing.T) {
 	h := New(Config{Users: &fakeUsers{user: &pingan.User{ID: 1, ScopePath: "/62/"}}, Grids: fakeGrids{},
 		Logger: slog.New(slog.DiscardHandler)}).Handler()
 	a := call(t, h, "GET", "/api/v1/grids?unit=620902001001", fakeToken, "")
-	grids, _ := a.body["grids"].([]any)
-	if a.status != 200 || len(grids) != 1 {
+	grids, _ := a.body["features"].([]any)
+	if a.status != 200 || a.body["type"] != "FeatureCollection" || len(grids) != 1 || !strings.HasPrefix(a.header.Get("Content-Type"), "application/geo+json") {
 		t.Fatalf("grids: %d %s", a.status, a.raw)
 	}
 	if geom, _ := grids[0].(map[string]any)["geometry"].(map[string]any); geom["type"] != "Polygon" {
@@ -511,7 +511,7 @@ func TestGrids(t *testing.T) {
 	if a := call(t, h, "GET", "/api/v1/grids?unit=620921", fakeToken, ""); a.status != 404 {
 		t.Errorf("grids of an unknown unit: %d %s", a.status, a.raw)
 	}
-	if a := call(t, h, "GET", "/api/v1/grids/620902001001-03", fakeToken, ""); a.status != 200 || a.body["name"] != "富康社区第三网格" {
+	if a := call(t, h, "GET", "/api/v1/grids/620902001001-03", fakeToken, ""); a.status != 200 || a.body["type"] != "Feature" || a.body["properties"].(map[string]any)["name"] != "富康社区第三网格" {
 		t.Errorf("one grid: %d %s", a.status, a.raw)
 	}
 	if a := call(t, h, "GET", "/api/v1/grids/nope", fakeToken, ""); a.status != 404 || a.errCode() != "not_found" {

@@ -27,20 +27,31 @@ const maxFeatureErrors = 20
 // CheckGeometry); checks against the unit's area and the other grids are
 // Validate's.
 //
+// A single Feature, as GET /api/v1/grids/{code} answers it, is read as a
+// collection of one.
+//
 // Every bad feature is named by its number, counted from 1, and its code:
 // Fields{"feature 3 (620902001001001)": "…"}; nothing is answered unless
 // every feature is good.
 func ReadGrids(r io.Reader) ([]*pingan.Grid, error) {
+	var raw json.RawMessage
+	dec := json.NewDecoder(bufio.NewReader(r))
+	if err := dec.Decode(&raw); err != nil {
+		return nil, featureError(map[string]string{"file": "GeoJSON 无法解析 (unparsable GeoJSON): " + err.Error()})
+	}
 	var fc struct {
 		Type     string            `json:"type"`
 		Features []json.RawMessage `json:"features"`
 	}
-	dec := json.NewDecoder(bufio.NewReader(r))
-	if err := dec.Decode(&fc); err != nil {
+	if err := json.Unmarshal(raw, &fc); err != nil {
 		return nil, featureError(map[string]string{"file": "GeoJSON 无法解析 (unparsable GeoJSON): " + err.Error()})
 	}
-	if fc.Type != "FeatureCollection" {
-		return nil, featureError(map[string]string{"file": fmt.Sprintf("应为 FeatureCollection，而不是 %q (not a FeatureCollection)", fc.Type)})
+	switch fc.Type {
+	case "FeatureCollection":
+	case "Feature":
+		fc.Features = []json.RawMessage{raw}
+	default:
+		return nil, featureError(map[string]string{"file": fmt.Sprintf("应为 FeatureCollection 或 Feature，而不是 %q (not a FeatureCollection)", fc.Type)})
 	}
 	if len(fc.Features) == 0 {
 		return nil, featureError(map[string]string{"file": "没有要素 (no features)"})
@@ -207,19 +218,29 @@ func WriteGrids(w io.Writer, grids []*pingan.Grid) error {
 			bw.WriteByte(',')
 		}
 		bw.WriteString("\n")
-		geom := g.Geometry
-		if len(bytes.TrimSpace(geom)) == 0 {
-			geom = json.RawMessage("null")
-		}
-		b, err := json.Marshal(feature{Type: "Feature", ID: g.Code, Geometry: geom, Properties: gridProperties{
-			Code: g.Code, Name: g.Name, Type: g.Type, Unit: g.Unit,
-			Households: g.Households, Population: g.Population, Workers: g.Workers,
-		}})
+		b, err := MarshalGrid(g)
 		if err != nil {
-			return fmt.Errorf("grid %s: %w", g.Code, err)
+			return err
 		}
 		bw.Write(b)
 	}
 	bw.WriteString("\n]}\n")
 	return bw.Flush()
+}
+
+// MarshalGrid answers the grid as one GeoJSON Feature, as WriteGrids writes
+// each; ReadGrids reads it back.
+func MarshalGrid(g *pingan.Grid) ([]byte, error) {
+	geom := g.Geometry
+	if len(bytes.TrimSpace(geom)) == 0 {
+		geom = json.RawMessage("null")
+	}
+	b, err := json.Marshal(feature{Type: "Feature", ID: g.Code, Geometry: geom, Properties: gridProperties{
+		Code: g.Code, Name: g.Name, Type: g.Type, Unit: g.Unit,
+		Households: g.Households, Population: g.Population, Workers: g.Workers,
+	}})
+	if err != nil {
+		return nil, fmt.Errorf("grid %s: %w", g.Code, err)
+	}
+	return b, nil
 }

@@ -55,7 +55,8 @@ func TestReadGridsNamesTheFeature(t *testing.T) {
 		{`{"type":"FeatureCollection","features":[` + strings.Replace(good, `"code":"G1",`, ``, 1) + `]}`, "feature 1", "编码为空"},
 		{`{"type":"FeatureCollection","features":[` + strings.Replace(good, `"Polygon"`, `"LineString"`, 1) + `]}`, "feature 1 (G1)", "LineString"},
 		{`{"type":"FeatureCollection","features":[]}`, "file", "没有要素"},
-		{`{"type":"Feature"}`, "file", "FeatureCollection"},
+		{`{"type":"Feature"}`, "feature 1", "没有几何"},
+		{`{"type":"Topology"}`, "file", "FeatureCollection"},
 		{`{"type":`, "file", "无法解析"},
 	}
 	for _, tt := range tests {
@@ -63,6 +64,44 @@ func TestReadGridsNamesTheFeature(t *testing.T) {
 		e, ok := err.(*pingan.Error)
 		if !ok || e.Code != pingan.EINVALID || !strings.Contains(e.Fields[tt.key], tt.says) {
 			t.Errorf("%.80s…: want %q mentioning %q, got %v", tt.in, tt.key, tt.says, err)
+		}
+	}
+}
+
+func TestOneFeatureRoundTrip(t *testing.T) {
+	g := TileGrids("620902001001", orb.Bound{Min: orb.Point{98.49, 39.73}, Max: orb.Point{98.51, 39.75}}, 1, 3)[0]
+	g.Workers = []pingan.GridWorker{{UserID: 7, Name: "李娟", Position: pingan.GridLeader}}
+	b, err := MarshalGrid(g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := ReadGrids(bytes.NewReader(b))
+	if err != nil || len(back) != 1 || !reflect.DeepEqual(back[0], g) {
+		t.Errorf("a Feature read back as %+v, %v", back, err)
+	}
+}
+
+func TestReadAreas(t *testing.T) {
+	in := `{"type":"FeatureCollection","features":[
+	 {"type":"Feature","id":620902100000,"geometry":{"type":"Polygon","coordinates":[[[98.58,39.78],[98.7,39.78],[98.7,39.9],[98.58,39.78]]]},"properties":{"name":"银达镇"}},
+	 {"type":"Feature","geometry":{"type":"Polygon","coordinates":[[[98.1, 39.1],[98.2,39.1],[98.2,39.2],[98.1,39.1]]]},"properties":{"code":"620902"}}]}`
+	areas, err := ReadAreas(strings.NewReader(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(areas) != 2 || areas[0].Code != "620902100000" || areas[0].Name != "银达镇" || areas[1].Code != "620902" || strings.Contains(string(areas[1].Geometry), " ") {
+		t.Errorf("areas %+v", areas)
+	}
+	for _, tt := range []struct{ in, key, says string }{
+		{strings.Replace(in, `"code":"620902"`, `"code":""`, 1), "feature 2", "编码为空"},
+		{strings.Replace(in, `[98.58,39.78]]]`, `[98.58,39.79]]]`, 1), "feature 1 (620902100000)", "未闭合"},
+		{strings.Replace(in, `"code":"620902"`, `"code":"620902100000"`, 1), "feature 2 (620902100000)", "重复"},
+		{`{"type":"GeometryCollection"}`, "file", "FeatureCollection"},
+	} {
+		_, err := ReadAreas(strings.NewReader(tt.in))
+		e, ok := err.(*pingan.Error)
+		if !ok || !strings.Contains(e.Fields[tt.key], tt.says) {
+			t.Errorf("want %q mentioning %q, got %v", tt.key, tt.says, err)
 		}
 	}
 }

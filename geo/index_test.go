@@ -266,3 +266,23 @@ func ExampleIndex_Locate() {
 	fmt.Println(code, ok)
 	// Output: 620902001001001 true
 }
+
+func TestCloneLeavesTheOriginal(t *testing.T) {
+	ix := mustIndex(t, grid("A", orb.Polygon{square(0, 0, 1)}))
+	c := ix.Clone()
+	if err := c.Upsert(grid("B", orb.Polygon{square(1, 0, 1)}), grid("A", orb.Polygon{square(5, 5, 1)})); err != nil {
+		t.Fatal(err)
+	}
+	if code, ok := ix.Locate(0.5, 0.5); !ok || code != "A" || ix.Len() != 1 {
+		t.Errorf("the original changed: %q %v, %d areas", code, ok, ix.Len())
+	}
+	if _, ok := ix.Locate(0.5, 1.5); ok {
+		t.Error("the original holds the clone's B")
+	}
+	if code, _ := c.Locate(5.5, 5.5); code != "A" || c.Len() != 2 {
+		t.Errorf("the clone: %q, %d areas", code, c.Len())
+	}
+	if _, ok := c.Locate(0.5, 0.5); ok {
+		t.Error("the clone still holds A's old polygon")
+	}
+}

@@ -64,15 +64,31 @@ var DivisionFiles = func() []string {
 // not nil, is called now and then with the rows read so far and the rows of
 // all five files, and once at the end with done == total.
 //
-// The whole country — 31 provinces, 342 cities, 2,978 counties, 41,352
-// townships, 620,573 villages — reads in about a second: each file is
-// streamed through encoding/csv, and besides the string of each CSV record
-// the only allocation is one slab holding every Unit.
+// A county row whose code is its city's own 6-digit code — the three
+// cities without counties, 东莞 441900, 中山 442000 and 儋州 460400 — is the
+// city itself: no unit is answered for it, and its townships are answered
+// under the city.
+//
+// The whole country — 31 provinces, 342 cities, 2,978 county rows (2,975
+// counties), 41,352 townships, 620,573 villages: 665,273 units — reads in
+// about a second: each file is streamed through encoding/csv, and besides
+// the string of each CSV record the only allocation is one slab holding
+// every Unit.
 func Divisions(dir string, progress func(done, total int)) ([]*pingan.Unit, error) {
+	if dir == "" {
+		dir = "."
+	}
+	return DivisionsFS(os.DirFS(dir), progress)
+}
+
+// DivisionsFS is Divisions over the five files at the root of fsys: the
+// data shipped inside a binary (an embed.FS, through fs.Sub) or any other
+// file system.
+func DivisionsFS(fsys fs.FS, progress func(done, total int)) ([]*pingan.Unit, error) {
 	counts := make([]int, len(divisionFiles))
 	total := 0
 	for i, f := range divisionFiles {
-		n, err := countRows(filepath.Join(dir, f.name))
+		n, err := countRows(fsys, f.name)
 		if err != nil {
 			return nil, fileError(f.name, err)
 		}
@@ -91,7 +107,7 @@ func Divisions(dir string, progress func(done, total int)) ([]*pingan.Unit, erro
 	}
 	var parents map[uint64]int32 // codes of the level above, as numbers
 	for i, f := range divisionFiles {
-		codes, err := r.read(filepath.Join(dir, f.name), f, counts[i], parents)
+		codes, err := r.read(fsys, f, counts[i], parents)
 		if err != nil {
 			return nil, err
 		}
@@ -120,8 +136,8 @@ type divisionReader struct {
 
 // read reads one file, appending its units; it answers the codes of the
 // file with their row numbers, for the next level's parent check.
-func (r *divisionReader) read(path string, f divisionFile, rows int, parents map[uint64]int32) (map[uint64]int32, error) {
-	file, err := os.Open(path)
+func (r *divisionReader) read(fsys fs.FS, f divisionFile, rows int, parents map[uint64]int32) (map[uint64]int32, error) {
+	file, err := fsys.Open(f.name)
 	if err != nil {
 		return nil, fileError(f.name, err)
 	}
@@ -200,6 +216,13 @@ func (r *divisionReader) read(path string, f divisionFile, rows int, parents map
 			continue
 		}
 		codes[n] = int32(row)
+		if f.level == pingan.LevelCounty && code == parent+"00" {
+			// A city without counties (不设区的地级市: 东莞 441900, 中山
+			// 442000, 儋州 460400) is listed again as its own county; in
+			// GB/T 2260 both are the one code, so the row is the city
+			// itself and its townships hang directly under the city.
+			continue
+		}
 		u := &r.slab[len(r.units)]
 		u.Name, u.Level = name, f.level
 		switch f.level {
@@ -247,8 +270,8 @@ func divisionFileOf(digits int) string {
 
 // countRows counts the data rows of a CSV file (its lines less the header)
 // without parsing it.
-func countRows(path string) (int, error) {
-	file, err := os.Open(path)
+func countRows(fsys fs.FS, name string) (int, error) {
+	file, err := fsys.Open(name)
 	if err != nil {
 		return 0, err
 	}

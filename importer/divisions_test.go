@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/pingan-gov/pingan"
@@ -205,7 +206,7 @@ func TestDivisionsCountry(t *testing.T) {
 	for _, u := range units {
 		levels[u.Level]++
 	}
-	want := map[pingan.Level]int{pingan.LevelProvince: 31, pingan.LevelCity: 342, pingan.LevelCounty: 2978, pingan.LevelTownship: 41352, pingan.LevelVillage: 620573}
+	want := map[pingan.Level]int{pingan.LevelProvince: 31, pingan.LevelCity: 342, pingan.LevelCounty: 2975, pingan.LevelTownship: 41352, pingan.LevelVillage: 620573}
 	for l, n := range want {
 		if levels[l] != n {
 			t.Errorf("%d units of level %s, want %d", levels[l], l, n)
@@ -214,4 +215,66 @@ func TestDivisionsCountry(t *testing.T) {
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
 	t.Logf("%d units in %v (heap in use %d MB)", len(units), elapsed.Round(time.Millisecond), m.HeapInuse>>20)
+}
+
+// TestDivisionsCityWithoutCounties: 东莞 (4419) is listed again as its own
+// county 441900; the row is the city, and its townships hang under it.
+func TestDivisionsCityWithoutCounties(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"provinces.csv": "code,name\n44,\"广东省\"\n",
+		"cities.csv":    "code,name,provinceCode\n4419,\"东莞市\",44\n",
+		"areas.csv":     "code,name,cityCode,provinceCode\n441900,\"东莞市\",4419,44\n",
+		"streets.csv":   "code,name,areaCode,provinceCode,cityCode\n441900003,\"东城街道\",441900,44,4419\n",
+		"villages.csv":  "code,name,streetCode,provinceCode,cityCode,areaCode\n441900003001,\"东城社区居委会\",441900003,44,4419,441900\n",
+	}
+	for name, s := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	units, err := Divisions(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, u := range units {
+		got = append(got, u.Code+"<"+u.ParentCode+" "+string(u.Level))
+	}
+	want := []string{"440000< province", "441900<440000 city", "441900003<441900 township", "441900003001<441900003 village"}
+	if strings.Join(got, ", ") != strings.Join(want, ", ") {
+		t.Errorf("units %v, want %v", got, want)
+	}
+}
+
+// TestDivisionsFS reads the files from any file system (the demo reads
+// them from its embedded copy) as Divisions reads a folder, and names a
+// missing file.
+func TestDivisionsFS(t *testing.T) {
+	dir := filepath.Join("..", "demo", "divisions")
+	want, err := Divisions(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := fstest.MapFS{}
+	for _, name := range DivisionFiles {
+		b, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		files[name] = &fstest.MapFile{Data: b}
+	}
+	got, err := DivisionsFS(files, nil)
+	if err != nil || len(got) != len(want) {
+		t.Fatalf("%d units, %v; from the folder %d", len(got), err, len(want))
+	}
+	for i := range got {
+		if *got[i] != *want[i] {
+			t.Fatalf("unit %d: %+v, from the folder %+v", i, got[i], want[i])
+		}
+	}
+	delete(files, "streets.csv")
+	if _, err := DivisionsFS(files, nil); err == nil || !strings.Contains(err.Error(), "streets.csv") {
+		t.Errorf("without streets.csv: %v", err)
+	}
 }

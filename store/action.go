@@ -145,9 +145,13 @@ func (db *DB) insertAction(ctx context.Context, tx *sql.Tx, region string, a *pi
 		attachments = string(b)
 	}
 	d := db.dialect
-	_, err := tx.ExecContext(ctx, `INSERT INTO actions (region, case_id, seq, action, actor_id, actor_name, acted_at,
+	s, err := db.stmt(ctx, tx, `INSERT INTO actions (region, case_id, seq, action, actor_id, actor_name, acted_at,
 		from_status, to_status, from_unit, to_unit, note, deadline, satisfaction, attachments)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`)
+	if err != nil {
+		return err
+	}
+	_, err = s.ExecContext(ctx,
 		region, a.CaseID, a.Seq, string(a.Action), a.ActorID, a.ActorName, d.ts(a.At),
 		string(a.FromStatus), string(a.ToStatus), a.FromUnit, a.ToUnit, a.Note, d.tsp(a.Deadline),
 		string(a.Satisfaction), attachments)

@@ -45,18 +45,34 @@ func regionOfID(id string) (region string, ok bool) {
 }
 
 // nextNumber gives out the next number of region in year.
-func nextNumber(ctx context.Context, tx *sql.Tx, region string, year int) (int, error) {
+func (db *DB) nextNumber(ctx context.Context, tx *sql.Tx, region string, year int) (int, error) {
+	s, err := db.stmt(ctx, tx, nextNumberSQL)
+	if err != nil {
+		return 0, err
+	}
 	var n int
-	err := tx.QueryRowContext(ctx, `INSERT INTO case_counters (region, year, last_seq) VALUES ($1, $2, 1)
-		ON CONFLICT (region, year) DO UPDATE SET last_seq = case_counters.last_seq + 1
-		RETURNING last_seq`, region, year).Scan(&n)
+	err = s.QueryRowContext(ctx, region, year).Scan(&n)
 	return n, err
 }
+
+// nextNumber is db.nextNumber for callers without the store at hand.
+func nextNumber(ctx context.Context, tx *sql.Tx, region string, year int) (int, error) {
+	var n int
+	err := tx.QueryRowContext(ctx, nextNumberSQL, region, year).Scan(&n)
+	return n, err
+}
+
+// nextNumberSQL counts the cases of region $1 in year $2 and answers the
+// count with this one.
+const nextNumberSQL = `INSERT INTO case_counters (region, year, last_seq) VALUES ($1, $2, 1)
+	ON CONFLICT (region, year) DO UPDATE SET last_seq = case_counters.last_seq + 1
+	RETURNING last_seq`
 
 const caseColumns = `region, id, number, kind, category, title, description, status, lat, lng, address, grid,
 	unit_code, unit_path, holding_unit, holding_path, assigned_unit, assigned_path, source, reported_by,
 	reported_at, sign_by, resolve_by, overdue, suspended, suspended_at, escalation_level, supervised,
-	signed_at, resolved_at, closed_at, satisfaction, reporter_sealed, parties_sealed, updated_at, version`
+	signed_at, resolved_at, closed_at, satisfaction, reporter_sealed, parties_sealed, updated_at, version,
+	ungridded, placement`
 
 // sealedCase is a case as read, its personal data still sealed.
 type sealedCase struct {
@@ -74,7 +90,8 @@ func scanCase(s scanner) (sealedCase, error) {
 		&lat, &lng, &c.Address, &c.Grid,
 		&c.Unit, &c.UnitPath, &c.HoldingUnit, &c.HoldingPath, &c.AssignedUnit, &c.AssignedPath, &c.Source, &c.ReportedBy,
 		&reportedAt, &signBy, &resolveBy, &c.Overdue, &c.Suspended, &suspendedAt, &c.EscalationLevel, &c.Supervised,
-		&signedAt, &resolvedAt, &closedAt, &satisfaction, &sc.reporter, &sc.parties, &updatedAt, &c.Version)
+		&signedAt, &resolvedAt, &closedAt, &satisfaction, &sc.reporter, &sc.parties, &updatedAt, &c.Version,
+		&c.Ungridded, &c.Placement)
 	if err != nil {
 		return sc, err
 	}
@@ -131,14 +148,19 @@ func (db *DB) insertCase(ctx context.Context, tx *sql.Tx, c *pingan.Case, report
 		lat, lng = c.Location.Lat, c.Location.Lng
 	}
 	d := db.dialect
-	_, err := tx.ExecContext(ctx, `INSERT INTO cases (`+caseColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,
+	s, err := db.stmt(ctx, tx, `INSERT INTO cases (`+caseColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,
 		$11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30,
-		$31, $32, $33, $34, $35, $36)`,
+		$31, $32, $33, $34, $35, $36, $37, $38)`)
+	if err != nil {
+		return err
+	}
+	_, err = s.ExecContext(ctx,
 		c.Region, c.ID, c.Number, string(c.Kind), c.Category, c.Title, c.Description, string(c.Status), lat, lng,
 		c.Address, c.Grid, c.Unit, c.UnitPath, c.HoldingUnit, c.HoldingPath, c.AssignedUnit, c.AssignedPath,
 		string(c.Source), c.ReportedBy, d.ts(c.ReportedAt), d.tsp(c.SignBy), d.tsp(c.ResolveBy), c.Overdue, c.Suspended,
 		d.tsp(c.SuspendedAt), c.EscalationLevel, c.Supervised, d.tsp(c.SignedAt), d.tsp(c.ResolvedAt), d.tsp(c.ClosedAt),
-		satisfactionValue(c.Satisfaction), nilIfEmpty(reporter), nilIfEmpty(parties), d.ts(c.UpdatedAt), c.Version)
+		satisfactionValue(c.Satisfaction), nilIfEmpty(reporter), nilIfEmpty(parties), d.ts(c.UpdatedAt), c.Version,
+		c.Ungridded, c.Placement)
 	return err
 }
 
@@ -253,7 +275,8 @@ const (
 // CreateCase reports a case: validates it (EINVALID naming each bad field),
 // numbers it, seals its personal data, fills in its state with
 // workflow.Report and writes the case and its first timeline entry in one
-// transaction. The same IdempotencyKey from the same user answers the case
+// transaction, which it shares with the reports arriving at the same time
+// (group.go). The same IdempotencyKey from the same user answers the case
 // made the first time. The unit defaults to the reporter's (for a centre or
 // department, the administrative unit it serves). A nil actor is the public
 // (a citizen's report): the unit must then be given. The answer has its
@@ -262,48 +285,40 @@ func (db *DB) CreateCase(ctx context.Context, actor *pingan.User, in *pingan.New
 	if in == nil {
 		return nil, pingan.Errorf(pingan.EINVALID, "缺少案件内容 (no case given)")
 	}
+	key := ""
 	if actor != nil {
 		if _, err := scopeOf(actor); err != nil {
 			return nil, err
 		}
+		key = strings.TrimSpace(in.IdempotencyKey)
 	}
-	c, err := db.createCase(ctx, actor, in)
-	if isUnique(err) && actor != nil && in.IdempotencyKey != "" {
-		// The same key was used at the same moment by another request,
-		// which won: answer its case.
-		c, err = db.createCase(ctx, actor, in)
+	now := db.now()
+	var c *pingan.Case
+	err := db.inGroup(ctx, func(ctx context.Context, tx *sql.Tx) (err error) {
+		c, err = db.writeCase(ctx, tx, actor, in, key, now)
+		return err
+	})
+	if err != nil {
+		return db.answerKey(ctx, actor, key, err)
 	}
-	return c, err
+	c.Reporter, c.Parties = maskPerson(c.Reporter), maskParties(c.Parties)
+	c.PersonalMasked = true
+	if actor != nil {
+		c.AllowedActions = workflow.Allowed(c, actor)
+	}
+	return c, nil
 }
 
-func (db *DB) createCase(ctx context.Context, actor *pingan.User, in *pingan.NewCase) (*pingan.Case, error) {
-	now := db.now()
-	tx, err := db.beginWrite(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
+// errKeyUsed answers writeCase when the idempotency key has a case already.
+var errKeyUsed = errors.New("store: idempotency key used")
 
-	key := strings.TrimSpace(in.IdempotencyKey)
-	if actor != nil && key != "" {
-		var region, id string
-		err := tx.QueryRowContext(ctx, `SELECT region, case_id FROM idempotency_keys WHERE user_id = $1 AND key = $2`,
-			actor.ID, key).Scan(&region, &id)
-		if err == nil {
-			sc, err := db.loadCase(ctx, tx, "", id, false)
-			if err != nil {
-				return nil, err
-			}
-			if err := db.open(sc, true); err != nil {
-				return nil, err
-			}
-			sc.AllowedActions = workflow.Allowed(sc.Case, actor)
-			return sc.Case, tx.Commit()
-		} else if !errors.Is(err, sql.ErrNoRows) {
-			return nil, err
-		}
-	}
-
+// writeCase validates, numbers and writes a report in tx: the case, its
+// first timeline entry and its idempotency key if not "". The key is
+// written last, once the report is known to be good, and checked by its
+// insert alone: errKeyUsed when it has a case already (the caller rolls
+// back and answers that case). The answer's personal data is not yet
+// masked.
+func (db *DB) writeCase(ctx context.Context, tx *sql.Tx, actor *pingan.User, in *pingan.NewCase, key string, now time.Time) (*pingan.Case, error) {
 	c, cat, err := db.checkNewCase(ctx, tx, actor, in, now)
 	if err != nil {
 		return nil, err
@@ -313,7 +328,7 @@ func (db *DB) createCase(ctx context.Context, actor *pingan.User, in *pingan.New
 		return nil, err
 	}
 	year := c.ReportedAt.In(cst).Year()
-	seq, err := nextNumber(ctx, tx, c.Region, year)
+	seq, err := db.nextNumber(ctx, tx, c.Region, year)
 	if err != nil {
 		return nil, err
 	}
@@ -330,21 +345,69 @@ func (db *DB) createCase(ctx context.Context, actor *pingan.User, in *pingan.New
 	if err := db.insertAction(ctx, tx, c.Region, act); err != nil {
 		return nil, err
 	}
-	if actor != nil && key != "" {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO idempotency_keys (user_id, key, region, case_id, created_at) VALUES ($1, $2, $3, $4, $5)`,
-			actor.ID, key, c.Region, c.ID, db.dialect.ts(now)); err != nil {
+	if key != "" {
+		s, err := db.stmt(ctx, tx, `INSERT INTO idempotency_keys (user_id, key, region, case_id, created_at) VALUES ($1, $2, $3, $4, $5)
+			ON CONFLICT (user_id, key) DO NOTHING`)
+		if err != nil {
 			return nil, err
 		}
-	}
-	if err := tx.Commit(); err != nil {
-		return nil, err
-	}
-	c.Reporter, c.Parties = maskPerson(c.Reporter), maskParties(c.Parties)
-	c.PersonalMasked = true
-	if actor != nil {
-		c.AllowedActions = workflow.Allowed(c, actor)
+		res, err := s.ExecContext(ctx, actor.ID, key, c.Region, c.ID, db.dialect.ts(now))
+		if err != nil {
+			return nil, err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return nil, err
+		} else if n == 0 {
+			return nil, errKeyUsed
+		}
 	}
 	return c, nil
+}
+
+// answerKey answers a report that failed with err: when its idempotency
+// key was used before, or at the same moment by a request that won, the
+// key's case (even if this report is now refused); else err.
+func (db *DB) answerKey(ctx context.Context, actor *pingan.User, key string, err error) (*pingan.Case, error) {
+	if key == "" {
+		return nil, err
+	}
+	first, ferr := db.caseByKey(ctx, actor, key)
+	switch {
+	case first != nil:
+		return first, nil
+	case !errors.Is(err, errKeyUsed):
+		return nil, err
+	case ferr != nil:
+		return nil, ferr
+	}
+	return nil, fmt.Errorf("store: the case of idempotency key %q is gone", key)
+}
+
+// caseByKey answers the case that the actor's idempotency key made, with
+// personal data masked; nil when the key has none.
+func (db *DB) caseByKey(ctx context.Context, actor *pingan.User, key string) (*pingan.Case, error) {
+	tx, err := db.beginRead(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	var region, id string
+	err = tx.QueryRowContext(ctx, `SELECT region, case_id FROM idempotency_keys WHERE user_id = $1 AND key = $2`,
+		actor.ID, key).Scan(&region, &id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	} else if err != nil {
+		return nil, err
+	}
+	sc, err := db.loadCase(ctx, tx, "", id, false)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.open(sc, true); err != nil {
+		return nil, err
+	}
+	sc.AllowedActions = workflow.Allowed(sc.Case, actor)
+	return sc.Case, tx.Commit()
 }
 
 // checkNewCase validates in and answers the case to report and its category.
@@ -363,7 +426,7 @@ func (db *DB) checkNewCase(ctx context.Context, tx *sql.Tx, actor *pingan.User, 
 		v.Require("category", "")
 	} else {
 		var err error
-		if cat, err = categoryByCode(ctx, tx, strings.TrimSpace(in.Category)); err != nil {
+		if cat, err = db.lookupCategory(ctx, tx, strings.TrimSpace(in.Category)); err != nil {
 			return nil, nil, err
 		}
 		if cat == nil {
@@ -408,34 +471,21 @@ func (db *DB) checkNewCase(ctx context.Context, tx *sql.Tx, actor *pingan.User, 
 		reportedAt = in.ReportedAt.In(cst).Truncate(time.Millisecond)
 	}
 
-	// The unit where it happened: given, or the reporter's own.
-	code := strings.TrimSpace(in.Unit)
-	if code == "" && actor != nil {
-		code = actor.UnitCode
-	}
-	var unit *pingan.Unit
-	if code == "" {
-		v.Require("unit", "")
-	} else {
-		u, err := unitByCode(ctx, tx, code)
-		if err != nil {
-			return nil, nil, err
-		}
-		if u != nil && (actor == nil || actor.Sees(u.Path) || code == actor.UnitCode) {
-			if unit, err = adminUnit(ctx, tx, u); err != nil {
-				return nil, nil, err
-			}
-		}
-		if unit == nil {
-			v.Add("unit", "未知单位或不在您的辖区内 (unknown unit or outside your jurisdiction) "+code)
-		}
+	// Where it happened: the grid holding its position, the grid given, the
+	// lowest unit whose area holds the position, the unit given, or the
+	// reporter's own (placement.go).
+	place, err := db.placeCase(ctx, tx, actor, in, &v)
+	if err != nil {
+		return nil, nil, err
 	}
 	if err := v.Err(); err != nil {
 		return nil, nil, err
 	}
+	unit := place.unit
 	c := &pingan.Case{
 		Region: unit.Region, Kind: cat.Kind, Category: cat.Code, Title: title, Description: desc,
-		Location: in.Location, Address: strings.TrimSpace(in.Address), Grid: strings.TrimSpace(in.Grid),
+		Location: in.Location, Address: strings.TrimSpace(in.Address), Grid: place.grid,
+		Ungridded: place.ungridded, Placement: place.sentence,
 		Unit: unit.Code, UnitPath: unit.Path, Source: source, ReportedAt: reportedAt,
 		Reporter: in.Reporter, Parties: in.Parties,
 	}

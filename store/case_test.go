@@ -483,6 +483,7 @@ func testEncryptedAtRest(t *testing.T, e *env) {
 
 func testFindCasesFilters(t *testing.T, e *env) {
 	fx := e.fx
+	storetest.SeedGrids(t, e.db, fx) // the grid given below must exist
 	leak := e.report(t, fx.GridWorker, "")
 	e.clock.Advance(time.Hour)
 	fire := e.report(t, fx.TownshipDispatcher, "620902001002", func(n *pingan.NewCase) {

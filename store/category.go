@@ -96,7 +96,9 @@ func (db *DB) SaveCategory(ctx context.Context, c *pingan.Category) error {
 	if err != nil {
 		return err
 	}
-	return tx.Commit()
+	err = tx.Commit()
+	db.categories.invalidate()
+	return err
 }
 
 // categoryByCode answers the category, or nil when there is none.
@@ -106,4 +108,20 @@ func categoryByCode(ctx context.Context, tx *sql.Tx, code string) (*pingan.Categ
 		return nil, nil
 	}
 	return c, err
+}
+
+// lookupCategory is categoryByCode through the cache (see cacheTTL), for
+// intake. The answer is the caller's to change.
+func (db *DB) lookupCategory(ctx context.Context, tx *sql.Tx, code string) (*pingan.Category, error) {
+	now := db.clock.Now()
+	c, gen, ok := db.categories.get(code, now)
+	if ok {
+		return &c, nil
+	}
+	p, err := categoryByCode(ctx, tx, code)
+	if err != nil || p == nil {
+		return nil, err
+	}
+	db.categories.put(code, *p, gen, now)
+	return p, nil
 }

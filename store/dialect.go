@@ -61,6 +61,18 @@ func sqliteDSN(path string, role sqliteRole) string {
 	return "file:" + name + "?" + q
 }
 
+// DriverDSN answers the database/sql driver and data source with which
+// the store's writer connects to dsn (for a SQLite file: WAL, immediate
+// transactions and the store's pragmas), for the rare program that needs
+// a connection of its own configured the same: storetest's raw-insert
+// benchmark.
+func DriverDSN(dsn string) (driver, source string) {
+	if dialectOf(dsn) == Postgres {
+		return "pgx", dsn
+	}
+	return "sqlite", sqliteDSN(dsn, sqliteWriter)
+}
+
 // timeLayout is how SQLite stores a timestamp: TEXT in UTC with a fixed
 // width, so that text order is time order.
 const timeLayout = "2006-01-02T15:04:05.000Z"
@@ -186,6 +198,14 @@ func isUnique(err error) bool {
 		return pe.Code == "23505"
 	}
 	return false
+}
+
+// isDeadlock reports whether err is PostgreSQL cancelling a statement to
+// break a deadlock (or a serialization failure): the same work may succeed
+// when run again. SQLite's one writer never deadlocks.
+func isDeadlock(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && (pe.Code == "40P01" || pe.Code == "40001")
 }
 
 // likePrefix answers a LIKE pattern matching every string that starts with

@@ -25,19 +25,29 @@ func (db *DB) SetHooks(before, after Hook) {
 // Migrations answers the migrations of a dialect.
 var Migrations = migrations
 
-// RawInsertCase inserts c as it is, with sealed personal data, in its own
-// transaction: the floor under CreateCase, for BenchmarkRawInsert.
-func (db *DB) RawInsertCase(ctx context.Context, c *pingan.Case, reporter, parties []byte) error {
-	tx, err := db.beginWrite(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	if err := db.insertCase(ctx, tx, c, reporter, parties); err != nil {
-		return err
-	}
-	return tx.Commit()
-}
-
 // CaseID is caseID.
 var CaseID = caseID
+
+// CacheTTL is how long a cached category or unit is trusted.
+const CacheTTL = cacheTTL
+
+// InGroup is inGroup: write runs in a transaction of the group writer.
+func (db *DB) InGroup(ctx context.Context, write func(ctx context.Context, tx *sql.Tx) error) error {
+	return db.inGroup(ctx, write)
+}
+
+// HoldGroupWriter keeps the group writer busy until release is called, so
+// that the work queued meanwhile goes into one transaction.
+func (db *DB) HoldGroupWriter() (release func()) {
+	started, hold := make(chan struct{}), make(chan struct{})
+	go db.inGroup(context.Background(), func(context.Context, *sql.Tx) error {
+		close(started)
+		<-hold
+		return nil
+	})
+	<-started
+	return func() { close(hold) }
+}
+
+// GroupQueued answers how much work waits for the group writer.
+func (db *DB) GroupQueued() int { return len(db.group.queue) }

@@ -5,10 +5,12 @@
 // of each dialect's migrations.
 //
 // *DB implements every service of the domain: pingan.UnitService,
-// UserService, CategoryService, CaseService, StatsService, Escalator and
-// AuditService. Each public method runs in one transaction; jurisdiction is
-// enforced in the queries, so a case or unit outside the actor's subtree
-// answers ENOTFOUND exactly like one that does not exist.
+// UserService, CategoryService, CaseService, StatsService, Escalator,
+// AuditService and GridService. Each public method runs in one transaction;
+// jurisdiction is enforced in the queries, so a case or unit outside the
+// actor's subtree answers ENOTFOUND exactly like one that does not exist.
+// The grids' polygons are also held in memory, in a spatial index that
+// places every new case with a position (territory.go, placement.go).
 package store
 
 import (
@@ -21,6 +23,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
@@ -51,6 +54,10 @@ type Options struct {
 	// PasswordParams are the argon2id costs of new password hashes;
 	// secret.DefaultParams when zero. Tests use secret.TestParams.
 	PasswordParams secret.Params
+	// GridRefresh is how often the store asks the database whether another
+	// server changed the grids (territory.go); DefaultGridRefresh (5 s) when
+	// 0, never when negative (one server alone on its database).
+	GridRefresh time.Duration
 }
 
 // DB is the store. It is safe for concurrent use.
@@ -68,6 +75,22 @@ type DB struct {
 	dummyOnce sync.Once
 	dummy     string // a password hash for unknown users, see Login
 
+	// The grids' spatial index and the units' known areas (territory.go).
+	terr *territory
+
+	// Prepared statements of the hot paths, by SQL text; see stmt.
+	stmtMu     sync.Mutex
+	stmts      map[string]*sql.Stmt // on the writer
+	unready    map[string]bool      // met in a transaction, to prepare at the next beginWrite
+	reads      map[string]*sql.Stmt // on the readers
+	hasUnready atomic.Bool
+
+	// What every report reads, by code; see cacheTTL.
+	categories codeCache[pingan.Category]
+	units      codeCache[pingan.Unit]
+
+	group *groupWriter // writes reports that arrive together in one transaction; see group.go
+
 	// Test hooks: when set, they run in the transaction that saves an
 	// action, before and after the case row is updated (the timeline entry,
 	// number seq, is inserted after both).
@@ -84,7 +107,9 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 	if o.Sealer == nil {
 		return nil, errors.New("store: 未配置个人信息加密器 (no Sealer for personal data)")
 	}
-	db := &DB{dialect: dialectOf(o.DSN), dsn: o.DSN, sealer: o.Sealer, cal: o.Calendar, clock: o.Clock, log: o.Logger, pw: o.PasswordParams}
+	db := &DB{dialect: dialectOf(o.DSN), dsn: o.DSN, sealer: o.Sealer, cal: o.Calendar, clock: o.Clock, log: o.Logger, pw: o.PasswordParams,
+		stmts: map[string]*sql.Stmt{}, unready: map[string]bool{}, reads: map[string]*sql.Stmt{}}
+	db.terr = newTerritory(o.GridRefresh)
 	if db.cal == nil {
 		db.cal = calendar.Official()
 	}
@@ -122,6 +147,11 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 			return nil, err
 		}
 	}
+	if err := db.loadTerritoryAtOpen(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("store: 无法载入网格 (cannot load the grids): %w", err)
+	}
+	db.startGroupWriter()
 	return db, nil
 }
 
@@ -172,8 +202,18 @@ func (db *DB) openPostgres(ctx context.Context, dsn string) error {
 	return nil
 }
 
-// Close closes the connections.
+// Close lets the group writer finish, and closes the prepared statements
+// and the connections.
 func (db *DB) Close() error {
+	db.stopGroupWriter()
+	db.stmtMu.Lock()
+	for _, m := range []map[string]*sql.Stmt{db.stmts, db.reads} {
+		for _, s := range m {
+			s.Close()
+		}
+	}
+	db.stmts, db.reads, db.unready = nil, nil, nil
+	db.stmtMu.Unlock()
 	err := db.write.Close()
 	if db.read != db.write {
 		if rerr := db.read.Close(); err == nil {
@@ -191,9 +231,92 @@ func (db *DB) now() time.Time {
 	return db.clock.Now().In(cst).Truncate(time.Millisecond)
 }
 
-// beginWrite starts a transaction on the writer.
+// beginWrite starts a transaction on the writer, first preparing the
+// statements that stmt met unprepared.
 func (db *DB) beginWrite(ctx context.Context) (*sql.Tx, error) {
+	if db.hasUnready.Load() {
+		db.prepareUnready(ctx)
+	}
 	return db.write.BeginTx(ctx, nil)
+}
+
+// stmt answers query as a statement of tx, prepared once on the writer and
+// kept until Close. SQLite parses a statement's text on every run unless it
+// is prepared, which costs about as much as running the small statements
+// of intake; pgx keeps a statement cache per connection of its own, so on
+// PostgreSQL it changes little. Use it for the statements every report
+// runs, with the SQL text written at the call.
+//
+// A statement cannot be prepared on the writer while tx holds it (SQLite's
+// writer is one connection): one met for the first time runs prepared for
+// tx alone and is prepared for good at the next beginWrite.
+func (db *DB) stmt(ctx context.Context, tx *sql.Tx, query string) (*sql.Stmt, error) {
+	db.stmtMu.Lock()
+	s, ok := db.stmts[query]
+	if !ok && db.unready != nil {
+		db.unready[query] = true
+		db.hasUnready.Store(true)
+	}
+	db.stmtMu.Unlock()
+	if !ok {
+		return tx.PrepareContext(ctx, query)
+	}
+	return tx.StmtContext(ctx, s), nil
+}
+
+// prepareUnready prepares on the writer the statements that stmt met for
+// the first time. A statement that fails to prepare (a table a pending
+// migration adds) is left to run unprepared and tried again when met again.
+func (db *DB) prepareUnready(ctx context.Context) {
+	db.stmtMu.Lock()
+	queries := make([]string, 0, len(db.unready))
+	for q := range db.unready {
+		queries = append(queries, q)
+	}
+	clear(db.unready)
+	db.hasUnready.Store(false)
+	db.stmtMu.Unlock()
+	for _, q := range queries {
+		s, err := db.write.PrepareContext(ctx, q)
+		if err != nil {
+			db.log.Debug("store: cannot prepare a statement", "err", err)
+			continue
+		}
+		db.stmtMu.Lock()
+		if _, dup := db.stmts[q]; dup || db.stmts == nil { // prepared meanwhile, or closed
+			s.Close()
+		} else {
+			db.stmts[q] = s
+		}
+		db.stmtMu.Unlock()
+	}
+}
+
+// readStmt answers query prepared on the readers, for the reads of every
+// request outside a transaction (a session's user).
+func (db *DB) readStmt(ctx context.Context, query string) (*sql.Stmt, error) {
+	db.stmtMu.Lock()
+	s, ok := db.reads[query]
+	db.stmtMu.Unlock()
+	if ok {
+		return s, nil
+	}
+	s, err := db.read.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	db.stmtMu.Lock()
+	defer db.stmtMu.Unlock()
+	if old, dup := db.reads[query]; dup {
+		s.Close()
+		return old, nil
+	}
+	if db.reads == nil { // closed
+		s.Close()
+		return nil, errClosed
+	}
+	db.reads[query] = s
+	return s, nil
 }
 
 // beginRead starts a read-only transaction on a reader.

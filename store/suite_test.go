@@ -47,6 +47,9 @@ var suite = []struct {
 	{"ActionAtomicVersionConflict", testActionAtomicVersionConflict},
 	{"ActionAtomicDuplicateSeq", testActionAtomicDuplicateSeq},
 	{"Idempotency", testIdempotency},
+	{"IntakeCaches", testIntakeCaches},
+	{"GroupCommit", testGroupCommit},
+	{"GroupCommitDeadlock", testGroupCommitDeadlock},
 	{"MaskedListUnmaskedRead", testMaskedListUnmaskedRead},
 	{"EncryptedAtRest", testEncryptedAtRest},
 	{"FindCasesFilters", testFindCasesFilters},
@@ -58,6 +61,14 @@ var suite = []struct {
 	{"DeadlineExtendSuspend", testDeadlineExtendSuspend},
 	{"Stats", testStats},
 	{"Backup", testBackup},
+	{"ImportGrids", testImportGrids},
+	{"ImportGridsRefused", testImportGridsRefused},
+	{"GridsScoped", testGridsScoped},
+	{"CasePlacedInGrid", testCasePlacedInGrid},
+	{"CasePlacedInKnownArea", testCasePlacedInKnownArea},
+	{"GridIndexRefresh", testGridIndexRefresh},
+	{"ImportGridsConcurrent", testImportGridsConcurrent},
+	{"ImportDivisions", testImportDivisions},
 }
 
 func TestSQLite(t *testing.T) {

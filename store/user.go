@@ -232,9 +232,12 @@ func (db *DB) Authenticate(ctx context.Context, token string) (*pingan.User, err
 	if token == "" {
 		return nil, errSession()
 	}
-	u, err := scanUser(db.read.QueryRowContext(ctx, `SELECT `+userColumns+userFrom+`
-		JOIN sessions s ON s.user_id = users.id WHERE s.token_hash = $1 AND s.expires_at > $2`,
-		tokenHash(token), db.dialect.ts(db.now())))
+	s, err := db.readStmt(ctx, `SELECT `+userColumns+userFrom+`
+		JOIN sessions s ON s.user_id = users.id WHERE s.token_hash = $1 AND s.expires_at > $2`)
+	if err != nil {
+		return nil, err
+	}
+	u, err := scanUser(s.QueryRowContext(ctx, tokenHash(token), db.dialect.ts(db.now())))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, errSession()
 	}

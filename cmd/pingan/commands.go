@@ -78,23 +78,32 @@ func (e *cmdEnv) userAdd(args []string) error {
 	return nil
 }
 
-// importCmd imports a file of units (CSV).
+// importCmd imports a file of units (CSV), grids or unit areas (GeoJSON),
+// or the official division tables (a directory); see territory.go.
 func (e *cmdEnv) importCmd(args []string) error {
+	const usage = "用法 (usage): pingan import units FILE.csv | grids FILE.geojson | areas FILE.geojson | divisions DIR [--db …]"
 	if len(args) == 0 {
-		return fmt.Errorf("用法 (usage): pingan import units FILE.csv")
+		return fmt.Errorf(usage)
 	}
 	what, rest := args[0], args[1:]
 	var f dbFlags
 	fs := flag.NewFlagSet("import "+what, flag.ContinueOnError)
 	f.register(fs)
-	if err := parseFlags(fs, rest); err != nil {
+	pos, err := parseInterleaved(fs, rest)
+	if err != nil {
 		return err
 	}
-	if fs.NArg() != 1 {
-		return fmt.Errorf("用法 (usage): pingan import %s FILE", what)
+	if len(pos) != 1 {
+		return fmt.Errorf(usage)
 	}
-	file := fs.Arg(0)
+	file := pos[0]
 	switch what {
+	case "grids":
+		return e.importGrids(f, file)
+	case "areas":
+		return e.importAreas(f, file)
+	case "divisions":
+		return e.importDivisions(f, file)
 	case "units":
 		if ext := strings.ToLower(filepath.Ext(file)); ext != ".csv" {
 			return fmt.Errorf("单位表须为 CSV 文件 (units are imported from CSV), got %q", ext)
@@ -121,7 +130,7 @@ func (e *cmdEnv) importCmd(args []string) error {
 			res.Created, res.Updated, res.Unchanged, res.Created, res.Updated, res.Unchanged)
 		return nil
 	}
-	return fmt.Errorf("未知的导入类型 (unknown import) %q：可选 units", what)
+	return fmt.Errorf("未知的导入类型 (unknown import) %q：可选 units, grids, areas, divisions", what)
 }
 
 // calendarDue prints a deadline counted on the official calendar.

