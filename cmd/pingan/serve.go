@@ -15,6 +15,7 @@ import (
 	"github.com/pingan-gov/pingan/calendar"
 	"github.com/pingan-gov/pingan/jobs"
 	"github.com/pingan-gov/pingan/store"
+	"github.com/pingan-gov/pingan/web"
 )
 
 type serveFlags struct {
@@ -57,15 +58,19 @@ func (e *cmdEnv) listenAndServe(db *store.DB, f serveFlags, clock pingan.Clock) 
 	}
 	logger := slog.Default()
 	apiServer := api.New(api.Config{
-		Units: db, Users: db, Categories: db, Cases: db, Stats: db,
+		Units: db, Users: db, Categories: db, Cases: db, Stats: db, Grids: db,
 		Calendar: cal, Clock: clock, Logger: logger,
 	})
 	mux := http.NewServeMux()
 	mux.Handle("/api/v1/", apiServer.Handler())
-	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		fmt.Fprintln(w, "pingan (平安) — JSON API under /api/v1 (see API.md)")
+	// The pages people work in: 工作台, case pages, report forms, the
+	// grid worker's phone page, 驾驶舱, administration and the citizens'
+	// public pages.
+	webServer := web.New(web.Config{
+		Units: db, Users: db, Categories: db, Cases: db, Stats: db, Public: db, Grids: db,
+		Calendar: cal, Clock: clock, Logger: logger, DataDir: f.data,
 	})
+	mux.Handle("/", webServer.Handler())
 
 	ln, err := net.Listen("tcp", f.addr)
 	if err != nil {

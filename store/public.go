@@ -1,0 +1,293 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"database/sql"
+	"encoding/base64"
+	"errors"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/pingan-gov/pingan"
+	"github.com/pingan-gov/pingan/workflow"
+)
+
+var _ pingan.PublicService = (*DB)(nil)
+
+// CitizenActor is the name recorded for what a citizen does without an
+// account (a public report, a rating).
+const CitizenActor = "群众 (citizen)"
+
+// The query code (查询码) of a public report is kept sealed, like personal
+// data, in the audit row that records the report (action public_report,
+// detail "query_code:" and the sealed code in base64): the report is an act
+// worth an account, the row is written in the report's transaction, and
+// the lookup by (region, case_id) is indexed. A table of its own would be
+// cleaner; see the web package's notes.
+const (
+	auditPublicReport = "public_report"
+	queryCodePrefix   = "query_code:"
+	// queryCodeAlphabet leaves out 0, O, 1, I and L, which people misread.
+	queryCodeAlphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+	queryCodeLength   = 8
+	maxRatingNote     = 500
+)
+
+// newQueryCode answers a random query code: 8 characters of 31, about 40 bits.
+func newQueryCode() string {
+	b := make([]byte, queryCodeLength)
+	out := make([]byte, queryCodeLength)
+	for i := 0; i < queryCodeLength; {
+		rand.Read(b[:1])
+		// Rejection sampling keeps the characters uniform.
+		if int(b[0]) >= 256/len(queryCodeAlphabet)*len(queryCodeAlphabet) {
+			continue
+		}
+		out[i] = queryCodeAlphabet[int(b[0])%len(queryCodeAlphabet)]
+		i++
+	}
+	return string(out)
+}
+
+// normalQueryCode upper-cases a typed code and drops spaces and dashes.
+func normalQueryCode(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r == ' ' || r == '-' || r == '\t' {
+			return -1
+		}
+		if r >= 'a' && r <= 'z' {
+			return r - 'a' + 'A'
+		}
+		return r
+	}, s)
+}
+
+// PublicUnits answers the townships and villages/communities, ordered by
+// path: the places a citizen may name.
+func (db *DB) PublicUnits(ctx context.Context) ([]*pingan.Unit, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT `+unitColumns+` FROM units WHERE level IN ($1, $2) ORDER BY path`,
+		string(pingan.LevelTownship), string(pingan.LevelVillage))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*pingan.Unit
+	for rows.Next() {
+		u, err := scanUnit(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}
+
+// FileCase reports a case as a citizen: source citizen, no reporting user,
+// the unit a township or village, the photos on the first timeline entry.
+// The case, its first timeline entry and the sealed query code are written
+// in one transaction.
+func (db *DB) FileCase(ctx context.Context, in *pingan.NewCase, attachments []string) (*pingan.PublicReceipt, error) {
+	if in == nil {
+		return nil, pingan.Errorf(pingan.EINVALID, "缺少案件内容 (no case given)")
+	}
+	pub := *in
+	pub.Source, pub.ResolvedOnSite, pub.Result = pingan.SourceCitizen, false, ""
+	pub.IdempotencyKey, pub.ReportedAt = "", time.Time{}
+	pub.Unit = strings.TrimSpace(pub.Unit)
+	now := db.now()
+	tx, err := db.beginWrite(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	if pub.Unit != "" {
+		u, err := unitByCode(ctx, tx, pub.Unit)
+		if err != nil {
+			return nil, err
+		}
+		if u == nil || (u.Level != pingan.LevelTownship && u.Level != pingan.LevelVillage) {
+			return nil, &pingan.Error{Code: pingan.EINVALID, Message: "输入有误，请检查标出的字段 (invalid input)",
+				Fields: map[string]string{"unit": "请选择所在的乡镇（街道）或村（社区）(choose a township or village)"}}
+		}
+	}
+	c, cat, err := db.checkNewCase(ctx, tx, nil, &pub, now)
+	if err != nil {
+		return nil, err
+	}
+	act, err := workflow.Report(c, nil, &pub, workflow.Env{Now: now, Calendar: db.cal, Policy: cat.Policy})
+	if err != nil {
+		return nil, err
+	}
+	act.ActorName = CitizenActor
+	act.Attachments = attachments
+	year := c.ReportedAt.In(cst).Year()
+	seq, err := nextNumber(ctx, tx, c.Region, year)
+	if err != nil {
+		return nil, err
+	}
+	c.ID = caseID(year, c.Region, seq)
+	c.Number, c.Version, c.UpdatedAt = c.ID, 1, now
+	reporter, parties, err := db.seal(c)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.insertCase(ctx, tx, c, reporter, parties); err != nil {
+		return nil, err
+	}
+	act.Seq, act.CaseID = 1, c.ID
+	if err := db.insertAction(ctx, tx, c.Region, act); err != nil {
+		return nil, err
+	}
+	code := newQueryCode()
+	sealed, err := db.sealer.Seal([]byte(code))
+	if err != nil {
+		return nil, err
+	}
+	detail := queryCodePrefix + base64.StdEncoding.EncodeToString(sealed)
+	if err := db.audit(ctx, tx, nil, auditPublicReport, c.Region, c.ID, detail); err != nil {
+		return nil, err
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, err
+	}
+	return &pingan.PublicReceipt{Number: c.Number, QueryCode: code}, nil
+}
+
+// publicCase loads the case with the number if code is its query code;
+// ENOTFOUND otherwise, the same for a wrong number and a wrong code.
+func (db *DB) publicCase(ctx context.Context, tx *sql.Tx, number, code string, lock bool) (*pingan.Case, error) {
+	number = strings.TrimSpace(number)
+	code = normalQueryCode(code)
+	notFound := pingan.Errorf(pingan.ENOTFOUND, "案件编号或查询码不正确 (wrong case number or query code)")
+	region, ok := regionOfID(number)
+	if !ok || code == "" {
+		return nil, notFound
+	}
+	var detail string
+	err := tx.QueryRowContext(ctx, `SELECT detail FROM audit WHERE region = $1 AND case_id = $2 AND action = $3 ORDER BY id LIMIT 1`,
+		region, number, auditPublicReport).Scan(&detail)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound
+	} else if err != nil {
+		return nil, err
+	}
+	sealed, err := base64.StdEncoding.DecodeString(strings.TrimPrefix(detail, queryCodePrefix))
+	if err != nil {
+		return nil, err
+	}
+	want, err := db.sealer.Open(sealed)
+	if err != nil {
+		return nil, err
+	}
+	if subtle.ConstantTimeCompare(want, []byte(code)) != 1 {
+		return nil, notFound
+	}
+	sc, err := db.loadCase(ctx, tx, "", number, lock)
+	if err != nil {
+		return nil, notFound
+	}
+	return sc.Case, nil
+}
+
+// publicView answers what the public may read of c.
+func (db *DB) publicView(ctx context.Context, tx *sql.Tx, c *pingan.Case) (*pingan.PublicCase, error) {
+	p := &pingan.PublicCase{Number: c.Number, Kind: c.Kind, Category: c.Category, Status: c.Status,
+		ReportedAt: c.ReportedAt, ResolveBy: c.ResolveBy, ResolvedAt: c.ResolvedAt, ClosedAt: c.ClosedAt,
+		Satisfaction: c.Satisfaction, Steps: []pingan.PublicStep{}}
+	if !c.Status.Open() {
+		p.ResolveBy = nil
+	}
+	u, err := unitByCode(ctx, tx, c.Unit)
+	if err != nil {
+		return nil, err
+	}
+	if u != nil {
+		p.UnitName = u.Name
+	}
+	// Comments and supervision orders are internal; every other step is shown.
+	rows, err := tx.QueryContext(ctx, `SELECT action, acted_at, to_status FROM actions
+		WHERE region = $1 AND case_id = $2 AND action NOT IN ($3, $4) ORDER BY seq`,
+		c.Region, c.ID, string(pingan.ActComment), string(pingan.ActSupervise))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var s pingan.PublicStep
+		var at stamp
+		if err := rows.Scan(&s.Action, &at, &s.ToStatus); err != nil {
+			return nil, err
+		}
+		s.At = at.T
+		p.Steps = append(p.Steps, s)
+	}
+	return p, rows.Err()
+}
+
+// PublicCase answers the public status of a case by number and query code.
+func (db *DB) PublicCase(ctx context.Context, number, code string) (*pingan.PublicCase, error) {
+	tx, err := db.beginRead(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	c, err := db.publicCase(ctx, tx, number, code, false)
+	if err != nil {
+		return nil, err
+	}
+	p, err := db.publicView(ctx, tx, c)
+	if err != nil {
+		return nil, err
+	}
+	return p, tx.Commit()
+}
+
+// RateCase records a citizen's rating of a closed case as a rate action,
+// the way workflow records one by the reporter.
+func (db *DB) RateCase(ctx context.Context, number, code string, s pingan.Satisfaction, note string) (*pingan.PublicCase, error) {
+	var v pingan.Invalid
+	if s == "" {
+		v.Require("satisfaction", "")
+	} else if !s.Valid() {
+		v.Add("satisfaction", "须为 satisfied、basically_satisfied 或 dissatisfied")
+	}
+	note = strings.TrimSpace(note)
+	if utf8.RuneCountInString(note) > maxRatingNote {
+		v.Add("note", "意见不能超过 500 字 (at most 500 characters)")
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	now := db.now()
+	tx, err := db.beginWrite(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	c, err := db.publicCase(ctx, tx, number, code, true)
+	if err != nil {
+		return nil, err
+	}
+	if c.Status != pingan.StatusClosed {
+		return nil, pingan.Errorf(pingan.ECONFLICT, "案件结案后才能评价 (a case can be rated once it is closed)")
+	}
+	if c.Satisfaction != nil {
+		return nil, pingan.Errorf(pingan.ECONFLICT, "案件已评价 (the case has been rated already)")
+	}
+	old := c.Version
+	rating := s
+	c.Satisfaction = &rating
+	act := &pingan.Action{Action: pingan.ActRate, At: now, FromStatus: c.Status, ToStatus: c.Status,
+		Satisfaction: s, Note: note, ActorName: CitizenActor}
+	if err := db.save(ctx, tx, c, old, act, now); err != nil {
+		return nil, err
+	}
+	p, err := db.publicView(ctx, tx, c)
+	if err != nil {
+		return nil, err
+	}
+	return p, tx.Commit()
+}

@@ -1,0 +1,266 @@
+package web
+
+import (
+	"io"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/pingan-gov/pingan"
+	"github.com/pingan-gov/pingan/importer"
+)
+
+// The administration pages (系统管理): units, users, categories and their
+// deadline policies. Only administrators reach them (s.admin), and they see
+// the units of their own jurisdiction only.
+
+type unitsData struct {
+	Units  []*pingan.Unit
+	Result *pingan.ImportResult
+	Errors []string
+	CSV    string
+}
+
+func (s *Server) adminUnits(w http.ResponseWriter, r *http.Request) {
+	s.renderUnits(w, r, &unitsData{}, http.StatusOK)
+}
+
+func (s *Server) renderUnits(w http.ResponseWriter, r *http.Request, d *unitsData, status int) {
+	units, err := s.units.FindUnits(r.Context(), userOf(r), pingan.UnitFilter{})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.rememberUnits(units...)
+	d.Units = units
+	v := s.newView(r, "admin_units")
+	v.Title, v.Nav, v.D = v.T("admin.units"), "admin", d
+	s.renderStatus(w, r, v, status)
+}
+
+// importUnits takes a unit table (code,name,level,parent_code) as a file
+// or pasted text and imports it all together or not at all.
+func (s *Server) importUnits(w http.ResponseWriter, r *http.Request) {
+	var src io.Reader = strings.NewReader(r.PostFormValue("csv"))
+	text := r.PostFormValue("csv")
+	if r.MultipartForm != nil {
+		if fhs := r.MultipartForm.File["file"]; len(fhs) > 0 && fhs[0].Size > 0 {
+			f, err := fhs[0].Open()
+			if err != nil {
+				s.fail(w, r, err)
+				return
+			}
+			defer f.Close()
+			src = f
+		}
+	}
+	v := s.newView(r, "admin_units")
+	d := &unitsData{CSV: text}
+	units, err := importer.Units(src)
+	if err == nil {
+		// An administrator imports inside their own jurisdiction: every
+		// unit's parent must be one they see, or a unit of the same batch.
+		err = s.checkImportScope(r, units)
+	}
+	if err == nil {
+		var res pingan.ImportResult
+		res, err = s.units.ImportUnits(r.Context(), units)
+		if err == nil {
+			d.Result, d.CSV = &res, ""
+		}
+	}
+	if err != nil {
+		if pingan.ErrorCode(err) == pingan.EINTERNAL {
+			s.fail(w, r, err)
+			return
+		}
+		d.Errors = sortedFields(v, err)
+		s.renderUnits(w, r, d, statusOf(err))
+		return
+	}
+	s.renderUnits(w, r, d, http.StatusOK)
+}
+
+func (s *Server) checkImportScope(r *http.Request, units []*pingan.Unit) error {
+	u := userOf(r)
+	batch := map[string]bool{}
+	for _, x := range units {
+		batch[x.Code] = true
+	}
+	var bad pingan.Invalid
+	for _, x := range units {
+		if x.ParentCode == "" {
+			// A root may only be updated, and only by someone who sees it.
+			if _, err := s.units.FindUnit(r.Context(), u, x.Code); err != nil {
+				bad.Add("unit "+x.Code, "不能导入辖区以外的顶级单位 (cannot import a root unit outside your jurisdiction)")
+			}
+			continue
+		}
+		if batch[x.ParentCode] {
+			continue
+		}
+		if _, err := s.units.FindUnit(r.Context(), u, x.ParentCode); err != nil {
+			bad.Add("unit "+x.Code, "上级单位 "+x.ParentCode+" 不存在或不在您的辖区内 (parent unknown or outside your jurisdiction)")
+		}
+	}
+	return bad.Err()
+}
+
+// sortedFields lists the field errors of err as "field: message", or the
+// message alone.
+func sortedFields(v *view, err error) []string {
+	f := v.fields(err)
+	if len(f) == 0 {
+		return []string{v.Message(err)}
+	}
+	var out []string
+	for k, m := range f {
+		out = append(out, k+": "+m)
+	}
+	sort.Strings(out)
+	return out
+}
+
+type usersData struct {
+	Users     []*pingan.User
+	Listed    bool // the user service can list users
+	Units     []*pingan.Unit
+	Roles     []pingan.Role
+	Values    map[string]string
+	RolesSet  map[pingan.Role]bool
+	Errors    map[string]string
+	Error     string
+	Created   string
+	UnitNames map[string]string
+}
+
+func (s *Server) adminUsers(w http.ResponseWriter, r *http.Request) {
+	s.renderUsers(w, r, &usersData{Values: map[string]string{}, Created: r.URL.Query().Get("created")}, http.StatusOK)
+}
+
+func (s *Server) renderUsers(w http.ResponseWriter, r *http.Request, d *usersData, status int) {
+	ctx, u := r.Context(), userOf(r)
+	units, err := s.units.FindUnits(ctx, u, pingan.UnitFilter{})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.rememberUnits(units...)
+	d.Units, d.Roles = units, pingan.Roles
+	d.UnitNames = map[string]string{}
+	for _, x := range units {
+		d.UnitNames[x.Code] = x.Name
+	}
+	if dir, ok := s.users.(UserDirectory); ok {
+		users, err := dir.FindUsers(ctx, u)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		d.Users, d.Listed = users, true
+	}
+	v := s.newView(r, "admin_users")
+	v.Title, v.Nav, v.D = v.T("admin.users"), "admin", d
+	if d.Created != "" {
+		v.Notice = v.T("admin.user.created", d.Created)
+	}
+	s.renderStatus(w, r, v, status)
+}
+
+func (s *Server) addUser(w http.ResponseWriter, r *http.Request) {
+	ctx, admin := r.Context(), userOf(r)
+	nu := &pingan.User{Username: strings.TrimSpace(r.PostFormValue("username")), Name: strings.TrimSpace(r.PostFormValue("name")),
+		UnitCode: strings.TrimSpace(r.PostFormValue("unit"))}
+	set := map[pingan.Role]bool{}
+	for _, x := range r.PostForm["role"] {
+		for _, known := range pingan.Roles {
+			if string(known) == x {
+				nu.Roles = append(nu.Roles, known)
+				set[known] = true
+			}
+		}
+	}
+	var err error
+	if nu.UnitCode != "" {
+		// The unit must lie in the administrator's jurisdiction.
+		if _, ferr := s.units.FindUnit(ctx, admin, nu.UnitCode); ferr != nil {
+			err = invalidField("unit", "单位不存在或不在您的辖区内 (unknown unit or outside your jurisdiction)")
+		}
+	}
+	if err == nil {
+		err = s.users.CreateUser(ctx, nu, r.PostFormValue("password"))
+	}
+	if err == nil {
+		http.Redirect(w, r, "/admin/users?created="+nu.Username, http.StatusSeeOther)
+		return
+	}
+	if c := pingan.ErrorCode(err); c != pingan.EINVALID && c != pingan.ECONFLICT {
+		s.fail(w, r, err)
+		return
+	}
+	v := s.newView(r, "admin_users")
+	d := &usersData{Values: formValues(r, []string{"username", "name", "unit"}), RolesSet: set, Errors: v.fields(err)}
+	if len(d.Errors) == 0 {
+		d.Error = v.Message(err)
+	}
+	s.renderUsers(w, r, d, statusOf(err))
+}
+
+type categoriesData struct {
+	Categories []*pingan.Category
+	Kinds      []pingan.Kind
+	Units      []string
+	Edited     string // the code of the row the errors belong to
+	Errors     map[string]string
+	Error      string
+	Values     map[string]string
+	Saved      string
+}
+
+func (s *Server) adminCategories(w http.ResponseWriter, r *http.Request) {
+	s.renderCategories(w, r, &categoriesData{Saved: r.URL.Query().Get("saved")}, http.StatusOK)
+}
+
+func (s *Server) renderCategories(w http.ResponseWriter, r *http.Request, d *categoriesData, status int) {
+	cats, err := s.categories.Categories(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d.Categories, d.Units = cats, []string{"hours", "calendar", "working"}
+	for _, k := range pingan.Kinds {
+		d.Kinds = append(d.Kinds, k.Kind)
+	}
+	v := s.newView(r, "admin_categories")
+	v.Title, v.Nav, v.D = v.T("admin.categories"), "admin", d
+	if d.Saved != "" {
+		v.Notice = v.T("admin.category.saved", d.Saved)
+	}
+	s.renderStatus(w, r, v, status)
+}
+
+func (s *Server) saveCategory(w http.ResponseWriter, r *http.Request) {
+	val := func(k string) string { return strings.TrimSpace(r.PostFormValue(k)) }
+	num := func(k string) int { n, _ := strconv.Atoi(val(k)); return n }
+	c := &pingan.Category{Code: val("code"), Kind: pingan.Kind(val("kind")), Name: val("name"), Parent: val("parent"),
+		Policy: pingan.Policy{Sign: pingan.Period{N: num("sign_n"), Unit: val("sign_unit")},
+			Resolve: pingan.Period{N: num("resolve_n"), Unit: val("resolve_unit")}}}
+	err := s.categories.SaveCategory(r.Context(), c)
+	if err == nil {
+		http.Redirect(w, r, "/admin/categories?saved="+c.Code, http.StatusSeeOther)
+		return
+	}
+	if pingan.ErrorCode(err) != pingan.EINVALID {
+		s.fail(w, r, err)
+		return
+	}
+	v := s.newView(r, "admin_categories")
+	edited := val("row")
+	d := &categoriesData{Edited: edited, Errors: v.fields(err),
+		Values: formValues(r, []string{"code", "kind", "name", "parent", "sign_n", "sign_unit", "resolve_n", "resolve_unit"})}
+	if len(d.Errors) == 0 {
+		d.Error = v.Message(err)
+	}
+	s.renderCategories(w, r, d, http.StatusBadRequest)
+}

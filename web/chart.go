@@ -1,0 +1,219 @@
+package web
+
+import (
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"math"
+	"strings"
+	"unicode/utf8"
+)
+
+// Charts are drawn on the server as inline SVG: no script, no library, and
+// they print. Colours come from the stylesheet through classes.
+
+type trendPoint struct {
+	Label      string
+	Received   int
+	Resolution float64 // 0…1
+	Href       string
+}
+
+func esc(s string) string { return template.HTMLEscapeString(s) }
+
+// trendSVG draws the monthly trend: bars of cases received (left axis) and a
+// line of the resolution rate (right axis, 0–100 %).
+func trendSVG(pts []trendPoint, title, receivedLabel, rateLabel string) template.HTML {
+	const w, h, left, right, top, bottom = 720.0, 260.0, 44.0, 44.0, 16.0, 36.0
+	maxN := 1
+	for _, p := range pts {
+		maxN = max(maxN, p.Received)
+	}
+	maxN = niceCeil(maxN)
+	var b strings.Builder
+	fmt.Fprintf(&b, `<svg class="chart" viewBox="0 0 %g %g" role="img" aria-label="%s" xmlns="http://www.w3.org/2000/svg"><title>%s</title>`,
+		w, h, esc(title), esc(title))
+	plotW, plotH := w-left-right, h-top-bottom
+	for i := 0; i <= 4; i++ {
+		y := top + plotH*float64(i)/4
+		fmt.Fprintf(&b, `<line class="grid" x1="%g" y1="%.1f" x2="%g" y2="%.1f"/>`, left, y, w-right, y)
+		fmt.Fprintf(&b, `<text class="axis" x="%g" y="%.1f" text-anchor="end">%d</text>`, left-6, y+4, maxN*(4-i)/4)
+		fmt.Fprintf(&b, `<text class="axis" x="%g" y="%.1f">%d%%</text>`, w-right+6, y+4, 100*(4-i)/4)
+	}
+	n := len(pts)
+	if n == 0 {
+		b.WriteString(`</svg>`)
+		return template.HTML(b.String())
+	}
+	slot := plotW / float64(n)
+	var line []string
+	for i, p := range pts {
+		x := left + slot*float64(i)
+		bh := plotH * float64(p.Received) / float64(maxN)
+		bar := fmt.Sprintf(`<rect class="bar" x="%.1f" y="%.1f" width="%.1f" height="%.1f"><title>%s %s: %d</title></rect>`,
+			x+slot*0.2, top+plotH-bh, slot*0.6, bh, esc(p.Label), esc(receivedLabel), p.Received)
+		if p.Href != "" {
+			bar = `<a href="` + esc(p.Href) + `">` + bar + `</a>`
+		}
+		b.WriteString(bar)
+		if p.Received > 0 {
+			fmt.Fprintf(&b, `<text class="value" x="%.1f" y="%.1f" text-anchor="middle">%d</text>`, x+slot/2, top+plotH-bh-4, p.Received)
+		}
+		fmt.Fprintf(&b, `<text class="axis" x="%.1f" y="%g" text-anchor="middle">%s</text>`, x+slot/2, h-bottom+16, esc(p.Label))
+		line = append(line, fmt.Sprintf("%.1f,%.1f", x+slot/2, top+plotH*(1-p.Resolution)))
+	}
+	fmt.Fprintf(&b, `<polyline class="line" points="%s"/>`, strings.Join(line, " "))
+	for i, p := range pts {
+		xy := strings.Split(line[i], ",")
+		fmt.Fprintf(&b, `<circle class="dot" cx="%s" cy="%s" r="3"><title>%s %s: %.1f%%</title></circle>`, xy[0], xy[1], esc(p.Label), esc(rateLabel), p.Resolution*100)
+	}
+	// Legend.
+	fmt.Fprintf(&b, `<rect class="bar" x="%g" y="%g" width="12" height="10"/><text class="axis" x="%g" y="%g">%s</text>`,
+		left, h-12, left+16, h-3, esc(receivedLabel))
+	fmt.Fprintf(&b, `<line class="line" x1="%g" y1="%g" x2="%g" y2="%g"/><text class="axis" x="%g" y="%g">%s</text>`,
+		left+140, h-7, left+160, h-7, left+166, h-3, esc(rateLabel))
+	b.WriteString(`</svg>`)
+	return template.HTML(b.String())
+}
+
+// niceCeil rounds n up to 1, 2 or 5 times a power of ten, at least 4.
+func niceCeil(n int) int {
+	if n <= 4 {
+		return 4
+	}
+	p := math.Pow(10, math.Floor(math.Log10(float64(n))))
+	for _, m := range []float64{1, 2, 4, 5, 10} {
+		if float64(n) <= m*p {
+			return int(m * p)
+		}
+	}
+	return int(10 * p)
+}
+
+type barItem struct {
+	Label string
+	N     int
+	Href  string
+}
+
+// barsSVG draws horizontal bars with their labels and counts.
+func barsSVG(items []barItem, title string) template.HTML {
+	const w, rowH, labelW = 480.0, 28.0, 110.0
+	h := rowH*float64(len(items)) + 8
+	maxN := 1
+	for _, it := range items {
+		maxN = max(maxN, it.N)
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, `<svg class="chart" viewBox="0 0 %g %g" role="img" aria-label="%s" xmlns="http://www.w3.org/2000/svg"><title>%s</title>`,
+		w, h, esc(title), esc(title))
+	for i, it := range items {
+		y := 4 + rowH*float64(i)
+		bw := (w - labelW - 60) * float64(it.N) / float64(maxN)
+		fmt.Fprintf(&b, `<text class="axis" x="%g" y="%.1f" text-anchor="end">%s</text>`, labelW-8, y+18, esc(it.Label))
+		bar := fmt.Sprintf(`<rect class="bar" x="%g" y="%.1f" width="%.1f" height="%g"><title>%s: %d</title></rect>`,
+			labelW, y+4, math.Max(bw, 1), rowH-10, esc(it.Label), it.N)
+		if it.Href != "" {
+			bar = `<a href="` + esc(it.Href) + `">` + bar + `</a>`
+		}
+		b.WriteString(bar)
+		fmt.Fprintf(&b, `<text class="value" x="%.1f" y="%.1f">%d</text>`, labelW+math.Max(bw, 1)+6, y+18, it.N)
+	}
+	b.WriteString(`</svg>`)
+	return template.HTML(b.String())
+}
+
+// mapGrid is a grid to draw with its load.
+type mapGrid struct {
+	Code, Name string
+	Geometry   json.RawMessage
+	Load       int
+	Href       string
+}
+
+// rings parses a GeoJSON Polygon or MultiPolygon into its outer rings of
+// [lng, lat] points; anything else answers nil.
+func rings(geom json.RawMessage) [][][2]float64 {
+	var g struct {
+		Type        string          `json:"type"`
+		Coordinates json.RawMessage `json:"coordinates"`
+	}
+	if json.Unmarshal(geom, &g) != nil {
+		return nil
+	}
+	switch g.Type {
+	case "Polygon":
+		var p [][][2]float64
+		if json.Unmarshal(g.Coordinates, &p) != nil || len(p) == 0 {
+			return nil
+		}
+		return p[:1]
+	case "MultiPolygon":
+		var mp [][][][2]float64
+		if json.Unmarshal(g.Coordinates, &mp) != nil {
+			return nil
+		}
+		var out [][][2]float64
+		for _, p := range mp {
+			if len(p) > 0 {
+				out = append(out, p[0])
+			}
+		}
+		return out
+	}
+	return nil
+}
+
+// mapSVG draws the grids shaded by load in five classes, each a link that
+// drills down. The projection is equirectangular around the middle
+// latitude, which is true enough at the size of a county.
+func mapSVG(grids []mapGrid, title, loadLabel string) template.HTML {
+	minX, minY, maxX, maxY := math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
+	shapes := make([][][][2]float64, len(grids))
+	maxLoad := 0
+	for i, g := range grids {
+		shapes[i] = rings(g.Geometry)
+		for _, r := range shapes[i] {
+			for _, p := range r {
+				minX, maxX = math.Min(minX, p[0]), math.Max(maxX, p[0])
+				minY, maxY = math.Min(minY, p[1]), math.Max(maxY, p[1])
+			}
+		}
+		maxLoad = max(maxLoad, g.Load)
+	}
+	if math.IsInf(minX, 1) || maxX == minX || maxY == minY {
+		return ""
+	}
+	const w = 640.0
+	k := math.Cos((minY + maxY) / 2 * math.Pi / 180)
+	scale := w / ((maxX - minX) * k)
+	h := (maxY - minY) * scale
+	var b strings.Builder
+	fmt.Fprintf(&b, `<svg class="map" viewBox="-4 -4 %.0f %.0f" role="img" aria-label="%s" xmlns="http://www.w3.org/2000/svg"><title>%s</title>`,
+		w+8, h+8, esc(title), esc(title))
+	for i, g := range grids {
+		class := 0
+		if maxLoad > 0 && g.Load > 0 {
+			class = 1 + int(math.Min(3.999, 4*float64(g.Load)/float64(maxLoad+1)))
+		}
+		fmt.Fprintf(&b, `<a href="%s">`, esc(g.Href))
+		for j, r := range shapes[i] {
+			pts := make([]string, 0, len(r))
+			x0, y0, x1, y1 := math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
+			for _, p := range r {
+				x, y := (p[0]-minX)*k*scale, (maxY-p[1])*scale
+				x0, y0, x1, y1 = math.Min(x0, x), math.Min(y0, y), math.Max(x1, x), math.Max(y1, y)
+				pts = append(pts, fmt.Sprintf("%.1f,%.1f", x, y))
+			}
+			fmt.Fprintf(&b, `<polygon class="load%d" points="%s"><title>%s %s: %d</title></polygon>`,
+				class, strings.Join(pts, " "), esc(g.Name), esc(loadLabel), g.Load)
+			if j == 0 && x1-x0 > float64(utf8.RuneCountInString(g.Name)*12+8) && y1-y0 > 16 {
+				fmt.Fprintf(&b, `<text class="label%s" x="%.1f" y="%.1f" text-anchor="middle">%s</text>`,
+					map[bool]string{true: " dark", false: ""}[class >= 3], (x0+x1)/2, (y0+y1)/2+4, esc(g.Name))
+			}
+		}
+		b.WriteString(`</a>`)
+	}
+	b.WriteString(`</svg>`)
+	return template.HTML(b.String())
+}

@@ -1,0 +1,355 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"html/template"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"time"
+
+	"github.com/pingan-gov/pingan"
+)
+
+// A dashboard period: a month, a quarter or a year, compared with the one
+// before (环比) and with the same one a year earlier (同比).
+type period struct {
+	Kind     string // month | quarter | year
+	From, To time.Time
+}
+
+func (p period) shift(months int) period {
+	return period{Kind: p.Kind, From: p.From.AddDate(0, months, 0), To: p.To.AddDate(0, months, 0)}
+}
+
+func (p period) length() int {
+	switch p.Kind {
+	case "quarter":
+		return 3
+	case "year":
+		return 12
+	}
+	return 1
+}
+
+// periodOf answers the period of kind holding the month at ("2026-03"),
+// or the current one.
+func periodOf(kind, at string, now time.Time) period {
+	now = now.In(pingan.CST)
+	m, err := time.ParseInLocation("2006-01", at, pingan.CST)
+	if err != nil {
+		m = time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, pingan.CST)
+	}
+	p := period{Kind: kind}
+	switch kind {
+	case "quarter":
+		q := (int(m.Month()) - 1) / 3
+		p.From = time.Date(m.Year(), time.Month(q*3+1), 1, 0, 0, 0, 0, pingan.CST)
+	case "year":
+		p.From = time.Date(m.Year(), 1, 1, 0, 0, 0, 0, pingan.CST)
+	default:
+		p.Kind = "month"
+		p.From = m
+	}
+	p.To = p.From.AddDate(0, p.length(), 0)
+	return p
+}
+
+// delta is a change against a comparison period.
+type delta struct {
+	Text  string
+	Class string // up | down | flat | none
+}
+
+type metric struct {
+	ID    string
+	Value string
+	Note  string
+	MoM   delta // 环比
+	YoY   delta // 同比
+}
+
+type unitRow struct {
+	Unit        *pingan.Unit
+	Href        string
+	Stats       *pingan.Stats
+	OpenOverdue int
+	Capped      bool
+	Late        int // resolved after the deadline
+}
+
+type dashData struct {
+	Unit        *pingan.Unit
+	Trail       []*pingan.Unit
+	Period      period
+	PeriodLabel string
+	At          string
+	Prev, Next  string
+	Metrics     []metric
+	Trend       template.HTML
+	Kinds       template.HTML
+	Children    []*unitRow
+	TopOverdue  []*unitRow
+	Map         template.HTML
+	MapReady    bool
+	MapNote     string
+	Capped      bool
+}
+
+// rateIDs are the rates of pingan.Stats, in the order shown, with whether
+// a rise is good.
+var rateIDs = []struct {
+	ID   string
+	Good bool
+}{{"resolution", true}, {"on_time", true}, {"satisfaction", true}, {"escalation", false}}
+
+func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
+	ctx, u, q := r.Context(), userOf(r), r.URL.Query()
+	v := s.newView(r, "dashboard")
+	v.Title, v.Nav = v.T("nav.dashboard"), "dashboard"
+	p := periodOf(q.Get("period"), q.Get("at"), s.clock.Now())
+	unitCode := q.Get("unit")
+	cur, err := s.stats.Stats(ctx, u, unitCode, p.From, p.To)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	unit, err := s.units.FindUnit(ctx, u, cur.Unit)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.rememberUnits(unit)
+	prev, err := s.stats.Stats(ctx, u, unit.Code, p.shift(-p.length()).From, p.shift(-p.length()).To)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	yoy, err := s.stats.Stats(ctx, u, unit.Code, p.shift(-12).From, p.shift(-12).To)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	link := func(unit string, p period) string {
+		qv := url.Values{"unit": {unit}, "period": {p.Kind}, "at": {p.From.Format("2006-01")}}
+		return "/dashboard?" + qv.Encode()
+	}
+	d := &dashData{Unit: unit, Period: p, At: p.From.Format("2006-01"), MapReady: s.grids != nil,
+		Prev: link(unit.Code, p.shift(-p.length())), Next: link(unit.Code, p.shift(p.length()))}
+	d.PeriodLabel = periodLabel(v, p)
+	d.Trail = s.trail(ctx, u, unit)
+
+	// The five numbers with 同比 and 环比.
+	d.Metrics = append(d.Metrics, metric{ID: "received", Value: strconv.Itoa(cur.Total),
+		MoM: countDelta(cur.Total, prev.Total, prev.Total > 0), YoY: countDelta(cur.Total, yoy.Total, yoy.Total > 0)})
+	for _, rt := range rateIDs {
+		m := metric{ID: rt.ID, Value: pctText(cur.Rates[rt.ID]),
+			MoM: rateDelta(cur.Rates[rt.ID], prev.Rates[rt.ID], rateBase(prev, rt.ID) > 0, rt.Good),
+			YoY: rateDelta(cur.Rates[rt.ID], yoy.Rates[rt.ID], rateBase(yoy, rt.ID) > 0, rt.Good)}
+		m.Note = v.T("dash.of", rateBase(cur, rt.ID))
+		d.Metrics = append(d.Metrics, m)
+	}
+
+	// The trend: the twelve months up to the period's last.
+	var pts []trendPoint
+	last := p.To.AddDate(0, -1, 0)
+	for i := 11; i >= 0; i-- {
+		from := last.AddDate(0, -i, 0)
+		st, err := s.stats.Stats(ctx, u, unit.Code, from, from.AddDate(0, 1, 0))
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		label := from.Format("2006-01")
+		if from.Month() != time.January && i != 11 {
+			label = v.T("dash.month", int(from.Month()))
+		}
+		pts = append(pts, trendPoint{Label: label, Received: st.Total, Resolution: st.Rates["resolution"],
+			Href: link(unit.Code, period{Kind: "month", From: from})})
+	}
+	d.Trend = trendSVG(pts, v.T("dash.trend"), v.T("dash.received"), v.T("dash.rate.resolution"))
+
+	// By kind.
+	var kinds []barItem
+	for _, k := range pingan.Kinds {
+		qv := url.Values{"tab": {"all"}, "kind": {string(k.Kind)}}
+		kinds = append(kinds, barItem{Label: v.Kind(k.Kind), N: cur.ByKind[k.Kind], Href: "/inbox?" + qv.Encode()})
+	}
+	d.Kinds = barsSVG(kinds, v.T("dash.bykind"))
+
+	// The units one level down, for drilling down and for the ranking of
+	// overdue work.
+	children, err := s.units.FindUnits(ctx, u, pingan.UnitFilter{Parent: unit.Code})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.rememberUnits(children...)
+	yes := true
+	for _, c := range children {
+		if c.Level == pingan.LevelCentre {
+			continue
+		}
+		st, err := s.stats.Stats(ctx, u, c.Code, p.From, p.To)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		n, _, capped, err := s.count(ctx, u, pingan.CaseFilter{Unit: c.Code, Status: openStatuses, Overdue: &yes}, nil)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		d.Children = append(d.Children, &unitRow{Unit: c, Href: link(c.Code, p), Stats: st,
+			OpenOverdue: n, Capped: capped, Late: st.Resolved - st.OnTime})
+	}
+	for _, c := range d.Children {
+		if c.OpenOverdue+c.Late > 0 {
+			d.TopOverdue = append(d.TopOverdue, c)
+		}
+	}
+	sort.SliceStable(d.TopOverdue, func(i, j int) bool {
+		a, b := d.TopOverdue[i], d.TopOverdue[j]
+		return a.OpenOverdue+a.Late > b.OpenOverdue+b.Late
+	})
+	if len(d.TopOverdue) > 5 {
+		d.TopOverdue = d.TopOverdue[:5]
+	}
+
+	if s.grids != nil {
+		if err := s.gridMap(ctx, u, v, d, p); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	} else {
+		d.MapNote = v.T("dash.map.none")
+	}
+	v.D = d
+	s.render(w, r, v)
+}
+
+// gridMapCases caps the cases read to shade the map.
+const gridMapCases = 2000
+
+// gridMap draws the grids under the dashboard's unit shaded by the cases
+// reported in the period. The load is counted from the cases themselves,
+// at most gridMapCases of them; a count by grid in StatsService would make
+// it exact at any size.
+func (s *Server) gridMap(ctx context.Context, u *pingan.User, v *view, d *dashData, p period) error {
+	grids, err := s.grids.FindGrids(ctx, u, d.Unit.Code)
+	if err != nil {
+		if isNotFound(err) {
+			d.MapNote = v.T("dash.map.empty")
+			return nil
+		}
+		return err
+	}
+	if len(grids) == 0 {
+		d.MapNote = v.T("dash.map.empty")
+		return nil
+	}
+	load := map[string]int{}
+	f := pingan.CaseFilter{Unit: d.Unit.Code, From: p.From, To: p.To, Limit: 200}
+	for n := 0; n < gridMapCases; {
+		cs, next, err := s.cases.FindCases(ctx, u, f)
+		if err != nil {
+			return err
+		}
+		for _, c := range cs {
+			load[c.Grid]++
+		}
+		n += len(cs)
+		if next == "" {
+			break
+		}
+		if n >= gridMapCases {
+			d.Capped = true
+		}
+		f.Cursor = next
+	}
+	var mg []mapGrid
+	for _, g := range grids {
+		qv := url.Values{"tab": {"all"}, "grid": {g.Code}}
+		mg = append(mg, mapGrid{Code: g.Code, Name: g.Name, Geometry: g.Geometry, Load: load[g.Code], Href: "/inbox?" + qv.Encode()})
+	}
+	d.Map = mapSVG(mg, v.T("dash.map"), v.T("dash.received"))
+	if d.Map == "" {
+		d.MapNote = v.T("dash.map.empty")
+	}
+	return nil
+}
+
+// trail answers the units from the user's own down to unit, for the
+// breadcrumb; those above the user's jurisdiction are left out.
+func (s *Server) trail(ctx context.Context, u *pingan.User, unit *pingan.Unit) []*pingan.Unit {
+	var out []*pingan.Unit
+	for x := unit; x != nil && x.ParentCode != "" && len(out) < 8; {
+		p, err := s.units.FindUnit(ctx, u, x.ParentCode)
+		if err != nil {
+			break
+		}
+		out = append([]*pingan.Unit{p}, out...)
+		x = p
+	}
+	return out
+}
+
+func periodLabel(v *view, p period) string {
+	switch p.Kind {
+	case "quarter":
+		return v.T("dash.label.quarter", p.From.Year(), (int(p.From.Month())+2)/3)
+	case "year":
+		return v.T("dash.label.year", p.From.Year())
+	}
+	return v.T("dash.label.month", p.From.Year(), int(p.From.Month()))
+}
+
+func pctText(f float64) string { return fmt.Sprintf("%.1f%%", f*100) }
+
+// rateBase answers the denominator of a rate.
+func rateBase(s *pingan.Stats, id string) int {
+	switch id {
+	case "on_time":
+		return s.Resolved
+	case "satisfaction":
+		return s.Rated
+	}
+	return s.Total
+}
+
+// countDelta is the relative change of a count.
+func countDelta(cur, base int, ok bool) delta {
+	if !ok {
+		return delta{Text: "—", Class: "none"}
+	}
+	ch := float64(cur-base) / float64(base) * 100
+	return signed(ch, "%", true)
+}
+
+// rateDelta is the change of a rate in percentage points.
+func rateDelta(cur, base float64, ok, good bool) delta {
+	if !ok {
+		return delta{Text: "—", Class: "none"}
+	}
+	return signed((cur-base)*100, " pp", good)
+}
+
+func signed(x float64, unit string, good bool) delta {
+	switch {
+	case x > 0.05:
+		c := "up good"
+		if !good {
+			c = "up bad"
+		}
+		return delta{Text: fmt.Sprintf("↑ %.1f%s", x, unit), Class: c}
+	case x < -0.05:
+		c := "down bad"
+		if !good {
+			c = "down good"
+		}
+		return delta{Text: fmt.Sprintf("↓ %.1f%s", -x, unit), Class: c}
+	}
+	return delta{Text: "0" + unit, Class: "flat"}
+}

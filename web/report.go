@@ -1,0 +1,206 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/pingan-gov/pingan"
+)
+
+// reportForm is a report form's values and errors, for showing it again.
+type reportForm struct {
+	Values     map[string]string
+	Errors     map[string]string
+	Error      string
+	Categories []*pingan.Category
+	Kinds      []pingan.Kind
+	Units      []*pingan.Unit
+	Sources    []pingan.Source
+}
+
+// reportFields are the fields of the report forms.
+var reportFields = []string{"kind", "category", "title", "description", "address", "lat", "lng", "unit", "source",
+	"reporter_name", "reporter_phone", "party_name", "party_phone", "resolved_on_site", "result", "key"}
+
+func formValues(r *http.Request, fields []string) map[string]string {
+	out := make(map[string]string, len(fields))
+	for _, f := range fields {
+		out[f] = r.PostFormValue(f)
+	}
+	return out
+}
+
+// parseReport reads a report form into a case to create. Bad coordinates
+// are named like the store names them (location.lat, location.lng).
+func parseReport(r *http.Request, cats []*pingan.Category) (*pingan.NewCase, error) {
+	val := func(k string) string { return strings.TrimSpace(r.PostFormValue(k)) }
+	in := &pingan.NewCase{
+		Kind: pingan.Kind(val("kind")), Category: val("category"), Title: val("title"),
+		Description: val("description"), Address: val("address"), Unit: val("unit"),
+		Source: pingan.Source(val("source")), Result: val("result"), IdempotencyKey: val("key"),
+		ResolvedOnSite: val("resolved_on_site") != "",
+	}
+	if in.Kind == "" && in.Category != "" {
+		if c := indexCategories(cats)[in.Category]; c != nil {
+			in.Kind = c.Kind
+		}
+	}
+	if in.Title == "" && in.Description != "" {
+		in.Title = excerpt(in.Description, 40)
+	}
+	var bad pingan.Invalid
+	lat, lng := val("lat"), val("lng")
+	if lat != "" || lng != "" {
+		la, err1 := strconv.ParseFloat(lat, 64)
+		ln, err2 := strconv.ParseFloat(lng, 64)
+		if err1 != nil {
+			bad.Add("location.lat", "纬度应为数字，如 39.7446 (latitude as a number)")
+		}
+		if err2 != nil {
+			bad.Add("location.lng", "经度应为数字，如 98.5083 (longitude as a number)")
+		}
+		in.Location = &pingan.Location{Lat: la, Lng: ln}
+	}
+	if name, phone := val("reporter_name"), val("reporter_phone"); name != "" || phone != "" {
+		in.Reporter = &pingan.Person{Role: "reporter", Name: name, Phone: phone}
+	}
+	if name, phone := val("party_name"), val("party_phone"); name != "" || phone != "" {
+		in.Parties = []pingan.Person{{Role: "party", Name: name, Phone: phone}}
+	}
+	return in, bad.Err()
+}
+
+// excerpt answers the first n characters of s on one line.
+func excerpt(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n]) + "…"
+}
+
+// places answers the units a staff member may name as where a case
+// happened: the administrative units of their jurisdiction.
+func (s *Server) places(ctx context.Context, u *pingan.User) ([]*pingan.Unit, error) {
+	units, err := s.units.FindUnits(ctx, u, pingan.UnitFilter{})
+	if err != nil {
+		return nil, err
+	}
+	s.rememberUnits(units...)
+	var out []*pingan.Unit
+	for _, x := range units {
+		if x.Level.Administrative() {
+			out = append(out, x)
+		}
+	}
+	return out, nil
+}
+
+func (s *Server) reportPage(w http.ResponseWriter, r *http.Request) {
+	s.renderReport(w, r, &reportForm{Values: map[string]string{"source": string(pingan.SourceHotline)}}, http.StatusOK)
+}
+
+func (s *Server) renderReport(w http.ResponseWriter, r *http.Request, f *reportForm, status int) {
+	ctx, u := r.Context(), userOf(r)
+	cats, err := s.categories.Categories(ctx)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	units, err := s.places(ctx, u)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	f.Categories, f.Units = cats, units
+	f.Sources = []pingan.Source{pingan.SourceHotline, pingan.SourceVisit, pingan.SourceLetter, pingan.SourceGridWorker}
+	for _, k := range pingan.Kinds {
+		f.Kinds = append(f.Kinds, k.Kind)
+	}
+	v := s.newView(r, "report")
+	v.Title, v.Nav, v.D = v.T("nav.report"), "report", f
+	s.renderStatus(w, r, v, status)
+}
+
+// createReport creates a case from a report form with its photos, which
+// are attached to the timeline by a comment right after the report.
+func (s *Server) createReport(r *http.Request) (*pingan.Case, error) {
+	ctx, u := r.Context(), userOf(r)
+	cats, err := s.categories.Categories(ctx)
+	if err != nil {
+		return nil, err
+	}
+	in, err := parseReport(r, cats)
+	if err != nil {
+		return nil, err
+	}
+	photos, err := s.savePhotos(r, "photos")
+	if err != nil {
+		return nil, err
+	}
+	c, err := s.cases.CreateCase(ctx, u, in)
+	if err != nil {
+		return nil, err
+	}
+	if len(photos) > 0 {
+		if _, err := s.cases.Act(ctx, u, c.ID, pingan.ActionInput{Action: pingan.ActComment,
+			Note: "现场照片 (photos)", Attachments: photos}); err != nil {
+			s.log.Warn("web: attach photos", "case", c.ID, "err", err)
+		}
+	}
+	return c, nil
+}
+
+func (s *Server) report(w http.ResponseWriter, r *http.Request) {
+	c, err := s.createReport(r)
+	if err == nil {
+		http.Redirect(w, r, "/cases/"+c.ID+"?done=report", http.StatusSeeOther)
+		return
+	}
+	if pingan.ErrorCode(err) != pingan.EINVALID {
+		s.fail(w, r, err)
+		return
+	}
+	v := s.newView(r, "report")
+	f := &reportForm{Values: formValues(r, reportFields), Errors: v.fields(err)}
+	if len(f.Errors) == 0 {
+		f.Error = v.Message(err)
+	}
+	s.renderReport(w, r, f, http.StatusBadRequest)
+}
+
+// mobileReport takes the grid worker's quick report, from the form or
+// from the page's script (which sends it again after being offline, with
+// the same idempotency key). The script asks for JSON.
+func (s *Server) mobileReport(w http.ResponseWriter, r *http.Request) {
+	c, err := s.createReport(r)
+	if wantsJSON(r) {
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		v := s.newView(r, "mobile")
+		if err != nil {
+			if pingan.ErrorCode(err) == pingan.EINTERNAL {
+				s.log.Error("web: mobile report", "err", err)
+			}
+			w.WriteHeader(statusOf(err))
+			json.NewEncoder(w).Encode(map[string]any{"error": map[string]any{
+				"code": pingan.ErrorCode(err), "message": v.Message(err), "fields": v.fields(err)}})
+			return
+		}
+		json.NewEncoder(w).Encode(map[string]string{"id": c.ID, "number": c.Number, "status": string(c.Status),
+			"message": v.T("m.sent", c.Number)})
+		return
+	}
+	if err != nil {
+		if pingan.ErrorCode(err) != pingan.EINVALID {
+			s.fail(w, r, err)
+			return
+		}
+		s.renderMobile(w, r, formValues(r, reportFields), err, http.StatusBadRequest)
+		return
+	}
+	http.Redirect(w, r, "/m?sent="+c.Number, http.StatusSeeOther)
+}
