@@ -8,8 +8,17 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/pingan-gov/pingan"
 	"github.com/pingan-gov/pingan/demo"
+	"github.com/pingan-gov/pingan/secret"
 )
+
+// demoPasswords are the argon2id costs of the demo accounts' hashes. Every
+// demo account has the same published password, so a costly hash would
+// guard nothing, and the city has hundreds of accounts: at the full cost
+// (about 35 ms each) they alone would take many seconds. Accounts made
+// later, through the server, get the full cost.
+var demoPasswords = secret.Params{Memory: 1024, Time: 1, Threads: 1}
 
 // demo seeds the demo city, prints its accounts, and serves it.
 func (e *cmdEnv) demo(args []string) error {
@@ -18,42 +27,113 @@ func (e *cmdEnv) demo(args []string) error {
 		noServe bool
 		seed    uint64
 		days    int
+		cases   int
+		city    string
+		now     string
 	)
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
 	f.register(fs)
 	fs.BoolVar(&noServe, "no-serve", false, "只生成数据，不启动服务 (seed only, do not serve)")
-	fs.Uint64Var(&seed, "seed", 2026, "随机种子，同一种子生成同一座城市 (the same seed builds the same city)")
-	fs.IntVar(&days, "days", 120, "历史天数 (days of history)")
+	fs.StringVar(&city, "city", demo.DefaultCity, "演示城市：620900 酒泉、150800 巴彦淖尔、140500 晋城、420600 襄阳、500114 重庆市黔江区 (the reference city to build)")
+	fs.Uint64Var(&seed, "seed", 2026, "随机种子：同一种子、同一截止日期生成同一座城市 (the same seed and --now build the same city)")
+	fs.IntVar(&days, "days", 365, "历史天数 (days of history)")
+	fs.IntVar(&cases, "cases", 0, "案件数（约），默认随城市规模而定 (about how many cases; by default it grows with the city)")
+	fs.StringVar(&now, "now", "", "历史截止日期，如 2026-11-23，默认今天；历史止于当天零时 (the last day of the history, e.g. 2026-11-23; today by default: the history ends at its midnight)")
 	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	end, err := demoNow(now, time.Now())
+	if err != nil {
 		return err
 	}
 	// The demo must run on any day of the year: the year after the holiday
 	// data is counted on the provisional rule, and the server says so.
 	f.provisional = true
+	f.passwords = demoPasswords
 	clock := demo.NewClock()
 	db, err := f.open(e.ctx, clock, true)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
 	began := time.Now()
 	// The history's deadline passes would log hundreds of lines; keep the
 	// seeding quiet but for warnings.
 	level := slog.SetLogLoggerLevel(slog.LevelWarn)
-	accounts, seeded, err := demo.Seed(e.ctx, db, clock, demo.Options{Seed: seed, Days: days})
+	c, err := demo.Seed(e.ctx, db, clock, demo.Options{City: city, Seed: seed, Days: days, Cases: cases, Now: end})
 	slog.SetLogLoggerLevel(level)
+	db.Close()
 	if err != nil {
 		return err
 	}
-	if seeded {
-		fmt.Fprintf(e.stderr, "演示城市已生成，用时 %.1f 秒 (demo city built in %.1fs)\n", time.Since(began).Seconds(), time.Since(began).Seconds())
+	took := time.Since(began).Seconds()
+	if c.Existing {
+		fmt.Fprintf(e.stderr, "演示城市 %s（%s）已存在，沿用现有数据 (the demo city exists; using it)\n", c.Name, c.Code)
+		if c.Code != city {
+			fmt.Fprintf(e.stderr, "要生成 %s，请换一个新的 --data 目录 (to build %s, use a new --data directory)\n", city, city)
+		}
 	} else {
-		fmt.Fprintln(e.stderr, "演示城市已存在，沿用现有数据 (the demo city exists; using it)")
+		printDemoCity(e, c, took)
 	}
+	printDemoAccounts(e, c)
+	if noServe {
+		return nil
+	}
+	f.passwords = secret.Params{}
+	if db, err = f.open(e.ctx, clock, false); err != nil {
+		return err
+	}
+	defer db.Close()
+	return e.listenAndServe(db, f, clock)
+}
+
+// demoNow answers the end of the demo's history: the midnight that starts
+// the day given (2026-11-23), or the time given (2026-11-23T15:04,
+// RFC 3339), or the midnight that starts today; never later than now.
+func demoNow(s string, now time.Time) (time.Time, error) {
+	now = now.In(pingan.CST)
+	if s == "" {
+		return time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, pingan.CST), nil
+	}
+	var t time.Time
+	err := fmt.Errorf("--now %q: 应为日期 2026-11-23 或时间 2026-11-23T15:04 (a date or a time)", s)
+	for _, layout := range []string{"2006-01-02", "2006-01-02T15:04", "2006-01-02 15:04", time.RFC3339} {
+		if p, perr := time.ParseInLocation(layout, s, pingan.CST); perr == nil {
+			t, err = p, nil
+			break
+		}
+	}
+	if err != nil {
+		return time.Time{}, err
+	}
+	if t.After(now) {
+		return time.Time{}, fmt.Errorf("--now %s 晚于现在，历史不能写到将来 (--now is later than now)", s)
+	}
+	return t, nil
+}
+
+func printDemoCity(e *cmdEnv, c *demo.City, took float64) {
+	fmt.Fprintf(e.stderr, "演示城市 %s（%s）已生成，用时 %.1f 秒 (demo city built in %.1fs)\n", c.Name, c.Code, took, took)
+	total := 0
+	for _, n := range c.Grids {
+		total += n
+	}
+	fmt.Fprintf(e.stderr, "  单位 %d 个，网格 %d 个（社区 %d、农村 %d、专属 %d），账号 %d 个 (units, grids: community, village, dedicated; accounts)\n",
+		c.Units, total, c.Grids[pingan.GridCommunity], c.Grids[pingan.GridVillage], c.Grids[pingan.GridDedicated], c.Users)
+	var parts []string
+	n := 0
+	for _, s := range pingan.Statuses {
+		parts = append(parts, fmt.Sprintf("%s %d", s.Label(), c.Cases[s]))
+		n += c.Cases[s]
+	}
+	fmt.Fprintf(e.stderr, "  案件 %d 件，%s 至 %s 上报：%s (cases by status)\n", n,
+		c.From.Format("2006-01-02"), c.To.Format("2006-01-02 15:04"), strings.Join(parts, "、"))
+}
+
+func printDemoAccounts(e *cmdEnv, c *demo.City) {
 	fmt.Fprintf(e.stdout, "演示账号 (demo accounts) — 密码均为 (password for all): %s\n", demo.Password)
 	tw := tabwriter.NewWriter(e.stdout, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "用户名 username\t角色 roles\t单位 unit\t姓名 name")
-	for _, a := range accounts {
+	for _, a := range c.Accounts {
 		roles := make([]string, len(a.Roles))
 		for i, r := range a.Roles {
 			roles[i] = string(r)
@@ -61,9 +141,31 @@ func (e *cmdEnv) demo(args []string) error {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", a.Username, strings.Join(roles, ","), a.Unit, a.Name)
 	}
 	tw.Flush()
-	fmt.Fprintln(e.stdout, "每个部门和乡镇另有处置人员 h_<单位代码>（如 h_620902_ZJ），每个村（社区）另有网格员 g_<代码> (a handler for every department and township, a grid worker for every village)")
-	if noServe {
-		return nil
+	eg := func(prefix string) string {
+		if ex := c.Examples[prefix]; ex != "" {
+			return "（如 " + ex + "）"
+		}
+		return ""
 	}
-	return e.listenAndServe(db, f, clock)
+	fmt.Fprintf(e.stdout, "另有：其他综治中心的受理派遣员 d_<中心代码>%s；各部门和乡镇（街道）的处置人员 h_<单位代码>%s；其他县区的领导 l_<县区代码>%s；"+
+		"每个村（社区）第1网格的网格员 g_<网格编码>%s。其余网格员不建账号，以免演示城市生成过慢。\n", eg("d_"), eg("h_"), eg("l_"), eg("g_"))
+	fmt.Fprintln(e.stdout, "(Also a dispatcher d_<centre> for every other centre, a handler h_<unit> for every department and township, "+
+		"a leader l_<county> for every other county, and the grid worker g_<grid> of the first grid of every village and community; "+
+		"other grid workers have no accounts, which would only slow the demo down.)")
+	if len(c.Crews) == 0 {
+		return
+	}
+	fmt.Fprintln(e.stdout, "网格员样本：以下网格的网格长、网格员、网格辅助员均有账号 (sample grid crews with accounts)")
+	tw = tabwriter.NewWriter(e.stdout, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "网格 grid\t名称 name\t网格长 leader\t网格员 member\t网格辅助员 assistant")
+	for _, g := range c.Crews {
+		row := []string{g.Grid, g.Name, "", "", ""}
+		for i, w := range g.Workers {
+			if i < 3 {
+				row[2+i] = w.Username
+			}
+		}
+		fmt.Fprintln(tw, strings.Join(row, "\t"))
+	}
+	tw.Flush()
 }
