@@ -221,14 +221,14 @@ func (w *history) run(start, end time.Time, total int) error {
 	sort.SliceStable(latest, func(i, j int) bool { return latest[i].at.After(latest[j].at) })
 	for _, wait := range []struct {
 		status pingan.Status
-		age    time.Duration
+		office time.Duration // it had this much office time before the end
 	}{
 		{pingan.StatusReported, 0}, {pingan.StatusReported, 0},
-		{pingan.StatusAccepted, 30 * time.Hour}, {pingan.StatusAccepted, 30 * time.Hour},
-		{pingan.StatusDispatched, 80 * time.Hour}, {pingan.StatusDispatched, 80 * time.Hour},
+		{pingan.StatusAccepted, 4 * time.Hour}, {pingan.StatusAccepted, 4 * time.Hour},
+		{pingan.StatusDispatched, 8 * time.Hour}, {pingan.StatusDispatched, 8 * time.Hour},
 	} {
 		for _, s := range latest {
-			if s.stall == "" && end.Sub(s.at) >= wait.age {
+			if s.stall == "" && w.officeTime(s.at, end) >= wait.office {
 				s.stall = wait.status
 				break
 			}
@@ -301,6 +301,27 @@ func (w *history) office(t time.Time) time.Time {
 	for day = day.AddDate(0, 0, 1); !w.working(day); day = day.AddDate(0, 0, 1) {
 	}
 	return day.Add(8*time.Hour + 30*time.Minute).Add(w.hours(0, 1.5))
+}
+
+// officeTime answers the office hours on working days between a and b.
+func (w *history) officeTime(a, b time.Time) time.Duration {
+	var d time.Duration
+	for day := midnight(a); day.Before(b); day = day.AddDate(0, 0, 1) {
+		if !w.working(day) {
+			continue
+		}
+		from, to := day.Add(8*time.Hour+30*time.Minute), day.Add(18*time.Hour)
+		if a.After(from) {
+			from = a
+		}
+		if b.Before(to) {
+			to = b
+		}
+		if to.After(from) {
+			d += to.Sub(from)
+		}
+	}
+	return d
 }
 
 // working reports whether day is a working day (Monday to Friday where the
@@ -407,7 +428,7 @@ func (w *history) report(s *spec) error {
 	if cat.Kind == pingan.KindDispute {
 		in.Parties = []pingan.Person{w.person("applicant"), w.person("respondent")}
 	}
-	if s.source == pingan.SourceGridWorker && cat.Kind == pingan.KindDispute && w.rng.Float64() < s.prof.onSite {
+	if s.source == pingan.SourceGridWorker && cat.Kind == pingan.KindDispute && s.stall == "" && w.rng.Float64() < s.prof.onSite {
 		in.ResolvedOnSite, in.Result = true, "网格员现场调解，双方握手言和，矛盾就地化解"
 	}
 	if actor == nil && s.source != pingan.SourceCitizen {
@@ -428,7 +449,7 @@ func (w *history) report(s *spec) error {
 	p.extend = w.rng.Float64() < 0.05
 	p.suspend = appraisal[s.prof.code] != "" && w.rng.Float64() < 0.15
 	p.mediate = cat.Kind == pingan.KindDispute && w.rng.Float64() < 0.3
-	p.review = !p.urgent && (cat.Kind == pingan.KindPetition || s.prof.to[0] != "T") && w.rng.Float64() < 0.1
+	p.review = !p.urgent && p.stall == "" && (cat.Kind == pingan.KindPetition || s.prof.to[0] != "T") && w.rng.Float64() < 0.1
 	p.rate = w.rng.Float64() < 0.85
 	w.plans[c.ID] = p
 	w.keep(c)
@@ -587,6 +608,9 @@ func (w *history) target(c *pingan.Case, p *plan, centre *place) string {
 // lo to hi hours, but within a tenth or so of the time left to the resolve
 // deadline, so that a short deadline leaves the handler time.
 func (w *history) soon(p *plan, c *pingan.Case, lo, hi float64) {
+	if p.stall != "" {
+		lo, hi = 0.5, 2.5 // one of the latest: on its way to where it waits
+	}
 	d := w.hours(lo, hi)
 	if c.ResolveBy != nil {
 		d = min(d, w.within(c, 0.03, 0.1))

@@ -38,7 +38,7 @@ func (e *cmdEnv) demo(args []string) error {
 	fs.Uint64Var(&seed, "seed", 2026, "随机种子：同一种子、同一截止日期生成同一座城市 (the same seed and --now build the same city)")
 	fs.IntVar(&days, "days", 365, "历史天数 (days of history)")
 	fs.IntVar(&cases, "cases", 0, "案件数（约），默认随城市规模而定 (about how many cases; by default it grows with the city)")
-	fs.StringVar(&now, "now", "", "历史截止日期，如 2026-11-23，默认今天；历史止于当天零时 (the last day of the history, e.g. 2026-11-23; today by default: the history ends at its midnight)")
+	fs.StringVar(&now, "now", "", "历史止于该日零时，如 2026-11-23（默认今天），也可给时刻 2026-11-20T15:00 (the history ends as the day begins, e.g. 2026-11-23, today by default; or at a time, 2026-11-20T15:00)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
