@@ -1,12 +1,10 @@
 package web
 
 import (
-	"encoding/json"
 	"fmt"
 	"html/template"
 	"math"
 	"strings"
-	"unicode/utf8"
 )
 
 // Charts are drawn on the server as inline SVG: no script, no library, and
@@ -118,101 +116,6 @@ func barsSVG(items []barItem, title string) template.HTML {
 		}
 		b.WriteString(bar)
 		fmt.Fprintf(&b, `<text class="value" x="%.1f" y="%.1f">%d</text>`, labelW+math.Max(bw, 1)+6, y+18, it.N)
-	}
-	b.WriteString(`</svg>`)
-	return template.HTML(b.String())
-}
-
-// mapGrid is a grid to draw with its load.
-type mapGrid struct {
-	Code, Name string
-	Geometry   json.RawMessage
-	Load       int
-	Href       string
-}
-
-// rings parses a GeoJSON Polygon or MultiPolygon into its outer rings of
-// [lng, lat] points; anything else answers nil.
-func rings(geom json.RawMessage) [][][2]float64 {
-	var g struct {
-		Type        string          `json:"type"`
-		Coordinates json.RawMessage `json:"coordinates"`
-	}
-	if json.Unmarshal(geom, &g) != nil {
-		return nil
-	}
-	switch g.Type {
-	case "Polygon":
-		var p [][][2]float64
-		if json.Unmarshal(g.Coordinates, &p) != nil || len(p) == 0 {
-			return nil
-		}
-		return p[:1]
-	case "MultiPolygon":
-		var mp [][][][2]float64
-		if json.Unmarshal(g.Coordinates, &mp) != nil {
-			return nil
-		}
-		var out [][][2]float64
-		for _, p := range mp {
-			if len(p) > 0 {
-				out = append(out, p[0])
-			}
-		}
-		return out
-	}
-	return nil
-}
-
-// mapSVG draws the grids shaded by load in five classes, each a link that
-// drills down. The projection is equirectangular around the middle
-// latitude, which is true enough at the size of a county.
-func mapSVG(grids []mapGrid, title, loadLabel string) template.HTML {
-	minX, minY, maxX, maxY := math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
-	shapes := make([][][][2]float64, len(grids))
-	maxLoad := 0
-	for i, g := range grids {
-		shapes[i] = rings(g.Geometry)
-		for _, r := range shapes[i] {
-			for _, p := range r {
-				minX, maxX = math.Min(minX, p[0]), math.Max(maxX, p[0])
-				minY, maxY = math.Min(minY, p[1]), math.Max(maxY, p[1])
-			}
-		}
-		maxLoad = max(maxLoad, g.Load)
-	}
-	if math.IsInf(minX, 1) || maxX == minX || maxY == minY {
-		return ""
-	}
-	const w = 640.0
-	k := math.Cos((minY + maxY) / 2 * math.Pi / 180)
-	scale := w / ((maxX - minX) * k)
-	h := (maxY - minY) * scale
-	var b strings.Builder
-	fmt.Fprintf(&b, `<svg class="map" viewBox="-4 -4 %.0f %.0f" role="img" aria-label="%s" xmlns="http://www.w3.org/2000/svg"><title>%s</title>`,
-		w+8, h+8, esc(title), esc(title))
-	for i, g := range grids {
-		class := 0
-		if maxLoad > 0 && g.Load > 0 {
-			class = 1 + int(math.Min(3.999, 4*float64(g.Load)/float64(maxLoad+1)))
-		}
-		fmt.Fprintf(&b, `<a href="%s">`, esc(g.Href))
-		for j, r := range shapes[i] {
-			pts := make([]string, 0, len(r))
-			x0, y0, x1, y1 := math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
-			for _, p := range r {
-				x, y := (p[0]-minX)*k*scale, (maxY-p[1])*scale
-				x0, y0, x1, y1 = math.Min(x0, x), math.Min(y0, y), math.Max(x1, x), math.Max(y1, y)
-				pts = append(pts, fmt.Sprintf("%.1f,%.1f", x, y))
-			}
-			fmt.Fprintf(&b, `<polygon class="load%d" points="%s"><title>%s %s: %d</title></polygon>`,
-				class, strings.Join(pts, " "), esc(g.Name), esc(loadLabel), g.Load)
-			if j == 0 && x1-x0 > float64(utf8.RuneCountInString(g.Name)*12+8) && y1-y0 > 16 {
-				fmt.Fprintf(&b, `<text class="label%s" x="%.1f" y="%.1f" text-anchor="middle">%s</text>`,
-					map[bool]string{true: " dark", false: ""}[class >= 3], (x0+x1)/2, (y0+y1)/2+4, esc(g.Name))
-			}
-		}
-		b.WriteString(`</a>`)
 	}
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String())

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"html/template"
 	"net/http"
 
 	"github.com/pingan-gov/pingan"
@@ -15,6 +16,7 @@ type mobileData struct {
 	Errors     map[string]string
 	Error      string
 	Sent       string
+	Map        template.HTML // the worker's grids, to pick the position on
 }
 
 // mobile is the grid worker's phone page (网格员): their grid, their open
@@ -61,6 +63,7 @@ func (s *Server) renderMobile(w http.ResponseWriter, r *http.Request, values map
 		if len(d.Grids) == 0 {
 			d.Grids = grids
 		}
+		d.Map, _ = pickMap(v, d.Grids, "m-map")
 	}
 	cs, _, err := s.cases.FindCases(ctx, u, pingan.CaseFilter{Status: openStatuses, Limit: 20})
 	if err != nil {

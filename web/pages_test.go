@@ -29,7 +29,7 @@ func TestPagesRender(t *testing.T) {
 		{e.fx.CountyHandler, []string{"/inbox", "/inbox?tab=sign"}},
 		{e.fx.GridWorker, []string{"/m", "/cases/" + c.ID}},
 		{e.fx.CityLeader, []string{"/dashboard", "/dashboard?unit=620902&period=quarter", "/dashboard?period=year"}},
-		{e.fx.Admin, []string{"/admin/units", "/admin/users", "/admin/categories"}},
+		{e.fx.Admin, []string{"/admin/units", "/admin/users", "/admin/categories", "/admin/grids"}},
 	} {
 		cl := e.login(tc.user)
 		for _, p := range tc.paths {
@@ -37,7 +37,7 @@ func TestPagesRender(t *testing.T) {
 			if res.status != http.StatusOK {
 				t.Errorf("%s GET %s: %d\n%s", tc.user.Username, p, res.status, res.body)
 			}
-			if m := regexp.MustCompile(`\b(?:status|action|kind|case|dash|tab|m|nav|pub|admin)\.[a-z_.]+\b`).FindString(textOf(res.body)); m != "" {
+			if m := regexp.MustCompile(`\b(?:status|action|kind|case|dash|tab|m|nav|pub|admin|grid|gridtype|gridpos|report)\.[a-z_.]+\b`).FindString(textOf(res.body)); m != "" {
 				t.Errorf("%s GET %s: message id %q shown untranslated", tc.user.Username, p, m)
 			}
 		}

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"encoding/json"
+	"html/template"
 	"net/http"
 	"strconv"
 	"strings"
@@ -19,6 +20,10 @@ type reportForm struct {
 	Kinds      []pingan.Kind
 	Units      []*pingan.Unit
 	Sources    []pingan.Source
+	// Map is the grid map on which the position is picked; MapNote says
+	// why there is none.
+	Map     template.HTML
+	MapNote string
 }
 
 // reportFields are the fields of the report forms.
@@ -123,7 +128,41 @@ func (s *Server) renderReport(w http.ResponseWriter, r *http.Request, f *reportF
 	}
 	v := s.newView(r, "report")
 	v.Title, v.Nav, v.D = v.T("nav.report"), "report", f
+	if s.grids != nil {
+		unit, err := s.rootUnit(ctx, u)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		grids, err := s.grids.FindGrids(ctx, u, unit.Code)
+		if err != nil && !isNotFound(err) {
+			s.fail(w, r, err)
+			return
+		}
+		f.Map, f.MapNote = pickMap(v, grids, "pick-map")
+	}
 	s.renderStatus(w, r, v, status)
+}
+
+// maxPickGrids caps the grids drawn on a map for picking a position; a
+// jurisdiction with more types the position or the address.
+const maxPickGrids = 1500
+
+// pickMap draws the grids on which a position is picked (static/app.js
+// fills the latitude and longitude from a click and names the grid under
+// it), or answers why there is no map.
+func pickMap(v *view, grids []*pingan.Grid, id string) (template.HTML, string) {
+	if len(grids) == 0 {
+		return "", ""
+	}
+	if len(grids) > maxPickGrids {
+		return "", v.T("report.map.many")
+	}
+	mg := make([]mapGrid, len(grids))
+	for i, g := range grids {
+		mg[i] = mapGrid{Code: g.Code, Name: g.Name, Geometry: g.Geometry, Class: "pickable"}
+	}
+	return gridMapSVG(mg, mapOptions{Title: v.T("report.map"), ID: id, Pick: true}), ""
 }
 
 // createReport creates a case from a report form with its photos, which

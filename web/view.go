@@ -23,7 +23,7 @@ type page struct {
 // pageNames are the templates under templates/ that are pages; the others
 // (layout.html, parts.html) are parsed into each.
 var pageNames = []string{"login", "error", "inbox", "case", "report", "mobile", "dashboard",
-	"admin_units", "admin_users", "admin_categories", "public_report", "public_receipt", "public_track", "public_case"}
+	"admin_units", "admin_users", "admin_categories", "admin_grids", "public_report", "public_receipt", "public_track", "public_case"}
 
 var funcs = template.FuncMap{
 	"add": func(a, b int) int { return a + b },
@@ -135,6 +135,11 @@ func (v *view) Level(l pingan.Level) string       { return v.T("level." + string
 func (v *view) Source(s pingan.Source) string     { return v.T("source." + string(s)) }
 func (v *view) Sat(s pingan.Satisfaction) string  { return v.T("sat." + string(s)) }
 func (v *view) PeriodUnit(u string) string        { return v.T("period." + u) }
+func (v *view) GridType(t pingan.GridType) string { return v.T("gridtype." + string(t)) }
+func (v *view) Position(p string) string          { return v.T("gridpos." + p) }
+
+// GridsReady reports whether grids are set up (a grid service is configured).
+func (v *view) GridsReady() bool { return v.s != nil && v.s.grids != nil }
 
 // SatP is Sat for an optional rating.
 func (v *view) SatP(s *pingan.Satisfaction) string {

@@ -168,6 +168,9 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /admin/units", s.auth(s.admin(s.form(s.importUnits))))
 	m.HandleFunc("GET /admin/users", s.auth(s.admin(s.adminUsers)))
 	m.HandleFunc("POST /admin/users", s.auth(s.admin(s.form(s.addUser))))
+	m.HandleFunc("GET /admin/grids", s.auth(s.admin(s.adminGrids)))
+	m.HandleFunc("POST /admin/grids", s.auth(s.admin(s.form(s.importGrids))))
+	m.HandleFunc("GET /admin/grids.geojson", s.auth(s.admin(s.gridsGeoJSON)))
 	m.HandleFunc("GET /admin/categories", s.auth(s.admin(s.adminCategories)))
 	m.HandleFunc("POST /admin/categories", s.auth(s.admin(s.form(s.saveCategory))))
 

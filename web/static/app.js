@@ -22,6 +22,7 @@
       navigator.geolocation.getCurrentPosition(function (p) {
         lat.value = p.coords.latitude.toFixed(6);
         lng.value = p.coords.longitude.toFixed(6);
+        lat.dispatchEvent(new Event('change'));
         say(lat.value + ', ' + lng.value + ' (±' + Math.round(p.coords.accuracy) + ' m)');
       }, function () {
         say(b.getAttribute('data-geo-fail') || '✕');
@@ -29,6 +30,85 @@
     };
     b.addEventListener('click', locate);
     if (b.hasAttribute('data-geo-auto') && !lat.value) { locate(); }
+  });
+
+  // Position picked on a grid map: a box with data-pick holding the map
+  // (svg.pick, which carries its projection), data-pick-lat / -lng naming
+  // the inputs and data-pick-status a line that names the grid under the
+  // position. A click or tap fills the inputs; typed coordinates move the
+  // marker. Where the case goes is still the server's to decide.
+  var SVGNS = 'http://www.w3.org/2000/svg';
+  Array.prototype.forEach.call(document.querySelectorAll('[data-pick]'), function (box) {
+    var svg = box.querySelector('svg.pick');
+    if (!svg || !svg.createSVGPoint || !svg.getScreenCTM) { return; }
+    var lat = document.getElementById(box.getAttribute('data-pick-lat') || 'lat');
+    var lng = document.getElementById(box.getAttribute('data-pick-lng') || 'lng');
+    var status = document.getElementById(box.getAttribute('data-pick-status') || '');
+    var num = function (a) { return parseFloat(svg.getAttribute(a)); };
+    var lng0 = num('data-lng0'), lat0 = num('data-lat0'), kx = num('data-kx'), ky = num('data-ky');
+    var pin = null, picked = null;
+    var say = function (s) { if (status) { status.textContent = s; } };
+    // gridAt answers the grid (its g[data-grid]) whose polygon holds the
+    // point of the map, or null.
+    var gridAt = function (x, y) {
+      var groups = svg.querySelectorAll('g[data-grid]');
+      for (var i = 0; i < groups.length; i++) {
+        var polys = groups[i].querySelectorAll('polygon');
+        for (var j = 0; j < polys.length; j++) {
+          var p = svg.createSVGPoint();
+          p.x = x; p.y = y;
+          if (polys[j].isPointInFill(p)) { return groups[i]; }
+        }
+      }
+      return null;
+    };
+    var mark = function (x, y) {
+      if (!pin) {
+        pin = document.createElementNS(SVGNS, 'circle');
+        pin.setAttribute('class', 'pin');
+        pin.setAttribute('r', '6');
+        pin.id = svg.id ? svg.id + '-pin' : '';
+        svg.appendChild(pin);
+      }
+      pin.setAttribute('cx', x.toFixed(1));
+      pin.setAttribute('cy', y.toFixed(1));
+      var g = gridAt(x, y);
+      if (picked) { picked.classList.remove('picked'); }
+      picked = g;
+      if (g) {
+        g.classList.add('picked');
+        say(box.getAttribute('data-pick-in') + g.getAttribute('data-name') + ' (' + g.getAttribute('data-grid') + ')');
+        box.setAttribute('data-picked', g.getAttribute('data-grid'));
+      } else {
+        say(box.getAttribute('data-pick-none'));
+        box.setAttribute('data-picked', '');
+      }
+    };
+    var unmark = function () {
+      if (pin) { svg.removeChild(pin); pin = null; }
+      if (picked) { picked.classList.remove('picked'); picked = null; }
+      box.removeAttribute('data-picked');
+      say(box.getAttribute('data-pick-hint') || '');
+    };
+    svg.addEventListener('click', function (e) {
+      e.preventDefault();
+      var p = svg.createSVGPoint();
+      p.x = e.clientX; p.y = e.clientY;
+      var q = p.matrixTransform(svg.getScreenCTM().inverse());
+      lat.value = (lat0 - q.y / ky).toFixed(6);
+      lng.value = (lng0 + q.x / kx).toFixed(6);
+      mark(q.x, q.y);
+    });
+    var typed = function () {
+      var la = parseFloat(lat.value), ln = parseFloat(lng.value);
+      if (isNaN(la) || isNaN(ln)) { unmark(); return; }
+      mark((ln - lng0) * kx, (lat0 - la) * ky);
+    };
+    [lat, lng].forEach(function (x) {
+      x.addEventListener('input', typed);
+      x.addEventListener('change', typed);
+    });
+    if (lat.value && lng.value) { typed(); }
   });
 
   // No double submission: a submitted form's buttons wait for the answer.
