@@ -46,7 +46,8 @@ const (
 // sqliteDSN answers the modernc.org/sqlite DSN of the file at path for a
 // connection of the role. The writer begins its transactions IMMEDIATE, so
 // that writers from other processes queue on the busy timeout instead of
-// failing on a lock upgrade.
+// failing on a lock upgrade, and keeps its temporary files in memory: the
+// sub-journals of the savepoints of group commit (group.go).
 func sqliteDSN(path string, role sqliteRole) string {
 	// The name goes to SQLite's URI parser: escape what it would take as
 	// the start of the query or the fragment.
@@ -54,7 +55,7 @@ func sqliteDSN(path string, role sqliteRole) string {
 	q := "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)"
 	switch role {
 	case sqliteWriter:
-		q += "&_pragma=journal_mode(WAL)&_txlock=immediate"
+		q += "&_pragma=journal_mode(WAL)&_txlock=immediate&_pragma=temp_store(MEMORY)"
 	case sqliteReader:
 		q += "&_pragma=query_only(1)"
 	}
@@ -220,8 +221,10 @@ func likeContains(s string) string {
 }
 
 func likeEscape(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+	return likeEscaper.Replace(s)
 }
+
+var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 
 // pgDumpArgs answers the pg_dump arguments that select the database of a
 // pgx DSN. libpq, which pg_dump uses, refuses the run-time parameters that

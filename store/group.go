@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"runtime"
 	"sync"
 )
 
@@ -16,9 +17,15 @@ import (
 // its savepoint and fails alone, the others go on. Every caller is answered
 // after the commit, so a report answered as written is written.
 //
-// Nothing waits for company: the writer takes what is queued when it is
-// free, so a report arriving alone is committed at once, and reports pile
-// up only while the writer is busy with the ones before them.
+// Nothing waits for company on a timer: the writer takes what is queued
+// when it is free, so reports pile up while it is busy with the ones
+// before them. Finding one report alone, it first yields to the Go
+// scheduler once, so that requests already being handled can join; with
+// nothing else to run the scheduler comes straight back and the report is
+// committed at once. Without the yield, a group answering many callers is
+// followed by a group of the one report that came in meanwhile, while the
+// others are still on their way; with 16 clients on 2 cores the writer
+// spent about a third more time per report.
 //
 // There is one group writer on PostgreSQL too, although the pool could run
 // several transactions: every report of a region takes the row lock of the
@@ -123,6 +130,9 @@ func (db *DB) writeGroups(g *groupWriter) {
 			return
 		case j := <-g.queue:
 			group = append(group[:0], j)
+		}
+		if len(g.queue) == 0 {
+			runtime.Gosched()
 		}
 	more:
 		for len(group) < maxGroup {
