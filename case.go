@@ -230,6 +230,13 @@ type StatsService interface {
 	// Stats for the subtree of unit (the actor's own when empty) over cases
 	// reported in [from, to). ENOTFOUND for a unit outside jurisdiction.
 	Stats(ctx context.Context, actor *User, unit string, from, to time.Time) (*Stats, error)
+	// StatsSeries is Stats for each period [bounds[i], bounds[i+1]) in
+	// one reading: len(bounds)-1 Stats, for a trend. EINVALID unless
+	// bounds ascend (at least two); ENOTFOUND as Stats.
+	StatsSeries(ctx context.Context, actor *User, unit string, bounds []time.Time) ([]*Stats, error)
+	// GridLoads counts the cases reported in [from, to) in the subtree of
+	// unit by grid ("" for those in none). ENOTFOUND as Stats.
+	GridLoads(ctx context.Context, actor *User, unit string, from, to time.Time) (map[string]int, error)
 }
 
 // Escalator is the background work over deadlines.

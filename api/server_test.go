@@ -73,8 +73,11 @@ func (f *fakeCases) CreateCase(_ context.Context, _ *pingan.User, in *pingan.New
 	return &pingan.Case{ID: "c1", Category: in.Category, Title: in.Title, Status: pingan.StatusReported}, nil
 }
 
-// fakeStats records the period asked for.
-type fakeStats struct{ unit, from, to string }
+// fakeStats records the period asked for; the API calls only Stats.
+type fakeStats struct {
+	pingan.StatsService
+	unit, from, to string
+}
 
 func (f *fakeStats) Stats(_ context.Context, _ *pingan.User, unit string, from, to time.Time) (*pingan.Stats, error) {
 	f.unit, f.from, f.to = unit, from.Format(time.RFC3339), to.Format(time.RFC3339)

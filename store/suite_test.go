@@ -60,6 +60,7 @@ var suite = []struct {
 	{"EscalateDueConcurrent", testEscalateDueConcurrent},
 	{"DeadlineExtendSuspend", testDeadlineExtendSuspend},
 	{"Stats", testStats},
+	{"StatsSeries", testStatsSeries},
 	{"Backup", testBackup},
 	{"ImportGrids", testImportGrids},
 	{"ImportGridsRefused", testImportGridsRefused},

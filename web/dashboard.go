@@ -95,7 +95,6 @@ type dashData struct {
 	Map         template.HTML
 	MapReady    bool
 	MapNote     string
-	Capped      bool
 }
 
 // rateIDs are the rates of pingan.Stats, in the order shown, with whether
@@ -152,18 +151,22 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 		d.Metrics = append(d.Metrics, m)
 	}
 
-	// The trend: the twelve months up to the period's last.
+	// The trend: the twelve months up to the period's last, in one reading.
 	var pts []trendPoint
 	last := p.To.AddDate(0, -1, 0)
-	for i := 11; i >= 0; i-- {
-		from := last.AddDate(0, -i, 0)
-		st, err := s.stats.Stats(ctx, u, unit.Code, from, from.AddDate(0, 1, 0))
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
+	bounds := make([]time.Time, 13)
+	for i := range bounds {
+		bounds[i] = last.AddDate(0, i-11, 0)
+	}
+	series, err := s.stats.StatsSeries(ctx, u, unit.Code, bounds)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	for i, st := range series {
+		from := bounds[i]
 		label := from.Format("2006-01")
-		if from.Month() != time.January && i != 11 {
+		if from.Month() != time.January && i != 0 {
 			label = v.T("dash.month", int(from.Month()))
 		}
 		pts = append(pts, trendPoint{Label: label, Received: st.Total, Resolution: st.Rates["resolution"],
@@ -230,13 +233,8 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, v)
 }
 
-// gridMapCases caps the cases read to shade the map.
-const gridMapCases = 2000
-
 // gridMap draws the grids under the dashboard's unit shaded by the cases
-// reported in the period. The load is counted from the cases themselves,
-// at most gridMapCases of them; a count by grid in StatsService would make
-// it exact at any size.
+// reported in the period, counted by grid in the database.
 func (s *Server) gridMap(ctx context.Context, u *pingan.User, v *view, d *dashData, p period) error {
 	grids, err := s.grids.FindGrids(ctx, u, d.Unit.Code)
 	if err != nil {
@@ -250,24 +248,9 @@ func (s *Server) gridMap(ctx context.Context, u *pingan.User, v *view, d *dashDa
 		d.MapNote = v.T("dash.map.empty")
 		return nil
 	}
-	load := map[string]int{}
-	f := pingan.CaseFilter{Unit: d.Unit.Code, From: p.From, To: p.To, Limit: 200}
-	for n := 0; n < gridMapCases; {
-		cs, next, err := s.cases.FindCases(ctx, u, f)
-		if err != nil {
-			return err
-		}
-		for _, c := range cs {
-			load[c.Grid]++
-		}
-		n += len(cs)
-		if next == "" {
-			break
-		}
-		if n >= gridMapCases {
-			d.Capped = true
-		}
-		f.Cursor = next
+	load, err := s.stats.GridLoads(ctx, u, d.Unit.Code, p.From, p.To)
+	if err != nil {
+		return err
 	}
 	var mg []mapGrid
 	for _, g := range grids {

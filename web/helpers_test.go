@@ -34,7 +34,12 @@ type env struct {
 func newEnv(t testing.TB) *env {
 	t.Helper()
 	clock := storetest.NewClock(storetest.Epoch)
-	db := storetest.OpenWith(t, store.Options{Clock: clock})
+	return newEnvOn(t, storetest.OpenWith(t, store.Options{Clock: clock}), clock)
+}
+
+// newEnvOn is newEnv over db, a store on clock.
+func newEnvOn(t testing.TB, db *store.DB, clock *storetest.Clock) *env {
+	t.Helper()
 	fx := storetest.Seed(t, db)
 	e := &env{t: t, db: db, fx: fx, clock: clock, dataDir: t.TempDir()}
 	e.srv = New(Config{Units: db, Users: db, Categories: db, Cases: db, Stats: db, Public: db, Grids: db,

@@ -184,7 +184,6 @@ var catalogue = map[string][2]string{
 	"dash.map.none":          {"网格数据尚未接入，接入后此处显示按案件量着色的网格图", "Grids are not set up yet: once they are, a map of grids shaded by case load appears here"},
 	"dash.map.empty":         {"本单位下暂无网格", "No grids under this unit"},
 	"dash.map.more":          {"案件越多颜色越深", "darker means more cases"},
-	"dash.map.capped":        {"按最近 2000 件统计", "counted from the latest 2000 cases"},
 	"admin.units":            {"单位", "Units"},
 	"admin.users":            {"用户", "Users"},
 	"admin.grids":            {"网格", "Grids"},
