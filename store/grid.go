@@ -246,6 +246,8 @@ func gridKey(code string) string { return strings.TrimSpace("grid " + code) }
 // worker a user with the grid_worker role whose jurisdiction holds the grid.
 // EINVALID names every bad grid ("grid CODE …", at most 20 of them).
 //
+// A stored grid cannot move to another village (EINVALID naming it).
+//
 // Workers: a nil Workers keeps the grid's workers as they are (a file from
 // a GIS tool carries none); a non-nil list, even empty, replaces them.
 //
@@ -353,6 +355,16 @@ func (db *DB) ImportGrids(ctx context.Context, grids []*pingan.Grid) (pingan.Imp
 	oldWorkers, err := gridWorkers(ctx, tx, codes)
 	if err != nil {
 		return res, err
+	}
+	// A grid stays in its village: moving it would also move it out of the
+	// jurisdiction it was imported into (an importer who may write one
+	// county's villages could otherwise take over another county's grid by
+	// its code). Villages that merge give their grids new codes.
+	for _, g := range in {
+		if o := old[g.Code]; o != nil && o.Unit != g.Unit {
+			bad.add(g.Code, gridKey(g.Code)+" unit", fmt.Sprintf("网格已属于 %s，不能改属 %s；请使用新的网格编码 (the grid belongs to %s and cannot move to %s: use a new code)",
+				o.Unit, g.Unit, o.Unit, g.Unit))
+		}
 	}
 
 	// The grids whose polygon is new or moved go into the next index and

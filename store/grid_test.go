@@ -169,6 +169,8 @@ func testImportGridsRefused(t *testing.T, e *env) {
 		{"outside the village's known area", []*pingan.Grid{with("N1", func(g *pingan.Grid) { g.Geometry = storetest.Rect(98.53, 39.75, 98.55, 39.755) })},
 			"grid N1 geometry", "620902001002"},
 		{"duplicate code", []*pingan.Grid{good("N1"), good("N1")}, "grid N1 code", "重复"},
+		{"a stored grid moved to another village", []*pingan.Grid{with("620902001002-01", func(g *pingan.Grid) { g.Unit = "620902001001" })},
+			"grid 620902001002-01 unit", "不能改属"},
 		{"no such user", []*pingan.Grid{with("N1", func(g *pingan.Grid) { g.Workers = []pingan.GridWorker{{UserID: 9999, Position: "member"}} })},
 			"grid N1 workers[0]", "9999"},
 		{"not a grid worker", []*pingan.Grid{with("N1", func(g *pingan.Grid) {
