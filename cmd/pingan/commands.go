@@ -4,15 +4,12 @@ import (
 	"bufio"
 	"flag"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/pingan-gov/pingan"
 	"github.com/pingan-gov/pingan/calendar"
-	"github.com/pingan-gov/pingan/importer"
 	"github.com/pingan-gov/pingan/store"
 )
 
@@ -105,30 +102,7 @@ func (e *cmdEnv) importCmd(args []string) error {
 	case "divisions":
 		return e.importDivisions(f, file)
 	case "units":
-		if ext := strings.ToLower(filepath.Ext(file)); ext != ".csv" {
-			return fmt.Errorf("单位表须为 CSV 文件 (units are imported from CSV), got %q", ext)
-		}
-		r, err := os.Open(file)
-		if err != nil {
-			return err
-		}
-		defer r.Close()
-		units, err := importer.Units(r)
-		if err != nil {
-			return fmt.Errorf("%s: %w", file, err)
-		}
-		db, err := f.open(e.ctx, pingan.SystemClock, true)
-		if err != nil {
-			return err
-		}
-		defer db.Close()
-		res, err := db.ImportUnits(e.ctx, units)
-		if err != nil {
-			return fmt.Errorf("%s: %w", file, err)
-		}
-		fmt.Fprintf(e.stderr, "导入完成：新增 %d，更新 %d，未变 %d (imported: %d created, %d updated, %d unchanged)\n",
-			res.Created, res.Updated, res.Unchanged, res.Created, res.Updated, res.Unchanged)
-		return nil
+		return e.importUnits(f, file)
 	}
 	return fmt.Errorf("未知的导入类型 (unknown import) %q：可选 units, grids, areas, divisions", what)
 }

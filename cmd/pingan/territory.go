@@ -1,9 +1,11 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"maps"
 	"os"
 	"path/filepath"
@@ -16,6 +18,7 @@ import (
 	"github.com/pingan-gov/pingan"
 	"github.com/pingan-gov/pingan/geo"
 	"github.com/pingan-gov/pingan/importer"
+	"github.com/pingan-gov/pingan/store"
 )
 
 // parseInterleaved parses flags that may come before, between or after the
@@ -113,61 +116,53 @@ func divisionRows(err error, units []*pingan.Unit) error {
 	return out
 }
 
-// importGrids imports a GeoJSON FeatureCollection of grids, as GET
-// /api/v1/grids answers it.
-func (e *cmdEnv) importGrids(f dbFlags, file string) error {
+// importFile reads file, a format file whose extension is one of exts, with read,
+// and imports what it answers with write — all of it or nothing — then says
+// what changed. what names the things imported (zh, en: 网格, grids).
+func importFile[T any](e *cmdEnv, f dbFlags, file, format string, exts []string, zh, en string,
+	read func(io.Reader) ([]T, error), write func(*store.DB, context.Context, []T) (pingan.ImportResult, error)) error {
 	began := time.Now()
-	if ext := strings.ToLower(filepath.Ext(file)); ext != ".geojson" && ext != ".json" {
-		return fmt.Errorf("网格须为 GeoJSON 文件 (grids are imported from GeoJSON: .geojson or .json), got %q", ext)
+	if ext := strings.ToLower(filepath.Ext(file)); !slices.Contains(exts, ext) {
+		return fmt.Errorf("%s须为 %s 文件 (%s are imported from %s: %s), got %q", zh, format, en, format, strings.Join(exts, " or "), ext)
 	}
 	r, err := os.Open(file)
 	if err != nil {
 		return err
 	}
 	defer r.Close()
-	grids, err := geo.ReadGrids(r)
+	items, err := read(r)
 	if err != nil {
 		return fmt.Errorf("%s: %w", file, err)
 	}
-	fmt.Fprintf(e.stderr, "读取 %s 个网格，正在校验并导入… (read %d grids; checking and importing…)\n", thousands(len(grids)), len(grids))
+	fmt.Fprintf(e.stderr, "读取 %s 个%s，正在校验并导入… (read %d %s; checking and importing…)\n", thousands(len(items)), zh, len(items), en)
 	db, err := f.open(e.ctx, pingan.SystemClock, true)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	res, err := db.ImportGrids(e.ctx, grids)
+	res, err := write(db, e.ctx, items)
 	if err != nil {
 		return fmt.Errorf("%s: %w", file, err)
 	}
-	e.summary("网格", "grids", res, time.Since(began))
+	e.summary(zh, en, res, time.Since(began))
 	return nil
+}
+
+var geojsonExts = []string{".geojson", ".json"}
+
+// importGrids imports a GeoJSON FeatureCollection of grids, as GET
+// /api/v1/grids answers it.
+func (e *cmdEnv) importGrids(f dbFlags, file string) error {
+	return importFile(e, f, file, "GeoJSON", geojsonExts, "网格", "grids", geo.ReadGrids, (*store.DB).ImportGrids)
 }
 
 // importAreas imports the known boundaries of units from a GeoJSON
 // FeatureCollection (property code, Polygon or MultiPolygon geometry).
 func (e *cmdEnv) importAreas(f dbFlags, file string) error {
-	began := time.Now()
-	if ext := strings.ToLower(filepath.Ext(file)); ext != ".geojson" && ext != ".json" {
-		return fmt.Errorf("单位范围须为 GeoJSON 文件 (areas are imported from GeoJSON: .geojson or .json), got %q", ext)
-	}
-	r, err := os.Open(file)
-	if err != nil {
-		return err
-	}
-	defer r.Close()
-	areas, err := geo.ReadAreas(r)
-	if err != nil {
-		return fmt.Errorf("%s: %w", file, err)
-	}
-	db, err := f.open(e.ctx, pingan.SystemClock, true)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	res, err := db.ImportUnitAreas(e.ctx, areas)
-	if err != nil {
-		return fmt.Errorf("%s: %w", file, err)
-	}
-	e.summary("单位范围", "areas", res, time.Since(began))
-	return nil
+	return importFile(e, f, file, "GeoJSON", geojsonExts, "单位范围", "areas", geo.ReadAreas, (*store.DB).ImportUnitAreas)
+}
+
+// importUnits imports a unit table (CSV: code,name,level,parent_code).
+func (e *cmdEnv) importUnits(f dbFlags, file string) error {
+	return importFile(e, f, file, "CSV", []string{".csv"}, "单位", "units", importer.Units, (*store.DB).ImportUnits)
 }
