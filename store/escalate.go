@@ -17,15 +17,18 @@ const EscalateReason = "超过办结时限自动上报 (resolve deadline missed)
 const DefaultEscalateLimit = 100
 
 // EscalateDue finds open cases whose clock runs and whose resolve deadline
-// passed before now, and that have not been found overdue yet (the cases_due
-// index). Each is marked overdue, which it stays, and — when it is
-// reported, accepted or in progress and its holding unit has an
-// administrative parent — escalated there by the system with a timeline
-// entry. A dispatched case, or one held at the top of the tree, is only
-// marked. So every case is touched once for a missed deadline, and never
-// escalated above the top unit. On PostgreSQL the rows are claimed with
-// FOR UPDATE SKIP LOCKED so that several servers never take the same case.
-// It answers how many cases it escalated or marked.
+// passed before now, and that it has not yet acted on for that deadline
+// (watched_due; the cases_due index). Each is marked overdue, which it
+// stays, and — when it is reported, accepted or in progress and its holding
+// unit has an administrative parent — escalated there by the system with a
+// timeline entry and a new resolve deadline; when that one passes too, the
+// case rises again (小事不出村、大事不出镇: village → township → county …).
+// A dispatched case, or one held at the top of the tree, is only marked,
+// once for each deadline it misses. So a case is touched once for each
+// missed deadline and never escalated above the top unit. On PostgreSQL the
+// rows are claimed with FOR UPDATE SKIP LOCKED so that several servers
+// never take the same case. It answers how many cases it escalated or
+// marked.
 func (db *DB) EscalateDue(ctx context.Context, now time.Time, limit int) (int, error) {
 	if limit <= 0 {
 		limit = DefaultEscalateLimit
@@ -37,7 +40,8 @@ func (db *DB) EscalateDue(ctx context.Context, now time.Time, limit int) (int, e
 	}
 	defer tx.Rollback()
 	rows, err := tx.QueryContext(ctx, `SELECT id FROM cases
-		WHERE status IN ('reported', 'accepted', 'dispatched', 'in_progress') AND NOT suspended AND NOT overdue
+		WHERE status IN ('reported', 'accepted', 'dispatched', 'in_progress') AND NOT suspended
+		AND (watched_due IS NULL OR watched_due <> resolve_by)
 		AND resolve_by < $1 ORDER BY resolve_by LIMIT $2`+db.dialect.skipLocked(), db.dialect.ts(now), limit)
 	if err != nil {
 		return 0, err
@@ -62,7 +66,7 @@ func (db *DB) EscalateDue(ctx context.Context, now time.Time, limit int) (int, e
 			return 0, err
 		}
 		c := sc.Case
-		old := c.Version
+		old, missed := c.Version, *c.ResolveBy
 		c.Overdue = true
 		var act *pingan.Action
 		switch c.Status {
@@ -85,6 +89,12 @@ func (db *DB) EscalateDue(ctx context.Context, now time.Time, limit int) (int, e
 			}
 		}
 		if err := db.save(ctx, tx, c, old, act, now); err != nil {
+			return 0, err
+		}
+		// This deadline has been acted on; an escalation's new one is
+		// watched afresh.
+		if _, err := tx.ExecContext(ctx, `UPDATE cases SET watched_due = $1 WHERE region = $2 AND id = $3`,
+			db.dialect.ts(missed), c.Region, c.ID); err != nil {
 			return 0, err
 		}
 	}

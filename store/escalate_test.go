@@ -83,16 +83,22 @@ func testEscalateDue(t *testing.T, e *env) {
 		t.Error("a closed case was marked overdue")
 	}
 
-	// Exactly once: not again, not even when the new deadline passes too.
+	// Once for each missed deadline: not again for this one …
 	if n := escalate(t, e.db, now.Add(time.Hour), 100); n != 0 {
 		t.Errorf("second run touched %d", n)
 	}
+	// … but when the township's new deadline passes too, the case rises
+	// to the county (小事不出村、大事不出镇), and the dispatched case, whose
+	// deadline has not changed, is left alone.
 	later := now.AddDate(0, 2, 0)
-	if n := escalate(t, e.db, later, 100); n != 0 {
-		t.Errorf("after the new deadline: %d touched", n)
+	if n := escalate(t, e.db, later, 100); n != 1 {
+		t.Errorf("after the new deadline: %d touched, want 1", n)
 	}
-	if c := e.find(t, reported.ID); c.EscalationLevel != 1 || len(e.timeline(t, reported.ID)) != 2 {
-		t.Errorf("escalated twice: level %d", c.EscalationLevel)
+	if c := e.find(t, reported.ID); c.EscalationLevel != 2 || c.HoldingUnit != fx.County.Code || len(e.timeline(t, reported.ID)) != 3 {
+		t.Errorf("after the second missed deadline: level %d at %s", c.EscalationLevel, c.HoldingUnit)
+	}
+	if n := escalate(t, e.db, later.Add(time.Hour), 100); n != 0 {
+		t.Errorf("a third run touched %d", n)
 	}
 }
 
@@ -175,14 +181,21 @@ func testEscalateDueTop(t *testing.T, e *env) {
 	if !c.Overdue || c.EscalationLevel != 1 || c.HoldingUnit != "620000" {
 		t.Errorf("city case %+v", c)
 	}
-	// Now both are at the top and overdue: never touched again.
-	for _, at := range []time.Time{now.Add(time.Hour), now.AddDate(0, 3, 0)} {
-		if n := escalate(t, e.db, at, 100); n != 0 {
-			t.Errorf("at %v: touched %d", at, n)
-		}
+	// Both are at the top now. The top case's deadline has been acted on:
+	// never again. The city case has a new deadline at the province; when
+	// that passes it is marked, not escalated — there is nowhere above.
+	if n := escalate(t, e.db, now.Add(time.Hour), 100); n != 0 {
+		t.Errorf("an hour later: touched %d", n)
 	}
-	if c := e.find(t, atCity.ID); c.EscalationLevel != 1 {
-		t.Errorf("escalated above the top: level %d", c.EscalationLevel)
+	later := now.AddDate(0, 3, 0)
+	if n := escalate(t, e.db, later, 100); n != 1 {
+		t.Errorf("after the province's deadline: touched %d, want 1", n)
+	}
+	if n := escalate(t, e.db, later.Add(time.Hour), 100); n != 0 {
+		t.Errorf("again: touched %d", n)
+	}
+	if c := e.find(t, atCity.ID); c.EscalationLevel != 1 || c.HoldingUnit != "620000" || len(e.timeline(t, atCity.ID)) != 2 {
+		t.Errorf("escalated above the top: level %d at %s", c.EscalationLevel, c.HoldingUnit)
 	}
 }
 
