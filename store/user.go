@@ -115,6 +115,31 @@ func (db *DB) UserByUsername(ctx context.Context, username string) (*pingan.User
 	return u, err
 }
 
+// FindUsers answers the accounts whose unit lies in the actor's
+// jurisdiction, ordered by unit and username, for the administration pages.
+// An actor without a jurisdiction gets EFORBIDDEN.
+func (db *DB) FindUsers(ctx context.Context, actor *pingan.User) ([]*pingan.User, error) {
+	scope, err := scopeOf(actor)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT `+userColumns+userFrom+
+		` WHERE un.path LIKE $1 ESCAPE '\' ORDER BY un.path, users.username`, scope)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*pingan.User
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}
+
 func errBadLogin() error {
 	return pingan.Errorf(pingan.EUNAUTHORIZED, "用户名或密码错误 (wrong username or password)")
 }

@@ -60,6 +60,32 @@ func testUsers(t *testing.T, e *env) {
 	if len(s.User.Roles) != 2 || !s.User.Has(pingan.RoleLeader) || s.User.ScopePath != fx.County.Path {
 		t.Errorf("logged in user %+v", s.User)
 	}
+
+	// The directory: a county's administration sees its county's accounts
+	// only; the province sees every account.
+	all, err := e.db.FindUsers(ctx, fx.Admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	county, err := e.db.FindUsers(ctx, fx.CountyDispatcher)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(county) == 0 || len(county) >= len(all) {
+		t.Fatalf("county directory %d of %d accounts", len(county), len(all))
+	}
+	seen := map[string]bool{}
+	for _, u := range county {
+		if !strings.HasPrefix(u.ScopePath, fx.County.Path) {
+			t.Errorf("%s (%s) is outside 肃州区", u.Username, u.UnitCode)
+		}
+		seen[u.Username] = true
+	}
+	if !seen["multi"] || !seen[fx.GridWorker.Username] || seen[fx.OtherDispatcher.Username] || seen[fx.CityDispatcher.Username] {
+		t.Errorf("county directory %v", seen)
+	}
+	_, err = e.db.FindUsers(ctx, &pingan.User{Username: "nobody"})
+	wantCode(t, err, pingan.EFORBIDDEN)
 }
 
 func testLoginLockout(t *testing.T, e *env) {

@@ -558,6 +558,8 @@ func TestAdmin(t *testing.T) {
 	if res.status != http.StatusConflict {
 		t.Errorf("add a user twice: %d", res.status)
 	}
+	// The directory lists the new account.
+	mustContain(t, a.get("/admin/users").body, "xh-grid", "新华网格员", e.fx.CountyDispatcher.Username)
 	res = a.post("/admin/users", url.Values{"username": {"x"}, "unit": {""}, "password": {"short"}})
 	if res.status != http.StatusBadRequest || strings.Count(res.body, `class="field-error"`) < 2 {
 		t.Errorf("bad user: %d", res.status)
