@@ -55,13 +55,6 @@ func (db *DB) nextNumber(ctx context.Context, tx *sql.Tx, region string, year in
 	return n, err
 }
 
-// nextNumber is db.nextNumber for callers without the store at hand.
-func nextNumber(ctx context.Context, tx *sql.Tx, region string, year int) (int, error) {
-	var n int
-	err := tx.QueryRowContext(ctx, nextNumberSQL, region, year).Scan(&n)
-	return n, err
-}
-
 // nextNumberSQL counts the cases of region $1 in year $2 and answers the
 // count with this one.
 const nextNumberSQL = `INSERT INTO case_counters (region, year, last_seq) VALUES ($1, $2, 1)
@@ -312,13 +305,11 @@ func (db *DB) CreateCase(ctx context.Context, actor *pingan.User, in *pingan.New
 // errKeyUsed answers writeCase when the idempotency key has a case already.
 var errKeyUsed = errors.New("store: idempotency key used")
 
-// writeCase validates, numbers and writes a report in tx: the case, its
-// first timeline entry and its idempotency key if not "". The key is
-// written last, once the report is known to be good, and checked by its
-// insert alone: errKeyUsed when it has a case already (the caller rolls
-// back and answers that case). The answer's personal data is not yet
-// masked.
-func (db *DB) writeCase(ctx context.Context, tx *sql.Tx, actor *pingan.User, in *pingan.NewCase, key string, now time.Time) (*pingan.Case, error) {
+// report writes a new case and its first timeline entry in tx: checks the
+// input, fills the state from the lifecycle, gives it the next number of its
+// region and year, and seals its personal data. edit, when given, adjusts
+// the timeline entry before it is written.
+func (db *DB) report(ctx context.Context, tx *sql.Tx, actor *pingan.User, in *pingan.NewCase, now time.Time, edit func(*pingan.Action)) (*pingan.Case, error) {
 	c, cat, err := db.checkNewCase(ctx, tx, actor, in, now)
 	if err != nil {
 		return nil, err
@@ -326,6 +317,9 @@ func (db *DB) writeCase(ctx context.Context, tx *sql.Tx, actor *pingan.User, in 
 	act, err := workflow.Report(c, actor, in, workflow.Env{Now: now, Calendar: db.cal, Policy: cat.Policy})
 	if err != nil {
 		return nil, err
+	}
+	if edit != nil {
+		edit(act)
 	}
 	year := c.ReportedAt.In(cst).Year()
 	seq, err := db.nextNumber(ctx, tx, c.Region, year)
@@ -345,6 +339,21 @@ func (db *DB) writeCase(ctx context.Context, tx *sql.Tx, actor *pingan.User, in 
 	if err := db.insertAction(ctx, tx, c.Region, act); err != nil {
 		return nil, err
 	}
+	return c, nil
+}
+
+// writeCase validates, numbers and writes a report in tx: the case, its
+// first timeline entry and its idempotency key if not "". The key is
+// written last, once the report is known to be good, and checked by its
+// insert alone: errKeyUsed when it has a case already (the caller rolls
+// back and answers that case). The answer's personal data is not yet
+// masked.
+func (db *DB) writeCase(ctx context.Context, tx *sql.Tx, actor *pingan.User, in *pingan.NewCase, key string, now time.Time) (*pingan.Case, error) {
+	c, err := db.report(ctx, tx, actor, in, now, nil)
+	if err != nil {
+		return nil, err
+	}
+
 	if key != "" {
 		s, err := db.stmt(ctx, tx, `INSERT INTO idempotency_keys (user_id, key, region, case_id, created_at) VALUES ($1, $2, $3, $4, $5)
 			ON CONFLICT (user_id, key) DO NOTHING`)

@@ -12,7 +12,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/pingan-gov/pingan"
-	"github.com/pingan-gov/pingan/workflow"
 )
 
 var _ pingan.PublicService = (*DB)(nil)
@@ -113,32 +112,11 @@ func (db *DB) FileCase(ctx context.Context, in *pingan.NewCase, attachments []st
 				Fields: map[string]string{"unit": "请选择所在的乡镇（街道）或村（社区）(choose a township or village)"}}
 		}
 	}
-	c, cat, err := db.checkNewCase(ctx, tx, nil, &pub, now)
+	c, err := db.report(ctx, tx, nil, &pub, now, func(act *pingan.Action) {
+		act.ActorName = CitizenActor
+		act.Attachments = attachments
+	})
 	if err != nil {
-		return nil, err
-	}
-	act, err := workflow.Report(c, nil, &pub, workflow.Env{Now: now, Calendar: db.cal, Policy: cat.Policy})
-	if err != nil {
-		return nil, err
-	}
-	act.ActorName = CitizenActor
-	act.Attachments = attachments
-	year := c.ReportedAt.In(cst).Year()
-	seq, err := nextNumber(ctx, tx, c.Region, year)
-	if err != nil {
-		return nil, err
-	}
-	c.ID = caseID(year, c.Region, seq)
-	c.Number, c.Version, c.UpdatedAt = c.ID, 1, now
-	reporter, parties, err := db.seal(c)
-	if err != nil {
-		return nil, err
-	}
-	if err := db.insertCase(ctx, tx, c, reporter, parties); err != nil {
-		return nil, err
-	}
-	act.Seq, act.CaseID = 1, c.ID
-	if err := db.insertAction(ctx, tx, c.Region, act); err != nil {
 		return nil, err
 	}
 	code := newQueryCode()
