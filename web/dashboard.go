@@ -110,10 +110,38 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 	v.Title, v.Nav = v.T("nav.dashboard"), "dashboard"
 	p := periodOf(q.Get("period"), q.Get("at"), s.clock.Now())
 	unitCode := q.Get("unit")
-	cur, err := s.stats.Stats(ctx, u, unitCode, p.From, p.To)
-	if err != nil {
-		s.fail(w, r, err)
-		return
+	// The period, the one before (环比), the same one a year before (同比)
+	// and the twelve months of the trend. For a month all of them are
+	// months of one series, read at once; quarters and years add three
+	// readings of their own.
+	bounds := make([]time.Time, 13)
+	last := p.To.AddDate(0, -1, 0)
+	for i := range bounds {
+		bounds[i] = last.AddDate(0, i-11, 0)
+	}
+	var cur, prev, yoy *pingan.Stats
+	var series []*pingan.Stats
+	if p.Kind == "month" {
+		all, err := s.stats.StatsSeries(ctx, u, unitCode, append([]time.Time{p.From.AddDate(0, -12, 0)}, bounds...))
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		yoy, prev, cur, series = all[0], all[11], all[12], all[1:]
+	} else {
+		var err error
+		if cur, err = s.stats.Stats(ctx, u, unitCode, p.From, p.To); err == nil {
+			unitCode = cur.Unit
+			if prev, err = s.stats.Stats(ctx, u, unitCode, p.shift(-p.length()).From, p.shift(-p.length()).To); err == nil {
+				if yoy, err = s.stats.Stats(ctx, u, unitCode, p.shift(-12).From, p.shift(-12).To); err == nil {
+					series, err = s.stats.StatsSeries(ctx, u, unitCode, bounds)
+				}
+			}
+		}
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
 	}
 	unit, err := s.units.FindUnit(ctx, u, cur.Unit)
 	if err != nil {
@@ -121,16 +149,6 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.rememberUnits(unit)
-	prev, err := s.stats.Stats(ctx, u, unit.Code, p.shift(-p.length()).From, p.shift(-p.length()).To)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	yoy, err := s.stats.Stats(ctx, u, unit.Code, p.shift(-12).From, p.shift(-12).To)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	link := func(unit string, p period) string {
 		qv := url.Values{"unit": {unit}, "period": {p.Kind}, "at": {p.From.Format("2006-01")}}
 		return "/dashboard?" + qv.Encode()
@@ -151,18 +169,8 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 		d.Metrics = append(d.Metrics, m)
 	}
 
-	// The trend: the twelve months up to the period's last, in one reading.
+	// The trend: the twelve months up to the period's last.
 	var pts []trendPoint
-	last := p.To.AddDate(0, -1, 0)
-	bounds := make([]time.Time, 13)
-	for i := range bounds {
-		bounds[i] = last.AddDate(0, i-11, 0)
-	}
-	series, err := s.stats.StatsSeries(ctx, u, unit.Code, bounds)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	for i, st := range series {
 		from := bounds[i]
 		label := from.Format("2006-01")
