@@ -1,7 +1,6 @@
 package geo
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
@@ -29,54 +28,10 @@ type UnitArea struct {
 // CheckGeometry). Every bad feature is named as ReadGrids names them;
 // nothing is answered unless every feature is good.
 func ReadAreas(r io.Reader) ([]UnitArea, error) {
-	var raw json.RawMessage
-	if err := json.NewDecoder(bufio.NewReader(r)).Decode(&raw); err != nil {
-		return nil, areaError(map[string]string{"file": "GeoJSON 无法解析 (unparsable GeoJSON): " + err.Error()})
-	}
-	var fc struct {
-		Type     string            `json:"type"`
-		Features []json.RawMessage `json:"features"`
-	}
-	if err := json.Unmarshal(raw, &fc); err != nil {
-		return nil, areaError(map[string]string{"file": "GeoJSON 无法解析 (unparsable GeoJSON): " + err.Error()})
-	}
-	switch fc.Type {
-	case "FeatureCollection":
-	case "Feature":
-		fc.Features = []json.RawMessage{raw}
-	default:
-		return nil, areaError(map[string]string{"file": fmt.Sprintf("应为 FeatureCollection 或 Feature，而不是 %q (not a FeatureCollection)", fc.Type)})
-	}
-	if len(fc.Features) == 0 {
-		return nil, areaError(map[string]string{"file": "没有要素 (no features)"})
-	}
-	areas := make([]UnitArea, 0, len(fc.Features))
-	bad := map[string]string{}
-	seen := map[string]int{}
-	for i, raw := range fc.Features {
+	return readFeatures(r, areaError, func(raw json.RawMessage) (UnitArea, string, []string) {
 		a, problems := readArea(raw)
-		key := fmt.Sprintf("feature %d", i+1)
-		if a.Code != "" {
-			key += " (" + a.Code + ")"
-			if j, dup := seen[a.Code]; dup {
-				problems = append(problems, fmt.Sprintf("编码 %s 与第 %d 个要素重复 (duplicate of feature %d)", a.Code, j, j))
-			} else {
-				seen[a.Code] = i + 1
-			}
-		}
-		if len(problems) > 0 {
-			bad[key] = strings.Join(problems, "；")
-			if len(bad) >= maxFeatureErrors {
-				break
-			}
-			continue
-		}
-		areas = append(areas, a)
-	}
-	if len(bad) > 0 {
-		return nil, areaError(bad)
-	}
-	return areas, nil
+		return a, a.Code, problems
+	})
 }
 
 func readArea(raw json.RawMessage) (UnitArea, []string) {

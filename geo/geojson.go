@@ -34,40 +34,51 @@ const maxFeatureErrors = 20
 // Fields{"feature 3 (620902001001001)": "…"}; nothing is answered unless
 // every feature is good.
 func ReadGrids(r io.Reader) ([]*pingan.Grid, error) {
+	return readFeatures(r, featureError, func(raw json.RawMessage) (*pingan.Grid, string, []string) {
+		g, problems := readFeature(raw)
+		return g, g.Code, problems
+	})
+}
+
+// readFeatures reads a FeatureCollection (or a single Feature) from r and
+// each feature with read, which answers the item, its code and what is
+// wrong with it. Every bad feature — and every code used twice — is named
+// by its number and code in the error fail makes; nothing is answered
+// unless every feature is good.
+func readFeatures[T any](r io.Reader, fail func(map[string]string) error, read func(json.RawMessage) (T, string, []string)) ([]T, error) {
 	var raw json.RawMessage
-	dec := json.NewDecoder(bufio.NewReader(r))
-	if err := dec.Decode(&raw); err != nil {
-		return nil, featureError(map[string]string{"file": "GeoJSON 无法解析 (unparsable GeoJSON): " + err.Error()})
+	if err := json.NewDecoder(bufio.NewReader(r)).Decode(&raw); err != nil {
+		return nil, fail(map[string]string{"file": "GeoJSON 无法解析 (unparsable GeoJSON): " + err.Error()})
 	}
 	var fc struct {
 		Type     string            `json:"type"`
 		Features []json.RawMessage `json:"features"`
 	}
 	if err := json.Unmarshal(raw, &fc); err != nil {
-		return nil, featureError(map[string]string{"file": "GeoJSON 无法解析 (unparsable GeoJSON): " + err.Error()})
+		return nil, fail(map[string]string{"file": "GeoJSON 无法解析 (unparsable GeoJSON): " + err.Error()})
 	}
 	switch fc.Type {
 	case "FeatureCollection":
 	case "Feature":
 		fc.Features = []json.RawMessage{raw}
 	default:
-		return nil, featureError(map[string]string{"file": fmt.Sprintf("应为 FeatureCollection 或 Feature，而不是 %q (not a FeatureCollection)", fc.Type)})
+		return nil, fail(map[string]string{"file": fmt.Sprintf("应为 FeatureCollection 或 Feature，而不是 %q (not a FeatureCollection)", fc.Type)})
 	}
 	if len(fc.Features) == 0 {
-		return nil, featureError(map[string]string{"file": "没有要素 (no features)"})
+		return nil, fail(map[string]string{"file": "没有要素 (no features)"})
 	}
-	grids := make([]*pingan.Grid, 0, len(fc.Features))
+	items := make([]T, 0, len(fc.Features))
 	bad := map[string]string{}
 	seen := make(map[string]int, len(fc.Features))
 	for i, raw := range fc.Features {
-		g, problems := readFeature(raw)
+		item, code, problems := read(raw)
 		key := fmt.Sprintf("feature %d", i+1)
-		if g.Code != "" {
-			key += " (" + g.Code + ")"
-			if j, dup := seen[g.Code]; dup {
-				problems = append(problems, fmt.Sprintf("编码 %s 与第 %d 个要素重复 (duplicate of feature %d)", g.Code, j, j))
+		if code != "" {
+			key += " (" + code + ")"
+			if j, dup := seen[code]; dup {
+				problems = append(problems, fmt.Sprintf("编码 %s 与第 %d 个要素重复 (duplicate of feature %d)", code, j, j))
 			} else {
-				seen[g.Code] = i + 1
+				seen[code] = i + 1
 			}
 		}
 		if len(problems) > 0 {
@@ -77,12 +88,12 @@ func ReadGrids(r io.Reader) ([]*pingan.Grid, error) {
 			}
 			continue
 		}
-		grids = append(grids, g)
+		items = append(items, item)
 	}
 	if len(bad) > 0 {
-		return nil, featureError(bad)
+		return nil, fail(bad)
 	}
-	return grids, nil
+	return items, nil
 }
 
 func featureError(fields map[string]string) error {
