@@ -67,21 +67,8 @@ func normalQueryCode(s string) string {
 // PublicUnits answers the townships and villages/communities, ordered by
 // path: the places a citizen may name.
 func (db *DB) PublicUnits(ctx context.Context) ([]*pingan.Unit, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT `+unitColumns+` FROM units WHERE level IN ($1, $2) ORDER BY path`,
+	return db.queryUnits(ctx, `SELECT `+unitColumns+` FROM units WHERE level IN ($1, $2) ORDER BY path`,
 		string(pingan.LevelTownship), string(pingan.LevelVillage))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*pingan.Unit
-	for rows.Next() {
-		u, err := scanUnit(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, u)
-	}
-	return out, rows.Err()
 }
 
 // FileCase reports a case as a citizen: source citizen, no reporting user,

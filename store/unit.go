@@ -58,6 +58,11 @@ func (db *DB) FindUnits(ctx context.Context, actor *pingan.User, f pingan.UnitFi
 		args = append(args, f.Limit)
 		q += fmt.Sprintf(" LIMIT $%d", len(args))
 	}
+	return db.queryUnits(ctx, q, args...)
+}
+
+// queryUnits answers the units a query of unitColumns reads.
+func (db *DB) queryUnits(ctx context.Context, q string, args ...any) ([]*pingan.Unit, error) {
 	rows, err := db.read.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
