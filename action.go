@@ -23,6 +23,10 @@ const (
 	ActComment   ActionName = "comment"   // 备注
 	ActRate      ActionName = "rate"      // 评价
 	ActReopen    ActionName = "reopen"    // 重办
+	// ActRecount is the system's: a deadline counted again after the
+	// holiday arrangement of a year it crosses was entered or changed
+	// (节假日安排更新，时限重算). No user takes it.
+	ActRecount ActionName = "recount"
 )
 
 // ActionNames lists every action a user can take (report is the creation).
@@ -66,6 +70,8 @@ func (a ActionName) Label() string {
 		return "评价"
 	case ActReopen:
 		return "重办"
+	case ActRecount:
+		return "时限调整"
 	}
 	return string(a)
 }
@@ -86,18 +92,21 @@ type ActionInput struct {
 
 // Action is one append-only row of a case's timeline.
 type Action struct {
-	Seq          int          `json:"seq"`
-	CaseID       string       `json:"case_id"`
-	Action       ActionName   `json:"action"`
-	ActorID      int64        `json:"actor_id,omitempty"` // 0 for the system
-	ActorName    string       `json:"actor"`
-	At           time.Time    `json:"at"`
-	FromStatus   Status       `json:"from_status,omitempty"`
-	ToStatus     Status       `json:"to_status"`
-	FromUnit     string       `json:"from_unit,omitempty"`
-	ToUnit       string       `json:"to_unit,omitempty"`
-	Note         string       `json:"note,omitempty"`
-	Deadline     *time.Time   `json:"deadline,omitempty"`
+	Seq        int        `json:"seq"`
+	CaseID     string     `json:"case_id"`
+	Action     ActionName `json:"action"`
+	ActorID    int64      `json:"actor_id,omitempty"` // 0 for the system
+	ActorName  string     `json:"actor"`
+	At         time.Time  `json:"at"`
+	FromStatus Status     `json:"from_status,omitempty"`
+	ToStatus   Status     `json:"to_status"`
+	FromUnit   string     `json:"from_unit,omitempty"`
+	ToUnit     string     `json:"to_unit,omitempty"`
+	Note       string     `json:"note,omitempty"`
+	Deadline   *time.Time `json:"deadline,omitempty"`
+	// Days is the length of an extension (延期), kept so that the deadline
+	// can be counted again on a changed calendar.
+	Days         int          `json:"days,omitempty"`
 	Satisfaction Satisfaction `json:"satisfaction,omitempty"`
 	Attachments  []string     `json:"attachments,omitempty"`
 }

@@ -122,6 +122,11 @@ type Case struct {
 	ReportedAt   time.Time  `json:"reported_at"`
 	SignBy       *time.Time `json:"sign_by"`
 	ResolveBy    *time.Time `json:"resolve_by"`
+	// SignByProvisional and ResolveByProvisional say that the deadline was
+	// counted, in part, on a year whose holiday arrangement has not been
+	// published (暂定): it is recounted when the notice is entered.
+	SignByProvisional    bool `json:"sign_by_provisional,omitempty"`
+	ResolveByProvisional bool `json:"resolve_by_provisional"`
 	// Overdue is set once the case has missed its resolve deadline, and stays.
 	Overdue         bool          `json:"overdue"`
 	Suspended       bool          `json:"suspended"`

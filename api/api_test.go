@@ -49,6 +49,7 @@ func newEnvAt(t testing.TB, dsn string) *env {
 	fx := storetest.Seed(t, db)
 	srv := api.New(api.Config{
 		Units: db, Users: db, Categories: db, Cases: db, Stats: db, Grids: db,
+		Calendar: db, Holidays: db,
 		Clock:  clock,
 		Logger: slog.New(slog.DiscardHandler),
 	})

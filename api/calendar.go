@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/pingan-gov/pingan"
@@ -19,6 +21,11 @@ type dueAnswer struct {
 	Days int    `json:"days"`
 	Unit string `json:"unit"`
 	Due  string `json:"due"`
+	// Provisional: the period reaches a year whose holiday arrangement
+	// has not been published, counted on the statutory holidays alone (暂定).
+	Provisional bool `json:"due_provisional"`
+	// Calendar names the official years in force, for the reader.
+	Calendar string `json:"calendar"`
 }
 
 // calendarDue answers GET /api/v1/calendar/due?from=&days=N&unit=working|
@@ -47,7 +54,8 @@ func (s *Server) calendarDue(w http.ResponseWriter, r *http.Request) error {
 	if err := q.err(); err != nil {
 		return err
 	}
-	due, err := s.calendar.Due(from, days, unit)
+	cal := s.calendar.Calendar()
+	due, err := cal.Due(from, days, unit)
 	var nc *calendar.NotCoveredError
 	switch {
 	case errors.As(err, &nc):
@@ -55,18 +63,115 @@ func (s *Server) calendarDue(w http.ResponseWriter, r *http.Request) error {
 		if from.In(pingan.CST).Year() == nc.Year {
 			field = "from"
 		}
-		first, last := s.calendar.Years()
+		first, _ := cal.Years()
 		return invalid(field, fmt.Sprintf("工作日历未覆盖 %d 年 (the calendar does not cover %d)", nc.Year, nc.Year),
-			fmt.Sprintf("官方节假日安排只收录了 %d–%d 年，无法计算 %d 年的期限 (the official holiday calendar covers %d–%d only, not %d)",
-				first, last, nc.Year, first, last, nc.Year))
+			fmt.Sprintf("工作日历从 %d 年开始，暂定规则可算到 2999 年，无法计算 %d 年的期限 (the calendar starts in %d and reaches 2999, not %d)",
+				first, nc.Year, first, nc.Year))
 	case err != nil:
 		return invalid("days", err.Error(), "无法计算期限 (the deadline cannot be computed)")
 	}
 	s.writeJSON(w, http.StatusOK, dueAnswer{
-		From: from.In(pingan.CST).Format(time.RFC3339),
-		Days: days,
-		Unit: string(unit),
-		Due:  due.In(pingan.CST).Format(time.RFC3339),
+		From:        from.In(pingan.CST).Format(time.RFC3339),
+		Days:        days,
+		Unit:        string(unit),
+		Due:         due.In(pingan.CST).Format(time.RFC3339),
+		Provisional: unit != calendar.Hours && cal.Provisional(due),
+		Calendar:    cal.String(),
 	})
+	return nil
+}
+
+// yearAnswer is one year of the calendar in force.
+type yearAnswer struct {
+	Year int `json:"year"`
+	// Status: official (shipped with the program), entered (at run time)
+	// or provisional (statutory holidays only, until the notice is entered).
+	Status    string            `json:"status"`
+	Holidays  map[string]string `json:"holidays"`
+	Workdays  map[string]string `json:"workdays"`
+	EnteredBy string            `json:"entered_by,omitempty"`
+	EnteredAt *time.Time        `json:"entered_at,omitempty"`
+}
+
+// calendarYear answers GET /api/v1/calendar/years/{year}: the days off and
+// make-up working days of a year, and where they come from.
+func (s *Server) calendarYear(w http.ResponseWriter, r *http.Request) error {
+	year, err := strconv.Atoi(r.PathValue("year"))
+	cal := s.calendar.Calendar()
+	if err != nil || !cal.Covers(year) {
+		first, _ := cal.Years()
+		return invalid("year", fmt.Sprintf("应为 %d–2999 之间的年份 (a year from %d to 2999)", first, first), "年份无效 (invalid year)")
+	}
+	arr := cal.Arrangement(year)
+	a := yearAnswer{Year: year, Status: "official", Holidays: arr.Holidays, Workdays: arr.Workdays}
+	if cal.IsProvisional(year) {
+		a.Status = "provisional"
+	}
+	if s.holidays != nil {
+		years, err := s.holidays.HolidayYears(r.Context())
+		if err != nil {
+			return err
+		}
+		for _, y := range years {
+			if y.Year == year {
+				at := y.EnteredAt
+				a.Status, a.EnteredBy, a.EnteredAt = "entered", y.EnteredBy, &at
+			}
+		}
+	}
+	s.writeJSON(w, http.StatusOK, a)
+	return nil
+}
+
+// holidaysInput is the body of POST /calendar/years: the text of a State
+// Council notice (with the year it is for, or 0 to read it from the
+// title), or the years' days themselves.
+type holidaysInput struct {
+	Notice string                `json:"notice"`
+	Year   int                   `json:"year"`
+	Years  []*pingan.HolidayYear `json:"years"`
+}
+
+// enterHolidays answers POST /api/v1/calendar/years[?preview=true]: enters
+// a year's holiday arrangement and recounts the open deadlines across it
+// (201 with the pingan.Recount), or with preview only says what would move
+// (200). A notice line that cannot be read answers 400 naming it as the
+// field line.N; nothing is entered.
+func (s *Server) enterHolidays(w http.ResponseWriter, r *http.Request) error {
+	var in holidaysInput
+	if err := s.decode(w, r, &in); err != nil {
+		return err
+	}
+	preview := r.URL.Query().Get("preview") == "true"
+	years := in.Years
+	if strings.TrimSpace(in.Notice) != "" {
+		if len(years) > 0 {
+			return invalid("years", "给出通知文本或逐日安排，不能同时给出 (give the notice or the days, not both)", "输入有误 (invalid input)")
+		}
+		n, err := calendar.ParseNotice(in.Notice, in.Year)
+		if err != nil {
+			return invalid("notice", err.Error(), "无法读取通知 (the notice cannot be read)")
+		}
+		if len(n.Problems) > 0 {
+			e := &pingan.Error{Code: pingan.EINVALID, Fields: map[string]string{},
+				Message: fmt.Sprintf("通知有 %d 行无法读取或有误，未录入任何内容 (nothing entered)", len(n.Problems))}
+			for _, p := range n.Problems {
+				e.Fields[fmt.Sprintf("line.%d", p.Line)] = p.Reason + "：" + p.Text
+			}
+			return e
+		}
+		for y, d := range n.Days {
+			years = append(years, &pingan.HolidayYear{Year: y, Holidays: d.Holidays, Workdays: d.Workdays, Notice: in.Notice})
+		}
+	}
+	rc, err := s.holidays.EnterHolidayYears(r.Context(), userFrom(r.Context()), years, preview)
+	if err != nil {
+		return err
+	}
+	status := http.StatusCreated
+	if preview {
+		status = http.StatusOK
+	}
+	s.writeJSON(w, status, rc)
 	return nil
 }

@@ -42,8 +42,12 @@ type Config struct {
 	// Grids serves /grids; when nil those routes answer 404.
 	Grids pingan.GridService
 
-	// Calendar counts deadlines for /calendar/due; calendar.Official() when nil.
-	Calendar *calendar.Calendar
+	// Holidays keeps the holiday arrangements entered at run time
+	// (/calendar/years); when nil those routes answer 404.
+	Holidays pingan.CalendarService
+	// Calendar counts deadlines for /calendar/due: the store, which holds
+	// the years entered at run time; calendar.Official() when nil.
+	Calendar calendar.Source
 	// Clock tells the time (the default period of /stats); the system clock when nil.
 	Clock pingan.Clock
 	// Logger receives the request log and internal errors; slog.Default() when nil.
@@ -65,7 +69,8 @@ type Server struct {
 	cases      pingan.CaseService
 	stats      pingan.StatsService
 	grids      pingan.GridService
-	calendar   *calendar.Calendar
+	calendar   calendar.Source
+	holidays   pingan.CalendarService
 	clock      pingan.Clock
 	log        *slog.Logger
 	maxBody    int64
@@ -87,6 +92,7 @@ func New(cfg Config) *Server {
 		stats:      cfg.Stats,
 		grids:      cfg.Grids,
 		calendar:   cfg.Calendar,
+		holidays:   cfg.Holidays,
 		clock:      cfg.Clock,
 		log:        cfg.Logger,
 		maxBody:    cfg.MaxBodyBytes,
@@ -136,6 +142,10 @@ func (s *Server) routes() {
 	s.authed("GET /api/v1/cases/{id}/timeline", s.timeline)
 	s.authed("GET /api/v1/stats", s.getStats)
 	s.authed("GET /api/v1/calendar/due", s.calendarDue)
+	s.authed("GET /api/v1/calendar/years/{year}", s.calendarYear)
+	if s.holidays != nil {
+		s.authed("POST /api/v1/calendar/years", s.enterHolidays)
+	}
 	if s.grids != nil {
 		s.authed("GET /api/v1/grids", s.listGrids)
 		s.authed("GET /api/v1/grids/{code}", s.getGrid)

@@ -410,8 +410,8 @@ func TestCalendarDue(t *testing.T) {
 	}{
 		{"days=0&unit=fortnights&from=soon", []string{"days", "unit", "from"}},
 		{"from=2025-10-01", []string{"days", "unit"}},
-		{"from=2030-01-02&days=3&unit=working", []string{"from"}},
-		{"from=2026-12-30&days=10&unit=working", []string{"days"}},
+		{"from=2003-01-02&days=3&unit=working", []string{"from"}},
+		{"from=2999-12-30&days=10&unit=working", []string{"days"}},
 	} {
 		a := call(t, e.h, "GET", "/api/v1/calendar/due?"+tc.query, fakeToken, "")
 		if a.status != 400 || a.errCode() != "invalid" {
@@ -424,13 +424,23 @@ func TestCalendarDue(t *testing.T) {
 			}
 		}
 	}
-	a := call(t, e.h, "GET", "/api/v1/calendar/due?from=2030-01-02&days=3&unit=working", fakeToken, "")
-	if !strings.Contains(a.errMessage(), "2030") {
+	a := call(t, e.h, "GET", "/api/v1/calendar/due?from=2003-01-02&days=3&unit=working", fakeToken, "")
+	if !strings.Contains(a.errMessage(), "2003") {
 		t.Errorf("the uncovered year is not named: %s", a.raw)
 	}
-	a = call(t, e.h, "GET", "/api/v1/calendar/due?from=2030-01-02&days=3&unit=hours", fakeToken, "")
-	if a.status != 200 || a.body["due"] != "2030-01-02T03:00:00+08:00" {
+	a = call(t, e.h, "GET", "/api/v1/calendar/due?from=2003-01-02&days=3&unit=hours", fakeToken, "")
+	if a.status != 200 || a.body["due"] != "2003-01-02T03:00:00+08:00" || a.body["due_provisional"] != false {
 		t.Errorf("hours need no calendar year: %d %s", a.status, a.raw)
+	}
+	// A year without a published arrangement is counted provisionally,
+	// and the answer says so: 2 working days from Monday 2030-01-07.
+	a = call(t, e.h, "GET", "/api/v1/calendar/due?from=2030-01-07&days=2&unit=working", fakeToken, "")
+	if a.status != 200 || a.body["due"] != "2030-01-09T23:59:59+08:00" || a.body["due_provisional"] != true {
+		t.Errorf("a provisional year: %d %s", a.status, a.raw)
+	}
+	a = call(t, e.h, "GET", "/api/v1/calendar/due?from=2026-03-02&days=2&unit=working", fakeToken, "")
+	if a.status != 200 || a.body["due_provisional"] != false {
+		t.Errorf("an official year: %d %s", a.status, a.raw)
 	}
 }
 

@@ -17,9 +17,15 @@
 // results are returned in CST. The zone is a fixed offset, so no time zone
 // database is needed.
 //
-// The calendar never guesses: a question about a day in a year the data does
-// not cover is answered with an error wrapping ErrNotCovered that names the
-// year.
+// The official data ends with the last year whose notice has been
+// published. Later years are counted on the provisional rule (暂定规则, see
+// provisional.go): the statutory holidays on their real dates, computed from
+// the lunar calendar and the solar terms, and no make-up working days. A
+// deadline that lies in such a year is provisional (Calendar.Provisional)
+// and is to be recounted when the year's notice is entered (Calendar.With).
+// A question about a day before the first year of the data, or beyond the
+// provisional rule's reach, is answered with an error wrapping ErrNotCovered
+// that names the year.
 //
 // The package does no I/O apart from reading its embedded data file, and a
 // *Calendar is immutable and safe for concurrent use.
@@ -55,7 +61,7 @@ type NotCoveredError struct {
 }
 
 func (e *NotCoveredError) Error() string {
-	return fmt.Sprintf("the holiday calendar does not cover %d: add that year's State Council notice to calendar/cn.json", e.Year)
+	return fmt.Sprintf("the holiday calendar does not cover %d", e.Year)
 }
 
 // Is makes errors.Is(err, ErrNotCovered) true.
@@ -75,12 +81,13 @@ type Year struct {
 }
 
 // Calendar answers which days are working days, and computes deadlines.
-// It is immutable and safe for concurrent use.
+// It holds the official arrangements of the years first to last; the years
+// after last are counted on the provisional rule. It is immutable and safe
+// for concurrent use.
 type Calendar struct {
 	first, last int
-	holidays    map[int]string // yyyymmdd -> name
-	workdays    map[int]string // yyyymmdd -> name
-	provisional int            // a year counted on the provisional rule, 0 if none
+	holidays    map[int]string // yyyymmdd -> name, official years only
+	workdays    map[int]string // yyyymmdd -> name, official years only
 }
 
 //go:embed cn.json
@@ -94,11 +101,29 @@ var official = sync.OnceValue(func() *Calendar {
 	return c
 })
 
-// Official returns the official calendar embedded from cn.json. It is parsed
-// once, on first use.
+// Official returns the official calendar embedded from cn.json (the shipped
+// data). It is parsed once, on first use. A server overlays the years
+// entered later with With.
 func Official() *Calendar { return official() }
 
+// Shipped answers the official arrangements embedded from cn.json, by year.
+func Shipped() map[int]Year {
+	years, err := parseYears(cnJSON)
+	if err != nil {
+		panic("calendar: embedded cn.json: " + err.Error())
+	}
+	return years
+}
+
 func parse(data []byte) (*Calendar, error) {
+	years, err := parseYears(data)
+	if err != nil {
+		return nil, err
+	}
+	return New(years)
+}
+
+func parseYears(data []byte) (map[int]Year, error) {
 	var f struct {
 		Source string          `json:"source"`
 		Years  map[string]Year `json:"years"`
@@ -114,7 +139,7 @@ func parse(data []byte) (*Calendar, error) {
 		}
 		years[n] = y
 	}
-	return New(years)
+	return years, nil
 }
 
 // New builds a calendar from explicit data, mainly for tests. The years
@@ -178,12 +203,69 @@ func New(years map[int]Year) (*Calendar, error) {
 	return c, nil
 }
 
-// Years returns the first and last year the calendar covers; every year in
-// between is covered too.
+// With answers a calendar whose official data is c's with the given years
+// added or replaced: the years entered at run time win over the shipped
+// ones. The result must be contiguous, as for New.
+func (c *Calendar) With(years map[int]Year) (*Calendar, error) {
+	if len(years) == 0 {
+		return c, nil
+	}
+	all := make(map[int]Year, c.last-c.first+1+len(years))
+	for y := c.first; y <= c.last; y++ {
+		all[y] = c.Arrangement(y)
+	}
+	for y, data := range years {
+		all[y] = data
+	}
+	return New(all)
+}
+
+// Years returns the first and last year of official data; every year in
+// between is official too, and every later year is provisional.
 func (c *Calendar) Years() (first, last int) { return c.first, c.last }
 
-// Covers reports whether the calendar has the official arrangement for year.
-func (c *Calendar) Covers(year int) bool { return year >= c.first && year <= c.last }
+// Covers reports whether the calendar answers for year: officially, or on
+// the provisional rule.
+func (c *Calendar) Covers(year int) bool { return year >= c.first && year <= provisionalUntil }
+
+// IsOfficial reports whether year is counted on its State Council notice.
+func (c *Calendar) IsOfficial(year int) bool { return year >= c.first && year <= c.last }
+
+// IsProvisional reports whether year is counted on the provisional rule.
+func (c *Calendar) IsProvisional(year int) bool { return year > c.last && year <= provisionalUntil }
+
+// Provisional reports whether a deadline at t was counted, in part or in
+// whole, on the provisional rule. Counting a deadline only ever examines
+// the days up to the deadline itself, and every provisional year comes
+// after every official one, so this holds exactly when the deadline's own
+// CST date lies in a provisional year. (A deadline in hours needs no
+// calendar at all; the caller knows the unit.)
+func (c *Calendar) Provisional(t time.Time) bool { return c.IsProvisional(t.In(cst).Year()) }
+
+// Arrangement answers the days of year: the official arrangement, or the
+// provisional one (see Statutory). It is empty for a year not covered.
+func (c *Calendar) Arrangement(year int) Year {
+	if c.IsProvisional(year) {
+		return Statutory(year)
+	}
+	y := Year{Holidays: map[string]string{}, Workdays: map[string]string{}}
+	if !c.IsOfficial(year) {
+		return y
+	}
+	for d := time.Date(year, 1, 1, 0, 0, 0, 0, cst); d.Year() == year; d = next(d) {
+		if name, ok := c.holidays[key(d)]; ok {
+			y.Holidays[d.Format(time.DateOnly)] = name
+		}
+		if name, ok := c.workdays[key(d)]; ok {
+			y.Workdays[d.Format(time.DateOnly)] = name
+		}
+	}
+	return y
+}
+
+func (c *Calendar) String() string {
+	return fmt.Sprintf("official holiday calendar %d–%d, provisional from %d", c.first, c.last, c.last+1)
+}
 
 // IsWorkingDay reports whether the CST date of day is a working day (工作日).
 // It fails with an error wrapping ErrNotCovered outside the covered years.
@@ -197,16 +279,28 @@ func (c *Calendar) IsWorkingDay(day time.Time) (bool, error) {
 // anything outside the covered years; use IsWorkingDay for the question
 // "is it a working day".
 func (c *Calendar) Holiday(day time.Time) (name string, ok bool) {
-	name, ok = c.holidays[key(dayOf(day))]
+	d := dayOf(day)
+	if c.IsProvisional(d.Year()) {
+		name, ok = statutoryYear(d.Year()).days[key(d)]
+		return name, ok
+	}
+	name, ok = c.holidays[key(d)]
 	return name, ok
 }
 
 // working reports whether d (midnight CST) is a working day.
 func (c *Calendar) working(d time.Time) (bool, error) {
-	if y := d.Year(); !c.Covers(y) {
+	y := d.Year()
+	if !c.Covers(y) {
 		return false, &NotCoveredError{Year: y}
 	}
 	k := key(d)
+	if y > c.last {
+		if _, ok := statutoryYear(y).days[k]; ok {
+			return false, nil
+		}
+		return !weekend(d), nil
+	}
 	if _, ok := c.holidays[k]; ok {
 		return false, nil
 	}

@@ -127,9 +127,12 @@ func TestHoliday(t *testing.T) {
 		{"2025-10-03", "国庆节", true},
 		{"2024-06-10", "端午", true},
 		{"2026-01-01", "元旦", true},
-		{"2026-02-14", "", false}, // make-up working day
-		{"2026-03-09", "", false}, // ordinary Monday
-		{"2027-01-01", "", false}, // not covered: no guess
+		{"2026-02-14", "", false},  // make-up working day
+		{"2026-03-09", "", false},  // ordinary Monday
+		{"2027-01-01", "元旦", true}, // provisional: fixed by law
+		{"2027-02-06", "春节", true}, // provisional: 正月初一 computed
+		{"2027-02-04", "", false},  // provisional: no bridging day invented
+		{"2003-01-01", "", false},  // not covered: no guess
 	}
 	for _, tt := range tests {
 		name, ok := c.Holiday(at(t, tt.day))
@@ -260,15 +263,6 @@ func TestNotCovered(t *testing.T) {
 		call func() error
 		year int
 	}{
-		{"working days run into 2027", func() error {
-			// 12-28..31 are 4 working days; the 5th would be in 2027.
-			_, err := c.Due(at(t, "2026-12-25 10:00"), 10, WorkingDays)
-			return err
-		}, 2027},
-		{"calendar last day in 2027", func() error {
-			_, err := c.Due(at(t, "2026-12-30 10:00"), 5, CalendarDays)
-			return err
-		}, 2027},
 		{"calendar last day in 2003", func() error {
 			_, err := c.Due(at(t, "2003-12-01 10:00"), 3, CalendarDays)
 			return err
@@ -277,26 +271,18 @@ func TestNotCovered(t *testing.T) {
 			_, err := c.Due(at(t, "2003-12-30 10:00"), 1, WorkingDays)
 			return err
 		}, 2003},
-		{"IsWorkingDay 2027", func() error {
-			_, err := c.IsWorkingDay(at(t, "2027-01-04"))
-			return err
-		}, 2027},
 		{"IsWorkingDay 2003", func() error {
 			_, err := c.IsWorkingDay(at(t, "2003-06-02"))
 			return err
 		}, 2003},
-		{"extension into 2027", func() error {
-			_, err := c.Extend(end(t, "2026-12-30"), 3, WorkingDays)
+		{"beyond the provisional rule", func() error {
+			_, err := c.Due(at(t, "2999-12-30 10:00"), 5, WorkingDays)
 			return err
-		}, 2027},
-		{"suspension into 2027", func() error {
-			_, err := c.Shift(end(t, "2026-12-31"), at(t, "2026-12-01 09:00"), at(t, "2026-12-03 09:00"), WorkingDays)
+		}, 3000},
+		{"remaining from 2003", func() error {
+			_, err := c.Remaining(at(t, "2003-12-30 09:00"), end(t, "2004-01-05"), WorkingDays)
 			return err
-		}, 2027},
-		{"remaining into 2027", func() error {
-			_, err := c.Remaining(at(t, "2026-12-30 09:00"), end(t, "2027-01-05"), WorkingDays)
-			return err
-		}, 2027},
+		}, 2003},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -311,16 +297,14 @@ func TestNotCovered(t *testing.T) {
 			if !errors.As(err, &nc) || nc.Year != tt.year {
 				t.Errorf("error %v does not name year %d", err, tt.year)
 			}
-			want := "the holiday calendar does not cover " + strconv.Itoa(tt.year) +
-				": add that year's State Council notice to calendar/cn.json"
-			if err.Error() != want {
+			if want := "the holiday calendar does not cover " + strconv.Itoa(tt.year); err.Error() != want {
 				t.Errorf("message %q, want %q", err, want)
 			}
 		})
 	}
 	// Hours need no calendar and work in any year.
-	if got, err := c.Due(at(t, "2027-06-01 10:00"), 3, Hours); err != nil || !got.Equal(at(t, "2027-06-01 13:00")) {
-		t.Errorf("hours in 2027: %v, %v", got, err)
+	if got, err := c.Due(at(t, "3001-06-01 10:00"), 3, Hours); err != nil || !got.Equal(at(t, "3001-06-01 13:00")) {
+		t.Errorf("hours in 3001: %v, %v", got, err)
 	}
 }
 
@@ -519,8 +503,11 @@ func TestOfficialData(t *testing.T) {
 	if first != 2004 || last != 2026 {
 		t.Fatalf("Years() = %d, %d; want 2004, 2026", first, last)
 	}
-	if c.Covers(2003) || c.Covers(2027) || !c.Covers(2004) || !c.Covers(2026) {
+	if c.Covers(2003) || !c.Covers(2027) || !c.Covers(2004) || !c.Covers(2026) || c.Covers(3000) {
 		t.Error("Covers wrong at the edges")
+	}
+	if !c.IsOfficial(2026) || c.IsOfficial(2027) || !c.IsProvisional(2027) || c.IsProvisional(2026) {
+		t.Error("IsOfficial / IsProvisional wrong at the edge of the data")
 	}
 	holidays := map[int]int{}
 	names := map[int]map[string]bool{}
@@ -625,45 +612,5 @@ func BenchmarkDue10WorkingDays(b *testing.B) {
 		if _, err := c.Due(from, 10, WorkingDays); err != nil {
 			b.Fatal(err)
 		}
-	}
-}
-
-func TestProvisionalYear(t *testing.T) {
-	official := Official()
-	_, last := official.Years()
-	if _, ok := official.Provisional(); ok {
-		t.Fatal("the official calendar has a provisional year")
-	}
-	from := time.Date(last, 11, 25, 10, 0, 0, 0, CST)
-	if _, err := official.Due(from, 60, CalendarDays); !errors.Is(err, ErrNotCovered) {
-		t.Fatalf("60 days from late November of the last year: %v, want not covered", err)
-	}
-	if err := official.CheckHorizon(from, 60); !errors.Is(err, ErrNotCovered) {
-		t.Errorf("CheckHorizon: %v", err)
-	}
-	if err := official.CheckHorizon(time.Date(last, 3, 1, 0, 0, 0, 0, CST), 60); err != nil {
-		t.Errorf("CheckHorizon in March: %v", err)
-	}
-	p := official.WithProvisional()
-	if y, ok := p.Provisional(); !ok || y != last+1 || !p.Covers(last+1) || p.Covers(last+2) {
-		t.Fatalf("provisional year %d %v", y, ok)
-	}
-	// 1 January of the provisional year is off (元旦 is fixed by law).
-	if ok, err := p.IsWorkingDay(time.Date(last+1, 1, 1, 12, 0, 0, 0, CST)); err != nil || ok {
-		t.Errorf("1 January provisional: working=%v err=%v", ok, err)
-	}
-	if ok, err := p.IsWorkingDay(time.Date(last+1, 10, 2, 12, 0, 0, 0, CST)); err != nil || ok {
-		t.Errorf("2 October provisional: working=%v err=%v", ok, err)
-	}
-	// The official days of covered years are unchanged.
-	for d := time.Date(last, 1, 1, 0, 0, 0, 0, CST); d.Year() == last; d = d.AddDate(0, 0, 1) {
-		a, _ := official.IsWorkingDay(d)
-		b, _ := p.IsWorkingDay(d)
-		if a != b {
-			t.Fatalf("%s differs between the official and the provisional calendar", d.Format(time.DateOnly))
-		}
-	}
-	if _, err := p.Due(from, 60, CalendarDays); err != nil {
-		t.Errorf("provisional Due: %v", err)
 	}
 }

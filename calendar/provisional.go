@@ -2,71 +2,171 @@ package calendar
 
 import (
 	"fmt"
-	"maps"
+	"sync"
 	"time"
+
+	lunar "github.com/6tail/lunar-go/calendar"
 )
 
-// fixedHolidays are the statutory days off whose dates are fixed in the
-// solar calendar by 《全国年节及纪念日放假办法》: 元旦 1 January, 劳动节 1–2
-// May, 国庆节 1–3 October. The lunar holidays (春节, 端午, 中秋) and 清明 move
-// every year, and the State Council's notice adds bridging days and make-up
-// working days, so no rule can stand in for the notice.
-var fixedHolidays = []struct {
-	month time.Month
-	day   int
-	name  string
+// A year for which no State Council notice has been entered is counted on
+// the provisional rule (暂定规则): the statutory holidays of
+// 《全国年节及纪念日放假办法》 as revised in November 2024 (in force from
+// 2025), placed on their real dates of that year, and nothing else:
+//
+//   - 元旦 1 January; 劳动节 1–2 May; 国庆节 1–3 October (fixed dates);
+//   - 春节 4 days, 农历除夕 to 正月初三; 端午节 农历五月初五; 中秋节 农历八月
+//     十五 (lunar dates, computed with github.com/6tail/lunar-go);
+//   - 清明节 the day of the solar term 清明 (also computed).
+//
+// That is 13 days. Article 6 of the 办法 adds that a holiday falling on a
+// Saturday or Sunday is made up on a working day (补假); the notices do so
+// by giving the next working day off, so the rule does the same. What the
+// notice adds beyond that — the bridging days of a long weekend and the
+// make-up working days (调休上班) that pay for them — cannot be predicted
+// and is never invented. A deadline counted on a provisional year may so be
+// a few days early (bridging days off it did not know) or late (a make-up
+// working day it took for a rest day, up to a week when that day starts a
+// holiday block); every deadline
+// counted on one is marked as provisional until the notice is entered and
+// the deadline recounted. TestProvisionalAgainstOfficial measures how far.
+
+// provisionalUntil is the last year the provisional rule answers for; a
+// question about a later year is not covered.
+const provisionalUntil = 2999
+
+// statutoryDays lists, for each holiday of the 2024 办法, where its days
+// fall in a year, and the name cn.json uses for it.
+var statutoryDays = []struct {
+	name string
+	days func(year int) []time.Time
 }{
-	{time.January, 1, "元旦（暂定）"},
-	{time.May, 1, "劳动节（暂定）"}, {time.May, 2, "劳动节（暂定）"},
-	{time.October, 1, "国庆节（暂定）"}, {time.October, 2, "国庆节（暂定）"}, {time.October, 3, "国庆节（暂定）"},
+	{"元旦", fixed(time.January, 1, 1)},
+	{"春节", springFestival},
+	{"清明", qingming},
+	{"劳动节", fixed(time.May, 1, 2)},
+	{"端午", lunarDay(5, 5)},
+	{"中秋", lunarDay(8, 15)},
+	{"国庆节", fixed(time.October, 1, 3)},
 }
 
-// WithProvisional answers a calendar that also counts the year after the
-// last covered one on a provisional rule — Monday to Friday are working
-// days, and only the fixed-date statutory holidays are off — until that
-// year's State Council notice is added to cn.json. It exists for the weeks
-// between the end of the data and its update (a 60-day period counted in
-// late November already reaches into the next year): an operator turns it
-// on explicitly, the server says so at start, and Provisional reports which
-// years are counted this way. Deadlines it gives may be early by the lunar
-// holidays and bridging days of that year.
-func (c *Calendar) WithProvisional() *Calendar {
-	year := c.last + 1
-	p := &Calendar{
-		first:       c.first,
-		last:        year,
-		holidays:    maps.Clone(c.holidays),
-		workdays:    maps.Clone(c.workdays),
-		provisional: year,
+func fixed(m time.Month, day, n int) func(int) []time.Time {
+	return func(year int) []time.Time {
+		return run(time.Date(year, m, day, 0, 0, 0, 0, cst), n)
 	}
-	for _, h := range fixedHolidays {
-		p.holidays[key(time.Date(year, h.month, h.day, 0, 0, 0, 0, cst))] = h.name
+}
+
+// run answers n consecutive days from d.
+func run(d time.Time, n int) []time.Time {
+	out := make([]time.Time, n)
+	for i := range out {
+		out[i] = d.AddDate(0, 0, i)
 	}
-	return p
+	return out
 }
 
-// Provisional answers the year counted on the provisional rule, if any.
-func (c *Calendar) Provisional() (year int, ok bool) {
-	return c.provisional, c.provisional != 0
+// springFestival is 春节: 农历除夕 (the last day of the twelfth month, the
+// 29th or the 30th) to 正月初三, 4 days.
+func springFestival(year int) []time.Time {
+	newYear := solarOf(lunar.NewLunarFromYmd(year, 1, 1).GetSolar())
+	return run(newYear.AddDate(0, 0, -1), 4)
 }
 
-// CheckHorizon answers an error naming the year when counting a period of
-// the given length from now would need a year the calendar does not
-// cover — the check a server makes at configuration time, before any
-// deadline is counted.
-func (c *Calendar) CheckHorizon(now time.Time, days int) error {
-	end := now.In(cst).AddDate(0, 0, days)
-	for y := now.In(cst).Year(); y <= end.Year(); y++ {
-		if !c.Covers(y) {
-			return &NotCoveredError{Year: y}
+func lunarDay(month, day int) func(int) []time.Time {
+	return func(year int) []time.Time {
+		return []time.Time{solarOf(lunar.NewLunarFromYmd(year, month, day).GetSolar())}
+	}
+}
+
+// qingming is the day of the solar term 清明 (about 4–6 April).
+func qingming(year int) []time.Time {
+	l := lunar.NewSolarFromYmd(year, 5, 1).GetLunar()
+	s, ok := l.GetJieQiTable()["清明"]
+	if !ok || s.GetYear() != year {
+		panic(fmt.Sprintf("calendar: no solar term 清明 in %d", year))
+	}
+	return []time.Time{solarOf(s)}
+}
+
+func solarOf(s *lunar.Solar) time.Time {
+	return time.Date(s.GetYear(), time.Month(s.GetMonth()), s.GetDay(), 0, 0, 0, 0, cst)
+}
+
+// Statutory answers the provisional arrangement of a year: its statutory
+// holidays on their real dates, and for each one that falls on a weekend
+// the next working day off (补假). It lists no make-up working days.
+// Compare it with an official year to see what the notice adds.
+func Statutory(year int) Year {
+	return statutoryYear(year).Year
+}
+
+type provisional struct {
+	Year
+	days map[int]string // yyyymmdd -> name, every day off of the year
+}
+
+var provisionalCache sync.Map // year -> *provisional
+
+func statutoryYear(year int) *provisional {
+	if p, ok := provisionalCache.Load(year); ok {
+		return p.(*provisional)
+	}
+	p := &provisional{Year: Year{Holidays: map[string]string{}, Workdays: map[string]string{}}, days: map[int]string{}}
+	off := func(d time.Time, name string) {
+		p.days[key(d)] = name
+		p.Holidays[d.Format(time.DateOnly)] = name
+	}
+	var onWeekend []string // names of the statutory days that fall on a weekend, in order
+	for _, h := range statutoryDays {
+		for _, d := range h.days(year) {
+			if d.Year() != year {
+				continue // 除夕 in the year before: that year's 春节
+			}
+			off(d, h.name)
+			if weekend(d) {
+				onWeekend = append(onWeekend, h.name)
+			}
 		}
 	}
-	return nil
+	// 补假: each statutory day lost to a weekend is made up on the first
+	// weekday after its block that is not already off.
+	for _, name := range onWeekend {
+		var last time.Time
+		for k, n := range p.days {
+			if d := fromKey(k); n == name && d.After(last) {
+				last = d
+			}
+		}
+		d := next(last)
+		for weekend(d) || p.days[key(d)] != "" {
+			d = next(d)
+		}
+		if d.Year() == year {
+			off(d, name)
+		}
+	}
+	actual, _ := provisionalCache.LoadOrStore(year, p)
+	return actual.(*provisional)
 }
 
-func (c *Calendar) String() string {
-	if y, ok := c.Provisional(); ok {
-		return fmt.Sprintf("official holiday calendar %d–%d (%d provisional)", c.first, c.last-1, y)
+// Source gives the calendar in force now. A store that holds the years
+// entered at run time is one; a *Calendar is its own.
+type Source interface {
+	Calendar() *Calendar
+}
+
+// Calendar makes a fixed *Calendar a Source.
+func (c *Calendar) Calendar() *Calendar { return c }
+
+// MissingNotice answers the year whose notice an administrator should enter
+// now: the current year when it is still provisional, or from 1 October on
+// the next year when it is. ok is false when nothing is missing.
+func (c *Calendar) MissingNotice(now time.Time) (year int, ok bool) {
+	now = now.In(cst)
+	switch {
+	case c.IsProvisional(now.Year()):
+		return now.Year(), true
+	case now.Month() >= time.October && c.IsProvisional(now.Year()+1):
+		return now.Year() + 1, true
 	}
-	return fmt.Sprintf("official holiday calendar %d–%d", c.first, c.last)
+	return 0, false
 }

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/pingan-gov/pingan"
-	"github.com/pingan-gov/pingan/calendar"
 	"github.com/pingan-gov/pingan/geo"
 	"github.com/pingan-gov/pingan/store"
 	"github.com/pingan-gov/pingan/store/storetest"
@@ -207,7 +206,7 @@ func init() {
 func build(t *testing.T, opt Options) (*store.DB, *City) {
 	t.Helper()
 	clock := NewClock()
-	db := storetest.OpenWith(t, store.Options{Calendar: calendar.Official().WithProvisional(), Clock: clock})
+	db := storetest.OpenWith(t, store.Options{Clock: clock})
 	began := time.Now()
 	c, err := Seed(context.Background(), db, clock, opt)
 	if err != nil {

@@ -122,7 +122,7 @@ type spec struct {
 
 func newHistory(ctx context.Context, svc Services, clock *Clock, c *city, seed uint64) (*history, error) {
 	w := &history{svc: svc, ctx: ctx, clock: clock, rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
-		cal:    calendar.Official().WithProvisional(),
+		cal:    calendar.Official(),
 		places: c.places, staff: c.staff, top: c.top, grids: c.grids,
 		cats: map[string]*pingan.Category{}, plans: map[string]*plan{}, cases: map[string]*pingan.Case{},
 		open: map[string]bool{}, stale: map[string]bool{}}

@@ -59,7 +59,7 @@ func (db *DB) Act(ctx context.Context, actor *pingan.User, id string, in pingan.
 // escalation, the target of a dispatch if it lies in the actor's
 // jurisdiction (nil otherwise, which workflow answers as a bad to_unit).
 func (db *DB) env(ctx context.Context, tx *sql.Tx, c *pingan.Case, actor *pingan.User, in pingan.ActionInput, now time.Time) (workflow.Env, error) {
-	env := workflow.Env{Now: now, Calendar: db.cal}
+	env := workflow.Env{Now: now, Calendar: db.Calendar()}
 	cat, err := categoryByCode(ctx, tx, c.Category)
 	if err != nil {
 		return env, err
@@ -146,16 +146,38 @@ func (db *DB) insertAction(ctx context.Context, tx *sql.Tx, region string, a *pi
 	}
 	d := db.dialect
 	s, err := db.stmt(ctx, tx, `INSERT INTO actions (region, case_id, seq, action, actor_id, actor_name, acted_at,
-		from_status, to_status, from_unit, to_unit, note, deadline, satisfaction, attachments)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`)
+		from_status, to_status, from_unit, to_unit, note, deadline, satisfaction, attachments, days)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`)
 	if err != nil {
 		return err
 	}
 	_, err = s.ExecContext(ctx,
 		region, a.CaseID, a.Seq, string(a.Action), a.ActorID, a.ActorName, d.ts(a.At),
 		string(a.FromStatus), string(a.ToStatus), a.FromUnit, a.ToUnit, a.Note, d.tsp(a.Deadline),
-		string(a.Satisfaction), attachments)
+		string(a.Satisfaction), attachments, a.Days)
 	return err
+}
+
+// actionColumns are the columns scanAction reads.
+const actionColumns = `seq, case_id, action, actor_id, actor_name, acted_at, from_status, to_status,
+	from_unit, to_unit, note, deadline, satisfaction, attachments, days`
+
+// scanAction reads one timeline entry of actionColumns.
+func scanAction(s scanner) (*pingan.Action, error) {
+	var a pingan.Action
+	var at, deadline stamp
+	var attachments string
+	if err := s.Scan(&a.Seq, &a.CaseID, &a.Action, &a.ActorID, &a.ActorName, &at, &a.FromStatus, &a.ToStatus,
+		&a.FromUnit, &a.ToUnit, &a.Note, &deadline, &a.Satisfaction, &attachments, &a.Days); err != nil {
+		return nil, err
+	}
+	a.At, a.Deadline = at.T, deadline.ptr()
+	if attachments != "" {
+		if err := json.Unmarshal([]byte(attachments), &a.Attachments); err != nil {
+			return nil, err
+		}
+	}
+	return &a, nil
 }
 
 // Timeline answers every action of a case in the actor's jurisdiction,
@@ -182,31 +204,8 @@ func (db *DB) Timeline(ctx context.Context, actor *pingan.User, id string) ([]*p
 	if n == 0 {
 		return nil, errCaseNotFound(id)
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT seq, case_id, action, actor_id, actor_name, acted_at, from_status, to_status,
-		from_unit, to_unit, note, deadline, satisfaction, attachments
-		FROM actions WHERE region = $1 AND case_id = $2 ORDER BY seq`, region, id)
+	out, err := actionsOf(ctx, tx, region, id)
 	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*pingan.Action
-	for rows.Next() {
-		var a pingan.Action
-		var at, deadline stamp
-		var attachments string
-		if err := rows.Scan(&a.Seq, &a.CaseID, &a.Action, &a.ActorID, &a.ActorName, &at, &a.FromStatus, &a.ToStatus,
-			&a.FromUnit, &a.ToUnit, &a.Note, &deadline, &a.Satisfaction, &attachments); err != nil {
-			return nil, err
-		}
-		a.At, a.Deadline = at.T, deadline.ptr()
-		if attachments != "" {
-			if err := json.Unmarshal([]byte(attachments), &a.Attachments); err != nil {
-				return nil, err
-			}
-		}
-		out = append(out, &a)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	return out, tx.Commit()

@@ -227,6 +227,7 @@ func (db *DB) sealJSON(v any) ([]byte, error) {
 // open decrypts the personal data of sc into its case, masked or whole.
 func (db *DB) open(sc sealedCase, masked bool) error {
 	c := sc.Case
+	db.markProvisional(context.Background(), c)
 	c.Reporter, c.Parties, c.PersonalMasked = nil, nil, masked
 	if len(sc.reporter) > 0 {
 		b, err := db.sealer.Open(sc.reporter)
@@ -296,6 +297,7 @@ func (db *DB) CreateCase(ctx context.Context, actor *pingan.User, in *pingan.New
 	}
 	c.Reporter, c.Parties = maskPerson(c.Reporter), maskParties(c.Parties)
 	c.PersonalMasked = true
+	db.markProvisional(ctx, c)
 	if actor != nil {
 		c.AllowedActions = workflow.Allowed(c, actor)
 	}
@@ -314,7 +316,7 @@ func (db *DB) report(ctx context.Context, tx *sql.Tx, actor *pingan.User, in *pi
 	if err != nil {
 		return nil, err
 	}
-	act, err := workflow.Report(c, actor, in, workflow.Env{Now: now, Calendar: db.cal, Policy: cat.Policy})
+	act, err := workflow.Report(c, actor, in, workflow.Env{Now: now, Calendar: db.Calendar(), Policy: cat.Policy})
 	if err != nil {
 		return nil, err
 	}

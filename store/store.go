@@ -43,7 +43,8 @@ type Options struct {
 	DSN string
 	// Sealer encrypts personal data at rest; required.
 	Sealer pingan.Sealer
-	// Calendar counts deadlines; calendar.Official() when nil.
+	// Calendar is the shipped holiday calendar, calendar.Official() when
+	// nil; the years entered at run time are laid over it (calendar.go).
 	Calendar *calendar.Calendar
 	// Clock tells the time; pingan.SystemClock when nil.
 	Clock pingan.Clock
@@ -67,7 +68,7 @@ type DB struct {
 	write   *sql.DB // SQLite: one connection; PostgreSQL: the pool
 	read    *sql.DB // SQLite: query-only readers; PostgreSQL: == write
 	sealer  pingan.Sealer
-	cal     *calendar.Calendar
+	cals    *calendarHolder
 	clock   pingan.Clock
 	log     *slog.Logger
 	pw      secret.Params
@@ -107,12 +108,13 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 	if o.Sealer == nil {
 		return nil, errors.New("store: 未配置个人信息加密器 (no Sealer for personal data)")
 	}
-	db := &DB{dialect: dialectOf(o.DSN), dsn: o.DSN, sealer: o.Sealer, cal: o.Calendar, clock: o.Clock, log: o.Logger, pw: o.PasswordParams,
+	db := &DB{dialect: dialectOf(o.DSN), dsn: o.DSN, sealer: o.Sealer, clock: o.Clock, log: o.Logger, pw: o.PasswordParams,
 		stmts: map[string]*sql.Stmt{}, unready: map[string]bool{}, reads: map[string]*sql.Stmt{}}
 	db.terr = newTerritory(o.GridRefresh)
-	if db.cal == nil {
-		db.cal = calendar.Official()
+	if o.Calendar == nil {
+		o.Calendar = calendar.Official()
 	}
+	db.cals = newCalendarHolder(o.Calendar, o.GridRefresh)
 	if db.clock == nil {
 		db.clock = pingan.SystemClock
 	}

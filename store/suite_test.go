@@ -70,6 +70,7 @@ var suite = []struct {
 	{"GridIndexRefresh", testGridIndexRefresh},
 	{"ImportGridsConcurrent", testImportGridsConcurrent},
 	{"ImportDivisions", testImportDivisions},
+	{"HolidayYears", testHolidayYears},
 }
 
 func TestSQLite(t *testing.T) {

@@ -291,10 +291,11 @@ func (s *Server) deadline(now time.Time, due *time.Time, unit, lang string) *Dea
 		u = calendar.CalendarDays
 	}
 	d := &Deadline{At: *due, Overdue: now.After(*due), Soon: !now.After(*due) && due.Sub(now) < 24*time.Hour}
-	span, err := s.cal.Remaining(now, *due, u)
+	cal := s.cal.Calendar()
+	span, err := cal.Remaining(now, *due, u)
 	if err != nil {
 		// Outside the calendar's years: count calendar days.
-		span, err = s.cal.Remaining(now, *due, calendar.CalendarDays)
+		span, err = cal.Remaining(now, *due, calendar.CalendarDays)
 	}
 	if err != nil {
 		d.Words = due.In(pingan.CST).Format("2006-01-02 15:04")

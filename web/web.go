@@ -47,8 +47,9 @@ type Config struct {
 	// the phone page; when nil those parts say that grids are not set up.
 	Grids pingan.GridService
 
-	// Calendar counts the time left before deadlines; calendar.Official() when nil.
-	Calendar *calendar.Calendar
+	// Calendar counts the time left before deadlines: the store, which
+	// holds the years entered at run time; calendar.Official() when nil.
+	Calendar calendar.Source
 	// Clock tells the time; the system clock when nil.
 	Clock pingan.Clock
 	// Logger receives internal errors; slog.Default() when nil.
@@ -83,7 +84,7 @@ type Server struct {
 	stats      pingan.StatsService
 	public     pingan.PublicService
 	grids      pingan.GridService
-	cal        *calendar.Calendar
+	cal        calendar.Source
 	clock      pingan.Clock
 	log        *slog.Logger
 	files      *fileStore

@@ -323,7 +323,7 @@ func transition(next *pingan.Case, act *pingan.Action, in pingan.ActionInput, en
 			return calendarError(err)
 		}
 		next.ResolveBy = &due
-		act.Deadline = &due
+		act.Deadline, act.Days = &due, in.Days
 	case pingan.ActSuspend:
 		next.Suspended = true
 		next.SuspendedAt = &now

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/pingan-gov/pingan"
-	"github.com/pingan-gov/pingan/calendar"
 	"github.com/pingan-gov/pingan/store"
 )
 
@@ -105,36 +104,6 @@ func (e *cmdEnv) importCmd(args []string) error {
 		return e.importUnits(f, file)
 	}
 	return fmt.Errorf("未知的导入类型 (unknown import) %q：可选 units, grids, areas, divisions", what)
-}
-
-// calendarDue prints a deadline counted on the official calendar.
-func (e *cmdEnv) calendarDue(args []string) error {
-	var from, unit string
-	var days int
-	fs := flag.NewFlagSet("calendar due", flag.ContinueOnError)
-	fs.StringVar(&from, "from", "", "起算时间 (start), RFC 3339 or 2006-01-02 15:04 or 2006-01-02, +08:00")
-	fs.IntVar(&days, "days", 0, "期限数量 (how many units)")
-	fs.StringVar(&unit, "unit", "working", "working | calendar | hours")
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	start, err := parseTime(from)
-	if err != nil {
-		return fmt.Errorf("--from: %w", err)
-	}
-	u, err := calendar.ParseUnit(unit)
-	if err != nil {
-		return fmt.Errorf("--unit: %w", err)
-	}
-	if days <= 0 {
-		return fmt.Errorf("--days 须为正整数 (must be a positive number), got %d", days)
-	}
-	due, err := calendar.Official().Due(start, days, u)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintln(e.stdout, due.Format(time.RFC3339))
-	return nil
 }
 
 // parseTime reads RFC 3339, "2006-01-02 15:04[:05]" or "2006-01-02" (in

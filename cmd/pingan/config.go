@@ -8,9 +8,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/pingan-gov/pingan"
-	"github.com/pingan-gov/pingan/calendar"
 	"github.com/pingan-gov/pingan/secret"
 	"github.com/pingan-gov/pingan/store"
 )
@@ -18,9 +18,6 @@ import (
 // dbFlags are the flags of every command that opens the database.
 type dbFlags struct {
 	db, data string
-	// provisional counts the year after the holiday data on the
-	// provisional rule (see calendar.WithProvisional).
-	provisional bool
 	// passwords are the argon2id costs of new password hashes; the
 	// store's default when zero.
 	passwords secret.Params
@@ -29,17 +26,17 @@ type dbFlags struct {
 func (f *dbFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.db, "db", envOr("PINGAN_DB", ""), "数据库：SQLite 文件路径或 postgres:// 地址 (database: SQLite file or postgres:// URL; default DATA/pingan.db) [PINGAN_DB]")
 	fs.StringVar(&f.data, "data", envOr("PINGAN_DATA", "./data"), "数据目录 (data directory) [PINGAN_DATA]")
-	fs.BoolVar(&f.provisional, "calendar-provisional", envOr("PINGAN_CALENDAR_PROVISIONAL", "") == "1",
-		"节假日数据之后的一年暂按“周一至周五上班、固定日期法定假日休息”计算 (count the year after the holiday data on a provisional rule) [PINGAN_CALENDAR_PROVISIONAL=1]")
 }
 
-// calendar answers the holiday calendar to count deadlines on.
-func (f *dbFlags) calendar() *calendar.Calendar {
-	if f.provisional {
-		return calendar.Official().WithProvisional()
+// warnRetired logs, once per process, the environment variables that no
+// longer do anything, so that an old deployment's settings are seen, not
+// silently obeyed or refused.
+var warnRetired = sync.OnceFunc(func() {
+	if v, ok := os.LookupEnv("PINGAN_CALENDAR_PROVISIONAL"); ok {
+		slog.Info("PINGAN_CALENDAR_PROVISIONAL=" + v + " 已不再需要，已忽略：未录入节假日安排的年份总是按法定节假日暂定计算 " +
+			"(no longer needed, ignored: a year without an entered arrangement is always counted provisionally)")
 	}
-	return calendar.Official()
-}
+})
 
 // dsn answers the database to open: --db, or pingan.db in the data directory.
 func (f *dbFlags) dsn() string {
@@ -56,6 +53,7 @@ func (f *dbFlags) postgres() bool {
 // open opens (and with migrate, creates and migrates) the database, with the
 // key for personal data from PINGAN_SECRET_KEY or the data directory.
 func (f *dbFlags) open(ctx context.Context, clock pingan.Clock, migrate bool) (*store.DB, error) {
+	warnRetired()
 	if err := os.MkdirAll(f.data, 0o700); err != nil {
 		return nil, fmt.Errorf("无法创建数据目录 (cannot create the data directory) %s: %w", f.data, err)
 	}
@@ -75,7 +73,6 @@ func (f *dbFlags) open(ctx context.Context, clock pingan.Clock, migrate bool) (*
 	db, err := store.Open(ctx, store.Options{
 		DSN:            f.dsn(),
 		Sealer:         sealer,
-		Calendar:       f.calendar(),
 		Clock:          clock,
 		Logger:         slog.Default(),
 		AutoMigrate:    migrate,

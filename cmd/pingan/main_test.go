@@ -10,15 +10,10 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
-
-	"github.com/pingan-gov/pingan"
-	"github.com/pingan-gov/pingan/calendar"
-	"github.com/pingan-gov/pingan/store/storetest"
 )
 
 // TestBinary builds the real binary, imports units, adds a user, starts the
@@ -37,9 +32,8 @@ func TestBinary(t *testing.T) {
 	data := filepath.Join(dir, "data")
 	units := filepath.Join(dir, "units.csv")
 	os.WriteFile(units, []byte("code,name,level,parent_code\n620900,酒泉市,city,\n620902,肃州区,county,620900\n620902-ZZ,肃州区综治中心,centre,620902\n620902001,东北街街道,township,620902\n620902001002,民主街社区,village,620902001\n"), 0o600)
-	// The holiday data may end before this year's longest deadline does
-	// (late in its last year); the provisional rule keeps the test runnable
-	// on any day. TestCheckCalendar tests the refusal without it.
+	// PINGAN_CALENDAR_PROVISIONAL is retired: an old deployment's setting
+	// is logged and ignored.
 	env := append(os.Environ(), "PINGAN_DATA="+data, "PINGAN_SECRET_KEY=", "PINGAN_CALENDAR_PROVISIONAL=1")
 	runBin := func(stdin string, args ...string) string {
 		cmd := exec.Command(bin, args...)
@@ -140,6 +134,9 @@ func TestBinary(t *testing.T) {
 	if err := srv.Wait(); err != nil {
 		t.Errorf("server did not stop cleanly on SIGTERM: %v\n%s", err, stderr.String())
 	}
+	if !strings.Contains(stderr.String(), "PINGAN_CALENDAR_PROVISIONAL=1 已不再需要，已忽略") {
+		t.Errorf("the retired setting was not logged:\n%s", stderr.String())
+	}
 	if out := runBin("", "import", "grids", grids); !strings.Contains(out, "没有变化") {
 		t.Errorf("importing the grids the server answered: %s", out)
 	}
@@ -165,27 +162,9 @@ func TestCalendarDue(t *testing.T) {
 			t.Errorf("%v: %s, want %s", tt.args, got, tt.want)
 		}
 	}
-	for _, bad := range [][]string{{"--from", "yesterday", "--days", "1"}, {"--from", "2026-01-01", "--days", "0"}, {"--from", "2026-01-01", "--days", "2", "--unit", "weeks"}, {"--from", "2026-12-30", "--days", "10", "--unit", "working"}} {
+	for _, bad := range [][]string{{"--from", "yesterday", "--days", "1"}, {"--from", "2026-01-01", "--days", "0"}, {"--from", "2026-01-01", "--days", "2", "--unit", "weeks"}} {
 		if err := run(context.Background(), append([]string{"calendar", "due"}, bad...), nil, io.Discard, io.Discard); err == nil {
 			t.Errorf("%v: want an error", bad)
 		}
-	}
-}
-
-// TestCheckCalendar: the server refuses, at start, a category whose deadline
-// would need a year the holiday data does not cover.
-func TestCheckCalendar(t *testing.T) {
-	db := storetest.Open(t)
-	cal := calendar.Official()
-	_, last := cal.Years()
-	if err := checkCalendar(context.Background(), db, cal, time.Date(last, 3, 2, 9, 0, 0, 0, pingan.CST)); err != nil {
-		t.Errorf("in March of the last covered year: %v", err)
-	}
-	err := checkCalendar(context.Background(), db, cal, time.Date(last, 12, 1, 9, 0, 0, 0, pingan.CST))
-	if err == nil || !strings.Contains(err.Error(), strconv.Itoa(last+1)) || !strings.Contains(err.Error(), "--calendar-provisional") {
-		t.Errorf("in December of the last covered year: %v", err)
-	}
-	if err := checkCalendar(context.Background(), db, cal.WithProvisional(), time.Date(last, 12, 1, 9, 0, 0, 0, pingan.CST)); err != nil {
-		t.Errorf("provisional: %v", err)
 	}
 }

@@ -12,7 +12,6 @@ import (
 
 	"github.com/pingan-gov/pingan"
 	"github.com/pingan-gov/pingan/api"
-	"github.com/pingan-gov/pingan/calendar"
 	"github.com/pingan-gov/pingan/jobs"
 	"github.com/pingan-gov/pingan/store"
 	"github.com/pingan-gov/pingan/web"
@@ -49,17 +48,10 @@ func (e *cmdEnv) serve(args []string) error {
 // listenAndServe serves the API and runs the background work until the
 // context ends (SIGINT, SIGTERM), then shuts down gracefully.
 func (e *cmdEnv) listenAndServe(db *store.DB, f serveFlags, clock pingan.Clock) error {
-	cal := f.calendar()
-	if err := checkCalendar(e.ctx, db, cal, clock.Now()); err != nil {
-		return err
-	}
-	if y, ok := cal.Provisional(); ok {
-		slog.Warn(fmt.Sprintf("%d 年的期限暂按周一至周五工作、固定日期法定假日计算，请尽快补充该年国务院节假日安排 (deadlines in %d are counted on a provisional rule until that year's notice is added)", y, y))
-	}
 	logger := slog.Default()
 	apiServer := api.New(api.Config{
 		Units: db, Users: db, Categories: db, Cases: db, Stats: db, Grids: db,
-		Calendar: cal, Clock: clock, Logger: logger,
+		Calendar: db, Holidays: db, Clock: clock, Logger: logger,
 	})
 	mux := http.NewServeMux()
 	mux.Handle("/api/v1/", apiServer.Handler())
@@ -68,7 +60,7 @@ func (e *cmdEnv) listenAndServe(db *store.DB, f serveFlags, clock pingan.Clock) 
 	// public pages.
 	webServer := web.New(web.Config{
 		Units: db, Users: db, Categories: db, Cases: db, Stats: db, Public: db, Grids: db,
-		Calendar: cal, Clock: clock, Logger: logger, DataDir: f.data,
+		Calendar: db, Clock: clock, Logger: logger, DataDir: f.data,
 	})
 	mux.Handle("/", webServer.Handler())
 
@@ -87,8 +79,10 @@ func (e *cmdEnv) listenAndServe(db *store.DB, f serveFlags, clock pingan.Clock) 
 	ctx, cancel := context.WithCancel(e.ctx)
 	defer cancel()
 	watch := &jobs.Deadlines{Escalator: db, Clock: clock, Interval: f.tick, Logger: logger}
+	notice := &jobs.HolidayNotice{Calendar: db, Clock: clock, Logger: logger}
 	done := make(chan struct{})
 	go func() { watch.Run(ctx); close(done) }()
+	go notice.Run(ctx)
 
 	fmt.Fprintf(e.stdout, "pingan listening on http://%s\n", ln.Addr())
 	errc := make(chan error, 1)
@@ -109,38 +103,4 @@ func (e *cmdEnv) listenAndServe(db *store.DB, f serveFlags, clock pingan.Clock) 
 		err = nil
 	}
 	return err
-}
-
-// checkCalendar refuses to serve when a category's deadline counted from now
-// could need a year the holiday calendar does not cover: the error comes at
-// configuration time, never as a guess when a case is filed.
-func checkCalendar(ctx context.Context, db *store.DB, cal *calendar.Calendar, now time.Time) error {
-	cats, err := db.Categories(ctx)
-	if err != nil {
-		return err
-	}
-	for _, c := range cats {
-		for _, p := range []pingan.Period{c.Policy.Sign, c.Policy.Resolve} {
-			if err := cal.CheckHorizon(now, horizonDays(p)); err != nil {
-				first, last := cal.Years()
-				return fmt.Errorf("节假日日历只覆盖 %d–%d 年，类别 %s（%s）的时限 %s 会用到未覆盖的年份：%v。"+
-					"请把该年的国务院节假日安排补入 calendar/cn.json 后重新构建（见 calendar/README.md），"+
-					"或以 --calendar-provisional 暂按周一至周五工作计算 (the holiday calendar does not reach far enough for this category's deadline: add the year, or run with --calendar-provisional)",
-					first, last, c.Code, c.Name, p, err)
-			}
-		}
-	}
-	return nil
-}
-
-// horizonDays is how many calendar days ahead counting p may look, with room
-// for the longest holiday block and the move off a rest day.
-func horizonDays(p pingan.Period) int {
-	switch p.Unit {
-	case "hours":
-		return p.N/24 + 1
-	case "working":
-		return p.N*7/5 + 14
-	}
-	return p.N + 10
 }

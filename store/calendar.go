@@ -1,0 +1,432 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/pingan-gov/pingan"
+	"github.com/pingan-gov/pingan/calendar"
+	"github.com/pingan-gov/pingan/workflow"
+)
+
+var _ pingan.CalendarService = (*DB)(nil)
+
+// The holiday calendar a store counts deadlines on is the shipped one
+// (Options.Calendar, calendar.Official() by default) with the years entered
+// at run time (holiday_years) laid over it. Like the territory it is held
+// in memory and replaced whole when it changes: every change raises the
+// one-row counter calendar_version in the same transaction, and a store
+// compares that counter with the version it holds at most once per
+// Options.GridRefresh (one indexed read of one row), so every server
+// sharing the database counts on a new year within seconds.
+
+// calState is one version of the calendar.
+type calState struct {
+	version int64
+	cal     *calendar.Calendar
+}
+
+type calendarHolder struct {
+	base    *calendar.Calendar
+	cur     atomic.Pointer[calState]
+	every   time.Duration // <0: never check
+	checked atomic.Int64  // Unix nanoseconds of the last check
+	loading sync.Mutex
+}
+
+func newCalendarHolder(base *calendar.Calendar, every time.Duration) *calendarHolder {
+	h := &calendarHolder{base: base, every: every}
+	if h.every == 0 {
+		h.every = DefaultGridRefresh
+	}
+	h.cur.Store(&calState{version: -1, cal: base})
+	return h
+}
+
+// Calendar answers the holiday calendar in force: the shipped data with the
+// years entered at run time. It looks for a change made by another server
+// at most once per refresh period; the answer is immutable.
+func (db *DB) Calendar() *calendar.Calendar {
+	h := db.cals
+	cur := h.cur.Load()
+	if h.every < 0 && cur.version >= 0 {
+		return cur.cal
+	}
+	if time.Since(time.Unix(0, h.checked.Load())) < h.every && cur.version >= 0 {
+		return cur.cal
+	}
+	if !h.loading.TryLock() {
+		return cur.cal // another goroutine is looking
+	}
+	defer h.loading.Unlock()
+	h.checked.Store(time.Now().UnixNano())
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	s, err := db.loadCalendar(ctx, db.read)
+	if err != nil {
+		db.log.Warn("store: cannot read the holiday arrangements; counting on the ones in hand", "err", err)
+		return cur.cal
+	}
+	if s.version != cur.version {
+		h.cur.Store(s)
+		if cur.version >= 0 {
+			db.log.Info("holiday calendar reloaded", "version", s.version, "calendar", s.cal.String())
+		}
+	}
+	return s.cal
+}
+
+// loadCalendar reads the version and the entered years through q.
+func (db *DB) loadCalendar(ctx context.Context, q querier) (*calState, error) {
+	var version int64
+	if err := q.QueryRowContext(ctx, `SELECT version FROM calendar_version WHERE id = 1`).Scan(&version); err != nil {
+		return nil, fmt.Errorf("store: calendar version: %w", err)
+	}
+	years, err := holidayYears(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	cal, err := db.cals.base.With(yearData(years))
+	if err != nil {
+		return nil, fmt.Errorf("store: holiday arrangements in the database: %w", err)
+	}
+	return &calState{version: version, cal: cal}, nil
+}
+
+func yearData(years []*pingan.HolidayYear) map[int]calendar.Year {
+	m := make(map[int]calendar.Year, len(years))
+	for _, y := range years {
+		m[y.Year] = calendar.Year{Holidays: y.Holidays, Workdays: y.Workdays}
+	}
+	return m
+}
+
+func holidayYears(ctx context.Context, q querier) ([]*pingan.HolidayYear, error) {
+	rows, err := q.QueryContext(ctx, `SELECT year, holidays, workdays, notice, entered_by, entered_at FROM holiday_years ORDER BY year`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*pingan.HolidayYear
+	for rows.Next() {
+		var y pingan.HolidayYear
+		var holidays, workdays string
+		var at stamp
+		if err := rows.Scan(&y.Year, &holidays, &workdays, &y.Notice, &y.EnteredBy, &at); err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal([]byte(holidays), &y.Holidays); err != nil {
+			return nil, fmt.Errorf("store: holiday year %d: %w", y.Year, err)
+		}
+		if err := json.Unmarshal([]byte(workdays), &y.Workdays); err != nil {
+			return nil, fmt.Errorf("store: holiday year %d: %w", y.Year, err)
+		}
+		y.EnteredAt = at.T
+		out = append(out, &y)
+	}
+	return out, rows.Err()
+}
+
+// HolidayYears answers the years entered at run time, oldest first.
+func (db *DB) HolidayYears(ctx context.Context) ([]*pingan.HolidayYear, error) {
+	return holidayYears(ctx, db.read)
+}
+
+// EnterHolidayYears enters the arrangements of years and recounts the open
+// deadlines counted across them, in one transaction; see
+// pingan.CalendarService.
+func (db *DB) EnterHolidayYears(ctx context.Context, actor *pingan.User, years []*pingan.HolidayYear, preview bool) (*pingan.Recount, error) {
+	if len(years) == 0 {
+		return nil, pingan.Errorf(pingan.EINVALID, "没有要录入的年份 (no year given)")
+	}
+	now := db.now()
+	tx, err := db.beginWrite(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	if err := db.mayEnterHolidays(ctx, tx, actor); err != nil {
+		return nil, err
+	}
+	// The state in hand is read again inside the transaction, which holds
+	// the counter's row: no other change can slip in between.
+	var version int64
+	if err := tx.QueryRowContext(ctx, `SELECT version FROM calendar_version WHERE id = 1`+db.dialect.forUpdate()).Scan(&version); err != nil {
+		return nil, err
+	}
+	old, err := db.loadCalendar(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	next, err := checkHolidayYears(old.cal, years)
+	if err != nil {
+		return nil, err
+	}
+	by := "命令行 (command line)"
+	if actor != nil {
+		by = actorLabel(actor)
+	}
+	rc := &pingan.Recount{Applied: !preview}
+	for _, y := range years {
+		rc.Years = append(rc.Years, y.Year)
+		h, _ := json.Marshal(nonNil(y.Holidays))
+		w, _ := json.Marshal(nonNil(y.Workdays))
+		if _, err := tx.ExecContext(ctx, `DELETE FROM holiday_years WHERE year = $1`, y.Year); err != nil {
+			return nil, err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO holiday_years (year, holidays, workdays, notice, entered_by, entered_at)
+			VALUES ($1, $2, $3, $4, $5, $6)`, y.Year, string(h), string(w), y.Notice, by, db.dialect.ts(now)); err != nil {
+			return nil, err
+		}
+	}
+	sort.Ints(rc.Years)
+	if _, err := tx.ExecContext(ctx, `UPDATE calendar_version SET version = version + 1 WHERE id = 1`); err != nil {
+		return nil, err
+	}
+	if err := db.recount(ctx, tx, actor, old.cal, next, rc.Years[0], now, rc); err != nil {
+		return nil, err
+	}
+	if preview {
+		return rc, nil // rolled back
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, err
+	}
+	db.cals.cur.Store(&calState{version: version + 1, cal: next})
+	db.cals.checked.Store(time.Now().UnixNano())
+	db.log.Info("holiday arrangements entered", "years", rc.Years, "by", by,
+		"examined", rc.Examined, "deadlines_moved", rc.Moved, "cases", rc.Cases, "kept", rc.Kept)
+	return rc, nil
+}
+
+func nonNil(m map[string]string) map[string]string {
+	if m == nil {
+		return map[string]string{}
+	}
+	return m
+}
+
+func actorLabel(u *pingan.User) string {
+	if u.Name != "" {
+		return u.Name + " (" + u.Username + ")"
+	}
+	return u.Username
+}
+
+// mayEnterHolidays: the holiday calendar is the whole deployment's, so only
+// an administrator who sees every unit may change it (nil: the operator at
+// the command line).
+func (db *DB) mayEnterHolidays(ctx context.Context, tx *sql.Tx, actor *pingan.User) error {
+	if actor == nil {
+		return nil
+	}
+	deny := pingan.Errorf(pingan.EFORBIDDEN, "只有管辖全部单位的系统管理员可以录入节假日安排 (only an administrator of the whole tree may enter holiday arrangements)")
+	if !actor.Has(pingan.RoleAdmin) || actor.ScopePath == "" {
+		return deny
+	}
+	var outside int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM units WHERE path NOT LIKE $1`, likePrefix(actor.ScopePath)).Scan(&outside); err != nil {
+		return err
+	}
+	if outside > 0 {
+		return deny
+	}
+	return nil
+}
+
+// checkHolidayYears validates the years against the calendar in force and
+// answers the calendar they make. Each problem names its year and day.
+func checkHolidayYears(cur *calendar.Calendar, years []*pingan.HolidayYear) (*calendar.Calendar, error) {
+	first, last := cur.Years()
+	var v pingan.Invalid
+	seen := map[int]bool{}
+	entered := map[int]calendar.Year{}
+	for _, y := range years {
+		field := fmt.Sprintf("years.%d", y.Year)
+		switch {
+		case y.Year < first:
+			v.Add(field, fmt.Sprintf("%d 年早于日历的起始年份 %d (before the first year of the calendar)", y.Year, first))
+			continue
+		case seen[y.Year]:
+			v.Add(field, fmt.Sprintf("%d 年重复 (given twice)", y.Year))
+			continue
+		}
+		seen[y.Year] = true
+		for _, kind := range []struct {
+			field, label string
+			days         map[string]string
+		}{{"holidays", "放假日", y.Holidays}, {"workdays", "调休上班日", y.Workdays}} {
+			for _, d := range slices.Sorted(maps.Keys(kind.days)) {
+				field := kind.field + "." + d
+				day, err := time.ParseInLocation(time.DateOnly, d, pingan.CST)
+				switch {
+				case err != nil:
+					v.Add(field, fmt.Sprintf("%s %q 不是有效日期 (not a date)", kind.label, d))
+				case day.Year() != y.Year:
+					v.Add(field, fmt.Sprintf("%s %s 不在 %d 年内 (outside the year)", kind.label, d, y.Year))
+				case strings.TrimSpace(kind.days[d]) == "":
+					v.Add(field, fmt.Sprintf("%s %s 没有节日名称 (no holiday name)", kind.label, d))
+				case kind.label == "调休上班日" && day.Weekday() != time.Saturday && day.Weekday() != time.Sunday:
+					v.Add(field, fmt.Sprintf("调休上班日 %s 是%s，不是周六或周日 (a make-up working day must be a Saturday or Sunday)", d, weekdayCN[day.Weekday()]))
+				case kind.label == "调休上班日" && y.Holidays[d] != "":
+					v.Add(field, fmt.Sprintf("%s 既是放假日又是调休上班日 (both off and working)", d))
+				}
+			}
+		}
+		entered[y.Year] = calendar.Year{Holidays: y.Holidays, Workdays: y.Workdays}
+	}
+	// No gap: a year after the last official one needs every year before it.
+	for y := range entered {
+		for g := last + 1; g < y; g++ {
+			if _, ok := entered[g]; !ok {
+				v.Add(fmt.Sprintf("years.%d", y), fmt.Sprintf("请先录入 %d 年的节假日安排 (enter %d first)", g, g))
+				break
+			}
+		}
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	next, err := cur.With(entered)
+	if err != nil {
+		return nil, pingan.Errorf(pingan.EINVALID, "节假日安排有误 (the arrangement is not valid): %v", err)
+	}
+	return next, nil
+}
+
+var weekdayCN = [...]string{"周日", "周一", "周二", "周三", "周四", "周五", "周六"}
+
+// recount counts again, in tx, every open deadline that may have been
+// counted across a changed year (from 1 January of `from` on) and moves
+// those that change, each with a timeline entry (workflow.Recount).
+func (db *DB) recount(ctx context.Context, tx *sql.Tx, actor *pingan.User, old, next *calendar.Calendar, from int, now time.Time, rc *pingan.Recount) error {
+	start := db.dialect.ts(time.Date(from, 1, 1, 0, 0, 0, 0, pingan.CST))
+	rows, err := tx.QueryContext(ctx, `SELECT id, watched_due FROM cases
+		WHERE status IN ('reported', 'accepted', 'dispatched', 'in_progress')
+		AND (resolve_by >= $1 OR sign_by >= $1) ORDER BY id`, start)
+	if err != nil {
+		return err
+	}
+	type candidate struct {
+		id      string
+		watched *time.Time
+	}
+	var cands []candidate
+	for rows.Next() {
+		var c candidate
+		var w stamp
+		if err := rows.Scan(&c.id, &w); err != nil {
+			rows.Close()
+			return err
+		}
+		c.watched = w.ptr()
+		cands = append(cands, c)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	policies := map[string]pingan.Policy{}
+	for _, cand := range cands {
+		sc, err := db.loadCase(ctx, tx, "", cand.id, true)
+		if err != nil {
+			return err
+		}
+		c := sc.Case
+		rc.Examined++
+		p, ok := policies[c.Category]
+		if !ok {
+			cat, err := categoryByCode(ctx, tx, c.Category)
+			if err != nil {
+				return err
+			}
+			if cat != nil {
+				p = cat.Policy
+			}
+			policies[c.Category] = p
+		}
+		timeline, err := actionsOf(ctx, tx, c.Region, c.ID)
+		if err != nil {
+			return err
+		}
+		version := c.Version
+		res, err := workflow.Recount(c, timeline, workflow.RecountEnv{Now: now, Policy: p, Old: old, New: next, Watched: cand.watched, Actor: actor})
+		if err != nil {
+			return err
+		}
+		rc.Kept += len(res.Unrecountable)
+		if res.Action == nil {
+			continue
+		}
+		rc.Cases++
+		rc.Moved += len(res.Changes)
+		for _, ch := range res.Changes {
+			if len(rc.Changes) < pingan.MaxRecountChanges {
+				rc.Changes = append(rc.Changes, ch)
+			}
+		}
+		if err := db.save(ctx, tx, c, version, res.Action, now); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// actionsOf answers the timeline of a case in tx, oldest first.
+func actionsOf(ctx context.Context, tx *sql.Tx, region, id string) ([]*pingan.Action, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT `+actionColumns+` FROM actions WHERE region = $1 AND case_id = $2 ORDER BY seq`, region, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*pingan.Action
+	for rows.Next() {
+		a, err := scanAction(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// markProvisional sets the case's provisional marks: a deadline counted in
+// days that lies in a year without an entered or shipped arrangement. Only
+// such deadlines cost a look at the category's policy (through the cache).
+func (db *DB) markProvisional(ctx context.Context, c *pingan.Case) {
+	cal := db.Calendar()
+	c.SignByProvisional = c.SignBy != nil && cal.Provisional(*c.SignBy)
+	c.ResolveByProvisional = c.ResolveBy != nil && cal.Provisional(*c.ResolveBy)
+	if !c.SignByProvisional && !c.ResolveByProvisional {
+		return
+	}
+	cat, err := db.cachedCategory(ctx, c.Category)
+	if err != nil || cat == nil {
+		return // unknown policy: the mark errs on the side of caution
+	}
+	c.SignByProvisional = c.SignByProvisional && cat.Policy.Sign.Unit != string(calendar.Hours)
+	c.ResolveByProvisional = c.ResolveByProvisional && cat.Policy.Resolve.Unit != string(calendar.Hours)
+}
+
+// cachedCategory is lookupCategory outside a transaction.
+func (db *DB) cachedCategory(ctx context.Context, code string) (*pingan.Category, error) {
+	now := db.clock.Now()
+	if c, _, ok := db.categories.get(code, now); ok {
+		return &c, nil
+	}
+	tx, err := db.beginRead(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	return db.lookupCategory(ctx, tx, code)
+}
