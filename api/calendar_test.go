@@ -13,7 +13,7 @@ import (
 // (the real one is not published as this test is written).
 const notice2027 = `国务院办公厅关于2027年部分节假日安排的通知
 一、元旦：1月1日（周五）至3日（周日）放假，共3天。
-二、春节：2月5日（农历除夕、周五）至11日（农历正月初七、周四）放假调休，共7天。2月13日（周六）上班。`
+二、春节：2月5日（农历除夕、周五）至11日（农历正月初六、周四）放假调休，共7天。2月13日（周六）上班。`
 
 func TestCalendarYears(t *testing.T) {
 	e := newEnv(t)
