@@ -145,11 +145,13 @@ func (s *Server) loadCase(ctx context.Context, u *pingan.User, id, lang string) 
 	}
 	now := s.clock.Now()
 	if c.Status == pingan.StatusDispatched {
-		d.SignDue = s.deadline(now, c.SignBy, signUnit, lang)
+		if d.SignDue = s.deadline(now, c.SignBy, signUnit, lang); d.SignDue != nil {
+			d.SignDue.Provisional = c.SignByProvisional
+		}
 	}
 	if c.Status.Open() && c.Status != pingan.StatusResolved {
 		d.ResolveDue, _ = s.dueOf(&pingan.Case{Status: pingan.StatusInProgress, ResolveBy: c.ResolveBy,
-			Overdue: c.Overdue, Suspended: c.Suspended}, cat, now, lang)
+			ResolveByProvisional: c.ResolveByProvisional, Overdue: c.Overdue, Suspended: c.Suspended}, cat, now, lang)
 	}
 	d.Reporter, d.Parties = c.Reporter, c.Parties
 	if d.Masked {

@@ -108,6 +108,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 	ctx, u, q := r.Context(), userOf(r), r.URL.Query()
 	v := s.newView(r, "dashboard")
 	v.Title, v.Nav = v.T("nav.dashboard"), "dashboard"
+	s.noticeBanner(v)
 	p := periodOf(q.Get("period"), q.Get("at"), s.clock.Now())
 	unitCode := q.Get("unit")
 	// The period, the one before (环比), the same one a year before (同比)

@@ -42,7 +42,7 @@ func newEnvOn(t testing.TB, db *store.DB, clock *storetest.Clock) *env {
 	t.Helper()
 	fx := storetest.Seed(t, db)
 	e := &env{t: t, db: db, fx: fx, clock: clock, dataDir: t.TempDir()}
-	e.srv = New(Config{Units: db, Users: db, Categories: db, Cases: db, Stats: db, Public: db, Grids: db,
+	e.srv = New(Config{Units: db, Users: db, Categories: db, Cases: db, Stats: db, Public: db, Grids: db, Holidays: db, Calendar: db,
 		Clock: clock, Logger: slog.New(slog.DiscardHandler), DataDir: e.dataDir})
 	e.ts = httptest.NewServer(e.srv.Handler())
 	t.Cleanup(e.ts.Close)

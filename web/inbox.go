@@ -97,6 +97,7 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request) {
 	ctx, u, q := r.Context(), userOf(r), r.URL.Query()
 	v := s.newView(r, "inbox")
 	v.Title, v.Nav = v.T("nav.inbox"), "inbox"
+	s.noticeBanner(v)
 	tabs := tabsFor(u)
 	cur := tabs[0]
 	for _, t := range tabs {
@@ -279,9 +280,12 @@ func (s *Server) dueOf(c *pingan.Case, cat *pingan.Category, now time.Time, lang
 	}
 	switch {
 	case c.Status == pingan.StatusDispatched && c.SignBy != nil:
-		return s.deadline(now, c.SignBy, signUnit, lang), "due.sign"
+		d := s.deadline(now, c.SignBy, signUnit, lang)
+		d.Provisional = c.SignByProvisional
+		return d, "due.sign"
 	case c.Status.Open() && c.Status != pingan.StatusResolved && c.ResolveBy != nil:
 		d := s.deadline(now, c.ResolveBy, resolveUnit, lang)
+		d.Provisional = c.ResolveByProvisional
 		if c.Overdue {
 			d.Overdue = true
 		}

@@ -29,7 +29,7 @@ func TestPagesRender(t *testing.T) {
 		{e.fx.CountyHandler, []string{"/inbox", "/inbox?tab=sign"}},
 		{e.fx.GridWorker, []string{"/m", "/cases/" + c.ID}},
 		{e.fx.CityLeader, []string{"/dashboard", "/dashboard?unit=620902&period=quarter", "/dashboard?period=year"}},
-		{e.fx.Admin, []string{"/admin/units", "/admin/users", "/admin/categories", "/admin/grids"}},
+		{e.fx.Admin, []string{"/admin/units", "/admin/users", "/admin/categories", "/admin/grids", "/admin/holidays", "/admin/holidays?year=2027"}},
 	} {
 		cl := e.login(tc.user)
 		for _, p := range tc.paths {
@@ -37,7 +37,7 @@ func TestPagesRender(t *testing.T) {
 			if res.status != http.StatusOK {
 				t.Errorf("%s GET %s: %d\n%s", tc.user.Username, p, res.status, res.body)
 			}
-			if m := regexp.MustCompile(`\b(?:status|action|kind|case|dash|tab|m|nav|pub|admin|grid|gridtype|gridpos|report)\.[a-z_.]+\b`).FindString(textOf(res.body)); m != "" {
+			if m := regexp.MustCompile(`\b(?:status|action|kind|case|dash|tab|m|nav|pub|admin|grid|gridtype|gridpos|report|holidays|due)\.[a-z_.]+\b`).FindString(textOf(res.body)); m != "" {
 				t.Errorf("%s GET %s: message id %q shown untranslated", tc.user.Username, p, m)
 			}
 		}
@@ -242,7 +242,7 @@ func TestJurisdiction(t *testing.T) {
 		t.Errorf("unknown photo: %d", res.status)
 	}
 	// Administration is for administrators.
-	for _, p := range []string{"/admin/units", "/admin/users", "/admin/categories"} {
+	for _, p := range []string{"/admin/units", "/admin/users", "/admin/categories", "/admin/holidays"} {
 		if res := c.get(p); res.status != http.StatusForbidden {
 			t.Errorf("dispatcher GET %s: %d", p, res.status)
 		}

@@ -23,7 +23,8 @@ type page struct {
 // pageNames are the templates under templates/ that are pages; the others
 // (layout.html, parts.html) are parsed into each.
 var pageNames = []string{"login", "error", "inbox", "case", "report", "mobile", "dashboard",
-	"admin_units", "admin_users", "admin_categories", "admin_grids", "public_report", "public_receipt", "public_track", "public_case"}
+	"admin_units", "admin_users", "admin_categories", "admin_grids", "admin_holidays", "admin_holidays_preview",
+	"public_report", "public_receipt", "public_track", "public_case"}
 
 var funcs = template.FuncMap{
 	"add": func(a, b int) int { return a + b },
@@ -76,6 +77,9 @@ type view struct {
 	Notice string
 	Public bool // the citizen pages are served
 	D      any
+	// MissingNotice is the year whose holiday notice an administrator
+	// should enter now (the banner on the dashboard and the inbox), or 0.
+	MissingNotice int
 
 	name string
 	s    *Server
@@ -128,7 +132,7 @@ func (v *view) SatList() []pingan.Satisfaction {
 func (v *view) En() bool { return v.Lang == "en" }
 
 func (v *view) Status(s pingan.Status) string     { return v.T("status." + string(s)) }
-func (v *view) Action(a pingan.ActionName) string { return v.T("action." + string(a)) }
+func (v *view) Action(a pingan.ActionName) string { return v.action(a) }
 func (v *view) Kind(k pingan.Kind) string         { return v.T("kind." + string(k)) }
 func (v *view) Role(r pingan.Role) string         { return v.T("role." + string(r)) }
 func (v *view) Level(l pingan.Level) string       { return v.T("level." + string(l)) }
@@ -137,6 +141,19 @@ func (v *view) Sat(s pingan.Satisfaction) string  { return v.T("sat." + string(s
 func (v *view) PeriodUnit(u string) string        { return v.T("period." + u) }
 func (v *view) GridType(t pingan.GridType) string { return v.T("gridtype." + string(t)) }
 func (v *view) Position(p string) string          { return v.T("gridpos." + p) }
+
+// action names an action; one the catalogue does not know (an action of
+// the system added later) by its Chinese label rather than its id.
+func (v *view) action(a pingan.ActionName) string {
+	if _, ok := catalogue["action."+string(a)]; !ok {
+		return a.Label()
+	}
+	return v.T("action." + string(a))
+}
+
+// HolidaysReady reports whether the holiday arrangements can be entered
+// here (a calendar service is configured).
+func (v *view) HolidaysReady() bool { return v.s != nil && v.s.holidays != nil }
 
 // GridsReady reports whether grids are set up (a grid service is configured).
 func (v *view) GridsReady() bool { return v.s != nil && v.s.grids != nil }
@@ -265,7 +282,16 @@ type Deadline struct {
 	Words   string
 	Overdue bool
 	Soon    bool // due within a day
+	// Provisional says the deadline lies in a year whose holiday notice
+	// has not been entered and was counted provisionally (暂定).
+	Provisional bool
+
+	lang string
 }
+
+// ProvisionalText and ProvisionalWhy are the 暂定 mark and its tooltip.
+func (d *Deadline) ProvisionalText() string { return tr(d.lang, "due.provisional") }
+func (d *Deadline) ProvisionalWhy() string  { return tr(d.lang, "due.provisional.why") }
 
 // Class answers the CSS class of the deadline's urgency.
 func (d *Deadline) Class() string {
@@ -290,7 +316,7 @@ func (s *Server) deadline(now time.Time, due *time.Time, unit, lang string) *Dea
 	if unit == "" {
 		u = calendar.CalendarDays
 	}
-	d := &Deadline{At: *due, Overdue: now.After(*due), Soon: !now.After(*due) && due.Sub(now) < 24*time.Hour}
+	d := &Deadline{At: *due, Overdue: now.After(*due), Soon: !now.After(*due) && due.Sub(now) < 24*time.Hour, lang: lang}
 	cal := s.cal.Calendar()
 	span, err := cal.Remaining(now, *due, u)
 	if err != nil {

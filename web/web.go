@@ -46,6 +46,9 @@ type Config struct {
 	// Grids draws the grid map on the dashboard and the worker's grid on
 	// the phone page; when nil those parts say that grids are not set up.
 	Grids pingan.GridService
+	// Holidays keeps the holiday arrangements entered at run time (the
+	// 节假日安排 page); when nil that page answers 404.
+	Holidays pingan.CalendarService
 
 	// Calendar counts the time left before deadlines: the store, which
 	// holds the years entered at run time; calendar.Official() when nil.
@@ -84,6 +87,7 @@ type Server struct {
 	stats      pingan.StatsService
 	public     pingan.PublicService
 	grids      pingan.GridService
+	holidays   pingan.CalendarService
 	cal        calendar.Source
 	clock      pingan.Clock
 	log        *slog.Logger
@@ -105,7 +109,7 @@ type Server struct {
 func New(cfg Config) *Server {
 	s := &Server{
 		units: cfg.Units, users: cfg.Users, categories: cfg.Categories, cases: cfg.Cases, stats: cfg.Stats,
-		public: cfg.Public, grids: cfg.Grids, cal: cfg.Calendar, clock: cfg.Clock, log: cfg.Logger,
+		public: cfg.Public, grids: cfg.Grids, holidays: cfg.Holidays, cal: cfg.Calendar, clock: cfg.Clock, log: cfg.Logger,
 		idle: cfg.IdleTimeout, secure: cfg.SecureCookies, secret: cfg.Secret,
 		files: &fileStore{dir: cfg.DataDir},
 	}
@@ -174,6 +178,10 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /admin/grids.geojson", s.auth(s.admin(s.gridsGeoJSON)))
 	m.HandleFunc("GET /admin/categories", s.auth(s.admin(s.adminCategories)))
 	m.HandleFunc("POST /admin/categories", s.auth(s.admin(s.form(s.saveCategory))))
+	m.HandleFunc("GET /admin/holidays", s.auth(s.admin(s.holidaysOnly(s.adminHolidays))))
+	m.HandleFunc("POST /admin/holidays/preview", s.auth(s.admin(s.holidaysOnly(s.form(s.previewHolidays)))))
+	m.HandleFunc("POST /admin/holidays", s.auth(s.admin(s.holidaysOnly(s.form(s.enterHolidays)))))
+	m.HandleFunc("POST /admin/holidays/day", s.auth(s.admin(s.holidaysOnly(s.form(s.correctHoliday)))))
 
 	m.HandleFunc("GET /public/report", s.publicOnly(s.publicReportPage))
 	m.HandleFunc("POST /public/report", s.publicOnly(s.publicReport))

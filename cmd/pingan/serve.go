@@ -59,7 +59,7 @@ func (e *cmdEnv) listenAndServe(db *store.DB, f serveFlags, clock pingan.Clock) 
 	// grid worker's phone page, 驾驶舱, administration and the citizens'
 	// public pages.
 	webServer := web.New(web.Config{
-		Units: db, Users: db, Categories: db, Cases: db, Stats: db, Public: db, Grids: db,
+		Units: db, Users: db, Categories: db, Cases: db, Stats: db, Public: db, Grids: db, Holidays: db,
 		Calendar: db, Clock: clock, Logger: logger, DataDir: f.data,
 	})
 	mux.Handle("/", webServer.Handler())
