@@ -75,7 +75,11 @@ func Recount(c *pingan.Case, timeline []*pingan.Action, env RecountEnv) (*Recoun
 			*held = &t
 		}
 	}
-	move("sign_by", &c.SignBy, before.signBy, after.signBy)
+	if c.Status == pingan.StatusDispatched {
+		// Only a case waiting to be signed has a sign deadline that counts;
+		// a signed one keeps its history as it was.
+		move("sign_by", &c.SignBy, before.signBy, after.signBy)
+	}
 	move("resolve_by", &c.ResolveBy, before.resolveBy, after.resolveBy)
 	if len(res.Changes) == 0 {
 		return res, nil

@@ -45,6 +45,7 @@ func TestRecount(t *testing.T) {
 		policy   *pingan.Policy // the category's policy at recount; pol when nil
 		watched  bool           // the watch acted on the current resolve deadline
 		legacy   bool           // extensions recorded without their length
+		keepSign bool           // the sign deadline stays though the new calendar moves it
 		want     []string       // fields moved
 		unsure   []string       // fields not recountable
 	}{
@@ -55,6 +56,11 @@ func TestRecount(t *testing.T) {
 			steps: []step{{"2026-12-31 09:00", pingan.ActionInput{Action: pingan.ActAccept}, townDispatcher},
 				{"2026-12-31 10:00", pingan.ActionInput{Action: pingan.ActDispatch, ToUnit: dept.Code}, townDispatcher}},
 			want: []string{"sign_by", "resolve_by"}},
+		{name: "signed: its sign deadline is history", reported: "2026-12-30 10:00",
+			steps: []step{{"2026-12-31 09:00", pingan.ActionInput{Action: pingan.ActAccept}, townDispatcher},
+				{"2026-12-31 10:00", pingan.ActionInput{Action: pingan.ActDispatch, ToUnit: dept.Code}, townDispatcher},
+				{"2026-12-31 11:00", pingan.ActionInput{Action: pingan.ActSign}, deptHandler}},
+			want: []string{"resolve_by"}, keepSign: true},
 		{name: "extended", reported: "2026-11-20 10:00",
 			steps: []step{{"2026-11-20 11:00", pingan.ActionInput{Action: pingan.ActAccept}, townDispatcher},
 				{"2026-11-20 12:00", pingan.ActionInput{Action: pingan.ActDispatch, ToUnit: dept.Code}, townDispatcher},
@@ -144,6 +150,12 @@ func TestRecount(t *testing.T) {
 				if _, err := Apply(fresh, s.by, s.in, fenv); err != nil {
 					t.Fatal(err)
 				}
+			}
+			if tt.keepSign {
+				if !sameTime(c.SignBy, before.SignBy) || sameTime(fresh.SignBy, before.SignBy) {
+					t.Errorf("sign_by %v, before %v, counted afresh %v", c.SignBy, before.SignBy, fresh.SignBy)
+				}
+				fresh.SignBy = c.SignBy
 			}
 			if !sameTime(c.ResolveBy, fresh.ResolveBy) || !sameTime(c.SignBy, fresh.SignBy) {
 				t.Errorf("recounted resolve %v sign %v; counted afresh %v %v", c.ResolveBy, c.SignBy, fresh.ResolveBy, fresh.SignBy)
