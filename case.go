@@ -85,8 +85,8 @@ type Location struct {
 }
 
 // Person is personal data of someone in a case: encrypted at rest, masked
-// in lists, shown whole only on the case page inside the jurisdiction, and
-// every such read audited.
+// in lists, shown whole only to those SeesPersonal names, and every read of
+// a case that has it audited.
 type Person struct {
 	Role     string `json:"role,omitempty"` // reporter, applicant 申请人, respondent 被申请人 …
 	Name     string `json:"name,omitempty"`
@@ -200,15 +200,19 @@ type CaseService interface {
 	// CreateCase reports a case. EINVALID names each bad field (unknown
 	// category or unit included).
 	CreateCase(ctx context.Context, actor *User, in *NewCase) (*Case, error)
-	// FindCase answers one case with its personal data unmasked (the read is
-	// audited) and AllowedActions for the actor. ENOTFOUND outside jurisdiction.
+	// FindCase answers one case with AllowedActions for the actor, its
+	// personal data whole or masked as SeesPersonal decides (each read of a
+	// case with personal data is audited, with whether it was masked).
+	// ENOTFOUND outside jurisdiction.
 	FindCase(ctx context.Context, actor *User, id string) (*Case, error)
 	// FindCases lists cases newest first with personal data masked, and the
 	// cursor of the next page ("" at the end).
 	FindCases(ctx context.Context, actor *User, f CaseFilter) ([]*Case, string, error)
 	// Act applies one lifecycle action. ECONFLICT names the current status
 	// and the allowed actions; EFORBIDDEN when the role may not; EINVALID for
-	// a missing reason, unit …; ENOTFOUND outside jurisdiction.
+	// a missing reason, unit …, and for an attachment the actor did not
+	// upload (FileService) that is not already attached to a case they see;
+	// ENOTFOUND outside jurisdiction.
 	Act(ctx context.Context, actor *User, id string, in ActionInput) (*Case, error)
 	// Timeline answers every action of the case, oldest first.
 	Timeline(ctx context.Context, actor *User, id string) ([]*Action, error)

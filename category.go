@@ -74,6 +74,10 @@ type Category struct {
 type CategoryService interface {
 	// Categories answers every category, ordered by code.
 	Categories(ctx context.Context) ([]*Category, error)
-	// SaveCategory creates or updates a category; EINVALID names the field.
-	SaveCategory(ctx context.Context, c *Category) error
+	// SaveCategory creates or updates a category and its deadline policy,
+	// which hold for every unit: only an administrator of the top unit (one
+	// whose jurisdiction is the whole tree) may, or nil, the operator at the
+	// command line or the seeding. EFORBIDDEN for anyone else; EINVALID
+	// names the field.
+	SaveCategory(ctx context.Context, actor *User, c *Category) error
 }

@@ -94,16 +94,55 @@ const (
 	SessionLifetime = 12 * time.Hour
 )
 
-// UserService keeps accounts and sessions.
+// ErrSignInBusy is Login's answer (ETOOMANY) when more passwords are being
+// checked at once than the server has room for: nothing was checked, and
+// the same request may be sent again in a moment.
+var ErrSignInBusy = &Error{Code: ETOOMANY, Message: "同时登录的人数过多，请稍后再试 (too many sign-ins at once; try again in a moment)"}
+
+type sourceKey struct{}
+
+// NewContextWithSource answers ctx carrying the network address a request
+// came from (来源地址), which the audit log records of sign-ins and
+// sign-outs.
+func NewContextWithSource(ctx context.Context, addr string) context.Context {
+	return context.WithValue(ctx, sourceKey{}, addr)
+}
+
+// SourceFromContext answers the address NewContextWithSource put in ctx, or "".
+func SourceFromContext(ctx context.Context) string {
+	addr, _ := ctx.Value(sourceKey{}).(string)
+	return addr
+}
+
+// UserService keeps accounts and sessions. Sign-ins, failed sign-ins,
+// lockouts, sign-outs and the changes to an account are written to the
+// audit log, with the source address of the context (NewContextWithSource).
 type UserService interface {
 	// CreateUser adds a user with the password (hashed with argon2id).
-	// EINVALID for a bad username, unit or role; ECONFLICT if the username exists.
+	// EINVALID for a bad username, unit or role or a weak password;
+	// ECONFLICT if the username exists.
 	CreateUser(ctx context.Context, u *User, password string) error
 	// Login checks the password and issues a session. EUNAUTHORIZED for a
-	// wrong name or password, ETOOMANY while the account is locked.
+	// wrong name or password or a disabled account, all answered alike;
+	// ETOOMANY while the name is locked after MaxFailedLogins failures (an
+	// unknown name locks like a known one), or ErrSignInBusy.
 	Login(ctx context.Context, username, password string) (*Session, error)
 	// Authenticate answers the user of a live token; EUNAUTHORIZED otherwise.
 	Authenticate(ctx context.Context, token string) (*User, error)
 	// Logout ends a session.
 	Logout(ctx context.Context, token string) error
+
+	// DisableUser stops an account (停用): it can no longer sign in and its
+	// sessions end. The actor must be an administrator whose jurisdiction
+	// holds the user's unit (nil: the operator at the command line).
+	// EFORBIDDEN for another actor, ENOTFOUND for a user who does not exist
+	// or lies outside the jurisdiction, ECONFLICT for the actor's own account.
+	DisableUser(ctx context.Context, actor *User, username string) error
+	// EnableUser lets a disabled account sign in again (启用); errors as
+	// DisableUser's.
+	EnableUser(ctx context.Context, actor *User, username string) error
+	// RevokeSessions ends every session of the user (强制下线) and answers
+	// how many there were; errors as DisableUser's, but an administrator
+	// may end their own sessions.
+	RevokeSessions(ctx context.Context, actor *User, username string) (int, error)
 }

@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -210,6 +211,11 @@ func TestCaseLoop(t *testing.T) {
 		t.Errorf("another county reads the case: %d %s", a.status, a.raw)
 	}
 
+	// The handler's photo, uploaded through the pages, goes with the result.
+	photo, err := e.db.Upload(context.Background(), e.fx.CountyHandler, []byte("\x89PNG\r\n\x1a\n维修后"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	steps := []struct {
 		name   string
 		user   string
@@ -237,7 +243,7 @@ func TestCaseLoop(t *testing.T) {
 		{"sign twice", "sz-housing", `{"action":"sign"}`, 409, "conflict", "", "in_progress", ""},
 		{"resolve without a result", "sz-housing", `{"action":"resolve"}`, 400, "invalid", "result", "", ""},
 		{"resolve with a wrong type", "sz-housing", `{"action":"resolve","result":"已修复","attachments":"photo.jpg"}`, 400, "invalid", "attachments", "", ""},
-		{"resolve", "sz-housing", `{"action":"resolve","result":"已约谈物业，维修防水层，漏水停止","attachments":["sha256:ab12"]}`, 200, "", "", "", pingan.StatusResolved},
+		{"resolve", "sz-housing", `{"action":"resolve","result":"已约谈物业，维修防水层，漏水停止","attachments":["` + photo + `"]}`, 200, "", "", "", pingan.StatusResolved},
 		{"a viewer may not close", "sz-viewer", `{"action":"close"}`, 403, "forbidden", "", "", ""},
 		{"rate before closing", "fk-grid", `{"action":"rate","satisfaction":"satisfied"}`, 409, "conflict", "", "", ""},
 		{"close", "dbj-dispatcher", `{"action":"close","note":"回访属实"}`, 200, "", "", "", pingan.StatusClosed},

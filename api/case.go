@@ -138,9 +138,10 @@ func validStatus(st pingan.Status) bool {
 	return false
 }
 
-// getCase answers GET /api/v1/cases/{id}: the case with its personal data
-// (the read is audited) and allowed_actions for the caller; 404 when it does
-// not exist or lies outside the caller's jurisdiction.
+// getCase answers GET /api/v1/cases/{id}: the case with its personal data,
+// whole or masked for the caller as the store decides (pingan.SeesPersonal;
+// the read is audited), and allowed_actions for the caller; 404 when it
+// does not exist or lies outside the caller's jurisdiction.
 func (s *Server) getCase(w http.ResponseWriter, r *http.Request) error {
 	u := userFrom(r.Context())
 	c, err := s.cases.FindCase(r.Context(), u, r.PathValue("id"))
@@ -154,7 +155,8 @@ func (s *Server) getCase(w http.ResponseWriter, r *http.Request) error {
 // act moves a case: POST /api/v1/cases/{id}/actions {"action": NAME, …the
 // fields of pingan.ActionInput} → 200 with the updated case. 409 when the
 // status does not allow the action (the message names the status and the
-// allowed actions), 403 when the caller's role or unit may not.
+// allowed actions), 403 when the caller's role or unit may not, 400 naming
+// attachments for a file the caller did not upload and sees on no case.
 func (s *Server) act(w http.ResponseWriter, r *http.Request) error {
 	var in pingan.ActionInput
 	if err := s.decode(w, r, &in); err != nil {

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/pingan-gov/pingan"
 )
@@ -18,9 +20,20 @@ import (
 // input — size, syntax, types, unknown fields, one value only — and answers
 // an EINVALID error naming the field where it can; the meaning of the
 // fields is for the services to judge.
+//
+// Every string of the body, key or value, must be text (pingan.BadText):
+// encoding/json lets a NUL through (\u0000) and turns bytes that are not
+// UTF-8 into U+FFFD, so the body is checked as it came, first.
 func (s *Server) decode(w http.ResponseWriter, r *http.Request, dst any) error {
 	r.Body = http.MaxBytesReader(w, r.Body, s.maxBody)
-	dec := json.NewDecoder(r.Body)
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		return s.decodeError(err, dst)
+	}
+	if field, problem := jsonTextProblem(body); problem != "" {
+		return pingan.BadTextError(field, problem)
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
 		return s.decodeError(err, dst)
@@ -35,6 +48,107 @@ func (s *Server) decode(w http.ResponseWriter, r *http.Request, dst any) error {
 	}
 	return invalid("body", "JSON 值之后还有多余内容 (unexpected data after the JSON value)",
 		"请求体只能包含一个 JSON 对象 (the body must be a single JSON object)")
+}
+
+// jsonTextProblem answers the first string of a JSON document, key or
+// value, that is not text (pingan.BadText), with its field:
+// "title", "reporter.name", "parties[1].phone". A NUL can only come as the
+// escape \u0000 (JSON forbids raw control characters in strings), so a
+// document that is UTF-8 without that escape is answered at once.
+func jsonTextProblem(doc []byte) (field, problem string) {
+	if utf8.Valid(doc) && !bytes.Contains(doc, []byte(`\u0000`)) {
+		return "", ""
+	}
+	dec := json.NewDecoder(bytes.NewReader(doc))
+	dec.UseNumber()
+	var path jsonPath
+	for {
+		start := dec.InputOffset()
+		tok, err := dec.Token()
+		if err != nil {
+			return "", "" // the end, or a syntax error for the decoder to name
+		}
+		raw := doc[start:dec.InputOffset()] // the token, and the separator before it
+		str, isString := tok.(string)
+		isKey := isString && path.atKey()
+		if isString {
+			if isKey {
+				path.key(str)
+			}
+			if p := pingan.BadText(str); p != "" {
+				return path.String(), p
+			}
+			if !utf8.Valid(raw) {
+				return path.String(), pingan.BadText(string(raw))
+			}
+		}
+		if !isKey {
+			path.next(tok)
+		}
+	}
+}
+
+// jsonPath follows where a stream of tokens stands in a JSON document.
+type jsonPath struct{ frames []jsonFrame }
+
+// jsonFrame is one open object or array.
+type jsonFrame struct {
+	object   bool
+	name     string // an object's current key
+	index    int    // an array's current element
+	valueDue bool   // an object's key has been read, its value not yet
+}
+
+// atKey reports whether the next token is an object's key.
+func (p *jsonPath) atKey() bool {
+	n := len(p.frames)
+	return n > 0 && p.frames[n-1].object && !p.frames[n-1].valueDue
+}
+
+// key records an object's key.
+func (p *jsonPath) key(name string) {
+	f := &p.frames[len(p.frames)-1]
+	f.name, f.valueDue = name, true
+}
+
+// next moves past a value token: { and [ open a level, } and ] close one,
+// and a value completes its key's entry or its array's element.
+func (p *jsonPath) next(tok json.Token) {
+	switch tok {
+	case json.Delim('{'), json.Delim('['):
+		p.frames = append(p.frames, jsonFrame{object: tok == json.Delim('{')})
+		return
+	case json.Delim('}'), json.Delim(']'):
+		p.frames = p.frames[:len(p.frames)-1]
+	}
+	if n := len(p.frames); n > 0 {
+		f := &p.frames[n-1]
+		if f.object {
+			f.valueDue = false
+		} else {
+			f.index++
+		}
+	}
+}
+
+// String names the current place: keys joined by dots, array elements in
+// brackets; "body" for the document itself.
+func (p *jsonPath) String() string {
+	var b strings.Builder
+	for _, f := range p.frames {
+		switch {
+		case f.object && b.Len() > 0:
+			b.WriteString("." + f.name)
+		case f.object:
+			b.WriteString(f.name)
+		default:
+			fmt.Fprintf(&b, "[%d]", f.index)
+		}
+	}
+	if b.Len() == 0 {
+		return "body"
+	}
+	return b.String()
 }
 
 // decodeError translates a decoding failure into an EINVALID error.
@@ -196,4 +310,39 @@ func (q *query) err() error {
 		e.Message = "查询参数有误，请检查标出的参数 (invalid query parameters)"
 	}
 	return err
+}
+
+// ---- text in the path and the query ----
+
+// checkText refuses a request whose path segments or query parameters, names
+// or values, are not text (pingan.BadText), naming the path's wildcard or
+// the parameter; decode does the same for the strings of a JSON body. Every
+// route runs it first (serve), before it reads anything else.
+func checkText(r *http.Request) error {
+	for _, name := range wildcards(r.Pattern) {
+		if p := pingan.BadText(r.PathValue(name)); p != "" {
+			return pingan.BadTextError(name, p)
+		}
+	}
+	return pingan.BadValues(r.URL.Query())
+}
+
+// wildcards answers the names of the wildcards of a ServeMux pattern:
+// "id" and "rest" for "GET /a/{id}/b/{rest...}".
+func wildcards(pattern string) []string {
+	var names []string
+	for {
+		i := strings.IndexByte(pattern, '{')
+		if i < 0 {
+			return names
+		}
+		j := strings.IndexByte(pattern[i:], '}')
+		if j < 0 {
+			return names
+		}
+		if name := strings.TrimSuffix(pattern[i+1:i+j], "..."); name != "$" {
+			names = append(names, name)
+		}
+		pattern = pattern[i+j+1:]
+	}
 }

@@ -76,10 +76,11 @@ type Server struct {
 	maxBody    int64
 	sessions   *sessionCache
 
-	mux     *http.ServeMux
-	handler http.Handler
-	reqSeq  atomic.Uint64
-	started string
+	mux      *http.ServeMux
+	patterns []string // of every endpoint, in the order routes registers them
+	handler  http.Handler
+	reqSeq   atomic.Uint64
+	started  string
 }
 
 // New builds a server from cfg, filling the defaults.
@@ -161,16 +162,29 @@ func (s *Server) routes() {
 type handlerFunc func(w http.ResponseWriter, r *http.Request) error
 
 func (s *Server) public(pattern string, h handlerFunc) {
-	s.mux.Handle(pattern, s.serve(h))
+	s.handle(pattern, h)
 }
 
 func (s *Server) authed(pattern string, h handlerFunc) {
-	s.mux.Handle(pattern, s.serve(s.requireUser(h)))
+	s.handle(pattern, s.requireUser(h))
 }
 
+// handle registers an endpoint and remembers its pattern (for the tests
+// that sweep every route).
+func (s *Server) handle(pattern string, h handlerFunc) {
+	s.patterns = append(s.patterns, pattern)
+	s.mux.Handle(pattern, s.serve(h))
+}
+
+// serve runs an endpoint: first the check that the path and the query are
+// text (checkText), then h, answering its error.
 func (s *Server) serve(h handlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if err := h(w, r); err != nil {
+		err := checkText(r)
+		if err == nil {
+			err = h(w, r)
+		}
+		if err != nil {
 			s.writeError(w, r, err)
 		}
 	})
@@ -194,7 +208,7 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if len(allow) == 0 {
-		s.writeError(w, r, pingan.Errorf(pingan.ENOTFOUND, "没有这个接口 (no such endpoint): %s", r.URL.Path))
+		s.writeError(w, r, pingan.Errorf(pingan.ENOTFOUND, "没有这个接口 (no such endpoint): %s", pingan.ShowText(r.URL.Path, 200)))
 		return
 	}
 	list := strings.Join(allow, ", ")

@@ -3,6 +3,8 @@ package api
 import (
 	"context"
 	"crypto/sha256"
+	"errors"
+	"net"
 	"net/http"
 	"strings"
 	"sync"
@@ -27,7 +29,8 @@ type sessionAnswer struct {
 
 // createSession logs in: POST /api/v1/session {"username","password"} →
 // 201 {"token","expires_at"}. A wrong name or password answers 401; an
-// account locked after too many failures answers 429 with Retry-After.
+// account locked after too many failures answers 429 with Retry-After, as
+// does a server checking too many passwords at once (Retry-After: 1).
 func (s *Server) createSession(w http.ResponseWriter, r *http.Request) error {
 	var in sessionRequest
 	if err := s.decode(w, r, &in); err != nil {
@@ -41,7 +44,10 @@ func (s *Server) createSession(w http.ResponseWriter, r *http.Request) error {
 	if err := v.Err(); err != nil {
 		return err
 	}
-	sess, err := s.users.Login(r.Context(), strings.TrimSpace(in.Username), in.Password)
+	sess, err := s.users.Login(withSource(r), strings.TrimSpace(in.Username), in.Password)
+	if errors.Is(err, pingan.ErrSignInBusy) {
+		w.Header().Set("Retry-After", retryAfter(time.Second))
+	}
 	if err != nil {
 		return err
 	}
@@ -57,12 +63,30 @@ func (s *Server) createSession(w http.ResponseWriter, r *http.Request) error {
 // bearer token → 204.
 func (s *Server) deleteSession(w http.ResponseWriter, r *http.Request) error {
 	token, _ := bearerToken(r)
-	s.sessions.forget(token)
-	if err := s.users.Logout(r.Context(), token); err != nil {
+	err := s.users.Logout(withSource(r), token)
+	s.ForgetSession(token) // after the store, so that no request caches it again meanwhile
+	if err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil
+}
+
+// ForgetSession stops trusting the token at once: its session ended
+// elsewhere in this process (the web application's sign-out). Without it
+// the session cache would trust the token for up to Config.SessionCacheTTL.
+func (s *Server) ForgetSession(token string) {
+	s.sessions.forget(token, s.clock.Now())
+}
+
+// withSource answers the request's context with the address it came from,
+// for the audit log of sign-ins and sign-outs.
+func withSource(r *http.Request) context.Context {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	return pingan.NewContextWithSource(r.Context(), host)
 }
 
 // bearerToken answers the token of "Authorization: Bearer TOKEN".
@@ -126,9 +150,12 @@ const maxCachedSessions = 10000
 
 // sessionCache remembers recently authenticated tokens (by their SHA-256)
 // for a short time, so that a busy client does not cost a database read per
-// request. A logout through this server forgets the token at once; a
-// session ended elsewhere (another server, the command line) or a change
-// to the user is seen within the TTL.
+// request. A logout through this server (the API or, through
+// ForgetSession, the web application) forgets the token at once, and keeps
+// it forgotten for the TTL so that a request that read the session just
+// before the logout cannot cache it again; a session ended elsewhere
+// (another server, the command line) or a change to the user, such as
+// disabling the account, is seen within the TTL.
 type sessionCache struct {
 	ttl time.Duration // ≤ 0: no caching
 	mu  sync.Mutex
@@ -136,8 +163,9 @@ type sessionCache struct {
 }
 
 type cachedSession struct {
-	user  pingan.User
-	until time.Time
+	user    pingan.User
+	until   time.Time
+	revoked bool // forgotten: not to be cached again until then
 }
 
 func newSessionCache(ttl time.Duration) *sessionCache {
@@ -157,7 +185,7 @@ func (c *sessionCache) get(token string, now time.Time) *pingan.User {
 		ok = false
 	}
 	c.mu.Unlock()
-	if !ok {
+	if !ok || e.revoked {
 		return nil
 	}
 	u := e.user
@@ -171,22 +199,37 @@ func (c *sessionCache) put(token string, u *pingan.User, now time.Time) {
 	k := sha256.Sum256([]byte(token))
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if len(c.m) >= maxCachedSessions {
-		for k, e := range c.m {
-			if !now.Before(e.until) {
-				delete(c.m, k)
-			}
-		}
-		if len(c.m) >= maxCachedSessions {
-			clear(c.m)
-		}
+	if e, ok := c.m[k]; ok && e.revoked && now.Before(e.until) {
+		return
 	}
+	c.sweep(now)
 	c.m[k] = cachedSession{user: *u, until: now.Add(c.ttl)}
 }
 
-func (c *sessionCache) forget(token string) {
+// forget drops the token and keeps it from being cached again for the TTL.
+func (c *sessionCache) forget(token string, now time.Time) {
+	if c.ttl <= 0 {
+		return
+	}
 	k := sha256.Sum256([]byte(token))
 	c.mu.Lock()
-	delete(c.m, k)
-	c.mu.Unlock()
+	defer c.mu.Unlock()
+	c.sweep(now)
+	c.m[k] = cachedSession{until: now.Add(c.ttl), revoked: true}
+}
+
+// sweep makes room past maxCachedSessions: expired entries go, and if that
+// is not enough the cache starts afresh. Called with mu held.
+func (c *sessionCache) sweep(now time.Time) {
+	if len(c.m) < maxCachedSessions {
+		return
+	}
+	for k, e := range c.m {
+		if !now.Before(e.until) {
+			delete(c.m, k)
+		}
+	}
+	if len(c.m) >= maxCachedSessions {
+		clear(c.m)
+	}
 }

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/hex"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -77,47 +75,6 @@ func TestParseKey(t *testing.T) {
 		if _, err := ParseKey(s); err == nil {
 			t.Errorf("ParseKey(%q) accepted", s)
 		}
-	}
-}
-
-func TestLoadKey(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "data")
-
-	k1, err := LoadKey(dir, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(k1) != KeySize {
-		t.Fatalf("len = %d", len(k1))
-	}
-	fi, err := os.Stat(filepath.Join(dir, KeyFile))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if fi.Mode().Perm() != 0o600 {
-		t.Errorf("key file mode = %v, want 0600", fi.Mode().Perm())
-	}
-	k2, err := LoadKey(dir, "")
-	if err != nil || !bytes.Equal(k1, k2) {
-		t.Fatalf("second start: key %x, %v; want the first key", k2, err)
-	}
-
-	// The environment wins over the file.
-	envKey := bytes.Repeat([]byte{7}, 32)
-	k3, err := LoadKey(dir, hex.EncodeToString(envKey))
-	if err != nil || !bytes.Equal(k3, envKey) {
-		t.Fatalf("env key = %x, %v", k3, err)
-	}
-	_, err = LoadKey(dir, "not-a-key")
-	if err == nil || !strings.Contains(err.Error(), KeyEnv) {
-		t.Fatalf("malformed env: err = %v, want one naming %s", err, KeyEnv)
-	}
-
-	// A broken file is an error, not silently replaced.
-	bad := t.TempDir()
-	os.WriteFile(filepath.Join(bad, KeyFile), []byte("garbage"), 0o600)
-	if _, err := LoadKey(bad, ""); err == nil {
-		t.Error("a malformed key file was accepted")
 	}
 }
 

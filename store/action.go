@@ -16,10 +16,14 @@ import (
 // the database, calls workflow.Apply, and writes the case's new state (if
 // its version is unchanged) and the timeline entry in one transaction. The
 // answer has its personal data masked.
+//
+// A refusal (EFORBIDDEN, ECONFLICT) is written to the audit log: in the
+// same transaction when the workflow refuses, in one of its own when the
+// actor has no jurisdiction or the case changed meanwhile.
 func (db *DB) Act(ctx context.Context, actor *pingan.User, id string, in pingan.ActionInput) (*pingan.Case, error) {
 	scope, err := scopeOf(actor)
 	if err != nil {
-		return nil, err
+		return nil, db.refusedAlone(ctx, actor, id, in, "", err)
 	}
 	now := db.now()
 	tx, err := db.beginWrite(ctx)
@@ -39,10 +43,16 @@ func (db *DB) Act(ctx context.Context, actor *pingan.User, id string, in pingan.
 	old := c.Version
 	act, err := workflow.Apply(c, actor, in, env)
 	if err != nil {
-		return nil, err
+		return nil, db.refused(ctx, tx, actor, id, in, c.Status, err)
+	}
+	if act != nil {
+		if err := db.attach(ctx, tx, actor, c.Region, c.ID, act.Attachments); err != nil {
+			return nil, err
+		}
 	}
 	if err := db.save(ctx, tx, c, old, act, now); err != nil {
-		return nil, err
+		tx.Rollback() // before another transaction on SQLite's one writer
+		return nil, db.refusedAlone(ctx, actor, id, in, c.Status, err)
 	}
 	if err := tx.Commit(); err != nil {
 		return nil, err
@@ -52,6 +62,57 @@ func (db *DB) Act(ctx context.Context, actor *pingan.User, id string, in pingan.
 	}
 	c.AllowedActions = workflow.Allowed(c, actor)
 	return c, nil
+}
+
+// refusal is the detail of an action_refused audit row.
+type refusal struct {
+	Action string `json:"action"`
+	Status string `json:"status,omitempty"` // the case's status when refused
+	Code   string `json:"code"`             // forbidden or conflict
+	Reason string `json:"reason"`
+	Source string `json:"source,omitempty"`
+}
+
+// refusing reports whether err is a refusal to audit: 403 or 409.
+func refusing(err error) bool {
+	code := pingan.ErrorCode(err)
+	return code == pingan.EFORBIDDEN || code == pingan.ECONFLICT
+}
+
+// refused answers err, having written it to the audit log and committed tx
+// when it is a refusal of the action in on case id. A failure to write the
+// audit row is logged: the refusal stands either way.
+func (db *DB) refused(ctx context.Context, tx *sql.Tx, actor *pingan.User, id string, in pingan.ActionInput, status pingan.Status, err error) error {
+	if !refusing(err) {
+		return err
+	}
+	region, _ := regionOfID(id)
+	b, aerr := json.Marshal(refusal{Action: string(in.Action), Status: string(status), Code: pingan.ErrorCode(err),
+		Reason: pingan.ErrorMessage(err), Source: pingan.SourceFromContext(ctx)})
+	if aerr == nil {
+		aerr = db.audit(ctx, tx, actor, auditActionRefused, region, id, string(b))
+	}
+	if aerr == nil {
+		aerr = tx.Commit()
+	}
+	if aerr != nil {
+		db.log.Warn("store: cannot audit a refused action", "case", id, "action", in.Action, "err", aerr)
+	}
+	return err
+}
+
+// refusedAlone is refused in a transaction of its own.
+func (db *DB) refusedAlone(ctx context.Context, actor *pingan.User, id string, in pingan.ActionInput, status pingan.Status, err error) error {
+	if !refusing(err) {
+		return err
+	}
+	tx, terr := db.beginWrite(ctx)
+	if terr != nil {
+		db.log.Warn("store: cannot audit a refused action", "case", id, "action", in.Action, "err", terr)
+		return err
+	}
+	defer tx.Rollback()
+	return db.refused(ctx, tx, actor, id, in, status, err)
 }
 
 // env looks up what the action in needs: the category's policy (the

@@ -3,14 +3,57 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 
 	"github.com/pingan-gov/pingan"
 )
 
 var _ pingan.AuditService = (*DB)(nil)
 
-// audit records that actor did action (read_personal, …) on a case.
+// Audit actions of accounts and of refused lifecycle actions. Rows of an
+// account carry the region of the account's unit ("" for a name no account
+// has) and no case; their detail is an accountEvent in JSON.
+const (
+	auditLogin           = "login"            // 登录
+	auditLoginFailed     = "login_failed"     // 登录失败: a wrong password, an unknown name, a disabled account
+	auditLoginRefused    = "login_refused"    // 锁定期间的登录: refused unchecked while the name is locked
+	auditLockout         = "lockout"          // 锁定
+	auditLogout          = "logout"           // 退出
+	auditUserDisabled    = "user_disabled"    // 停用
+	auditUserEnabled     = "user_enabled"     // 启用
+	auditSessionsRevoked = "sessions_revoked" // 强制下线
+	auditActionRefused   = "action_refused"   // 拒绝的操作 (403, 409); detail is a refusal in JSON
+)
+
+// accountEvent is the detail of an account's audit row.
+type accountEvent struct {
+	Username string `json:"username"`           // the name tried or acted on
+	Source   string `json:"source,omitempty"`   // the address the request came from
+	Reason   string `json:"reason,omitempty"`   // why a sign-in failed: password, unknown, disabled
+	Until    string `json:"until,omitempty"`    // the end of a lockout, RFC 3339
+	Sessions int    `json:"sessions,omitempty"` // sessions ended
+}
+
+// auditAccount records an event of the account (or of the name tried) in
+// tx. who is the user the row is filed under: the account, the actor who
+// changed it, or for a name no account has a user with the name alone.
+func (db *DB) auditAccount(ctx context.Context, tx *sql.Tx, who *pingan.User, action, region string, ev accountEvent) error {
+	ev.Source = pingan.SourceFromContext(ctx)
+	b, err := json.Marshal(ev)
+	if err != nil {
+		return err
+	}
+	return db.audit(ctx, tx, who, action, region, "", string(b))
+}
+
+// audit records that actor did action (public_report, …) on a case.
 func (db *DB) audit(ctx context.Context, tx *sql.Tx, actor *pingan.User, action, region, caseID, detail string) error {
+	return db.auditMasked(ctx, tx, actor, action, region, caseID, detail, false)
+}
+
+// auditMasked is audit with the flag of a read of personal data
+// (read_personal) that says whether the reader saw it masked.
+func (db *DB) auditMasked(ctx context.Context, tx *sql.Tx, actor *pingan.User, action, region, caseID, detail string, masked bool) error {
 	var id int64
 	var name string
 	if actor != nil {
@@ -19,8 +62,8 @@ func (db *DB) audit(ctx context.Context, tx *sql.Tx, actor *pingan.User, action,
 			name = actor.Username
 		}
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO audit (region, logged_at, user_id, user_name, action, case_id, detail)
-		VALUES ($1, $2, $3, $4, $5, $6, $7)`, region, db.dialect.ts(db.now()), id, name, action, caseID, detail)
+	_, err := tx.ExecContext(ctx, `INSERT INTO audit (region, logged_at, user_id, user_name, action, case_id, detail, masked)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, region, db.dialect.ts(db.now()), id, name, action, caseID, detail, masked)
 	return err
 }
 
@@ -31,7 +74,7 @@ func (db *DB) Audit(ctx context.Context, caseID string) ([]*pingan.AuditEntry, e
 	if !ok {
 		return nil, errCaseNotFound(caseID)
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT id, logged_at, user_id, user_name, action, case_id, detail
+	rows, err := db.read.QueryContext(ctx, `SELECT id, logged_at, user_id, user_name, action, case_id, detail, masked
 		FROM audit WHERE region = $1 AND case_id = $2 ORDER BY id`, region, caseID)
 	if err != nil {
 		return nil, err
@@ -41,7 +84,7 @@ func (db *DB) Audit(ctx context.Context, caseID string) ([]*pingan.AuditEntry, e
 	for rows.Next() {
 		var e pingan.AuditEntry
 		var at stamp
-		if err := rows.Scan(&e.ID, &at, &e.UserID, &e.User, &e.Action, &e.CaseID, &e.Detail); err != nil {
+		if err := rows.Scan(&e.ID, &at, &e.UserID, &e.User, &e.Action, &e.CaseID, &e.Detail, &e.Masked); err != nil {
 			return nil, err
 		}
 		e.At = at.T

@@ -226,21 +226,8 @@ func actorLabel(u *pingan.User) string {
 // an administrator who sees every unit may change it (nil: the operator at
 // the command line).
 func (db *DB) mayEnterHolidays(ctx context.Context, tx *sql.Tx, actor *pingan.User) error {
-	if actor == nil {
-		return nil
-	}
-	deny := pingan.Errorf(pingan.EFORBIDDEN, "只有管辖全部单位的系统管理员可以录入节假日安排 (only an administrator of the whole tree may enter holiday arrangements)")
-	if !actor.Has(pingan.RoleAdmin) || actor.ScopePath == "" {
-		return deny
-	}
-	var outside int
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM units WHERE path NOT LIKE $1`, likePrefix(actor.ScopePath)).Scan(&outside); err != nil {
-		return err
-	}
-	if outside > 0 {
-		return deny
-	}
-	return nil
+	return mayChangeWholeTree(ctx, tx, actor,
+		"只有管辖全部单位的系统管理员可以录入节假日安排 (only an administrator of the whole tree may enter holiday arrangements)")
 }
 
 // checkHolidayYears validates the years against the calendar in force and
@@ -361,7 +348,11 @@ func (db *DB) recount(ctx context.Context, tx *sql.Tx, actor *pingan.User, old, 
 		version := c.Version
 		res, err := workflow.Recount(c, timeline, workflow.RecountEnv{Now: now, Policy: p, Old: old, New: next, Watched: cand.watched, Actor: actor})
 		if err != nil {
-			return err
+			// A deadline the calendar cannot count (a policy past its
+			// reach) stays as it is; it does not stop the year.
+			db.log.Warn("store: deadline not recounted", "case", c.ID, "err", err)
+			rc.Kept++
+			continue
 		}
 		rc.Kept += len(res.Unrecountable)
 		if res.Action == nil {

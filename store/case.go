@@ -532,8 +532,10 @@ func maskParties(ps []pingan.Person) []pingan.Person {
 }
 
 // FindCase answers one case in the actor's jurisdiction with its personal
-// data whole, and the actions the actor may take. Reading personal data
-// writes an audit row (read_personal) in the same transaction.
+// data whole or masked as pingan.SeesPersonal decides, and the actions the
+// actor may take. Reading a case that has personal data writes an audit
+// row (read_personal, with whether the read was masked) in the same
+// transaction.
 func (db *DB) FindCase(ctx context.Context, actor *pingan.User, id string) (*pingan.Case, error) {
 	scope, err := scopeOf(actor)
 	if err != nil {
@@ -548,7 +550,8 @@ func (db *DB) FindCase(ctx context.Context, actor *pingan.User, id string) (*pin
 	if err != nil {
 		return nil, err
 	}
-	if err := db.open(sc, false); err != nil {
+	masked := !pingan.SeesPersonal(actor, sc.Case)
+	if err := db.open(sc, masked); err != nil {
 		return nil, err
 	}
 	if len(sc.reporter) > 0 || len(sc.parties) > 0 {
@@ -559,7 +562,7 @@ func (db *DB) FindCase(ctx context.Context, actor *pingan.User, id string) (*pin
 		if len(sc.parties) > 0 {
 			read = append(read, "parties")
 		}
-		if err := db.audit(ctx, tx, actor, "read_personal", sc.Region, sc.ID, strings.Join(read, ",")); err != nil {
+		if err := db.auditMasked(ctx, tx, actor, "read_personal", sc.Region, sc.ID, strings.Join(read, ","), masked); err != nil {
 			return nil, err
 		}
 	}

@@ -44,10 +44,22 @@ func (db *DB) Categories(ctx context.Context) ([]*pingan.Category, error) {
 
 var categoryCodeRe = regexp.MustCompile(`^[0-9A-Za-z]{1,16}$`)
 
-// SaveCategory creates or updates a category. EINVALID names the field: a
-// bad code, kind or name, a period that cannot be counted, or a parent that
-// does not exist or is of another kind.
-func (db *DB) SaveCategory(ctx context.Context, c *pingan.Category) error {
+// SaveCategory creates or updates a category. The categories and their
+// deadline policies hold for every unit: only an administrator of the whole
+// tree (or nil, the command line and the seeding) changes them, anyone else
+// gets EFORBIDDEN. EINVALID names the field: a bad code, kind or name, a
+// period that cannot be counted, or a parent that does not exist or is of
+// another kind.
+func (db *DB) SaveCategory(ctx context.Context, actor *pingan.User, c *pingan.Category) error {
+	tx, err := db.beginWrite(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := mayChangeWholeTree(ctx, tx, actor,
+		"只有管辖全部单位的系统管理员可以修改类别和时限 (only an administrator of the whole tree may change categories and deadlines)"); err != nil {
+		return err
+	}
 	var v pingan.Invalid
 	c.Code, c.Name, c.Parent = strings.TrimSpace(c.Code), strings.TrimSpace(c.Name), strings.TrimSpace(c.Parent)
 	if !categoryCodeRe.MatchString(c.Code) {
@@ -69,12 +81,6 @@ func (db *DB) SaveCategory(ctx context.Context, c *pingan.Category) error {
 	if err := v.Err(); err != nil {
 		return err
 	}
-
-	tx, err := db.beginWrite(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
 	if c.Parent != "" {
 		p, err := categoryByCode(ctx, tx, c.Parent)
 		if err != nil {

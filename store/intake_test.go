@@ -36,7 +36,7 @@ func testIntakeCaches(t *testing.T, e *env) {
 	}
 	setResolve := func(hours int) {
 		t.Helper()
-		err := e.db.SaveCategory(ctx, &pingan.Category{Code: "0102", Kind: pingan.KindDispute, Name: "邻里纠纷", Parent: "01",
+		err := e.db.SaveCategory(ctx, nil, &pingan.Category{Code: "0102", Kind: pingan.KindDispute, Name: "邻里纠纷", Parent: "01",
 			Policy: pingan.Policy{Sign: pingan.Period{N: 24, Unit: "hours"}, Resolve: pingan.Period{N: hours, Unit: "hours"}}})
 		if err != nil {
 			t.Fatal(err)

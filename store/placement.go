@@ -84,8 +84,7 @@ func (db *DB) placeCase(ctx context.Context, tx *sql.Tx, actor *pingan.User, in 
 				return nil, err
 			}
 			if g != nil && !sees(g.unit) {
-				v.Add("location", fmt.Sprintf("位置 (%s) 在网格 %s 内，不在您的辖区内 (the position lies in grid %s, outside your jurisdiction)",
-					latLng(loc), g.code, g.code))
+				v.Add("location", outsideJurisdiction(loc))
 				return nil, nil
 			}
 			at = g
@@ -120,8 +119,17 @@ func (db *DB) placeCase(ctx context.Context, tx *sql.Tx, actor *pingan.User, in 
 		p := &placement{unit: at.unit, grid: at.code}
 		var zh, en string
 		if len(covering) > 1 {
-			zh = fmt.Sprintf("位置 (%s) 在网格 %s 的共同边界上，按编码最小者归入网格 %s「%s」", latLng(loc), strings.Join(covering, "、"), at.code, at.name)
-			en = fmt.Sprintf("the position (%s) lies on the border shared by grids %s and goes to the smallest code, grid %s %s", latLng(loc), strings.Join(covering, ", "), at.code, at.name)
+			seen, others, err := db.gridsSeen(ctx, tx, covering, sees)
+			if err != nil {
+				return nil, err
+			}
+			zhList, enList := strings.Join(seen, "、"), strings.Join(seen, ", ")
+			if others > 0 {
+				zhList += fmt.Sprintf("及 %d 个相邻网格", others)
+				enList += fmt.Sprintf(" and %d neighbouring grid(s)", others)
+			}
+			zh = fmt.Sprintf("位置 (%s) 在网格 %s 的共同边界上，按编码最小者归入网格 %s「%s」", latLng(loc), zhList, at.code, at.name)
+			en = fmt.Sprintf("the position (%s) lies on the border shared by grids %s and goes to the smallest code, grid %s %s", latLng(loc), enList, at.code, at.name)
 		} else {
 			zh = fmt.Sprintf("位置 (%s) 在网格 %s「%s」内", latLng(loc), at.code, at.name)
 			en = fmt.Sprintf("the position (%s) lies in grid %s %s", latLng(loc), at.code, at.name)
@@ -174,8 +182,7 @@ func (db *DB) placeCase(ctx context.Context, tx *sql.Tx, actor *pingan.User, in 
 				continue
 			}
 			if !sees(u) {
-				v.Add("location", fmt.Sprintf("位置 (%s) 在 %s %s 的范围内，不在您的辖区内 (the position lies in the area of %s, outside your jurisdiction)",
-					latLng(loc), u.Code, u.Name, u.Code))
+				v.Add("location", outsideJurisdiction(loc))
 				return nil, nil
 			}
 			if given != "" && unit != nil && u.Contains(unit.Path) && unit.Code != u.Code {
@@ -212,6 +219,31 @@ func (db *DB) placeCase(ctx context.Context, tx *sql.Tx, actor *pingan.User, in 
 			whose, unit.Code, unit.Name, whoseEn, unit.Code)
 	}
 	return p, nil
+}
+
+// gridsSeen answers the codes of the grids the actor sees, in order, and
+// how many others there are: a sentence about a border names no grid
+// outside the reporter's jurisdiction.
+func (db *DB) gridsSeen(ctx context.Context, tx *sql.Tx, codes []string, sees func(*pingan.Unit) bool) (seen []string, others int, err error) {
+	for _, code := range codes {
+		g, err := db.gridWithUnit(ctx, tx, code)
+		if err != nil {
+			return nil, 0, err
+		}
+		if g != nil && sees(g.unit) {
+			seen = append(seen, code)
+		} else {
+			others++
+		}
+	}
+	return seen, others, nil
+}
+
+// outsideJurisdiction is the refusal of a position in a grid or a unit's
+// area that the reporter does not see. It names neither: a reporter learns
+// no code or name of a place outside their jurisdiction.
+func outsideJurisdiction(loc *pingan.Location) string {
+	return fmt.Sprintf("位置 (%s) 不在您的辖区内 (the position lies outside your jurisdiction)", latLng(loc))
 }
 
 // latLng writes a position for people: latitude, longitude.

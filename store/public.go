@@ -72,7 +72,8 @@ func (db *DB) PublicUnits(ctx context.Context) ([]*pingan.Unit, error) {
 }
 
 // FileCase reports a case as a citizen: source citizen, no reporting user,
-// the unit a township or village, the photos on the first timeline entry.
+// the unit a township or village, the photos on the first timeline entry
+// (each uploaded by a citizen, see attach).
 // The case, its first timeline entry and the sealed query code are written
 // in one transaction.
 func (db *DB) FileCase(ctx context.Context, in *pingan.NewCase, attachments []string) (*pingan.PublicReceipt, error) {
@@ -104,6 +105,9 @@ func (db *DB) FileCase(ctx context.Context, in *pingan.NewCase, attachments []st
 		act.Attachments = attachments
 	})
 	if err != nil {
+		return nil, err
+	}
+	if err := db.attach(ctx, tx, nil, c.Region, c.ID, attachments); err != nil {
 		return nil, err
 	}
 	code := newQueryCode()

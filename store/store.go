@@ -41,8 +41,14 @@ type Options struct {
 	// DSN is the path of a SQLite file, or a postgres:// or postgresql://
 	// URL. A SQLite file and its directory are created when missing.
 	DSN string
-	// Sealer encrypts personal data at rest; required.
+	// Sealer encrypts personal data at rest with the data key. Open refuses
+	// (*KeyError) a key other than the one the database's personal data is
+	// sealed with (key.go).
 	Sealer pingan.Sealer
+	// NewKey makes a sealer with a new key when Sealer is nil; Open asks it
+	// only when the database holds nothing sealed yet, and refuses to open
+	// a database that does (*KeyError, Missing). One of the two is required.
+	NewKey func() (pingan.Sealer, error)
 	// Calendar is the shipped holiday calendar, calendar.Official() when
 	// nil; the years entered at run time are laid over it (calendar.go).
 	Calendar *calendar.Calendar
@@ -92,6 +98,8 @@ type DB struct {
 
 	group *groupWriter // writes reports that arrive together in one transaction; see group.go
 
+	background sync.WaitGroup // work Close waits for: the key canary's first write (key.go)
+
 	// Test hooks: when set, they run in the transaction that saves an
 	// action, before and after the case row is updated (the timeline entry,
 	// number seq, is inserted after both).
@@ -105,7 +113,7 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 	if o.DSN == "" {
 		return nil, errors.New("store: 未指定数据库 (no database given)")
 	}
-	if o.Sealer == nil {
+	if o.Sealer == nil && o.NewKey == nil {
 		return nil, errors.New("store: 未配置个人信息加密器 (no Sealer for personal data)")
 	}
 	db := &DB{dialect: dialectOf(o.DSN), dsn: o.DSN, sealer: o.Sealer, clock: o.Clock, log: o.Logger, pw: o.PasswordParams,
@@ -148,6 +156,10 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 			db.Close()
 			return nil, err
 		}
+	}
+	if err := db.checkKey(ctx, o.NewKey); err != nil {
+		db.Close()
+		return nil, err
 	}
 	if err := db.loadTerritoryAtOpen(ctx); err != nil {
 		db.Close()
@@ -204,10 +216,11 @@ func (db *DB) openPostgres(ctx context.Context, dsn string) error {
 	return nil
 }
 
-// Close lets the group writer finish, and closes the prepared statements
-// and the connections.
+// Close lets the group writer and the background work finish, and closes
+// the prepared statements and the connections.
 func (db *DB) Close() error {
 	db.stopGroupWriter()
+	db.background.Wait()
 	db.stmtMu.Lock()
 	for _, m := range []map[string]*sql.Stmt{db.stmts, db.reads} {
 		for _, s := range m {

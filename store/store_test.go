@@ -257,18 +257,18 @@ func testCategories(t *testing.T, e *env) {
 
 	c := &pingan.Category{Code: "0103", Kind: pingan.KindDispute, Name: "赡养纠纷", Parent: "01",
 		Policy: pingan.Policy{Sign: pingan.Period{N: 24, Unit: "hours"}, Resolve: pingan.Period{N: 15, Unit: "working"}}}
-	if err := e.db.SaveCategory(ctx, c); err != nil {
+	if err := e.db.SaveCategory(ctx, nil, c); err != nil {
 		t.Fatal(err)
 	}
 	c.Name = "赡养扶养纠纷"
-	if err := e.db.SaveCategory(ctx, c); err != nil {
+	if err := e.db.SaveCategory(ctx, nil, c); err != nil {
 		t.Fatal(err)
 	}
 	cats, _ = e.db.Categories(ctx)
 	if len(cats) != 23 {
 		t.Errorf("%d categories, want 23", len(cats))
 	}
-	err = e.db.SaveCategory(ctx, &pingan.Category{Code: "0104", Kind: pingan.KindDispute, Name: "x", Parent: "AQ01",
+	err = e.db.SaveCategory(ctx, nil, &pingan.Category{Code: "0104", Kind: pingan.KindDispute, Name: "x", Parent: "AQ01",
 		Policy: pingan.Policy{Sign: pingan.Period{N: 1, Unit: "days"}, Resolve: pingan.Period{N: 0, Unit: "working"}}})
 	pe := wantCode(t, err, pingan.EINVALID)
 	for _, f := range []string{"policy.sign", "policy.resolve"} {
@@ -276,7 +276,7 @@ func testCategories(t *testing.T, e *env) {
 			t.Errorf("fields %v lack %s", pe.Fields, f)
 		}
 	}
-	err = e.db.SaveCategory(ctx, &pingan.Category{Code: "0104", Kind: pingan.KindDispute, Name: "x", Parent: "AQ01", Policy: c.Policy})
+	err = e.db.SaveCategory(ctx, nil, &pingan.Category{Code: "0104", Kind: pingan.KindDispute, Name: "x", Parent: "AQ01", Policy: c.Policy})
 	if pe := wantCode(t, err, pingan.EINVALID); pe.Fields["parent"] == "" {
 		t.Errorf("fields %v: want parent of another kind", pe.Fields)
 	}
@@ -331,7 +331,7 @@ func testBackup(t *testing.T, e *env) {
 	}
 	// The copy is a working database.
 	copied := storetest.OpenWith(t, store.Options{DSN: to, Clock: e.clock})
-	got, err := copied.FindCase(ctx, e.fx.Admin, c.ID)
+	got, err := copied.FindCase(ctx, e.fx.CountyDispatcher, c.ID)
 	if err != nil || got.Reporter == nil || got.Reporter.Phone != reporter.Phone {
 		t.Errorf("case in the backup: %+v %v", got, err)
 	}

@@ -71,6 +71,7 @@ var suite = []struct {
 	{"ImportGridsConcurrent", testImportGridsConcurrent},
 	{"ImportDivisions", testImportDivisions},
 	{"HolidayYears", testHolidayYears},
+	{"ImportClearFiles", testImportClearFiles},
 }
 
 func TestSQLite(t *testing.T) {

@@ -2,16 +2,12 @@ package store
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/sha256"
 	"database/sql"
-	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"regexp"
 	"strings"
-	"time"
-	"unicode/utf8"
 
 	"github.com/pingan-gov/pingan"
 	"github.com/pingan-gov/pingan/secret"
@@ -20,9 +16,6 @@ import (
 var _ pingan.UserService = (*DB)(nil)
 
 var usernameRe = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.@-]{1,63}$`)
-
-// MinPasswordLength is the shortest password CreateUser accepts.
-const MinPasswordLength = 8
 
 // userColumns select a user with its jurisdiction: the path of its unit,
 // or for a centre (综治中心) the path of the unit the centre serves.
@@ -47,7 +40,7 @@ func scanUser(s scanner, extra ...any) (*pingan.User, error) {
 
 // CreateUser adds a user with the password hashed with argon2id, and fills
 // in u.ID and u.ScopePath. EINVALID for a bad username, unit, role or a
-// password shorter than MinPasswordLength; ECONFLICT if the username exists.
+// weak password (secret.WeakPassword); ECONFLICT if the username exists.
 func (db *DB) CreateUser(ctx context.Context, u *pingan.User, password string) error {
 	var v pingan.Invalid
 	u.Username, u.Name, u.UnitCode = strings.TrimSpace(u.Username), strings.TrimSpace(u.Name), strings.TrimSpace(u.UnitCode)
@@ -65,13 +58,13 @@ func (db *DB) CreateUser(ctx context.Context, u *pingan.User, password string) e
 		}
 		roles = append(roles, string(r))
 	}
-	if utf8.RuneCountInString(password) < MinPasswordLength {
-		v.Add("password", "密码至少 8 位 (at least 8 characters)")
+	if weak := secret.WeakPassword(password, u.Username); weak != "" {
+		v.Add("password", weak)
 	}
 	if err := v.Err(); err != nil {
 		return err
 	}
-	hash, err := secret.HashPassword(password, db.pw)
+	hash, err := db.hashPassword(ctx, password)
 	if err != nil {
 		return err
 	}
@@ -140,125 +133,34 @@ func (db *DB) FindUsers(ctx context.Context, actor *pingan.User) ([]*pingan.User
 	return out, rows.Err()
 }
 
-func errBadLogin() error {
-	return pingan.Errorf(pingan.EUNAUTHORIZED, "用户名或密码错误 (wrong username or password)")
-}
-
-func errLocked(until time.Time) error {
-	return pingan.Errorf(pingan.ETOOMANY, "登录失败次数过多，账户已锁定至 %s (too many failed logins; locked until %s)",
-		until.In(cst).Format("2006-01-02 15:04:05"), until.In(cst).Format(time.RFC3339))
-}
-
-// Login checks the password and issues a session. After MaxFailedLogins
-// failures in a row the account is locked for LockoutDuration (ETOOMANY,
-// naming the time it unlocks); a success resets the count. An unknown user
-// and a wrong password answer the same EUNAUTHORIZED.
-//
-// The password is checked outside the write transaction so that the
-// deliberately slow hash never holds SQLite's one writer; the counters are
-// then changed atomically in one transaction.
-func (db *DB) Login(ctx context.Context, username, password string) (*pingan.Session, error) {
-	now := db.now()
-	var id int64
-	var hash string
-	var lockedUntil stamp
-	err := db.read.QueryRowContext(ctx, `SELECT id, password_hash, locked_until FROM users WHERE username = $1`,
-		strings.TrimSpace(username)).Scan(&id, &hash, &lockedUntil)
-	if errors.Is(err, sql.ErrNoRows) {
-		secret.CheckPassword(db.dummyHash(), password) // spend the same time as for a real user
-		return nil, errBadLogin()
-	} else if err != nil {
-		return nil, err
-	}
-	if lockedUntil.Valid && now.Before(lockedUntil.T) {
-		return nil, errLocked(lockedUntil.T)
-	}
-	ok, err := secret.CheckPassword(hash, password)
-	if err != nil {
-		return nil, err
-	}
-
-	tx, err := db.beginWrite(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-	if !ok {
-		var failed int
-		if err := tx.QueryRowContext(ctx, `UPDATE users SET failed_logins = failed_logins + 1 WHERE id = $1 RETURNING failed_logins`,
-			id).Scan(&failed); err != nil {
-			return nil, err
-		}
-		if failed < pingan.MaxFailedLogins {
-			if err := tx.Commit(); err != nil {
-				return nil, err
-			}
-			return nil, errBadLogin()
-		}
-		until := now.Add(pingan.LockoutDuration)
-		if _, err := tx.ExecContext(ctx, `UPDATE users SET failed_logins = 0, locked_until = $2 WHERE id = $1`,
-			id, db.dialect.ts(until)); err != nil {
-			return nil, err
-		}
-		if err := tx.Commit(); err != nil {
-			return nil, err
-		}
-		db.log.Warn("account locked after failed logins", "username", username, "until", until)
-		return nil, errLocked(until)
-	}
-	// Another attempt may have locked the account since it was read.
-	if err := tx.QueryRowContext(ctx, `SELECT locked_until FROM users WHERE id = $1`, id).Scan(&lockedUntil); err != nil {
-		return nil, err
-	}
-	if lockedUntil.Valid && now.Before(lockedUntil.T) {
-		return nil, errLocked(lockedUntil.T)
-	}
-	if _, err := tx.ExecContext(ctx, `UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1`, id); err != nil {
-		return nil, err
-	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1 AND expires_at <= $2`, id, db.dialect.ts(now)); err != nil {
-		return nil, err
-	}
-	raw := make([]byte, 32)
-	if _, err := rand.Read(raw); err != nil {
-		return nil, err
-	}
-	token := base64.RawURLEncoding.EncodeToString(raw)
-	s := &pingan.Session{Token: token, ExpiresAt: now.Add(pingan.SessionLifetime)}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)`,
-		tokenHash(token), id, db.dialect.ts(now), db.dialect.ts(s.ExpiresAt)); err != nil {
-		return nil, err
-	}
-	if s.User, err = scanUser(tx.QueryRowContext(ctx, `SELECT `+userColumns+userFrom+` WHERE users.id = $1`, id)); err != nil {
-		return nil, err
-	}
-	return s, tx.Commit()
-}
-
 func tokenHash(token string) string {
 	h := sha256.Sum256([]byte(token))
 	return hex.EncodeToString(h[:])
-}
-
-// dummyHash is a hash to check passwords of unknown users against.
-func (db *DB) dummyHash() string {
-	db.dummyOnce.Do(func() {
-		db.dummy, _ = secret.HashPassword("no such user", db.pw)
-	})
-	return db.dummy
 }
 
 func errSession() error {
 	return pingan.Errorf(pingan.EUNAUTHORIZED, "登录已失效，请重新登录 (the session is invalid or expired; sign in again)")
 }
 
-// Authenticate answers the user of a live token; EUNAUTHORIZED otherwise.
+// hashPassword hashes a new password within the bound on argon2id
+// computations (login.go), waiting for a place as long as ctx lets it.
+func (db *DB) hashPassword(ctx context.Context, password string) (string, error) {
+	leave, err := passwordChecks.enter(ctx, false)
+	if err != nil {
+		return "", err
+	}
+	defer leave()
+	return secret.HashPassword(password, db.pw)
+}
+
+// Authenticate answers the user of a live token of an account that is not
+// disabled; EUNAUTHORIZED otherwise.
 func (db *DB) Authenticate(ctx context.Context, token string) (*pingan.User, error) {
 	if token == "" {
 		return nil, errSession()
 	}
 	s, err := db.readStmt(ctx, `SELECT `+userColumns+userFrom+`
-		JOIN sessions s ON s.user_id = users.id WHERE s.token_hash = $1 AND s.expires_at > $2`)
+		JOIN sessions s ON s.user_id = users.id WHERE s.token_hash = $1 AND s.expires_at > $2 AND users.disabled_at IS NULL`)
 	if err != nil {
 		return nil, err
 	}
@@ -269,15 +171,164 @@ func (db *DB) Authenticate(ctx context.Context, token string) (*pingan.User, err
 	return u, err
 }
 
-// Logout ends a session; ending an unknown one is not an error.
+// Logout ends a session and audits it with the source address of ctx;
+// ending an unknown one is not an error.
 func (db *DB) Logout(ctx context.Context, token string) error {
 	tx, err := db.beginWrite(ctx)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = $1`, tokenHash(token)); err != nil {
+	var id int64
+	err = tx.QueryRowContext(ctx, `DELETE FROM sessions WHERE token_hash = $1 RETURNING user_id`, tokenHash(token)).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	var region string
+	u, err := scanUser(tx.QueryRowContext(ctx, `SELECT `+userColumns+`, un.region`+userFrom+` WHERE users.id = $1`, id), &region)
+	if err != nil {
+		return err
+	}
+	if err := db.auditAccount(ctx, tx, u, auditLogout, region, accountEvent{Username: u.Username}); err != nil {
 		return err
 	}
 	return tx.Commit()
+}
+
+// DisableUser stops the account of username: it can no longer sign in, and
+// its sessions end at once (an API server's session cache trusts a token
+// for up to its TTL); see pingan.UserService. Disabling a disabled account
+// changes nothing.
+func (db *DB) DisableUser(ctx context.Context, actor *pingan.User, username string) error {
+	tx, err := db.beginWrite(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	t, err := administered(ctx, tx, actor, username)
+	if err != nil {
+		return err
+	}
+	if actor != nil && actor.ID == t.user.ID {
+		return pingan.Errorf(pingan.ECONFLICT, "不能停用自己的账户 (you cannot disable your own account)")
+	}
+	res, err := tx.ExecContext(ctx, `UPDATE users SET disabled_at = $2 WHERE id = $1 AND disabled_at IS NULL`,
+		t.user.ID, db.dialect.ts(db.now()))
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return err
+	}
+	ended, err := endSessions(ctx, tx, t.user.ID)
+	if err != nil {
+		return err
+	}
+	if err := db.auditAccount(ctx, tx, operator(actor), auditUserDisabled, t.region,
+		accountEvent{Username: t.user.Username, Sessions: ended}); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	db.log.Info("account disabled", "username", t.user.Username, "by", operator(actor).Username, "sessions", ended)
+	return nil
+}
+
+// EnableUser lets the disabled account of username sign in again; see
+// pingan.UserService. Enabling an account that is not disabled changes
+// nothing.
+func (db *DB) EnableUser(ctx context.Context, actor *pingan.User, username string) error {
+	tx, err := db.beginWrite(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	t, err := administered(ctx, tx, actor, username)
+	if err != nil {
+		return err
+	}
+	res, err := tx.ExecContext(ctx, `UPDATE users SET disabled_at = NULL WHERE id = $1 AND disabled_at IS NOT NULL`, t.user.ID)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return err
+	}
+	if err := db.auditAccount(ctx, tx, operator(actor), auditUserEnabled, t.region, accountEvent{Username: t.user.Username}); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// RevokeSessions ends every session of the account of username and
+// answers how many there were; see pingan.UserService.
+func (db *DB) RevokeSessions(ctx context.Context, actor *pingan.User, username string) (int, error) {
+	tx, err := db.beginWrite(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback()
+	t, err := administered(ctx, tx, actor, username)
+	if err != nil {
+		return 0, err
+	}
+	ended, err := endSessions(ctx, tx, t.user.ID)
+	if err != nil {
+		return 0, err
+	}
+	if err := db.auditAccount(ctx, tx, operator(actor), auditSessionsRevoked, t.region,
+		accountEvent{Username: t.user.Username, Sessions: ended}); err != nil {
+		return 0, err
+	}
+	return ended, tx.Commit()
+}
+
+// account is a user with the region of their unit, for the audit.
+type account struct {
+	user   *pingan.User
+	region string
+}
+
+// administered answers the account of username if actor may administer
+// it: an administrator whose jurisdiction holds the account's unit, or nil,
+// the operator at the command line. EFORBIDDEN for an actor who is not an
+// administrator; ENOTFOUND for an account that does not exist or lies
+// outside the jurisdiction, alike.
+func administered(ctx context.Context, tx *sql.Tx, actor *pingan.User, username string) (*account, error) {
+	if actor != nil && (!actor.Has(pingan.RoleAdmin) || actor.ScopePath == "") {
+		return nil, pingan.Errorf(pingan.EFORBIDDEN, "只有系统管理员可以管理账户 (only an administrator may manage accounts)")
+	}
+	var a account
+	var unitPath string
+	u, err := scanUser(tx.QueryRowContext(ctx, `SELECT `+userColumns+`, un.region, un.path`+userFrom+
+		` WHERE users.username = $1`, strings.TrimSpace(username)), &a.region, &unitPath)
+	if errors.Is(err, sql.ErrNoRows) || err == nil && actor != nil && !actor.Sees(unitPath) {
+		return nil, pingan.Errorf(pingan.ENOTFOUND, "用户不存在 (user not found) %s", username)
+	} else if err != nil {
+		return nil, err
+	}
+	a.user = u
+	return &a, nil
+}
+
+// endSessions deletes every session of the user and answers how many.
+func endSessions(ctx context.Context, tx *sql.Tx, userID int64) (int, error) {
+	res, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, userID)
+	if err != nil {
+		return 0, err
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
+}
+
+// operator answers the user an administrative change is filed under in
+// the audit log: the actor, or the operator at the command line.
+func operator(actor *pingan.User) *pingan.User {
+	if actor != nil {
+		return actor
+	}
+	return &pingan.User{Username: "命令行 (command line)"}
 }

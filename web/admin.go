@@ -246,7 +246,7 @@ func (s *Server) saveCategory(w http.ResponseWriter, r *http.Request) {
 	c := &pingan.Category{Code: val("code"), Kind: pingan.Kind(val("kind")), Name: val("name"), Parent: val("parent"),
 		Policy: pingan.Policy{Sign: pingan.Period{N: num("sign_n"), Unit: val("sign_unit")},
 			Resolve: pingan.Period{N: num("resolve_n"), Unit: val("resolve_unit")}}}
-	err := s.categories.SaveCategory(r.Context(), c)
+	err := s.categories.SaveCategory(r.Context(), userOf(r), c)
 	if err == nil {
 		http.Redirect(w, r, "/admin/categories?saved="+c.Code, http.StatusSeeOther)
 		return

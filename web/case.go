@@ -75,7 +75,7 @@ type caseData struct {
 	AssignedName string
 	SignDue      *Deadline
 	ResolveDue   *Deadline
-	Masked       bool
+	Masked       bool // the store masked the personal data for this reader (pingan.SeesPersonal)
 	Reporter     *pingan.Person
 	Parties      []pingan.Person
 	Timeline     []*timelineRow
@@ -84,18 +84,6 @@ type caseData struct {
 	Units        []*pingan.Unit
 	Done         pingan.ActionName
 	Error        string
-}
-
-// seesPersonal reports whether the user's work needs the personal data of
-// the cases in their jurisdiction; viewers and assessors read them masked.
-func seesPersonal(u *pingan.User) bool {
-	for _, r := range []pingan.Role{pingan.RoleDispatcher, pingan.RoleHandler, pingan.RoleMediator,
-		pingan.RoleLeader, pingan.RoleGridWorker, pingan.RoleAdmin} {
-		if u.Has(r) {
-			return true
-		}
-	}
-	return false
 }
 
 func (s *Server) casePage(w http.ResponseWriter, r *http.Request) {
@@ -134,7 +122,7 @@ func (s *Server) loadCase(ctx context.Context, u *pingan.User, id, lang string) 
 	if err != nil {
 		return nil, err
 	}
-	d := &caseData{C: c, Categories: cats, Masked: !seesPersonal(u),
+	d := &caseData{C: c, Categories: cats, Masked: c.PersonalMasked, Reporter: c.Reporter, Parties: c.Parties,
 		UnitName: s.unitName(ctx, u, c.Unit), HoldingName: s.unitName(ctx, u, c.HoldingUnit),
 		AssignedName: s.unitName(ctx, u, c.AssignedUnit)}
 	cat := indexCategories(cats)[c.Category]
@@ -152,17 +140,6 @@ func (s *Server) loadCase(ctx context.Context, u *pingan.User, id, lang string) 
 	if c.Status.Open() && c.Status != pingan.StatusResolved {
 		d.ResolveDue, _ = s.dueOf(&pingan.Case{Status: pingan.StatusInProgress, ResolveBy: c.ResolveBy,
 			ResolveByProvisional: c.ResolveByProvisional, Overdue: c.Overdue, Suspended: c.Suspended}, cat, now, lang)
-	}
-	d.Reporter, d.Parties = c.Reporter, c.Parties
-	if d.Masked {
-		if c.Reporter != nil {
-			m := c.Reporter.Masked()
-			d.Reporter = &m
-		}
-		d.Parties = make([]pingan.Person, len(c.Parties))
-		for i, p := range c.Parties {
-			d.Parties[i] = p.Masked()
-		}
 	}
 	for _, a := range tl {
 		tr := &timelineRow{A: a, FromUnitName: s.unitName(ctx, u, a.FromUnit), ToUnitName: s.unitName(ctx, u, a.ToUnit)}
@@ -269,23 +246,7 @@ func (s *Server) act(w http.ResponseWriter, r *http.Request) {
 
 // caseFile serves a photo of a case to a user who may see the case.
 func (s *Server) caseFile(w http.ResponseWriter, r *http.Request) {
-	id, sum := r.PathValue("id"), r.PathValue("sum")
-	tl, err := s.cases.Timeline(r.Context(), userOf(r), id)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	found := false
-	for _, a := range tl {
-		for _, ref := range a.Attachments {
-			found = found || ref == "sha256:"+sum
-		}
-	}
-	if !found || !validSum(sum) {
-		s.fail(w, r, pingan.Errorf(pingan.ENOTFOUND, "文件不存在 (file not found)"))
-		return
-	}
-	s.files.serve(w, r, sum)
+	s.serveFile(w, r, r.PathValue("id"), r.PathValue("sum"))
 }
 
 func knownAction(a pingan.ActionName) bool {

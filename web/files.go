@@ -2,13 +2,9 @@ package web
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"io"
 	"net/http"
-	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/pingan-gov/pingan"
@@ -21,9 +17,10 @@ var fileTime time.Time
 // maxPhotoBytes is the largest photo accepted.
 const maxPhotoBytes = 5 << 20
 
-// fileStore keeps uploaded files content-addressed under dir/files: the
-// file whose SHA-256 is h lies at files/h[:2]/h. The same photo sent twice
-// is stored once; a file, once written, never changes.
+// fileStore is where photos lay, in clear, content-addressed under
+// dir/files, before the store kept them (migration 0008): nothing reads or
+// writes there any more. Photos go to the store's pingan.FileService,
+// which seals them like personal data and records who uploaded each.
 type fileStore struct {
 	dir string
 }
@@ -40,10 +37,6 @@ func validSum(s string) bool {
 	return true
 }
 
-func (fs *fileStore) path(sum string) string {
-	return filepath.Join(fs.dir, "files", sum[:2], sum)
-}
-
 // photoType answers the content type of a JPEG, PNG or WebP image by its
 // first bytes, or "" for anything else.
 func photoType(head []byte) string {
@@ -58,68 +51,42 @@ func photoType(head []byte) string {
 	return ""
 }
 
-// put stores data and answers its reference, "sha256:" and the hex sum.
-func (fs *fileStore) put(data []byte) (string, error) {
-	if fs.dir == "" {
-		return "", pingan.Errorf(pingan.EINTERNAL, "web: no data directory for photos")
+// fileService answers the service that keeps the photos: the case
+// service, which keeps them too (the store does).
+func (s *Server) fileService() (pingan.FileService, error) {
+	fs, ok := s.cases.(pingan.FileService)
+	if !ok {
+		return nil, pingan.Errorf(pingan.EINTERNAL, "web: the case service keeps no files")
 	}
-	h := sha256.Sum256(data)
-	sum := hex.EncodeToString(h[:])
-	p := fs.path(sum)
-	if _, err := os.Stat(p); err == nil {
-		return "sha256:" + sum, nil
-	}
-	if err := os.MkdirAll(filepath.Dir(p), 0o750); err != nil {
-		return "", fmt.Errorf("web: photo directory: %w", err)
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(p), ".upload-*")
-	if err != nil {
-		return "", fmt.Errorf("web: photo: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return "", fmt.Errorf("web: photo: %w", err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return "", fmt.Errorf("web: photo: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return "", fmt.Errorf("web: photo: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), p); err != nil {
-		return "", fmt.Errorf("web: photo: %w", err)
-	}
-	return "sha256:" + sum, nil
+	return fs, nil
 }
 
-// serve sends the stored file with the sum.
-func (fs *fileStore) serve(w http.ResponseWriter, r *http.Request, sum string) {
-	f, err := os.Open(fs.path(sum))
+// serveFile sends the photo of the case with the sum to a user who sees
+// the case; 404 for anything else.
+func (s *Server) serveFile(w http.ResponseWriter, r *http.Request, caseID, sum string) {
+	fs, err := s.fileService()
 	if err != nil {
-		http.NotFound(w, r)
+		s.fail(w, r, err)
 		return
 	}
-	defer f.Close()
-	head := make([]byte, 16)
-	n, _ := io.ReadFull(f, head)
-	ct := photoType(head[:n])
+	data, err := fs.CaseFile(r.Context(), userOf(r), caseID, sum)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	ct := photoType(data)
 	if ct == "" {
 		ct = "application/octet-stream"
 	}
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		http.NotFound(w, r)
-		return
-	}
 	w.Header().Set("Content-Type", ct)
 	w.Header().Set("Cache-Control", "private, max-age=86400, immutable")
-	http.ServeContent(w, r, "", fileTime, f)
+	http.ServeContent(w, r, "", fileTime, bytes.NewReader(data))
 }
 
-// savePhotos checks and stores the photos of the multipart field and
-// answers their references. EINVALID names the field for too many photos,
-// one too large, or one that is not a JPEG, PNG or WebP image by its bytes.
+// savePhotos checks the photos of the multipart field, uploads them as
+// the request's user (none on the citizens' pages) and answers their
+// references. EINVALID names the field for too many photos, one too
+// large, or one that is not a JPEG, PNG or WebP image by its bytes.
 func (s *Server) savePhotos(r *http.Request, field string) ([]string, error) {
 	if r.MultipartForm == nil {
 		return nil, nil
@@ -157,7 +124,11 @@ func (s *Server) savePhotos(r *http.Request, field string) ([]string, error) {
 		if photoType(data) == "" {
 			return nil, invalidField(field, fmt.Sprintf("%s 不是 JPEG、PNG 或 WebP 图片 (not a JPEG, PNG or WebP image)", fh.Filename))
 		}
-		ref, err := s.files.put(data)
+		fs, err := s.fileService()
+		if err != nil {
+			return nil, err
+		}
+		ref, err := fs.Upload(r.Context(), userOf(r), data)
 		if err != nil {
 			return nil, err
 		}

@@ -6,8 +6,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -194,7 +192,7 @@ func TestJurisdiction(t *testing.T) {
 	e := newEnv(t)
 	other := e.newCase(e.fx.OtherGridWorker, "0102", "金塔村宅基地纠纷")
 	mine := e.newCase(e.fx.GridWorker, "0102", "富康社区邻里纠纷")
-	ref, err := e.srv.files.put(pngBytes)
+	ref, err := e.db.Upload(context.Background(), e.fx.OtherGridWorker, pngBytes)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -389,8 +387,8 @@ func TestReportWithPhotos(t *testing.T) {
 	if sum == nil {
 		t.Fatal("no photo on the case page")
 	}
-	if _, err := os.Stat(filepath.Join(e.dataDir, "files", sum[1][:2], sum[1])); err != nil {
-		t.Errorf("photo not stored content-addressed: %v", err)
+	if res := c.get(strings.SplitN(res.location, "?", 2)[0] + "/files/" + sum[1]); res.status != http.StatusOK || res.body != string(pngBytes) {
+		t.Errorf("photo served: %d", res.status)
 	}
 	// Bad photos and fields are named beside the field.
 	for _, tc := range []struct {

@@ -4,12 +4,14 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"mime"
 	"net/http"
 	"net/url"
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 
 	"github.com/pingan-gov/pingan"
 )
@@ -100,7 +102,9 @@ func (s *Server) current(r *http.Request) (*session, bool) {
 		return nil, false
 	}
 	if !s.activity.touch(c.Value, s.clock.Now(), s.idle) {
-		s.users.Logout(context.WithoutCancel(r.Context()), c.Value)
+		if err := s.endSession(context.WithoutCancel(withSource(r)), c.Value); err != nil {
+			s.log.Warn("web: idle logout", "err", err)
+		}
 		return nil, true
 	}
 	return &session{user: u, token: c.Value, csrf: s.csrfToken(c.Value)}, false
@@ -211,13 +215,37 @@ func (s *Server) clearCookie(w http.ResponseWriter, r *http.Request, name string
 }
 
 // safeNext answers next if it is a path on this site, "/" otherwise: a
-// login never sends anyone elsewhere.
+// sign-in or a language switch never sends anyone elsewhere.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") ||
-		strings.ContainsAny(next, "\r\n") {
+	if !localPath(next) {
 		return "/"
 	}
 	return next
+}
+
+// localPath reports whether next is a path on this site as every browser
+// reads it. Browsers drop tabs and newlines from a URL and read a
+// backslash as a slash, so "/\t/evil.example" or "/\evil.example" would
+// go to another site: next must be printable ASCII without spaces or
+// backslashes, begin with one slash, not two, parse with net/url without a
+// scheme or host, and its path, decoded, must not begin with two slashes
+// or hold a backslash or a control character either.
+func localPath(next string) bool {
+	if len(next) == 0 || len(next) > 2048 || next[0] != '/' || strings.HasPrefix(next, "//") {
+		return false
+	}
+	for i := 0; i < len(next); i++ {
+		if c := next[i]; c <= ' ' || c >= 0x7f || c == '\\' {
+			return false
+		}
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" || !strings.HasPrefix(u.Path, "/") {
+		return false
+	}
+	return !strings.HasPrefix(u.Path, "//") && !strings.ContainsFunc(u.Path, func(r rune) bool {
+		return r < ' ' || r == 0x7f || r == '\\' || r > unicode.MaxASCII
+	})
 }
 
 // landing is the first page of a user: the phone page for grid workers,
@@ -270,15 +298,18 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	}
 	username, password := strings.TrimSpace(r.PostFormValue("username")), r.PostFormValue("password")
 	next := r.PostFormValue("next")
-	sess, err := s.users.Login(r.Context(), username, password)
+	sess, err := s.users.Login(withSource(r), username, password)
 	if err != nil {
 		v := s.newView(r, "login")
 		v.Title = v.T("login.title")
 		d := loginData{Username: username, Next: safeNext(next), Public: s.public != nil}
-		switch pingan.ErrorCode(err) {
-		case pingan.EUNAUTHORIZED:
+		switch {
+		case pingan.ErrorCode(err) == pingan.EUNAUTHORIZED:
 			d.Error = v.T("login.wrong")
-		case pingan.ETOOMANY:
+		case errors.Is(err, pingan.ErrSignInBusy):
+			d.Error = v.Message(err)
+			w.Header().Set("Retry-After", "1")
+		case pingan.ErrorCode(err) == pingan.ETOOMANY:
 			d.Error = v.T("login.locked")
 		default:
 			s.fail(w, r, err)
@@ -311,13 +342,30 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, errBadForm)
 			return
 		}
-		if err := s.users.Logout(r.Context(), sess.token); err != nil {
+		if err := s.endSession(withSource(r), sess.token); err != nil {
 			s.log.Warn("web: logout", "err", err)
 		}
-		s.activity.forget(sess.token)
 	}
 	s.clearCookie(w, r, sessionCookie)
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
+}
+
+// endSession ends the session of token in the store, forgets its idle
+// clock, and tells Config.SessionEnded (the JSON API's session cache on
+// this server), so that the token stops working everywhere here at once.
+func (s *Server) endSession(ctx context.Context, token string) error {
+	err := s.users.Logout(ctx, token)
+	s.activity.forget(token)
+	if s.sessionEnded != nil {
+		s.sessionEnded(token)
+	}
+	return err
+}
+
+// withSource answers the request's context with the address it came from,
+// for the audit log of sign-ins and sign-outs.
+func withSource(r *http.Request) context.Context {
+	return pingan.NewContextWithSource(r.Context(), clientKey(r))
 }
 
 // switchLang remembers the language for a year and goes back.

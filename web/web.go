@@ -19,11 +19,18 @@ import (
 	"embed"
 	"encoding/base64"
 	"errors"
+	"io"
 	"io/fs"
 	"log/slog"
+	"maps"
+	"mime/multipart"
 	"net/http"
 	"runtime/debug"
+	"slices"
+	"strconv"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/pingan-gov/pingan"
@@ -68,6 +75,10 @@ type Config struct {
 	// Secret keys the forms' anti-forgery tokens; random when empty (forms
 	// opened before a restart must then be reloaded).
 	Secret []byte
+	// SessionEnded, when set, is told the token of every session the
+	// application ends (sign-out, idle timeout), so that the JSON API on
+	// this server stops trusting it at once: api.Server.ForgetSession.
+	SessionEnded func(token string)
 }
 
 // UserDirectory lists accounts for the administration page. The user
@@ -99,10 +110,15 @@ type Server struct {
 	pages    map[string]*page
 	static   http.Handler
 	mux      *http.ServeMux
+	patterns []string // of every page, in the order routes registers them
 	handler  http.Handler
+	reqSeq   atomic.Uint64 // numbers the requests for their ids
+	started  string        // the first part of request ids
 	activity *activity
-	names    *nameCache
-	limiter  *limiter
+	// sessionEnded is Config.SessionEnded.
+	sessionEnded func(token string)
+	names        *nameCache
+	limiter      *limiter
 }
 
 // New builds the application from cfg, filling the defaults.
@@ -130,6 +146,7 @@ func New(cfg Config) *Server {
 		rand.Read(s.secret)
 	}
 	s.activity = &activity{seen: map[string]time.Time{}}
+	s.sessionEnded = cfg.SessionEnded
 	s.names = &nameCache{m: map[string]nameEntry{}}
 	s.limiter = &limiter{hits: map[string][]time.Time{}}
 	s.pages = loadPages()
@@ -141,7 +158,8 @@ func New(cfg Config) *Server {
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, &pingan.Error{Code: pingan.EFORBIDDEN, Message: msgCrossOrigin})
 	}))
-	s.handler = s.recoverPanics(secureHeaders(cop.Handler(s.mux)))
+	s.started = "w" + strconv.FormatInt(time.Now().Unix()%1e6, 36)
+	s.handler = s.logRequests(s.recoverPanics(secureHeaders(cop.Handler(s.mux))))
 	return s
 }
 
@@ -149,48 +167,66 @@ func New(cfg Config) *Server {
 func (s *Server) Handler() http.Handler { return s.handler }
 
 // routes registers every page. Pages that need a signed-in user are wrapped
-// by s.auth; forms that change something check the anti-forgery token too.
+// by s.signedIn; forms that change something check the anti-forgery token
+// too. Every page first checks that its input is text (checkText).
 func (s *Server) routes() {
-	m := s.mux
-	m.Handle("GET /static/", s.cacheStatic(s.static))
-	m.HandleFunc("GET /{$}", s.home)
-	m.HandleFunc("GET /login", s.loginPage)
-	m.HandleFunc("POST /login", s.login)
-	m.HandleFunc("POST /logout", s.logout)
-	m.HandleFunc("GET /lang/{lang}", s.switchLang)
+	h := s.handle
+	h("GET /static/", s.cacheStatic(s.static).ServeHTTP)
+	h("GET /{$}", s.home)
+	h("GET /login", s.loginPage)
+	h("POST /login", s.login)
+	h("POST /logout", s.logout)
+	h("GET /lang/{lang}", s.switchLang)
 
-	m.HandleFunc("GET /inbox", s.auth(s.inbox))
-	m.HandleFunc("GET /cases/{id}", s.auth(s.casePage))
-	m.HandleFunc("POST /cases/{id}/act", s.auth(s.form(s.act)))
-	m.HandleFunc("GET /cases/{id}/files/{sum}", s.auth(s.caseFile))
-	m.HandleFunc("GET /report", s.auth(s.reportPage))
-	m.HandleFunc("POST /report", s.auth(s.form(s.report)))
-	m.HandleFunc("GET /m", s.auth(s.mobile))
-	m.HandleFunc("POST /m/report", s.auth(s.form(s.mobileReport)))
-	m.HandleFunc("GET /dashboard", s.auth(s.dashboard))
+	h("GET /inbox", s.signedIn(s.inbox))
+	h("GET /cases/{id}", s.signedIn(s.casePage))
+	h("POST /cases/{id}/act", s.signedIn(s.form(s.act)))
+	h("GET /cases/{id}/files/{sum}", s.signedIn(s.caseFile))
+	h("GET /report", s.signedIn(s.reportPage))
+	h("POST /report", s.signedIn(s.form(s.report)))
+	h("GET /m", s.signedIn(s.mobile))
+	h("POST /m/report", s.signedIn(s.form(s.mobileReport)))
+	h("GET /dashboard", s.signedIn(s.dashboard))
 
-	m.HandleFunc("GET /admin/units", s.auth(s.admin(s.adminUnits)))
-	m.HandleFunc("POST /admin/units", s.auth(s.admin(s.form(s.importUnits))))
-	m.HandleFunc("GET /admin/users", s.auth(s.admin(s.adminUsers)))
-	m.HandleFunc("POST /admin/users", s.auth(s.admin(s.form(s.addUser))))
-	m.HandleFunc("GET /admin/grids", s.auth(s.admin(s.adminGrids)))
-	m.HandleFunc("POST /admin/grids", s.auth(s.admin(s.form(s.importGrids))))
-	m.HandleFunc("GET /admin/grids.geojson", s.auth(s.admin(s.gridsGeoJSON)))
-	m.HandleFunc("GET /admin/categories", s.auth(s.admin(s.adminCategories)))
-	m.HandleFunc("POST /admin/categories", s.auth(s.admin(s.form(s.saveCategory))))
-	m.HandleFunc("GET /admin/holidays", s.auth(s.admin(s.holidaysOnly(s.adminHolidays))))
-	m.HandleFunc("POST /admin/holidays/preview", s.auth(s.admin(s.holidaysOnly(s.form(s.previewHolidays)))))
-	m.HandleFunc("POST /admin/holidays", s.auth(s.admin(s.holidaysOnly(s.form(s.enterHolidays)))))
-	m.HandleFunc("POST /admin/holidays/day", s.auth(s.admin(s.holidaysOnly(s.form(s.correctHoliday)))))
+	h("GET /admin/units", s.signedIn(s.admin(s.adminUnits)))
+	h("POST /admin/units", s.signedIn(s.admin(s.form(s.importUnits))))
+	h("GET /admin/users", s.signedIn(s.admin(s.adminUsers)))
+	h("POST /admin/users", s.signedIn(s.admin(s.form(s.addUser))))
+	h("GET /admin/grids", s.signedIn(s.admin(s.adminGrids)))
+	h("POST /admin/grids", s.signedIn(s.admin(s.form(s.importGrids))))
+	h("GET /admin/grids.geojson", s.signedIn(s.admin(s.gridsGeoJSON)))
+	h("GET /admin/categories", s.signedIn(s.admin(s.adminCategories)))
+	h("POST /admin/categories", s.signedIn(s.admin(s.form(s.saveCategory))))
+	h("GET /admin/holidays", s.signedIn(s.admin(s.holidaysOnly(s.adminHolidays))))
+	h("POST /admin/holidays/preview", s.signedIn(s.admin(s.holidaysOnly(s.form(s.previewHolidays)))))
+	h("POST /admin/holidays", s.signedIn(s.admin(s.holidaysOnly(s.form(s.enterHolidays)))))
+	h("POST /admin/holidays/day", s.signedIn(s.admin(s.holidaysOnly(s.form(s.correctHoliday)))))
 
-	m.HandleFunc("GET /public/report", s.publicOnly(s.publicReportPage))
-	m.HandleFunc("POST /public/report", s.publicOnly(s.publicReport))
-	m.HandleFunc("GET /public/track", s.publicOnly(s.publicTrack))
-	m.HandleFunc("GET /public/cases/{number}", s.publicOnly(s.publicCase))
-	m.HandleFunc("POST /public/cases/{number}/rate", s.publicOnly(s.publicRate))
+	h("GET /public/report", s.publicOnly(s.publicReportPage))
+	h("POST /public/report", s.publicOnly(s.publicReport))
+	h("GET /public/track", s.publicOnly(s.publicTrack))
+	h("GET /public/cases/{number}", s.publicOnly(s.publicCase))
+	h("POST /public/cases/{number}/rate", s.publicOnly(s.publicRate))
 
-	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+	h("/", func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, pingan.Errorf(pingan.ENOTFOUND, "页面不存在 (page not found)"))
+	})
+}
+
+// handle registers a page behind checkText and remembers its pattern (for
+// the tests that sweep every page).
+func (s *Server) handle(pattern string, h http.HandlerFunc) {
+	s.patterns = append(s.patterns, pattern)
+	s.mux.Handle(pattern, s.checkText(h))
+}
+
+// signedIn is s.auth that also names the user in the request log.
+func (s *Server) signedIn(h http.HandlerFunc) http.HandlerFunc {
+	return s.auth(func(w http.ResponseWriter, r *http.Request) {
+		if holder, ok := r.Context().Value(userHolderKey{}).(**pingan.User); ok {
+			*holder = userOf(r)
+		}
+		h(w, r)
 	})
 }
 
@@ -222,7 +258,8 @@ func (s *Server) recoverPanics(h http.Handler) http.Handler {
 				if v == http.ErrAbortHandler {
 					panic(v)
 				}
-				s.log.Error("web: panic", "path", r.URL.Path, "panic", v, "stack", string(debug.Stack()))
+				s.log.ErrorContext(r.Context(), "web: panic", "path", r.URL.Path, "request_id", requestID(r.Context()),
+					"panic", v, "stack", string(debug.Stack()))
 				http.Error(w, "内部错误 (internal error)", http.StatusInternalServerError)
 			}
 		}()
@@ -254,7 +291,8 @@ func statusOf(err error) int {
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	code := pingan.ErrorCode(err)
 	if code == pingan.EINTERNAL {
-		s.log.Error("web: internal error", "method", r.Method, "path", r.URL.Path, "err", err)
+		s.log.ErrorContext(r.Context(), "web: internal error", "method", r.Method, "path", r.URL.Path,
+			"request_id", requestID(r.Context()), "err", err)
 	}
 	if code == pingan.EUNAUTHORIZED && r.Method == http.MethodGet {
 		http.Redirect(w, r, "/login?next="+safeNext(r.URL.RequestURI()), http.StatusSeeOther)
@@ -380,4 +418,183 @@ func (l *limiter) fail(key string, now time.Time) {
 func isNotFound(err error) bool {
 	var e *pingan.Error
 	return errors.As(err, &e) && e.Code == pingan.ENOTFOUND
+}
+
+// ---- the request log ----
+
+// requestIDKey carries the request's id; userHolderKey a pointer that
+// signedIn fills, so that the request log, which runs outside it, can name
+// the user.
+type (
+	requestIDKey  struct{}
+	userHolderKey struct{}
+)
+
+func requestID(ctx context.Context) string {
+	id, _ := ctx.Value(requestIDKey{}).(string)
+	return id
+}
+
+// recorder remembers the status and size of an answer for the request log.
+type recorder struct {
+	http.ResponseWriter
+	status int
+	bytes  int64
+}
+
+func (r *recorder) WriteHeader(status int) {
+	if r.status == 0 {
+		r.status = status
+	}
+	r.ResponseWriter.WriteHeader(status)
+}
+
+func (r *recorder) Write(p []byte) (int, error) {
+	if r.status == 0 {
+		r.status = http.StatusOK
+	}
+	n, err := r.ResponseWriter.Write(p)
+	r.bytes += int64(n)
+	return n, err
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+
+// logRequests logs one line per request as the JSON API does: method,
+// path, status, duration, size, request id (also answered in the
+// X-Request-Id header) and user. Never the query (it may hold a search or
+// a citizen's query code), a cookie or a form. A static asset served well
+// is logged at debug level only.
+func (s *Server) logRequests(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		id := s.started + "-" + strconv.FormatUint(s.reqSeq.Add(1), 36)
+		w.Header().Set("X-Request-Id", id)
+		ctx := context.WithValue(r.Context(), requestIDKey{}, id)
+		holder := new(*pingan.User)
+		ctx = context.WithValue(ctx, userHolderKey{}, holder)
+		rec := &recorder{ResponseWriter: w}
+		next.ServeHTTP(rec, r.WithContext(ctx))
+		if rec.status == 0 {
+			rec.status = http.StatusOK
+		}
+		level := slog.LevelInfo
+		switch {
+		case rec.status >= 500:
+			level = slog.LevelError
+		case rec.status < 400 && strings.HasPrefix(r.URL.Path, "/static/"):
+			level = slog.LevelDebug
+		}
+		attrs := []slog.Attr{
+			slog.String("method", r.Method),
+			slog.String("path", r.URL.Path),
+			slog.Int("status", rec.status),
+			slog.Duration("duration", time.Since(start)),
+			slog.Int64("bytes", rec.bytes),
+			slog.String("request_id", id),
+		}
+		if u := *holder; u != nil {
+			attrs = append(attrs, slog.Int64("user_id", u.ID))
+		}
+		s.log.LogAttrs(ctx, level, "http request", attrs...)
+	})
+}
+
+// ---- text ----
+
+// checkText refuses a request whose input is not text (pingan.BadText) —
+// a path wildcard or the path past a prefix, a query parameter, a form
+// field, an uploaded file other than a photo — with 400 naming the field,
+// before the page reads it. A form is read here, within the limits of
+// parseForm.
+func (s *Server) checkText(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if err := requestText(w, r); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		h(w, r)
+	}
+}
+
+func requestText(w http.ResponseWriter, r *http.Request) error {
+	for _, name := range wildcards(r.Pattern) {
+		if p := pingan.BadText(r.PathValue(name)); p != "" {
+			return pingan.BadTextError(name, p)
+		}
+	}
+	if p := pingan.BadText(r.URL.Path); p != "" { // past a prefix: /static/…
+		return pingan.BadTextError("path", p)
+	}
+	if err := pingan.BadValues(r.URL.Query()); err != nil {
+		return err
+	}
+	if r.Method != http.MethodPost {
+		return nil
+	}
+	if err := parseForm(w, r); err != nil {
+		return err
+	}
+	if err := pingan.BadValues(r.PostForm); err != nil {
+		return err
+	}
+	if r.MultipartForm == nil {
+		return nil
+	}
+	for _, name := range slices.Sorted(maps.Keys(r.MultipartForm.File)) {
+		if name == photoField {
+			continue // savePhotos keeps only what is an image by its bytes
+		}
+		for _, fh := range r.MultipartForm.File[name] {
+			if err := fileText(name, fh); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// photoField is the one form field that carries photos, on every form
+// that takes them; savePhotos judges its files. Every other uploaded file —
+// the unit table, the grids' GeoJSON — is read as text into the database.
+const photoField = "photos"
+
+// fileText refuses an uploaded file that is not text. A table saved from a
+// spreadsheet in GBK is refused here, naming its field, rather than kept as
+// garbled names (SQLite) or failing with a 500 (PostgreSQL).
+func fileText(field string, fh *multipart.FileHeader) error {
+	f, err := fh.Open()
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(f)
+	if err != nil {
+		return err
+	}
+	if pingan.BadText(string(b)) != "" {
+		return pingan.BadTextError(field, "文件须为 UTF-8 编码、不含空字符的文本 (the file must be UTF-8 text without NUL characters)")
+	}
+	return nil
+}
+
+// wildcards answers the names of the wildcards of a ServeMux pattern:
+// "id" and "sum" for "GET /cases/{id}/files/{sum}".
+func wildcards(pattern string) []string {
+	var names []string
+	for {
+		i := strings.IndexByte(pattern, '{')
+		if i < 0 {
+			return names
+		}
+		j := strings.IndexByte(pattern[i:], '}')
+		if j < 0 {
+			return names
+		}
+		if name := strings.TrimSuffix(pattern[i+1:i+j], "..."); name != "$" {
+			names = append(names, name)
+		}
+		pattern = pattern[i+j+1:]
+	}
 }

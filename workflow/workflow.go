@@ -13,6 +13,7 @@
 package workflow
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -320,7 +321,7 @@ func transition(next *pingan.Case, act *pingan.Action, in pingan.ActionInput, en
 		}
 		due, err := env.Calendar.Extend(*next.ResolveBy, in.Days, calendar.Unit(unitOf(env.Policy.Resolve)))
 		if err != nil {
-			return calendarError(err)
+			return calendarError(err, "days")
 		}
 		next.ResolveBy = &due
 		act.Deadline, act.Days = &due, in.Days
@@ -331,7 +332,7 @@ func transition(next *pingan.Case, act *pingan.Action, in pingan.ActionInput, en
 		if next.ResolveBy != nil && next.SuspendedAt != nil {
 			due, err := env.Calendar.Shift(*next.ResolveBy, *next.SuspendedAt, now, calendar.Unit(unitOf(env.Policy.Resolve)))
 			if err != nil {
-				return calendarError(err)
+				return calendarError(err, "resolve_by")
 			}
 			next.ResolveBy = &due
 			act.Deadline = &due
@@ -382,12 +383,29 @@ func deadline(env Env, from time.Time, p pingan.Period) (time.Time, error) {
 	}
 	due, err := env.Calendar.Due(from, p.N, calendar.Unit(p.Unit))
 	if err != nil {
-		return time.Time{}, calendarError(err)
+		return time.Time{}, calendarError(err, "policy")
 	}
 	return due, nil
 }
 
-func calendarError(err error) error {
+// calendarError answers a deadline the calendar cannot count. A period that
+// runs out of the calendar's years (calendar.ErrNotCovered: before the
+// first year of the data, or past the provisional rule's reach) or is too
+// long to count at all is the input's fault, an EINVALID error naming field:
+// days for an extension (延期), policy for a period of the category's
+// policy (时限), resolve_by for a deadline moved on resumption. Any other
+// failure is a fault of ours.
+func calendarError(err error, field string) error {
+	var nc *calendar.NotCoveredError
+	switch {
+	case errors.As(err, &nc):
+		return &pingan.Error{Code: pingan.EINVALID,
+			Message: "期限超出工作日历的范围，无法计算 (the deadline runs past the holiday calendar)",
+			Fields:  map[string]string{field: fmt.Sprintf("期限将落在工作日历未覆盖的 %d 年 (the deadline would fall in %d, which the calendar does not cover)", nc.Year, nc.Year)}}
+	case strings.Contains(err.Error(), "too long a period"): // calendar.Due's refusal; it has no sentinel
+		return &pingan.Error{Code: pingan.EINVALID, Message: "期限过长，无法计算 (too long a period to count)",
+			Fields: map[string]string{field: "期限过长，无法计算 (too long a period to count)"}}
+	}
 	return pingan.Errorf(pingan.EINTERNAL, "期限计算失败 (deadline arithmetic failed): %v", err)
 }
 

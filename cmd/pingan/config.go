@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"log/slog"
@@ -51,7 +52,11 @@ func (f *dbFlags) postgres() bool {
 }
 
 // open opens (and with migrate, creates and migrates) the database, with the
-// key for personal data from PINGAN_SECRET_KEY or the data directory.
+// key for personal data from PINGAN_SECRET_KEY or the data directory. With
+// neither, a new key is written to the data directory only if the database
+// holds nothing sealed yet; a key that does not open the database's
+// personal data, or none for a database that holds some, refuses to start
+// with a sentence saying which key is wanted and where it is looked for.
 func (f *dbFlags) open(ctx context.Context, clock pingan.Clock, migrate bool) (*store.DB, error) {
 	warnRetired()
 	if err := os.MkdirAll(f.data, 0o700); err != nil {
@@ -62,26 +67,73 @@ func (f *dbFlags) open(ctx context.Context, clock pingan.Clock, migrate bool) (*
 			return nil, err
 		}
 	}
-	key, err := secret.LoadKey(f.data, os.Getenv(secret.KeyEnv))
-	if err != nil {
-		return nil, err
-	}
-	sealer, err := secret.NewSealer(key)
-	if err != nil {
-		return nil, err
-	}
-	db, err := store.Open(ctx, store.Options{
+	o := store.Options{
 		DSN:            f.dsn(),
-		Sealer:         sealer,
 		Clock:          clock,
 		Logger:         slog.Default(),
 		AutoMigrate:    migrate,
 		PasswordParams: f.passwords,
-	})
-	if err != nil {
+	}
+	key, src, err := secret.FindKey(f.data, os.Getenv(secret.KeyEnv))
+	switch {
+	case errors.Is(err, secret.ErrNoKey):
+		o.NewKey = func() (pingan.Sealer, error) {
+			key, err := secret.CreateKeyFile(f.data)
+			if err != nil {
+				return nil, err
+			}
+			slog.Info(fmt.Sprintf("新的数据密钥已写入 %s，请备份：丢失后个人信息无法解密 (a new data key was written to %s: back it up, without it the personal data cannot be read)",
+				src.Path, src.Path))
+			return secret.NewSealer(key)
+		}
+	case err != nil:
 		return nil, err
+	default:
+		if o.Sealer, err = secret.NewSealer(key); err != nil {
+			return nil, err
+		}
+	}
+	db, err := store.Open(ctx, o)
+	var ke *store.KeyError
+	if errors.As(err, &ke) {
+		return nil, keyRefusal(ke, src)
+	}
+	if err != nil || !migrate {
+		return db, err
+	}
+	// Photos of earlier versions, kept in clear in the data directory,
+	// move into the database sealed.
+	if _, err := db.ImportClearFiles(ctx, f.data); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("无法迁移数据目录中的照片 (cannot move the photos of the data directory): %w", err)
 	}
 	return db, nil
+}
+
+// keyRefusal is the sentence a start refused for its key ends with: which
+// key the database wants, which was given and from where, and where a key
+// is looked for.
+func keyRefusal(ke *store.KeyError, src secret.KeySource) error {
+	want, wantEn := "最初加密这些数据的密钥", "the key that sealed it"
+	if ke.Want != "" {
+		want, wantEn = "指纹为 "+ke.Want+" 的密钥", "the key with fingerprint "+ke.Want
+	}
+	if ke.Missing {
+		return fmt.Errorf("拒绝启动：数据库中有加密的个人信息，但没有找到密钥（环境变量 %s 未设置，%s 不存在），也不会生成新密钥；请把%s设为环境变量 %s 或放回%s "+
+			"(refusing to start: the database holds sealed personal data and no key was found — %s is not set and %s does not exist — "+
+			"and no new key is made; put %s in %s or back in %s)",
+			secret.KeyEnv, src, want, secret.KeyEnv, src,
+			secret.KeyEnv, src.English(), wantEn, secret.KeyEnv, src.English())
+	}
+	got, gotEn := "", ""
+	if ke.Got != "" {
+		got, gotEn = "（指纹 "+ke.Got+"）", ", fingerprint "+ke.Got+","
+	}
+	return fmt.Errorf("拒绝启动：来自%s 的密钥%s打不开数据库中的个人信息，需要%s；密钥先从环境变量 %s 读取，未设置时从文件 %s 读取 "+
+		"(refusing to start: the key from %s%s does not open the database's personal data, which wants %s; "+
+		"the key is read from the environment variable %s, or when that is not set from the file %s)",
+		src, got, want, secret.KeyEnv, src.Path,
+		src.English(), gotEn, wantEn, secret.KeyEnv, src.Path)
 }
 
 func parseFlags(fs *flag.FlagSet, args []string) error {

@@ -24,6 +24,7 @@ usage:
   pingan demo    [--city 620900] [--now 2026-11-23] [--seed N] [--days 365] [--no-serve] [--addr …] [--data DIR]
   pingan migrate [--db …] [--data DIR]
   pingan user add --username U --unit CODE --role ROLE[,ROLE] --password-stdin [--name N]
+  pingan user disable|enable|revoke --username U   # stop an account, restore it, end its sessions
   pingan import units FILE.csv [--db …]
   pingan import grids FILE.geojson [--db …]      # grids (网格), as GET /api/v1/grids answers them
   pingan import areas FILE.geojson [--db …]      # known boundaries of units
@@ -65,10 +66,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "migrate":
 		return env.migrate(rest)
 	case "user":
-		if len(rest) == 0 || rest[0] != "add" {
-			return fmt.Errorf("用法 (usage): pingan user add --username U --unit CODE --role ROLE --password-stdin")
-		}
-		return env.userAdd(rest[1:])
+		return env.userCmd(rest)
 	case "import":
 		return env.importCmd(rest)
 	case "calendar":

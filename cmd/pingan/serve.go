@@ -60,7 +60,8 @@ func (e *cmdEnv) listenAndServe(db *store.DB, f serveFlags, clock pingan.Clock) 
 	// public pages.
 	webServer := web.New(web.Config{
 		Units: db, Users: db, Categories: db, Cases: db, Stats: db, Public: db, Grids: db, Holidays: db,
-		Calendar: db, Clock: clock, Logger: logger, DataDir: f.data,
+		SessionEnded: apiServer.ForgetSession,
+		Calendar:     db, Clock: clock, Logger: logger, DataDir: f.data,
 	})
 	mux.Handle("/", webServer.Handler())
 
