@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/pingan-gov/pingan"
+	"github.com/pingan-gov/pingan/internal/httpx"
 )
 
 // decode reads the JSON body of r into dst. It checks the shape of the
@@ -319,30 +320,10 @@ func (q *query) err() error {
 // the parameter; decode does the same for the strings of a JSON body. Every
 // route runs it first (serve), before it reads anything else.
 func checkText(r *http.Request) error {
-	for _, name := range wildcards(r.Pattern) {
+	for _, name := range httpx.Wildcards(r.Pattern) {
 		if p := pingan.BadText(r.PathValue(name)); p != "" {
 			return pingan.BadTextError(name, p)
 		}
 	}
 	return pingan.BadValues(r.URL.Query())
-}
-
-// wildcards answers the names of the wildcards of a ServeMux pattern:
-// "id" and "rest" for "GET /a/{id}/b/{rest...}".
-func wildcards(pattern string) []string {
-	var names []string
-	for {
-		i := strings.IndexByte(pattern, '{')
-		if i < 0 {
-			return names
-		}
-		j := strings.IndexByte(pattern[i:], '}')
-		if j < 0 {
-			return names
-		}
-		if name := strings.TrimSuffix(pattern[i+1:i+j], "..."); name != "$" {
-			names = append(names, name)
-		}
-		pattern = pattern[i+j+1:]
-	}
 }

@@ -22,6 +22,7 @@ import (
 
 	"github.com/pingan-gov/pingan"
 	"github.com/pingan-gov/pingan/calendar"
+	"github.com/pingan-gov/pingan/internal/httpx"
 )
 
 // Prefix is the path every route of this package lies under. Mount the
@@ -249,32 +250,6 @@ func requestID(ctx context.Context) string {
 	return id
 }
 
-// recorder remembers the status and size of an answer for the request log.
-type recorder struct {
-	http.ResponseWriter
-	status int
-	bytes  int64
-}
-
-func (r *recorder) WriteHeader(status int) {
-	if r.status == 0 {
-		r.status = status
-	}
-	r.ResponseWriter.WriteHeader(status)
-}
-
-func (r *recorder) Write(p []byte) (int, error) {
-	if r.status == 0 {
-		r.status = http.StatusOK
-	}
-	n, err := r.ResponseWriter.Write(p)
-	r.bytes += int64(n)
-	return n, err
-}
-
-// Unwrap lets http.ResponseController reach the underlying writer.
-func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
-
 // logRequests logs one line per request: method, path, status, duration,
 // size, request id and user. Never the Authorization header, the query
 // (it may hold search text) or a body.
@@ -287,21 +262,21 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		// The auth middleware fills holder so the log can name the user.
 		holder := new(*pingan.User)
 		ctx = context.WithValue(ctx, userHolderKey{}, holder)
-		rec := &recorder{ResponseWriter: w}
+		rec := &httpx.Recorder{ResponseWriter: w}
 		next.ServeHTTP(rec, r.WithContext(ctx))
-		if rec.status == 0 {
-			rec.status = http.StatusOK
+		if rec.Status == 0 {
+			rec.Status = http.StatusOK
 		}
 		level := slog.LevelInfo
-		if rec.status >= 500 {
+		if rec.Status >= 500 {
 			level = slog.LevelError
 		}
 		attrs := []slog.Attr{
 			slog.String("method", r.Method),
 			slog.String("path", r.URL.Path),
-			slog.Int("status", rec.status),
+			slog.Int("status", rec.Status),
 			slog.Duration("duration", time.Since(start)),
-			slog.Int64("bytes", rec.bytes),
+			slog.Int64("bytes", rec.Bytes),
 			slog.String("request_id", id),
 		}
 		if u := *holder; u != nil {
@@ -327,7 +302,7 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 				panic(v)
 			}
 			err := fmt.Errorf("panic: %v\n%s", v, debug.Stack())
-			if rec, ok := w.(*recorder); ok && rec.status != 0 {
+			if rec, ok := w.(*httpx.Recorder); ok && rec.Status != 0 {
 				// The answer has begun; nothing sensible can follow.
 				s.log.ErrorContext(r.Context(), "internal error",
 					slog.String("method", r.Method), slog.String("path", r.URL.Path),

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/pingan-gov/pingan"
+	"github.com/pingan-gov/pingan/internal/httpx"
 	"github.com/pingan-gov/pingan/store"
 	"github.com/pingan-gov/pingan/store/storetest"
 )
@@ -100,7 +101,7 @@ func sweepBadText(t *testing.T, e *env) {
 				}
 			}
 			for _, bt := range badTexts {
-				for _, name := range wildcards(pattern) {
+				for _, name := range httpx.Wildcards(pattern) {
 					want(bt.name+" in {"+name+"}", cl.send(method, path(bt.url, name), nil), name)
 				}
 				for _, f := range sweepFields {

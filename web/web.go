@@ -35,6 +35,7 @@ import (
 
 	"github.com/pingan-gov/pingan"
 	"github.com/pingan-gov/pingan/calendar"
+	"github.com/pingan-gov/pingan/internal/httpx"
 )
 
 //go:embed templates static
@@ -435,32 +436,6 @@ func requestID(ctx context.Context) string {
 	return id
 }
 
-// recorder remembers the status and size of an answer for the request log.
-type recorder struct {
-	http.ResponseWriter
-	status int
-	bytes  int64
-}
-
-func (r *recorder) WriteHeader(status int) {
-	if r.status == 0 {
-		r.status = status
-	}
-	r.ResponseWriter.WriteHeader(status)
-}
-
-func (r *recorder) Write(p []byte) (int, error) {
-	if r.status == 0 {
-		r.status = http.StatusOK
-	}
-	n, err := r.ResponseWriter.Write(p)
-	r.bytes += int64(n)
-	return n, err
-}
-
-// Unwrap lets http.ResponseController reach the underlying writer.
-func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
-
 // logRequests logs one line per request as the JSON API does: method,
 // path, status, duration, size, request id (also answered in the
 // X-Request-Id header) and user. Never the query (it may hold a search or
@@ -474,24 +449,24 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		ctx := context.WithValue(r.Context(), requestIDKey{}, id)
 		holder := new(*pingan.User)
 		ctx = context.WithValue(ctx, userHolderKey{}, holder)
-		rec := &recorder{ResponseWriter: w}
+		rec := &httpx.Recorder{ResponseWriter: w}
 		next.ServeHTTP(rec, r.WithContext(ctx))
-		if rec.status == 0 {
-			rec.status = http.StatusOK
+		if rec.Status == 0 {
+			rec.Status = http.StatusOK
 		}
 		level := slog.LevelInfo
 		switch {
-		case rec.status >= 500:
+		case rec.Status >= 500:
 			level = slog.LevelError
-		case rec.status < 400 && strings.HasPrefix(r.URL.Path, "/static/"):
+		case rec.Status < 400 && strings.HasPrefix(r.URL.Path, "/static/"):
 			level = slog.LevelDebug
 		}
 		attrs := []slog.Attr{
 			slog.String("method", r.Method),
 			slog.String("path", r.URL.Path),
-			slog.Int("status", rec.status),
+			slog.Int("status", rec.Status),
 			slog.Duration("duration", time.Since(start)),
-			slog.Int64("bytes", rec.bytes),
+			slog.Int64("bytes", rec.Bytes),
 			slog.String("request_id", id),
 		}
 		if u := *holder; u != nil {
@@ -519,7 +494,7 @@ func (s *Server) checkText(h http.HandlerFunc) http.HandlerFunc {
 }
 
 func requestText(w http.ResponseWriter, r *http.Request) error {
-	for _, name := range wildcards(r.Pattern) {
+	for _, name := range httpx.Wildcards(r.Pattern) {
 		if p := pingan.BadText(r.PathValue(name)); p != "" {
 			return pingan.BadTextError(name, p)
 		}
@@ -577,24 +552,4 @@ func fileText(field string, fh *multipart.FileHeader) error {
 		return pingan.BadTextError(field, "文件须为 UTF-8 编码、不含空字符的文本 (the file must be UTF-8 text without NUL characters)")
 	}
 	return nil
-}
-
-// wildcards answers the names of the wildcards of a ServeMux pattern:
-// "id" and "sum" for "GET /cases/{id}/files/{sum}".
-func wildcards(pattern string) []string {
-	var names []string
-	for {
-		i := strings.IndexByte(pattern, '{')
-		if i < 0 {
-			return names
-		}
-		j := strings.IndexByte(pattern[i:], '}')
-		if j < 0 {
-			return names
-		}
-		if name := strings.TrimSuffix(pattern[i+1:i+j], "..."); name != "$" {
-			names = append(names, name)
-		}
-		pattern = pattern[i+j+1:]
-	}
 }

@@ -1,0 +1,57 @@
+// Package httpx is the HTTP plumbing the JSON API and the web pages share:
+// a response recorder for the request log and the wildcards of a ServeMux
+// pattern. It knows nothing of the domain.
+package httpx
+
+import (
+	"net/http"
+	"strings"
+)
+
+// Recorder remembers the status and size of an answer, for the request log.
+type Recorder struct {
+	http.ResponseWriter
+	Status int   // 0 until the answer starts
+	Bytes  int64 // bytes of body written
+}
+
+// WriteHeader records the first status.
+func (r *Recorder) WriteHeader(status int) {
+	if r.Status == 0 {
+		r.Status = status
+	}
+	r.ResponseWriter.WriteHeader(status)
+}
+
+// Write records an implicit 200 and counts the bytes.
+func (r *Recorder) Write(p []byte) (int, error) {
+	if r.Status == 0 {
+		r.Status = http.StatusOK
+	}
+	n, err := r.ResponseWriter.Write(p)
+	r.Bytes += int64(n)
+	return n, err
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (r *Recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+
+// Wildcards answers the names of the wildcards of a ServeMux pattern:
+// "id" and "rest" for "GET /a/{id}/b/{rest...}"; {$} is not one.
+func Wildcards(pattern string) []string {
+	var names []string
+	for {
+		i := strings.IndexByte(pattern, '{')
+		if i < 0 {
+			return names
+		}
+		j := strings.IndexByte(pattern[i:], '}')
+		if j < 0 {
+			return names
+		}
+		if name := strings.TrimSuffix(pattern[i+1:i+j], "..."); name != "$" {
+			names = append(names, name)
+		}
+		pattern = pattern[i+j+1:]
+	}
+}

@@ -1,0 +1,41 @@
+package httpx
+
+import (
+	"net/http/httptest"
+	"slices"
+	"testing"
+)
+
+func TestWildcards(t *testing.T) {
+	tests := []struct {
+		pattern string
+		want    []string
+	}{
+		{"GET /{$}", nil},
+		{"GET /cases/{id}/files/{sum}", []string{"id", "sum"}},
+		{"GET /static/{path...}", []string{"path"}},
+		{"POST /api/v1/session", nil},
+		{"GET /broken/{id", nil},
+	}
+	for _, tt := range tests {
+		if got := Wildcards(tt.pattern); !slices.Equal(got, tt.want) {
+			t.Errorf("Wildcards(%q) = %v, want %v", tt.pattern, got, tt.want)
+		}
+	}
+}
+
+func TestRecorder(t *testing.T) {
+	w := httptest.NewRecorder()
+	r := &Recorder{ResponseWriter: w}
+	r.Write([]byte("hello"))
+	r.WriteHeader(500) // too late: the answer started as 200
+	if r.Status != 200 || r.Bytes != 5 {
+		t.Errorf("status %d, bytes %d", r.Status, r.Bytes)
+	}
+	r2 := &Recorder{ResponseWriter: httptest.NewRecorder()}
+	r2.WriteHeader(404)
+	r2.WriteHeader(200)
+	if r2.Status != 404 {
+		t.Errorf("status %d, want the first", r2.Status)
+	}
+}
