@@ -77,3 +77,18 @@ func TestKeyID(t *testing.T) {
 		t.Errorf("sealer's KeyID %s", s.KeyID())
 	}
 }
+
+func TestDerive(t *testing.T) {
+	a, _ := GenerateKey()
+	b, _ := GenerateKey()
+	sa, _ := NewSealer(a)
+	sa2, _ := NewSealer(bytes.Clone(a))
+	sb, _ := NewSealer(b)
+	forms := sa.Derive("web forms")
+	if len(forms) != 32 || !bytes.Equal(forms, sa2.Derive("web forms")) {
+		t.Error("the same key derives different keys")
+	}
+	if bytes.Equal(forms, sa.Derive("other")) || bytes.Equal(forms, sb.Derive("web forms")) || bytes.Equal(forms, a) {
+		t.Error("derived keys do not differ by purpose and key, or show the key")
+	}
+}

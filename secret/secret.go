@@ -6,7 +6,9 @@ package secret
 import (
 	"crypto/aes"
 	"crypto/cipher"
+	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 
@@ -21,6 +23,9 @@ var _ pingan.Sealer = (*Sealer)(nil)
 type Sealer struct {
 	aead cipher.AEAD
 	id   string // KeyID of the key
+	// derive is the key's own HMAC, for keys derived from it (Derive); the
+	// key itself is kept nowhere else.
+	derive []byte
 }
 
 // NewSealer answers a Sealer for a 32-byte key.
@@ -36,7 +41,19 @@ func NewSealer(key []byte) (*Sealer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Sealer{aead: aead, id: KeyID(key)}, nil
+	mac := hmac.New(sha256.New, key)
+	mac.Write([]byte("pingan derived keys\x00"))
+	return &Sealer{aead: aead, id: KeyID(key), derive: mac.Sum(nil)}, nil
+}
+
+// Derive answers a 32-byte key for purpose (e.g. "web forms"), derived from
+// the data key with HMAC-SHA256: the same on every server that holds the
+// same data key, different for each purpose, and nothing to learn the data
+// key from.
+func (s *Sealer) Derive(purpose string) []byte {
+	mac := hmac.New(sha256.New, s.derive)
+	mac.Write([]byte(purpose))
+	return mac.Sum(nil)
 }
 
 // KeyID answers the fingerprint of the sealer's key (KeyID), so that a

@@ -211,3 +211,20 @@ func (db *DB) tableExists(ctx context.Context, table string) (bool, error) {
 	err := db.write.QueryRowContext(ctx, db.dialect.tableExists(), table).Scan(&n)
 	return n > 0, err
 }
+
+// Derive answers a key for purpose derived from the data key (see
+// secret.Sealer.Derive), nil when the sealer cannot derive one.
+func (s *canarySealer) Derive(purpose string) []byte { return deriveKey(s.Sealer, purpose) }
+
+func deriveKey(s pingan.Sealer, purpose string) []byte {
+	if d, ok := s.(interface{ Derive(string) []byte }); ok {
+		return d.Derive(purpose)
+	}
+	return nil
+}
+
+// DerivedKey answers a key for purpose derived from the store's data key:
+// the same on every server sharing the database and its key, such as the
+// key of the web forms' anti-forgery tokens. nil when the store's sealer
+// cannot derive keys (a test's).
+func (db *DB) DerivedKey(purpose string) []byte { return deriveKey(db.sealer, purpose) }

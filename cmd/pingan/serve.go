@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/pingan-gov/pingan"
@@ -21,6 +22,8 @@ type serveFlags struct {
 	dbFlags
 	addr string
 	tick time.Duration
+	// secureCookies: "on", "off" or "auto" (on unless addr is loopback).
+	secureCookies string
 }
 
 func (f *serveFlags) register(fs *flag.FlagSet) {
@@ -28,6 +31,31 @@ func (f *serveFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.addr, "addr", envOr("PINGAN_ADDR", "127.0.0.1:8080"), "监听地址 (listen address) [PINGAN_ADDR]")
 	tick, _ := time.ParseDuration(envOr("PINGAN_TICK", "1m"))
 	fs.DurationVar(&f.tick, "tick", tick, "期限检查间隔 (how often deadlines are checked) [PINGAN_TICK]")
+	fs.StringVar(&f.secureCookies, "secure-cookies", envOr("PINGAN_SECURE_COOKIES", "auto"),
+		"Cookie 仅经 HTTPS 发送：on、off 或 auto（监听地址不是本机时为 on，适用于前置 TLS 代理）(mark cookies Secure: on, off, or auto — on unless the address is loopback) [PINGAN_SECURE_COOKIES]")
+}
+
+// secure reports whether cookies are to be marked Secure: always when
+// asked, never when refused, and by default whenever the server listens
+// beyond loopback, where a TLS-terminating proxy is expected in front.
+func (f *serveFlags) secure() (bool, error) {
+	switch strings.ToLower(strings.TrimSpace(f.secureCookies)) {
+	case "on", "true", "1":
+		return true, nil
+	case "off", "false", "0":
+		return false, nil
+	case "auto", "":
+		host, _, err := net.SplitHostPort(f.addr)
+		if err != nil {
+			return true, nil
+		}
+		if host == "localhost" {
+			return false, nil
+		}
+		ip := net.ParseIP(host)
+		return ip == nil || !ip.IsLoopback(), nil
+	}
+	return false, fmt.Errorf("--secure-cookies 应为 on、off 或 auto (want on, off or auto): %q", f.secureCookies)
 }
 
 func (e *cmdEnv) serve(args []string) error {
@@ -49,6 +77,10 @@ func (e *cmdEnv) serve(args []string) error {
 // context ends (SIGINT, SIGTERM), then shuts down gracefully.
 func (e *cmdEnv) listenAndServe(db *store.DB, f serveFlags, clock pingan.Clock) error {
 	logger := slog.Default()
+	secure, err := f.secure()
+	if err != nil {
+		return err
+	}
 	apiServer := api.New(api.Config{
 		Units: db, Users: db, Categories: db, Cases: db, Stats: db, Grids: db,
 		Calendar: db, Holidays: db, Clock: clock, Logger: logger,
@@ -61,7 +93,10 @@ func (e *cmdEnv) listenAndServe(db *store.DB, f serveFlags, clock pingan.Clock) 
 	webServer := web.New(web.Config{
 		Units: db, Users: db, Categories: db, Cases: db, Stats: db, Public: db, Grids: db, Holidays: db,
 		SessionEnded: apiServer.ForgetSession,
-		Calendar:     db, Clock: clock, Logger: logger, DataDir: f.data,
+		// The forms' anti-forgery key is derived from the data key, so
+		// every server sharing the database accepts the others' forms.
+		Secret: db.DerivedKey("web forms"), SecureCookies: secure,
+		Calendar: db, Clock: clock, Logger: logger, DataDir: f.data,
 	})
 	mux.Handle("/", webServer.Handler())
 
