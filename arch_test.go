@@ -19,7 +19,34 @@ const module = "github.com/pingan-gov/pingan"
 func TestDependenciesPointInwards(t *testing.T) {
 	forbidden := []string{"net/http", "database/sql", "os/exec", module + "/store", module + "/api", module + "/web",
 		module + "/secret", "modernc.org/", "github.com/jackc/"}
-	for _, pkg := range []string{".", "workflow", "calendar"} {
+	checkImports(t, []string{".", "workflow", "calendar"}, forbidden)
+}
+
+// TestAdaptersKeepTheirPlace fails when an adapter reaches the store or a
+// database driver (only cmd/pingan wires the store in), or when the two
+// HTTP adapters, or the demo and the background jobs, import each other.
+func TestAdaptersKeepTheirPlace(t *testing.T) {
+	store := []string{"database/sql", module + "/store", module + "/cmd", "modernc.org/", "github.com/jackc/"}
+	rules := map[string][]string{
+		"api":            append([]string{module + "/web", module + "/demo", module + "/jobs"}, store...),
+		"web":            append([]string{module + "/api", module + "/demo", module + "/jobs"}, store...),
+		"jobs":           append([]string{module + "/api", module + "/web", module + "/demo"}, store...),
+		"demo":           append([]string{module + "/api", module + "/web", module + "/jobs"}, store...),
+		"importer":       append([]string{"net/http", module + "/api", module + "/web"}, store...),
+		"geo":            append([]string{"net/http", module + "/api", module + "/web"}, store...),
+		"internal/httpx": append([]string{module + "/"}, store...),
+	}
+	for pkg, forbidden := range rules {
+		checkImports(t, []string{pkg}, forbidden)
+	}
+}
+
+// checkImports fails for every import of pkgs, direct or through another
+// package of the module, that is forbidden: a path, or a prefix ending in
+// "/" (module + "/" forbids the whole module).
+func checkImports(t *testing.T, pkgs, forbidden []string) {
+	t.Helper()
+	for _, pkg := range pkgs {
 		seen := map[string]bool{}
 		var walk func(dir string, via []string)
 		walk = func(dir string, via []string) {
@@ -29,7 +56,8 @@ func TestDependenciesPointInwards(t *testing.T) {
 			seen[dir] = true
 			for _, imp := range imports(t, dir) {
 				for _, f := range forbidden {
-					if imp == f || strings.HasPrefix(imp, f) && strings.HasSuffix(f, "/") || strings.HasPrefix(imp, f+"/") {
+					if imp == f || strings.HasPrefix(imp, f) && strings.HasSuffix(f, "/") || strings.HasPrefix(imp, f+"/") ||
+						f == module+"/" && imp == module {
 						t.Errorf("package %s imports %s (via %s)", pkg, imp, strings.Join(append(via, dir), " → "))
 					}
 				}
