@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/pingan-gov/pingan"
+	"github.com/pingan-gov/pingan/internal/httpx"
 )
 
 // This file is the one place where a pingan error becomes an HTTP answer.
@@ -19,17 +20,6 @@ import (
 // Two refinements of "invalid" keep the code but use the more precise HTTP
 // status: a body over the size limit answers 413, and a method the path does
 // not serve answers 405 with an Allow header (see statusError).
-
-// statuses maps each error code to its HTTP status.
-var statuses = map[string]int{
-	pingan.EINVALID:      http.StatusBadRequest,
-	pingan.ENOTFOUND:     http.StatusNotFound,
-	pingan.ECONFLICT:     http.StatusConflict,
-	pingan.EFORBIDDEN:    http.StatusForbidden,
-	pingan.EUNAUTHORIZED: http.StatusUnauthorized,
-	pingan.ETOOMANY:      http.StatusTooManyRequests,
-	pingan.EINTERNAL:     http.StatusInternalServerError,
-}
 
 // internalMessage is all a person is shown of an internal error.
 const internalMessage = "内部错误 (internal error)"
@@ -61,7 +51,7 @@ type errorDetail struct {
 // "内部错误 (internal error)".
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	code := pingan.ErrorCode(err)
-	status, ok := statuses[code]
+	status, ok := httpx.Status(code)
 	if !ok {
 		code, status = pingan.EINTERNAL, http.StatusInternalServerError
 	}

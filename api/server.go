@@ -5,7 +5,7 @@
 // imports the store or a database driver; cmd/pingan wires the two.
 //
 // Every error answers {"error": {"code", "message", "fields"}}, mapped from
-// the domain's error codes to HTTP statuses in one place (error.go).
+// the domain's error codes to HTTP statuses in one place (internal/httpx).
 package api
 
 import (

@@ -269,20 +269,8 @@ func (s *Server) recoverPanics(h http.Handler) http.Handler {
 	})
 }
 
-// statuses maps each error code of the domain to its HTTP status: the one
-// place where the web application decides one.
-var statuses = map[string]int{
-	pingan.EINVALID:      http.StatusBadRequest,
-	pingan.ENOTFOUND:     http.StatusNotFound,
-	pingan.ECONFLICT:     http.StatusConflict,
-	pingan.EFORBIDDEN:    http.StatusForbidden,
-	pingan.EUNAUTHORIZED: http.StatusUnauthorized,
-	pingan.ETOOMANY:      http.StatusTooManyRequests,
-	pingan.EINTERNAL:     http.StatusInternalServerError,
-}
-
 func statusOf(err error) int {
-	if st, ok := statuses[pingan.ErrorCode(err)]; ok {
+	if st, ok := httpx.Status(pingan.ErrorCode(err)); ok {
 		return st
 	}
 	return http.StatusInternalServerError

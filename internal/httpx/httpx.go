@@ -1,6 +1,7 @@
 // Package httpx is the HTTP plumbing the JSON API and the web pages share:
-// a response recorder for the request log and the wildcards of a ServeMux
-// pattern. It knows nothing of the domain.
+// the one map from the domain's error codes to HTTP statuses, a response
+// recorder for the request log and the wildcards of a ServeMux pattern. Of
+// the project it knows only the domain's error codes.
 package httpx
 
 import (

@@ -39,3 +39,15 @@ func TestRecorder(t *testing.T) {
 		t.Errorf("status %d, want the first", r2.Status)
 	}
 }
+
+func TestStatus(t *testing.T) {
+	for code, want := range map[string]int{"invalid": 400, "not_found": 404, "conflict": 409, "forbidden": 403,
+		"unauthorized": 401, "too_many_requests": 429, "internal": 500} {
+		if got, ok := Status(code); !ok || got != want {
+			t.Errorf("Status(%q) = %d, %v; want %d", code, got, ok, want)
+		}
+	}
+	if _, ok := Status("teapot"); ok {
+		t.Error("an unknown code has a status")
+	}
+}
