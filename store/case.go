@@ -119,15 +119,15 @@ func (db *DB) loadCase(ctx context.Context, tx *sql.Tx, scope, id string, lock b
 		return sealedCase{}, errCaseNotFound(id)
 	}
 	q := `SELECT ` + caseColumns + ` FROM cases WHERE region = $1 AND id = $2`
-	args := []any{region, id}
+	a := args{region, id}
 	if scope != "" {
 		q += ` AND ` + visibleTo(3)
-		args = append(args, scope)
+		a.add(scope)
 	}
 	if lock {
 		q += db.dialect.forUpdate()
 	}
-	sc, err := scanCase(tx.QueryRowContext(ctx, q, args...))
+	sc, err := scanCase(tx.QueryRowContext(ctx, q, a...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return sc, errCaseNotFound(id)
 	}
@@ -586,11 +586,8 @@ func (db *DB) FindCases(ctx context.Context, actor *pingan.User, f pingan.CaseFi
 		return nil, "", err
 	}
 	var v pingan.Invalid
-	args := []any{scope}
-	arg := func(x any) string {
-		args = append(args, x)
-		return "$" + strconv.Itoa(len(args))
-	}
+	a := args{scope}
+	arg := a.add
 	where := []string{visibleTo(1)}
 	if len(f.Status) > 0 {
 		var ps []string
@@ -664,7 +661,7 @@ func (db *DB) FindCases(ctx context.Context, actor *pingan.User, f pingan.CaseFi
 	}
 	q := `SELECT ` + caseColumns + ` FROM cases WHERE ` + strings.Join(where, " AND ") +
 		` ORDER BY reported_at DESC, id DESC LIMIT ` + arg(limit+1)
-	rows, err := tx.QueryContext(ctx, q, args...)
+	rows, err := tx.QueryContext(ctx, q, a...)
 	if err != nil {
 		return nil, "", err
 	}

@@ -141,9 +141,11 @@ func (db *DB) FindGrid(ctx context.Context, actor *pingan.User, code string) (*p
 func gridWorkers(ctx context.Context, q querier, codes []string) (map[string][]pingan.GridWorker, error) {
 	out := map[string][]pingan.GridWorker{}
 	for chunk := range slices.Chunk(codes, 500) {
+		var a args
+		in := a.list(anySlice(chunk)...)
 		rows, err := q.QueryContext(ctx, `SELECT w.grid_code, w.user_id, us.name, w.position
 			FROM grid_workers w JOIN users us ON us.id = w.user_id
-			WHERE w.grid_code IN (`+placeholders(1, len(chunk))+`) ORDER BY w.grid_code, `+positionRank+`, w.user_id`, anySlice(chunk)...)
+			WHERE w.grid_code IN (`+in+`) ORDER BY w.grid_code, `+positionRank+`, w.user_id`, a...)
 		if err != nil {
 			return nil, err
 		}
@@ -162,19 +164,6 @@ func gridWorkers(ctx context.Context, q querier, codes []string) (map[string][]p
 		}
 	}
 	return out, nil
-}
-
-// placeholders answers "$from, $from+1, …" for n parameters.
-func placeholders(from, n int) string {
-	var b strings.Builder
-	for i := range n {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteByte('$')
-		b.WriteString(strconv.Itoa(from + i))
-	}
-	return b.String()
 }
 
 func anySlice[T any](xs []T) []any {
@@ -482,7 +471,9 @@ func (db *DB) checkGridWorkers(ctx context.Context, tx *sql.Tx, grids []*pingan.
 	ids = slices.Compact(ids)
 	users := map[int64]*pingan.User{}
 	for chunk := range slices.Chunk(ids, 500) {
-		rows, err := tx.QueryContext(ctx, `SELECT `+userColumns+userFrom+` WHERE users.id IN (`+placeholders(1, len(chunk))+`)`, anySlice(chunk)...)
+		var a args
+		in := a.list(anySlice(chunk)...)
+		rows, err := tx.QueryContext(ctx, `SELECT `+userColumns+userFrom+` WHERE users.id IN (`+in+`)`, a...)
 		if err != nil {
 			return err
 		}
@@ -524,7 +515,9 @@ func (db *DB) checkGridWorkers(ctx context.Context, tx *sql.Tx, grids []*pingan.
 func storedGrids(ctx context.Context, q querier, codes []string) (map[string]*pingan.Grid, error) {
 	out := map[string]*pingan.Grid{}
 	for chunk := range slices.Chunk(codes, 500) {
-		rows, err := q.QueryContext(ctx, `SELECT `+gridColumns+` FROM grids g WHERE g.code IN (`+placeholders(1, len(chunk))+`)`, anySlice(chunk)...)
+		var a args
+		in := a.list(anySlice(chunk)...)
+		rows, err := q.QueryContext(ctx, `SELECT `+gridColumns+` FROM grids g WHERE g.code IN (`+in+`)`, a...)
 		if err != nil {
 			return nil, err
 		}

@@ -25,18 +25,16 @@ func (db *DB) Stats(ctx context.Context, actor *pingan.User, unit string, from, 
 	defer tx.Rollback()
 	q := `SELECT 0, status, kind, overdue, COALESCE(satisfaction, ''), escalation_level > 0, count(*) FROM cases
 		WHERE (unit_path LIKE $1 ESCAPE '\' OR assigned_path LIKE $1 ESCAPE '\')`
-	args := []any{likePrefix(u.Path)}
+	a := args{likePrefix(u.Path)}
 	if !from.IsZero() {
-		args = append(args, db.dialect.ts(from))
-		q += ` AND reported_at >= $` + strconv.Itoa(len(args))
+		q += ` AND reported_at >= ` + a.add(db.dialect.ts(from))
 	}
 	if !to.IsZero() {
-		args = append(args, db.dialect.ts(to))
-		q += ` AND reported_at < $` + strconv.Itoa(len(args))
+		q += ` AND reported_at < ` + a.add(db.dialect.ts(to))
 	}
 	q += ` GROUP BY status, kind, overdue, COALESCE(satisfaction, ''), escalation_level > 0`
 	s := []*pingan.Stats{newStats(u.Code, from, to)}
-	if err := scanStats(tx.QueryContext(ctx, q, args...))(s); err != nil {
+	if err := scanStats(tx.QueryContext(ctx, q, a...))(s); err != nil {
 		return nil, err
 	}
 	return s[0], tx.Commit()
@@ -59,11 +57,8 @@ func (db *DB) StatsSeries(ctx context.Context, actor *pingan.User, unit string, 
 		return nil, err
 	}
 	defer tx.Rollback()
-	args := []any{likePrefix(u.Path)}
-	arg := func(t time.Time) string {
-		args = append(args, db.dialect.ts(t))
-		return "$" + strconv.Itoa(len(args))
-	}
+	a := args{likePrefix(u.Path)}
+	arg := func(t time.Time) string { return a.add(db.dialect.ts(t)) }
 	var bucket strings.Builder
 	bucket.WriteString("CASE")
 	for i, b := range bounds[1 : len(bounds)-1] {
@@ -79,7 +74,7 @@ func (db *DB) StatsSeries(ctx context.Context, actor *pingan.User, unit string, 
 	for i := range out {
 		out[i] = newStats(u.Code, bounds[i], bounds[i+1])
 	}
-	if err := scanStats(tx.QueryContext(ctx, q, args...))(out); err != nil {
+	if err := scanStats(tx.QueryContext(ctx, q, a...))(out); err != nil {
 		return nil, err
 	}
 	return out, tx.Commit()
@@ -94,16 +89,14 @@ func (db *DB) GridLoads(ctx context.Context, actor *pingan.User, unit string, fr
 	}
 	defer tx.Rollback()
 	q := `SELECT grid, count(*) FROM cases WHERE (unit_path LIKE $1 ESCAPE '\' OR assigned_path LIKE $1 ESCAPE '\')`
-	args := []any{likePrefix(u.Path)}
+	a := args{likePrefix(u.Path)}
 	if !from.IsZero() {
-		args = append(args, db.dialect.ts(from))
-		q += ` AND reported_at >= $` + strconv.Itoa(len(args))
+		q += ` AND reported_at >= ` + a.add(db.dialect.ts(from))
 	}
 	if !to.IsZero() {
-		args = append(args, db.dialect.ts(to))
-		q += ` AND reported_at < $` + strconv.Itoa(len(args))
+		q += ` AND reported_at < ` + a.add(db.dialect.ts(to))
 	}
-	rows, err := tx.QueryContext(ctx, q+` GROUP BY grid`, args...)
+	rows, err := tx.QueryContext(ctx, q+` GROUP BY grid`, a...)
 	if err != nil {
 		return nil, err
 	}

@@ -44,21 +44,18 @@ func (db *DB) FindUnits(ctx context.Context, actor *pingan.User, f pingan.UnitFi
 		return nil, err
 	}
 	q := `SELECT ` + unitColumns + ` FROM units WHERE path LIKE $1 ESCAPE '\'`
-	args := []any{scope}
+	a := args{scope}
 	if f.Parent != "" {
-		args = append(args, f.Parent)
-		q += fmt.Sprintf(" AND parent_code = $%d", len(args))
+		q += " AND parent_code = " + a.add(f.Parent)
 	}
 	if f.Level != "" {
-		args = append(args, string(f.Level))
-		q += fmt.Sprintf(" AND level = $%d", len(args))
+		q += " AND level = " + a.add(string(f.Level))
 	}
 	q += " ORDER BY path"
 	if f.Limit > 0 {
-		args = append(args, f.Limit)
-		q += fmt.Sprintf(" LIMIT $%d", len(args))
+		q += " LIMIT " + a.add(f.Limit)
 	}
-	return db.queryUnits(ctx, q, args...)
+	return db.queryUnits(ctx, q, a...)
 }
 
 // queryUnits answers the units a query of unitColumns reads.

@@ -283,7 +283,9 @@ func storedUnits(ctx context.Context, tx *sql.Tx, codes []string) (map[string]*p
 		return stored, err
 	}
 	for chunk := range slices.Chunk(codes, 100) {
-		rows, err := tx.QueryContext(ctx, `SELECT `+unitColumns+` FROM units WHERE code IN (`+placeholders(1, len(chunk))+`)`, anySlice(chunk)...)
+		var a args
+		in := a.list(anySlice(chunk)...)
+		rows, err := tx.QueryContext(ctx, `SELECT `+unitColumns+` FROM units WHERE code IN (`+in+`)`, a...)
 		if err != nil {
 			return nil, err
 		}
