@@ -264,25 +264,11 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		ctx = context.WithValue(ctx, userHolderKey{}, holder)
 		rec := &httpx.Recorder{ResponseWriter: w}
 		next.ServeHTTP(rec, r.WithContext(ctx))
-		if rec.Status == 0 {
-			rec.Status = http.StatusOK
-		}
-		level := slog.LevelInfo
-		if rec.Status >= 500 {
-			level = slog.LevelError
-		}
-		attrs := []slog.Attr{
-			slog.String("method", r.Method),
-			slog.String("path", r.URL.Path),
-			slog.Int("status", rec.Status),
-			slog.Duration("duration", time.Since(start)),
-			slog.Int64("bytes", rec.Bytes),
-			slog.String("request_id", id),
-		}
+		var userID int64
 		if u := *holder; u != nil {
-			attrs = append(attrs, slog.Int64("user_id", u.ID))
+			userID = u.ID
 		}
-		s.log.LogAttrs(ctx, level, "http request", attrs...)
+		httpx.LogRequest(ctx, s.log, r, rec, start, id, userID, false)
 	})
 }
 

@@ -5,8 +5,11 @@
 package httpx
 
 import (
+	"context"
+	"log/slog"
 	"net/http"
 	"strings"
+	"time"
 )
 
 // Recorder remembers the status and size of an answer, for the request log.
@@ -55,4 +58,34 @@ func Wildcards(pattern string) []string {
 		}
 		pattern = pattern[i+j+1:]
 	}
+}
+
+// LogRequest writes the one line of the request log for r, answered
+// through rec since start: method, path, status, duration, size, request
+// id and the user's id (0 for none). Never the query, a header or a body.
+// A server error is logged as an error; quiet drops a good answer to debug
+// (static files).
+func LogRequest(ctx context.Context, log *slog.Logger, r *http.Request, rec *Recorder, start time.Time, id string, userID int64, quiet bool) {
+	if rec.Status == 0 {
+		rec.Status = http.StatusOK
+	}
+	level := slog.LevelInfo
+	switch {
+	case rec.Status >= 500:
+		level = slog.LevelError
+	case quiet && rec.Status < 400:
+		level = slog.LevelDebug
+	}
+	attrs := []slog.Attr{
+		slog.String("method", r.Method),
+		slog.String("path", r.URL.Path),
+		slog.Int("status", rec.Status),
+		slog.Duration("duration", time.Since(start)),
+		slog.Int64("bytes", rec.Bytes),
+		slog.String("request_id", id),
+	}
+	if userID != 0 {
+		attrs = append(attrs, slog.Int64("user_id", userID))
+	}
+	log.LogAttrs(ctx, level, "http request", attrs...)
 }

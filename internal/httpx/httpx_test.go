@@ -1,9 +1,14 @@
 package httpx
 
 import (
+	"bytes"
+	"context"
+	"log/slog"
 	"net/http/httptest"
 	"slices"
+	"strings"
 	"testing"
+	"time"
 )
 
 func TestWildcards(t *testing.T) {
@@ -49,5 +54,27 @@ func TestStatus(t *testing.T) {
 	}
 	if _, ok := Status("teapot"); ok {
 		t.Error("an unknown code has a status")
+	}
+}
+
+func TestLogRequest(t *testing.T) {
+	var buf bytes.Buffer
+	log := slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	r := httptest.NewRequest("GET", "/static/app.css?secret=1", nil)
+	rec := &Recorder{ResponseWriter: httptest.NewRecorder()}
+	LogRequest(context.Background(), log, r, rec, time.Now(), "id-1", 7, true)
+	if buf.Len() != 0 {
+		t.Errorf("a quiet good answer was logged at info: %s", buf.String())
+	}
+	rec.Status = 500
+	LogRequest(context.Background(), log, r, rec, time.Now(), "id-2", 7, true)
+	line := buf.String()
+	for _, want := range []string{"level=ERROR", "path=/static/app.css", "status=500", "request_id=id-2", "user_id=7"} {
+		if !strings.Contains(line, want) {
+			t.Errorf("log line lacks %s: %s", want, line)
+		}
+	}
+	if strings.Contains(line, "secret") {
+		t.Errorf("the query was logged: %s", line)
 	}
 }
