@@ -171,10 +171,7 @@ func (db *DB) EnterHolidayYears(ctx context.Context, actor *pingan.User, years [
 	if err != nil {
 		return nil, err
 	}
-	by := "命令行 (command line)"
-	if actor != nil {
-		by = actorLabel(actor)
-	}
+	by := actorLabel(operator(actor))
 	rc := &pingan.Recount{Applied: !preview}
 	for _, y := range years {
 		rc.Years = append(rc.Years, y.Year)
