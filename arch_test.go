@@ -34,6 +34,8 @@ func TestAdaptersKeepTheirPlace(t *testing.T) {
 		"demo":     append([]string{module + "/api", module + "/web", module + "/jobs"}, store...),
 		"importer": append([]string{"net/http", module + "/api", module + "/web"}, store...),
 		"geo":      append([]string{"net/http", module + "/api", module + "/web"}, store...),
+		"files": append([]string{"net/http", module + "/api", module + "/web", module + "/demo", module + "/jobs",
+			module + "/secret", module + "/geo", module + "/workflow"}, store...),
 		"internal/httpx": append([]string{module + "/api", module + "/web", module + "/demo", module + "/jobs",
 			module + "/secret", module + "/geo", module + "/importer", module + "/calendar", module + "/workflow"}, store...),
 	}
