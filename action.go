@@ -88,6 +88,9 @@ type ActionInput struct {
 	Deadline     *time.Time   `json:"deadline,omitempty"`
 	Satisfaction Satisfaction `json:"satisfaction,omitempty"`
 	Attachments  []string     `json:"attachments,omitempty"`
+	// Photos arrive with the action and are attached to its timeline entry
+	// with Attachments.
+	Photos []Upload `json:"-"`
 }
 
 // Action is one append-only row of a case's timeline.

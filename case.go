@@ -2,6 +2,7 @@ package pingan
 
 import (
 	"context"
+	"math"
 	"time"
 )
 
@@ -82,6 +83,11 @@ func (s Satisfaction) Valid() bool {
 type Location struct {
 	Lat float64 `json:"lat"`
 	Lng float64 `json:"lng"`
+}
+
+// Valid reports whether l is a position on the globe; nil is none.
+func (l *Location) Valid() bool {
+	return l != nil && !math.IsNaN(l.Lat) && !math.IsNaN(l.Lng) && l.Lat >= -90 && l.Lat <= 90 && l.Lng >= -180 && l.Lng <= 180
 }
 
 // Person is personal data of someone in a case: encrypted at rest, masked
@@ -174,6 +180,9 @@ type NewCase struct {
 	Parties        []Person  `json:"parties,omitempty"`
 	ResolvedOnSite bool      `json:"resolved_on_site,omitempty"`
 	Result         string    `json:"result,omitempty"` // what was done on site
+	// Photos arrive with the report and are attached to its first
+	// timeline entry.
+	Photos []Upload `json:"-"`
 	// IdempotencyKey: the same key from the same user returns the same case.
 	IdempotencyKey string `json:"-"`
 	// ReportedAt may be set by imports and the demo; otherwise now.

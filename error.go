@@ -18,17 +18,33 @@ const (
 	EINTERNAL     = "internal"          // 500: a fault of ours; logged, never shown
 )
 
-// Error is the one error type of the domain. Message is a sentence for a
-// person (zh-CN first); Fields names each wrong input field and what is wrong.
-type Error struct {
-	Code    string
-	Message string
-	Fields  map[string]string
+// Message is a sentence for a person, by its key in the catalogue
+// (messages.go) and the arguments its texts are formatted with. It is
+// rendered in a language only where it is shown.
+type Message struct {
+	Key  string
+	Args []any
 }
 
+// Msg answers the message with key and args.
+func Msg(key string, args ...any) Message { return Message{Key: key, Args: args} }
+
+// Text renders the message in lang.
+func (m Message) Text(lang Lang) string { return Text(lang, m.Key, m.Args...) }
+
+// Error is the one error type of the domain. Msg says what went wrong;
+// Fields names each wrong input field and what is wrong with it.
+type Error struct {
+	Code   string
+	Msg    Message
+	Fields map[string]Message
+}
+
+// Error renders the error in Chinese, for logs and the command line.
 func (e *Error) Error() string {
+	msg := e.Msg.Text(ZH)
 	if len(e.Fields) == 0 {
-		return fmt.Sprintf("%s: %s", e.Code, e.Message)
+		return fmt.Sprintf("%s: %s", e.Code, msg)
 	}
 	keys := make([]string, 0, len(e.Fields))
 	for k := range e.Fields {
@@ -40,14 +56,29 @@ func (e *Error) Error() string {
 		if i > 0 {
 			b.WriteString("; ")
 		}
-		fmt.Fprintf(&b, "%s: %s", k, e.Fields[k])
+		fmt.Fprintf(&b, "%s: %s", k, e.Fields[k].Text(ZH))
 	}
-	return fmt.Sprintf("%s: %s (%s)", e.Code, e.Message, b.String())
+	return fmt.Sprintf("%s: %s (%s)", e.Code, msg, b.String())
 }
 
-// Errorf returns an *Error with the code and a formatted message.
-func Errorf(code, format string, args ...any) *Error {
-	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+// Text answers the message of the error in lang.
+func (e *Error) Text(lang Lang) string { return e.Msg.Text(lang) }
+
+// FieldTexts answers the field errors in lang, or nil when there are none.
+func (e *Error) FieldTexts(lang Lang) map[string]string {
+	if len(e.Fields) == 0 {
+		return nil
+	}
+	out := make(map[string]string, len(e.Fields))
+	for k, m := range e.Fields {
+		out[k] = m.Text(lang)
+	}
+	return out
+}
+
+// E returns an *Error with the code and the message with key and args.
+func E(code, key string, args ...any) *Error {
+	return &Error{Code: code, Msg: Msg(key, args...)}
 }
 
 // ErrorCode answers the code of err, EINTERNAL for errors that are not *Error.
@@ -61,34 +92,68 @@ func ErrorCode(err error) string {
 	return EINTERNAL
 }
 
-// ErrorMessage answers the human message of err; internal errors answer a
-// generic sentence so that nothing internal leaks.
-func ErrorMessage(err error) string {
+// ErrorText answers the message of err for a person in lang; internal
+// errors answer a generic sentence so that nothing internal leaks.
+func ErrorText(err error, lang Lang) string {
+	var e *Error
+	if errors.As(err, &e) && e.Code != EINTERNAL {
+		return e.Text(lang)
+	}
+	return Text(lang, "error.internal")
+}
+
+// FieldTexts answers the field errors of err in lang, or nil.
+func FieldTexts(err error, lang Lang) map[string]string {
 	var e *Error
 	if errors.As(err, &e) {
-		return e.Message
+		return e.FieldTexts(lang)
 	}
-	return "内部错误 (internal error)"
+	return nil
 }
 
 // Invalid collects field errors for one input. The zero value is ready.
-type Invalid struct{ fields map[string]string }
+type Invalid struct{ fields map[string]Message }
 
-// Add records that field is wrong; the first message for a field wins.
-func (v *Invalid) Add(field, msg string) {
+// Add records that field is wrong, with the message key and its
+// arguments; the first message for a field wins.
+func (v *Invalid) Add(field, key string, args ...any) {
 	if v.fields == nil {
-		v.fields = map[string]string{}
+		v.fields = map[string]Message{}
 	}
 	if _, ok := v.fields[field]; !ok {
-		v.fields[field] = msg
+		v.fields[field] = Msg(key, args...)
 	}
 }
 
 // Require records field as missing when empty.
 func (v *Invalid) Require(field, value string) {
 	if strings.TrimSpace(value) == "" {
-		v.Add(field, "必填 (required)")
+		v.Add(field, "field.required")
 	}
+}
+
+// Has reports whether field is already named as wrong.
+func (v *Invalid) Has(field string) bool {
+	_, ok := v.fields[field]
+	return ok
+}
+
+// Merge adds the fields of err when it is an EINVALID *Error and answers
+// nil; any other error is answered as it is.
+func (v *Invalid) Merge(err error) error {
+	var e *Error
+	if err == nil {
+		return nil
+	} else if !errors.As(err, &e) || e.Code != EINVALID {
+		return err
+	}
+	if len(e.Fields) == 0 {
+		v.Add("", e.Msg.Key, e.Msg.Args...)
+	}
+	for k, m := range e.Fields {
+		v.Add(k, m.Key, m.Args...)
+	}
+	return nil
 }
 
 // Err answers nil when nothing was added, or an EINVALID *Error naming every field.
@@ -96,5 +161,5 @@ func (v *Invalid) Err() error {
 	if len(v.fields) == 0 {
 		return nil
 	}
-	return &Error{Code: EINVALID, Message: "输入有误，请检查标出的字段 (invalid input)", Fields: v.fields}
+	return &Error{Code: EINVALID, Msg: Msg("error.invalid"), Fields: v.fields}
 }

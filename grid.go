@@ -71,25 +71,25 @@ func (g *Grid) Validate() error {
 	key := "grid " + g.Code
 	switch {
 	case strings.TrimSpace(g.Code) == "":
-		v.Add("grid code", "网格编码为空 (code is empty)")
+		v.Add("grid code", "grid.code.empty")
 		key = "grid"
 	case strings.ContainsAny(g.Code, " /%_\\"):
-		v.Add(key+" code", fmt.Sprintf("网格编码 %q 含有非法字符 (code has a space, slash, %% or _)", g.Code))
+		v.Add(key+" code", "grid.code.bad", g.Code)
 	}
 	if strings.TrimSpace(g.Name) == "" {
-		v.Add(key+" name", "网格名称为空 (name is empty)")
+		v.Add(key+" name", "grid.name.empty")
 	}
 	if !g.Type.Valid() {
-		v.Add(key+" type", fmt.Sprintf("网格类型 %q 无效，应为 community（社区）、village（农村）或 dedicated（专属）(unknown grid type)", g.Type))
+		v.Add(key+" type", "grid.type.bad", g.Type)
 	}
 	if strings.TrimSpace(g.Unit) == "" {
-		v.Add(key+" unit", "所属村/社区为空 (unit is empty)")
+		v.Add(key+" unit", "grid.unit.empty")
 	}
 	if g.Households < 0 {
-		v.Add(key+" households", "户数不能为负 (households cannot be negative)")
+		v.Add(key+" households", "grid.households.negative")
 	}
 	if g.Population < 0 {
-		v.Add(key+" population", "人口不能为负 (population cannot be negative)")
+		v.Add(key+" population", "grid.population.negative")
 	}
 	for i, w := range g.Workers {
 		ok := false
@@ -97,8 +97,7 @@ func (g *Grid) Validate() error {
 			ok = ok || w.Position == p
 		}
 		if !ok {
-			v.Add(fmt.Sprintf("%s workers[%d]", key, i),
-				fmt.Sprintf("岗位 %q 无效，应为 leader（网格长）、member（网格员）或 assistant（网格辅助员）(unknown position)", w.Position))
+			v.Add(fmt.Sprintf("%s workers[%d]", key, i), "grid.position.bad", w.Position)
 		}
 	}
 	return v.Err()

@@ -34,11 +34,11 @@ func TestInvalidNamesFields(t *testing.T) {
 		t.Fatal("empty Invalid is an error")
 	}
 	v.Require("title", " ")
-	v.Add("category", "未知类别")
-	v.Add("category", "second message is dropped")
+	v.Add("category", "category.unknown", "x")
+	v.Add("category", "field.required")
 	err := v.Err()
 	e, ok := err.(*Error)
-	if !ok || e.Code != EINVALID || e.Fields["title"] == "" || e.Fields["category"] != "未知类别" {
+	if !ok || e.Code != EINVALID || e.Fields["title"].Key != "field.required" || e.Fields["category"].Key != "category.unknown" {
 		t.Fatalf("Err = %#v", err)
 	}
 	if ErrorCode(err) != EINVALID || ErrorCode(nil) != "" {

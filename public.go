@@ -51,9 +51,9 @@ type PublicService interface {
 	// report: townships and villages/communities, ordered by path.
 	PublicUnits(ctx context.Context) ([]*Unit, error)
 	// FileCase reports a case as a citizen (source citizen, no reporting
-	// user) with the references of its photos, and answers the case number
-	// and a new query code. EINVALID names each bad field, as CreateCase.
-	FileCase(ctx context.Context, in *NewCase, attachments []string) (*PublicReceipt, error)
+	// user) with its photos (in.Photos), and answers the case number and a
+	// new query code. EINVALID names each bad field, as CreateCase.
+	FileCase(ctx context.Context, in *NewCase) (*PublicReceipt, error)
 	// PublicCase answers the public status of the case with the number if
 	// code is its query code. ENOTFOUND for an unknown number and for a
 	// wrong code alike.

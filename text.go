@@ -1,7 +1,6 @@
 package pingan
 
 import (
-	"fmt"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -15,13 +14,13 @@ import (
 // sees them.
 
 // BadText answers what is wrong with s as text — a NUL character, or bytes
-// that are not UTF-8 — as a sentence "中文 (English)", or "" when s is fine.
+// that are not UTF-8 — as a message key, or "" when s is fine.
 func BadText(s string) string {
 	switch {
 	case strings.IndexByte(s, 0) >= 0:
-		return "不能含有空字符 U+0000 (must not contain the NUL character)"
+		return "text.nul"
 	case !utf8.ValidString(s):
-		return "不是有效的 UTF-8 文本 (not valid UTF-8 text)"
+		return "text.utf8"
 	}
 	return ""
 }
@@ -30,9 +29,7 @@ func BadText(s string) string {
 // the field and saying what is wrong with it.
 func BadTextError(field, problem string) *Error {
 	field = ShowText(field, 64)
-	return &Error{Code: EINVALID,
-		Message: fmt.Sprintf("字段「%s」含有空字符或无效的 UTF-8 编码 (the field %q holds a NUL character or invalid UTF-8)", field, field),
-		Fields:  map[string]string{field: problem}}
+	return &Error{Code: EINVALID, Msg: Msg("text.bad", field), Fields: map[string]Message{field: Msg(problem)}}
 }
 
 // ShowText answers s fit to be shown back to a person: a NUL character and

@@ -40,12 +40,11 @@ func ParseRoles(s string) ([]Role, error) {
 			}
 		}
 		if !ok {
-			return nil, &Error{Code: EINVALID, Message: "未知角色 (unknown role) " + p,
-				Fields: map[string]string{"role": "未知角色 " + p + "；可选 admin, dispatcher, handler, grid_worker, mediator, leader, assessor, viewer"}}
+			return nil, &Error{Code: EINVALID, Msg: Msg("role.unknown", p), Fields: map[string]Message{"role": Msg("role.unknown.field", p)}}
 		}
 	}
 	if len(out) == 0 {
-		return nil, &Error{Code: EINVALID, Message: "至少需要一个角色 (at least one role)", Fields: map[string]string{"role": "必填 (required)"}}
+		return nil, &Error{Code: EINVALID, Msg: Msg("role.none"), Fields: map[string]Message{"role": Msg("field.required")}}
 	}
 	return out, nil
 }
@@ -97,7 +96,7 @@ const (
 // ErrSignInBusy is Login's answer (ETOOMANY) when more passwords are being
 // checked at once than the server has room for: nothing was checked, and
 // the same request may be sent again in a moment.
-var ErrSignInBusy = &Error{Code: ETOOMANY, Message: "同时登录的人数过多，请稍后再试 (too many sign-ins at once; try again in a moment)"}
+var ErrSignInBusy = E(ETOOMANY, "signin.busy")
 
 type sourceKey struct{}
 

@@ -41,13 +41,13 @@ func (s *Server) calendarDue(w http.ResponseWriter, r *http.Request) error {
 	}
 	days := q.int("days", 0, 1, maxDuePeriod)
 	if !q.has("days") {
-		q.v.Add("days", "必填 (required)")
+		q.v.Add("days", "field.required")
 	}
 	var unit calendar.Unit
 	if !q.has("unit") {
-		q.v.Add("unit", "必填：working、calendar 或 hours (required: working, calendar or hours)")
+		q.v.Add("unit", "api.due.unit.required")
 	} else if u, err := calendar.ParseUnit(q.str("unit")); err != nil {
-		q.v.Add("unit", "应为 working（工作日）、calendar（自然日）或 hours（小时）(want working, calendar or hours)")
+		q.v.Add("unit", "api.due.unit.bad")
 	} else {
 		unit = u
 	}
@@ -64,11 +64,9 @@ func (s *Server) calendarDue(w http.ResponseWriter, r *http.Request) error {
 			field = "from"
 		}
 		first, _ := cal.Years()
-		return invalid(field, fmt.Sprintf("工作日历未覆盖 %d 年 (the calendar does not cover %d)", nc.Year, nc.Year),
-			fmt.Sprintf("工作日历从 %d 年开始，暂定规则可算到 2999 年，无法计算 %d 年的期限 (the calendar starts in %d and reaches 2999, not %d)",
-				first, nc.Year, first, nc.Year))
+		return invalid(field, pingan.Msg("api.due.uncovered.field", nc.Year), pingan.Msg("api.due.uncovered", first, nc.Year))
 	case err != nil:
-		return invalid("days", err.Error(), "无法计算期限 (the deadline cannot be computed)")
+		return invalid("days", pingan.Msg("error.detail", err.Error()), pingan.Msg("api.due.failed"))
 	}
 	s.writeJSON(w, http.StatusOK, dueAnswer{
 		From:        from.In(pingan.CST).Format(time.RFC3339),
@@ -100,7 +98,7 @@ func (s *Server) calendarYear(w http.ResponseWriter, r *http.Request) error {
 	cal := s.calendar.Calendar()
 	if err != nil || !cal.Covers(year) {
 		first, _ := cal.Years()
-		return invalid("year", fmt.Sprintf("应为 %d–2999 之间的年份 (a year from %d to 2999)", first, first), "年份无效 (invalid year)")
+		return invalid("year", pingan.Msg("api.year.bad", first), pingan.Msg("api.year.invalid"))
 	}
 	arr := cal.Arrangement(year)
 	a := yearAnswer{Year: year, Status: "official", Holidays: arr.Holidays, Workdays: arr.Workdays}
@@ -146,17 +144,18 @@ func (s *Server) enterHolidays(w http.ResponseWriter, r *http.Request) error {
 	years := in.Years
 	if strings.TrimSpace(in.Notice) != "" {
 		if len(years) > 0 {
-			return invalid("years", "给出通知文本或逐日安排，不能同时给出 (give the notice or the days, not both)", "输入有误 (invalid input)")
+			return invalid("years", pingan.Msg("api.holidays.both"), pingan.Msg("error.invalid"))
 		}
 		n, err := calendar.ParseNotice(in.Notice, in.Year)
 		if err != nil {
-			return invalid("notice", err.Error(), "无法读取通知 (the notice cannot be read)")
+			return invalid("notice", pingan.Msg("error.detail", err.Error()), pingan.Msg("api.holidays.unreadable"))
 		}
 		if len(n.Problems) > 0 {
-			e := &pingan.Error{Code: pingan.EINVALID, Fields: map[string]string{},
-				Message: fmt.Sprintf("通知有 %d 行无法读取或有误，未录入任何内容 (nothing entered)", len(n.Problems))}
+			// The reasons are the notice reader's, in Chinese, as the notice.
+			e := &pingan.Error{Code: pingan.EINVALID, Fields: map[string]pingan.Message{},
+				Msg: pingan.Msg("api.holidays.problems", len(n.Problems))}
 			for _, p := range n.Problems {
-				e.Fields[fmt.Sprintf("line.%d", p.Line)] = p.Reason + "：" + p.Text
+				e.Fields[fmt.Sprintf("line.%d", p.Line)] = pingan.Msg("api.holidays.line", p.Reason, p.Text)
 			}
 			return e
 		}

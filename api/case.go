@@ -35,8 +35,7 @@ const maxIdempotencyKey = 255
 func (s *Server) createCase(w http.ResponseWriter, r *http.Request) error {
 	key := strings.TrimSpace(r.Header.Get("Idempotency-Key"))
 	if len(key) > maxIdempotencyKey || !printableASCII(key) {
-		return invalid("Idempotency-Key", "至多 255 个可见 ASCII 字符 (at most 255 visible ASCII characters)",
-			"Idempotency-Key 请求头无效 (invalid Idempotency-Key header)")
+		return invalid("Idempotency-Key", pingan.Msg("api.idempotency.bad", maxIdempotencyKey), pingan.Msg("api.idempotency.invalid"))
 	}
 	var in pingan.NewCase
 	if err := s.decode(w, r, &in); err != nil {
@@ -97,20 +96,20 @@ func (s *Server) listCases(w http.ResponseWriter, r *http.Request) error {
 				continue
 			}
 			if !validStatus(st) {
-				q.v.Add("status", "未知状态 "+string(st)+" (unknown status)；可选 reported, accepted, rejected, dispatched, in_progress, resolved, closed")
+				q.v.Add("status", "api.query.status.unknown", pingan.ShowText(string(st), 64))
 				continue
 			}
 			f.Status = append(f.Status, st)
 		}
 	}
 	if f.Kind != "" && !f.Kind.Valid() {
-		q.v.Add("kind", "未知种类 (unknown kind)；可选 dispute, petition, hazard, service")
+		q.v.Add("kind", "api.query.kind.unknown")
 	}
 	if len([]rune(f.Q)) > maxQuery {
-		q.v.Add("q", "检索词过长，至多 200 字 (at most 200 characters)")
+		q.v.Add("q", "api.query.q.long", maxQuery)
 	}
 	if !f.From.IsZero() && !f.To.IsZero() && !f.From.Before(f.To) {
-		q.v.Add("to", "须晚于 from (must be after from)")
+		q.v.Add("to", "api.query.to.before")
 	}
 	if err := q.err(); err != nil {
 		return err
@@ -163,7 +162,7 @@ func (s *Server) act(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if strings.TrimSpace(string(in.Action)) == "" {
-		return invalid("action", "必填 (required)", "请指明要执行的操作 (action is required)")
+		return invalid("action", pingan.Msg("field.required"), pingan.Msg("api.action.required"))
 	}
 	u := userFrom(r.Context())
 	c, err := s.cases.Act(r.Context(), u, r.PathValue("id"), in)

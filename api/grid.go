@@ -21,7 +21,7 @@ func (s *Server) listGrids(w http.ResponseWriter, r *http.Request) error {
 	q := newQuery(r)
 	unit := q.str("unit")
 	if unit == "" {
-		q.v.Add("unit", "必填：村/社区或其上级单位的代码 (required: the code of a village, community or a unit above)")
+		q.v.Add("unit", "api.query.grids.unit")
 	}
 	if err := q.err(); err != nil {
 		return err

@@ -84,17 +84,8 @@ func TestCasePersonalDataByRole(t *testing.T) {
 // neither attaches it nor tells that it exists.
 func TestAttachmentOfAnotherCounty(t *testing.T) {
 	e := newEnv(t)
-	ctx := context.Background()
-	photo := []byte("\x89PNG\r\n\x1a\n金塔村宅基地现场")
-	theirRef, err := e.db.Upload(ctx, e.fx.OtherGridWorker, photo)
-	if err != nil {
-		t.Fatal(err)
-	}
 	theirs := e.do("POST", "/api/v1/cases", "jt-grid", `{"kind":"dispute","category":"0102","title":"宅基地纠纷"}`)
-	if a := e.do("POST", "/api/v1/cases/"+str(theirs.body, "id")+"/actions", "jt-grid",
-		`{"action":"comment","note":"现场照片","attachments":["`+theirRef+`"]}`); a.status != http.StatusOK {
-		t.Fatalf("own photo on own case: %d %s", a.status, a.raw)
-	}
+	theirRef := storetest.AttachPhoto(t, e.db, e.fx.OtherGridWorker, str(theirs.body, "id"), storetest.PNG("金塔村宅基地现场"))
 
 	mine := e.do("POST", "/api/v1/cases", "fk-grid", `{"kind":"dispute","category":"0102","title":"邻里噪音"}`)
 	path := "/api/v1/cases/" + str(mine.body, "id") + "/actions"
@@ -115,11 +106,9 @@ func TestAttachmentOfAnotherCounty(t *testing.T) {
 	if a := e.do("POST", "/api/v1/cases", "fk-grid", `{"kind":"dispute","category":"0102","title":"噪音","attachments":["`+theirRef+`"]}`); a.status != http.StatusBadRequest || a.errFields()["attachments"] == nil {
 		t.Errorf("report with attachments: %d %s", a.status, a.raw)
 	}
-	// One's own upload attaches.
-	own, err := e.db.Upload(ctx, e.fx.GridWorker, []byte("\x89PNG\r\n\x1a\n富康社区现场"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	// A photo one brought (through the pages, with another case) attaches.
+	other := e.do("POST", "/api/v1/cases", "fk-grid", `{"kind":"dispute","category":"0102","title":"楼道堆物"}`)
+	own := storetest.AttachPhoto(t, e.db, e.fx.GridWorker, str(other.body, "id"), storetest.PNG("富康社区现场"))
 	if a := e.do("POST", path, "fk-grid", `{"action":"comment","note":"现场照片","attachments":["`+own+`"]}`); a.status != http.StatusOK {
 		t.Errorf("own photo: %d %s", a.status, a.raw)
 	}

@@ -47,8 +47,7 @@ func (s *Server) decode(w http.ResponseWriter, r *http.Request, dst any) error {
 	case err != nil:
 		return s.decodeError(err, dst)
 	}
-	return invalid("body", "JSON 值之后还有多余内容 (unexpected data after the JSON value)",
-		"请求体只能包含一个 JSON 对象 (the body must be a single JSON object)")
+	return invalid("body", pingan.Msg("api.body.extra"), pingan.Msg("api.body.single"))
 }
 
 // jsonTextProblem answers the first string of a JSON document, key or
@@ -162,57 +161,52 @@ func (s *Server) decodeError(err error, dst any) error {
 	)
 	switch {
 	case errors.As(err, &tooLarge):
-		return &statusError{status: http.StatusRequestEntityTooLarge, err: invalid("body",
-			fmt.Sprintf("超过 %s 上限 (larger than %s)", byteSize(tooLarge.Limit), byteSize(tooLarge.Limit)),
-			fmt.Sprintf("请求体过大，上限为 %s (the request body is too large; the limit is %s)", byteSize(tooLarge.Limit), byteSize(tooLarge.Limit)))}
+		limit := byteSize(tooLarge.Limit)
+		return &httpx.StatusError{Status: http.StatusRequestEntityTooLarge,
+			Err: invalid("body", pingan.Msg("api.body.large.field", limit), pingan.Msg("api.body.large", limit))}
 	case errors.Is(err, io.EOF):
-		return invalid("body", "必填 (required)", "请求体为空，应为 JSON 对象 (the body is empty; send a JSON object)")
+		return invalid("body", pingan.Msg("field.required"), pingan.Msg("api.body.empty"))
 	case errors.Is(err, io.ErrUnexpectedEOF):
-		return invalid("body", "JSON 不完整 (truncated JSON)", "JSON 格式错误：内容不完整 (malformed JSON: unexpected end)")
+		return invalid("body", pingan.Msg("api.body.truncated.field"), pingan.Msg("api.body.truncated"))
 	case errors.As(err, &syntax):
-		return invalid("body", fmt.Sprintf("第 %d 字节处语法错误 (syntax error at byte %d)", syntax.Offset, syntax.Offset),
-			fmt.Sprintf("JSON 格式错误 (malformed JSON): %s", syntax.Error()))
+		return invalid("body", pingan.Msg("api.body.syntax.field", syntax.Offset), pingan.Msg("api.body.syntax", syntax.Error()))
 	case errors.As(err, &typ):
 		if typ.Field == "" {
-			return invalid("body", "应为 JSON 对象 (must be a JSON object)", "请求体须为 JSON 对象 (the body must be a JSON object)")
+			return invalid("body", pingan.Msg("api.body.object.field"), pingan.Msg("api.body.object"))
 		}
-		want := jsonType(typ.Type.Kind().String())
-		return invalid(typ.Field, fmt.Sprintf("类型错误：应为%s，收到 %s (wrong type: want %s, got %s)", want.zh, typ.Value, want.en, typ.Value),
-			"输入有误，请检查标出的字段 (invalid input)")
+		return invalid(typ.Field, typeProblem(typ.Type.Kind().String(), typ.Value), pingan.Msg("error.invalid"))
 	case errors.As(err, &timeErr):
 		field := "body"
 		if _, ok := dst.(*pingan.ActionInput); ok {
 			field = "deadline" // the only time in an input body
 		}
-		return invalid(field, fmt.Sprintf("时间格式错误，应为 RFC 3339，如 2025-10-09T18:00:00+08:00 (bad time %q: want RFC 3339)", timeErr.Value),
-			"输入有误，请检查标出的字段 (invalid input)")
+		return invalid(field, pingan.Msg("api.body.time", timeErr.Value), pingan.Msg("error.invalid"))
 	}
 	if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
 		name, _ = strconv.Unquote(name)
-		return invalid(name, "未知字段 (unknown field)", fmt.Sprintf("请求中有未知字段 %q (unknown field %q)", name, name))
+		return invalid(name, pingan.Msg("api.body.unknown.field"), pingan.Msg("api.body.unknown", name))
 	}
-	return invalid("body", err.Error(), "无法读取请求体 (the body could not be read)")
+	return invalid("body", pingan.Msg("error.detail", err.Error()), pingan.Msg("api.body.unreadable"))
 }
 
-type typeName struct{ zh, en string }
-
-// jsonType names a Go kind as the JSON type a client must send.
-func jsonType(kind string) typeName {
+// typeProblem says that a value of the JSON type got is not of the JSON
+// type a Go kind takes.
+func typeProblem(kind, got string) pingan.Message {
 	switch kind {
 	case "string":
-		return typeName{"字符串", "a string"}
+		return pingan.Msg("api.body.type.string", got)
 	case "bool":
-		return typeName{"布尔值 true/false", "true or false"}
+		return pingan.Msg("api.body.type.bool", got)
 	case "int", "int8", "int16", "int32", "int64", "uint", "uint8", "uint16", "uint32", "uint64":
-		return typeName{"整数", "an integer"}
+		return pingan.Msg("api.body.type.integer", got)
 	case "float32", "float64":
-		return typeName{"数字", "a number"}
+		return pingan.Msg("api.body.type.number", got)
 	case "slice", "array":
-		return typeName{"数组", "an array"}
+		return pingan.Msg("api.body.type.array", got)
 	case "struct", "map", "ptr":
-		return typeName{"对象", "an object"}
+		return pingan.Msg("api.body.type.object", got)
 	}
-	return typeName{kind, kind}
+	return pingan.Msg("api.body.type.other", kind, got)
 }
 
 func byteSize(n int64) string {
@@ -250,7 +244,7 @@ func (q *query) int(name string, def, min, max int) int {
 	}
 	n, err := strconv.Atoi(s)
 	if err != nil || n < min || n > max {
-		q.v.Add(name, fmt.Sprintf("应为 %d 到 %d 之间的整数 (want a whole number from %d to %d)", min, max, min, max))
+		q.v.Add(name, "api.query.int", min, max)
 		return def
 	}
 	return n
@@ -264,7 +258,7 @@ func (q *query) bool(name string) *bool {
 	}
 	b, err := strconv.ParseBool(s)
 	if err != nil {
-		q.v.Add(name, "应为 true 或 false (want true or false)")
+		q.v.Add(name, "api.query.bool")
 		return nil
 	}
 	return &b
@@ -281,7 +275,7 @@ func (q *query) time(name string, endOfDay bool) time.Time {
 	}
 	t, dateOnly, err := parseTime(s)
 	if err != nil {
-		q.v.Add(name, "应为 RFC 3339 时间（如 2025-10-01T08:00:00+08:00）或日期 YYYY-MM-DD (want an RFC 3339 time or a date YYYY-MM-DD)")
+		q.v.Add(name, "api.query.time")
 		return time.Time{}
 	}
 	if dateOnly && endOfDay {
@@ -308,7 +302,7 @@ func parseTime(s string) (t time.Time, dateOnly bool, err error) {
 func (q *query) err() error {
 	err := q.v.Err()
 	if e, ok := err.(*pingan.Error); ok {
-		e.Message = "查询参数有误，请检查标出的参数 (invalid query parameters)"
+		e.Msg = pingan.Msg("api.query.invalid")
 	}
 	return err
 }

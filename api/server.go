@@ -4,20 +4,18 @@
 // reaches the data through the domain's service interfaces, so it never
 // imports the store or a database driver; cmd/pingan wires the two.
 //
-// Every error answers {"error": {"code", "message", "fields"}}, mapped from
-// the domain's error codes to HTTP statuses in one place (internal/httpx).
+// Every error answers {"error": {"code", "message", "message_key", "fields"}},
+// in the caller's language (Accept-Language, Chinese by default), mapped
+// from the domain's error codes to HTTP statuses in one place
+// (internal/httpx), which also gives every request its id, its log line,
+// its security headers and the recovery from a panic, as for the pages.
 package api
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
 	"log/slog"
 	"net/http"
-	"runtime/debug"
-	"strconv"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/pingan-gov/pingan"
@@ -80,8 +78,6 @@ type Server struct {
 	mux      *http.ServeMux
 	patterns []string // of every endpoint, in the order routes registers them
 	handler  http.Handler
-	reqSeq   atomic.Uint64
-	started  string
 }
 
 // New builds a server from cfg, filling the defaults.
@@ -99,7 +95,6 @@ func New(cfg Config) *Server {
 		log:        cfg.Logger,
 		maxBody:    cfg.MaxBodyBytes,
 		mux:        http.NewServeMux(),
-		started:    strconv.FormatInt(time.Now().Unix()%1e6, 36),
 	}
 	if s.calendar == nil {
 		s.calendar = calendar.Official()
@@ -119,7 +114,10 @@ func New(cfg Config) *Server {
 	}
 	s.sessions = newSessionCache(ttl)
 	s.routes()
-	s.handler = s.logRequests(s.recoverPanics(secureHeaders(s.mux)))
+	s.handler = httpx.Handler(s.mux, httpx.Config{Log: s.log, JSON: true, Header: http.Header{
+		"Cache-Control":           {"no-store"},
+		"Content-Security-Policy": {"default-src 'none'; frame-ancestors 'none'"},
+	}})
 	return s
 }
 
@@ -209,107 +207,33 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if len(allow) == 0 {
-		s.writeError(w, r, pingan.Errorf(pingan.ENOTFOUND, "没有这个接口 (no such endpoint): %s", pingan.ShowText(r.URL.Path, 200)))
+		s.writeError(w, r, pingan.E(pingan.ENOTFOUND, "api.endpoint.unknown", pingan.ShowText(r.URL.Path, 200)))
 		return
 	}
 	list := strings.Join(allow, ", ")
-	s.writeError(w, r, &statusError{
-		status: http.StatusMethodNotAllowed,
-		header: http.Header{"Allow": {list}},
-		err:    pingan.Errorf(pingan.EINVALID, "此接口不支持 %s 方法，可用：%s (method not allowed; allowed: %s)", r.Method, list, list),
+	s.writeError(w, r, &httpx.StatusError{
+		Status: http.StatusMethodNotAllowed,
+		Header: http.Header{"Allow": {list}},
+		Err:    pingan.E(pingan.EINVALID, "api.method.bad", pingan.ShowText(r.Method, 32), list),
 	})
 }
 
 // writeJSON answers v as JSON with the status.
 func (s *Server) writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(status)
-	if err := json.NewEncoder(w).Encode(v); err != nil {
+	if err := httpx.WriteJSON(w, status, v); err != nil {
 		// The status is out; all that is left is to say so in the log.
 		s.log.Warn("writing a JSON answer", slog.Any("error", err))
 	}
 }
 
-// ---- middleware ----
+// ---- the user of a request ----
 
 type ctxKey int
 
-const (
-	userKey ctxKey = iota
-	requestIDKey
-)
+const userKey ctxKey = iota
 
 // userFrom answers the authenticated user of the request (requireUser put it there).
 func userFrom(ctx context.Context) *pingan.User {
 	u, _ := ctx.Value(userKey).(*pingan.User)
 	return u
-}
-
-func requestID(ctx context.Context) string {
-	id, _ := ctx.Value(requestIDKey).(string)
-	return id
-}
-
-// logRequests logs one line per request: method, path, status, duration,
-// size, request id and user. Never the Authorization header, the query
-// (it may hold search text) or a body.
-func (s *Server) logRequests(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
-		id := s.started + "-" + strconv.FormatUint(s.reqSeq.Add(1), 36)
-		w.Header().Set("X-Request-Id", id)
-		ctx := context.WithValue(r.Context(), requestIDKey, id)
-		// The auth middleware fills holder so the log can name the user.
-		holder := new(*pingan.User)
-		ctx = context.WithValue(ctx, userHolderKey{}, holder)
-		rec := &httpx.Recorder{ResponseWriter: w}
-		next.ServeHTTP(rec, r.WithContext(ctx))
-		var userID int64
-		if u := *holder; u != nil {
-			userID = u.ID
-		}
-		httpx.LogRequest(ctx, s.log, r, rec, start, id, userID, false)
-	})
-}
-
-// userHolderKey carries a pointer the auth middleware fills, so that the
-// request log, which runs outside it, can name the user.
-type userHolderKey struct{}
-
-// recoverPanics turns a panic in a handler into a logged 500 internal error.
-func (s *Server) recoverPanics(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		defer func() {
-			v := recover()
-			if v == nil {
-				return
-			}
-			if v == http.ErrAbortHandler {
-				panic(v)
-			}
-			err := fmt.Errorf("panic: %v\n%s", v, debug.Stack())
-			if rec, ok := w.(*httpx.Recorder); ok && rec.Status != 0 {
-				// The answer has begun; nothing sensible can follow.
-				s.log.ErrorContext(r.Context(), "internal error",
-					slog.String("method", r.Method), slog.String("path", r.URL.Path),
-					slog.String("request_id", requestID(r.Context())), slog.Any("error", err))
-				return
-			}
-			s.writeError(w, r, err) // logged in full, shown as internal error
-		}()
-		next.ServeHTTP(w, r)
-	})
-}
-
-// secureHeaders sets the headers every API answer carries.
-func secureHeaders(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h := w.Header()
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Cache-Control", "no-store")
-		h.Set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
-		h.Set("Referrer-Policy", "no-referrer")
-		h.Set("X-Frame-Options", "DENY")
-		next.ServeHTTP(w, r)
-	})
 }

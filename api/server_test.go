@@ -30,13 +30,13 @@ func (f *fakeUsers) Login(_ context.Context, name, pw string) (*pingan.Session, 
 	if name == "zhang" && pw == "secret" {
 		return &pingan.Session{Token: fakeToken, ExpiresAt: time.Date(2025, 10, 1, 12, 0, 0, 0, time.UTC), User: f.user}, nil
 	}
-	return nil, pingan.Errorf(pingan.EUNAUTHORIZED, "用户名或密码错误 (wrong username or password)")
+	return nil, pingan.E(pingan.EUNAUTHORIZED, "login.wrong")
 }
 func (f *fakeUsers) Authenticate(_ context.Context, token string) (*pingan.User, error) {
 	if token == fakeToken {
 		return f.user, nil
 	}
-	return nil, pingan.Errorf(pingan.EUNAUTHORIZED, "bad token")
+	return nil, pingan.E(pingan.EUNAUTHORIZED, "api.token.expired")
 }
 func (f *fakeUsers) Logout(context.Context, string) error { return nil }
 
@@ -56,7 +56,7 @@ func (f *fakeCases) FindCase(_ context.Context, _ *pingan.User, id string) (*pin
 	case "boom":
 		return nil, io.ErrClosedPipe
 	}
-	return nil, pingan.Errorf(pingan.ENOTFOUND, "案件不存在 (case not found)")
+	return nil, pingan.E(pingan.ENOTFOUND, "page.notfound")
 }
 
 func (f *fakeCases) FindCases(_ context.Context, _ *pingan.User, fl pingan.CaseFilter) ([]*pingan.Case, string, error) {
@@ -144,6 +144,13 @@ func (a answer) errCode() string {
 func (a answer) errMessage() string {
 	e, _ := a.body["error"].(map[string]any)
 	s, _ := e["message"].(string)
+	return s
+}
+
+// errKey answers error.message_key of an error answer.
+func (a answer) errKey() string {
+	e, _ := a.body["error"].(map[string]any)
+	s, _ := e["message_key"].(string)
 	return s
 }
 
@@ -314,6 +321,69 @@ func TestDecodeErrors(t *testing.T) {
 	}
 }
 
+// TestErrorsInTheCallersLanguage: the same bad request answers its
+// message and fields in English with Accept-Language: en, in Chinese
+// without, naming the same fields, with the keys of the messages beside.
+func TestErrorsInTheCallersLanguage(t *testing.T) {
+	e := newFake(t, 0)
+	for _, tc := range []struct {
+		name, method, path, body string
+		msg                      pingan.Message
+		fields                   map[string]pingan.Message
+	}{
+		{"query", "GET", "/api/v1/cases?kind=planet&limit=0", "", pingan.Msg("api.query.invalid"),
+			map[string]pingan.Message{"kind": pingan.Msg("api.query.kind.unknown"), "limit": pingan.Msg("api.query.int", 1, maxListLimit)}},
+		{"body", "POST", "/api/v1/cases", `{"title":"x","resolved_on_site":"yes"}`, pingan.Msg("error.invalid"),
+			map[string]pingan.Message{"resolved_on_site": pingan.Msg("api.body.type.bool", "string")}},
+		{"endpoint", "GET", "/api/v1/nothing-here", "", pingan.Msg("api.endpoint.unknown", "/api/v1/nothing-here"), nil},
+	} {
+		answers := map[pingan.Lang]answer{
+			pingan.ZH: call(t, e.h, tc.method, tc.path, fakeToken, tc.body),
+			pingan.EN: call(t, e.h, tc.method, tc.path, fakeToken, tc.body, "Accept-Language: en-GB,en;q=0.9,zh-CN;q=0.5"),
+		}
+		if a := call(t, e.h, tc.method, tc.path, fakeToken, tc.body, "Accept-Language: zh-CN,zh;q=0.9,en;q=0.5"); a.raw != answers[pingan.ZH].raw {
+			t.Errorf("%s: asked in Chinese %s, by default %s", tc.name, a.raw, answers[pingan.ZH].raw)
+		}
+		for lang, a := range answers {
+			if a.status != answers[pingan.ZH].status || a.status < 400 || a.errCode() != answers[pingan.ZH].errCode() {
+				t.Fatalf("%s in %s: %d %s", tc.name, lang, a.status, a.raw)
+			}
+			if a.errMessage() != tc.msg.Text(lang) || a.errKey() != tc.msg.Key {
+				t.Errorf("%s in %s: %s, want the message %q", tc.name, lang, a.raw, tc.msg.Text(lang))
+			}
+			if len(a.errFields()) != len(tc.fields) {
+				t.Errorf("%s in %s: fields %v, want %v", tc.name, lang, a.errFields(), tc.fields)
+			}
+			keys, _ := a.body["error"].(map[string]any)["field_keys"].(map[string]any)
+			for f, m := range tc.fields {
+				if a.errFields()[f] != m.Text(lang) || keys[f] != m.Key {
+					t.Errorf("%s in %s: field %s says %v (%v), want %q (%s)", tc.name, lang, f, a.errFields()[f], keys[f], m.Text(lang), m.Key)
+				}
+			}
+		}
+		if answers[pingan.ZH].errMessage() == answers[pingan.EN].errMessage() {
+			t.Errorf("%s: the same message in both languages: %q", tc.name, answers[pingan.EN].errMessage())
+		}
+	}
+	// An internal error says only the generic sentence, in each language.
+	for lang, hdr := range map[pingan.Lang]string{pingan.ZH: "Accept-Language: fr", pingan.EN: "Accept-Language: en"} {
+		a := call(t, e.h, "GET", "/api/v1/cases/boom", fakeToken, "", hdr)
+		if a.status != 500 || a.errMessage() != pingan.Text(lang, "error.internal") || a.errKey() != "error.internal" {
+			t.Errorf("internal error in %s: %d %s", lang, a.status, a.raw)
+		}
+	}
+}
+
+// TestTypeProblemsAreWritten: every message decode may answer for a value
+// of the wrong type is in the catalogue.
+func TestTypeProblemsAreWritten(t *testing.T) {
+	for _, kind := range []string{"string", "bool", "int", "uint8", "float64", "slice", "array", "struct", "map", "ptr", "interface"} {
+		if m := typeProblem(kind, "number"); !pingan.HasMessage(m.Key) {
+			t.Errorf("%s: %q is not in the catalogue", kind, m.Key)
+		}
+	}
+}
+
 func TestListParameters(t *testing.T) {
 	e := newFake(t, 0)
 	a := call(t, e.h, "GET", "/api/v1/cases?status=reported,lost&kind=x&overdue=maybe&from=yesterday&limit=0&to=2025-13-01", fakeToken, "")
@@ -448,7 +518,7 @@ func TestInternalErrorsAreHiddenAndLogged(t *testing.T) {
 	e := newFake(t, 0)
 	for _, id := range []string{"panic", "boom"} {
 		a := call(t, e.h, "GET", "/api/v1/cases/"+id, fakeToken, "")
-		if a.status != 500 || a.errCode() != "internal" || a.errMessage() != internalMessage {
+		if a.status != 500 || a.errCode() != "internal" || a.errMessage() != pingan.Text(pingan.ZH, "error.internal") {
 			t.Errorf("%s: %d %s", id, a.status, a.raw)
 		}
 	}
@@ -490,14 +560,14 @@ func (fakeGrids) FindGrids(_ context.Context, _ *pingan.User, unit string) ([]*p
 	if unit == "620902001001" {
 		return []*pingan.Grid{fukang}, nil
 	}
-	return nil, pingan.Errorf(pingan.ENOTFOUND, "单位不存在 (unit not found)")
+	return nil, pingan.E(pingan.ENOTFOUND, "page.notfound")
 }
 
 func (fakeGrids) FindGrid(_ context.Context, _ *pingan.User, code string) (*pingan.Grid, error) {
 	if code == fukang.Code {
 		return fukang, nil
 	}
-	return nil, pingan.Errorf(pingan.ENOTFOUND, "网格不存在 (grid not found)")
+	return nil, pingan.E(pingan.ENOTFOUND, "page.notfound")
 }
 
 func (fakeGrids) ImportGrids(context.Context, []*pingan.Grid) (pingan.ImportResult, error) {

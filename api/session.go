@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/pingan-gov/pingan"
+	"github.com/pingan-gov/pingan/internal/httpx"
 )
 
 // sessionRequest is the body of POST /session.
@@ -39,7 +40,7 @@ func (s *Server) createSession(w http.ResponseWriter, r *http.Request) error {
 	var v pingan.Invalid
 	v.Require("username", in.Username)
 	if in.Password == "" {
-		v.Add("password", "必填 (required)")
+		v.Add("password", "field.required")
 	}
 	if err := v.Err(); err != nil {
 		return err
@@ -112,9 +113,7 @@ func (s *Server) requireUser(next handlerFunc) handlerFunc {
 		if err != nil {
 			return err
 		}
-		if holder, ok := r.Context().Value(userHolderKey{}).(**pingan.User); ok {
-			*holder = u
-		}
+		httpx.SetUser(r.Context(), u.ID)
 		return next(w, r.WithContext(context.WithValue(r.Context(), userKey, u)))
 	}
 }
@@ -129,7 +128,7 @@ func (s *Server) authenticate(ctx context.Context, token string) (*pingan.User, 
 	u, err := s.users.Authenticate(ctx, token)
 	if err != nil {
 		if pingan.ErrorCode(err) == pingan.EUNAUTHORIZED {
-			return nil, pingan.Errorf(pingan.EUNAUTHORIZED, "登录已失效，请重新登录 (the token is invalid or has expired)")
+			return nil, pingan.E(pingan.EUNAUTHORIZED, "api.token.expired")
 		}
 		return nil, err
 	}

@@ -10,13 +10,13 @@ import (
 // does not serve: fakeUsers (server_test.go) refuses it.
 
 func (f *fakeUsers) DisableUser(context.Context, *pingan.User, string) error {
-	return pingan.Errorf(pingan.EFORBIDDEN, "not in the fake")
+	return pingan.E(pingan.EFORBIDDEN, "admin.only")
 }
 
 func (f *fakeUsers) EnableUser(context.Context, *pingan.User, string) error {
-	return pingan.Errorf(pingan.EFORBIDDEN, "not in the fake")
+	return pingan.E(pingan.EFORBIDDEN, "admin.only")
 }
 
 func (f *fakeUsers) RevokeSessions(context.Context, *pingan.User, string) (int, error) {
-	return 0, pingan.Errorf(pingan.EFORBIDDEN, "not in the fake")
+	return 0, pingan.E(pingan.EFORBIDDEN, "admin.only")
 }

@@ -31,7 +31,7 @@ func (s *Server) getStats(w http.ResponseWriter, r *http.Request) error {
 		from = monthStart(to.Add(-time.Nanosecond).In(pingan.CST))
 	}
 	if !from.Before(to) {
-		return invalid("to", "须晚于 from (must be after from)", "查询参数有误，请检查标出的参数 (invalid query parameters)")
+		return invalid("to", pingan.Msg("api.query.to.before"), pingan.Msg("api.query.invalid"))
 	}
 	st, err := s.stats.Stats(r.Context(), userFrom(r.Context()), unit, from, to)
 	if err != nil {

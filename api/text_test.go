@@ -174,8 +174,8 @@ func sweepBadText(t *testing.T, dsn string) {
 					t.Errorf("%s, %s (token %v): %d %s; want 400 invalid", pattern, p.what, authed, a.status, a.raw)
 				case p.field != "" && a.errFields()[p.field] == nil:
 					t.Errorf("%s, %s: the answer does not name %q: %s", pattern, p.what, p.field, a.raw)
-				case !strings.Contains(a.errMessage(), "字段") || !strings.Contains(a.errMessage(), "(the field"):
-					t.Errorf("%s, %s: message %q, want Chinese then English", pattern, p.what, a.errMessage())
+				case !strings.Contains(a.errMessage(), "字段「") || str(a.body, "error", "message_key") != "text.bad":
+					t.Errorf("%s, %s: message %q, want text.bad in Chinese", pattern, p.what, a.errMessage())
 				}
 			}
 		}

@@ -16,7 +16,7 @@ func (s *Server) listUnits(w http.ResponseWriter, r *http.Request) error {
 		Limit:  q.int("limit", 0, 1, 10000),
 	}
 	if f.Level != "" && !f.Level.Valid() {
-		q.v.Add("level", "未知层级 (unknown level)；可选 province, city, county, township, village, centre, department")
+		q.v.Add("level", "api.query.level.unknown")
 	}
 	if err := q.err(); err != nil {
 		return err

@@ -62,9 +62,10 @@ func referenceOf(code string) (reference, error) {
 			return r, nil
 		}
 	}
+	// The list of cities is written for each language; each text shows its own.
 	return reference{}, &pingan.Error{Code: pingan.EINVALID,
-		Message: fmt.Sprintf("演示城市只能是 %s 之一 (the demo builds one of %s)", strings.Join(Cities(), "、"), strings.Join(Cities(), ", ")),
-		Fields:  map[string]string{"city": "未知的演示城市 (unknown demo city) " + code}}
+		Msg:    pingan.Msg("demo.city.choice", strings.Join(Cities(), "、"), strings.Join(Cities(), ", ")),
+		Fields: map[string]pingan.Message{"city": pingan.Msg("demo.city.unknown", code)}}
 }
 
 // departments (职能部门) the demo sets up under every county, by the

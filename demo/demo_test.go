@@ -51,7 +51,9 @@ func TestTerritory(t *testing.T) {
 		}
 		t.Logf("%s %s: %v; showcase %s %s", code, c.top.unit.Name, counts, c.showcase.unit.Code, c.showcase.unit.Name)
 	}
-	if _, err := newCity("110000"); pingan.ErrorCode(err) != pingan.EINVALID {
+	_, err := newCity("110000")
+	if e, ok := err.(*pingan.Error); !ok || e.Code != pingan.EINVALID || e.Fields["city"].Key != "demo.city.unknown" ||
+		!strings.Contains(err.Error(), "演示城市只能是 620900、") || !strings.Contains(pingan.ErrorText(err, pingan.EN), "one of 620900, ") {
 		t.Errorf("an unknown city: %v", err)
 	}
 }

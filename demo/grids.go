@@ -38,8 +38,8 @@ func mix(seed uint64, code string) int64 {
 // counties (the seat in the middle), each county among its townships (the
 // 街道 of a town share one piece in the middle, as streets crowd a
 // county's centre), each township among its villages (its communities,
-// again, share the middle piece), all with geo.SplitBound so that every
-// level nests without gaps; then geo.TileGrids tiles each village or
+// again, share the middle piece), all with SplitBound so that every
+// level nests without gaps; then TileGrids tiles each village or
 // community with grids of a few hundred households. The same seed gives
 // the same map.
 func lay(top *place, ref reference, seed uint64) []*gridPlace {
@@ -86,12 +86,12 @@ func share(b orb.Bound, ps []*place, urban func(*place) bool, seed int64) {
 		}
 	}
 	if len(core) == 0 || len(rest) == 0 {
-		for i, piece := range geo.SplitBound(b, len(ps), seed) {
+		for i, piece := range SplitBound(b, len(ps), seed) {
 			ps[i].bound = piece
 		}
 		return
 	}
-	pieces := geo.SplitBound(b, len(rest)+1, seed)
+	pieces := SplitBound(b, len(rest)+1, seed)
 	mid, best := 0, math.Inf(1)
 	for i, piece := range pieces {
 		c, m := piece.Center(), b.Center()
@@ -107,7 +107,7 @@ func share(b orb.Bound, ps []*place, urban func(*place) bool, seed int64) {
 		rest[k].bound = piece
 		k++
 	}
-	for i, piece := range geo.SplitBound(pieces[mid], len(core), seed^1) {
+	for i, piece := range SplitBound(pieces[mid], len(core), seed^1) {
 		core[i].bound = piece
 	}
 }
@@ -139,7 +139,7 @@ func tileVillage(v *place, seed uint64) []*gridPlace {
 	case community(v):
 		n = 4 + rng.IntN(7)
 	}
-	grids := geo.TileGrids(v.unit.Code, v.bound, n, mix(seed, v.unit.Code))
+	grids := TileGrids(v.unit.Code, v.bound, n, mix(seed, v.unit.Code))
 	short := shortName(v.unit.Name)
 	special := -1
 	if !park(v) && ((community(v) && n >= 5 && rng.Float64() < 0.4) || (!community(v) && n >= 2 && rng.Float64() < 0.12)) {

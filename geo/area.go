@@ -3,7 +3,6 @@ package geo
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"io"
 	"strconv"
 	"strings"
@@ -28,13 +27,13 @@ type UnitArea struct {
 // CheckGeometry). Every bad feature is named as ReadGrids names them;
 // nothing is answered unless every feature is good.
 func ReadAreas(r io.Reader) ([]UnitArea, error) {
-	return readFeatures(r, areaError, func(raw json.RawMessage) (UnitArea, string, []string) {
+	return readFeatures(r, areaError, func(raw json.RawMessage) (UnitArea, string, []problem) {
 		a, problems := readArea(raw)
 		return a, a.Code, problems
 	})
 }
 
-func readArea(raw json.RawMessage) (UnitArea, []string) {
+func readArea(raw json.RawMessage) (UnitArea, []problem) {
 	var a UnitArea
 	var f struct {
 		Type       string          `json:"type"`
@@ -43,11 +42,11 @@ func readArea(raw json.RawMessage) (UnitArea, []string) {
 		Properties map[string]any  `json:"properties"`
 	}
 	if err := json.Unmarshal(raw, &f); err != nil {
-		return a, []string{"要素无法解析 (unparsable feature): " + err.Error()}
+		return a, []problem{{"", pingan.Msg("geo.feature.unparsable", err.Error())}}
 	}
-	var problems []string
+	var problems []problem
 	if f.Type != "Feature" {
-		problems = append(problems, fmt.Sprintf("type 应为 Feature，而不是 %q (not a Feature)", f.Type))
+		problems = append(problems, problem{"", pingan.Msg("geo.feature.type", f.Type)})
 	}
 	text := func(v any) string {
 		switch v := v.(type) {
@@ -64,13 +63,9 @@ func readArea(raw json.RawMessage) (UnitArea, []string) {
 	}
 	a.Name = text(f.Properties["name"])
 	if a.Code == "" {
-		problems = append(problems, "单位编码为空 (code is empty)")
+		problems = append(problems, problem{"code", pingan.Msg("geo.area.code.empty")})
 	}
-	if mp, msg := parseGeometry(f.Geometry); msg != "" {
-		problems = append(problems, msg)
-	} else if msg := checkShape(mp); msg != "" {
-		problems = append(problems, msg)
-	}
+	problems = append(problems, geometryProblems(f.Geometry)...)
 	var compact bytes.Buffer
 	if json.Compact(&compact, f.Geometry) == nil {
 		a.Geometry = json.RawMessage(compact.Bytes())
@@ -78,6 +73,6 @@ func readArea(raw json.RawMessage) (UnitArea, []string) {
 	return a, problems
 }
 
-func areaError(fields map[string]string) error {
-	return &pingan.Error{Code: pingan.EINVALID, Message: "单位范围文件有误，未导入任何数据 (the area file has errors; nothing was imported)", Fields: fields}
+func areaError(fields map[string]pingan.Message) error {
+	return &pingan.Error{Code: pingan.EINVALID, Msg: pingan.Msg("geo.areas.file.invalid"), Fields: fields}
 }

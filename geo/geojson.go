@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -30,45 +31,58 @@ const maxFeatureErrors = 20
 // A single Feature, as GET /api/v1/grids/{code} answers it, is read as a
 // collection of one.
 //
-// Every bad feature is named by its number, counted from 1, and its code:
-// Fields{"feature 3 (620902001001001)": "…"}; nothing is answered unless
-// every feature is good.
+// Every bad feature is named by its number, counted from 1, and its code,
+// followed by the part of it that is wrong — a property, the geometry, or
+// nothing when it is the feature as a whole:
+// Fields{"feature 3 (620902001001001) geometry": …}; nothing is answered
+// unless every feature is good.
 func ReadGrids(r io.Reader) ([]*pingan.Grid, error) {
-	return readFeatures(r, featureError, func(raw json.RawMessage) (*pingan.Grid, string, []string) {
+	return readFeatures(r, featureError, func(raw json.RawMessage) (*pingan.Grid, string, []problem) {
 		g, problems := readFeature(raw)
 		return g, g.Code, problems
 	})
 }
 
+// problem is one thing wrong with a feature: part names what of it is
+// wrong (a property, "geometry"), or is empty for the feature as a whole.
+type problem struct {
+	part string
+	msg  pingan.Message
+}
+
 // readFeatures reads a FeatureCollection (or a single Feature) from r and
 // each feature with read, which answers the item, its code and what is
 // wrong with it. Every bad feature — and every code used twice — is named
-// by its number and code in the error fail makes; nothing is answered
-// unless every feature is good.
-func readFeatures[T any](r io.Reader, fail func(map[string]string) error, read func(json.RawMessage) (T, string, []string)) ([]T, error) {
+// by its number and code, and the part that is wrong, in the error fail
+// makes; nothing is answered unless every feature is good.
+func readFeatures[T any](r io.Reader, fail func(map[string]pingan.Message) error, read func(json.RawMessage) (T, string, []problem)) ([]T, error) {
+	file := func(key string, args ...any) error {
+		return fail(map[string]pingan.Message{"file": pingan.Msg(key, args...)})
+	}
 	var raw json.RawMessage
 	if err := json.NewDecoder(bufio.NewReader(r)).Decode(&raw); err != nil {
-		return nil, fail(map[string]string{"file": "GeoJSON 无法解析 (unparsable GeoJSON): " + err.Error()})
+		return nil, file("geo.geojson.unparsable", err.Error())
 	}
 	var fc struct {
 		Type     string            `json:"type"`
 		Features []json.RawMessage `json:"features"`
 	}
 	if err := json.Unmarshal(raw, &fc); err != nil {
-		return nil, fail(map[string]string{"file": "GeoJSON 无法解析 (unparsable GeoJSON): " + err.Error()})
+		return nil, file("geo.geojson.unparsable", err.Error())
 	}
 	switch fc.Type {
 	case "FeatureCollection":
 	case "Feature":
 		fc.Features = []json.RawMessage{raw}
 	default:
-		return nil, fail(map[string]string{"file": fmt.Sprintf("应为 FeatureCollection 或 Feature，而不是 %q (not a FeatureCollection)", fc.Type)})
+		return nil, file("geo.collection.type", fc.Type)
 	}
 	if len(fc.Features) == 0 {
-		return nil, fail(map[string]string{"file": "没有要素 (no features)"})
+		return nil, file("geo.collection.empty")
 	}
 	items := make([]T, 0, len(fc.Features))
-	bad := map[string]string{}
+	bad := map[string]pingan.Message{}
+	badFeatures := 0
 	seen := make(map[string]int, len(fc.Features))
 	for i, raw := range fc.Features {
 		item, code, problems := read(raw)
@@ -76,14 +90,22 @@ func readFeatures[T any](r io.Reader, fail func(map[string]string) error, read f
 		if code != "" {
 			key += " (" + code + ")"
 			if j, dup := seen[code]; dup {
-				problems = append(problems, fmt.Sprintf("编码 %s 与第 %d 个要素重复 (duplicate of feature %d)", code, j, j))
+				problems = append(problems, problem{"code", pingan.Msg("geo.feature.duplicate", code, j)})
 			} else {
 				seen[code] = i + 1
 			}
 		}
 		if len(problems) > 0 {
-			bad[key] = strings.Join(problems, "；")
-			if len(bad) >= maxFeatureErrors {
+			for _, p := range problems {
+				k := key
+				if p.part != "" {
+					k += " " + p.part
+				}
+				if _, ok := bad[k]; !ok { // the first problem of a part is named
+					bad[k] = p.msg
+				}
+			}
+			if badFeatures++; badFeatures >= maxFeatureErrors {
 				break
 			}
 			continue
@@ -96,12 +118,12 @@ func readFeatures[T any](r io.Reader, fail func(map[string]string) error, read f
 	return items, nil
 }
 
-func featureError(fields map[string]string) error {
-	return &pingan.Error{Code: pingan.EINVALID, Message: "网格文件有误，未导入任何数据 (the grid file has errors; nothing was imported)", Fields: fields}
+func featureError(fields map[string]pingan.Message) error {
+	return &pingan.Error{Code: pingan.EINVALID, Msg: pingan.Msg("geo.grids.file.invalid"), Fields: fields}
 }
 
 // readFeature answers the grid of one feature and what is wrong with it.
-func readFeature(raw json.RawMessage) (*pingan.Grid, []string) {
+func readFeature(raw json.RawMessage) (*pingan.Grid, []problem) {
 	g := &pingan.Grid{}
 	var f struct {
 		Type       string                     `json:"type"`
@@ -110,11 +132,11 @@ func readFeature(raw json.RawMessage) (*pingan.Grid, []string) {
 		Properties map[string]json.RawMessage `json:"properties"`
 	}
 	if err := json.Unmarshal(raw, &f); err != nil {
-		return g, []string{"要素无法解析 (unparsable feature): " + err.Error()}
+		return g, []problem{{"", pingan.Msg("geo.feature.unparsable", err.Error())}}
 	}
-	var problems []string
+	var problems []problem
 	if f.Type != "Feature" {
-		problems = append(problems, fmt.Sprintf("type 应为 Feature，而不是 %q (not a Feature)", f.Type))
+		problems = append(problems, problem{"", pingan.Msg("geo.feature.type", f.Type)})
 	}
 	str := func(name string) string {
 		v, ok := f.Properties[name]
@@ -127,7 +149,7 @@ func readFeature(raw json.RawMessage) (*pingan.Grid, []string) {
 			if json.Unmarshal(v, &n) == nil {
 				return n.String() // a code written as a number
 			}
-			problems = append(problems, fmt.Sprintf("属性 %s 应为字符串 (property %s is not a string)", name, name))
+			problems = append(problems, problem{name, pingan.Msg("geo.property.string", name)})
 		}
 		return strings.TrimSpace(s)
 	}
@@ -140,14 +162,14 @@ func readFeature(raw json.RawMessage) (*pingan.Grid, []string) {
 		if err := json.Unmarshal(v, &n); err != nil {
 			var s string
 			if json.Unmarshal(v, &s) != nil {
-				problems = append(problems, fmt.Sprintf("属性 %s 应为整数 (property %s is not a number)", name, name))
+				problems = append(problems, problem{name, pingan.Msg("geo.property.number", name)})
 				return 0
 			}
 			n = json.Number(strings.TrimSpace(s))
 		}
 		f, err := strconv.ParseFloat(n.String(), 64)
 		if err != nil || f != math.Trunc(f) || math.Abs(f) > 1e9 {
-			problems = append(problems, fmt.Sprintf("属性 %s 的值 %s 不是整数 (property %s is not a whole number)", name, n, name))
+			problems = append(problems, problem{name, pingan.Msg("geo.property.whole", name, n.String())})
 			return 0
 		}
 		return int(f)
@@ -168,17 +190,11 @@ func readFeature(raw json.RawMessage) (*pingan.Grid, []string) {
 	g.Population = count("population")
 	if w, ok := f.Properties["workers"]; ok && string(w) != "null" {
 		if err := json.Unmarshal(w, &g.Workers); err != nil {
-			problems = append(problems, "属性 workers 应为 [{user_id, name, position}] 数组 (property workers is not a list of workers)")
+			problems = append(problems, problem{"workers", pingan.Msg("geo.property.workers")})
 		}
 	}
-	if err := g.Validate(); err != nil {
-		problems = append(problems, fieldMessages(err)...)
-	}
-	if mp, msg := parseGeometry(f.Geometry); msg != "" {
-		problems = append(problems, msg)
-	} else if msg := checkShape(mp); msg != "" {
-		problems = append(problems, msg)
-	}
+	problems = append(problems, fieldProblems(g.Validate())...)
+	problems = append(problems, geometryProblems(f.Geometry)...)
 	var compact bytes.Buffer
 	if json.Compact(&compact, f.Geometry) == nil {
 		g.Geometry = json.RawMessage(compact.Bytes())
@@ -186,18 +202,32 @@ func readFeature(raw json.RawMessage) (*pingan.Grid, []string) {
 	return g, problems
 }
 
-// fieldMessages answers the messages of an *pingan.Error's fields, sorted.
-func fieldMessages(err error) []string {
-	pe, ok := err.(*pingan.Error)
-	if !ok {
-		return []string{err.Error()}
+// fieldProblems answers the fields of a grid's *pingan.Error, sorted, each
+// as the problem of the part its field names ("grid G1 households":
+// households).
+func fieldProblems(err error) []problem {
+	var pe *pingan.Error
+	if err == nil || !errors.As(err, &pe) {
+		return nil
 	}
-	var out []string
+	var out []problem
 	for _, k := range slices.Sorted(maps.Keys(pe.Fields)) {
-		field := k[strings.LastIndexByte(k, ' ')+1:]
-		out = append(out, field+": "+pe.Fields[k])
+		out = append(out, problem{k[strings.LastIndexByte(k, ' ')+1:], pe.Fields[k]})
 	}
 	return out
+}
+
+// geometryProblems answers what is wrong with a feature's geometry: not a
+// Polygon or MultiPolygon, or one that is not simple.
+func geometryProblems(raw json.RawMessage) []problem {
+	mp, msg := parseGeometry(raw)
+	if msg.Key == "" {
+		msg = checkShape(mp)
+	}
+	if msg.Key == "" {
+		return nil
+	}
+	return []problem{{"geometry", msg}}
 }
 
 // feature is a grid as a GeoJSON Feature, written in a fixed key order.

@@ -3,9 +3,9 @@ package geo
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"math"
 	"sort"
+	"strconv"
 
 	"github.com/paulmach/orb"
 	"github.com/pingan-gov/pingan"
@@ -19,7 +19,7 @@ import (
 // self-intersections; CheckGeometry does.
 func ParseGeometry(raw json.RawMessage) (orb.MultiPolygon, error) {
 	mp, msg := parseGeometry(raw)
-	if msg != "" {
+	if msg.Key != "" {
 		return nil, geometryError("geometry", msg)
 	}
 	return mp, nil
@@ -32,128 +32,134 @@ func ParseGeometry(raw json.RawMessage) (orb.MultiPolygon, error) {
 // of a MultiPolygon that overlap.
 func CheckGeometry(raw json.RawMessage) (orb.MultiPolygon, error) {
 	mp, msg := parseGeometry(raw)
-	if msg == "" {
+	if msg.Key == "" {
 		msg = checkShape(mp)
 	}
-	if msg != "" {
+	if msg.Key != "" {
 		return nil, geometryError("geometry", msg)
 	}
 	return mp, nil
 }
 
-func geometryError(field, msg string) error {
-	return &pingan.Error{Code: pingan.EINVALID, Message: "几何图形有误 (invalid geometry)", Fields: map[string]string{field: msg}}
+func geometryError(field string, msg pingan.Message) error {
+	return &pingan.Error{Code: pingan.EINVALID, Msg: pingan.Msg("geo.geometry.invalid"), Fields: map[string]pingan.Message{field: msg}}
 }
+
+// fine is the message of a geometry with nothing wrong: no key.
+var fine pingan.Message
 
 // parseGeometry answers the MultiPolygon of raw, or a message for a person
 // saying what is wrong.
-func parseGeometry(raw []byte) (orb.MultiPolygon, string) {
+func parseGeometry(raw []byte) (orb.MultiPolygon, pingan.Message) {
 	raw = bytes.TrimSpace(raw)
 	if len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
-		return nil, "没有几何图形 (no geometry)"
+		return nil, pingan.Msg("geo.geometry.none")
 	}
 	var g struct {
 		Type        string          `json:"type"`
 		Coordinates json.RawMessage `json:"coordinates"`
 	}
 	if err := json.Unmarshal(raw, &g); err != nil {
-		return nil, "GeoJSON 无法解析 (unparsable GeoJSON): " + err.Error()
+		return nil, pingan.Msg("geo.geojson.unparsable", err.Error())
 	}
 	var polys [][][][]float64
 	switch g.Type {
 	case "Polygon":
 		var c [][][]float64
 		if err := json.Unmarshal(g.Coordinates, &c); err != nil || c == nil {
-			return nil, "Polygon 的 coordinates 应为环的数组 [[[经度, 纬度], …]] (coordinates are not a Polygon's)"
+			return nil, pingan.Msg("geo.polygon.coordinates")
 		}
 		polys = [][][][]float64{c}
 	case "MultiPolygon":
 		if err := json.Unmarshal(g.Coordinates, &polys); err != nil || polys == nil {
-			return nil, "MultiPolygon 的 coordinates 应为多边形的数组 [[[[经度, 纬度], …]]] (coordinates are not a MultiPolygon's)"
+			return nil, pingan.Msg("geo.multipolygon.coordinates")
 		}
 		if len(polys) == 0 {
-			return nil, "MultiPolygon 没有多边形 (empty MultiPolygon)"
+			return nil, pingan.Msg("geo.multipolygon.empty")
 		}
 	case "":
-		return nil, "GeoJSON 缺少 type (no type)"
+		return nil, pingan.Msg("geo.geometry.type.none")
 	default:
-		return nil, fmt.Sprintf("几何类型为 %s，应为 Polygon 或 MultiPolygon (a %s is not a Polygon or MultiPolygon)", g.Type, g.Type)
+		return nil, pingan.Msg("geo.geometry.type.bad", g.Type)
 	}
 	mp := make(orb.MultiPolygon, len(polys))
 	for pi, rings := range polys {
 		if len(rings) == 0 {
-			return nil, fmt.Sprintf("多边形 %d 没有环 (polygon %d has no rings)", pi+1, pi+1)
+			return nil, pingan.Msg("geo.polygon.no_rings", pi+1)
 		}
 		poly := make(orb.Polygon, len(rings))
 		for ri, ring := range rings {
 			name := ringName(pi, ri, len(polys) > 1)
 			if len(ring) < 4 {
-				return nil, fmt.Sprintf("%s只有 %d 个点，至少需要 4 个且首尾相同 (%s has %d positions, fewer than 4)",
-					name.zh, len(ring), name.en, len(ring))
+				return nil, name.msg("geo.ring.short", len(ring))
 			}
 			r := make(orb.Ring, len(ring))
 			for i, pos := range ring {
 				if len(pos) < 2 {
-					return nil, fmt.Sprintf("%s第 %d 个点不是 [经度, 纬度] (%s position %d is not [lng, lat])", name.zh, i+1, name.en, i+1)
+					return nil, name.msg("geo.ring.position", i+1)
 				}
 				lng, lat := pos[0], pos[1]
 				if !(lng >= -180 && lng <= 180 && lat >= -90 && lat <= 90) {
-					return nil, fmt.Sprintf("%s第 %d 个点 [%g, %g] 超出 WGS84 经纬度范围 (%s position %d is out of the WGS84 range)",
-						name.zh, i+1, lng, lat, name.en, i+1)
+					return nil, name.msg("geo.ring.range", i+1, lng, lat)
 				}
 				r[i] = orb.Point{lng, lat}
 			}
 			if r[0] != r[len(r)-1] {
-				return nil, fmt.Sprintf("%s未闭合：首点 [%g, %g] 与末点 [%g, %g] 不同 (%s is not closed)",
-					name.zh, r[0][0], r[0][1], r[len(r)-1][0], r[len(r)-1][1], name.en)
+				return nil, name.msg("geo.ring.open", r[0][0], r[0][1], r[len(r)-1][0], r[len(r)-1][1])
 			}
 			poly[ri] = r
 		}
 		mp[pi] = poly
 	}
-	return mp, ""
+	return mp, fine
 }
 
-// ringLabel names a ring for people.
+// ringLabel names a ring for people, in Chinese and in English: the
+// messages about a ring (geo.ring.*) take both names, and each of their
+// texts shows the one of its language.
 type ringLabel struct{ zh, en string }
 
 func ringName(poly, ring int, multi bool) ringLabel {
-	var l ringLabel
-	if multi {
-		l.zh = fmt.Sprintf("多边形 %d 的", poly+1)
-		l.en = fmt.Sprintf("polygon %d ", poly+1)
+	name := func(lang pingan.Lang) string {
+		s := pingan.Text(lang, "geo.ring.outer")
+		if ring > 0 {
+			s = pingan.Text(lang, "geo.ring.hole", ring)
+		}
+		if multi {
+			s = pingan.Text(lang, "geo.ring.of_polygon", poly+1, s)
+		}
+		return s
 	}
-	if ring == 0 {
-		l.zh += "外环"
-		l.en += "outer ring"
-	} else {
-		l.zh += fmt.Sprintf("内环 %d ", ring)
-		l.en += fmt.Sprintf("hole %d", ring)
-	}
-	return l
+	return ringLabel{zh: name(pingan.ZH), en: name(pingan.EN)}
 }
 
-// checkShape answers "" for a simple MultiPolygon, or what is wrong.
-func checkShape(mp orb.MultiPolygon) string {
+// msg answers the message with key about the ring, with args after its names.
+func (l ringLabel) msg(key string, args ...any) pingan.Message {
+	return pingan.Msg(key, append([]any{l.zh, l.en}, args...)...)
+}
+
+// checkShape answers no message (no key) for a simple MultiPolygon, or what
+// is wrong.
+func checkShape(mp orb.MultiPolygon) pingan.Message {
 	for pi, poly := range mp {
 		multi := len(mp) > 1
 		for ri, r := range poly {
 			name := ringName(pi, ri, multi)
 			if distinct(r) < 3 || flat(r) {
-				return fmt.Sprintf("%s面积为零 (%s has no area)", name.zh, name.en)
+				return name.msg("geo.ring.flat")
 			}
 		}
-		if msg := selfIntersection(poly, pi, multi); msg != "" {
+		if msg := selfIntersection(poly, pi, multi); msg.Key != "" {
 			return msg
 		}
 		for ri := 1; ri < len(poly); ri++ {
 			name := ringName(pi, ri, multi)
 			if ringPlace(poly[0], poly[ri][0]) == outside {
-				return fmt.Sprintf("%s在外环之外 (%s lies outside the outer ring)", name.zh, name.en)
+				return name.msg("geo.ring.outside")
 			}
 			for rj := 1; rj < len(poly); rj++ {
 				if rj != ri && ringPlace(poly[rj], poly[ri][0]) != outside {
-					return fmt.Sprintf("%s位于内环 %d 之中 (%s lies inside hole %d)", name.zh, rj, name.en, rj)
+					return name.msg("geo.ring.inside", rj)
 				}
 			}
 		}
@@ -165,11 +171,11 @@ func checkShape(mp orb.MultiPolygon) string {
 			}
 			ai, aj := area(orb.MultiPolygon{mp[i]}), area(orb.MultiPolygon{mp[j]})
 			if intersectionArea(orb.MultiPolygon{mp[i]}, orb.MultiPolygon{mp[j]}) > 1e-9*math.Min(ai, aj) {
-				return fmt.Sprintf("多边形 %d 与多边形 %d 重叠 (polygons %d and %d overlap)", i+1, j+1, i+1, j+1)
+				return pingan.Msg("geo.polygon.overlap", i+1, j+1)
 			}
 		}
 	}
-	return ""
+	return fine
 }
 
 // distinct counts the distinct consecutive positions of a closed ring.
@@ -206,12 +212,12 @@ type segment struct {
 	minX, maxX float64
 }
 
-// selfIntersection answers "" when no two edges of the polygon's rings meet
+// selfIntersection answers no message (no key) when no two edges of the polygon's rings meet
 // except consecutive edges at their shared vertex, or a message naming the
 // first crossing found. It sorts the edges by their least longitude and
 // compares only edges whose longitude ranges overlap: O(n log n + k) for the
 // shapes grids have, O(n²) at worst.
-func selfIntersection(poly orb.Polygon, pi int, multi bool) string {
+func selfIntersection(poly orb.Polygon, pi int, multi bool) pingan.Message {
 	var segs []segment
 	for ri, r := range poly {
 		first := len(segs)
@@ -251,15 +257,13 @@ func selfIntersection(poly orb.Polygon, pi int, multi bool) string {
 				at := meetingPoint(s.a, s.b, t.a, t.b)
 				ns, nt := ringName(pi, s.ring, multi), ringName(pi, t.ring, multi)
 				if s.ring == t.ring {
-					return fmt.Sprintf("自相交：%s的第 %d 条边与第 %d 条边在 [%.7f, %.7f] 处相交 (self-intersection of the %s, edges %d and %d, at [%.7f, %.7f])",
-						ns.zh, min(s.idx, t.idx)+1, max(s.idx, t.idx)+1, at[0], at[1], ns.en, min(s.idx, t.idx)+1, max(s.idx, t.idx)+1, at[0], at[1])
+					return ns.msg("geo.ring.crossing", min(s.idx, t.idx)+1, max(s.idx, t.idx)+1, at[0], at[1])
 				}
-				return fmt.Sprintf("自相交：%s与%s在 [%.7f, %.7f] 处相交或相接 (the %s and %s meet at [%.7f, %.7f])",
-					ns.zh, nt.zh, at[0], at[1], ns.en, nt.en, at[0], at[1])
+				return pingan.Msg("geo.rings.crossing", ns.zh, ns.en, nt.zh, nt.en, at[0], at[1])
 			}
 		}
 	}
-	return ""
+	return fine
 }
 
 // orient answers the sign of the turn a→b→c: +1 left, -1 right, 0 straight.
@@ -307,4 +311,33 @@ func meetingPoint(a, b, c, d orb.Point) orb.Point {
 		}
 	}
 	return a
+}
+
+// PolygonJSON answers the GeoJSON of p with every coordinate written in its
+// shortest exact form, so that shared vertices stay equal through JSON.
+func PolygonJSON(p orb.Polygon) []byte {
+	size := 32
+	for _, r := range p {
+		size += len(r) * 40
+	}
+	buf := make([]byte, 0, size)
+	buf = append(buf, `{"type":"Polygon","coordinates":[`...)
+	for i, r := range p {
+		if i > 0 {
+			buf = append(buf, ',')
+		}
+		buf = append(buf, '[')
+		for j, pt := range r {
+			if j > 0 {
+				buf = append(buf, ',')
+			}
+			buf = append(buf, '[')
+			buf = strconv.AppendFloat(buf, pt[0], 'f', -1, 64)
+			buf = append(buf, ',')
+			buf = strconv.AppendFloat(buf, pt[1], 'f', -1, 64)
+			buf = append(buf, ']')
+		}
+		buf = append(buf, ']')
+	}
+	return append(buf, "]}"...)
 }

@@ -83,12 +83,12 @@ func build(areas []Area) (*snapshot, error) {
 	var v pingan.Invalid
 	for _, a := range areas {
 		e, msg := newEntry(a)
-		if msg != "" {
-			v.Add("area "+a.Code, msg)
+		if msg.Key != "" {
+			v.Add("area "+a.Code, msg.Key, msg.Args...)
 			continue
 		}
 		if _, dup := s.byCode[a.Code]; dup {
-			v.Add("area "+a.Code, "编码重复 (duplicate code)")
+			v.Add("area "+a.Code, "geo.index.code.twice")
 			continue
 		}
 		s.byCode[a.Code] = e
@@ -100,15 +100,15 @@ func build(areas []Area) (*snapshot, error) {
 	return s, nil
 }
 
-func newEntry(a Area) (*entry, string) {
+func newEntry(a Area) (*entry, pingan.Message) {
 	if a.Code == "" {
-		return nil, "编码为空 (code is empty)"
+		return nil, pingan.Msg("geo.index.code.empty")
 	}
 	e := &entry{code: a.Code, polygon: a.Polygon, shape: newShape(a.Polygon)}
 	if len(e.shape.rings) == 0 {
-		return nil, "没有多边形 (no polygon)"
+		return nil, pingan.Msg("geo.index.polygon.none")
 	}
-	return e, ""
+	return e, fine
 }
 
 // gridAreas parses the grids' geometries.
@@ -117,8 +117,8 @@ func gridAreas(grids []*pingan.Grid) ([]Area, error) {
 	var v pingan.Invalid
 	for _, g := range grids {
 		mp, msg := parseGeometry(g.Geometry)
-		if msg != "" {
-			v.Add("grid "+g.Code+" geometry", msg)
+		if msg.Key != "" {
+			v.Add("grid "+g.Code+" geometry", msg.Key, msg.Args...)
 			continue
 		}
 		areas = append(areas, Area{Code: g.Code, Polygon: mp})
@@ -203,8 +203,8 @@ func (ix *Index) Put(areas ...Area) error {
 	var v pingan.Invalid
 	for i, a := range areas {
 		e, msg := newEntry(a)
-		if msg != "" {
-			v.Add("area "+a.Code, msg)
+		if msg.Key != "" {
+			v.Add("area "+a.Code, msg.Key, msg.Args...)
 		}
 		entries[i] = e
 	}

@@ -18,7 +18,7 @@ func square(x, y, s float64) orb.Ring {
 
 func grid(code string, p orb.Polygon) *pingan.Grid {
 	return &pingan.Grid{Code: code, Name: "第1网格", Type: pingan.GridCommunity, Unit: "620902001001",
-		Geometry: polygonJSON(p), Households: 300, Population: 800}
+		Geometry: PolygonJSON(p), Households: 300, Population: 800}
 }
 
 func mustIndex(t testing.TB, grids ...*pingan.Grid) *Index {
@@ -108,7 +108,7 @@ func TestSharedBorderAndVertexGoToOneGrid(t *testing.T) {
 }
 
 func TestLocateOutsideEveryGrid(t *testing.T) {
-	ix := mustIndex(t, TileGrids("620902001001", orb.Bound{Min: orb.Point{98.4, 39.7}, Max: orb.Point{98.5, 39.8}}, 12, 1)...)
+	ix := mustIndex(t, Tiling("620902001001", orb.Bound{Min: orb.Point{98.4, 39.7}, Max: orb.Point{98.5, 39.8}}, 12)...)
 	for _, p := range [][2]float64{{39.75, 98.39}, {39.69, 98.45}, {0, 0}, {-90, 180}} {
 		if code, ok := ix.Locate(p[0], p[1]); ok {
 			t.Errorf("Locate(%v) = %q, want none", p, code)
@@ -180,7 +180,7 @@ func TestUnitAreas(t *testing.T) {
 
 func TestConcurrentReadsAndChanges(t *testing.T) {
 	b := orb.Bound{Min: orb.Point{110, 30}, Max: orb.Point{110.2, 30.2}}
-	grids := TileGrids("420606001001", b, 400, 7)
+	grids := Tiling("420606001001", b, 400)
 	ix := mustIndex(t, grids...)
 	var wg sync.WaitGroup
 	stop := make(chan struct{})
@@ -227,7 +227,7 @@ var benchIndexes sync.Map
 func benchLocate(b *testing.B, n int) {
 	v, ok := benchIndexes.Load(n)
 	if !ok {
-		ix, err := NewIndex(TileGrids("370000000001", county, n, 1))
+		ix, err := NewIndex(Tiling("370000000001", county, n))
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -260,7 +260,7 @@ func BenchmarkLocate5k(b *testing.B)  { benchLocate(b, 5000) }
 func BenchmarkLocate50k(b *testing.B) { benchLocate(b, 50000) }
 
 func ExampleIndex_Locate() {
-	grids := TileGrids("620902001001", orb.Bound{Min: orb.Point{98.49, 39.73}, Max: orb.Point{98.51, 39.75}}, 4, 1)
+	grids := Tiling("620902001001", orb.Bound{Min: orb.Point{98.49, 39.73}, Max: orb.Point{98.51, 39.75}}, 4)
 	ix, _ := NewIndex(grids)
 	code, ok := ix.Locate(39.7301, 98.4901) // latitude first
 	fmt.Println(code, ok)

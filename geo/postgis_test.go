@@ -282,7 +282,7 @@ func coveredBy(tb testing.TB, db *sql.DB, table string, pts []point) [][]string 
 // of which Locate answers exactly one.
 func TestAgreesWithPostGIS(t *testing.T) {
 	db := postgis(t)
-	grids := append(geo.TileGrids("370000000001", county, 3000, 7), irregularGrids()...)
+	grids := append(geo.Tiling("370000000001", county, 3000), irregularGrids()...)
 	for _, g := range grids {
 		if err := geo.Validate(g, nil, nil, geo.DefaultTolerance); err != nil {
 			t.Fatalf("a test grid is invalid: %v", err)
@@ -347,7 +347,7 @@ func BenchmarkPostGIS(b *testing.B) {
 	db := postgis(b)
 	ctx := context.Background()
 	for _, n := range []int{5000, 50000} {
-		grids := geo.TileGrids("370000000001", county, n, 1)
+		grids := geo.Tiling("370000000001", county, n)
 		ix, err := geo.NewIndex(grids)
 		if err != nil {
 			b.Fatal(err)

@@ -1,8 +1,6 @@
 package geo
 
 import (
-	"errors"
-	"fmt"
 	"slices"
 	"strings"
 
@@ -35,34 +33,34 @@ const DefaultTolerance = 0.01
 // floating point) by intersectionArea, not estimated.
 func Validate(g *pingan.Grid, parent orb.Geometry, others *Index, tolerance float64) error {
 	var v pingan.Invalid
-	if err := g.Validate(); err != nil {
-		var pe *pingan.Error
-		if errors.As(err, &pe) {
-			for k, msg := range pe.Fields {
-				v.Add(k, msg)
-			}
-		}
+	if err := v.Merge(g.Validate()); err != nil {
+		return err
 	}
 	key := strings.TrimSpace("grid "+g.Code) + " geometry"
 	mp, msg := parseGeometry(g.Geometry)
-	if msg == "" {
+	if msg.Key == "" {
 		msg = checkShape(mp)
 	}
-	if msg != "" {
-		v.Add(key, msg)
+	if msg.Key != "" {
+		v.Add(key, msg.Key, msg.Args...)
 		return v.Err()
 	}
-	var problems []string
+	// What is wrong with the grid against its unit's area, and against the
+	// other grids: one message for the field, naming either or both.
+	var unitKey, bothKey string // the message without an overlap, and with one
+	var unitArgs []any
 	a := area(mp)
 	if parent != nil {
 		pm, ok := multiPolygonOf(parent)
 		if !ok {
-			problems = append(problems, fmt.Sprintf("所属单位的范围是 %s，不是多边形 (the unit's area is a %s, not a polygon)", parent.GeoJSONType(), parent.GeoJSONType()))
+			unitKey, bothKey = "geo.unit_area.not_polygon", "geo.unit_area.not_polygon.overlap"
+			unitArgs = []any{parent.GeoJSONType()}
 		} else if out := 1 - intersectionArea(mp, pm)/a; out > tolerance+1e-9 {
-			problems = append(problems, fmt.Sprintf("有 %.1f%% 的面积在所属村/社区 %s 的范围之外，超出容差 %.1f%% (%.1f%% of it lies outside the area of unit %s)",
-				out*100, g.Unit, tolerance*100, out*100, g.Unit))
+			unitKey, bothKey = "geo.grid.outside", "geo.grid.outside.overlap"
+			unitArgs = []any{out * 100, g.Unit, tolerance * 100}
 		}
 	}
+	var overZH, overEN string
 	if others != nil {
 		type overlap struct {
 			code  string
@@ -80,22 +78,28 @@ func Validate(g *pingan.Grid, parent orb.Geometry, others *Index, tolerance floa
 		})
 		slices.SortFunc(over, func(x, y overlap) int { return strings.Compare(x.code, y.code) })
 		if len(over) > 0 {
+			// The list of grids is written in both languages; each text
+			// of the message shows its own.
 			var zh, en []string
 			for i, o := range over {
 				if i == 5 {
-					zh = append(zh, fmt.Sprintf("等 %d 个", len(over)))
-					en = append(en, fmt.Sprintf("and %d more", len(over)-5))
+					zh = append(zh, pingan.Text(pingan.ZH, "geo.overlap.more", len(over), len(over)-5))
+					en = append(en, pingan.Text(pingan.EN, "geo.overlap.more", len(over), len(over)-5))
 					break
 				}
-				zh = append(zh, fmt.Sprintf("%s（%.1f%%）", o.code, o.share*100))
-				en = append(en, fmt.Sprintf("%s by %.1f%%", o.code, o.share*100))
+				zh = append(zh, pingan.Text(pingan.ZH, "geo.overlap.item", o.code, o.share*100))
+				en = append(en, pingan.Text(pingan.EN, "geo.overlap.item", o.code, o.share*100))
 			}
-			problems = append(problems, fmt.Sprintf("与网格 %s 重叠，超出容差 %.1f%% (overlaps grid %s)",
-				strings.Join(zh, "、"), tolerance*100, strings.Join(en, ", ")))
+			overZH, overEN = strings.Join(zh, "、"), strings.Join(en, ", ")
 		}
 	}
-	if len(problems) > 0 {
-		v.Add(key, strings.Join(problems, "；"))
+	switch {
+	case overZH == "" && unitKey != "":
+		v.Add(key, unitKey, unitArgs...)
+	case overZH != "" && unitKey == "":
+		v.Add(key, "geo.grid.overlap", overZH, overEN, tolerance*100)
+	case overZH != "":
+		v.Add(key, bothKey, append(unitArgs, overZH, overEN, tolerance*100)...)
 	}
 	return v.Err()
 }

@@ -1,6 +1,8 @@
 package geo
 
 import (
+	"errors"
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -54,37 +56,61 @@ func TestValidateNamesEachFailure(t *testing.T) {
 		g     *pingan.Grid
 		field string
 		says  string
+		msg   string
 	}{
-		{"unparsable", raw(`{"type":"Polygon","coordinates":[[[98.1,39.1],`), "geometry", "无法解析"},
-		{"missing", raw(``), "geometry", "没有几何"},
-		{"a point", raw(`{"type":"Point","coordinates":[98.1,39.1]}`), "geometry", "Point"},
-		{"not rings", raw(`{"type":"Polygon","coordinates":[98.1,39.1]}`), "geometry", "coordinates"},
-		{"unclosed ring", raw(`{"type":"Polygon","coordinates":[[[98.1,39.1],[98.2,39.1],[98.2,39.2],[98.1,39.2]]]}`), "geometry", "未闭合"},
-		{"three points", raw(`{"type":"Polygon","coordinates":[[[98.1,39.1],[98.2,39.1],[98.1,39.1]]]}`), "geometry", "至少需要 4 个"},
-		{"latitude first", raw(`{"type":"Polygon","coordinates":[[[39.1,98.1],[39.2,98.1],[39.2,98.2],[39.1,98.1]]]}`), "geometry", "WGS84"},
-		{"one number", raw(`{"type":"Polygon","coordinates":[[[98.1],[98.2,39.1],[98.2,39.2],[98.1]]]}`), "geometry", "不是 [经度, 纬度]"},
-		{"bow tie", poly(orb.Polygon{{{98.1, 39.1}, {98.2, 39.2}, {98.2, 39.1}, {98.1, 39.2}, {98.1, 39.1}}}), "geometry", "自相交"},
-		{"spike", poly(orb.Polygon{{{98.1, 39.1}, {98.2, 39.1}, {98.3, 39.1}, {98.2, 39.1}, {98.2, 39.2}, {98.1, 39.1}}}), "geometry", "自相交"},
-		{"flat", poly(orb.Polygon{{{98.1, 39.1}, {98.2, 39.1}, {98.3, 39.1}, {98.1, 39.1}}}), "geometry", "面积为零"},
-		{"hole outside", poly(orb.Polygon{square(98.1, 39.1, 0.1), square(98.3, 39.3, 0.05)}), "geometry", "在外环之外"},
-		{"hole crossing", poly(orb.Polygon{square(98.1, 39.1, 0.1), square(98.15, 39.15, 0.1)}), "geometry", "相交"},
-		{"outside the unit", poly(orb.Polygon{square(98.95, 39.1, 0.1)}), "geometry", "范围之外"},
-		{"overlapping a grid", poly(orb.Polygon{square(98.6, 39.6, 0.2)}), "geometry", "620902001001009"},
-		{"bad type", func() *pingan.Grid { g := poly(orb.Polygon{square(98.1, 39.1, 0.1)}); g.Type = "urban"; return g }(), "type", "网格类型"},
+		{"unparsable", raw(`{"type":"Polygon","coordinates":[[[98.1,39.1],`), "geometry", "无法解析", "geo.geojson.unparsable"},
+		{"missing", raw(``), "geometry", "没有几何", "geo.geometry.none"},
+		{"a point", raw(`{"type":"Point","coordinates":[98.1,39.1]}`), "geometry", "Point", "geo.geometry.type.bad"},
+		{"not rings", raw(`{"type":"Polygon","coordinates":[98.1,39.1]}`), "geometry", "coordinates", "geo.polygon.coordinates"},
+		{"unclosed ring", raw(`{"type":"Polygon","coordinates":[[[98.1,39.1],[98.2,39.1],[98.2,39.2],[98.1,39.2]]]}`), "geometry", "未闭合", "geo.ring.open"},
+		{"three points", raw(`{"type":"Polygon","coordinates":[[[98.1,39.1],[98.2,39.1],[98.1,39.1]]]}`), "geometry", "至少需要 4 个", "geo.ring.short"},
+		{"latitude first", raw(`{"type":"Polygon","coordinates":[[[39.1,98.1],[39.2,98.1],[39.2,98.2],[39.1,98.1]]]}`), "geometry", "WGS84", "geo.ring.range"},
+		{"one number", raw(`{"type":"Polygon","coordinates":[[[98.1],[98.2,39.1],[98.2,39.2],[98.1]]]}`), "geometry", "不是 [经度, 纬度]", "geo.ring.position"},
+		{"bow tie", poly(orb.Polygon{{{98.1, 39.1}, {98.2, 39.2}, {98.2, 39.1}, {98.1, 39.2}, {98.1, 39.1}}}), "geometry", "自相交", "geo.ring.crossing"},
+		{"spike", poly(orb.Polygon{{{98.1, 39.1}, {98.2, 39.1}, {98.3, 39.1}, {98.2, 39.1}, {98.2, 39.2}, {98.1, 39.1}}}), "geometry", "自相交", "geo.ring.crossing"},
+		{"flat", poly(orb.Polygon{{{98.1, 39.1}, {98.2, 39.1}, {98.3, 39.1}, {98.1, 39.1}}}), "geometry", "面积为零", "geo.ring.flat"},
+		{"hole outside", poly(orb.Polygon{square(98.1, 39.1, 0.1), square(98.3, 39.3, 0.05)}), "geometry", "在外环之外", "geo.ring.outside"},
+		{"hole crossing", poly(orb.Polygon{square(98.1, 39.1, 0.1), square(98.15, 39.15, 0.1)}), "geometry", "相交", "geo.rings.crossing"},
+		{"outside the unit", poly(orb.Polygon{square(98.95, 39.1, 0.1)}), "geometry", "范围之外", "geo.grid.outside"},
+		{"overlapping a grid", poly(orb.Polygon{square(98.6, 39.6, 0.2)}), "geometry", "620902001001009", "geo.grid.overlap"},
+		{"bad type", func() *pingan.Grid { g := poly(orb.Polygon{square(98.1, 39.1, 0.1)}); g.Type = "urban"; return g }(), "type", "网格类型", "grid.type.bad"},
 		{"bad position", func() *pingan.Grid {
 			g := poly(orb.Polygon{square(98.1, 39.1, 0.1)})
 			g.Workers = []pingan.GridWorker{{UserID: 1, Name: "张三", Position: "网格员"}}
 			return g
-		}(), "workers[0]", "岗位"},
+		}(), "workers[0]", "岗位", "grid.position.bad"},
 	}
 	for _, tt := range tests {
 		err := Validate(tt.g, parent, others, DefaultTolerance)
 		e, ok := err.(*pingan.Error)
 		key := "grid 620902001001001 " + tt.field
-		if !ok || e.Code != pingan.EINVALID || !strings.Contains(e.Fields[key], tt.says) {
-			t.Errorf("%s: want %q mentioning %q, got %v", tt.name, key, tt.says, err)
+		if !ok || e.Code != pingan.EINVALID || e.Fields[key].Key != tt.msg || !strings.Contains(e.Fields[key].Text(pingan.ZH), tt.says) {
+			t.Errorf("%s: want %q: %s mentioning %q, got %v", tt.name, key, tt.msg, tt.says, err)
 		}
+		checkTexts(t, err)
 	}
+
+	// Outside the unit and over other grids at once: one message says both,
+	// and lists at most five grids.
+	var many []*pingan.Grid
+	for i := range 7 {
+		many = append(many, grid(fmt.Sprintf("62090200100102%d", i), orb.Polygon{square(98.9+0.03*float64(i), 39.5, 0.03)}))
+	}
+	both := poly(orb.Polygon{square(98.9, 39.5, 0.2)})
+	err := Validate(both, parent, mustIndex(t, many...), DefaultTolerance)
+	var e *pingan.Error
+	key := "grid 620902001001001 geometry"
+	if !errors.As(err, &e) || e.Fields[key].Key != "geo.grid.outside.overlap" {
+		t.Fatalf("outside and overlapping: %v", err)
+	}
+	zh, en := e.Fields[key].Text(pingan.ZH), e.Fields[key].Text(pingan.EN)
+	if !strings.Contains(zh, "范围之外") || !strings.Contains(zh, "620902001001024（") || !strings.Contains(zh, "等 7 个") || strings.Contains(zh, "620902001001025") {
+		t.Errorf("in Chinese: %s", zh)
+	}
+	if !strings.Contains(en, "lies outside") || !strings.Contains(en, "620902001001024 by") || !strings.Contains(en, "and 2 more") || strings.Contains(en, "（") {
+		t.Errorf("in English: %s", en)
+	}
+	checkTexts(t, err)
 
 	// Within the tolerance: 0.5% outside the unit.
 	ok := poly(orb.Polygon{square(98.801, 39.1, 0.2)}) // 0.001/0.2 = 0.5% outside

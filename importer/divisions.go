@@ -59,7 +59,7 @@ var DivisionFiles = func() []string {
 // children.
 //
 // Every bad row is reported by file and row number (the header is row 1):
-// Fields{"villages.csv row 12": "…"}, and nothing is answered unless every
+// Fields{"villages.csv row 12": …}, and nothing is answered unless every
 // row of every file is good; a missing file is named too. progress, when
 // not nil, is called now and then with the rows read so far and the rows of
 // all five files, and once at the end with done == total.
@@ -101,7 +101,7 @@ func DivisionsFS(fsys fs.FS, progress func(done, total int)) ([]*pingan.Unit, er
 	r := &divisionReader{
 		slab:     make([]pingan.Unit, total),
 		units:    make([]*pingan.Unit, 0, total),
-		bad:      map[string]string{},
+		bad:      map[string]pingan.Message{},
 		total:    total,
 		progress: progress,
 	}
@@ -128,7 +128,7 @@ func DivisionsFS(fsys fs.FS, progress func(done, total int)) ([]*pingan.Unit, er
 type divisionReader struct {
 	slab     []pingan.Unit // every unit, in one allocation
 	units    []*pingan.Unit
-	bad      map[string]string
+	bad      map[string]pingan.Message
 	done     int
 	total    int
 	progress func(done, total int)
@@ -146,7 +146,7 @@ func (r *divisionReader) read(fsys fs.FS, f divisionFile, rows int, parents map[
 	cr.ReuseRecord = true
 	header, err := cr.Read()
 	if err == io.EOF {
-		r.bad[f.name+" row 1"] = "文件为空，缺少表头 " + strings.Join(f.columns, ",") + " (empty file)"
+		r.bad[f.name+" row 1"] = pingan.Msg("import.header.empty", strings.Join(f.columns, ","))
 		return nil, nil
 	} else if err != nil {
 		return nil, divisionCSVError(f.name, err)
@@ -157,7 +157,7 @@ func (r *divisionReader) read(fsys fs.FS, f divisionFile, rows int, parents map[
 	}
 	for _, need := range f.columns {
 		if _, ok := col[need]; !ok {
-			r.bad[f.name+" row 1"] = "表头缺少列 (missing column) " + need
+			r.bad[f.name+" row 1"] = pingan.Msg("import.header.column", need)
 			return nil, nil
 		}
 	}
@@ -191,24 +191,24 @@ func (r *divisionReader) read(fsys fs.FS, f divisionFile, rows int, parents map[
 		if parentCol >= 0 {
 			parent = strings.TrimSpace(rec[parentCol])
 		}
-		msg := ""
+		var msg pingan.Message
 		n, okCode := digits(code, f.digits)
 		p, okParent := digits(parent, parentDigits)
 		switch {
 		case !okCode:
-			msg = fmt.Sprintf("编码 %q 应为 %d 位数字 (code must be %d digits)", code, f.digits, f.digits)
+			msg = pingan.Msg("import.division.code.digits", code, f.digits)
 		case name == "":
-			msg = fmt.Sprintf("%s 的名称为空 (name is empty)", code)
+			msg = pingan.Msg("import.division.name.empty", code)
 		case parentCol >= 0 && !okParent:
-			msg = fmt.Sprintf("%s 的上级编码 %s %q 应为 %d 位数字 (%s must be %d digits)", code, f.parent, parent, parentDigits, f.parent, parentDigits)
+			msg = pingan.Msg("import.division.parent.digits", code, f.parent, parent, parentDigits)
 		case parentCol >= 0 && !strings.HasPrefix(code, parent):
-			msg = fmt.Sprintf("编码 %s 不以上级编码 %s 开头 (the code does not start with its parent's)", code, parent)
+			msg = pingan.Msg("import.division.parent.prefix", code, parent)
 		case parentCol >= 0 && parents[p] == 0:
-			msg = fmt.Sprintf("%s 的上级 %s 不在 %s 中 (parent %s not found)", code, parent, divisionFileOf(parentDigits), parent)
+			msg = pingan.Msg("import.division.parent.missing", code, parent, divisionFileOf(parentDigits))
 		case codes[n] > 0:
-			msg = fmt.Sprintf("编码 %s 与第 %d 行重复 (duplicate of row %d)", code, codes[n], codes[n])
+			msg = pingan.Msg("import.division.duplicate", code, int(codes[n]))
 		}
-		if msg != "" {
+		if msg.Key != "" {
 			r.bad[fmt.Sprintf("%s row %d", f.name, row)] = msg
 			if len(r.bad) >= maxRowErrors {
 				return nil, nil
@@ -238,7 +238,7 @@ func (r *divisionReader) read(fsys fs.FS, f divisionFile, rows int, parents map[
 		r.units = append(r.units, u)
 	}
 	if read == 0 {
-		r.bad[f.name+" row 2"] = "没有数据行 (no rows)"
+		r.bad[f.name+" row 2"] = pingan.Msg("import.rows.none")
 	}
 	return codes, nil
 }
@@ -298,7 +298,7 @@ func countRows(fsys fs.FS, name string) (int, error) {
 
 func fileError(name string, err error) error {
 	if errors.Is(err, fs.ErrNotExist) {
-		return rowError(map[string]string{name: "缺少文件 " + name + " (missing file)"})
+		return rowError(map[string]pingan.Message{name: pingan.Msg("import.file.missing", name)})
 	}
 	return fmt.Errorf("%s: %w", name, err)
 }
@@ -306,7 +306,8 @@ func fileError(name string, err error) error {
 func divisionCSVError(name string, err error) error {
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
-		return rowError(map[string]string{fmt.Sprintf("%s row %d", name, pe.StartLine): "CSV 格式错误 (malformed CSV): " + pe.Err.Error()})
+		// encoding/csv says what is malformed in its own words.
+		return rowError(map[string]pingan.Message{fmt.Sprintf("%s row %d", name, pe.StartLine): pingan.Msg("import.csv.malformed", pe.Err.Error())})
 	}
 	return fmt.Errorf("%s: %w", name, err)
 }
@@ -344,7 +345,7 @@ func WriteDivisionSubset(srcDir, dstDir string, codes []string) error {
 		case len(c) == 6 && counties[c]:
 			county[c] = true
 		default:
-			v.Add(c, fmt.Sprintf("%s 既不是地级市也不是县级单位的编码 (%s is the code of neither a city nor a county)", c, c))
+			v.Add(c, "import.subset.code", c)
 		}
 	}
 	if err := v.Err(); err != nil {

@@ -89,27 +89,31 @@ func TestDivisionsBadRows(t *testing.T) {
 		edit func(string) string
 		key  string
 		says string
+		msg  string
 	}{
-		{"villages.csv", replace("620902001003,", "62090200103,"), "villages.csv row 5", "12 位数字"},
-		{"villages.csv", replace(`"北新街社区居委会"`, `""`), "villages.csv row 5", "名称为空"},
-		{"villages.csv", replace("620902001003,\"北新街社区居委会\",620902001", "620902009003,\"北新街社区居委会\",620902009"), "villages.csv row 5", "不在 streets.csv 中"},
-		{"villages.csv", replace("620902001003,\"北新街社区居委会\",620902001", "620902001003,\"北新街社区居委会\",620902002"), "villages.csv row 5", "不以上级编码"},
-		{"villages.csv", replace("620902001003,", "620902001002,"), "villages.csv row 5", "与第 4 行重复"},
-		{"villages.csv", replace(`"北新街社区居委会"`, `"北新街"社区"`), "villages.csv row 5", "CSV"},
-		{"villages.csv", replace("streetCode", "street"), "villages.csv row 1", "streetCode"},
-		{"villages.csv", func(string) string { return "" }, "villages.csv row 1", "文件为空"},
-		{"villages.csv", func(s string) string { return s[:strings.IndexByte(s, '\n')+1] }, "villages.csv row 2", "没有数据行"},
-		{"villages.csv", nil, "villages.csv", "缺少文件"},
-		{"cities.csv", replace("6209,", "6299,"), "areas.csv row 3", "不在 cities.csv 中"},
-		{"cities.csv", replace("6209,\"酒泉市\",62", "6209,\"酒泉市\",63"), "cities.csv row 3", "不以上级编码"},
-		{"provinces.csv", replace("62,", "620000,"), "provinces.csv row 3", "2 位数字"},
+		{"villages.csv", replace("620902001003,", "62090200103,"), "villages.csv row 5", "12 位数字", "import.division.code.digits"},
+		{"villages.csv", replace(`"北新街社区居委会"`, `""`), "villages.csv row 5", "名称为空", "import.division.name.empty"},
+		{"villages.csv", replace("620902001003,\"北新街社区居委会\",620902001", "620902009003,\"北新街社区居委会\",620902009"), "villages.csv row 5", "不在 streets.csv 中", "import.division.parent.missing"},
+		{"villages.csv", replace("620902001003,\"北新街社区居委会\",620902001", "620902001003,\"北新街社区居委会\",620902002"), "villages.csv row 5", "不以上级编码", "import.division.parent.prefix"},
+		{"villages.csv", replace("620902001003,", "620902001002,"), "villages.csv row 5", "与第 4 行重复", "import.division.duplicate"},
+		{"villages.csv", replace(`"北新街社区居委会"`, `"北新街"社区"`), "villages.csv row 5", "CSV", "import.csv.malformed"},
+		{"villages.csv", replace("streetCode", "street"), "villages.csv row 1", "streetCode", "import.header.column"},
+		{"villages.csv", func(string) string { return "" }, "villages.csv row 1", "文件为空", "import.header.empty"},
+		{"villages.csv", func(s string) string { return s[:strings.IndexByte(s, '\n')+1] }, "villages.csv row 2", "没有数据行", "import.rows.none"},
+		{"villages.csv", nil, "villages.csv", "缺少文件", "import.file.missing"},
+		{"cities.csv", replace("6209,", "6299,"), "areas.csv row 3", "不在 cities.csv 中", "import.division.parent.missing"},
+		{"cities.csv", replace("6209,\"酒泉市\",62", "6209,\"酒泉市\",63"), "cities.csv row 3", "不以上级编码", "import.division.parent.prefix"},
+		{"provinces.csv", replace("62,", "620000,"), "provinces.csv row 3", "2 位数字", "import.division.code.digits"},
 	}
 	for _, tt := range tests {
 		dir := copyFixture(t, tt.file, tt.edit)
 		units, err := Divisions(dir, nil)
 		e, ok := err.(*pingan.Error)
-		if units != nil || !ok || e.Code != pingan.EINVALID || !strings.Contains(e.Fields[tt.key], tt.says) {
-			t.Errorf("%s: want %q mentioning %q, got %d units and %v", tt.file, tt.key, tt.says, len(units), err)
+		if units != nil || !ok || e.Code != pingan.EINVALID || e.Fields[tt.key].Key != tt.msg || !strings.Contains(e.Fields[tt.key].Text(pingan.ZH), tt.says) {
+			t.Errorf("%s: want %q: %s mentioning %q, got %d units and %v", tt.file, tt.key, tt.msg, tt.says, len(units), err)
+		}
+		if ok && strings.Contains(e.Fields[tt.key].Text(pingan.EN), "%!") {
+			t.Errorf("%s: %s", tt.file, e.Fields[tt.key].Text(pingan.EN))
 		}
 	}
 }
@@ -141,7 +145,7 @@ func TestWriteDivisionSubset(t *testing.T) {
 		t.Errorf("the subset of 620902 holds %s", got)
 	}
 	err = WriteDivisionSubset("testdata/divisions", dir, []string{"620901", "99"})
-	if e, ok := err.(*pingan.Error); !ok || len(e.Fields) != 2 || !strings.Contains(e.Fields["620901"], "既不是") {
+	if e, ok := err.(*pingan.Error); !ok || len(e.Fields) != 2 || e.Fields["620901"].Key != "import.subset.code" || !strings.Contains(err.Error(), "620901 既不是地级市也不是县级单位的编码") {
 		t.Errorf("unknown codes: %v", err)
 	}
 }

@@ -27,7 +27,7 @@ func Units(r io.Reader) ([]*pingan.Unit, error) {
 	cr.TrimLeadingSpace = true
 	header, err := cr.Read()
 	if err == io.EOF {
-		return nil, rowError(map[string]string{"row 1": "文件为空，缺少表头 code,name,level,parent_code (empty file)"})
+		return nil, rowError(map[string]pingan.Message{"row 1": pingan.Msg("import.header.empty", "code,name,level,parent_code")})
 	} else if err != nil {
 		return nil, csvError(err)
 	}
@@ -38,12 +38,12 @@ func Units(r io.Reader) ([]*pingan.Unit, error) {
 	}
 	for _, need := range []string{"code", "name", "level", "parent_code"} {
 		if _, ok := col[need]; !ok {
-			return nil, rowError(map[string]string{"row 1": "表头缺少列 (missing column) " + need})
+			return nil, rowError(map[string]pingan.Message{"row 1": pingan.Msg("import.header.column", need)})
 		}
 	}
 	var (
 		units []*pingan.Unit
-		bad   = map[string]string{}
+		bad   = map[string]pingan.Message{}
 		seen  = map[string]int{}
 		row   = 1
 	)
@@ -69,17 +69,17 @@ func Units(r io.Reader) ([]*pingan.Unit, error) {
 		key := fmt.Sprintf("row %d", row)
 		switch {
 		case u.Code == "":
-			bad[key] = "code 为空 (code is empty)"
+			bad[key] = pingan.Msg("import.unit.code.empty")
 		case strings.ContainsAny(u.Code, " /%_\\"):
-			bad[key] = fmt.Sprintf("code %q 含有非法字符 (code has a space, slash, %% or _)", u.Code)
+			bad[key] = pingan.Msg("import.unit.code.bad", u.Code)
 		case u.Name == "":
-			bad[key] = fmt.Sprintf("单位 %s 的 name 为空 (name is empty)", u.Code)
+			bad[key] = pingan.Msg("import.unit.name.empty", u.Code)
 		case !u.Level.Valid():
-			bad[key] = fmt.Sprintf("单位 %s 的 level %q 无效，应为 province、city、county、township、village、centre 或 department", u.Code, u.Level)
+			bad[key] = pingan.Msg("import.unit.level.bad", u.Code, string(u.Level))
 		case u.ParentCode == u.Code:
-			bad[key] = fmt.Sprintf("单位 %s 不能是自己的上级 (a unit cannot be its own parent)", u.Code)
+			bad[key] = pingan.Msg("import.unit.parent.self", u.Code)
 		case seen[u.Code] > 0:
-			bad[key] = fmt.Sprintf("单位 %s 与第 %d 行重复 (duplicate of row %d)", u.Code, seen[u.Code], seen[u.Code])
+			bad[key] = pingan.Msg("import.unit.duplicate", u.Code, seen[u.Code])
 		}
 		if len(bad) >= maxRowErrors {
 			break
@@ -93,19 +93,20 @@ func Units(r io.Reader) ([]*pingan.Unit, error) {
 		return nil, rowError(bad)
 	}
 	if len(units) == 0 {
-		return nil, rowError(map[string]string{"row 2": "没有数据行 (no rows)"})
+		return nil, rowError(map[string]pingan.Message{"row 2": pingan.Msg("import.rows.none")})
 	}
 	return units, nil
 }
 
-func rowError(fields map[string]string) error {
-	return &pingan.Error{Code: pingan.EINVALID, Message: "导入文件有误，未导入任何数据 (the file has errors; nothing was imported)", Fields: fields}
+func rowError(fields map[string]pingan.Message) error {
+	return &pingan.Error{Code: pingan.EINVALID, Msg: pingan.Msg("import.file.invalid"), Fields: fields}
 }
 
 func csvError(err error) error {
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
-		return rowError(map[string]string{fmt.Sprintf("row %d", pe.Line): "CSV 格式错误 (malformed CSV): " + pe.Err.Error()})
+		// encoding/csv says what is malformed in its own words.
+		return rowError(map[string]pingan.Message{fmt.Sprintf("row %d", pe.Line): pingan.Msg("import.csv.malformed", pe.Err.Error())})
 	}
 	return err
 }

@@ -25,6 +25,19 @@ func (db *DB) Act(ctx context.Context, actor *pingan.User, id string, in pingan.
 	if err != nil {
 		return nil, db.refusedAlone(ctx, actor, id, in, "", err)
 	}
+	var v pingan.Invalid
+	pingan.CheckPhotos(&v, "photos", in.Photos)
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	w := &filesWritten{ctx: ctx}
+	c, err := db.act(ctx, actor, scope, id, in, w)
+	db.finishFiles(w, err)
+	return c, err
+}
+
+// act is Act in one transaction; the photos it keeps are noted in w.
+func (db *DB) act(ctx context.Context, actor *pingan.User, scope, id string, in pingan.ActionInput, w *filesWritten) (*pingan.Case, error) {
 	now := db.now()
 	tx, err := db.beginWrite(ctx)
 	if err != nil {
@@ -46,6 +59,11 @@ func (db *DB) Act(ctx context.Context, actor *pingan.User, id string, in pingan.
 		return nil, db.refused(ctx, tx, actor, id, in, c.Status, err)
 	}
 	if act != nil {
+		refs, err := db.keepPhotos(ctx, tx, actor, in.Photos, w)
+		if err != nil {
+			return nil, err
+		}
+		act.Attachments = append(act.Attachments, refs...)
 		if err := db.attach(ctx, tx, actor, c.Region, c.ID, act.Attachments); err != nil {
 			return nil, err
 		}
@@ -88,7 +106,7 @@ func (db *DB) refused(ctx context.Context, tx *sql.Tx, actor *pingan.User, id st
 	}
 	region, _ := regionOfID(id)
 	b, aerr := json.Marshal(refusal{Action: string(in.Action), Status: string(status), Code: pingan.ErrorCode(err),
-		Reason: pingan.ErrorMessage(err), Source: pingan.SourceFromContext(ctx)})
+		Reason: pingan.ErrorText(err, pingan.ZH), Source: pingan.SourceFromContext(ctx)})
 	if aerr == nil {
 		aerr = db.audit(ctx, tx, actor, auditActionRefused, region, id, string(b))
 	}
@@ -258,7 +276,7 @@ func (db *DB) Timeline(ctx context.Context, actor *pingan.User, id string) ([]*p
 	}
 	defer tx.Rollback()
 	var n int
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM cases WHERE region = $1 AND id = $2 AND `+visibleTo(3),
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM cases WHERE region = $1 AND id = $2 AND `+caseIn("$3"),
 		region, id, scope).Scan(&n); err != nil {
 		return nil, err
 	}

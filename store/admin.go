@@ -15,19 +15,17 @@ import (
 
 // mayChangeWholeTree answers nil when actor may change data that holds for
 // every unit: an administrator who sees every unit, or nil (the operator
-// at the command line, the seeding). Anyone else gets EFORBIDDEN with
-// message.
-func mayChangeWholeTree(ctx context.Context, tx *sql.Tx, actor *pingan.User, message string) error {
+// at the command line, the seeding). Anyone else gets deny.
+func mayChangeWholeTree(ctx context.Context, tx *sql.Tx, actor *pingan.User, deny *pingan.Error) error {
 	if actor == nil {
 		return nil
 	}
-	deny := &pingan.Error{Code: pingan.EFORBIDDEN, Message: message}
 	if !actor.Has(pingan.RoleAdmin) || actor.ScopePath == "" {
 		return deny
 	}
 	// Every unit lies under a root: the roots outside tell.
 	var outside int
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM units WHERE parent_code IS NULL AND path NOT LIKE $1 ESCAPE '\'`,
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM units WHERE parent_code IS NULL AND NOT `+unitIn("path", "$1"),
 		likePrefix(actor.ScopePath)).Scan(&outside); err != nil {
 		return err
 	}

@@ -38,11 +38,11 @@ func (db *DB) ImportUnitAreas(ctx context.Context, areas []geo.UnitArea) (pingan
 		key := "area " + a.Code
 		if a.Code == "" {
 			key = fmt.Sprintf("area #%d", i+1)
-			bad.add(key, key, "单位编码为空 (code is empty)")
+			bad.add(key, key, pingan.Msg("area.code.empty"))
 			continue
 		}
 		if seen[a.Code] {
-			bad.add(a.Code, key, "单位编码重复 (duplicate code)")
+			bad.add(a.Code, key, pingan.Msg("area.code.duplicate"))
 			continue
 		}
 		seen[a.Code] = true
@@ -50,7 +50,11 @@ func (db *DB) ImportUnitAreas(ctx context.Context, areas []geo.UnitArea) (pingan
 		if err != nil {
 			var pe *pingan.Error
 			if errors.As(err, &pe) {
-				bad.add(a.Code, key+" geometry", pe.Fields["geometry"])
+				m, ok := pe.Fields["geometry"]
+				if !ok {
+					m = pe.Msg
+				}
+				bad.add(a.Code, key+" geometry", m)
 			}
 			continue
 		}
@@ -82,9 +86,9 @@ func (db *DB) ImportUnitAreas(ctx context.Context, areas []geo.UnitArea) (pingan
 		}
 		switch {
 		case u == nil:
-			bad.add(a.Code, "area "+a.Code, "单位不存在 (unknown unit) "+a.Code)
+			bad.add(a.Code, "area "+a.Code, pingan.Msg("unit.notfound", a.Code))
 		case !u.Level.Administrative():
-			bad.add(a.Code, "area "+a.Code, fmt.Sprintf("%s %s 不是行政区划单位，没有自己的范围 (a %s has no area of its own)", u.Code, u.Name, u.Level))
+			bad.add(a.Code, "area "+a.Code, pingan.Msg("area.unit.notadmin", u.Code, u.Name))
 		default:
 			levelOf[a.Code] = 5 - u.Level.Rank() // village 0 … province 4
 		}

@@ -11,6 +11,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+
+	"github.com/pingan-gov/pingan"
 )
 
 // Backup writes a consistent copy of the database to the file to while the
@@ -32,7 +34,7 @@ func (db *DB) Backup(ctx context.Context, to string) error {
 	}
 	defer c.Close()
 	if _, err := c.ExecContext(ctx, `VACUUM INTO $1`, to); err != nil {
-		return fmt.Errorf("store: 备份失败 (backup failed) %s: %w", to, err)
+		return fmt.Errorf("store: %s: %w", pingan.Text(pingan.ZH, "store.backup.failed", to), err)
 	}
 	return os.Chmod(to, 0o600) // it holds sealed personal data and password hashes
 }
@@ -47,34 +49,34 @@ func PostgresDump(ctx context.Context, dsn, to string) error {
 	}
 	bin, err := exec.LookPath("pg_dump")
 	if err != nil {
-		return errors.New("store: 找不到 pg_dump，请安装 PostgreSQL 客户端工具 (pg_dump not found: install the PostgreSQL client tools)")
+		return errors.New("store: " + pingan.Text(pingan.ZH, "store.backup.nopgdump"))
 	}
 	args, err := pgDumpArgs(dsn)
 	if err != nil {
-		return fmt.Errorf("store: 数据库地址无效 (bad database URL): %w", err)
+		return fmt.Errorf("store: %s: %w", pingan.Text(pingan.ZH, "store.dsn.bad"), err)
 	}
 	var stderr bytes.Buffer
 	cmd := exec.CommandContext(ctx, bin, append([]string{"--format=custom", "--no-owner", "--file=" + to}, args...)...)
 	cmd.Stderr = &stderr
 	if err := cmd.Run(); err != nil {
 		os.Remove(to)
-		return fmt.Errorf("store: pg_dump 失败 (pg_dump failed) %s: %w: %s", redactDSN(dsn), err, strings.TrimSpace(stderr.String()))
+		return fmt.Errorf("store: %s: %w: %s", pingan.Text(pingan.ZH, "store.backup.pgdump", redactDSN(dsn)), err, strings.TrimSpace(stderr.String()))
 	}
 	return os.Chmod(to, 0o600)
 }
 
 func checkBackupTarget(to string) error {
 	if to == "" {
-		return errors.New("store: 未指定备份文件 (no backup file given)")
+		return errors.New("store: " + pingan.Text(pingan.ZH, "store.backup.nofile"))
 	}
 	if _, err := os.Stat(to); err == nil {
-		return fmt.Errorf("store: 备份文件已存在，不会覆盖 (the backup file exists; not overwriting) %s", to)
+		return errors.New("store: " + pingan.Text(pingan.ZH, "store.backup.exists", to))
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		return err
 	}
 	if dir := filepath.Dir(to); dir != "" {
 		if err := os.MkdirAll(dir, 0o700); err != nil {
-			return fmt.Errorf("store: 无法创建备份目录 (cannot create the backup directory) %s: %w", dir, err)
+			return fmt.Errorf("store: %s: %w", pingan.Text(pingan.ZH, "store.backup.mkdir", dir), err)
 		}
 	}
 	return nil

@@ -146,7 +146,7 @@ func (db *DB) HolidayYears(ctx context.Context) ([]*pingan.HolidayYear, error) {
 // pingan.CalendarService.
 func (db *DB) EnterHolidayYears(ctx context.Context, actor *pingan.User, years []*pingan.HolidayYear, preview bool) (*pingan.Recount, error) {
 	if len(years) == 0 {
-		return nil, pingan.Errorf(pingan.EINVALID, "没有要录入的年份 (no year given)")
+		return nil, pingan.E(pingan.EINVALID, "calendar.none")
 	}
 	now := db.now()
 	tx, err := db.beginWrite(ctx)
@@ -223,8 +223,7 @@ func actorLabel(u *pingan.User) string {
 // an administrator who sees every unit may change it (nil: the operator at
 // the command line).
 func (db *DB) mayEnterHolidays(ctx context.Context, tx *sql.Tx, actor *pingan.User) error {
-	return mayChangeWholeTree(ctx, tx, actor,
-		"只有管辖全部单位的系统管理员可以录入节假日安排 (only an administrator of the whole tree may enter holiday arrangements)")
+	return mayChangeWholeTree(ctx, tx, actor, pingan.E(pingan.EFORBIDDEN, "calendar.forbidden"))
 }
 
 // checkHolidayYears validates the years against the calendar in force and
@@ -238,31 +237,38 @@ func checkHolidayYears(cur *calendar.Calendar, years []*pingan.HolidayYear) (*ca
 		field := fmt.Sprintf("years.%d", y.Year)
 		switch {
 		case y.Year < first:
-			v.Add(field, fmt.Sprintf("%d 年早于日历的起始年份 %d (before the first year of the calendar)", y.Year, first))
+			v.Add(field, "calendar.year.early", y.Year, first)
 			continue
 		case seen[y.Year]:
-			v.Add(field, fmt.Sprintf("%d 年重复 (given twice)", y.Year))
+			v.Add(field, "calendar.year.twice", y.Year)
 			continue
 		}
 		seen[y.Year] = true
 		for _, kind := range []struct {
-			field, label string
-			days         map[string]string
-		}{{"holidays", "放假日", y.Holidays}, {"workdays", "调休上班日", y.Workdays}} {
+			field string
+			days  map[string]string
+		}{{"holidays", y.Holidays}, {"workdays", y.Workdays}} {
+			work := kind.field == "workdays" // 调休上班日, else 放假日
 			for _, d := range slices.Sorted(maps.Keys(kind.days)) {
 				field := kind.field + "." + d
 				day, err := time.ParseInLocation(time.DateOnly, d, pingan.CST)
 				switch {
+				case err != nil && work:
+					v.Add(field, "calendar.workday.date", d)
 				case err != nil:
-					v.Add(field, fmt.Sprintf("%s %q 不是有效日期 (not a date)", kind.label, d))
+					v.Add(field, "calendar.holiday.date", d)
+				case day.Year() != y.Year && work:
+					v.Add(field, "calendar.workday.year", d, y.Year)
 				case day.Year() != y.Year:
-					v.Add(field, fmt.Sprintf("%s %s 不在 %d 年内 (outside the year)", kind.label, d, y.Year))
+					v.Add(field, "calendar.holiday.year", d, y.Year)
+				case strings.TrimSpace(kind.days[d]) == "" && work:
+					v.Add(field, "calendar.workday.name", d)
 				case strings.TrimSpace(kind.days[d]) == "":
-					v.Add(field, fmt.Sprintf("%s %s 没有节日名称 (no holiday name)", kind.label, d))
-				case kind.label == "调休上班日" && day.Weekday() != time.Saturday && day.Weekday() != time.Sunday:
-					v.Add(field, fmt.Sprintf("调休上班日 %s 是%s，不是周六或周日 (a make-up working day must be a Saturday or Sunday)", d, weekdayCN[day.Weekday()]))
-				case kind.label == "调休上班日" && y.Holidays[d] != "":
-					v.Add(field, fmt.Sprintf("%s 既是放假日又是调休上班日 (both off and working)", d))
+					v.Add(field, "calendar.holiday.name", d)
+				case work && day.Weekday() != time.Saturday && day.Weekday() != time.Sunday:
+					v.Add(field, "calendar.workday.weekday", d, weekdayCN[day.Weekday()], day.Weekday().String())
+				case work && y.Holidays[d] != "":
+					v.Add(field, "calendar.workday.off", d)
 				}
 			}
 		}
@@ -272,7 +278,7 @@ func checkHolidayYears(cur *calendar.Calendar, years []*pingan.HolidayYear) (*ca
 	for y := range entered {
 		for g := last + 1; g < y; g++ {
 			if _, ok := entered[g]; !ok {
-				v.Add(fmt.Sprintf("years.%d", y), fmt.Sprintf("请先录入 %d 年的节假日安排 (enter %d first)", g, g))
+				v.Add(fmt.Sprintf("years.%d", y), "calendar.year.gap", g)
 				break
 			}
 		}
@@ -282,7 +288,7 @@ func checkHolidayYears(cur *calendar.Calendar, years []*pingan.HolidayYear) (*ca
 	}
 	next, err := cur.With(entered)
 	if err != nil {
-		return nil, pingan.Errorf(pingan.EINVALID, "节假日安排有误 (the arrangement is not valid): %v", err)
+		return nil, pingan.E(pingan.EINVALID, "calendar.invalid", err.Error())
 	}
 	return next, nil
 }

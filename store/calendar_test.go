@@ -69,12 +69,17 @@ func testHolidayYears(t *testing.T, e *env) {
 	bad.Holidays["2028-01-01"] = "元旦" // outside the year
 	_, err = e.db.EnterHolidayYears(ctx, fx.Admin, []*pingan.HolidayYear{bad}, false)
 	pe := wantCode(t, err, pingan.EINVALID)
-	if !strings.Contains(pe.Fields["workdays.2027-02-10"], "周三") || !strings.Contains(pe.Fields["holidays.2028-01-01"], "不在 2027 年内") {
+	if !strings.Contains(zh(pe, "workdays.2027-02-10"), "周三") || !strings.Contains(zh(pe, "holidays.2028-01-01"), "不在 2027 年内") {
 		t.Errorf("fields %v", pe.Fields)
 	}
+	wantKey(t, pe, "workdays.2027-02-10", "calendar.workday.weekday")
+	if en := pe.Fields["workdays.2027-02-10"].Text(pingan.EN); !strings.Contains(en, "Wednesday") || strings.Contains(en, "周") {
+		t.Errorf("in English: %q", en)
+	}
+	wantKey(t, pe, "holidays.2028-01-01", "calendar.holiday.year")
 	gap := &pingan.HolidayYear{Year: 2028, Holidays: map[string]string{"2028-01-01": "元旦"}}
 	_, err = e.db.EnterHolidayYears(ctx, fx.Admin, []*pingan.HolidayYear{gap}, false)
-	if pe := wantCode(t, err, pingan.EINVALID); !strings.Contains(pe.Fields["years.2028"], "2027") {
+	if pe := wantCode(t, err, pingan.EINVALID); !strings.Contains(zh(pe, "years.2028"), "2027") || pe.Fields["years.2028"].Key != "calendar.year.gap" {
 		t.Errorf("a gap: %v", pe.Fields)
 	}
 

@@ -7,11 +7,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/pingan-gov/pingan"
 	"github.com/pingan-gov/pingan/workflow"
@@ -102,14 +100,6 @@ func scanCase(s scanner) (sealedCase, error) {
 	return sc, nil
 }
 
-// visibleTo is the SQL condition that a case lies in the jurisdiction whose
-// LIKE pattern is the parameter $n: where it happened, who holds it, or
-// who must act.
-func visibleTo(n int) string {
-	p := fmt.Sprintf("$%d", n)
-	return `(unit_path LIKE ` + p + ` ESCAPE '\' OR holding_path LIKE ` + p + ` ESCAPE '\' OR assigned_path LIKE ` + p + ` ESCAPE '\')`
-}
-
 // loadCase answers the case with the id inside the jurisdiction scope (a
 // LIKE pattern; "" for the system), locking its row on PostgreSQL when
 // lock is set; ENOTFOUND when there is none.
@@ -121,7 +111,7 @@ func (db *DB) loadCase(ctx context.Context, tx *sql.Tx, scope, id string, lock b
 	q := `SELECT ` + caseColumns + ` FROM cases WHERE region = $1 AND id = $2`
 	a := args{region, id}
 	if scope != "" {
-		q += ` AND ` + visibleTo(3)
+		q += ` AND ` + caseIn("$3")
 		a.add(scope)
 	}
 	if lock {
@@ -182,7 +172,7 @@ func (db *DB) updateCase(ctx context.Context, tx *sql.Tx, c *pingan.Case, old in
 	if n, err := res.RowsAffected(); err != nil {
 		return err
 	} else if n != 1 {
-		return pingan.Errorf(pingan.ECONFLICT, "案件已被他人更新，请刷新后重试 (the case was changed meanwhile; reload and try again) %s", c.ID)
+		return pingan.E(pingan.ECONFLICT, "case.stale", c.ID)
 	}
 	return nil
 }
@@ -260,40 +250,30 @@ func (db *DB) open(sc sealedCase, masked bool) error {
 	return nil
 }
 
-// Limits of a report's text.
-const (
-	maxTitle       = 200
-	maxDescription = 20000
-)
-
 // CreateCase reports a case: validates it (EINVALID naming each bad field),
 // numbers it, seals its personal data, fills in its state with
-// workflow.Report and writes the case and its first timeline entry in one
-// transaction, which it shares with the reports arriving at the same time
-// (group.go). The same IdempotencyKey from the same user answers the case
-// made the first time. The unit defaults to the reporter's (for a centre or
-// department, the administrative unit it serves). A nil actor is the public
-// (a citizen's report): the unit must then be given. The answer has its
+// workflow.Report and writes the case, its photos and its first timeline
+// entry in one transaction, which it shares with the reports arriving at
+// the same time (group.go). The same IdempotencyKey from the same user
+// answers the case made the first time. The unit defaults to the
+// reporter's (for a centre or department, the administrative unit it
+// serves). A nil actor is the public (a citizen's report without the
+// query code of FileCase): the unit must then be given. The answer has its
 // personal data masked.
 func (db *DB) CreateCase(ctx context.Context, actor *pingan.User, in *pingan.NewCase) (*pingan.Case, error) {
 	if in == nil {
-		return nil, pingan.Errorf(pingan.EINVALID, "缺少案件内容 (no case given)")
+		return nil, pingan.E(pingan.EINVALID, "report.none")
 	}
-	key := ""
-	if actor != nil {
+	r := &intake{actor: actor, in: *in}
+	if actor != nil { // nil: the public, as FileCase without its query code
 		if _, err := scopeOf(actor); err != nil {
 			return nil, err
 		}
-		key = strings.TrimSpace(in.IdempotencyKey)
+		r.key = strings.TrimSpace(in.IdempotencyKey)
 	}
-	now := db.now()
-	var c *pingan.Case
-	err := db.inGroup(ctx, func(ctx context.Context, tx *sql.Tx) (err error) {
-		c, err = db.writeCase(ctx, tx, actor, in, key, now)
-		return err
-	})
+	c, err := db.intake(ctx, r)
 	if err != nil {
-		return db.answerKey(ctx, actor, key, err)
+		return db.answerKey(ctx, actor, r.key, err)
 	}
 	c.Reporter, c.Parties = maskPerson(c.Reporter), maskParties(c.Parties)
 	c.PersonalMasked = true
@@ -307,21 +287,59 @@ func (db *DB) CreateCase(ctx context.Context, actor *pingan.User, in *pingan.New
 // errKeyUsed answers writeCase when the idempotency key has a case already.
 var errKeyUsed = errors.New("store: idempotency key used")
 
-// report writes a new case and its first timeline entry in tx: checks the
-// input, fills the state from the lifecycle, gives it the next number of its
-// region and year, and seals its personal data. edit, when given, adjusts
-// the timeline entry before it is written.
-func (db *DB) report(ctx context.Context, tx *sql.Tx, actor *pingan.User, in *pingan.NewCase, now time.Time, edit func(*pingan.Action)) (*pingan.Case, error) {
-	c, cat, err := db.checkNewCase(ctx, tx, actor, in, now)
+// intake is one report on its way in: every interface's reports — the
+// API, the staff form, the grid worker's phone, the citizens' form, the
+// demo — take this one path (db.intake).
+type intake struct {
+	actor *pingan.User   // nil: a citizen through the public form
+	in    pingan.NewCase // a copy: normalized on the way
+	key   string         // the actor's idempotency key, or ""
+	// check adds what else is wrong with the report for this interface
+	// to the report's collector (the citizens' form: the unit's level).
+	check func(ctx context.Context, tx *sql.Tx, v *pingan.Invalid) error
+	// edit adjusts the first timeline entry before it is written.
+	edit func(*pingan.Action)
+	// after writes what else belongs to the report in its transaction.
+	after func(ctx context.Context, tx *sql.Tx, c *pingan.Case) error
+}
+
+// intake writes the report r through the group writer and answers the
+// case, its personal data not yet masked. Its photos are put to the file
+// store only once the report has passed its checks, and removed again if
+// its transaction does not commit.
+func (db *DB) intake(ctx context.Context, r *intake) (*pingan.Case, error) {
+	now := db.now()
+	w := &filesWritten{ctx: ctx}
+	var c *pingan.Case
+	err := db.inGroup(ctx, func(ctx context.Context, tx *sql.Tx) (err error) {
+		w.attempt()
+		c, err = db.writeCase(ctx, tx, r, now, w)
+		return err
+	})
+	db.finishFiles(w, err)
+	return c, err
+}
+
+// writeCase validates, numbers and writes the report r in tx: checks the
+// input, fills the state from the lifecycle, gives it the next number of
+// its region and year, seals its personal data, keeps its photos, and
+// writes the case, its first timeline entry with the photos attached, what
+// r.after adds, and its idempotency key if any. The key is written last,
+// once the report is known to be good, and checked by its insert alone:
+// errKeyUsed when it has a case already (the caller rolls back and answers
+// that case).
+func (db *DB) writeCase(ctx context.Context, tx *sql.Tx, r *intake, now time.Time, w *filesWritten) (*pingan.Case, error) {
+	in := r.in
+	c, cat, err := db.checkNewCase(ctx, tx, r.actor, &in, now, r.check)
 	if err != nil {
 		return nil, err
 	}
-	act, err := workflow.Report(c, actor, in, workflow.Env{Now: now, Calendar: db.Calendar(), Policy: cat.Policy})
+	act, err := workflow.Report(c, r.actor, &in, workflow.Env{Now: now, Calendar: db.Calendar(), Policy: cat.Policy})
 	if err != nil {
 		return nil, err
 	}
-	if edit != nil {
-		edit(act)
+	if r.edit != nil {
+		r.edit(act)
 	}
 	year := c.ReportedAt.In(cst).Year()
 	seq, err := db.nextNumber(ctx, tx, c.Region, year)
@@ -337,32 +355,29 @@ func (db *DB) report(ctx context.Context, tx *sql.Tx, actor *pingan.User, in *pi
 	if err := db.insertCase(ctx, tx, c, reporter, parties); err != nil {
 		return nil, err
 	}
-	act.Seq, act.CaseID = 1, c.ID
-	if err := db.insertAction(ctx, tx, c.Region, act); err != nil {
-		return nil, err
-	}
-	return c, nil
-}
-
-// writeCase validates, numbers and writes a report in tx: the case, its
-// first timeline entry and its idempotency key if not "". The key is
-// written last, once the report is known to be good, and checked by its
-// insert alone: errKeyUsed when it has a case already (the caller rolls
-// back and answers that case). The answer's personal data is not yet
-// masked.
-func (db *DB) writeCase(ctx context.Context, tx *sql.Tx, actor *pingan.User, in *pingan.NewCase, key string, now time.Time) (*pingan.Case, error) {
-	c, err := db.report(ctx, tx, actor, in, now, nil)
+	refs, err := db.keepPhotos(ctx, tx, r.actor, in.Photos, w)
 	if err != nil {
 		return nil, err
 	}
-
-	if key != "" {
+	act.Seq, act.CaseID, act.Attachments = 1, c.ID, refs
+	if err := db.insertAction(ctx, tx, c.Region, act); err != nil {
+		return nil, err
+	}
+	if err := db.attach(ctx, tx, r.actor, c.Region, c.ID, refs); err != nil {
+		return nil, err
+	}
+	if r.after != nil {
+		if err := r.after(ctx, tx, c); err != nil {
+			return nil, err
+		}
+	}
+	if r.key != "" {
 		s, err := db.stmt(ctx, tx, `INSERT INTO idempotency_keys (user_id, key, region, case_id, created_at) VALUES ($1, $2, $3, $4, $5)
 			ON CONFLICT (user_id, key) DO NOTHING`)
 		if err != nil {
 			return nil, err
 		}
-		res, err := s.ExecContext(ctx, actor.ID, key, c.Region, c.ID, db.dialect.ts(now))
+		res, err := s.ExecContext(ctx, r.actor.ID, r.key, c.Region, c.ID, db.dialect.ts(now))
 		if err != nil {
 			return nil, err
 		}
@@ -421,40 +436,23 @@ func (db *DB) caseByKey(ctx context.Context, actor *pingan.User, key string) (*p
 	return sc.Case, tx.Commit()
 }
 
-// checkNewCase validates in and answers the case to report and its category.
-func (db *DB) checkNewCase(ctx context.Context, tx *sql.Tx, actor *pingan.User, in *pingan.NewCase, now time.Time) (*pingan.Case, *pingan.Category, error) {
-	var v pingan.Invalid
-	title, desc := strings.TrimSpace(in.Title), strings.TrimSpace(in.Description)
-	if !in.Kind.Valid() {
-		if in.Kind == "" {
-			v.Require("kind", "")
-		} else {
-			v.Add("kind", "未知种类 (unknown kind) "+string(in.Kind)+"；可选 dispute, petition, hazard, service")
-		}
-	}
+// checkNewCase validates the report in — normalized and checked once by
+// the domain (pingan.NewCase.Validate), with what needs the database added
+// to the same collector: that its category exists, and where it goes
+// (placement.go) — and answers the case to report and its category. It
+// normalizes in in place.
+func (db *DB) checkNewCase(ctx context.Context, tx *sql.Tx, actor *pingan.User, in *pingan.NewCase, now time.Time,
+	check func(ctx context.Context, tx *sql.Tx, v *pingan.Invalid) error) (*pingan.Case, *pingan.Category, error) {
 	var cat *pingan.Category
-	if strings.TrimSpace(in.Category) == "" {
-		v.Require("category", "")
-	} else {
+	if code := strings.TrimSpace(in.Category); code != "" {
 		var err error
-		if cat, err = db.lookupCategory(ctx, tx, strings.TrimSpace(in.Category)); err != nil {
+		if cat, err = db.lookupCategory(ctx, tx, code); err != nil {
 			return nil, nil, err
 		}
-		if cat == nil {
-			v.Add("category", "未知类别 (unknown category) "+in.Category)
-		} else if in.Kind.Valid() && cat.Kind != in.Kind {
-			v.Add("category", fmt.Sprintf("类别 %s 不属于种类 %s (category is of kind %s)", cat.Code, in.Kind, cat.Kind))
-		}
 	}
-	if title == "" && desc == "" {
-		v.Add("title", "标题和描述至少填写一项 (a title or a description is required)")
-	}
-	if utf8.RuneCountInString(title) > maxTitle {
-		v.Add("title", fmt.Sprintf("标题不能超过 %d 字 (at most %d characters)", maxTitle, maxTitle))
-	}
-	if utf8.RuneCountInString(desc) > maxDescription {
-		v.Add("description", fmt.Sprintf("描述不能超过 %d 字 (at most %d characters)", maxDescription, maxDescription))
-	}
+	in.Normalize(cat)
+	var v pingan.Invalid
+	in.Validate(&v, cat, now)
 	source := in.Source
 	switch {
 	case source == "" && actor == nil:
@@ -463,22 +461,9 @@ func (db *DB) checkNewCase(ctx context.Context, tx *sql.Tx, actor *pingan.User, 
 		source = pingan.SourceGridWorker
 	case source == "":
 		source = pingan.SourceAPI
-	case !validSource(source):
-		v.Add("source", "未知来源 (unknown source) "+string(source))
-	}
-	if l := in.Location; l != nil {
-		if math.IsNaN(l.Lat) || l.Lat < -90 || l.Lat > 90 {
-			v.Add("location.lat", "纬度须在 -90 到 90 之间 (latitude must be within -90…90)")
-		}
-		if math.IsNaN(l.Lng) || l.Lng < -180 || l.Lng > 180 {
-			v.Add("location.lng", "经度须在 -180 到 180 之间 (longitude must be within -180…180)")
-		}
 	}
 	reportedAt := now
 	if !in.ReportedAt.IsZero() {
-		if in.ReportedAt.After(now.Add(time.Minute)) {
-			v.Add("reported_at", "上报时间不能晚于现在 (the report time cannot be in the future)")
-		}
 		reportedAt = in.ReportedAt.In(cst).Truncate(time.Millisecond)
 	}
 
@@ -489,27 +474,23 @@ func (db *DB) checkNewCase(ctx context.Context, tx *sql.Tx, actor *pingan.User, 
 	if err != nil {
 		return nil, nil, err
 	}
+	if check != nil {
+		if err := check(ctx, tx, &v); err != nil {
+			return nil, nil, err
+		}
+	}
 	if err := v.Err(); err != nil {
 		return nil, nil, err
 	}
 	unit := place.unit
 	c := &pingan.Case{
-		Region: unit.Region, Kind: cat.Kind, Category: cat.Code, Title: title, Description: desc,
-		Location: in.Location, Address: strings.TrimSpace(in.Address), Grid: place.grid,
+		Region: unit.Region, Kind: cat.Kind, Category: cat.Code, Title: in.Title, Description: in.Description,
+		Location: in.Location, Address: in.Address, Grid: place.grid,
 		Ungridded: place.ungridded, Placement: place.sentence,
 		Unit: unit.Code, UnitPath: unit.Path, Source: source, ReportedAt: reportedAt,
 		Reporter: in.Reporter, Parties: in.Parties,
 	}
 	return c, cat, nil
-}
-
-func validSource(s pingan.Source) bool {
-	for _, x := range pingan.Sources {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func maskPerson(p *pingan.Person) *pingan.Person {
@@ -588,12 +569,12 @@ func (db *DB) FindCases(ctx context.Context, actor *pingan.User, f pingan.CaseFi
 	var v pingan.Invalid
 	a := args{scope}
 	arg := a.add
-	where := []string{visibleTo(1)}
+	where := []string{caseIn("$1")}
 	if len(f.Status) > 0 {
 		var ps []string
 		for _, s := range f.Status {
 			if !validStatus(s) {
-				v.Add("status", "未知状态 (unknown status) "+string(s))
+				v.Add("status", "case.status.unknown", string(s))
 			}
 			ps = append(ps, arg(string(s)))
 		}
@@ -601,7 +582,7 @@ func (db *DB) FindCases(ctx context.Context, actor *pingan.User, f pingan.CaseFi
 	}
 	if f.Kind != "" {
 		if !f.Kind.Valid() {
-			v.Add("kind", "未知种类 (unknown kind) "+string(f.Kind))
+			v.Add("kind", "case.kind.unknown", string(f.Kind))
 		}
 		where = append(where, "kind = "+arg(string(f.Kind)))
 	}
@@ -628,7 +609,7 @@ func (db *DB) FindCases(ctx context.Context, actor *pingan.User, f pingan.CaseFi
 	if f.Cursor != "" {
 		at, id, ok := parseCursor(f.Cursor)
 		if !ok {
-			v.Add("cursor", "翻页标记无效 (invalid cursor)")
+			v.Add("cursor", "case.cursor.bad")
 		} else {
 			pa, pi := arg(db.dialect.ts(at)), arg(id)
 			where = append(where, fmt.Sprintf("(reported_at < %s OR (reported_at = %s AND id < %s))", pa, pa, pi))
@@ -650,14 +631,11 @@ func (db *DB) FindCases(ctx context.Context, actor *pingan.User, f pingan.CaseFi
 	}
 	defer tx.Rollback()
 	if f.Unit != "" {
-		u, err := scanUnit(tx.QueryRowContext(ctx, `SELECT `+unitColumns+` FROM units WHERE code = $1 AND path LIKE $2 ESCAPE '\'`, f.Unit, scope))
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil, "", errUnitNotFound(f.Unit)
-		} else if err != nil {
+		u, err := unitInScope(ctx, tx, f.Unit, scope)
+		if err != nil {
 			return nil, "", err
 		}
-		p := arg(likePrefix(u.Path))
-		where = append(where, fmt.Sprintf(`(unit_path LIKE %[1]s ESCAPE '\' OR assigned_path LIKE %[1]s ESCAPE '\')`, p))
+		where = append(where, caseIn(a.add(likePrefix(u.Path))))
 	}
 	q := `SELECT ` + caseColumns + ` FROM cases WHERE ` + strings.Join(where, " AND ") +
 		` ORDER BY reported_at DESC, id DESC LIMIT ` + arg(limit+1)

@@ -26,18 +26,20 @@ func testCreateCaseValidation(t *testing.T, e *env) {
 		Location: &pingan.Location{Lat: 100, Lng: 200}, Unit: "620921100001"})
 	pe := wantCode(t, err, pingan.EINVALID)
 	for _, f := range []string{"kind", "category", "title", "source", "location.lat", "location.lng", "unit"} {
-		if pe.Fields[f] == "" {
+		if zh(pe, f) == "" {
 			t.Errorf("fields %v lack %s", pe.Fields, f)
 		}
 	}
 	// A category of another kind.
 	_, err = e.db.CreateCase(ctx, fx.GridWorker, &pingan.NewCase{Kind: pingan.KindDispute, Category: "AQ01", Title: "x"})
-	if pe := wantCode(t, err, pingan.EINVALID); !strings.Contains(pe.Fields["category"], "hazard") {
+	if pe := wantCode(t, err, pingan.EINVALID); !strings.Contains(zh(pe, "category"), "AQ01 不属于种类 dispute") {
 		t.Errorf("fields %v", pe.Fields)
+	} else {
+		wantKey(t, pe, "category", "report.category.kind")
 	}
 	// Resolved on site needs a result (workflow.Report).
 	_, err = e.db.CreateCase(ctx, fx.GridWorker, &pingan.NewCase{Kind: pingan.KindDispute, Category: "0102", Title: "x", ResolvedOnSite: true})
-	if pe := wantCode(t, err, pingan.EINVALID); pe.Fields["result"] == "" {
+	if pe := wantCode(t, err, pingan.EINVALID); zh(pe, "result") == "" {
 		t.Errorf("fields %v", pe.Fields)
 	}
 	// Nothing was written by the failures.
@@ -67,7 +69,7 @@ func testCreateCaseValidation(t *testing.T, e *env) {
 	}
 	// A citizen (no actor) must name the unit.
 	_, err = e.db.CreateCase(ctx, nil, &pingan.NewCase{Kind: pingan.KindService, Category: "FW01", Title: "路灯不亮"})
-	if pe := wantCode(t, err, pingan.EINVALID); pe.Fields["unit"] == "" {
+	if pe := wantCode(t, err, pingan.EINVALID); zh(pe, "unit") == "" {
 		t.Errorf("fields %v", pe.Fields)
 	}
 	c, err = e.db.CreateCase(ctx, nil, &pingan.NewCase{Kind: pingan.KindService, Category: "FW01", Title: "路灯不亮", Unit: "620921100001"})
@@ -125,7 +127,8 @@ func testScoping(t *testing.T, e *env) {
 	// The answer is the same as for a case that does not exist.
 	_, errOther := e.db.FindCase(ctx, fx.CountyDispatcher, other.ID)
 	_, errNone := e.db.FindCase(ctx, fx.CountyDispatcher, "2026-620921-000999")
-	if pingan.ErrorMessage(errOther) != strings.Replace(pingan.ErrorMessage(errNone), "2026-620921-000999", other.ID, 1) {
+	if errOther.Error() != strings.Replace(errNone.Error(), "2026-620921-000999", other.ID, 1) ||
+		pingan.ErrorText(errOther, pingan.EN) != strings.Replace(pingan.ErrorText(errNone, pingan.EN), "2026-620921-000999", other.ID, 1) {
 		t.Errorf("outside: %v; missing: %v", errOther, errNone)
 	}
 	// Nothing was changed by the refused actions.
@@ -147,7 +150,7 @@ func testScoping(t *testing.T, e *env) {
 	wantCode(t, err, pingan.ENOTFOUND)
 	// Reporting into another county is refused as an unknown unit.
 	_, err = e.db.CreateCase(ctx, fx.GridWorker, &pingan.NewCase{Kind: pingan.KindDispute, Category: "0102", Title: "x", Unit: "620921100001"})
-	if pe := wantCode(t, err, pingan.EINVALID); pe.Fields["unit"] == "" {
+	if pe := wantCode(t, err, pingan.EINVALID); zh(pe, "unit") == "" {
 		t.Errorf("fields %v", pe.Fields)
 	}
 }
@@ -208,9 +211,8 @@ func testLoop(t *testing.T, e *env) {
 	if s.SignedAt == nil {
 		t.Error("signed_at not set")
 	}
-	photos := []string{must[string](t)(e.db.Upload(ctx, fx.TownshipHandler, []byte("调解协议书"))),
-		must[string](t)(e.db.Upload(ctx, fx.TownshipHandler, []byte("现场照片")))}
-	step(fx.TownshipHandler, pingan.ActionInput{Action: pingan.ActResolve, Result: "经调解双方达成协议", Attachments: photos}, pingan.StatusResolved)
+	photos := []pingan.Upload{{Name: "协议书.png", Data: storetest.PNG("调解协议书")}, {Name: "现场.png", Data: storetest.PNG("现场照片")}}
+	step(fx.TownshipHandler, pingan.ActionInput{Action: pingan.ActResolve, Result: "经调解双方达成协议", Photos: photos}, pingan.StatusResolved)
 	step(fx.TownshipDispatcher, pingan.ActionInput{Action: pingan.ActClose}, pingan.StatusClosed)
 	r := step(fx.GridWorker, pingan.ActionInput{Action: pingan.ActRate, Satisfaction: pingan.Satisfied}, pingan.StatusClosed)
 	if r.Satisfaction == nil || *r.Satisfaction != pingan.Satisfied {
@@ -252,7 +254,7 @@ func testLoop(t *testing.T, e *env) {
 	if acts[2].ToUnit != fx.Township.Code || acts[2].Deadline == nil {
 		t.Errorf("dispatch entry %+v", acts[2])
 	}
-	if !reflect.DeepEqual(acts[4].Attachments, photos) || acts[4].Note != "经调解双方达成协议" {
+	if !reflect.DeepEqual(acts[4].Attachments, []string{"sha256:" + sumOf(photos[0].Data), "sha256:" + sumOf(photos[1].Data)}) || acts[4].Note != "经调解双方达成协议" {
 		t.Errorf("resolve entry %+v", acts[4])
 	}
 	if acts[6].Satisfaction != pingan.Satisfied {
@@ -537,7 +539,7 @@ func testFindCasesFilters(t *testing.T, e *env) {
 	}
 	_, _, err := e.db.FindCases(ctx, fx.CountyDispatcher, pingan.CaseFilter{Status: []pingan.Status{"lost"}, Kind: "x"})
 	pe := wantCode(t, err, pingan.EINVALID)
-	if pe.Fields["status"] == "" || pe.Fields["kind"] == "" {
+	if zh(pe, "status") == "" || zh(pe, "kind") == "" {
 		t.Errorf("fields %v", pe.Fields)
 	}
 }
@@ -573,7 +575,7 @@ func testFindCasesPaging(t *testing.T, e *env) {
 		t.Errorf("%d pages: %v, want %v", pages, got, made)
 	}
 	_, _, err := e.db.FindCases(ctx, e.fx.TownshipDispatcher, pingan.CaseFilter{Cursor: "!!not a cursor"})
-	if pe := wantCode(t, err, pingan.EINVALID); pe.Fields["cursor"] == "" {
+	if pe := wantCode(t, err, pingan.EINVALID); zh(pe, "cursor") == "" {
 		t.Errorf("fields %v", pe.Fields)
 	}
 }
@@ -584,7 +586,7 @@ func testDispatchTarget(t *testing.T, e *env) {
 	e.act(t, fx.TownshipDispatcher, c.ID, pingan.ActionInput{Action: pingan.ActAccept})
 	for _, to := range []string{"620921100000", "620902-zjj", "999999", ""} { // another county, above the township, unknown, none
 		_, err := e.db.Act(ctx, fx.TownshipDispatcher, c.ID, pingan.ActionInput{Action: pingan.ActDispatch, ToUnit: to})
-		if pe := wantCode(t, err, pingan.EINVALID); pe.Fields["to_unit"] == "" {
+		if pe := wantCode(t, err, pingan.EINVALID); zh(pe, "to_unit") == "" {
 			t.Errorf("to %q: fields %v", to, pe.Fields)
 		}
 	}

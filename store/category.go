@@ -56,27 +56,26 @@ func (db *DB) SaveCategory(ctx context.Context, actor *pingan.User, c *pingan.Ca
 		return err
 	}
 	defer tx.Rollback()
-	if err := mayChangeWholeTree(ctx, tx, actor,
-		"只有管辖全部单位的系统管理员可以修改类别和时限 (only an administrator of the whole tree may change categories and deadlines)"); err != nil {
+	if err := mayChangeWholeTree(ctx, tx, actor, pingan.E(pingan.EFORBIDDEN, "category.forbidden")); err != nil {
 		return err
 	}
 	var v pingan.Invalid
 	c.Code, c.Name, c.Parent = strings.TrimSpace(c.Code), strings.TrimSpace(c.Name), strings.TrimSpace(c.Parent)
 	if !categoryCodeRe.MatchString(c.Code) {
-		v.Add("code", "类别代码须为 1–16 位字母或数字 (1–16 letters or digits)")
+		v.Add("code", "category.code.bad")
 	}
 	if !c.Kind.Valid() {
-		v.Add("kind", "未知种类 (unknown kind) "+string(c.Kind))
+		v.Add("kind", "category.kind.unknown", string(c.Kind))
 	}
 	v.Require("name", c.Name)
 	if !c.Policy.Sign.Valid() {
-		v.Add("policy.sign", "签收时限无效：须为正数，单位 hours、calendar 或 working (invalid period)")
+		v.Add("policy.sign", "category.sign.bad")
 	}
 	if !c.Policy.Resolve.Valid() {
-		v.Add("policy.resolve", "办结时限无效：须为正数，单位 hours、calendar 或 working (invalid period)")
+		v.Add("policy.resolve", "category.resolve.bad")
 	}
 	if c.Parent == c.Code && c.Code != "" {
-		v.Add("parent", "上级类别不能是自己 (a category cannot be its own parent)")
+		v.Add("parent", "category.parent.self")
 	}
 	if err := v.Err(); err != nil {
 		return err
@@ -87,9 +86,9 @@ func (db *DB) SaveCategory(ctx context.Context, actor *pingan.User, c *pingan.Ca
 			return err
 		}
 		if p == nil {
-			v.Add("parent", "未知类别 (unknown category) "+c.Parent)
+			v.Add("parent", "category.unknown", c.Parent)
 		} else if p.Kind != c.Kind {
-			v.Add("parent", "上级类别属于另一种类 (the parent is of another kind) "+string(p.Kind))
+			v.Add("parent", "category.parent.kind", string(p.Kind))
 		}
 		if err := v.Err(); err != nil {
 			return err

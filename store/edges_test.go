@@ -40,7 +40,7 @@ var late2999 = time.Date(2999, 6, 3, 9, 0, 0, 0, pingan.CST)
 // wantField fails unless err is EINVALID naming field.
 func wantField(t *testing.T, err error, field string) {
 	t.Helper()
-	if pe := wantCode(t, err, pingan.EINVALID); pe.Fields[field] == "" {
+	if pe := wantCode(t, err, pingan.EINVALID); zh(pe, field) == "" {
 		t.Errorf("%v does not name %s", err, field)
 	}
 }
@@ -56,7 +56,7 @@ func testExtendPastCalendar(t *testing.T, e *env) {
 	e.act(t, fx.TownshipHandler, c.ID, pingan.ActionInput{Action: pingan.ActSign})
 	_, err := e.db.Act(ctx, fx.TownshipDispatcher, c.ID, pingan.ActionInput{Action: pingan.ActExtend, Days: 365, Reason: "需等待鉴定"})
 	wantField(t, err, "days")
-	if pe := wantCode(t, err, pingan.EINVALID); !strings.Contains(pe.Fields["days"], "3000") {
+	if pe := wantCode(t, err, pingan.EINVALID); !strings.Contains(zh(pe, "days"), "3000") {
 		t.Errorf("the refusal does not say the year: %v", err)
 	}
 	// A shorter extension still fits.
@@ -127,12 +127,12 @@ func testPlacementKeepsOtherJurisdictions(t *testing.T, e *env) {
 		_, err := e.db.CreateCase(ctx, fx.CountyDispatcher, &pingan.NewCase{Kind: pingan.KindDispute, Category: "0102", Title: "漏水",
 			Location: &pingan.Location{Lat: tt.lat, Lng: tt.lng}})
 		pe := wantCode(t, err, pingan.EINVALID)
-		msg := pe.Fields["location"]
-		if msg == "" || !strings.Contains(msg, "outside your jurisdiction") {
+		if !strings.Contains(zh(pe, "location"), "不在您的辖区内") {
 			t.Errorf("%s: %v", tt.name, err)
 		}
+		wantKey(t, pe, "location", "placement.location.outside")
 		for _, secret := range []string{"620921", "金塔"} {
-			if strings.Contains(pe.Error(), secret) {
+			if strings.Contains(pe.Error(), secret) || strings.Contains(pe.Fields["location"].Text(pingan.EN), secret) {
 				t.Errorf("%s: the refusal names %s: %v", tt.name, secret, err)
 			}
 		}

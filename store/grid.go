@@ -59,14 +59,12 @@ func (db *DB) FindGrids(ctx context.Context, actor *pingan.User, unit string) ([
 		return nil, err
 	}
 	defer tx.Rollback()
-	u, err := scanUnit(tx.QueryRowContext(ctx, `SELECT `+unitColumns+` FROM units WHERE code = $1 AND path LIKE $2 ESCAPE '\'`, unit, scope))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errUnitNotFound(unit)
-	} else if err != nil {
+	u, err := unitInScope(ctx, tx, unit, scope)
+	if err != nil {
 		return nil, err
 	}
 	under := likePrefix(u.Path)
-	rows, err := tx.QueryContext(ctx, `SELECT `+gridColumns+gridFrom+` WHERE u.path LIKE $1 ESCAPE '\' ORDER BY g.code`, under)
+	rows, err := tx.QueryContext(ctx, `SELECT `+gridColumns+gridFrom+` WHERE `+unitIn("u.path", "$1")+` ORDER BY g.code`, under)
 	if err != nil {
 		return nil, err
 	}
@@ -90,7 +88,7 @@ func (db *DB) FindGrids(ctx context.Context, actor *pingan.User, unit string) ([
 	}
 	wrows, err := tx.QueryContext(ctx, `SELECT w.grid_code, w.user_id, us.name, w.position
 		FROM grid_workers w JOIN users us ON us.id = w.user_id JOIN grids g ON g.code = w.grid_code JOIN units u ON u.code = g.unit_code
-		WHERE u.path LIKE $1 ESCAPE '\' ORDER BY w.grid_code, `+positionRank+`, w.user_id`, under)
+		WHERE `+unitIn("u.path", "$1")+` ORDER BY w.grid_code, `+positionRank+`, w.user_id`, under)
 	if err != nil {
 		return nil, err
 	}
@@ -123,9 +121,9 @@ func (db *DB) FindGrid(ctx context.Context, actor *pingan.User, code string) (*p
 		return nil, err
 	}
 	defer tx.Rollback()
-	g, err := scanGrid(tx.QueryRowContext(ctx, `SELECT `+gridColumns+gridFrom+` WHERE g.code = $1 AND u.path LIKE $2 ESCAPE '\'`, code, scope))
+	g, err := scanGrid(tx.QueryRowContext(ctx, `SELECT `+gridColumns+gridFrom+` WHERE g.code = $1 AND `+unitIn("u.path", "$2"), code, scope))
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, pingan.Errorf(pingan.ENOTFOUND, "网格不存在 (grid not found) %s", code)
+		return nil, pingan.E(pingan.ENOTFOUND, "grid.notfound", code)
 	} else if err != nil {
 		return nil, err
 	}
@@ -183,7 +181,7 @@ type gridErrors struct {
 	fields int
 }
 
-func (e *gridErrors) add(grid, field, msg string) {
+func (e *gridErrors) add(grid, field string, msg pingan.Message) {
 	if e.grids == nil {
 		e.grids = map[string]bool{}
 	}
@@ -193,7 +191,7 @@ func (e *gridErrors) add(grid, field, msg string) {
 	}
 	e.grids[grid] = true
 	e.fields++
-	e.v.Add(field, msg)
+	e.v.Add(field, msg.Key, msg.Args...)
 }
 
 // addErr adds the fields of an EINVALID error about grid.
@@ -211,10 +209,10 @@ func (e *gridErrors) err() error {
 		return nil
 	}
 	if e.more > 0 {
-		e.v.Add("grids", fmt.Sprintf("另有 %d 处错误未列出 (and %d more problems)", e.more, e.more))
+		e.v.Add("grids", "grid.import.more", e.more)
 	}
 	err := e.v.Err().(*pingan.Error)
-	err.Message = "网格导入失败，未做任何更改 (grid import failed; nothing was changed)"
+	err.Msg = pingan.Msg("grid.import.failed")
 	return err
 }
 
@@ -250,7 +248,7 @@ func (db *DB) ImportGrids(ctx context.Context, grids []*pingan.Grid) (pingan.Imp
 	seen := map[string]int{}
 	for i, p := range grids {
 		if p == nil {
-			bad.add(fmt.Sprintf("#%d", i+1), fmt.Sprintf("grid #%d", i+1), "空网格 (no grid)")
+			bad.add(fmt.Sprintf("#%d", i+1), fmt.Sprintf("grid #%d", i+1), pingan.Msg("grid.import.nil"))
 			continue
 		}
 		g := *p
@@ -261,7 +259,7 @@ func (db *DB) ImportGrids(ctx context.Context, grids []*pingan.Grid) (pingan.Imp
 			g.Geometry = compact.Bytes()
 		}
 		if j, dup := seen[g.Code]; dup && g.Code != "" {
-			bad.add(g.Code, gridKey(g.Code)+" code", fmt.Sprintf("网格编码与第 %d 个网格重复 (duplicate of grid #%d)", j, j))
+			bad.add(g.Code, gridKey(g.Code)+" code", pingan.Msg("grid.import.duplicate", j))
 			continue
 		}
 		seen[g.Code] = i + 1
@@ -320,10 +318,9 @@ func (db *DB) ImportGrids(ctx context.Context, grids []*pingan.Grid) (pingan.Imp
 	for _, g := range in {
 		switch u := units[g.Unit]; {
 		case u == nil:
-			bad.add(g.Code, gridKey(g.Code)+" unit", "所属村/社区不存在 (unknown unit) "+g.Unit)
+			bad.add(g.Code, gridKey(g.Code)+" unit", pingan.Msg("grid.unit.unknown", g.Unit))
 		case u.Level != pingan.LevelVillage:
-			bad.add(g.Code, gridKey(g.Code)+" unit", fmt.Sprintf("%s %s 是%s，网格须属于村或社区 (a grid belongs to a village or community, not a %s)",
-				u.Code, u.Name, levelName(u.Level), u.Level))
+			bad.add(g.Code, gridKey(g.Code)+" unit", pingan.Msg("grid.unit.level", u.Code, u.Name, levelName(u.Level), string(u.Level)))
 		}
 	}
 
@@ -351,8 +348,7 @@ func (db *DB) ImportGrids(ctx context.Context, grids []*pingan.Grid) (pingan.Imp
 	// its code). Villages that merge give their grids new codes.
 	for _, g := range in {
 		if o := old[g.Code]; o != nil && o.Unit != g.Unit {
-			bad.add(g.Code, gridKey(g.Code)+" unit", fmt.Sprintf("网格已属于 %s，不能改属 %s；请使用新的网格编码 (the grid belongs to %s and cannot move to %s: use a new code)",
-				o.Unit, g.Unit, o.Unit, g.Unit))
+			bad.add(g.Code, gridKey(g.Code)+" unit", pingan.Msg("grid.unit.move", o.Unit, g.Unit))
 		}
 	}
 
@@ -497,13 +493,13 @@ func (db *DB) checkGridWorkers(ctx context.Context, tx *sql.Tx, grids []*pingan.
 			u := users[w.UserID]
 			switch village := units[g.Unit]; {
 			case u == nil:
-				bad.add(g.Code, key, fmt.Sprintf("用户 %d 不存在 (no user %d)", w.UserID, w.UserID))
+				bad.add(g.Code, key, pingan.Msg("grid.worker.unknown", w.UserID))
 			case !u.Has(pingan.RoleGridWorker):
-				bad.add(g.Code, key, fmt.Sprintf("用户 %s 没有网格员角色 (user %s lacks the grid_worker role)", u.Username, u.Username))
+				bad.add(g.Code, key, pingan.Msg("grid.worker.role", u.Username))
 			case village != nil && !u.Sees(village.Path):
-				bad.add(g.Code, key, fmt.Sprintf("用户 %s 所在单位 %s 不管辖网格所在村/社区 %s (the user's unit does not cover the grid's village)", u.Username, u.UnitCode, g.Unit))
+				bad.add(g.Code, key, pingan.Msg("grid.worker.outside", u.Username, u.UnitCode, g.Unit))
 			case twice[w.UserID]:
-				bad.add(g.Code, key, fmt.Sprintf("用户 %s 在本网格中出现两次 (the user is listed twice)", u.Username))
+				bad.add(g.Code, key, pingan.Msg("grid.worker.twice", u.Username))
 			}
 			twice[w.UserID] = true
 		}

@@ -154,8 +154,8 @@ func testImportGridsRefused(t *testing.T, e *env) {
 		field string
 		says  string
 	}{
-		{"unknown unit", []*pingan.Grid{with("N1", func(g *pingan.Grid) { g.Unit = "620902001099" })}, "grid N1 unit", "不存在"},
-		{"a township", []*pingan.Grid{with("N1", func(g *pingan.Grid) { g.Unit = "620902001000" })}, "grid N1 unit", "village or community"},
+		{"unknown unit", []*pingan.Grid{with("N1", func(g *pingan.Grid) { g.Unit = "620902001099" })}, "grid N1 unit", "所属村/社区不存在 620902001099"},
+		{"a township", []*pingan.Grid{with("N1", func(g *pingan.Grid) { g.Unit = "620902001000" })}, "grid N1 unit", "是乡镇/街道，网格须属于村或社区"},
 		{"unknown type", []*pingan.Grid{with("N1", func(g *pingan.Grid) { g.Type = "school" })}, "grid N1 type", "网格类型"},
 		{"unclosed ring", []*pingan.Grid{with("N1", func(g *pingan.Grid) {
 			g.Geometry = []byte(`{"type":"Polygon","coordinates":[[[98.53,39.75],[98.535,39.75],[98.535,39.755],[98.53,39.7551]]]}`)
@@ -175,10 +175,10 @@ func testImportGridsRefused(t *testing.T, e *env) {
 			"grid N1 workers[0]", "9999"},
 		{"not a grid worker", []*pingan.Grid{with("N1", func(g *pingan.Grid) {
 			g.Workers = []pingan.GridWorker{{UserID: noRole.ID, Position: "member"}}
-		})}, "grid N1 workers[0]", "grid_worker"},
+		})}, "grid N1 workers[0]", "没有网格员角色"},
 		{"a worker of another county", []*pingan.Grid{with("N1", func(g *pingan.Grid) {
 			g.Workers = []pingan.GridWorker{{UserID: fx.OtherGridWorker.ID, Position: "member"}}
-		})}, "grid N1 workers[0]", "does not cover"},
+		})}, "grid N1 workers[0]", "不管辖网格所在村/社区"},
 		{"unknown position", []*pingan.Grid{with("N1", func(g *pingan.Grid) {
 			g.Workers = []pingan.GridWorker{{UserID: fx.GridWorker.ID, Position: "boss"}}
 		})}, "grid N1 workers[0]", "岗位"},
@@ -189,8 +189,11 @@ func testImportGridsRefused(t *testing.T, e *env) {
 	for _, tt := range tests {
 		_, err := e.db.ImportGrids(ctx, tt.grids)
 		pe := wantCode(t, err, pingan.EINVALID)
-		if !strings.Contains(pe.Fields[tt.field], tt.says) {
+		if !strings.Contains(zh(pe, tt.field), tt.says) {
 			t.Errorf("%s: want %q mentioning %q, got %v", tt.name, tt.field, tt.says, err)
+		}
+		if pe.Msg.Key != "grid.import.failed" {
+			t.Errorf("%s: message %q", tt.name, pe.Msg.Key)
 		}
 	}
 	if got := must[[]*pingan.Grid](t)(e.db.FindGrids(ctx, fx.Admin, "620900")); len(got) != 5 {
@@ -212,7 +215,7 @@ func testImportGridsRefused(t *testing.T, e *env) {
 		}))
 	}
 	_, err := e.db.ImportGrids(ctx, many)
-	if pe := wantCode(t, err, pingan.EINVALID); len(pe.Fields) != 21 || !strings.Contains(pe.Fields["grids"], "80") {
+	if pe := wantCode(t, err, pingan.EINVALID); len(pe.Fields) != 21 || !strings.Contains(zh(pe, "grids"), "另有 80 处错误") {
 		t.Errorf("100 bad grids: %d fields: %v", len(pe.Fields), pe.Fields["grids"])
 	}
 }
@@ -314,7 +317,7 @@ func testCasePlacedInGrid(t *testing.T, e *env) {
 		in := &pingan.NewCase{Kind: pingan.KindDispute, Category: "0102", Title: tt.name, Location: &pingan.Location{Lat: 39.74, Lng: 98.51}}
 		tt.mod(in)
 		_, err = e.db.CreateCase(ctx, tt.by, in)
-		if pe := wantCode(t, err, pingan.EINVALID); pe.Fields[tt.field] == "" {
+		if pe := wantCode(t, err, pingan.EINVALID); zh(pe, tt.field) == "" {
 			t.Errorf("%s: %v does not name %s", tt.name, err, tt.field)
 		}
 	}
@@ -366,7 +369,7 @@ func testCasePlacedInKnownArea(t *testing.T, e *env) {
 	}
 	_, err := e.db.CreateCase(ctx, fx.CountyDispatcher, &pingan.NewCase{Kind: pingan.KindDispute, Category: "0102", Title: "金塔",
 		Location: &pingan.Location{Lat: 40.2, Lng: 99.1}})
-	if pe := wantCode(t, err, pingan.EINVALID); pe.Fields["location"] == "" || strings.Contains(pe.Fields["location"], "620921") {
+	if pe := wantCode(t, err, pingan.EINVALID); zh(pe, "location") == "" || strings.Contains(zh(pe, "location"), "620921") {
 		t.Errorf("a position in another county's area: %v", err)
 	}
 
@@ -375,12 +378,12 @@ func testCasePlacedInKnownArea(t *testing.T, e *env) {
 		a           geo.UnitArea
 		field, says string
 	}{
-		{geo.UnitArea{Code: "620902-zz", Geometry: storetest.Rect(1, 1, 2, 2)}, "area 620902-zz", "centre"},
+		{geo.UnitArea{Code: "620902-zz", Geometry: storetest.Rect(1, 1, 2, 2)}, "area 620902-zz", "不是行政区划单位"},
 		{geo.UnitArea{Code: "nope", Geometry: storetest.Rect(1, 1, 2, 2)}, "area nope", "不存在"},
 		{geo.UnitArea{Code: "620902", Geometry: []byte(`{"type":"Point","coordinates":[1,2]}`)}, "area 620902 geometry", "Point"},
 	} {
 		_, err := e.db.ImportUnitAreas(ctx, []geo.UnitArea{tt.a})
-		if pe := wantCode(t, err, pingan.EINVALID); !strings.Contains(pe.Fields[tt.field], tt.says) {
+		if pe := wantCode(t, err, pingan.EINVALID); !strings.Contains(zh(pe, tt.field), tt.says) {
 			t.Errorf("%s: %v", tt.a.Code, err)
 		}
 	}
@@ -513,7 +516,7 @@ func testImportDivisions(t *testing.T, e *env) {
 	m.Name = "改名"
 	moved[i] = &m
 	_, err = db.ImportUnits(ctx, moved)
-	if pe := wantCode(t, err, pingan.EINVALID); !strings.Contains(pe.Fields[fmt.Sprintf("row %d", i+1)], "500114001001") {
+	if pe := wantCode(t, err, pingan.EINVALID); !strings.Contains(zh(pe, fmt.Sprintf("row %d", i+1)), "不支持变更已有单位的上级或层级 500114001001") {
 		t.Errorf("moved unit: %v", err)
 	}
 	if u := must[*pingan.Unit](t)(db.FindUnit(ctx, all, "500114001001")); u.Name == "改名" {

@@ -2,6 +2,10 @@ package store_test
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -153,18 +157,17 @@ func testCategoriesTopAdminOnly(t *testing.T, e *env) {
 	wantCode(t, e.db.SaveCategory(ctx, countyAdmin, &n), pingan.EFORBIDDEN)
 }
 
-// An attachment must be a file the actor uploaded, or one already
-// attached to a case they see; any other sum is refused with the same
-// answer whether such a file exists or not.
+// An attachment by reference must be a file already attached to a case
+// the actor sees; any other sum is refused with the same answer whether
+// such a file exists or not.
 func testAttachOnlyOwnUploads(t *testing.T, e *env) {
 	fx := e.fx
 	theirs := e.report(t, fx.OtherGridWorker, fx.OtherVillage.Code)
 	photo := pngPhoto("金塔村现场")
-	ref := must[string](t)(e.db.Upload(ctx, fx.OtherGridWorker, photo))
+	ref := storetest.AttachPhoto(t, e.db, fx.OtherGridWorker, theirs.ID, photo)
 	if !strings.HasPrefix(ref, "sha256:") || len(ref) != 71 {
 		t.Fatalf("reference %q", ref)
 	}
-	e.act(t, fx.OtherGridWorker, theirs.ID, pingan.ActionInput{Action: pingan.ActComment, Note: "现场照片", Attachments: []string{ref}})
 	sum := strings.TrimPrefix(ref, "sha256:")
 	if got := must[[]byte](t)(e.db.CaseFile(ctx, fx.OtherDispatcher, theirs.ID, sum)); !bytes.Equal(got, photo) {
 		t.Errorf("the other county's dispatcher reads %d bytes", len(got))
@@ -176,9 +179,7 @@ func testAttachOnlyOwnUploads(t *testing.T, e *env) {
 	for _, r := range []string{ref, madeUp, "sha256:xyz", "../../etc/passwd"} {
 		_, err := e.db.Act(ctx, fx.GridWorker, mine.ID, pingan.ActionInput{Action: pingan.ActComment, Note: "照片", Attachments: []string{r}})
 		pe := wantCode(t, err, pingan.EINVALID)
-		if pe.Fields["attachments"] == "" {
-			t.Errorf("%s: fields %v, want attachments", r, pe.Fields)
-		}
+		wantKey(t, pe, "attachments", "attachment.refused")
 		answers = append(answers, pe)
 	}
 	if !reflect.DeepEqual(answers[0], answers[1]) {
@@ -197,30 +198,32 @@ func testAttachOnlyOwnUploads(t *testing.T, e *env) {
 	if _, err := e.db.CaseFile(ctx, fx.CountyDispatcher, theirs.ID, sum); code(err) != pingan.ENOTFOUND {
 		t.Errorf("a dispatcher of 肃州区 reads 金塔's photo: %v", err)
 	}
-	// A citizen's report cannot carry it either.
-	_, err := e.db.FileCase(ctx, &pingan.NewCase{Kind: pingan.KindService, Category: "FW01", Title: "路灯坏了",
-		Unit: fx.Village.Code}, []string{ref})
-	if pe := wantCode(t, err, pingan.EINVALID); !reflect.DeepEqual(pe, answers[0]) {
-		t.Errorf("citizen's report with another's photo: %+v", pe)
-	}
 
-	// One's own upload attaches; the same photo uploaded by both is kept once.
-	own := must[string](t)(e.db.Upload(ctx, fx.GridWorker, pngPhoto("富康社区现场")))
+	// One's own photo attaches, and again by reference; the same photo
+	// brought twice is kept once.
+	own := storetest.AttachPhoto(t, e.db, fx.GridWorker, mine.ID, pngPhoto("富康社区现场"))
 	e.act(t, fx.GridWorker, mine.ID, pingan.ActionInput{Action: pingan.ActComment, Note: "现场照片", Attachments: []string{own, own}})
+	if again := storetest.AttachPhoto(t, e.db, fx.GridWorker, mine.ID, pngPhoto("富康社区现场")); again != own {
+		t.Errorf("the same photo twice: %s, then %s", own, again)
+	}
 	if got := must[[]byte](t)(e.db.CaseFile(ctx, fx.CountyDispatcher, mine.ID, strings.TrimPrefix(own, "sha256:"))); !bytes.Equal(got, pngPhoto("富康社区现场")) {
 		t.Error("own photo not served")
+	}
+	var kept int
+	if err := e.db.SQL().QueryRowContext(ctx, `SELECT count(*) FROM files WHERE sum = $1`, strings.TrimPrefix(own, "sha256:")).Scan(&kept); err != nil || kept != 1 {
+		t.Errorf("the same photo kept %d times (%v)", kept, err)
 	}
 	// A photo already attached to a case the user sees may go on another.
 	second := e.report(t, fx.GridWorker, "")
 	e.act(t, fx.CountyDispatcher, second.ID, pingan.ActionInput{Action: pingan.ActComment, Note: "同一现场", Attachments: []string{own}})
-	// A citizen's own photo goes with their report.
-	cit := must[string](t)(e.db.Upload(ctx, nil, pngPhoto("群众拍摄")))
-	receipt, err := e.db.FileCase(ctx, &pingan.NewCase{Kind: pingan.KindService, Category: "FW01", Title: "路灯坏了",
-		Unit: fx.Village.Code}, []string{cit})
+	// A citizen's photo goes with their report.
+	receipt, err := e.db.FileCase(ctx, &pingan.NewCase{Category: "FW01", Title: "路灯坏了",
+		Unit: fx.Village.Code, Photos: []pingan.Upload{{Name: "a.png", Data: pngPhoto("群众拍摄")}}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.db.CaseFile(ctx, fx.CountyDispatcher, receipt.Number, strings.TrimPrefix(cit, "sha256:")); err != nil {
+	cit := sumOf(pngPhoto("群众拍摄"))
+	if got, err := e.db.CaseFile(ctx, fx.CountyDispatcher, receipt.Number, cit); err != nil || !bytes.Equal(got, pngPhoto("群众拍摄")) {
 		t.Errorf("citizen's photo: %v", err)
 	}
 	// Too many attachments at once.
@@ -229,20 +232,31 @@ func testAttachOnlyOwnUploads(t *testing.T, e *env) {
 		many[i] = own
 	}
 	_, err = e.db.Act(ctx, fx.GridWorker, mine.ID, pingan.ActionInput{Action: pingan.ActComment, Note: "x", Attachments: many})
-	if pe := wantCode(t, err, pingan.EINVALID); pe.Fields["attachments"] == "" {
+	if pe := wantCode(t, err, pingan.EINVALID); !strings.Contains(zh(pe, "attachments"), "至多 20 个") {
 		t.Errorf("too many attachments: %+v", pe)
 	}
+}
+
+// sumOf answers the hex SHA-256 of data.
+func sumOf(data []byte) string {
+	h := sha256.Sum256(data)
+	return hex.EncodeToString(h[:])
 }
 
 // Photos are sealed at rest like personal data: the database holds no
 // plain copy.
 func testFilesSealedAtRest(t *testing.T, e *env) {
 	photo := pngPhoto("封存的照片 sealed photo bytes")
-	ref := must[string](t)(e.db.Upload(ctx, e.fx.GridWorker, photo))
-	var content []byte
+	c := e.report(t, e.fx.GridWorker, "")
+	ref := storetest.AttachPhoto(t, e.db, e.fx.GridWorker, c.ID, photo)
+	var name string
 	var size int
-	if err := e.db.SQL().QueryRowContext(ctx, `SELECT content, size FROM files WHERE sum = $1`,
-		strings.TrimPrefix(ref, "sha256:")).Scan(&content, &size); err != nil {
+	if err := e.db.SQL().QueryRowContext(ctx, `SELECT name, size FROM files WHERE sum = $1 AND content IS NULL`,
+		strings.TrimPrefix(ref, "sha256:")).Scan(&name, &size); err != nil {
+		t.Fatal(err)
+	}
+	content, err := os.ReadFile(filepath.Join(e.files, name[:2], name))
+	if err != nil {
 		t.Fatal(err)
 	}
 	if size != len(photo) || len(content) <= len(photo) || bytes.Contains(content, []byte("sealed photo bytes")) {

@@ -6,7 +6,6 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"strings"
 	"sync"
 
 	"github.com/pingan-gov/pingan"
@@ -40,21 +39,24 @@ type KeyError struct {
 	Got string
 }
 
-func (e *KeyError) Error() string {
-	want, wantEn := "最初加密这些数据的密钥", "the key that sealed it"
+// Error renders the refusal in Chinese, for the log and the command line.
+func (e *KeyError) Error() string { return "store: " + e.Text(pingan.ZH) }
+
+// Text renders the refusal in lang: which key the database wants, and
+// which was given.
+func (e *KeyError) Text(lang pingan.Lang) string {
+	want := pingan.Text(lang, "store.key.want.first")
 	if e.Want != "" {
-		want, wantEn = "指纹为 "+e.Want+" 的密钥", "the key with fingerprint "+e.Want
+		want = pingan.Text(lang, "store.key.want", e.Want)
 	}
 	if e.Missing {
-		return fmt.Sprintf("store: 数据库中有加密的个人信息，但没有提供密钥；需要%s (the database holds sealed personal data but no key was given; it wants %s)",
-			want, wantEn)
+		return pingan.Text(lang, "store.key.missing", want)
 	}
-	got, gotEn := "", ""
+	got := ""
 	if e.Got != "" {
-		got, gotEn = "（提供的密钥指纹为 "+e.Got+"）", ": the key given has fingerprint "+e.Got
+		got = pingan.Text(lang, "store.key.got", e.Got)
 	}
-	return fmt.Sprintf("store: 数据库中的个人信息不是用这把密钥加密的%s，需要%s (the database's personal data is sealed with another key%s; it wants %s)",
-		got, want, gotEn, wantEn)
+	return pingan.Text(lang, "store.key.wrong", got, want)
 }
 
 func (e *KeyError) Is(target error) bool { return target == ErrKey }
@@ -84,7 +86,7 @@ func (db *DB) checkKey(ctx context.Context, newKey func() (pingan.Sealer, error)
 	}
 	sample, err := db.sealedSample(ctx)
 	if err != nil {
-		return fmt.Errorf("store: 无法读取加密数据 (cannot read sealed data): %w", err)
+		return fmt.Errorf("store: %s: %w", pingan.Text(pingan.ZH, "store.sealed.read"), err)
 	}
 	switch {
 	case sample != nil && db.sealer == nil:
@@ -94,7 +96,7 @@ func (db *DB) checkKey(ctx context.Context, newKey func() (pingan.Sealer, error)
 			return &KeyError{Got: keyID(db.sealer)}
 		}
 	case db.sealer == nil && newKey == nil:
-		return errors.New("store: 未配置个人信息加密器 (no Sealer for personal data)")
+		return errors.New("store: " + pingan.Text(pingan.ZH, "store.sealer.none"))
 	case db.sealer == nil:
 		if db.sealer, err = newKey(); err != nil {
 			return err
@@ -144,7 +146,7 @@ func (db *DB) checkCanary(ctx context.Context) (found bool, err error) {
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	} else if err != nil {
-		return false, fmt.Errorf("store: 无法读取密钥校验值 (cannot read the key canary): %w", err)
+		return false, fmt.Errorf("store: %s: %w", pingan.Text(pingan.ZH, "store.canary.read"), err)
 	}
 	if db.sealer == nil {
 		return true, &KeyError{Missing: true, Want: want}
@@ -165,7 +167,7 @@ func (db *DB) writeCanary(ctx context.Context) error {
 	_, err = db.write.ExecContext(ctx, `INSERT INTO key_canary (id, sealed, key_id, created_at) VALUES (1, $1, $2, $3)
 		ON CONFLICT (id) DO NOTHING`, sealed, keyID(db.sealer), db.dialect.ts(db.now()))
 	if err != nil {
-		return fmt.Errorf("store: 无法写入密钥校验值 (cannot write the key canary): %w", err)
+		return fmt.Errorf("store: %s: %w", pingan.Text(pingan.ZH, "store.canary.write"), err)
 	}
 	_, err = db.checkCanary(ctx)
 	return err
@@ -177,7 +179,7 @@ func (db *DB) sealedSample(ctx context.Context) ([]byte, error) {
 	queries := []struct{ table, query string }{
 		{"cases", `SELECT reporter_sealed FROM cases WHERE reporter_sealed IS NOT NULL LIMIT 1`},
 		{"cases", `SELECT parties_sealed FROM cases WHERE parties_sealed IS NOT NULL LIMIT 1`},
-		{"files", `SELECT content FROM files LIMIT 1`},
+		{"files", `SELECT content FROM files WHERE content IS NOT NULL LIMIT 1`},
 	}
 	for _, q := range queries {
 		if ok, err := db.tableExists(ctx, q.table); err != nil {
@@ -193,17 +195,25 @@ func (db *DB) sealedSample(ctx context.Context) ([]byte, error) {
 			return nil, err
 		}
 	}
-	if ok, err := db.tableExists(ctx, "audit"); err != nil || !ok {
+	// Query codes: in their table since migration 0009, inside the audit
+	// row of the report before it ("query_code:" and base64).
+	codes := `SELECT code FROM query_codes LIMIT 1`
+	if ok, err := db.tableExists(ctx, "query_codes"); err != nil {
 		return nil, err
+	} else if !ok {
+		if ok, err := db.tableExists(ctx, "audit"); err != nil || !ok {
+			return nil, err
+		}
+		codes = `SELECT substr(detail, 12) FROM audit WHERE action = 'public_report' AND detail LIKE 'query_code:%' LIMIT 1`
 	}
-	var detail string
-	err := db.write.QueryRowContext(ctx, `SELECT detail FROM audit WHERE action = $1 LIMIT 1`, auditPublicReport).Scan(&detail)
+	var code string
+	err := db.write.QueryRowContext(ctx, codes).Scan(&code)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	} else if err != nil {
 		return nil, err
 	}
-	return base64.StdEncoding.DecodeString(strings.TrimPrefix(detail, queryCodePrefix))
+	return base64.StdEncoding.DecodeString(code)
 }
 
 func (db *DB) tableExists(ctx context.Context, table string) (bool, error) {

@@ -318,11 +318,11 @@ func (db *DB) loginSucceeded(ctx context.Context, a *attempt) (*pingan.Session, 
 }
 
 func errBadLogin() error {
-	return pingan.Errorf(pingan.EUNAUTHORIZED, "用户名或密码错误 (wrong username or password)")
+	return pingan.E(pingan.EUNAUTHORIZED, "signin.wrong")
 }
 
 func errLocked(until time.Time) error {
-	return pingan.Errorf(pingan.ETOOMANY, "登录失败次数过多，账户已锁定至 %s (too many failed logins; locked until %s)",
+	return pingan.E(pingan.ETOOMANY, "signin.locked",
 		until.In(cst).Format("2006-01-02 15:04:05"), until.In(cst).Format(time.RFC3339))
 }
 

@@ -202,7 +202,7 @@ func testLoginUnknownNameLocks(t *testing.T, e *env) {
 		var out []string
 		for range pingan.MaxFailedLogins + 1 {
 			_, err := e.db.Login(ctx, name, "wrong password")
-			out = append(out, code(err)+": "+pingan.ErrorMessage(err))
+			out = append(out, err.Error()+" / "+pingan.ErrorText(err, pingan.EN))
 		}
 		return out
 	}
@@ -290,8 +290,8 @@ func testDisableUser(t *testing.T, e *env) {
 	}
 	_, wrong := e.db.Login(ctx, "sz-viewer", "wrong password")
 	_, err := e.db.Login(ctx, "fk-grid", storetest.Password)
-	if pe := wantCode(t, err, pingan.EUNAUTHORIZED); pe.Message != pingan.ErrorMessage(wrong) {
-		t.Errorf("a disabled account answers %q, a wrong password %q", pe.Message, pingan.ErrorMessage(wrong))
+	if pe := wantCode(t, err, pingan.EUNAUTHORIZED); pe.Error() != wrong.Error() || pe.Msg.Key != "signin.wrong" {
+		t.Errorf("a disabled account answers %q, a wrong password %q", pe, wrong)
 	}
 	// Disabling again changes nothing.
 	if err := e.db.DisableUser(ctx, fx.Admin, "fk-grid"); err != nil {
@@ -382,7 +382,7 @@ func testWeakPasswords(t *testing.T, e *env) {
 		"qwerty123456", "pw-for-weak-user-01"} {
 		u := &pingan.User{Username: "weak-user", UnitCode: e.fx.Village.Code, Roles: []pingan.Role{pingan.RoleGridWorker}}
 		pe := wantCode(t, e.db.CreateUser(ctx, u, pw), pingan.EINVALID)
-		if msg := pe.Fields["password"]; msg == "" || !strings.Contains(msg, " (") {
+		if pe.Fields["password"].Key == "" || zh(pe, "password") == "" {
 			t.Errorf("%q: fields %v", pw, pe.Fields)
 		}
 	}

@@ -9,6 +9,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/pingan-gov/pingan"
 )
 
 // Migrations are embedded SQL files, one directory per dialect, named
@@ -73,13 +75,13 @@ func (db *DB) SchemaVersion(ctx context.Context) (have, want int, err error) {
 	want = len(ms)
 	var n int
 	if err := db.write.QueryRowContext(ctx, db.dialect.tableExists(), "schema_migrations").Scan(&n); err != nil {
-		return 0, want, fmt.Errorf("store: 无法读取数据库结构版本 (cannot read the schema version): %w", err)
+		return 0, want, fmt.Errorf("store: %s: %w", pingan.Text(pingan.ZH, "store.schema.read"), err)
 	}
 	if n == 0 {
 		return 0, want, nil
 	}
 	if err := db.write.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&have); err != nil {
-		return 0, want, fmt.Errorf("store: 无法读取数据库结构版本 (cannot read the schema version): %w", err)
+		return 0, want, fmt.Errorf("store: %s: %w", pingan.Text(pingan.ZH, "store.schema.read"), err)
 	}
 	return have, want, nil
 }
@@ -97,7 +99,7 @@ func (db *DB) Migrate(ctx context.Context) error {
 	for _, m := range ms {
 		applied, err := db.migrate(ctx, m)
 		if err != nil {
-			return fmt.Errorf("store: 数据库迁移 %04d_%s 失败 (migration failed): %w", m.Version, m.Name, err)
+			return fmt.Errorf("store: %s: %w", pingan.Text(pingan.ZH, "store.migration.failed", fmt.Sprintf("%04d_%s", m.Version, m.Name)), err)
 		}
 		if applied {
 			db.log.Info("database migrated", "version", m.Version, "name", m.Name, "dialect", string(db.dialect))

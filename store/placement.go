@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"math"
 	"strings"
 
 	"github.com/pingan-gov/pingan"
@@ -44,11 +43,6 @@ func (db *DB) gridWithUnit(ctx context.Context, tx *sql.Tx, code string) (*gridP
 	return &g, nil
 }
 
-// validLocation reports whether l is a position on the globe.
-func validLocation(l *pingan.Location) bool {
-	return l != nil && !math.IsNaN(l.Lat) && !math.IsNaN(l.Lng) && l.Lat >= -90 && l.Lat <= 90 && l.Lng >= -180 && l.Lng <= 180
-}
-
 // placeCase decides where a new case goes, adding to v what is wrong with
 // its location, grid or unit (and answering nil then):
 //
@@ -71,7 +65,7 @@ func validLocation(l *pingan.Location) bool {
 func (db *DB) placeCase(ctx context.Context, tx *sql.Tx, actor *pingan.User, in *pingan.NewCase, v *pingan.Invalid) (*placement, error) {
 	sees := func(u *pingan.Unit) bool { return actor == nil || actor.Sees(u.Path) }
 	loc := in.Location
-	hasLoc := validLocation(loc)
+	hasLoc := loc.Valid()
 	var st *terrState
 	var at *gridPlace
 	var covering []string
@@ -84,7 +78,7 @@ func (db *DB) placeCase(ctx context.Context, tx *sql.Tx, actor *pingan.User, in 
 				return nil, err
 			}
 			if g != nil && !sees(g.unit) {
-				v.Add("location", outsideJurisdiction(loc))
+				refuseOutside(v, loc)
 				return nil, nil
 			}
 			at = g
@@ -97,7 +91,7 @@ func (db *DB) placeCase(ctx context.Context, tx *sql.Tx, actor *pingan.User, in 
 			return nil, err
 		}
 		if g == nil || !sees(g.unit) {
-			v.Add("grid", "未知网格或不在您的辖区内 (unknown grid or outside your jurisdiction) "+code)
+			v.Add("grid", "placement.grid.unknown", code)
 			return nil, nil
 		}
 		p := &placement{unit: g.unit, grid: g.code}
@@ -164,7 +158,7 @@ func (db *DB) placeCase(ctx context.Context, tx *sql.Tx, actor *pingan.User, in 
 	}
 
 	if given != "" && unit == nil {
-		v.Add("unit", "未知单位或不在您的辖区内 (unknown unit or outside your jurisdiction) "+given)
+		v.Add("unit", "placement.unit.unknown", given)
 		return nil, nil
 	}
 	if hasLoc {
@@ -182,7 +176,7 @@ func (db *DB) placeCase(ctx context.Context, tx *sql.Tx, actor *pingan.User, in 
 				continue
 			}
 			if !sees(u) {
-				v.Add("location", outsideJurisdiction(loc))
+				refuseOutside(v, loc)
 				return nil, nil
 			}
 			if given != "" && unit != nil && u.Contains(unit.Path) && unit.Code != u.Code {
@@ -201,7 +195,7 @@ func (db *DB) placeCase(ctx context.Context, tx *sql.Tx, actor *pingan.User, in 
 		return nil, nil
 	}
 	if unit == nil {
-		v.Add("unit", "未知单位或不在您的辖区内 (unknown unit or outside your jurisdiction) "+code)
+		v.Add("unit", "placement.unit.unknown", code)
 		return nil, nil
 	}
 	p := &placement{unit: unit}
@@ -239,11 +233,11 @@ func (db *DB) gridsSeen(ctx context.Context, tx *sql.Tx, codes []string, sees fu
 	return seen, others, nil
 }
 
-// outsideJurisdiction is the refusal of a position in a grid or a unit's
-// area that the reporter does not see. It names neither: a reporter learns
-// no code or name of a place outside their jurisdiction.
-func outsideJurisdiction(loc *pingan.Location) string {
-	return fmt.Sprintf("位置 (%s) 不在您的辖区内 (the position lies outside your jurisdiction)", latLng(loc))
+// refuseOutside refuses a position in a grid or a unit's area that the
+// reporter does not see. It names neither: a reporter learns no code or
+// name of a place outside their jurisdiction.
+func refuseOutside(v *pingan.Invalid, loc *pingan.Location) {
+	v.Add("location", "placement.location.outside", latLng(loc))
 }
 
 // latLng writes a position for people: latitude, longitude.

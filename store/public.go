@@ -21,14 +21,12 @@ var _ pingan.PublicService = (*DB)(nil)
 const CitizenActor = "群众 (citizen)"
 
 // The query code (查询码) of a public report is kept sealed, like personal
-// data, in the audit row that records the report (action public_report,
-// detail "query_code:" and the sealed code in base64): the report is an act
-// worth an account, the row is written in the report's transaction, and
-// the lookup by (region, case_id) is indexed. A table of its own would be
-// cleaner; see the web package's notes.
+// data, in query_codes by the case's (region, id), written in the report's
+// transaction; the report itself is recorded in the audit log (action
+// public_report). Migration 0009 moved the codes that earlier versions kept
+// inside those audit rows.
 const (
 	auditPublicReport = "public_report"
-	queryCodePrefix   = "query_code:"
 	// queryCodeAlphabet leaves out 0, O, 1, I and L, which people misread.
 	queryCodeAlphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 	queryCodeLength   = 8
@@ -72,54 +70,46 @@ func (db *DB) PublicUnits(ctx context.Context) ([]*pingan.Unit, error) {
 }
 
 // FileCase reports a case as a citizen: source citizen, no reporting user,
-// the unit a township or village, the photos on the first timeline entry
-// (each uploaded by a citizen, see attach).
-// The case, its first timeline entry and the sealed query code are written
-// in one transaction.
-func (db *DB) FileCase(ctx context.Context, in *pingan.NewCase, attachments []string) (*pingan.PublicReceipt, error) {
+// the unit a township or village, its photos on the first timeline entry.
+// It takes the path of every report (db.intake): the case, its photos, its
+// first timeline entry, the sealed query code and the audit row are
+// written in one transaction shared with the reports arriving meanwhile.
+func (db *DB) FileCase(ctx context.Context, in *pingan.NewCase) (*pingan.PublicReceipt, error) {
 	if in == nil {
-		return nil, pingan.Errorf(pingan.EINVALID, "缺少案件内容 (no case given)")
+		return nil, pingan.E(pingan.EINVALID, "report.none")
 	}
-	pub := *in
-	pub.Source, pub.ResolvedOnSite, pub.Result = pingan.SourceCitizen, false, ""
-	pub.IdempotencyKey, pub.ReportedAt = "", time.Time{}
-	pub.Unit = strings.TrimSpace(pub.Unit)
-	now := db.now()
-	tx, err := db.beginWrite(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-	if pub.Unit != "" {
-		u, err := unitByCode(ctx, tx, pub.Unit)
+	r := &intake{in: *in}
+	r.in.Source, r.in.ResolvedOnSite, r.in.Result = pingan.SourceCitizen, false, ""
+	r.in.IdempotencyKey, r.in.ReportedAt = "", time.Time{}
+	r.check = func(ctx context.Context, tx *sql.Tx, v *pingan.Invalid) error {
+		code := strings.TrimSpace(r.in.Unit)
+		if code == "" || v.Has("unit") {
+			return nil
+		}
+		u, err := unitByCode(ctx, tx, code)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if u == nil || (u.Level != pingan.LevelTownship && u.Level != pingan.LevelVillage) {
-			return nil, &pingan.Error{Code: pingan.EINVALID, Message: "输入有误，请检查标出的字段 (invalid input)",
-				Fields: map[string]string{"unit": "请选择所在的乡镇（街道）或村（社区）(choose a township or village)"}}
+			v.Add("unit", "public.unit.bad")
 		}
+		return nil
 	}
-	c, err := db.report(ctx, tx, nil, &pub, now, func(act *pingan.Action) {
-		act.ActorName = CitizenActor
-		act.Attachments = attachments
-	})
-	if err != nil {
-		return nil, err
-	}
-	if err := db.attach(ctx, tx, nil, c.Region, c.ID, attachments); err != nil {
-		return nil, err
-	}
+	r.edit = func(act *pingan.Action) { act.ActorName = CitizenActor }
 	code := newQueryCode()
 	sealed, err := db.sealer.Seal([]byte(code))
 	if err != nil {
 		return nil, err
 	}
-	detail := queryCodePrefix + base64.StdEncoding.EncodeToString(sealed)
-	if err := db.audit(ctx, tx, nil, auditPublicReport, c.Region, c.ID, detail); err != nil {
-		return nil, err
+	r.after = func(ctx context.Context, tx *sql.Tx, c *pingan.Case) error {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO query_codes (region, case_id, code) VALUES ($1, $2, $3)`,
+			c.Region, c.ID, base64.StdEncoding.EncodeToString(sealed)); err != nil {
+			return err
+		}
+		return db.audit(ctx, tx, nil, auditPublicReport, c.Region, c.ID, "")
 	}
-	if err := tx.Commit(); err != nil {
+	c, err := db.intake(ctx, r)
+	if err != nil {
 		return nil, err
 	}
 	return &pingan.PublicReceipt{Number: c.Number, QueryCode: code}, nil
@@ -130,20 +120,20 @@ func (db *DB) FileCase(ctx context.Context, in *pingan.NewCase, attachments []st
 func (db *DB) publicCase(ctx context.Context, tx *sql.Tx, number, code string, lock bool) (*pingan.Case, error) {
 	number = strings.TrimSpace(number)
 	code = normalQueryCode(code)
-	notFound := pingan.Errorf(pingan.ENOTFOUND, "案件编号或查询码不正确 (wrong case number or query code)")
+	notFound := pingan.E(pingan.ENOTFOUND, "public.notfound")
 	region, ok := regionOfID(number)
 	if !ok || code == "" {
 		return nil, notFound
 	}
-	var detail string
-	err := tx.QueryRowContext(ctx, `SELECT detail FROM audit WHERE region = $1 AND case_id = $2 AND action = $3 ORDER BY id LIMIT 1`,
-		region, number, auditPublicReport).Scan(&detail)
+	var stored string
+	err := tx.QueryRowContext(ctx, `SELECT code FROM query_codes WHERE region = $1 AND case_id = $2`,
+		region, number).Scan(&stored)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound
 	} else if err != nil {
 		return nil, err
 	}
-	sealed, err := base64.StdEncoding.DecodeString(strings.TrimPrefix(detail, queryCodePrefix))
+	sealed, err := base64.StdEncoding.DecodeString(stored)
 	if err != nil {
 		return nil, err
 	}
@@ -221,11 +211,11 @@ func (db *DB) RateCase(ctx context.Context, number, code string, s pingan.Satisf
 	if s == "" {
 		v.Require("satisfaction", "")
 	} else if !s.Valid() {
-		v.Add("satisfaction", "须为 satisfied、basically_satisfied 或 dissatisfied")
+		v.Add("satisfaction", "rating.satisfaction.bad")
 	}
 	note = strings.TrimSpace(note)
 	if utf8.RuneCountInString(note) > maxRatingNote {
-		v.Add("note", "意见不能超过 500 字 (at most 500 characters)")
+		v.Add("note", "rating.note.long", maxRatingNote)
 	}
 	if err := v.Err(); err != nil {
 		return nil, err
@@ -241,10 +231,10 @@ func (db *DB) RateCase(ctx context.Context, number, code string, s pingan.Satisf
 		return nil, err
 	}
 	if c.Status != pingan.StatusClosed {
-		return nil, pingan.Errorf(pingan.ECONFLICT, "案件结案后才能评价 (a case can be rated once it is closed)")
+		return nil, pingan.E(pingan.ECONFLICT, "rating.open")
 	}
 	if c.Satisfaction != nil {
-		return nil, pingan.Errorf(pingan.ECONFLICT, "案件已评价 (the case has been rated already)")
+		return nil, pingan.E(pingan.ECONFLICT, "rating.twice")
 	}
 	old := c.Version
 	rating := s

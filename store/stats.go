@@ -24,7 +24,7 @@ func (db *DB) Stats(ctx context.Context, actor *pingan.User, unit string, from, 
 	}
 	defer tx.Rollback()
 	q := `SELECT 0, status, kind, overdue, COALESCE(satisfaction, ''), escalation_level > 0, count(*) FROM cases
-		WHERE (unit_path LIKE $1 ESCAPE '\' OR assigned_path LIKE $1 ESCAPE '\')`
+		WHERE ` + caseIn("$1")
 	a := args{likePrefix(u.Path)}
 	if !from.IsZero() {
 		q += ` AND reported_at >= ` + a.add(db.dialect.ts(from))
@@ -45,11 +45,11 @@ func (db *DB) Stats(ctx context.Context, actor *pingan.User, unit string, from, 
 // bucket of the last bound at or before it.
 func (db *DB) StatsSeries(ctx context.Context, actor *pingan.User, unit string, bounds []time.Time) ([]*pingan.Stats, error) {
 	if len(bounds) < 2 {
-		return nil, pingan.Errorf(pingan.EINVALID, "统计区间至少需要两个端点 (a series needs at least two bounds)")
+		return nil, pingan.E(pingan.EINVALID, "stats.bounds.few")
 	}
 	for i := 1; i < len(bounds); i++ {
 		if !bounds[i-1].Before(bounds[i]) {
-			return nil, pingan.Errorf(pingan.EINVALID, "统计区间端点须递增 (the bounds of a series must ascend)")
+			return nil, pingan.E(pingan.EINVALID, "stats.bounds.order")
 		}
 	}
 	tx, u, err := db.beginStats(ctx, actor, unit)
@@ -67,7 +67,7 @@ func (db *DB) StatsSeries(ctx context.Context, actor *pingan.User, unit string, 
 	bucket.WriteString(" ELSE " + strconv.Itoa(len(bounds)-2) + " END")
 	q := `SELECT ` + bucket.String() + `, status, kind, overdue, COALESCE(satisfaction, ''), escalation_level > 0, count(*)
 		FROM cases
-		WHERE (unit_path LIKE $1 ESCAPE '\' OR assigned_path LIKE $1 ESCAPE '\')
+		WHERE ` + caseIn("$1") + `
 		AND reported_at >= ` + arg(bounds[0]) + ` AND reported_at < ` + arg(bounds[len(bounds)-1]) + `
 		GROUP BY 1, status, kind, overdue, COALESCE(satisfaction, ''), escalation_level > 0`
 	out := make([]*pingan.Stats, len(bounds)-1)
@@ -88,7 +88,7 @@ func (db *DB) GridLoads(ctx context.Context, actor *pingan.User, unit string, fr
 		return nil, err
 	}
 	defer tx.Rollback()
-	q := `SELECT grid, count(*) FROM cases WHERE (unit_path LIKE $1 ESCAPE '\' OR assigned_path LIKE $1 ESCAPE '\')`
+	q := `SELECT grid, count(*) FROM cases WHERE ` + caseIn("$1")
 	a := args{likePrefix(u.Path)}
 	if !from.IsZero() {
 		q += ` AND reported_at >= ` + a.add(db.dialect.ts(from))
@@ -131,7 +131,7 @@ func (db *DB) beginStats(ctx context.Context, actor *pingan.User, unit string) (
 	if unit == "" {
 		u, err = scanUnit(tx.QueryRowContext(ctx, `SELECT `+unitColumns+` FROM units WHERE path = $1`, actor.ScopePath))
 	} else {
-		u, err = scanUnit(tx.QueryRowContext(ctx, `SELECT `+unitColumns+` FROM units WHERE code = $1 AND path LIKE $2 ESCAPE '\'`, unit, scope))
+		u, err = scanUnit(tx.QueryRowContext(ctx, `SELECT `+unitColumns+` FROM units WHERE code = $1 AND `+unitIn("path", "$2"), unit, scope))
 	}
 	if err != nil {
 		tx.Rollback()

@@ -49,6 +49,9 @@ type Options struct {
 	// only when the database holds nothing sealed yet, and refuses to open
 	// a database that does (*KeyError, Missing). One of the two is required.
 	NewKey func() (pingan.Sealer, error)
+	// Files keeps the content of photos (sealed by the store); a report or
+	// action with photos fails without it.
+	Files pingan.FileStore
 	// Calendar is the shipped holiday calendar, calendar.Official() when
 	// nil; the years entered at run time are laid over it (calendar.go).
 	Calendar *calendar.Calendar
@@ -74,6 +77,7 @@ type DB struct {
 	write   *sql.DB // SQLite: one connection; PostgreSQL: the pool
 	read    *sql.DB // SQLite: query-only readers; PostgreSQL: == write
 	sealer  pingan.Sealer
+	files   pingan.FileStore
 	cals    *calendarHolder
 	clock   pingan.Clock
 	log     *slog.Logger
@@ -111,12 +115,12 @@ type DB struct {
 // (or AutoMigrate) before use.
 func Open(ctx context.Context, o Options) (*DB, error) {
 	if o.DSN == "" {
-		return nil, errors.New("store: 未指定数据库 (no database given)")
+		return nil, errors.New("store: " + pingan.Text(pingan.ZH, "store.dsn.none"))
 	}
 	if o.Sealer == nil && o.NewKey == nil {
-		return nil, errors.New("store: 未配置个人信息加密器 (no Sealer for personal data)")
+		return nil, errors.New("store: " + pingan.Text(pingan.ZH, "store.sealer.none"))
 	}
-	db := &DB{dialect: dialectOf(o.DSN), dsn: o.DSN, sealer: o.Sealer, clock: o.Clock, log: o.Logger, pw: o.PasswordParams,
+	db := &DB{dialect: dialectOf(o.DSN), dsn: o.DSN, sealer: o.Sealer, files: o.Files, clock: o.Clock, log: o.Logger, pw: o.PasswordParams,
 		stmts: map[string]*sql.Stmt{}, unready: map[string]bool{}, reads: map[string]*sql.Stmt{}}
 	db.terr = newTerritory(o.GridRefresh)
 	if o.Calendar == nil {
@@ -149,7 +153,7 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 	}
 	if have > want {
 		db.Close()
-		return nil, fmt.Errorf("store: 数据库结构版本 %d 比本程序新（本程序最高 %d），请升级程序 (the database schema %d is newer than this program knows, %d: upgrade pingan)", have, want, have, want)
+		return nil, errors.New("store: " + pingan.Text(pingan.ZH, "store.schema.newer", have, want))
 	}
 	if o.AutoMigrate && have < want {
 		if err := db.Migrate(ctx); err != nil {
@@ -163,7 +167,7 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 	}
 	if err := db.loadTerritoryAtOpen(ctx); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("store: 无法载入网格 (cannot load the grids): %w", err)
+		return nil, fmt.Errorf("store: %s: %w", pingan.Text(pingan.ZH, "store.grids.load"), err)
 	}
 	db.startGroupWriter()
 	return db, nil
@@ -172,7 +176,7 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 func (db *DB) openSQLite(ctx context.Context, path string) error {
 	if dir := filepath.Dir(path); dir != "" {
 		if err := os.MkdirAll(dir, 0o700); err != nil {
-			return fmt.Errorf("store: 无法创建数据库目录 (cannot create the database directory) %s: %w", dir, err)
+			return fmt.Errorf("store: %s: %w", pingan.Text(pingan.ZH, "store.db.mkdir", dir), err)
 		}
 	}
 	w, err := sql.Open("sqlite", sqliteDSN(path, sqliteWriter))
@@ -185,7 +189,7 @@ func (db *DB) openSQLite(ctx context.Context, path string) error {
 	w.SetConnMaxIdleTime(0)
 	if err := w.PingContext(ctx); err != nil { // creates the file, switches to WAL
 		w.Close()
-		return fmt.Errorf("store: 无法打开数据库 (cannot open the database) %s: %w", path, err)
+		return fmt.Errorf("store: %s: %w", pingan.Text(pingan.ZH, "store.db.open", path), err)
 	}
 	r, err := sql.Open("sqlite", sqliteDSN(path, sqliteReader))
 	if err != nil {
@@ -203,14 +207,14 @@ func (db *DB) openSQLite(ctx context.Context, path string) error {
 func (db *DB) openPostgres(ctx context.Context, dsn string) error {
 	p, err := sql.Open("pgx", dsn)
 	if err != nil {
-		return fmt.Errorf("store: 数据库地址无效 (bad database URL) %s: %w", redactDSN(dsn), err)
+		return fmt.Errorf("store: %s %s: %w", pingan.Text(pingan.ZH, "store.dsn.bad"), redactDSN(dsn), err)
 	}
 	p.SetMaxOpenConns(max(10, 4*runtime.NumCPU()))
 	p.SetMaxIdleConns(max(10, 4*runtime.NumCPU()))
 	p.SetConnMaxIdleTime(5 * time.Minute)
 	if err := p.PingContext(ctx); err != nil {
 		p.Close()
-		return fmt.Errorf("store: 无法连接数据库 (cannot connect to the database) %s: %w", redactDSN(dsn), err)
+		return fmt.Errorf("store: %s: %w", pingan.Text(pingan.ZH, "store.db.connect", redactDSN(dsn)), err)
 	}
 	db.write, db.read = p, p
 	return nil
@@ -342,15 +346,15 @@ func (db *DB) beginRead(ctx context.Context) (*sql.Tx, error) {
 // errCaseNotFound is the answer for a case that does not exist or lies
 // outside the actor's jurisdiction: the two are indistinguishable.
 func errCaseNotFound(id string) error {
-	return pingan.Errorf(pingan.ENOTFOUND, "案件不存在 (case not found) %s", id)
+	return pingan.E(pingan.ENOTFOUND, "case.notfound", id)
 }
 
 // errUnitNotFound is errCaseNotFound for units.
 func errUnitNotFound(code string) error {
-	return pingan.Errorf(pingan.ENOTFOUND, "单位不存在 (unit not found) %s", code)
+	return pingan.E(pingan.ENOTFOUND, "unit.notfound", code)
 }
 
 // errNoActor answers a call that needs a signed-in user without one.
 func errNoActor() error {
-	return pingan.Errorf(pingan.EUNAUTHORIZED, "请先登录 (sign in first)")
+	return pingan.E(pingan.EUNAUTHORIZED, "signin.required")
 }

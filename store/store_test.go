@@ -134,7 +134,7 @@ func testImportUnitsBadRow(t *testing.T, e *env) {
 	}
 	_, err := e.db.ImportUnits(ctx, batch)
 	pe := wantCode(t, err, pingan.EINVALID)
-	if msg := pe.Fields["row 3"]; !strings.Contains(msg, "620999") || !strings.Contains(msg, "上级单位不存在") {
+	if msg := zh(pe, "row 3"); !strings.Contains(msg, "上级单位不存在 620999") || pe.Fields["row 3"].Key != "unit.parent.unknown" {
 		t.Errorf("fields %v: want row 3 naming the missing parent", pe.Fields)
 	}
 	// All or nothing: the good rows were not imported either.
@@ -164,7 +164,7 @@ func testImportUnitsBadRow(t *testing.T, e *env) {
 		pe := wantCode(t, err, pingan.EINVALID)
 		found := false
 		for k, v := range pe.Fields {
-			if strings.HasPrefix(k, c.row) && strings.Contains(v, c.want) {
+			if strings.HasPrefix(k, c.row) && strings.Contains(v.Text(pingan.ZH), c.want) {
 				found = true
 			}
 		}
@@ -272,12 +272,12 @@ func testCategories(t *testing.T, e *env) {
 		Policy: pingan.Policy{Sign: pingan.Period{N: 1, Unit: "days"}, Resolve: pingan.Period{N: 0, Unit: "working"}}})
 	pe := wantCode(t, err, pingan.EINVALID)
 	for _, f := range []string{"policy.sign", "policy.resolve"} {
-		if pe.Fields[f] == "" {
+		if zh(pe, f) == "" {
 			t.Errorf("fields %v lack %s", pe.Fields, f)
 		}
 	}
 	err = e.db.SaveCategory(ctx, nil, &pingan.Category{Code: "0104", Kind: pingan.KindDispute, Name: "x", Parent: "AQ01", Policy: c.Policy})
-	if pe := wantCode(t, err, pingan.EINVALID); pe.Fields["parent"] == "" {
+	if pe := wantCode(t, err, pingan.EINVALID); !strings.Contains(zh(pe, "parent"), "上级类别属于另一种类 hazard") {
 		t.Errorf("fields %v: want parent of another kind", pe.Fields)
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"regexp"
 
 	"github.com/pingan-gov/pingan"
@@ -31,7 +30,7 @@ func scopeOf(actor *pingan.User) (string, error) {
 		return "", errNoActor()
 	}
 	if actor.ScopePath == "" {
-		return "", pingan.Errorf(pingan.EFORBIDDEN, "账户没有辖区 (the account has no jurisdiction)")
+		return "", pingan.E(pingan.EFORBIDDEN, "user.scope.none")
 	}
 	return likePrefix(actor.ScopePath), nil
 }
@@ -43,7 +42,7 @@ func (db *DB) FindUnits(ctx context.Context, actor *pingan.User, f pingan.UnitFi
 	if err != nil {
 		return nil, err
 	}
-	q := `SELECT ` + unitColumns + ` FROM units WHERE path LIKE $1 ESCAPE '\'`
+	q := `SELECT ` + unitColumns + ` FROM units WHERE ` + unitIn("path", "$1")
 	a := args{scope}
 	if f.Parent != "" {
 		q += " AND parent_code = " + a.add(f.Parent)
@@ -82,12 +81,7 @@ func (db *DB) FindUnit(ctx context.Context, actor *pingan.User, code string) (*p
 	if err != nil {
 		return nil, err
 	}
-	u, err := scanUnit(db.read.QueryRowContext(ctx,
-		`SELECT `+unitColumns+` FROM units WHERE code = $1 AND path LIKE $2 ESCAPE '\'`, code, scope))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errUnitNotFound(code)
-	}
-	return u, err
+	return unitInScope(ctx, db.read, code, scope)
 }
 
 // unitByCode answers the unit, or nil when there is none.
@@ -172,23 +166,25 @@ func (db *DB) ImportUnits(ctx context.Context, units []*pingan.Unit) (pingan.Imp
 	return db.ImportUnitsProgress(ctx, units, nil)
 }
 
-// checkParent answers what is wrong with parent as the parent of u, or "".
-func checkParent(u, parent *pingan.Unit) string {
+// checkParent answers what is wrong with parent as the parent of u, and
+// false when nothing is.
+func checkParent(u, parent *pingan.Unit) (pingan.Message, bool) {
 	if parent == nil {
-		return ""
+		return pingan.Message{}, false
 	}
 	switch {
 	case u.Level.Administrative() && !parent.Level.Administrative():
-		return fmt.Sprintf("行政单位的上级须为行政单位 (an administrative unit needs an administrative parent) %s ← %s (%s)", u.Code, parent.Code, parent.Level)
+		return pingan.Msg("unit.parent.admin", u.Code, parent.Code, string(parent.Level)), true
 	case u.Level.Administrative() && u.Level.Rank() <= parent.Level.Rank():
-		return fmt.Sprintf("层级须低于上级 (the level must be below the parent's) %s (%s) ← %s (%s)", u.Code, u.Level, parent.Code, parent.Level)
+		return pingan.Msg("unit.parent.level", u.Code, string(u.Level), parent.Code, string(parent.Level)), true
 	case u.Level == pingan.LevelCentre && !parent.Level.Administrative():
-		return fmt.Sprintf("综治中心的上级须为行政单位 (a centre serves an administrative unit) %s ← %s (%s)", u.Code, parent.Code, parent.Level)
+		return pingan.Msg("unit.parent.centre", u.Code, parent.Code, string(parent.Level)), true
 	}
-	return ""
+	return pingan.Message{}, false
 }
 
-func rowError(row, msg string) error {
-	return &pingan.Error{Code: pingan.EINVALID, Message: "导入失败，未做任何更改 (import failed; nothing was changed): " + row,
-		Fields: map[string]string{row: msg}}
+// rowError is the answer to an import that stops at one bad row.
+func rowError(row string, m pingan.Message) error {
+	return &pingan.Error{Code: pingan.EINVALID, Msg: pingan.Msg("unit.import.failed", row),
+		Fields: map[string]pingan.Message{row: m}}
 }

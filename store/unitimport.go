@@ -47,16 +47,16 @@ func (db *DB) ImportUnitsProgress(ctx context.Context, units []*pingan.Unit, pro
 	var v pingan.Invalid
 	bad := 0
 	row := func(i int) string { return fmt.Sprintf("row %d", i+1) }
-	add := func(i int, msg string) {
+	add := func(i int, m pingan.Message) {
 		if bad++; bad <= maxRowErrors {
-			v.Add(row(i), msg)
+			v.Add(row(i), m.Key, m.Args...)
 		}
 	}
 	index := make(map[string]int, len(units))
 	in := make([]pingan.Unit, len(units))
 	for i, p := range units {
 		if p == nil {
-			add(i, "空行 (empty row)")
+			add(i, pingan.Msg("unit.import.empty"))
 			continue
 		}
 		u := pingan.Unit{Code: strings.TrimSpace(p.Code), Name: strings.TrimSpace(p.Name),
@@ -64,24 +64,24 @@ func (db *DB) ImportUnitsProgress(ctx context.Context, units []*pingan.Unit, pro
 		in[i] = u
 		switch {
 		case !unitCodeRe.MatchString(u.Code):
-			add(i, fmt.Sprintf("单位代码无效，应为字母、数字或连字符 (bad unit code) %q", u.Code))
+			add(i, pingan.Msg("unit.code.bad", u.Code))
 		case u.Name == "":
-			add(i, "单位名称必填 (name required) "+u.Code)
+			add(i, pingan.Msg("unit.name.required", u.Code))
 		case !u.Level.Valid():
-			add(i, fmt.Sprintf("未知层级 (unknown level) %q；可选 province, city, county, township, village, centre, department", u.Level))
+			add(i, pingan.Msg("unit.level.unknown", string(u.Level)))
 		case u.ParentCode == u.Code:
-			add(i, "上级单位不能是自己 (a unit cannot be its own parent) "+u.Code)
+			add(i, pingan.Msg("unit.parent.self", u.Code))
 		case u.ParentCode == "" && !u.Level.Administrative():
-			add(i, "综治中心和部门须有上级单位 (a centre or department needs a parent) "+u.Code)
+			add(i, pingan.Msg("unit.parent.required", u.Code))
 		}
 		if j, dup := index[u.Code]; dup && u.Code != "" {
-			add(i, fmt.Sprintf("单位代码与第 %d 行重复 (duplicate of row %d) %s", j+1, j+1, u.Code))
+			add(i, pingan.Msg("unit.import.duplicate", j+1, u.Code))
 		} else {
 			index[u.Code] = i
 		}
 	}
 	if bad > maxRowErrors {
-		v.Add("rows", fmt.Sprintf("另有 %d 行有误未列出 (and %d more bad rows)", bad-maxRowErrors, bad-maxRowErrors))
+		v.Add("rows", "unit.import.more", bad-maxRowErrors)
 	}
 	if err := v.Err(); err != nil {
 		return res, err
@@ -123,7 +123,7 @@ func (db *DB) ImportUnitsProgress(ctx context.Context, units []*pingan.Unit, pro
 		case done:
 			return nil
 		case busy:
-			return rowError(row(i), "上级单位形成循环 (the parents form a cycle) "+u.Code)
+			return rowError(row(i), pingan.Msg("unit.parent.cycle", u.Code))
 		}
 		state[i] = busy
 		var parent *pingan.Unit
@@ -134,11 +134,11 @@ func (db *DB) ImportUnitsProgress(ctx context.Context, units []*pingan.Unit, pro
 				}
 				parent = &in[j]
 			} else if parent = stored[u.ParentCode]; parent == nil {
-				return rowError(row(i), "上级单位不存在 (parent not found) "+u.ParentCode)
+				return rowError(row(i), pingan.Msg("unit.parent.unknown", u.ParentCode))
 			}
 		}
-		if msg := checkParent(u, parent); msg != "" {
-			return rowError(row(i), msg)
+		if m, bad := checkParent(u, parent); bad {
+			return rowError(row(i), m)
 		}
 		u.Path, u.Region = "/"+u.Code+"/", u.Code
 		if parent != nil {
@@ -148,8 +148,7 @@ func (db *DB) ImportUnitsProgress(ctx context.Context, units []*pingan.Unit, pro
 			}
 		}
 		if old := stored[u.Code]; old != nil && (old.ParentCode != u.ParentCode || old.Level != u.Level) {
-			return rowError(row(i), fmt.Sprintf("不支持变更已有单位的上级或层级 (moving an existing unit is not supported) %s: %s/%s → %s/%s",
-				u.Code, old.ParentCode, old.Level, u.ParentCode, u.Level))
+			return rowError(row(i), pingan.Msg("unit.move", u.Code, old.ParentCode, string(old.Level), u.ParentCode, string(u.Level)))
 		}
 		state[i] = done
 		return nil

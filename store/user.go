@@ -45,16 +45,16 @@ func (db *DB) CreateUser(ctx context.Context, u *pingan.User, password string) e
 	var v pingan.Invalid
 	u.Username, u.Name, u.UnitCode = strings.TrimSpace(u.Username), strings.TrimSpace(u.Name), strings.TrimSpace(u.UnitCode)
 	if !usernameRe.MatchString(u.Username) {
-		v.Add("username", "用户名须为 2–64 位字母、数字或 _ . @ - (2–64 letters, digits, _ . @ -)")
+		v.Add("username", "user.username.bad")
 	}
 	v.Require("unit", u.UnitCode)
 	if len(u.Roles) == 0 {
-		v.Add("role", "至少需要一个角色 (at least one role)")
+		v.Add("role", "role.none")
 	}
 	var roles []string
 	for _, r := range u.Roles {
 		if _, err := pingan.ParseRoles(string(r)); err != nil {
-			v.Add("role", "未知角色 (unknown role) "+string(r))
+			v.Add("role", "role.unknown", string(r))
 		}
 		roles = append(roles, string(r))
 	}
@@ -78,15 +78,15 @@ func (db *DB) CreateUser(ctx context.Context, u *pingan.User, password string) e
 	if err != nil {
 		return err
 	} else if unit == nil {
-		v.Add("unit", "未知单位 (unknown unit) "+u.UnitCode)
+		v.Add("unit", "unit.unknown", u.UnitCode)
 		return v.Err()
 	}
 	err = tx.QueryRowContext(ctx, `INSERT INTO users (username, name, unit_code, roles, password_hash, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
 		u.Username, u.Name, u.UnitCode, strings.Join(roles, ","), hash, db.dialect.ts(db.now())).Scan(&u.ID)
 	if isUnique(err) {
-		return &pingan.Error{Code: pingan.ECONFLICT, Message: "用户名已存在 (username taken) " + u.Username,
-			Fields: map[string]string{"username": "已存在 (taken)"}}
+		return &pingan.Error{Code: pingan.ECONFLICT, Msg: pingan.Msg("user.taken", u.Username),
+			Fields: map[string]pingan.Message{"username": pingan.Msg("user.taken.field")}}
 	} else if err != nil {
 		return err
 	}
@@ -103,7 +103,7 @@ func (db *DB) CreateUser(ctx context.Context, u *pingan.User, password string) e
 func (db *DB) UserByUsername(ctx context.Context, username string) (*pingan.User, error) {
 	u, err := scanUser(db.read.QueryRowContext(ctx, `SELECT `+userColumns+userFrom+` WHERE users.username = $1`, username))
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, pingan.Errorf(pingan.ENOTFOUND, "用户不存在 (user not found) %s", username)
+		return nil, pingan.E(pingan.ENOTFOUND, "user.notfound", username)
 	}
 	return u, err
 }
@@ -117,7 +117,7 @@ func (db *DB) FindUsers(ctx context.Context, actor *pingan.User) ([]*pingan.User
 		return nil, err
 	}
 	rows, err := db.read.QueryContext(ctx, `SELECT `+userColumns+userFrom+
-		` WHERE un.path LIKE $1 ESCAPE '\' ORDER BY un.path, users.username`, scope)
+		` WHERE `+unitIn("un.path", "$1")+` ORDER BY un.path, users.username`, scope)
 	if err != nil {
 		return nil, err
 	}
@@ -139,7 +139,7 @@ func tokenHash(token string) string {
 }
 
 func errSession() error {
-	return pingan.Errorf(pingan.EUNAUTHORIZED, "登录已失效，请重新登录 (the session is invalid or expired; sign in again)")
+	return pingan.E(pingan.EUNAUTHORIZED, "session.invalid")
 }
 
 // hashPassword hashes a new password within the bound on argon2id
@@ -212,7 +212,7 @@ func (db *DB) DisableUser(ctx context.Context, actor *pingan.User, username stri
 		return err
 	}
 	if actor != nil && actor.ID == t.user.ID {
-		return pingan.Errorf(pingan.ECONFLICT, "不能停用自己的账户 (you cannot disable your own account)")
+		return pingan.E(pingan.ECONFLICT, "user.disable.self")
 	}
 	res, err := tx.ExecContext(ctx, `UPDATE users SET disabled_at = $2 WHERE id = $1 AND disabled_at IS NULL`,
 		t.user.ID, db.dialect.ts(db.now()))
@@ -299,14 +299,14 @@ type account struct {
 // outside the jurisdiction, alike.
 func administered(ctx context.Context, tx *sql.Tx, actor *pingan.User, username string) (*account, error) {
 	if actor != nil && (!actor.Has(pingan.RoleAdmin) || actor.ScopePath == "") {
-		return nil, pingan.Errorf(pingan.EFORBIDDEN, "只有系统管理员可以管理账户 (only an administrator may manage accounts)")
+		return nil, pingan.E(pingan.EFORBIDDEN, "user.forbidden")
 	}
 	var a account
 	var unitPath string
 	u, err := scanUser(tx.QueryRowContext(ctx, `SELECT `+userColumns+`, un.region, un.path`+userFrom+
 		` WHERE users.username = $1`, strings.TrimSpace(username)), &a.region, &unitPath)
 	if errors.Is(err, sql.ErrNoRows) || err == nil && actor != nil && !actor.Sees(unitPath) {
-		return nil, pingan.Errorf(pingan.ENOTFOUND, "用户不存在 (user not found) %s", username)
+		return nil, pingan.E(pingan.ENOTFOUND, "user.notfound", username)
 	} else if err != nil {
 		return nil, err
 	}

@@ -40,12 +40,12 @@ func testUsers(t *testing.T, e *env) {
 	err = e.db.CreateUser(ctx, &pingan.User{Username: "x", UnitCode: "", Roles: []pingan.Role{"boss"}}, "short")
 	pe := wantCode(t, err, pingan.EINVALID)
 	for _, f := range []string{"username", "unit", "role", "password"} {
-		if pe.Fields[f] == "" {
+		if zh(pe, f) == "" {
 			t.Errorf("fields %v lack %s", pe.Fields, f)
 		}
 	}
 	err = e.db.CreateUser(ctx, &pingan.User{Username: "new-user", UnitCode: "999999", Roles: []pingan.Role{pingan.RoleViewer}}, "long enough")
-	if pe := wantCode(t, err, pingan.EINVALID); !strings.Contains(pe.Fields["unit"], "999999") {
+	if pe := wantCode(t, err, pingan.EINVALID); !strings.Contains(zh(pe, "unit"), "未知单位 999999") {
 		t.Errorf("fields %v", pe.Fields)
 	}
 	// Roles round-trip in order.
@@ -93,18 +93,21 @@ func testLoginLockout(t *testing.T, e *env) {
 	var wrongMsg string
 	for i := 1; i < pingan.MaxFailedLogins; i++ {
 		pe := wantCode(t, bad(), pingan.EUNAUTHORIZED)
-		wrongMsg = pe.Message
+		wrongMsg = pe.Error()
 	}
 	// An unknown user is told exactly the same.
 	_, err := e.db.Login(ctx, "no-such-user", "whatever")
-	if pe := wantCode(t, err, pingan.EUNAUTHORIZED); pe.Message != wrongMsg {
-		t.Errorf("unknown user: %q, wrong password: %q", pe.Message, wrongMsg)
+	if pe := wantCode(t, err, pingan.EUNAUTHORIZED); pe.Error() != wrongMsg || pe.Msg.Key != "signin.wrong" {
+		t.Errorf("unknown user: %q, wrong password: %q", pe, wrongMsg)
 	}
 	// The fifth failure locks the account.
 	pe := wantCode(t, bad(), pingan.ETOOMANY)
-	unlock := storetest.Epoch.Add(pingan.LockoutDuration).Format("15:04:05")
-	if !strings.Contains(pe.Message, unlock) {
-		t.Errorf("lock message %q does not say it unlocks at %s", pe.Message, unlock)
+	unlock := storetest.Epoch.Add(pingan.LockoutDuration).In(pingan.CST)
+	if msg := pe.Text(pingan.ZH); !strings.Contains(msg, unlock.Format("2006-01-02 15:04:05")) {
+		t.Errorf("lock message %q does not say it unlocks at %s", msg, unlock)
+	}
+	if msg := pe.Text(pingan.EN); !strings.Contains(msg, unlock.Format(time.RFC3339)) {
+		t.Errorf("lock message %q does not say it unlocks at %s", msg, unlock)
 	}
 	// Even the right password is refused while locked.
 	_, err = e.db.Login(ctx, "fk-grid", storetest.Password)

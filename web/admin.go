@@ -93,7 +93,7 @@ func (s *Server) checkImportScope(r *http.Request, units []*pingan.Unit) error {
 		if x.ParentCode == "" {
 			// A root may only be updated, and only by someone who sees it.
 			if _, err := s.units.FindUnit(r.Context(), u, x.Code); err != nil {
-				bad.Add("unit "+x.Code, "不能导入辖区以外的顶级单位 (cannot import a root unit outside your jurisdiction)")
+				bad.Add("unit "+x.Code, "admin.units.root.outside")
 			}
 			continue
 		}
@@ -101,7 +101,7 @@ func (s *Server) checkImportScope(r *http.Request, units []*pingan.Unit) error {
 			continue
 		}
 		if _, err := s.units.FindUnit(r.Context(), u, x.ParentCode); err != nil {
-			bad.Add("unit "+x.Code, "上级单位 "+x.ParentCode+" 不存在或不在您的辖区内 (parent unknown or outside your jurisdiction)")
+			bad.Add("unit "+x.Code, "admin.units.parent.outside", x.ParentCode)
 		}
 	}
 	return bad.Err()
@@ -185,7 +185,7 @@ func (s *Server) addUser(w http.ResponseWriter, r *http.Request) {
 	if nu.UnitCode != "" {
 		// The unit must lie in the administrator's jurisdiction.
 		if _, ferr := s.units.FindUnit(ctx, admin, nu.UnitCode); ferr != nil {
-			err = invalidField("unit", "单位不存在或不在您的辖区内 (unknown unit or outside your jurisdiction)")
+			err = invalidField("unit", "admin.unit.outside")
 		}
 	}
 	if err == nil {

@@ -37,7 +37,7 @@ func (s *Server) rootUnit(ctx context.Context, u *pingan.User) (*pingan.Unit, er
 		return nil, err
 	}
 	if len(units) == 0 {
-		return nil, pingan.Errorf(pingan.ENOTFOUND, "辖区内没有单位 (no unit in your jurisdiction)")
+		return nil, pingan.E(pingan.ENOTFOUND, "jurisdiction.none")
 	}
 	return units[0], nil
 }
@@ -70,7 +70,7 @@ func (s *Server) adminGrids(w http.ResponseWriter, r *http.Request) {
 func (s *Server) renderGrids(w http.ResponseWriter, r *http.Request, code string, d *gridsData, status int) {
 	ctx, u := r.Context(), userOf(r)
 	if s.grids == nil {
-		s.fail(w, r, pingan.Errorf(pingan.ENOTFOUND, "网格数据尚未接入 (grids are not set up)"))
+		s.fail(w, r, pingan.E(pingan.ENOTFOUND, "admin.grids.notready"))
 		return
 	}
 	unit, grids, err := s.gridsOf(ctx, u, strings.TrimSpace(code))
@@ -103,7 +103,7 @@ func (s *Server) renderGrids(w http.ResponseWriter, r *http.Request, code string
 // download, the one the import takes back.
 func (s *Server) gridsGeoJSON(w http.ResponseWriter, r *http.Request) {
 	if s.grids == nil {
-		s.fail(w, r, pingan.Errorf(pingan.ENOTFOUND, "网格数据尚未接入 (grids are not set up)"))
+		s.fail(w, r, pingan.E(pingan.ENOTFOUND, "admin.grids.notready"))
 		return
 	}
 	unit, grids, err := s.gridsOf(r.Context(), userOf(r), r.URL.Query().Get("unit"))
@@ -127,7 +127,7 @@ func (s *Server) gridsGeoJSON(w http.ResponseWriter, r *http.Request) {
 // jurisdiction; the store checks the rest and names each bad grid.
 func (s *Server) importGrids(w http.ResponseWriter, r *http.Request) {
 	if s.grids == nil {
-		s.fail(w, r, pingan.Errorf(pingan.ENOTFOUND, "网格数据尚未接入 (grids are not set up)"))
+		s.fail(w, r, pingan.E(pingan.ENOTFOUND, "admin.grids.notready"))
 		return
 	}
 	code := r.PostFormValue("unit")
@@ -147,7 +147,7 @@ func (s *Server) importGrids(w http.ResponseWriter, r *http.Request) {
 	var err error
 	var grids []*pingan.Grid
 	if src == nil {
-		err = invalidField("file", "请选择 GeoJSON 文件 (choose a GeoJSON file)")
+		err = invalidField("file", "admin.grids.file.required")
 	} else {
 		grids, err = geo.ReadGrids(src)
 	}
@@ -190,12 +190,12 @@ func (s *Server) checkGridScope(ctx context.Context, u *pingan.User, grids []*pi
 	var bad pingan.Invalid
 	for _, g := range grids {
 		if !mine[g.Unit] {
-			bad.Add("grid "+g.Code+" unit", "所属村/社区 "+g.Unit+" 不存在或不在您的辖区内 (unknown unit or outside your jurisdiction)")
+			bad.Add("grid "+g.Code+" unit", "admin.grids.unit.outside", g.Unit)
 		}
 	}
 	if err := bad.Err(); err != nil {
 		e := err.(*pingan.Error)
-		e.Message = "网格导入失败，未做任何更改 (grid import failed; nothing was changed)"
+		e.Msg = pingan.Msg("admin.grids.import.failed")
 		return e
 	}
 	return nil

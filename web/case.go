@@ -109,7 +109,7 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, d *caseData,
 
 // loadCase reads what the case page shows. A case outside the user's
 // jurisdiction answers ENOTFOUND, like one that does not exist.
-func (s *Server) loadCase(ctx context.Context, u *pingan.User, id, lang string) (*caseData, error) {
+func (s *Server) loadCase(ctx context.Context, u *pingan.User, id string, lang pingan.Lang) (*caseData, error) {
 	c, err := s.cases.FindCase(ctx, u, id)
 	if err != nil {
 		return nil, err
@@ -186,7 +186,7 @@ func (s *Server) act(w http.ResponseWriter, r *http.Request) {
 	if days := strings.TrimSpace(r.PostFormValue("days")); days != "" {
 		n, err := strconv.Atoi(days)
 		if err != nil {
-			bad.Add("days", "请填写整数天数 (a whole number of days)")
+			bad.Add("days", "act.days.bad")
 		}
 		in.Days = n
 	}
@@ -198,14 +198,14 @@ func (s *Server) act(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		if err != nil {
-			bad.Add("deadline", "日期格式应为 2026-03-02 15:00 (a date and time)")
+			bad.Add("deadline", "act.deadline.bad")
 		} else {
 			in.Deadline = &t
 		}
 	}
 	err := bad.Err()
 	if err == nil && (name == pingan.ActResolve || name == pingan.ActComment) {
-		in.Attachments, err = s.savePhotos(r, "photos")
+		in.Photos, err = readPhotos(r, photoField)
 	}
 	if err == nil {
 		_, err = s.cases.Act(ctx, u, id, in)

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"fmt"
 	"maps"
 	"net/http"
 	"net/url"
@@ -122,7 +121,7 @@ func (d *noticeData) Ready() bool {
 
 type changeRow struct {
 	CaseID   string
-	Field    string // message id of the deadline's label
+	Field    string // message key of the deadline's label
 	From, To time.Time
 }
 
@@ -130,7 +129,7 @@ type changeRow struct {
 func (s *Server) holidaysOnly(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if s.holidays == nil {
-			s.fail(w, r, pingan.Errorf(pingan.ENOTFOUND, "页面不存在 (page not found)"))
+			s.fail(w, r, pingan.E(pingan.ENOTFOUND, "page.notfound"))
 			return
 		}
 		h(w, r)
@@ -143,7 +142,7 @@ func (s *Server) adminHolidays(w http.ResponseWriter, r *http.Request) {
 	if y := q.Get("year"); y != "" {
 		n, err := strconv.Atoi(y)
 		if err != nil {
-			s.fail(w, r, invalidField("year", "年份应为数字 (a year)"))
+			s.fail(w, r, invalidField("year", "holidays.year.bad"))
 			return
 		}
 		year = n
@@ -175,7 +174,7 @@ func (s *Server) renderHolidays(w http.ResponseWriter, r *http.Request, v *view,
 	}
 	if !cal.Covers(year) {
 		first, _ := cal.Years()
-		s.fail(w, r, pingan.Errorf(pingan.ENOTFOUND, "日历不含 %d 年，最早为 %d 年 (the calendar does not cover that year)", year, first))
+		s.fail(w, r, pingan.E(pingan.ENOTFOUND, "holidays.year.uncovered", year, first))
 		return
 	}
 	entered, err := s.enteredYears(r)
@@ -295,7 +294,7 @@ func (s *Server) readNotice(r *http.Request, v *view) *noticeData {
 	if d.YearText != "" {
 		n, err := strconv.Atoi(d.YearText)
 		if err != nil || n < 1900 || n > 2999 {
-			bad.Add("year", "年份应为四位数字，如 2027 (a year such as 2027)")
+			bad.Add("year", "holidays.year.format")
 		}
 		year = n
 	}
@@ -317,7 +316,7 @@ func (s *Server) readNotice(r *http.Request, v *view) *noticeData {
 		if y != n.Year && !cal.IsOfficial(y) {
 			// Days at the edge of a year still counted provisionally
 			// would enter that year with nothing else in it.
-			d.Error = v.Bi(fmt.Sprintf("通知涉及 %d 年的日期，请先录入 %d 年的节假日安排 (the notice sets days of %d: enter that year first)", y, y, y))
+			d.Error = v.T("holidays.year.first", y)
 			d.entries, d.Years = nil, nil
 			return d
 		}
@@ -411,12 +410,12 @@ func (s *Server) correctHoliday(w http.ResponseWriter, r *http.Request) {
 	day, err := time.ParseInLocation(time.DateOnly, f.Date, pingan.CST)
 	switch {
 	case err != nil:
-		bad.Add("date", "日期格式应为 2027-02-13 (a date such as 2027-02-13)")
+		bad.Add("date", "holidays.day.date.bad")
 	case !cal.Covers(day.Year()):
-		bad.Add("date", "日历不含该年份 (the calendar does not cover that year)")
+		bad.Add("date", "holidays.day.date.uncovered")
 	}
 	if !slices.Contains(dayKinds, f.Kind) {
-		bad.Add("kind", "请选择放假、调休上班或普通日 (choose a kind of day)")
+		bad.Add("kind", "holidays.day.kind.bad")
 	}
 	if f.Kind != "ordinary" {
 		bad.Require("name", f.Name)
@@ -571,10 +570,7 @@ func holidayRows(v *view, a calendar.Year) []*holidayRow {
 // dayLabel formats a day as 2月13日（周六） or Sat 13 Feb.
 func (v *view) dayLabel(d time.Time) string {
 	wd := v.Weekdays()[(int(d.Weekday())+6)%7]
-	if v.En() {
-		return wd + " " + d.Format("2 Jan")
-	}
-	return strconv.Itoa(int(d.Month())) + "月" + strconv.Itoa(d.Day()) + "日（周" + wd + "）"
+	return v.T("holidays.day.label", int(d.Month()), d.Day(), wd, d.Format("Jan"))
 }
 
 // Weekdays answers the short names of the weekdays, Monday first.

@@ -67,7 +67,7 @@ func TestHolidaysPage(t *testing.T) {
 	body := a.get("/admin/holidays?year=2027").body
 	mustContain(t, body, "Holiday arrangements", "Provisional: the State Council notice has not been entered")
 	if m := regexp.MustCompile(`\b(?:holidays|due|admin)\.[a-z_.]+\b`).FindString(textOf(body)); m != "" {
-		t.Errorf("message id %q shown untranslated", m)
+		t.Errorf("message key %q shown untranslated", m)
 	}
 	a.get("/lang/zh?next=/")
 	for _, p := range []string{"/admin/holidays?year=1990", "/admin/holidays?year=x"} {

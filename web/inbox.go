@@ -257,7 +257,7 @@ func indexCategories(cats []*pingan.Category) map[string]*pingan.Category {
 }
 
 // rows dresses cases for a list.
-func (s *Server) rows(ctx context.Context, u *pingan.User, cs []*pingan.Case, cats map[string]*pingan.Category, now time.Time, lang string) []*row {
+func (s *Server) rows(ctx context.Context, u *pingan.User, cs []*pingan.Case, cats map[string]*pingan.Category, now time.Time, lang pingan.Lang) []*row {
 	out := make([]*row, 0, len(cs))
 	for _, c := range cs {
 		rw := &row{C: c, UnitName: s.unitName(ctx, u, c.Unit), AssignedName: s.unitName(ctx, u, c.AssignedUnit)}
@@ -273,7 +273,7 @@ func (s *Server) rows(ctx context.Context, u *pingan.User, cs []*pingan.Case, ca
 
 // dueOf answers the deadline that matters now: the time to sign while a
 // case waits to be signed, the time to resolve while it is open otherwise.
-func (s *Server) dueOf(c *pingan.Case, cat *pingan.Category, now time.Time, lang string) (*Deadline, string) {
+func (s *Server) dueOf(c *pingan.Case, cat *pingan.Category, now time.Time, lang pingan.Lang) (*Deadline, string) {
 	var signUnit, resolveUnit string
 	if cat != nil {
 		signUnit, resolveUnit = cat.Policy.Sign.Unit, cat.Policy.Resolve.Unit
@@ -291,7 +291,7 @@ func (s *Server) dueOf(c *pingan.Case, cat *pingan.Category, now time.Time, lang
 		}
 		if c.Suspended {
 			d.Soon, d.Overdue = false, false
-			d.Words = tr(lang, "due.suspended")
+			d.Words = pingan.Text(lang, "due.suspended")
 		}
 		return d, "due.resolve"
 	}

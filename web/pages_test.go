@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/pingan-gov/pingan"
+	"github.com/pingan-gov/pingan/internal/httpx"
 	"github.com/pingan-gov/pingan/store/storetest"
 )
 
@@ -36,7 +37,7 @@ func TestPagesRender(t *testing.T) {
 				t.Errorf("%s GET %s: %d\n%s", tc.user.Username, p, res.status, res.body)
 			}
 			if m := regexp.MustCompile(`\b(?:status|action|kind|case|dash|tab|m|nav|pub|admin|grid|gridtype|gridpos|report|holidays|due)\.[a-z_.]+\b`).FindString(textOf(res.body)); m != "" {
-				t.Errorf("%s GET %s: message id %q shown untranslated", tc.user.Username, p, m)
+				t.Errorf("%s GET %s: message key %q shown untranslated", tc.user.Username, p, m)
 			}
 		}
 	}
@@ -165,8 +166,24 @@ func TestFormsRefuseForgery(t *testing.T) {
 		{"cross-site fetch", accept, []string{"Sec-Fetch-Site", "cross-site"}},
 	} {
 		res := c.post("/cases/"+cs.ID+"/act", tc.form, tc.headers...)
-		if res.status != http.StatusForbidden {
-			t.Errorf("%s: %d", tc.name, res.status)
+		want := pingan.Text(pingan.ZH, "error.csrf")
+		if strings.HasPrefix(tc.name, "cross") {
+			want = pingan.Text(pingan.ZH, "error.crossorigin")
+		}
+		if res.status != http.StatusForbidden || !strings.Contains(res.body, want) {
+			t.Errorf("%s: %d, want 403 saying %q", tc.name, res.status, want)
+		}
+	}
+	// In English, the same refusals in English.
+	en := e.login(e.fx.CountyDispatcher)
+	en.get("/lang/en?next=/")
+	for key, headers := range map[string][]string{"error.csrf": nil, "error.crossorigin": {"Sec-Fetch-Site", "cross-site"}} {
+		form := url.Values{"action": {"accept"}}
+		if headers == nil {
+			form.Set("csrf", "AAAA")
+		}
+		if res := en.post("/cases/"+cs.ID+"/act", form, headers...); res.status != http.StatusForbidden || !strings.Contains(res.body, pingan.Text(pingan.EN, key)) {
+			t.Errorf("%s in English: %d, want %q", key, res.status, pingan.Text(pingan.EN, key))
 		}
 	}
 	got, _ := e.db.FindCase(context.Background(), e.fx.CountyDispatcher, cs.ID)
@@ -192,11 +209,7 @@ func TestJurisdiction(t *testing.T) {
 	e := newEnv(t)
 	other := e.newCase(e.fx.OtherGridWorker, "0102", "金塔村宅基地纠纷")
 	mine := e.newCase(e.fx.GridWorker, "0102", "富康社区邻里纠纷")
-	ref, err := e.db.Upload(context.Background(), e.fx.OtherGridWorker, pngBytes)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.act(e.fx.OtherGridWorker, other.ID, pingan.ActionInput{Action: pingan.ActComment, Note: "照片", Attachments: []string{ref}})
+	ref := storetest.AttachPhoto(t, e.db, e.fx.OtherGridWorker, other.ID, pngBytes)
 	sum := strings.TrimPrefix(ref, "sha256:")
 
 	c := e.login(e.fx.CountyDispatcher)
@@ -398,7 +411,7 @@ func TestReportWithPhotos(t *testing.T) {
 	}{
 		{"a GIF", []byte("GIF89a\x01\x00\x01\x00"), "photos"},
 		{"a script", []byte("<script>alert(1)</script>"), "photos"},
-		{"too large", append(append([]byte{}, pngBytes...), make([]byte, maxPhotoBytes)...), "photos"},
+		{"too large", append(append([]byte{}, pngBytes...), make([]byte, pingan.MaxPhotoBytes)...), "photos"},
 	} {
 		res := c.postMultipart("/report", form, []upload{{"photos", "x.png", tc.data}})
 		if res.status != http.StatusBadRequest || !strings.Contains(res.body, `class="field-error"`) {
@@ -446,6 +459,28 @@ func TestMobileReport(t *testing.T) {
 	if res.status != http.StatusOK || !strings.Contains(res.body, `"status":"resolved"`) {
 		t.Errorf("on the spot: %d %s", res.status, res.body)
 	}
+	// The error is the JSON API's, in the page's language: the same
+	// fields, the message with its key.
+	form = url.Values{"category": {"FW03"}, "description": {"小广告"}, "resolved_on_site": {"1"}, "key": {"k-125"}}
+	bodies := map[pingan.Lang]httpx.ErrorBody{}
+	for _, lang := range []pingan.Lang{pingan.ZH, pingan.EN} {
+		if lang == pingan.EN {
+			g.get("/lang/en?next=/m")
+		}
+		res := g.postMultipart("/m/report", form, nil, "Accept", "application/json", "X-CSRF-Token", g.csrf)
+		var b httpx.ErrorBody
+		if err := json.Unmarshal([]byte(res.body), &b); err != nil || res.status != http.StatusBadRequest ||
+			b.Error.Code != "invalid" || b.Error.MessageKey == "" || b.Error.Message != pingan.Text(lang, b.Error.MessageKey) {
+			t.Errorf("%s: %d %s", lang, res.status, res.body)
+		}
+		bodies[lang] = b
+	}
+	zh, en := bodies[pingan.ZH].Error, bodies[pingan.EN].Error
+	if zh.Message == en.Message || len(zh.Fields) == 0 || len(zh.Fields) != len(en.Fields) || zh.Fields["result"] == en.Fields["result"] ||
+		zh.FieldKeys["result"] != en.FieldKeys["result"] {
+		t.Errorf("Chinese %+v, English %+v", zh, en)
+	}
+	g.get("/lang/zh?next=/m")
 	// Without the token the script's post is refused.
 	res = g.postMultipart("/m/report", url.Values{"csrf": {""}, "category": {"FW03"}, "description": {"x"}}, nil, "Accept", "application/json")
 	if res.status != http.StatusForbidden {
@@ -616,45 +651,66 @@ func TestDashboard(t *testing.T) {
 	}
 }
 
+// TestCatalogue: every key the templates ask for is in pingan's one
+// catalogue, which has the pages' words (the root package's tests check
+// both languages of every key and the keys of the Go code).
 func TestCatalogue(t *testing.T) {
 	files, err := templateFiles()
 	if err != nil {
 		t.Fatal(err)
 	}
 	idRe := regexp.MustCompile(`\.T "([a-z0-9_.]+)"`)
+	n := 0
 	for _, f := range files {
 		b, _ := assets.ReadFile(f)
 		for _, m := range idRe.FindAllStringSubmatch(string(b), -1) {
-			if _, ok := catalogue[m[1]]; !ok {
+			n++
+			if !pingan.HasMessage(m[1]) {
 				t.Errorf("%s: message %q is not in the catalogue", f, m[1])
 			}
 		}
 	}
-	for id, m := range catalogue {
-		if m[0] == "" || m[1] == "" {
-			t.Errorf("message %q lacks a language: %q", id, m)
-		}
+	if n < 100 {
+		t.Errorf("only %d message keys in the templates: the scan is broken", n)
 	}
-	for _, pre := range []string{"tab.", "dash.rate.", "dash.by."} {
+	keys, _ := pingan.MessageKeys()
+	for _, pre := range []string{"tab.", "dash.rate.", "dash.by.", "status.", "action.", "kind.", "role.", "level."} {
 		found := false
-		for id := range catalogue {
-			found = found || strings.HasPrefix(id, pre)
+		for _, k := range keys {
+			found = found || strings.HasPrefix(k, pre)
 		}
 		if !found {
 			t.Errorf("no messages %s*", pre)
 		}
 	}
+	// The names the pages make from the domain's values.
+	var v view
+	for _, lang := range []pingan.Lang{pingan.ZH, pingan.EN} {
+		v.Lang = lang
+		for _, st := range pingan.Statuses {
+			if name := v.Status(st); name == "" || name == "status."+string(st) {
+				t.Errorf("%s: status %s is named %q", lang, st, name)
+			}
+		}
+		for _, a := range append([]pingan.ActionName{pingan.ActReport, pingan.ActRecount}, pingan.ActionNames...) {
+			if name := v.Action(a); name == "" || name == "action."+string(a) {
+				t.Errorf("%s: action %s is named %q", lang, a, name)
+			}
+		}
+		for _, r := range pingan.Roles {
+			if name := v.Role(r); name == "" || name == "role."+string(r) {
+				t.Errorf("%s: role %s is named %q", lang, r, name)
+			}
+		}
+	}
 }
 
-func TestSplitBilingual(t *testing.T) {
-	for _, tc := range []struct{ in, zh, en string }{
-		{"必填 (required)", "必填", "required"},
-		{"未知单位或不在您的辖区内 (unknown unit or outside your jurisdiction) 620921", "未知单位或不在您的辖区内 620921", "unknown unit or outside your jurisdiction 620921"},
-		{"只有中文", "只有中文", "只有中文"},
-	} {
-		zh, en := splitBilingual(tc.in)
-		if zh != tc.zh || en != tc.en {
-			t.Errorf("splitBilingual(%q) = %q, %q", tc.in, zh, en)
+// TestFormErrorKeys: the keys of the form errors that reach the catalogue
+// only through pingan.BadTextError are written.
+func TestFormErrorKeys(t *testing.T) {
+	for _, key := range []string{"form.file.text", "text.nul", "text.utf8"} {
+		if !pingan.HasMessage(key) {
+			t.Errorf("%q is not in the catalogue", key)
 		}
 	}
 }

@@ -73,7 +73,7 @@ func (s *Server) renderPublicReport(w http.ResponseWriter, r *http.Request, d *p
 func (s *Server) publicReport(w http.ResponseWriter, r *http.Request) {
 	now, key := s.clock.Now(), "report:"+clientKey(r)
 	if s.limiter.blocked(key, now) {
-		s.fail(w, r, pingan.Errorf(pingan.ETOOMANY, "提交过于频繁，请稍后再试 (too many reports: try again later)"))
+		s.fail(w, r, pingan.E(pingan.ETOOMANY, "pub.report.toomany"))
 		return
 	}
 	if err := parseForm(w, r); err != nil {
@@ -89,13 +89,12 @@ func (s *Server) publicReport(w http.ResponseWriter, r *http.Request) {
 	}
 	in, err := parseReport(r, cats)
 	in.Parties, in.Source, in.ResolvedOnSite, in.IdempotencyKey = nil, pingan.SourceCitizen, false, ""
-	var photos []string
 	if err == nil {
-		photos, err = s.savePhotos(r, "photos")
+		in.Photos, err = readPhotos(r, photoField)
 	}
 	var receipt *pingan.PublicReceipt
 	if err == nil {
-		receipt, err = s.public.FileCase(ctx, in, photos)
+		receipt, err = s.public.FileCase(ctx, in)
 	}
 	if err != nil {
 		if pingan.ErrorCode(err) != pingan.EINVALID {
@@ -139,7 +138,7 @@ func (s *Server) publicTrack(w http.ResponseWriter, r *http.Request) {
 func (s *Server) lookup(w http.ResponseWriter, r *http.Request, number, code string) (*pingan.PublicCase, bool) {
 	now, key := s.clock.Now(), "track:"+clientKey(r)
 	if s.limiter.blocked(key, now) {
-		s.fail(w, r, pingan.Errorf(pingan.ETOOMANY, "查询失败次数过多，请稍后再试 (too many failed look-ups: try again later)"))
+		s.fail(w, r, pingan.E(pingan.ETOOMANY, "pub.track.toomany"))
 		return nil, false
 	}
 	c, err := s.public.PublicCase(r.Context(), number, code)

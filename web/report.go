@@ -2,13 +2,13 @@ package web
 
 import (
 	"context"
-	"encoding/json"
 	"html/template"
 	"net/http"
 	"strconv"
 	"strings"
 
 	"github.com/pingan-gov/pingan"
+	"github.com/pingan-gov/pingan/internal/httpx"
 )
 
 // reportForm is a report form's values and errors, for showing it again.
@@ -62,10 +62,10 @@ func parseReport(r *http.Request, cats []*pingan.Category) (*pingan.NewCase, err
 		la, err1 := strconv.ParseFloat(lat, 64)
 		ln, err2 := strconv.ParseFloat(lng, 64)
 		if err1 != nil {
-			bad.Add("location.lat", "纬度应为数字，如 39.7446 (latitude as a number)")
+			bad.Add("location.lat", "report.lat.bad")
 		}
 		if err2 != nil {
-			bad.Add("location.lng", "经度应为数字，如 98.5083 (longitude as a number)")
+			bad.Add("location.lng", "report.lng.bad")
 		}
 		in.Location = &pingan.Location{Lat: la, Lng: ln}
 	}
@@ -166,7 +166,7 @@ func pickMap(v *view, grids []*pingan.Grid, id string) (template.HTML, string) {
 }
 
 // createReport creates a case from a report form with its photos, which
-// are attached to the timeline by a comment right after the report.
+// go with the report (its first timeline entry).
 func (s *Server) createReport(r *http.Request) (*pingan.Case, error) {
 	ctx, u := r.Context(), userOf(r)
 	cats, err := s.categories.Categories(ctx)
@@ -177,21 +177,10 @@ func (s *Server) createReport(r *http.Request) (*pingan.Case, error) {
 	if err != nil {
 		return nil, err
 	}
-	photos, err := s.savePhotos(r, "photos")
-	if err != nil {
+	if in.Photos, err = readPhotos(r, photoField); err != nil {
 		return nil, err
 	}
-	c, err := s.cases.CreateCase(ctx, u, in)
-	if err != nil {
-		return nil, err
-	}
-	if len(photos) > 0 {
-		if _, err := s.cases.Act(ctx, u, c.ID, pingan.ActionInput{Action: pingan.ActComment,
-			Note: "现场照片 (photos)", Attachments: photos}); err != nil {
-			s.log.Warn("web: attach photos", "case", c.ID, "err", err)
-		}
-	}
-	return c, nil
+	return s.cases.CreateCase(ctx, u, in)
 }
 
 func (s *Server) report(w http.ResponseWriter, r *http.Request) {
@@ -218,19 +207,17 @@ func (s *Server) report(w http.ResponseWriter, r *http.Request) {
 func (s *Server) mobileReport(w http.ResponseWriter, r *http.Request) {
 	c, err := s.createReport(r)
 	if wantsJSON(r) {
-		w.Header().Set("Content-Type", "application/json; charset=utf-8")
-		v := s.newView(r, "mobile")
+		// The answer of the JSON API, in the page's language.
+		lang := langOf(r)
 		if err != nil {
 			if pingan.ErrorCode(err) == pingan.EINTERNAL {
-				s.log.Error("web: mobile report", "err", err)
+				s.log.ErrorContext(r.Context(), "web: mobile report", "request_id", httpx.RequestIDOf(r.Context()), "err", err)
 			}
-			w.WriteHeader(statusOf(err))
-			json.NewEncoder(w).Encode(map[string]any{"error": map[string]any{
-				"code": pingan.ErrorCode(err), "message": v.Message(err), "fields": v.fields(err)}})
+			httpx.WriteError(w, r, err, lang)
 			return
 		}
-		json.NewEncoder(w).Encode(map[string]string{"id": c.ID, "number": c.Number, "status": string(c.Status),
-			"message": v.T("m.sent", c.Number)})
+		httpx.WriteJSON(w, http.StatusOK, map[string]string{"id": c.ID, "number": c.Number, "status": string(c.Status),
+			"message": pingan.Text(lang, "m.sent", c.Number)})
 		return
 	}
 	if err != nil {

@@ -25,8 +25,7 @@ const (
 // Body limits: a form of text, and a report with photos.
 const (
 	maxFormBytes   = 1 << 20
-	maxPhotos      = 6
-	maxUploadBytes = maxPhotos*maxPhotoBytes + maxFormBytes
+	maxUploadBytes = pingan.MaxPhotos*pingan.MaxPhotoBytes + maxFormBytes
 )
 
 // session is the signed-in user of a request and the token of their session.
@@ -125,7 +124,7 @@ func (s *Server) auth(h http.HandlerFunc) http.HandlerFunc {
 				q += "&expired=1"
 			}
 			if wantsJSON(r) {
-				s.fail(w, r, pingan.Errorf(pingan.EUNAUTHORIZED, "请先登录 (sign in first)"))
+				s.fail(w, r, pingan.E(pingan.EUNAUTHORIZED, "login.required"))
 				return
 			}
 			http.Redirect(w, r, q, http.StatusSeeOther)
@@ -174,16 +173,16 @@ func parseForm(w http.ResponseWriter, r *http.Request) error {
 
 func tooLarge(err error) error {
 	if _, ok := err.(*http.MaxBytesError); ok || strings.Contains(err.Error(), "too large") {
-		return pingan.Errorf(pingan.EINVALID, "提交的内容太大 (the upload is too large)")
+		return pingan.E(pingan.EINVALID, "form.large")
 	}
-	return pingan.Errorf(pingan.EINVALID, "无法读取表单 (cannot read the form)")
+	return pingan.E(pingan.EINVALID, "form.unreadable")
 }
 
 // admin runs h for administrators only.
 func (s *Server) admin(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if !userOf(r).Has(pingan.RoleAdmin) {
-			s.fail(w, r, pingan.Errorf(pingan.EFORBIDDEN, "只有系统管理员可以使用此页面 (administrators only)"))
+			s.fail(w, r, pingan.E(pingan.EFORBIDDEN, "admin.only"))
 			return
 		}
 		h(w, r)
@@ -194,7 +193,7 @@ func (s *Server) admin(h http.HandlerFunc) http.HandlerFunc {
 func (s *Server) publicOnly(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if s.public == nil {
-			s.fail(w, r, pingan.Errorf(pingan.ENOTFOUND, "页面不存在 (page not found)"))
+			s.fail(w, r, pingan.E(pingan.ENOTFOUND, "page.notfound"))
 			return
 		}
 		w.Header().Set("Cache-Control", "no-store")
@@ -378,11 +377,13 @@ func (s *Server) switchLang(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, safeNext(r.URL.Query().Get("next")), http.StatusSeeOther)
 }
 
-func langOf(r *http.Request) string {
+// langOf answers the language of the pages for r: English when the
+// language cookie says "en", Chinese otherwise.
+func langOf(r *http.Request) pingan.Lang {
 	if c, err := r.Cookie(langCookie); err == nil && c.Value == "en" {
-		return "en"
+		return pingan.EN
 	}
-	return "zh"
+	return pingan.ZH
 }
 
 func wantsJSON(r *http.Request) bool {

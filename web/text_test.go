@@ -127,7 +127,7 @@ func sweepBadText(t *testing.T, e *env) {
 			}
 		}
 	}
-	// A photo is not text and passes to savePhotos, which judges it.
+	// A photo is not text and goes to the domain, which judges it.
 	cl := clients["signed in"]
 	if res := cl.postMultipart("/report", url.Values{"kind": {"dispute"}, "category": {"0102"}, "title": {"漏水"}, "description": {"楼上漏水"}, "unit": {"620902001001"}},
 		[]upload{{"photos", "a.png", pngBytes}}); res.status == http.StatusBadRequest && strings.Contains(res.body, "字段「photos」") {
@@ -216,8 +216,13 @@ func TestRequestLog(t *testing.T) {
 			t.Errorf("the log holds %q", secret)
 		}
 	}
-	// Ids of the pages are not those of the API's requests.
-	if !strings.HasPrefix(id, "w") {
-		t.Errorf("request id %q", id)
+	// Each request has its own id; one the client sends is kept when sane.
+	if again := cl.get("/inbox").header.Get("X-Request-Id"); again == "" || again == id {
+		t.Errorf("request ids %q and %q", id, again)
+	}
+	req, _ := http.NewRequest("GET", e.ts.URL+"/login", nil)
+	req.Header.Set("X-Request-Id", "trace-42.a_b")
+	if res := cl.do(req); res.header.Get("X-Request-Id") != "trace-42.a_b" {
+		t.Errorf("the client's request id became %q", res.header.Get("X-Request-Id"))
 	}
 }

@@ -2,14 +2,12 @@ package web
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
 	"net/http"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/pingan-gov/pingan"
 	"github.com/pingan-gov/pingan/calendar"
@@ -68,7 +66,7 @@ func templateFiles() ([]string, error) {
 // view is what every page's template is given: the language, the user,
 // the anti-forgery token, and the page's own data in D.
 type view struct {
-	Lang   string
+	Lang   pingan.Lang
 	User   *pingan.User
 	CSRF   string
 	Title  string
@@ -103,7 +101,7 @@ func (s *Server) renderStatus(w http.ResponseWriter, r *http.Request, v *view, s
 	var buf bytes.Buffer
 	if err := p.t.ExecuteTemplate(&buf, "layout", v); err != nil {
 		s.log.Error("web: render", "page", v.name, "err", err)
-		http.Error(w, "内部错误 (internal error)", http.StatusInternalServerError)
+		http.Error(w, v.T("error.internal"), http.StatusInternalServerError)
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -111,8 +109,9 @@ func (s *Server) renderStatus(w http.ResponseWriter, r *http.Request, v *view, s
 	w.Write(buf.Bytes())
 }
 
-// T answers the message id in the view's language, formatted with args.
-func (v *view) T(id string, args ...any) string { return tr(v.Lang, id, args...) }
+// T answers the message with key in the view's language, formatted with
+// args: the one catalogue of pingan (pingan.Text), which the API shares.
+func (v *view) T(key string, args ...any) string { return pingan.Text(v.Lang, key, args...) }
 
 // KindList answers the kinds in order.
 func (v *view) KindList() []pingan.Kind {
@@ -129,7 +128,7 @@ func (v *view) SatList() []pingan.Satisfaction {
 }
 
 // En reports whether the page is in English.
-func (v *view) En() bool { return v.Lang == "en" }
+func (v *view) En() bool { return v.Lang == pingan.EN }
 
 func (v *view) Status(s pingan.Status) string     { return v.T("status." + string(s)) }
 func (v *view) Action(a pingan.ActionName) string { return v.action(a) }
@@ -145,7 +144,7 @@ func (v *view) Position(p string) string          { return v.T("gridpos." + p) }
 // action names an action; one the catalogue does not know (an action of
 // the system added later) by its Chinese label rather than its id.
 func (v *view) action(a pingan.ActionName) string {
-	if _, ok := catalogue["action."+string(a)]; !ok {
+	if !pingan.HasMessage("action." + string(a)) {
 		return a.Label()
 	}
 	return v.T("action." + string(a))
@@ -185,96 +184,12 @@ func (v *view) TimeP(t *time.Time) string {
 // Date formats a date.
 func (v *view) Date(t time.Time) string { return t.In(pingan.CST).Format("2006-01-02") }
 
-// Message answers the text of an error for a person, in the view's language.
-func (v *view) Message(err error) string {
-	var e *pingan.Error
-	if !errors.As(err, &e) || e.Code == pingan.EINTERNAL {
-		return v.T("error.internal")
-	}
-	if e.Message == msgBadCSRF {
-		return v.T("error.csrf")
-	}
-	if e.Message == msgCrossOrigin {
-		return v.T("error.crossorigin")
-	}
-	return v.Bi(e.Message)
-}
+// Message answers the text of an error for a person, in the view's
+// language; an internal error answers only the generic sentence.
+func (v *view) Message(err error) string { return pingan.ErrorText(err, v.Lang) }
 
-// Bi answers the part of a bilingual message "中文 (English)" in the view's
-// language; a message that is not bilingual is answered whole.
-func (v *view) Bi(msg string) string {
-	zh, en := splitBilingual(msg)
-	if v.Lang == "en" {
-		return en
-	}
-	return zh
-}
-
-// splitBilingual splits the domain's "中文 (English) rest" messages.
-func splitBilingual(msg string) (zh, en string) {
-	for i := 0; i < len(msg); i++ {
-		if msg[i] != '(' {
-			continue
-		}
-		j := strings.IndexByte(msg[i:], ')')
-		if j < 0 {
-			break
-		}
-		inner := msg[i+1 : i+j]
-		if !latin(inner) {
-			continue
-		}
-		rest := strings.TrimSpace(msg[i+j+1:])
-		zh = strings.TrimSpace(strings.TrimSpace(msg[:i]) + " " + rest)
-		if rest == "" || latin(rest) || isCode(rest) {
-			en = strings.TrimSpace(inner + " " + rest)
-		} else {
-			en = msg
-		}
-		if strings.TrimSpace(msg[:i]) == "" {
-			zh = msg
-		}
-		return zh, en
-	}
-	return msg, msg
-}
-
-// isCode reports whether s is a code or number: digits, letters, - and _.
-func isCode(s string) bool {
-	for _, r := range s {
-		if r > unicode.MaxASCII || r == ' ' {
-			return false
-		}
-	}
-	return true
-}
-
-// latin reports whether s has letters and no Han characters.
-func latin(s string) bool {
-	letters := false
-	for _, r := range s {
-		if unicode.Is(unicode.Han, r) || r == '，' || r == '。' || r == '；' || r == '：' {
-			return false
-		}
-		if unicode.IsLetter(r) {
-			letters = true
-		}
-	}
-	return letters
-}
-
-// Fields localises the field errors of err, or nil.
-func (v *view) fields(err error) map[string]string {
-	var e *pingan.Error
-	if !errors.As(err, &e) || len(e.Fields) == 0 {
-		return nil
-	}
-	out := make(map[string]string, len(e.Fields))
-	for k, m := range e.Fields {
-		out[k] = v.Bi(m)
-	}
-	return out
-}
+// fields answers the field errors of err in the view's language, or nil.
+func (v *view) fields(err error) map[string]string { return pingan.FieldTexts(err, v.Lang) }
 
 // Deadline is a deadline with the time left before it, in words.
 type Deadline struct {
@@ -286,12 +201,12 @@ type Deadline struct {
 	// has not been entered and was counted provisionally (暂定).
 	Provisional bool
 
-	lang string
+	lang pingan.Lang
 }
 
 // ProvisionalText and ProvisionalWhy are the 暂定 mark and its tooltip.
-func (d *Deadline) ProvisionalText() string { return tr(d.lang, "due.provisional") }
-func (d *Deadline) ProvisionalWhy() string  { return tr(d.lang, "due.provisional.why") }
+func (d *Deadline) ProvisionalText() string { return pingan.Text(d.lang, "due.provisional") }
+func (d *Deadline) ProvisionalWhy() string  { return pingan.Text(d.lang, "due.provisional.why") }
 
 // Class answers the CSS class of the deadline's urgency.
 func (d *Deadline) Class() string {
@@ -308,7 +223,7 @@ func (d *Deadline) Class() string {
 
 // deadline answers the time left before due, counted in unit (hours,
 // calendar or working) on the official calendar, in lang.
-func (s *Server) deadline(now time.Time, due *time.Time, unit, lang string) *Deadline {
+func (s *Server) deadline(now time.Time, due *time.Time, unit string, lang pingan.Lang) *Deadline {
 	if due == nil {
 		return nil
 	}
@@ -327,7 +242,7 @@ func (s *Server) deadline(now time.Time, due *time.Time, unit, lang string) *Dea
 		d.Words = due.In(pingan.CST).Format("2006-01-02 15:04")
 		return d
 	}
-	if lang == "en" {
+	if lang == pingan.EN {
 		d.Words = span.String()
 	} else {
 		d.Words = span.Chinese()

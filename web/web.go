@@ -4,8 +4,9 @@
 // administration pages. Pages are html/template with one layout; templates,
 // CSS and the few scripts are embedded, so `go build` needs nothing else and
 // nothing is fetched from the internet. zh-CN first, English by a switch
-// kept in a cookie; every string a person reads goes through the message
-// catalogue in i18n.go.
+// kept in a cookie; every string a person reads goes through pingan's one
+// message catalogue (pingan.Text; the pages' words are in messages_web.go),
+// which the JSON API shares.
 //
 // The package reaches data only through the domain's service interfaces;
 // cmd/pingan wires it to the store and mounts Handler at "/".
@@ -26,12 +27,9 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
-	"runtime/debug"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/pingan-gov/pingan"
@@ -114,8 +112,6 @@ type Server struct {
 	mux      *http.ServeMux
 	patterns []string // of every page, in the order routes registers them
 	handler  http.Handler
-	reqSeq   atomic.Uint64 // numbers the requests for their ids
-	started  string        // the first part of request ids
 	activity *activity
 	// sessionEnded is Config.SessionEnded.
 	sessionEnded func(token string)
@@ -158,10 +154,19 @@ func New(cfg Config) *Server {
 	s.routes()
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.fail(w, r, &pingan.Error{Code: pingan.EFORBIDDEN, Message: msgCrossOrigin})
+		s.fail(w, r, errCrossOrigin)
 	}))
-	s.started = "w" + strconv.FormatInt(time.Now().Unix()%1e6, 36)
-	s.handler = s.logRequests(s.recoverPanics(secureHeaders(cop.Handler(s.mux))))
+	// The middleware the JSON API runs too: request ids, the request log
+	// (a static asset served well at debug level only), the recovery from
+	// panics and the security headers. The content security policy allows
+	// nothing from elsewhere: no CDN, no inline script.
+	s.handler = httpx.Handler(cop.Handler(s.mux), httpx.Config{
+		Log:  s.log,
+		Lang: langOf,
+		Header: http.Header{"Content-Security-Policy": {"default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'; " +
+			"connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"}},
+		Quiet: func(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/static/") },
+	})
 	return s
 }
 
@@ -211,7 +216,7 @@ func (s *Server) routes() {
 	h("POST /public/cases/{number}/rate", s.publicOnly(s.publicRate))
 
 	h("/", func(w http.ResponseWriter, r *http.Request) {
-		s.fail(w, r, pingan.Errorf(pingan.ENOTFOUND, "页面不存在 (page not found)"))
+		s.fail(w, r, pingan.E(pingan.ENOTFOUND, "page.notfound"))
 	})
 }
 
@@ -225,8 +230,8 @@ func (s *Server) handle(pattern string, h http.HandlerFunc) {
 // signedIn is s.auth that also names the user in the request log.
 func (s *Server) signedIn(h http.HandlerFunc) http.HandlerFunc {
 	return s.auth(func(w http.ResponseWriter, r *http.Request) {
-		if holder, ok := r.Context().Value(userHolderKey{}).(**pingan.User); ok {
-			*holder = userOf(r)
+		if u := userOf(r); u != nil {
+			httpx.SetUser(r.Context(), u.ID)
 		}
 		h(w, r)
 	})
@@ -239,42 +244,7 @@ func (s *Server) cacheStatic(h http.Handler) http.Handler {
 	})
 }
 
-// secureHeaders sets the headers every page carries. The content security
-// policy allows nothing from elsewhere: no CDN, no inline script.
-func secureHeaders(h http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		hd := w.Header()
-		hd.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'; "+
-			"connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
-		hd.Set("X-Content-Type-Options", "nosniff")
-		hd.Set("X-Frame-Options", "DENY")
-		hd.Set("Referrer-Policy", "same-origin")
-		h.ServeHTTP(w, r)
-	})
-}
-
-func (s *Server) recoverPanics(h http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		defer func() {
-			if v := recover(); v != nil {
-				if v == http.ErrAbortHandler {
-					panic(v)
-				}
-				s.log.ErrorContext(r.Context(), "web: panic", "path", r.URL.Path, "request_id", requestID(r.Context()),
-					"panic", v, "stack", string(debug.Stack()))
-				http.Error(w, "内部错误 (internal error)", http.StatusInternalServerError)
-			}
-		}()
-		h.ServeHTTP(w, r)
-	})
-}
-
-func statusOf(err error) int {
-	if st, ok := httpx.Status(pingan.ErrorCode(err)); ok {
-		return st
-	}
-	return http.StatusInternalServerError
-}
+func statusOf(err error) int { return httpx.StatusOf(err) }
 
 // fail answers err as an error page. Internal errors are logged in full and
 // shown only as "internal error".
@@ -282,7 +252,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	code := pingan.ErrorCode(err)
 	if code == pingan.EINTERNAL {
 		s.log.ErrorContext(r.Context(), "web: internal error", "method", r.Method, "path", r.URL.Path,
-			"request_id", requestID(r.Context()), "err", err)
+			"request_id", httpx.RequestIDOf(r.Context()), "err", err)
 	}
 	if code == pingan.EUNAUTHORIZED && r.Method == http.MethodGet {
 		http.Redirect(w, r, "/login?next="+url.QueryEscape(safeNext(r.URL.RequestURI())), http.StatusSeeOther)
@@ -312,12 +282,11 @@ func (s *Server) checkCSRF(r *http.Request, session string) bool {
 	return got != "" && hmac.Equal([]byte(got), []byte(s.csrfToken(session)))
 }
 
-// errBadForm answers a form without a valid anti-forgery token.
-var errBadForm = &pingan.Error{Code: pingan.EFORBIDDEN, Message: msgBadCSRF}
-
-const (
-	msgBadCSRF     = "表单已失效，请刷新页面后重试 (the form has expired: reload the page and try again)"
-	msgCrossOrigin = "拒绝跨站请求 (cross-origin request refused)"
+// errBadForm answers a form without a valid anti-forgery token;
+// errCrossOrigin a browser's request from another site.
+var (
+	errBadForm     = pingan.E(pingan.EFORBIDDEN, "error.csrf")
+	errCrossOrigin = pingan.E(pingan.EFORBIDDEN, "error.crossorigin")
 )
 
 // nameCache keeps the names of units for lists; names are not secret, and
@@ -410,44 +379,6 @@ func isNotFound(err error) bool {
 	return errors.As(err, &e) && e.Code == pingan.ENOTFOUND
 }
 
-// ---- the request log ----
-
-// requestIDKey carries the request's id; userHolderKey a pointer that
-// signedIn fills, so that the request log, which runs outside it, can name
-// the user.
-type (
-	requestIDKey  struct{}
-	userHolderKey struct{}
-)
-
-func requestID(ctx context.Context) string {
-	id, _ := ctx.Value(requestIDKey{}).(string)
-	return id
-}
-
-// logRequests logs one line per request as the JSON API does: method,
-// path, status, duration, size, request id (also answered in the
-// X-Request-Id header) and user. Never the query (it may hold a search or
-// a citizen's query code), a cookie or a form. A static asset served well
-// is logged at debug level only.
-func (s *Server) logRequests(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
-		id := s.started + "-" + strconv.FormatUint(s.reqSeq.Add(1), 36)
-		w.Header().Set("X-Request-Id", id)
-		ctx := context.WithValue(r.Context(), requestIDKey{}, id)
-		holder := new(*pingan.User)
-		ctx = context.WithValue(ctx, userHolderKey{}, holder)
-		rec := &httpx.Recorder{ResponseWriter: w}
-		next.ServeHTTP(rec, r.WithContext(ctx))
-		var userID int64
-		if u := *holder; u != nil {
-			userID = u.ID
-		}
-		httpx.LogRequest(ctx, s.log, r, rec, start, id, userID, strings.HasPrefix(r.URL.Path, "/static/"))
-	})
-}
-
 // ---- text ----
 
 // checkText refuses a request whose input is not text (pingan.BadText) —
@@ -491,7 +422,7 @@ func requestText(w http.ResponseWriter, r *http.Request) error {
 	}
 	for _, name := range slices.Sorted(maps.Keys(r.MultipartForm.File)) {
 		if name == photoField {
-			continue // savePhotos keeps only what is an image by its bytes
+			continue // the domain keeps only what is an image by its bytes
 		}
 		for _, fh := range r.MultipartForm.File[name] {
 			if err := fileText(name, fh); err != nil {
@@ -503,7 +434,7 @@ func requestText(w http.ResponseWriter, r *http.Request) error {
 }
 
 // photoField is the one form field that carries photos, on every form
-// that takes them; savePhotos judges its files. Every other uploaded file —
+// that takes them; the domain judges its files (pingan.CheckPhotos). Every other uploaded file —
 // the unit table, the grids' GeoJSON — is read as text into the database.
 const photoField = "photos"
 
@@ -521,7 +452,7 @@ func fileText(field string, fh *multipart.FileHeader) error {
 		return err
 	}
 	if pingan.BadText(string(b)) != "" {
-		return pingan.BadTextError(field, "文件须为 UTF-8 编码、不含空字符的文本 (the file must be UTF-8 text without NUL characters)")
+		return pingan.BadTextError(field, "form.file.text")
 	}
 	return nil
 }

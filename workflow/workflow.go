@@ -133,22 +133,22 @@ func Allowed(c *pingan.Case, actor *pingan.User) []pingan.ActionName {
 	return out
 }
 
+// conflict answers the refusal of an action the case's status does not
+// allow, naming the status and the actions allowed now.
 func conflict(c *pingan.Case, actor *pingan.User, name pingan.ActionName) error {
 	allowed := Allowed(c, actor)
-	list := "无 (none)"
-	if len(allowed) > 0 {
-		s := make([]string, len(allowed))
-		for i, a := range allowed {
-			s[i] = string(a)
-		}
-		list = strings.Join(s, ", ")
+	s := make([]string, len(allowed))
+	for i, a := range allowed {
+		s[i] = string(a)
 	}
-	state := string(c.Status)
+	key, none := "action.conflict", "action.conflict.none"
 	if c.Suspended {
-		state += "（已挂起 suspended）"
+		key, none = "action.conflict.suspended", "action.conflict.suspended.none"
 	}
-	return pingan.Errorf(pingan.ECONFLICT, "案件当前状态为 %s（%s），不能执行“%s”(%s)；现在可执行：%s",
-		c.Status.Label(), state, name.Label(), name, list)
+	if len(allowed) == 0 {
+		return pingan.E(pingan.ECONFLICT, none, c.Status.Label(), string(c.Status), name.Label(), string(name))
+	}
+	return pingan.E(pingan.ECONFLICT, key, c.Status.Label(), string(c.Status), name.Label(), string(name), strings.Join(s, ", "))
 }
 
 // Apply moves c by the action in. actor is nil for the system (the
@@ -160,17 +160,17 @@ func conflict(c *pingan.Case, actor *pingan.User, name pingan.ActionName) error 
 func Apply(c *pingan.Case, actor *pingan.User, in pingan.ActionInput, env Env) (*pingan.Action, error) {
 	r, ok := rules[in.Action]
 	if !ok {
-		return nil, &pingan.Error{Code: pingan.EINVALID, Message: fmt.Sprintf("未知操作 (unknown action) %q", in.Action),
-			Fields: map[string]string{"action": "未知操作 (unknown action)"}}
+		return nil, &pingan.Error{Code: pingan.EINVALID, Msg: pingan.Msg("action.unknown", string(in.Action)),
+			Fields: map[string]pingan.Message{"action": pingan.Msg("action.unknown.field")}}
 	}
 	if actor != nil && !sees(c, actor) {
-		return nil, pingan.Errorf(pingan.ENOTFOUND, "案件不存在 (case not found)")
+		return nil, pingan.E(pingan.ENOTFOUND, "action.case.not_found")
 	}
 	if !r.allowsStatus(c) || (in.Action == pingan.ActRate && c.Satisfaction != nil) {
 		return nil, conflict(c, actor, in.Action)
 	}
 	if !r.may(c, actor) {
-		return nil, pingan.Errorf(pingan.EFORBIDDEN, "您的角色或单位不能对此案件执行“%s”(%s)", in.Action.Label(), in.Action)
+		return nil, pingan.E(pingan.EFORBIDDEN, "action.forbidden", in.Action.Label(), string(in.Action))
 	}
 	if err := validate(c, in, env); err != nil {
 		return nil, err
@@ -225,18 +225,18 @@ func validate(c *pingan.Case, in pingan.ActionInput, env Env) error {
 		case strings.TrimSpace(in.ToUnit) == "":
 			v.Require("to_unit", in.ToUnit)
 		case env.ToUnit == nil:
-			v.Add("to_unit", "未知单位或不在您的辖区内 (unknown unit or outside your jurisdiction) "+in.ToUnit)
+			v.Add("to_unit", "action.to_unit.unknown", in.ToUnit)
 		}
 	case pingan.ActExtend:
 		if in.Days <= 0 || in.Days > 365 {
-			v.Add("days", "延期天数须在 1 到 365 之间 (days must be 1–365)")
+			v.Add("days", "action.days.range")
 		}
 		v.Require("reason", in.Reason)
 	case pingan.ActSupervise:
 		if in.Deadline == nil {
 			v.Require("deadline", "")
 		} else if !in.Deadline.After(env.Now) {
-			v.Add("deadline", "督办期限须晚于现在 (the deadline must be in the future)")
+			v.Add("deadline", "action.deadline.past")
 		}
 		v.Require("note", in.Note)
 	case pingan.ActComment:
@@ -245,18 +245,18 @@ func validate(c *pingan.Case, in pingan.ActionInput, env Env) error {
 		if in.Satisfaction == "" {
 			v.Require("satisfaction", "")
 		} else if !in.Satisfaction.Valid() {
-			v.Add("satisfaction", "须为 satisfied、basically_satisfied 或 dissatisfied")
+			v.Add("satisfaction", "action.satisfaction.unknown")
 		}
 	case pingan.ActAccept:
 		if in.Category != "" && in.Category != c.Category && env.Category == nil {
-			v.Add("category", "未知类别 (unknown category) "+in.Category)
+			v.Add("category", "action.category.unknown", in.Category)
 		}
 	}
 	if in.Action == pingan.ActEscalate && env.Parent == nil {
 		if err := v.Err(); err != nil {
 			return err
 		}
-		return pingan.Errorf(pingan.ECONFLICT, "案件已在最高一级单位，不能再上报 (the case is already at the top unit)")
+		return pingan.E(pingan.ECONFLICT, "action.escalate.top")
 	}
 	return v.Err()
 }
@@ -317,7 +317,7 @@ func transition(next *pingan.Case, act *pingan.Action, in pingan.ActionInput, en
 		}
 	case pingan.ActExtend:
 		if next.ResolveBy == nil {
-			return pingan.Errorf(pingan.ECONFLICT, "案件没有办结时限，无需延期 (the case has no resolve deadline)")
+			return pingan.E(pingan.ECONFLICT, "action.extend.no_deadline")
 		}
 		due, err := env.Calendar.Extend(*next.ResolveBy, in.Days, calendar.Unit(unitOf(env.Policy.Resolve)))
 		if err != nil {
@@ -379,7 +379,7 @@ func setDeadline(field **time.Time, act *pingan.Action, env Env, from time.Time,
 
 func deadline(env Env, from time.Time, p pingan.Period) (time.Time, error) {
 	if !p.Valid() {
-		return time.Time{}, pingan.Errorf(pingan.EINVALID, "类别的时限设置无效 (the category's deadline policy is invalid): %d %q", p.N, p.Unit)
+		return time.Time{}, pingan.E(pingan.EINVALID, "action.policy.bad", p.N, p.Unit)
 	}
 	due, err := env.Calendar.Due(from, p.N, calendar.Unit(p.Unit))
 	if err != nil {
@@ -399,24 +399,21 @@ func calendarError(err error, field string) error {
 	var nc *calendar.NotCoveredError
 	switch {
 	case errors.As(err, &nc):
-		return &pingan.Error{Code: pingan.EINVALID,
-			Message: "期限超出工作日历的范围，无法计算 (the deadline runs past the holiday calendar)",
-			Fields:  map[string]string{field: fmt.Sprintf("期限将落在工作日历未覆盖的 %d 年 (the deadline would fall in %d, which the calendar does not cover)", nc.Year, nc.Year)}}
+		return &pingan.Error{Code: pingan.EINVALID, Msg: pingan.Msg("action.deadline.uncovered"),
+			Fields: map[string]pingan.Message{field: pingan.Msg("action.deadline.uncovered.year", nc.Year)}}
 	case strings.Contains(err.Error(), "too long a period"): // calendar.Due's refusal; it has no sentinel
-		return &pingan.Error{Code: pingan.EINVALID, Message: "期限过长，无法计算 (too long a period to count)",
-			Fields: map[string]string{field: "期限过长，无法计算 (too long a period to count)"}}
+		return &pingan.Error{Code: pingan.EINVALID, Msg: pingan.Msg("action.deadline.too_long"),
+			Fields: map[string]pingan.Message{field: pingan.Msg("action.deadline.too_long")}}
 	}
-	return pingan.Errorf(pingan.EINTERNAL, "期限计算失败 (deadline arithmetic failed): %v", err)
+	// A fault of ours, never shown: the calendar's own words go to the log.
+	return pingan.E(pingan.EINTERNAL, "action.deadline.failed", err.Error())
 }
 
 // Report fills in the state of a new case: status (reported, or resolved when
 // resolved on site), holding unit (the case's unit), deadlines from the
-// policy, and answers the first timeline entry.
+// policy, and answers the first timeline entry. The report has passed
+// pingan.NewCase.Validate: a case resolved on site has its result.
 func Report(c *pingan.Case, actor *pingan.User, in *pingan.NewCase, env Env) (*pingan.Action, error) {
-	if in.ResolvedOnSite && strings.TrimSpace(in.Result) == "" {
-		return nil, &pingan.Error{Code: pingan.EINVALID, Message: "就地化解须填写处理结果 (resolved on site needs a result)",
-			Fields: map[string]string{"result": "必填 (required)"}}
-	}
 	now := env.Now
 	if c.ReportedAt.IsZero() {
 		c.ReportedAt = now

@@ -1,6 +1,7 @@
 package workflow
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -113,8 +114,15 @@ func TestEveryStatusAndAction(t *testing.T) {
 					if pingan.ErrorCode(err) != pingan.ECONFLICT {
 						t.Fatalf("want conflict, got %v", err)
 					}
-					if msg := pingan.ErrorMessage(err); !containsAll(msg, status.Label(), string(a)) {
+					var e *pingan.Error
+					if !errors.As(err, &e) || !strings.HasPrefix(e.Msg.Key, "action.conflict") {
+						t.Fatalf("want the conflict message, got %#v", err)
+					}
+					if msg := err.Error(); !containsAll(msg, status.Label(), string(status), a.Label(), string(a)) || strings.Contains(msg, "%!") {
 						t.Errorf("conflict message %q should name the status and the action", msg)
+					}
+					if msg := pingan.ErrorText(err, pingan.EN); !containsAll(msg, string(status), string(a)) || strings.Contains(msg, "%!") {
+						t.Errorf("conflict message in English %q should name the status and the action", msg)
 					}
 					if c.Status != before.Status || c.Version != before.Version || c.Suspended != before.Suspended {
 						t.Errorf("a refused action changed the case")
@@ -199,19 +207,21 @@ func TestRequiredFields(t *testing.T) {
 		in     pingan.ActionInput
 		env    func(Env) Env
 		field  string
+		key    string
 	}{
-		{pingan.StatusReported, pingan.ActionInput{Action: pingan.ActReject}, nil, "reason"},
-		{pingan.StatusAccepted, pingan.ActionInput{Action: pingan.ActDispatch}, nil, "to_unit"},
-		{pingan.StatusAccepted, pingan.ActionInput{Action: pingan.ActDispatch, ToUnit: "999"}, func(e Env) Env { e.ToUnit = nil; return e }, "to_unit"},
-		{pingan.StatusDispatched, pingan.ActionInput{Action: pingan.ActReturn}, nil, "reason"},
-		{pingan.StatusInProgress, pingan.ActionInput{Action: pingan.ActResolve}, nil, "result"},
-		{pingan.StatusResolved, pingan.ActionInput{Action: pingan.ActRework}, nil, "reason"},
-		{pingan.StatusInProgress, pingan.ActionInput{Action: pingan.ActEscalate}, nil, "reason"},
-		{pingan.StatusInProgress, pingan.ActionInput{Action: pingan.ActExtend, Reason: "r"}, nil, "days"},
-		{pingan.StatusInProgress, pingan.ActionInput{Action: pingan.ActSupervise, Note: "n"}, nil, "deadline"},
-		{pingan.StatusClosed, pingan.ActionInput{Action: pingan.ActRate, Satisfaction: "great"}, nil, "satisfaction"},
-		{pingan.StatusClosed, pingan.ActionInput{Action: pingan.ActReopen}, nil, "reason"},
-		{pingan.StatusReported, pingan.ActionInput{Action: pingan.ActAccept, Category: "9999"}, func(e Env) Env { e.Category = nil; return e }, "category"},
+		{pingan.StatusReported, pingan.ActionInput{Action: pingan.ActReject}, nil, "reason", "field.required"},
+		{pingan.StatusAccepted, pingan.ActionInput{Action: pingan.ActDispatch}, nil, "to_unit", "field.required"},
+		{pingan.StatusAccepted, pingan.ActionInput{Action: pingan.ActDispatch, ToUnit: "999"}, func(e Env) Env { e.ToUnit = nil; return e }, "to_unit", "action.to_unit.unknown"},
+		{pingan.StatusDispatched, pingan.ActionInput{Action: pingan.ActReturn}, nil, "reason", "field.required"},
+		{pingan.StatusInProgress, pingan.ActionInput{Action: pingan.ActResolve}, nil, "result", "field.required"},
+		{pingan.StatusResolved, pingan.ActionInput{Action: pingan.ActRework}, nil, "reason", "field.required"},
+		{pingan.StatusInProgress, pingan.ActionInput{Action: pingan.ActEscalate}, nil, "reason", "field.required"},
+		{pingan.StatusInProgress, pingan.ActionInput{Action: pingan.ActExtend, Reason: "r"}, nil, "days", "action.days.range"},
+		{pingan.StatusInProgress, pingan.ActionInput{Action: pingan.ActSupervise, Note: "n"}, nil, "deadline", "field.required"},
+		{pingan.StatusInProgress, pingan.ActionInput{Action: pingan.ActSupervise, Note: "n", Deadline: &t0}, nil, "deadline", "action.deadline.past"},
+		{pingan.StatusClosed, pingan.ActionInput{Action: pingan.ActRate, Satisfaction: "great"}, nil, "satisfaction", "action.satisfaction.unknown"},
+		{pingan.StatusClosed, pingan.ActionInput{Action: pingan.ActReopen}, nil, "reason", "field.required"},
+		{pingan.StatusReported, pingan.ActionInput{Action: pingan.ActAccept, Category: "9999"}, func(e Env) Env { e.Category = nil; return e }, "category", "action.category.unknown"},
 	}
 	for _, tt := range tests {
 		t.Run(string(tt.in.Action)+"/"+tt.field, func(t *testing.T) {
@@ -222,16 +232,33 @@ func TestRequiredFields(t *testing.T) {
 			c := caseIn(tt.status, false)
 			_, err := Apply(c, all, tt.in, env)
 			e, ok := err.(*pingan.Error)
-			if !ok || e.Code != pingan.EINVALID || e.Fields[tt.field] == "" {
-				t.Fatalf("want invalid naming %s, got %v", tt.field, err)
+			if !ok || e.Code != pingan.EINVALID || e.Fields[tt.field].Key != tt.key {
+				t.Fatalf("want invalid naming %s (%s), got %v", tt.field, tt.key, err)
 			}
 			if c.Status != tt.status {
 				t.Errorf("status changed on invalid input")
 			}
 		})
 	}
-	if _, err := Apply(caseIn(pingan.StatusReported, false), all, pingan.ActionInput{Action: "fly"}, envAt(t0)); pingan.ErrorCode(err) != pingan.EINVALID {
+	_, err := Apply(caseIn(pingan.StatusReported, false), all, pingan.ActionInput{Action: "fly"}, envAt(t0))
+	if e, ok := err.(*pingan.Error); !ok || e.Code != pingan.EINVALID || e.Fields["action"].Key != "action.unknown.field" || !strings.Contains(err.Error(), `未知操作 "fly"`) {
 		t.Errorf("unknown action: %v", err)
+	}
+}
+
+// TestConflictWhileSuspended: the system may do nothing to a suspended
+// case, and the refusal says so.
+func TestConflictWhileSuspended(t *testing.T) {
+	_, err := Apply(caseIn(pingan.StatusInProgress, true), nil, pingan.ActionInput{Action: pingan.ActEscalate, Reason: "overdue"}, envAt(t0))
+	var e *pingan.Error
+	if !errors.As(err, &e) || e.Code != pingan.ECONFLICT || e.Msg.Key != "action.conflict.suspended.none" {
+		t.Fatalf("escalating a suspended case: %v", err)
+	}
+	if want := "案件当前状态为 处置中（in_progress（已挂起）），不能执行“上报上级”(escalate)；现在可执行：无"; err.Error() != "conflict: "+want {
+		t.Errorf("got %q, want %q", err.Error(), want)
+	}
+	if got := pingan.ErrorText(err, pingan.EN); !strings.Contains(got, "in_progress") || !strings.Contains(got, "suspended") || !strings.Contains(got, "none is allowed") {
+		t.Errorf("in English: %q", got)
 	}
 }
 
@@ -344,9 +371,6 @@ func TestAcceptCorrectsCategory(t *testing.T) {
 
 func TestResolvedOnSite(t *testing.T) {
 	c := &pingan.Case{Unit: village.Code, UnitPath: village.Path}
-	if _, err := Report(c, reporter, &pingan.NewCase{ResolvedOnSite: true}, envAt(t0)); pingan.ErrorCode(err) != pingan.EINVALID {
-		t.Fatalf("on site without result: %v", err)
-	}
 	act, err := Report(c, reporter, &pingan.NewCase{ResolvedOnSite: true, Result: "当场调解，双方签字"}, envAt(t0))
 	if err != nil {
 		t.Fatal(err)
@@ -362,6 +386,41 @@ func TestResolvedOnSite(t *testing.T) {
 	}
 	if c.Status != pingan.StatusAccepted || c.ResolvedAt != nil {
 		t.Errorf("rework of an on-site case: status %s", c.Status)
+	}
+}
+
+// TestDeadlineErrors: a period the calendar cannot count is the input's
+// fault, named by its field; a policy without a period is refused.
+func TestDeadlineErrors(t *testing.T) {
+	tests := []struct {
+		name   string
+		at     time.Time
+		policy pingan.Period
+		field  string
+		key    string
+		zh     string
+	}{
+		{"before the calendar", time.Date(1990, 3, 1, 9, 0, 0, 0, pingan.CST), pingan.Period{N: 10, Unit: "working"}, "policy", "action.deadline.uncovered.year", "工作日历未覆盖的 1990 年"},
+		{"too long", t0, pingan.Period{N: 1 << 30, Unit: "hours"}, "policy", "action.deadline.too_long", "期限过长"},
+		{"no period", t0, pingan.Period{}, "", "action.policy.bad", "类别的时限设置无效"},
+	}
+	for _, tt := range tests {
+		c := &pingan.Case{Unit: village.Code, UnitPath: village.Path, ReportedAt: tt.at}
+		env := envAt(t0)
+		env.Policy.Resolve = tt.policy
+		_, err := Report(c, reporter, &pingan.NewCase{Title: "t"}, env)
+		var e *pingan.Error
+		if !errors.As(err, &e) || e.Code != pingan.EINVALID {
+			t.Errorf("%s: want invalid, got %v", tt.name, err)
+			continue
+		}
+		key := e.Msg.Key
+		if tt.field != "" {
+			key = e.Fields[tt.field].Key
+		}
+		if key != tt.key || !strings.Contains(err.Error(), tt.zh) {
+			t.Errorf("%s: want %s saying %q, got %v", tt.name, tt.key, tt.zh, err)
+		}
 	}
 }
 

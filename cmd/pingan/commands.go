@@ -2,8 +2,12 @@ package main
 
 import (
 	"bufio"
+	"errors"
 	"flag"
 	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -154,6 +158,50 @@ func (e *cmdEnv) backup(args []string) error {
 			return err
 		}
 	}
-	fmt.Fprintf(e.stderr, "已备份到 %s (backup written)\n", to)
+	// The photos after the database: a file is written before the row
+	// that names it commits and never changes, so every photo the copy
+	// of the database names is there to be copied.
+	n, err := copyPhotos(f.filesDir(), to+".files")
+	if err != nil {
+		return fmt.Errorf("照片备份失败 (the photos were not backed up) %s: %w", to+".files", err)
+	}
+	fmt.Fprintf(e.stderr, "已备份到 %s，照片 %d 个备份到 %s (backup written; %d photos copied)\n", to, n, to+".files", n)
 	return nil
+}
+
+// copyPhotos copies the directory of the photos from to the new directory
+// to, file by file (sealed as they are), and answers how many it copied.
+func copyPhotos(from, to string) (int, error) {
+	if _, err := os.Stat(to); err == nil {
+		return 0, fmt.Errorf("%s exists", to)
+	}
+	n := 0
+	err := filepath.WalkDir(from, func(path string, d fs.DirEntry, err error) error {
+		if errors.Is(err, fs.ErrNotExist) && path == from {
+			return fs.SkipAll // no photos yet
+		} else if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(from, path)
+		if err != nil {
+			return err
+		}
+		target := filepath.Join(to, rel)
+		if d.IsDir() {
+			return os.MkdirAll(target, 0o700)
+		}
+		if strings.HasPrefix(d.Name(), ".") { // a write in progress
+			return nil
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(target, data, 0o600); err != nil {
+			return err
+		}
+		n++
+		return nil
+	})
+	return n, err
 }

@@ -12,6 +12,7 @@ import (
 	"sync"
 
 	"github.com/pingan-gov/pingan"
+	"github.com/pingan-gov/pingan/files"
 	"github.com/pingan-gov/pingan/secret"
 	"github.com/pingan-gov/pingan/store"
 )
@@ -19,6 +20,9 @@ import (
 // dbFlags are the flags of every command that opens the database.
 type dbFlags struct {
 	db, data string
+	// files is the directory photos are kept in, sealed; DATA/files
+	// when empty.
+	files string
 	// passwords are the argon2id costs of new password hashes; the
 	// store's default when zero.
 	passwords secret.Params
@@ -27,6 +31,16 @@ type dbFlags struct {
 func (f *dbFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.db, "db", envOr("PINGAN_DB", ""), "数据库：SQLite 文件路径或 postgres:// 地址 (database: SQLite file or postgres:// URL; default DATA/pingan.db) [PINGAN_DB]")
 	fs.StringVar(&f.data, "data", envOr("PINGAN_DATA", "./data"), "数据目录 (data directory) [PINGAN_DATA]")
+	fs.StringVar(&f.files, "files", envOr("PINGAN_FILES", ""), "照片目录，加密存放；多台服务器须共用同一目录 (directory of the photos, sealed; servers sharing a database share it; default DATA/files) [PINGAN_FILES]")
+}
+
+// filesDir answers the directory of the photos: --files, or files in the
+// data directory.
+func (f *dbFlags) filesDir() string {
+	if f.files != "" {
+		return f.files
+	}
+	return filepath.Join(f.data, "files")
 }
 
 // warnRetired logs, once per process, the environment variables that no
@@ -67,8 +81,13 @@ func (f *dbFlags) open(ctx context.Context, clock pingan.Clock, migrate bool) (*
 			return nil, err
 		}
 	}
+	photos, err := files.Open(f.filesDir())
+	if err != nil {
+		return nil, fmt.Errorf("无法创建照片目录 (cannot create the directory of the photos) %s: %w", f.filesDir(), err)
+	}
 	o := store.Options{
 		DSN:            f.dsn(),
+		Files:          photos,
 		Clock:          clock,
 		Logger:         slog.Default(),
 		AutoMigrate:    migrate,
@@ -101,11 +120,15 @@ func (f *dbFlags) open(ctx context.Context, clock pingan.Clock, migrate bool) (*
 	if err != nil || !migrate {
 		return db, err
 	}
-	// Photos of earlier versions, kept in clear in the data directory,
-	// move into the database sealed.
+	// Photos of earlier versions, kept in clear in the data directory or
+	// sealed in the database, move to the file store, sealed.
 	if _, err := db.ImportClearFiles(ctx, f.data); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("无法迁移数据目录中的照片 (cannot move the photos of the data directory): %w", err)
+	}
+	if _, err := db.MoveFilesOut(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("无法将数据库中的照片移至照片目录 (cannot move the photos of the database to their directory): %w", err)
 	}
 	return db, nil
 }

@@ -102,7 +102,7 @@ func divisionRows(err error, units []*pingan.Unit) error {
 	for i, l := range []pingan.Level{pingan.LevelProvince, pingan.LevelCity, pingan.LevelCounty, pingan.LevelTownship, pingan.LevelVillage} {
 		files[l] = importer.DivisionFiles[i]
 	}
-	out := &pingan.Error{Code: pe.Code, Message: pe.Message, Fields: map[string]string{}}
+	out := &pingan.Error{Code: pe.Code, Msg: pe.Msg, Fields: make(map[string]pingan.Message, len(pe.Fields))}
 	for _, k := range slices.Sorted(maps.Keys(pe.Fields)) {
 		key := k
 		if m := importRow.FindStringSubmatch(k); m != nil {

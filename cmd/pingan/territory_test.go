@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -86,7 +87,7 @@ func TestImportDivisionsRefused(t *testing.T) {
 		t.Fatalf("%v\n%s", err, out)
 	}
 	out, err = runCmd(t, "import", "divisions", "../../demo/divisions", "--data", data)
-	if err == nil || !strings.Contains(describe(err), "streets.csv 140502001") || !strings.Contains(describe(err), "moving an existing unit") {
+	if err == nil || !strings.Contains(describe(err), "streets.csv 140502001") || !strings.Contains(describe(err), "不支持变更已有单位的上级或层级") {
 		t.Errorf("a clash with a stored unit: %v\n%s", err, out)
 	}
 	out, err = runCmd(t, "import", "units", csv, "--data", data)
@@ -122,14 +123,14 @@ func TestImportGrids(t *testing.T) {
 	bad := strings.Replace(buf.String(), `"620902001002"`, `"620902001000"`, 1)
 	os.WriteFile(file, []byte(bad), 0o600)
 	_, err = runCmd(t, "import", "grids", file, "--db", dsn, "--data", dir)
-	if pe, ok := err.(*pingan.Error); !ok || !strings.Contains(pe.Fields["grid 620902001002-01 unit"], "village or community") {
-		// The error comes wrapped with the file's name.
-		if err == nil || !strings.Contains(describe(err), "grid 620902001002-01 unit") {
-			t.Errorf("a grid under a township: %v", err)
-		}
+	// The error comes wrapped with the file's name.
+	var pe *pingan.Error
+	if !errors.As(err, &pe) || !strings.Contains(pe.Fields["grid 620902001002-01 unit"].Text(pingan.ZH), "网格须属于村或社区") ||
+		!strings.Contains(describe(err), "grid 620902001002-01 unit") {
+		t.Errorf("a grid under a township: %v", err)
 	}
 	os.WriteFile(file, []byte(`{"type":"FeatureCollection","features":[{"type":"Feature","geometry":null,"properties":{"code":"G1"}}]}`), 0o600)
-	if _, err := runCmd(t, "import", "grids", file, "--db", dsn, "--data", dir); err == nil || !strings.Contains(describe(err), "feature 1 (G1)") {
+	if _, err := runCmd(t, "import", "grids", file, "--db", dsn, "--data", dir); err == nil || !strings.Contains(describe(err), "feature 1 (G1) geometry: 没有几何图形") {
 		t.Errorf("a feature without geometry: %v", err)
 	}
 	if _, err := runCmd(t, "import", "grids", filepath.Join(dir, "grids.csv"), "--db", dsn, "--data", dir); err == nil || !strings.Contains(err.Error(), "GeoJSON") {

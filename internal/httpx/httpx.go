@@ -1,7 +1,9 @@
 // Package httpx is the HTTP plumbing the JSON API and the web pages share:
-// the one map from the domain's error codes to HTTP statuses, a response
-// recorder for the request log and the wildcards of a ServeMux pattern. Of
-// the project it knows only the domain's error codes.
+// the one map from the domain's error codes to HTTP statuses, the JSON
+// error body, the middleware every server runs (request ids, the request
+// log, recovery from panics, security headers), a response recorder and
+// the wildcards of a ServeMux pattern. Of the project it knows only the
+// domain's errors and its message catalogue.
 package httpx
 
 import (

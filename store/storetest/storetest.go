@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/pingan-gov/pingan"
+	"github.com/pingan-gov/pingan/files"
 	"github.com/pingan-gov/pingan/secret"
 	"github.com/pingan-gov/pingan/store"
 )
@@ -85,8 +86,9 @@ func Open(t testing.TB) *store.DB {
 }
 
 // OpenWith is Open with options: an empty DSN is a fresh SQLite file, and
-// unset Sealer and PasswordParams are the test ones (cheap hashes); an
-// unset Logger discards. AutoMigrate is always on.
+// unset Sealer and PasswordParams are the test ones (cheap hashes); unset
+// Files is a fresh directory (files.Dir); an unset Logger discards.
+// AutoMigrate is always on.
 func OpenWith(t testing.TB, o store.Options) *store.DB {
 	t.Helper()
 	if o.DSN == "" {
@@ -97,6 +99,13 @@ func OpenWith(t testing.TB, o store.Options) *store.DB {
 	}
 	if o.PasswordParams == (secret.Params{}) {
 		o.PasswordParams = secret.TestParams
+	}
+	if o.Files == nil {
+		d, err := files.Open(filepath.Join(t.TempDir(), "files"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		o.Files = d
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
@@ -272,4 +281,30 @@ func Seed(t testing.TB, db *store.DB) *Fixture {
 	fx.OtherHandler = user("jt-handler", "金塔镇处置员", "620921100000", pingan.RoleHandler)
 	fx.OtherGridWorker = user("jt-grid", "金塔村网格员", "620921100001", pingan.RoleGridWorker)
 	return fx
+}
+
+// PNG answers the bytes of a PNG file that differ by text: a photo as the
+// file checks see it (pingan.PhotoType), distinct for each text.
+func PNG(text string) []byte {
+	return append([]byte("\x89PNG\r\n\x1a\n"), text...)
+}
+
+// AttachPhoto attaches a photo with data to the case as a comment of
+// actor's and answers its reference ("sha256:…").
+func AttachPhoto(t testing.TB, db pingan.CaseService, actor *pingan.User, caseID string, data []byte) string {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := db.Act(ctx, actor, caseID, pingan.ActionInput{Action: pingan.ActComment, Note: "照片",
+		Photos: []pingan.Upload{{Name: "photo.png", Data: data}}}); err != nil {
+		t.Fatalf("storetest: attach a photo: %v", err)
+	}
+	acts, err := db.Timeline(ctx, actor, caseID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := acts[len(acts)-1]
+	if len(last.Attachments) == 0 {
+		t.Fatal("storetest: the comment carries no attachment")
+	}
+	return last.Attachments[len(last.Attachments)-1]
 }

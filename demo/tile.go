@@ -1,4 +1,4 @@
-package geo
+package demo
 
 import (
 	"fmt"
@@ -10,6 +10,7 @@ import (
 
 	"github.com/paulmach/orb"
 	"github.com/pingan-gov/pingan"
+	"github.com/pingan-gov/pingan/geo"
 )
 
 // TileGrids answers n grids under the village or community unit that tile
@@ -45,7 +46,7 @@ func TileGrids(unit string, b orb.Bound, n int, seed int64) []*pingan.Grid {
 			Name:       fmt.Sprintf("第%d网格", i+1),
 			Type:       typ,
 			Unit:       unit,
-			Geometry:   polygonJSON(p),
+			Geometry:   geo.PolygonJSON(p),
 			Households: households,
 			Population: int(math.Round(float64(households) * (2.2 + rng.Float64()))),
 		}
@@ -214,33 +215,4 @@ func hash(s string) uint64 {
 	h := fnv.New64a()
 	h.Write([]byte(s))
 	return h.Sum64()
-}
-
-// polygonJSON answers the GeoJSON of p with every coordinate written in its
-// shortest exact form, so that shared vertices stay equal through JSON.
-func polygonJSON(p orb.Polygon) []byte {
-	size := 32
-	for _, r := range p {
-		size += len(r) * 40
-	}
-	buf := make([]byte, 0, size)
-	buf = append(buf, `{"type":"Polygon","coordinates":[`...)
-	for i, r := range p {
-		if i > 0 {
-			buf = append(buf, ',')
-		}
-		buf = append(buf, '[')
-		for j, pt := range r {
-			if j > 0 {
-				buf = append(buf, ',')
-			}
-			buf = append(buf, '[')
-			buf = strconv.AppendFloat(buf, pt[0], 'f', -1, 64)
-			buf = append(buf, ',')
-			buf = strconv.AppendFloat(buf, pt[1], 'f', -1, 64)
-			buf = append(buf, ']')
-		}
-		buf = append(buf, ']')
-	}
-	return append(buf, "]}"...)
 }

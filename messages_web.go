@@ -1,15 +1,12 @@
-package web
+package pingan
 
-import (
-	"fmt"
-
-	"github.com/pingan-gov/pingan"
-)
-
-// The message catalogue: every string a person reads on a page, by message
-// id, in Chinese (zh-CN, the default) and English. Templates ask for them
-// with {{.T "id" args…}}; arguments are formatted with fmt verbs.
-var catalogue = map[string][2]string{
+// webMessages are the words of the pages and of the API: every string a
+// person reads on a page (templates ask for them with {{.T "key" args…}}),
+// the names of the domain's statuses, actions, kinds, roles and levels
+// (status.*, action.*, kind.*, role.*, level.*, made from the domain's own
+// values by withDomainNames), and the errors the pages and the API find in
+// their input before the services see it.
+var webMessages = withDomainNames(map[string][2]string{
 	"app.name":   {"平安", "Pingan"},
 	"app.sub":    {"市域社会治理工作平台", "social governance work platform"},
 	"app.footer": {"平安 · 市域社会治理工作平台 · 数据仅限辖区内使用", "Pingan · data for use inside your jurisdiction only"},
@@ -37,7 +34,6 @@ var catalogue = map[string][2]string{
 
 	"error.title":       {"出错了", "Something went wrong"},
 	"error.home":        {"返回首页", "Back to the start page"},
-	"error.internal":    {"内部错误，请稍后再试", "Internal error: please try again later"},
 	"error.csrf":        {"表单已失效，请刷新页面后重试", "The form has expired: reload the page and try again"},
 	"error.crossorigin": {"拒绝跨站请求", "Cross-origin request refused"},
 
@@ -353,70 +349,139 @@ var catalogue = map[string][2]string{
 	"holidays.kind.holiday":  {"放假", "Day off"},
 	"holidays.kind.workday":  {"调休上班", "Make-up working day"},
 	"holidays.kind.ordinary": {"普通日（取消放假或调休）", "Ordinary day (neither)"},
-}
 
-func init() {
-	for _, s := range pingan.Statuses {
-		catalogue["status."+string(s)] = [2]string{s.Label(), statusEN[s]}
+	// What the pages refuse before the services see it.
+	"page.notfound":               {"页面不存在", "Page not found"},
+	"login.required":              {"请先登录", "Please sign in first"},
+	"admin.only":                  {"只有系统管理员可以使用此页面", "Administrators only"},
+	"form.large":                  {"提交的内容太大", "The upload is too large"},
+	"form.unreadable":             {"无法读取表单", "The form cannot be read"},
+	"form.file.text":              {"文件须为 UTF-8 编码、不含空字符的文本", "The file must be UTF-8 text without NUL characters"},
+	"jurisdiction.none":           {"辖区内没有单位", "There is no unit in your jurisdiction"},
+	"report.lat.bad":              {"纬度应为数字，如 39.7446", "The latitude is a number, such as 39.7446"},
+	"report.lng.bad":              {"经度应为数字，如 98.5083", "The longitude is a number, such as 98.5083"},
+	"act.days.bad":                {"请填写整数天数", "A whole number of days"},
+	"act.deadline.bad":            {"日期格式应为 2026-03-02 15:00", "A date and time such as 2026-03-02 15:00"},
+	"pub.report.toomany":          {"提交过于频繁，请稍后再试", "Too many reports: try again later"},
+	"pub.track.toomany":           {"查询失败次数过多，请稍后再试", "Too many failed look-ups: try again later"},
+	"admin.unit.outside":          {"单位不存在或不在您的辖区内", "Unknown unit, or outside your jurisdiction"},
+	"admin.units.root.outside":    {"不能导入辖区以外的顶级单位", "A top unit outside your jurisdiction cannot be imported"},
+	"admin.units.parent.outside":  {"上级单位 %s 不存在或不在您的辖区内", "The parent unit %s is unknown or outside your jurisdiction"},
+	"admin.grids.notready":        {"网格数据尚未接入", "Grids are not set up"},
+	"admin.grids.file.required":   {"请选择 GeoJSON 文件", "Choose a GeoJSON file"},
+	"admin.grids.unit.outside":    {"所属村/社区 %s 不存在或不在您的辖区内", "The village or community %s is unknown or outside your jurisdiction"},
+	"admin.grids.import.failed":   {"网格导入失败，未做任何更改", "The grid import failed; nothing was changed"},
+	"holidays.year.bad":           {"年份应为数字", "A year, in digits"},
+	"holidays.year.format":        {"年份应为四位数字，如 2027", "A year such as 2027"},
+	"holidays.year.uncovered":     {"日历不含 %d 年，最早为 %d 年", "The calendar does not cover %d; it starts in %d"},
+	"holidays.year.first":         {"通知涉及 %[1]d 年的日期，请先录入 %[1]d 年的节假日安排", "The notice sets days of %[1]d: enter the holiday arrangements of %[1]d first"},
+	"holidays.day.label":          {"%[1]d月%[2]d日（周%[3]s）", "%[3]s %[2]d %[4]s"},
+	"holidays.day.date.bad":       {"日期格式应为 2027-02-13", "A date such as 2027-02-13"},
+	"holidays.day.date.uncovered": {"日历不含该年份", "The calendar does not cover that year"},
+	"holidays.day.kind.bad":       {"请选择放假、调休上班或普通日", "Choose a kind of day"},
+
+	// What the JSON API refuses before the services see it.
+	"error.detail":             {"%s", "%s"},
+	"api.auth.required":        {"请先登录", "authentication required"},
+	"api.token.expired":        {"登录已失效，请重新登录", "the token is invalid or has expired"},
+	"api.endpoint.unknown":     {"没有这个接口：%s", "no such endpoint: %s"},
+	"api.method.bad":           {"此接口不支持 %s 方法，可用：%s", "method %s not allowed; allowed: %s"},
+	"api.body.single":          {"请求体只能包含一个 JSON 对象", "the body must be a single JSON object"},
+	"api.body.extra":           {"JSON 值之后还有多余内容", "unexpected data after the JSON value"},
+	"api.body.large":           {"请求体过大，上限为 %s", "the request body is too large; the limit is %s"},
+	"api.body.large.field":     {"超过 %s 上限", "larger than %s"},
+	"api.body.empty":           {"请求体为空，应为 JSON 对象", "the body is empty; send a JSON object"},
+	"api.body.truncated":       {"JSON 格式错误：内容不完整", "malformed JSON: unexpected end"},
+	"api.body.truncated.field": {"JSON 不完整", "truncated JSON"},
+	"api.body.syntax":          {"JSON 格式错误：%s", "malformed JSON: %s"},
+	"api.body.syntax.field":    {"第 %d 字节处语法错误", "syntax error at byte %d"},
+	"api.body.object":          {"请求体须为 JSON 对象", "the body must be a JSON object"},
+	"api.body.object.field":    {"应为 JSON 对象", "must be a JSON object"},
+	"api.body.type.string":     {"类型错误：应为字符串，收到 %s", "wrong type: want a string, got %s"},
+	"api.body.type.bool":       {"类型错误：应为布尔值 true/false，收到 %s", "wrong type: want true or false, got %s"},
+	"api.body.type.integer":    {"类型错误：应为整数，收到 %s", "wrong type: want an integer, got %s"},
+	"api.body.type.number":     {"类型错误：应为数字，收到 %s", "wrong type: want a number, got %s"},
+	"api.body.type.array":      {"类型错误：应为数组，收到 %s", "wrong type: want an array, got %s"},
+	"api.body.type.object":     {"类型错误：应为对象，收到 %s", "wrong type: want an object, got %s"},
+	"api.body.type.other":      {"类型错误：应为 %s，收到 %s", "wrong type: want %s, got %s"},
+	"api.body.time":            {"时间 %q 格式错误，应为 RFC 3339，如 2025-10-09T18:00:00+08:00", "bad time %q: want RFC 3339, such as 2025-10-09T18:00:00+08:00"},
+	"api.body.unknown":         {"请求中有未知字段 %q", "unknown field %q"},
+	"api.body.unknown.field":   {"未知字段", "unknown field"},
+	"api.body.unreadable":      {"无法读取请求体", "the body could not be read"},
+	"api.query.invalid":        {"查询参数有误，请检查标出的参数", "invalid query parameters"},
+	"api.query.int":            {"应为 %d 到 %d 之间的整数", "want a whole number from %d to %d"},
+	"api.query.bool":           {"应为 true 或 false", "want true or false"},
+	"api.query.time":           {"应为 RFC 3339 时间（如 2025-10-01T08:00:00+08:00）或日期 YYYY-MM-DD", "want an RFC 3339 time or a date YYYY-MM-DD"},
+	"api.query.to.before":      {"须晚于 from", "must be after from"},
+	"api.query.q.long":         {"检索词过长，至多 %d 字", "at most %d characters"},
+	"api.query.status.unknown": {"未知状态 %s；可选 reported, accepted, rejected, dispatched, in_progress, resolved, closed", "unknown status %s; one of reported, accepted, rejected, dispatched, in_progress, resolved, closed"},
+	"api.query.kind.unknown":   {"未知种类；可选 dispute, petition, hazard, service", "unknown kind; one of dispute, petition, hazard, service"},
+	"api.query.level.unknown":  {"未知层级；可选 province, city, county, township, village, centre, department", "unknown level; one of province, city, county, township, village, centre, department"},
+	"api.query.grids.unit":     {"必填：村/社区或其上级单位的代码", "required: the code of a village, community or a unit above"},
+	"api.idempotency.invalid":  {"Idempotency-Key 请求头无效", "invalid Idempotency-Key header"},
+	"api.idempotency.bad":      {"至多 %d 个可见 ASCII 字符", "at most %d visible ASCII characters"},
+	"api.action.required":      {"请指明要执行的操作", "action is required"},
+	"api.due.unit.required":    {"必填：working、calendar 或 hours", "required: working, calendar or hours"},
+	"api.due.unit.bad":         {"应为 working（工作日）、calendar（自然日）或 hours（小时）", "want working, calendar or hours"},
+	"api.due.uncovered":        {"工作日历从 %d 年开始，暂定规则可算到 2999 年，无法计算 %d 年的期限", "the calendar starts in %d and reaches 2999, not %d"},
+	"api.due.uncovered.field":  {"工作日历未覆盖 %d 年", "the calendar does not cover %d"},
+	"api.due.failed":           {"无法计算期限", "the deadline cannot be computed"},
+	"api.year.invalid":         {"年份无效", "invalid year"},
+	"api.year.bad":             {"应为 %d–2999 之间的年份", "a year from %d to 2999"},
+	"api.holidays.both":        {"给出通知文本或逐日安排，不能同时给出", "give the notice or the days, not both"},
+	"api.holidays.unreadable":  {"无法读取通知", "the notice cannot be read"},
+	"api.holidays.problems":    {"通知有 %d 行无法读取或有误，未录入任何内容", "%d lines of the notice cannot be read or are wrong; nothing was entered"},
+	"api.holidays.line":        {"%s：%s", "%s: %s"},
+})
+
+// withDomainNames adds to m the names of the domain's statuses, actions,
+// kinds, roles and levels, and answers m.
+func withDomainNames(m map[string][2]string) map[string][2]string {
+	for _, s := range Statuses {
+		m["status."+string(s)] = [2]string{s.Label(), statusEN[s]}
 	}
-	for _, a := range append([]pingan.ActionName{pingan.ActReport, pingan.ActRecount}, pingan.ActionNames...) {
-		catalogue["action."+string(a)] = [2]string{a.Label(), actionEN[a]}
+	for _, a := range append([]ActionName{ActReport, ActRecount}, ActionNames...) {
+		m["action."+string(a)] = [2]string{a.Label(), actionEN[a]}
 	}
-	for _, k := range pingan.Kinds {
-		catalogue["kind."+string(k.Kind)] = [2]string{k.Name, kindEN[k.Kind]}
+	for _, k := range Kinds {
+		m["kind."+string(k.Kind)] = [2]string{k.Name, kindEN[k.Kind]}
 	}
 	for r, n := range roleNames {
-		catalogue["role."+string(r)] = n
+		m["role."+string(r)] = n
 	}
 	for l, n := range levelNames {
-		catalogue["level."+string(l)] = n
+		m["level."+string(l)] = n
 	}
+	return m
 }
 
-var statusEN = map[pingan.Status]string{
-	pingan.StatusReported: "Reported", pingan.StatusAccepted: "Registered", pingan.StatusRejected: "Rejected",
-	pingan.StatusDispatched: "Dispatched", pingan.StatusInProgress: "In progress", pingan.StatusResolved: "Resolved, to verify",
-	pingan.StatusClosed: "Closed",
+var statusEN = map[Status]string{
+	StatusReported: "Reported", StatusAccepted: "Registered", StatusRejected: "Rejected",
+	StatusDispatched: "Dispatched", StatusInProgress: "In progress", StatusResolved: "Resolved, to verify",
+	StatusClosed: "Closed",
 }
 
-var actionEN = map[pingan.ActionName]string{
-	pingan.ActReport: "Report", pingan.ActAccept: "Register", pingan.ActReject: "Reject", pingan.ActDispatch: "Dispatch",
-	pingan.ActSign: "Sign", pingan.ActReturn: "Send back", pingan.ActResolve: "Report result", pingan.ActClose: "Verify and close",
-	pingan.ActRework: "Rework", pingan.ActEscalate: "Escalate", pingan.ActExtend: "Extend", pingan.ActSuspend: "Suspend",
-	pingan.ActResume: "Resume", pingan.ActSupervise: "Supervise", pingan.ActComment: "Comment", pingan.ActRate: "Rate",
-	pingan.ActReopen: "Reopen", pingan.ActRecount: "Deadline recounted",
+var actionEN = map[ActionName]string{
+	ActReport: "Report", ActAccept: "Register", ActReject: "Reject", ActDispatch: "Dispatch",
+	ActSign: "Sign", ActReturn: "Send back", ActResolve: "Report result", ActClose: "Verify and close",
+	ActRework: "Rework", ActEscalate: "Escalate", ActExtend: "Extend", ActSuspend: "Suspend",
+	ActResume: "Resume", ActSupervise: "Supervise", ActComment: "Comment", ActRate: "Rate",
+	ActReopen: "Reopen", ActRecount: "Deadline recounted",
 }
 
-var kindEN = map[pingan.Kind]string{
-	pingan.KindDispute: "Dispute", pingan.KindPetition: "Petition", pingan.KindHazard: "Hazard", pingan.KindService: "Service request",
+var kindEN = map[Kind]string{
+	KindDispute: "Dispute", KindPetition: "Petition", KindHazard: "Hazard", KindService: "Service request",
 }
 
-var roleNames = map[pingan.Role][2]string{
-	pingan.RoleAdmin: {"系统管理员", "Administrator"}, pingan.RoleDispatcher: {"受理派遣员", "Dispatcher"},
-	pingan.RoleHandler: {"处置人员", "Handler"}, pingan.RoleGridWorker: {"网格员", "Grid worker"},
-	pingan.RoleMediator: {"调解员", "Mediator"}, pingan.RoleLeader: {"领导", "Leader"},
-	pingan.RoleAssessor: {"考核人员", "Assessor"}, pingan.RoleViewer: {"查看人员", "Viewer"},
+var roleNames = map[Role][2]string{
+	RoleAdmin: {"系统管理员", "Administrator"}, RoleDispatcher: {"受理派遣员", "Dispatcher"},
+	RoleHandler: {"处置人员", "Handler"}, RoleGridWorker: {"网格员", "Grid worker"},
+	RoleMediator: {"调解员", "Mediator"}, RoleLeader: {"领导", "Leader"},
+	RoleAssessor: {"考核人员", "Assessor"}, RoleViewer: {"查看人员", "Viewer"},
 }
 
-var levelNames = map[pingan.Level][2]string{
-	pingan.LevelProvince: {"省", "Province"}, pingan.LevelCity: {"市", "City"}, pingan.LevelCounty: {"县区", "County"},
-	pingan.LevelTownship: {"乡镇街道", "Township"}, pingan.LevelVillage: {"村社区", "Village"},
-	pingan.LevelCentre: {"综治中心", "Centre"}, pingan.LevelDepartment: {"部门", "Department"},
-}
-
-// tr answers the message id in lang ("zh" or "en"), formatted with args.
-// An unknown id answers itself, so that a gap shows and a test finds it.
-func tr(lang, id string, args ...any) string {
-	m, ok := catalogue[id]
-	if !ok {
-		return id
-	}
-	s := m[0]
-	if lang == "en" {
-		s = m[1]
-	}
-	if len(args) > 0 {
-		return fmt.Sprintf(s, args...)
-	}
-	return s
+var levelNames = map[Level][2]string{
+	LevelProvince: {"省", "Province"}, LevelCity: {"市", "City"}, LevelCounty: {"县区", "County"},
+	LevelTownship: {"乡镇街道", "Township"}, LevelVillage: {"村社区", "Village"},
+	LevelCentre: {"综治中心", "Centre"}, LevelDepartment: {"部门", "Department"},
 }

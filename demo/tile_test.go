@@ -1,4 +1,4 @@
-package geo
+package demo
 
 import (
 	"bytes"
@@ -8,7 +8,34 @@ import (
 
 	"github.com/paulmach/orb"
 	"github.com/pingan-gov/pingan"
+	"github.com/pingan-gov/pingan/geo"
 )
+
+// tileIndex answers an index of the grids, failing the test on an error.
+func tileIndex(t *testing.T, grids ...*pingan.Grid) *geo.Index {
+	t.Helper()
+	ix, err := geo.NewIndex(grids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ix
+}
+
+// squareDegrees answers the area of a MultiPolygon without holes, in
+// square degrees, whatever the direction of its rings (the shoelace
+// formula about the ring's first vertex, which keeps the products small).
+func squareDegrees(mp orb.MultiPolygon) float64 {
+	var sum float64
+	for _, p := range mp {
+		r, o := p[0], p[0][0]
+		var s float64
+		for i := 1; i+1 < len(r); i++ {
+			s += (r[i][0]-o[0])*(r[i+1][1]-o[1]) - (r[i+1][0]-o[0])*(r[i][1]-o[1])
+		}
+		sum += math.Abs(s) / 2
+	}
+	return sum
+}
 
 func TestTileGridsLeaveNoGapsOrOverlaps(t *testing.T) {
 	b := orb.Bound{Min: orb.Point{98.49, 39.73}, Max: orb.Point{98.53, 39.76}}
@@ -17,14 +44,14 @@ func TestTileGridsLeaveNoGapsOrOverlaps(t *testing.T) {
 		if len(grids) != n {
 			t.Fatalf("n=%d: %d grids", n, len(grids))
 		}
-		ix := mustIndex(t, grids...)
+		ix := tileIndex(t, grids...)
 		var sum float64
 		for _, g := range grids {
-			if err := Validate(g, b, ix, 0); err != nil {
+			if err := geo.Validate(g, b, ix, 0); err != nil {
 				t.Fatalf("n=%d: %v", n, err)
 			}
-			mp, _ := ParseGeometry(g.Geometry)
-			sum += area(mp)
+			mp, _ := geo.ParseGeometry(g.Geometry)
+			sum += squareDegrees(mp)
 			if g.Type != pingan.GridVillage || g.Households < 100 || g.Households > 700 ||
 				g.Population < 2*g.Households || g.Population > 4*g.Households {
 				t.Errorf("implausible grid %+v", g)
@@ -43,7 +70,7 @@ func TestTileGridsLeaveNoGapsOrOverlaps(t *testing.T) {
 		}
 		// Points on the tiles' own vertices land in exactly one grid too.
 		for _, g := range grids {
-			mp, _ := ParseGeometry(g.Geometry)
+			mp, _ := geo.ParseGeometry(g.Geometry)
 			for _, p := range mp[0][0] {
 				if _, ok := ix.Locate(p[1], p[0]); !ok {
 					t.Fatalf("n=%d: vertex %v of %s is in no grid", n, p, g.Code)
@@ -69,9 +96,13 @@ func TestTileGridsAreDeterministic(t *testing.T) {
 	}
 }
 
+// tileCounty is a county-sized rectangle (about 45 km × 44 km, 2,000 km²).
+var tileCounty = orb.Bound{Min: orb.Point{117.0, 36.0}, Max: orb.Point{117.5, 36.4}}
+
 func TestSplitBoundNests(t *testing.T) {
 	// A county into 12 townships, each into 5 villages, each into grids:
 	// every random point of the county lies in exactly one grid.
+	county := tileCounty
 	var grids []*pingan.Grid
 	for i, town := range SplitBound(county, 12, 1) {
 		for j, village := range SplitBound(town, 5, int64(i)) {
@@ -79,7 +110,7 @@ func TestSplitBoundNests(t *testing.T) {
 			grids = append(grids, TileGrids(unit, village, 3+i%4, 1)...)
 		}
 	}
-	ix := mustIndex(t, grids...)
+	ix := tileIndex(t, grids...)
 	rng := rand.New(rand.NewPCG(5, 5))
 	for range 20000 {
 		lng := county.Min[0] + (county.Max[0]-county.Min[0])*rng.Float64()

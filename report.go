@@ -1,0 +1,107 @@
+package pingan
+
+import (
+	"math"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// A report (上报) is validated once, here, into one field collector; the
+// store adds to the same collector only what needs the database — that the
+// category exists, where the case goes (placement), that the place lies in
+// the reporter's jurisdiction — and every interface (the API, the staff
+// form, the grid worker's phone page, the citizens' form, imports) answers
+// one error naming every bad field, in the same words.
+
+// Limits of a report's text.
+const (
+	MaxTitle       = 200
+	MaxDescription = 20000
+	// TitleFromDescription is the length of a title made from the
+	// description when a report has none.
+	TitleFromDescription = 40
+)
+
+// Normalize tidies a report before it is checked: trims its text, makes a
+// missing title from the beginning of the description, and takes the kind
+// from the category when none is given (cat is the category the report
+// names, nil when unknown; a report without a kind takes its category's).
+func (in *NewCase) Normalize(cat *Category) {
+	in.Title, in.Description = strings.TrimSpace(in.Title), strings.TrimSpace(in.Description)
+	in.Category, in.Unit, in.Grid = strings.TrimSpace(in.Category), strings.TrimSpace(in.Unit), strings.TrimSpace(in.Grid)
+	in.Address, in.Result = strings.TrimSpace(in.Address), strings.TrimSpace(in.Result)
+	in.Kind = Kind(strings.TrimSpace(string(in.Kind)))
+	if in.Title == "" && in.Description != "" {
+		in.Title = Excerpt(in.Description, TitleFromDescription)
+	}
+	if in.Kind == "" && cat != nil {
+		in.Kind = cat.Kind
+	}
+}
+
+// Validate adds to v what is wrong with the normalized report: its kind,
+// its category (cat is the category it names, nil when the store found
+// none), title and description, source, position, report time (not after
+// now), the result of a case resolved on site (就地化解) and its photos. It checks nothing that needs the database.
+func (in *NewCase) Validate(v *Invalid, cat *Category, now time.Time) {
+	if in.Kind != "" && !in.Kind.Valid() {
+		v.Add("kind", "report.kind.unknown", string(in.Kind))
+	}
+	switch {
+	case in.Category == "":
+		v.Require("category", "")
+	case cat == nil:
+		v.Add("category", "report.category.unknown", in.Category)
+	case in.Kind.Valid() && cat.Kind != in.Kind:
+		v.Add("category", "report.category.kind", cat.Code, string(in.Kind), string(cat.Kind))
+	}
+	if in.Title == "" {
+		v.Add("title", "report.title.required")
+	}
+	if n := utf8.RuneCountInString(in.Title); n > MaxTitle {
+		v.Add("title", "report.title.long", MaxTitle)
+	}
+	if n := utf8.RuneCountInString(in.Description); n > MaxDescription {
+		v.Add("description", "report.description.long", MaxDescription)
+	}
+	if in.Source != "" && !in.Source.Valid() {
+		v.Add("source", "report.source.unknown", string(in.Source))
+	}
+	if l := in.Location; l != nil {
+		if math.IsNaN(l.Lat) || l.Lat < -90 || l.Lat > 90 {
+			v.Add("location.lat", "report.lat.range")
+		}
+		if math.IsNaN(l.Lng) || l.Lng < -180 || l.Lng > 180 {
+			v.Add("location.lng", "report.lng.range")
+		}
+	}
+	if !in.ReportedAt.IsZero() && in.ReportedAt.After(now.Add(time.Minute)) {
+		v.Add("reported_at", "report.time.future")
+	}
+	if in.ResolvedOnSite && in.Result == "" {
+		v.Add("result", "report.result.required")
+	}
+	CheckPhotos(v, "photos", in.Photos)
+}
+
+// Valid reports whether s is one of Sources.
+func (s Source) Valid() bool {
+	for _, x := range Sources {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// Excerpt answers the first n characters of s on one line, with "…" when
+// cut.
+func Excerpt(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n]) + "…"
+}
