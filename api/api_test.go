@@ -49,8 +49,8 @@ func newEnvAt(t testing.TB, dsn string) *env {
 	db := storetest.OpenWith(t, store.Options{DSN: dsn, Clock: clock, Logger: slog.New(slog.DiscardHandler)})
 	fx := storetest.Seed(t, db)
 	srv := api.New(api.Config{
-		Units: db, Users: db, Categories: db, Cases: db, Stats: db, Grids: db,
-		Calendar: db, Holidays: db,
+		Units: db.Units, Users: db.Users, Categories: db.Categories, Cases: db.Cases, Stats: db.Stats, Grids: db.Grids,
+		Calendar: db.Calendar, Holidays: db.Calendar,
 		Clock:  clock,
 		Logger: slog.New(slog.DiscardHandler),
 	})
@@ -168,17 +168,17 @@ func (e *env) report(user, body string, hdr ...string) string {
 func (e *env) broughtPhoto(handler *pingan.User, text string) string {
 	e.t.Helper()
 	ctx := context.Background()
-	c, err := e.db.CreateCase(ctx, e.fx.CountyDispatcher, &pingan.NewCase{Kind: pingan.KindDispute, Category: "0402",
+	c, err := e.db.Cases.CreateCase(ctx, e.fx.CountyDispatcher, &pingan.NewCase{Kind: pingan.KindDispute, Category: "0402",
 		Title: "楼道渗水", Unit: "620902001001", Source: pingan.SourceHotline, ReportedAt: e.clock.Now().AddDate(-1, 0, 0)})
 	if err != nil {
 		e.t.Fatal(err)
 	}
 	for _, in := range []pingan.ActionInput{{Action: pingan.ActAccept}, {Action: pingan.ActDispatch, ToUnit: handler.UnitCode}} {
-		if _, err := e.db.Act(ctx, e.fx.CountyDispatcher, c.ID, in); err != nil {
+		if _, err := e.db.Cases.Act(ctx, e.fx.CountyDispatcher, c.ID, in); err != nil {
 			e.t.Fatalf("%s: %v", in.Action, err)
 		}
 	}
-	return storetest.AttachPhoto(e.t, e.db, handler, c.ID, storetest.PNG(text))
+	return storetest.AttachPhoto(e.t, e.db.Cases, handler, c.ID, storetest.PNG(text))
 }
 
 // timelineLen answers how many timeline entries the case has.
@@ -444,7 +444,7 @@ func TestAuthentication(t *testing.T) {
 	if a := send(t, e.h, "GET", "/api/v1/units", tok, ""); a.status != 200 {
 		t.Fatalf("leader: %d %s", a.status, a.raw)
 	}
-	if err := e.db.Logout(t.Context(), tok); err != nil {
+	if err := e.db.Users.Logout(t.Context(), tok); err != nil {
 		t.Fatal(err)
 	}
 	e.clock.Advance(api.DefaultSessionCacheTTL)
@@ -551,7 +551,7 @@ func TestListCases(t *testing.T) {
 	// The gas hazard (24 hours) misses its deadline: it is marked overdue
 	// and escalated to the township's centre (accepted there).
 	e.advance(25 * time.Hour)
-	if _, err := e.db.EscalateDue(t.Context(), e.clock.Now(), 0); err != nil {
+	if _, err := e.db.Cases.EscalateDue(t.Context(), e.clock.Now(), 0); err != nil {
 		t.Fatal(err)
 	}
 

@@ -106,7 +106,7 @@ func BenchmarkCreateCase(b *testing.B) {
 				Location:       &pingan.Location{Lat: 39.7446, Lng: 98.5102},
 				Reporter:       &pingan.Person{Role: "reporter", Name: "王五", Phone: "13712345678"},
 				IdempotencyKey: fmt.Sprintf("bench-%d", i)}
-			if _, err := e.db.CreateCase(ctx, e.fx.GridWorker, in); err != nil {
+			if _, err := e.db.Cases.CreateCase(ctx, e.fx.GridWorker, in); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -33,7 +33,7 @@ func TestGridsRoundTrip(t *testing.T) {
 			t.Errorf("grid %d read back as %+v, want %+v", i, g, seeded[i])
 		}
 	}
-	res, err := e.db.ImportGrids(t.Context(), grids)
+	res, err := e.db.Grids.ImportGrids(t.Context(), grids)
 	if err != nil || res != (pingan.ImportResult{Unchanged: 4}) {
 		t.Errorf("importing the answer: %+v %v", res, err)
 	}

@@ -26,12 +26,12 @@ func TestCasePersonalDataByRole(t *testing.T) {
 	}
 	id := str(created.body, "id")
 	for _, in := range []pingan.ActionInput{{Action: pingan.ActAccept}, {Action: pingan.ActDispatch, ToUnit: "620902-zjj"}} {
-		if _, err := e.db.Act(ctx, e.fx.CountyDispatcher, id, in); err != nil {
+		if _, err := e.db.Cases.Act(ctx, e.fx.CountyDispatcher, id, in); err != nil {
 			t.Fatal(err)
 		}
 	}
 	neighbour := &pingan.User{Username: "fk-grid-2", Name: "富康社区网格员二", UnitCode: "620902001001", Roles: []pingan.Role{pingan.RoleGridWorker}}
-	if err := e.db.CreateUser(ctx, neighbour, storetest.Password); err != nil {
+	if err := e.db.Users.CreateUser(ctx, neighbour, storetest.Password); err != nil {
 		t.Fatal(err)
 	}
 	for _, tc := range []struct {
@@ -67,7 +67,7 @@ func TestCasePersonalDataByRole(t *testing.T) {
 		if got := []string{name, phone, idn, party}; strings.Join(got, "|") != strings.Join(want, "|") || a.body["personal_masked"] != !tc.whole {
 			t.Errorf("%s reads %v (personal_masked %v), want %v", tc.user, got, a.body["personal_masked"], want)
 		}
-		audit, err := e.db.Audit(ctx, id)
+		audit, err := e.db.Audit.Audit(ctx, id)
 		if err != nil || len(audit) == 0 {
 			t.Fatalf("audit: %v %v", audit, err)
 		}
@@ -85,7 +85,7 @@ func TestCasePersonalDataByRole(t *testing.T) {
 func TestAttachmentOfAnotherCounty(t *testing.T) {
 	e := newEnv(t)
 	theirs := e.do("POST", "/api/v1/cases", "jt-grid", `{"kind":"dispute","category":"0102","title":"宅基地纠纷"}`)
-	theirRef := storetest.AttachPhoto(t, e.db, e.fx.OtherGridWorker, str(theirs.body, "id"), storetest.PNG("金塔村宅基地现场"))
+	theirRef := storetest.AttachPhoto(t, e.db.Cases, e.fx.OtherGridWorker, str(theirs.body, "id"), storetest.PNG("金塔村宅基地现场"))
 
 	mine := e.do("POST", "/api/v1/cases", "fk-grid", `{"kind":"dispute","category":"0102","title":"邻里噪音"}`)
 	path := "/api/v1/cases/" + str(mine.body, "id") + "/actions"
@@ -108,7 +108,7 @@ func TestAttachmentOfAnotherCounty(t *testing.T) {
 	}
 	// A photo one brought (through the pages, with another case) attaches.
 	other := e.do("POST", "/api/v1/cases", "fk-grid", `{"kind":"dispute","category":"0102","title":"楼道堆物"}`)
-	own := storetest.AttachPhoto(t, e.db, e.fx.GridWorker, str(other.body, "id"), storetest.PNG("富康社区现场"))
+	own := storetest.AttachPhoto(t, e.db.Cases, e.fx.GridWorker, str(other.body, "id"), storetest.PNG("富康社区现场"))
 	if a := e.do("POST", path, "fk-grid", `{"action":"comment","note":"现场照片","attachments":["`+own+`"]}`); a.status != http.StatusOK {
 		t.Errorf("own photo: %d %s", a.status, a.raw)
 	}

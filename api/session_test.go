@@ -62,7 +62,7 @@ func TestDisabledAccountToken(t *testing.T) {
 	if a := send(t, e.h, "GET", "/api/v1/units", tok, ""); a.status != 200 {
 		t.Fatalf("leader: %d %s", a.status, a.raw)
 	}
-	if err := e.db.DisableUser(t.Context(), e.fx.Admin, "sz-leader"); err != nil {
+	if err := e.db.Users.DisableUser(t.Context(), e.fx.Admin, "sz-leader"); err != nil {
 		t.Fatal(err)
 	}
 	e.clock.Advance(api.DefaultSessionCacheTTL)

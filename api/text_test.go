@@ -93,8 +93,8 @@ func sweepBadText(t *testing.T, dsn string) {
 	db := storetest.OpenWith(t, store.Options{DSN: dsn, Clock: clock, Logger: slog.New(slog.DiscardHandler)})
 	fx := storetest.Seed(t, db)
 	storetest.SeedGrids(t, db, fx)
-	srv := api.New(api.Config{Units: db, Users: db, Categories: db, Cases: db, Stats: db, Grids: db,
-		Calendar: db, Holidays: db, Clock: clock, Logger: slog.New(slog.DiscardHandler)})
+	srv := api.New(api.Config{Units: db.Units, Users: db.Users, Categories: db.Categories, Cases: db.Cases, Stats: db.Stats, Grids: db.Grids,
+		Calendar: db.Calendar, Holidays: db.Calendar, Clock: clock, Logger: slog.New(slog.DiscardHandler)})
 	e := &env{t: t, db: db, fx: fx, clock: clock, h: srv.Handler(), tokens: map[string]string{}}
 	caseID := e.report("fk-grid", neighbourDispute)
 

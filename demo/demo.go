@@ -24,15 +24,21 @@ import (
 	"github.com/pingan-gov/pingan"
 )
 
-// Services are what the demo writes through.
-type Services interface {
-	pingan.UnitService
+// Services are what the demo writes through: the services the server
+// uses (cmd/pingan hands it the store's).
+type Services struct {
+	Units      pingan.UnitService
+	Users      Users
+	Categories pingan.CategoryService
+	Grids      pingan.GridService
+	Cases      pingan.CaseService
+	Stats      pingan.StatsService
+	Escalator  pingan.Escalator
+}
+
+// Users is the user service, with the lookup of an account by name.
+type Users interface {
 	pingan.UserService
-	pingan.CategoryService
-	pingan.GridService
-	pingan.CaseService
-	pingan.StatsService
-	pingan.Escalator
 	// UserByUsername answers an account with its jurisdiction filled in.
 	UserByUsername(ctx context.Context, username string) (*pingan.User, error)
 }
@@ -101,7 +107,7 @@ func Seed(ctx context.Context, svc Services, clock *Clock, opt Options) (*City, 
 		opt.Now = midnight(time.Now())
 	}
 	opt.Now = opt.Now.In(pingan.CST)
-	if admin, err := svc.UserByUsername(ctx, "admin"); err == nil {
+	if admin, err := svc.Users.UserByUsername(ctx, "admin"); err == nil {
 		code := admin.UnitCode
 		if _, err := referenceOf(code); err != nil {
 			code = opt.City
@@ -121,7 +127,7 @@ func Seed(ctx context.Context, svc Services, clock *Clock, opt Options) (*City, 
 	defer clock.Live()
 	start := midnight(opt.Now).AddDate(0, 0, -opt.Days)
 	clock.Set(start)
-	if _, err := svc.ImportUnits(ctx, c.units); err != nil {
+	if _, err := svc.Units.ImportUnits(ctx, c.units); err != nil {
 		return nil, fmt.Errorf("demo units: %w", err)
 	}
 	c.grids = lay(c.top, c.ref, opt.Seed)
@@ -135,7 +141,7 @@ func Seed(ctx context.Context, svc Services, clock *Clock, opt Options) (*City, 
 		grids[i] = g.grid
 		out.Grids[g.grid.Type]++
 	}
-	if _, err := svc.ImportGrids(ctx, grids); err != nil {
+	if _, err := svc.Grids.ImportGrids(ctx, grids); err != nil {
 		return nil, fmt.Errorf("demo grids: %w", err)
 	}
 	cases := opt.Cases
@@ -158,7 +164,7 @@ func Seed(ctx context.Context, svc Services, clock *Clock, opt Options) (*City, 
 	if err := h.run(start, opt.Now, cases); err != nil {
 		return nil, err
 	}
-	st, err := svc.Stats(ctx, c.staff.users["admin"], c.top.unit.Code, start, opt.Now.Add(time.Second))
+	st, err := svc.Stats.Stats(ctx, c.staff.users["admin"], c.top.unit.Code, start, opt.Now.Add(time.Second))
 	if err != nil {
 		return nil, err
 	}

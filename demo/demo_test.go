@@ -204,13 +204,19 @@ func init() {
 	}
 }
 
+// services are the store's services, as cmd/pingan hands them to Seed.
+func services(db *store.DB) Services {
+	return Services{Units: db.Units, Users: db.Users, Categories: db.Categories, Grids: db.Grids,
+		Cases: db.Cases, Stats: db.Stats, Escalator: db.Cases}
+}
+
 // build seeds a demo city into a fresh SQLite store.
 func build(t *testing.T, opt Options) (*store.DB, *City) {
 	t.Helper()
 	clock := NewClock()
 	db := storetest.OpenWith(t, store.Options{Clock: clock})
 	began := time.Now()
-	c, err := Seed(context.Background(), db, clock, opt)
+	c, err := Seed(context.Background(), services(db), clock, opt)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -223,7 +229,7 @@ func build(t *testing.T, opt Options) (*store.DB, *City) {
 func digest(t *testing.T, db *store.DB) ([]string, []*pingan.Case) {
 	t.Helper()
 	ctx := context.Background()
-	admin, err := db.UserByUsername(ctx, "admin")
+	admin, err := db.Users.UserByUsername(ctx, "admin")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -231,7 +237,7 @@ func digest(t *testing.T, db *store.DB) ([]string, []*pingan.Case) {
 	var all []*pingan.Case
 	f := pingan.CaseFilter{Limit: store.MaxLimit}
 	for {
-		page, next, err := db.FindCases(ctx, admin, f)
+		page, next, err := db.Cases.FindCases(ctx, admin, f)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -337,7 +343,7 @@ func TestSeedIsDeterministic(t *testing.T) {
 	}
 
 	// A second Seed finds the city and leaves it alone.
-	again, err := Seed(context.Background(), db1, NewClock(), small)
+	again, err := Seed(context.Background(), services(db1), NewClock(), small)
 	if err != nil || !again.Existing || again.Code != small.City || len(again.Accounts) != len(c1.Accounts) {
 		t.Fatalf("seeding again: %+v %v", again, err)
 	}
@@ -350,11 +356,11 @@ func TestSeedIsDeterministic(t *testing.T) {
 func gridIndex(t *testing.T, db *store.DB) *geo.Index {
 	t.Helper()
 	ctx := context.Background()
-	admin, err := db.UserByUsername(ctx, "admin")
+	admin, err := db.Users.UserByUsername(ctx, "admin")
 	if err != nil {
 		t.Fatal(err)
 	}
-	grids, err := db.FindGrids(ctx, admin, admin.UnitCode)
+	grids, err := db.Grids.FindGrids(ctx, admin, admin.UnitCode)
 	if err != nil {
 		t.Fatal(err)
 	}

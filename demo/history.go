@@ -143,7 +143,7 @@ func newHistory(ctx context.Context, svc Services, clock *Clock, c *city, seed u
 	if w.ix, err = geo.NewIndex(grids); err != nil {
 		return nil, err
 	}
-	cats, err := svc.Categories(ctx)
+	cats, err := svc.Categories.Categories(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -434,7 +434,7 @@ func (w *history) report(s *spec) error {
 	if actor == nil && s.source != pingan.SourceCitizen {
 		return fmt.Errorf("demo: nobody reports from grid %s", g.grid.Code)
 	}
-	c, err := w.svc.CreateCase(w.ctx, actor, in)
+	c, err := w.svc.Cases.CreateCase(w.ctx, actor, in)
 	if err != nil {
 		return fmt.Errorf("demo case in grid %s: %w", g.grid.Code, err)
 	}
@@ -501,7 +501,7 @@ func (w *history) watch(at time.Time) error {
 	slices.Sort(due)
 	n := 0
 	for {
-		k, err := w.svc.EscalateDue(w.ctx, at, 1000)
+		k, err := w.svc.Escalator.EscalateDue(w.ctx, at, 1000)
 		if err != nil {
 			return err
 		}
@@ -659,7 +659,7 @@ func (w *history) step(ev event) error {
 		if w.stale[ev.id] {
 			// An audited read by the city's centre, as a real one would be.
 			var err error
-			if c, err = w.svc.FindCase(w.ctx, w.staff.dispatcher[w.top.unit.Code], ev.id); err != nil {
+			if c, err = w.svc.Cases.FindCase(w.ctx, w.staff.dispatcher[w.top.unit.Code], ev.id); err != nil {
 				return err
 			}
 			delete(w.stale, ev.id)
@@ -681,7 +681,7 @@ func (w *history) act(actor *pingan.User, c *pingan.Case, in pingan.ActionInput)
 	if actor == nil {
 		return nil, fmt.Errorf("demo: nobody to %s case %s (held by %s, assigned to %s)", in.Action, c.ID, c.HoldingUnit, c.AssignedUnit)
 	}
-	after, err := w.svc.Act(w.ctx, actor, c.ID, in)
+	after, err := w.svc.Cases.Act(w.ctx, actor, c.ID, in)
 	if err != nil {
 		return nil, fmt.Errorf("demo %s %s by %s: %w", in.Action, c.ID, actor.Username, err)
 	}

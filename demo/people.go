@@ -102,7 +102,7 @@ func hire(ctx context.Context, svc Services, top *place, named []Account, showca
 	add := func(username, name, unit string, roles ...pingan.Role) (*pingan.User, error) {
 		u := &pingan.User{Username: username, Name: name, UnitCode: unit, Roles: roles}
 		// CreateUser fills in the ID and the jurisdiction.
-		if err := svc.CreateUser(ctx, u, Password); err != nil {
+		if err := svc.Users.CreateUser(ctx, u, Password); err != nil {
 			return nil, fmt.Errorf("demo user %s: %w", username, err)
 		}
 		s.users[username] = u

@@ -27,7 +27,7 @@ func TestTwoServersEscalateEachCaseOnce(t *testing.T) {
 	const n = 300
 	ids := make([]string, 0, n)
 	for i := range n {
-		c, err := a.CreateCase(ctx, fx.GridWorker, &pingan.NewCase{Kind: pingan.KindDispute, Category: "0102",
+		c, err := a.Cases.CreateCase(ctx, fx.GridWorker, &pingan.NewCase{Kind: pingan.KindDispute, Category: "0102",
 			Title: "邻里纠纷", Description: "楼上漏水", Source: pingan.SourceGridWorker})
 		if err != nil {
 			t.Fatalf("case %d: %v", i, err)
@@ -47,7 +47,7 @@ func TestTwoServersEscalateEachCaseOnce(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			// Small batches so that the two servers interleave.
-			w := &jobs.Deadlines{Escalator: db, Clock: clock, Batch: 7}
+			w := &jobs.Deadlines{Escalator: db.Cases, Clock: clock, Batch: 7}
 			for range 3 {
 				k, err := w.Pass(ctx)
 				touched[i] += k
@@ -71,11 +71,11 @@ func TestTwoServersEscalateEachCaseOnce(t *testing.T) {
 		t.Logf("one server did all the work (%d, %d): the claim was never contended", touched[0], touched[1])
 	}
 	for _, id := range ids {
-		c, err := a.FindCase(ctx, fx.CityDispatcher, id)
+		c, err := a.Cases.FindCase(ctx, fx.CityDispatcher, id)
 		if err != nil {
 			t.Fatal(err)
 		}
-		acts, err := a.Timeline(ctx, fx.CityDispatcher, id)
+		acts, err := a.Cases.Timeline(ctx, fx.CityDispatcher, id)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -20,10 +20,10 @@ import (
 // A refusal (EFORBIDDEN, ECONFLICT) is written to the audit log: in the
 // same transaction when the workflow refuses, in one of its own when the
 // actor has no jurisdiction or the case changed meanwhile.
-func (db *DB) Act(ctx context.Context, actor *pingan.User, id string, in pingan.ActionInput) (*pingan.Case, error) {
+func (s *Cases) Act(ctx context.Context, actor *pingan.User, id string, in pingan.ActionInput) (*pingan.Case, error) {
 	scope, err := scopeOf(actor)
 	if err != nil {
-		return nil, db.refusedAlone(ctx, actor, id, in, "", err)
+		return nil, s.refusedAlone(ctx, actor, id, in, "", err)
 	}
 	var v pingan.Invalid
 	pingan.CheckPhotos(&v, "photos", in.Photos)
@@ -31,51 +31,51 @@ func (db *DB) Act(ctx context.Context, actor *pingan.User, id string, in pingan.
 		return nil, err
 	}
 	w := &filesWritten{ctx: ctx}
-	c, err := db.act(ctx, actor, scope, id, in, w)
-	db.finishFiles(w, err)
+	c, err := s.act(ctx, actor, scope, id, in, w)
+	s.finishFiles(w, err)
 	return c, err
 }
 
 // act is Act in one transaction; the photos it keeps are noted in w.
-func (db *DB) act(ctx context.Context, actor *pingan.User, scope, id string, in pingan.ActionInput, w *filesWritten) (*pingan.Case, error) {
-	now := db.now()
-	tx, err := db.beginWrite(ctx)
+func (s *Cases) act(ctx context.Context, actor *pingan.User, scope, id string, in pingan.ActionInput, w *filesWritten) (*pingan.Case, error) {
+	now := s.now()
+	tx, err := s.beginWrite(ctx)
 	if err != nil {
 		return nil, err
 	}
 	defer tx.Rollback()
-	sc, err := db.loadCase(ctx, tx, scope, id, true)
+	sc, err := s.loadCase(ctx, tx, scope, id, true)
 	if err != nil {
 		return nil, err
 	}
 	c := sc.Case
-	env, err := db.env(ctx, tx, c, actor, in, now)
+	env, err := s.env(ctx, tx, c, actor, in, now)
 	if err != nil {
 		return nil, err
 	}
 	old := c.Version
 	act, err := workflow.Apply(c, actor, in, env)
 	if err != nil {
-		return nil, db.refused(ctx, tx, actor, id, in, c.Status, err)
+		return nil, s.refused(ctx, tx, actor, id, in, c.Status, err)
 	}
 	if act != nil {
-		refs, err := db.keepPhotos(ctx, tx, actor, in.Photos, w)
+		refs, err := s.keepPhotos(ctx, tx, actor, in.Photos, w)
 		if err != nil {
 			return nil, err
 		}
 		act.Attachments = append(act.Attachments, refs...)
-		if err := db.attach(ctx, tx, actor, c.Region, c.ID, act.Attachments); err != nil {
+		if err := s.attach(ctx, tx, actor, c.Region, c.ID, act.Attachments); err != nil {
 			return nil, err
 		}
 	}
-	if err := db.save(ctx, tx, c, old, act, now); err != nil {
+	if err := s.save(ctx, tx, c, old, act, now); err != nil {
 		tx.Rollback() // before another transaction on SQLite's one writer
-		return nil, db.refusedAlone(ctx, actor, id, in, c.Status, err)
+		return nil, s.refusedAlone(ctx, actor, id, in, c.Status, err)
 	}
 	if err := tx.Commit(); err != nil {
 		return nil, err
 	}
-	if err := db.open(sc, true); err != nil {
+	if err := s.open(sc, true); err != nil {
 		return nil, err
 	}
 	c.AllowedActions = workflow.Allowed(c, actor)
@@ -100,7 +100,7 @@ func refusing(err error) bool {
 // refused answers err, having written it to the audit log and committed tx
 // when it is a refusal of the action in on case id. A failure to write the
 // audit row is logged: the refusal stands either way.
-func (db *DB) refused(ctx context.Context, tx *sql.Tx, actor *pingan.User, id string, in pingan.ActionInput, status pingan.Status, err error) error {
+func (s *Cases) refused(ctx context.Context, tx *sql.Tx, actor *pingan.User, id string, in pingan.ActionInput, status pingan.Status, err error) error {
 	if !refusing(err) {
 		return err
 	}
@@ -108,37 +108,37 @@ func (db *DB) refused(ctx context.Context, tx *sql.Tx, actor *pingan.User, id st
 	b, aerr := json.Marshal(refusal{Action: string(in.Action), Status: string(status), Code: pingan.ErrorCode(err),
 		Reason: pingan.ErrorText(err, pingan.ZH), Source: pingan.SourceFromContext(ctx)})
 	if aerr == nil {
-		aerr = db.audit(ctx, tx, actor, auditActionRefused, region, id, string(b))
+		aerr = s.audit(ctx, tx, actor, auditActionRefused, region, id, string(b))
 	}
 	if aerr == nil {
 		aerr = tx.Commit()
 	}
 	if aerr != nil {
-		db.log.Warn("store: cannot audit a refused action", "case", id, "action", in.Action, "err", aerr)
+		s.log.Warn("store: cannot audit a refused action", "case", id, "action", in.Action, "err", aerr)
 	}
 	return err
 }
 
 // refusedAlone is refused in a transaction of its own.
-func (db *DB) refusedAlone(ctx context.Context, actor *pingan.User, id string, in pingan.ActionInput, status pingan.Status, err error) error {
+func (s *Cases) refusedAlone(ctx context.Context, actor *pingan.User, id string, in pingan.ActionInput, status pingan.Status, err error) error {
 	if !refusing(err) {
 		return err
 	}
-	tx, terr := db.beginWrite(ctx)
+	tx, terr := s.beginWrite(ctx)
 	if terr != nil {
-		db.log.Warn("store: cannot audit a refused action", "case", id, "action", in.Action, "err", terr)
+		s.log.Warn("store: cannot audit a refused action", "case", id, "action", in.Action, "err", terr)
 		return err
 	}
 	defer tx.Rollback()
-	return db.refused(ctx, tx, actor, id, in, status, err)
+	return s.refused(ctx, tx, actor, id, in, status, err)
 }
 
 // env looks up what the action in needs: the category's policy (the
 // corrected category's on accept), the parent of the holding unit for an
 // escalation, the target of a dispatch if it lies in the actor's
 // jurisdiction (nil otherwise, which workflow answers as a bad to_unit).
-func (db *DB) env(ctx context.Context, tx *sql.Tx, c *pingan.Case, actor *pingan.User, in pingan.ActionInput, now time.Time) (workflow.Env, error) {
-	env := workflow.Env{Now: now, Calendar: db.Calendar()}
+func (s *Cases) env(ctx context.Context, tx *sql.Tx, c *pingan.Case, actor *pingan.User, in pingan.ActionInput, now time.Time) (workflow.Env, error) {
+	env := workflow.Env{Now: now, Calendar: s.calendarNow()}
 	cat, err := categoryByCode(ctx, tx, c.Category)
 	if err != nil {
 		return env, err
@@ -177,7 +177,7 @@ func (db *DB) env(ctx context.Context, tx *sql.Tx, c *pingan.Case, actor *pingan
 
 // save writes the new state of c (read at version old) and appends act to
 // its timeline.
-func (db *DB) save(ctx context.Context, tx *sql.Tx, c *pingan.Case, old int, act *pingan.Action, now time.Time) error {
+func (h *handle) save(ctx context.Context, tx *sql.Tx, c *pingan.Case, old int, act *pingan.Action, now time.Time) error {
 	c.Version, c.UpdatedAt = old+1, now
 	var seq int
 	if act != nil {
@@ -186,16 +186,16 @@ func (db *DB) save(ctx context.Context, tx *sql.Tx, c *pingan.Case, old int, act
 			return err
 		}
 	}
-	if db.beforeCaseUpdate != nil {
-		if err := db.beforeCaseUpdate(ctx, tx, c, seq); err != nil {
+	if h.beforeCaseUpdate != nil {
+		if err := h.beforeCaseUpdate(ctx, tx, c, seq); err != nil {
 			return err
 		}
 	}
-	if err := db.updateCase(ctx, tx, c, old); err != nil {
+	if err := h.updateCase(ctx, tx, c, old); err != nil {
 		return err
 	}
-	if db.afterCaseUpdate != nil {
-		if err := db.afterCaseUpdate(ctx, tx, c, seq); err != nil {
+	if h.afterCaseUpdate != nil {
+		if err := h.afterCaseUpdate(ctx, tx, c, seq); err != nil {
 			return err
 		}
 	}
@@ -203,7 +203,7 @@ func (db *DB) save(ctx context.Context, tx *sql.Tx, c *pingan.Case, old int, act
 		return nil
 	}
 	act.Seq, act.CaseID = seq, c.ID
-	return db.insertAction(ctx, tx, c.Region, act)
+	return h.insertAction(ctx, tx, c.Region, act)
 }
 
 // nextSeq answers the sequence number of the case's next timeline entry.
@@ -214,7 +214,7 @@ func nextSeq(ctx context.Context, tx *sql.Tx, region, id string) (int, error) {
 }
 
 // insertAction appends a timeline entry; act.Seq and act.CaseID are set.
-func (db *DB) insertAction(ctx context.Context, tx *sql.Tx, region string, a *pingan.Action) error {
+func (h *handle) insertAction(ctx context.Context, tx *sql.Tx, region string, a *pingan.Action) error {
 	attachments := ""
 	if len(a.Attachments) > 0 {
 		b, err := json.Marshal(a.Attachments)
@@ -223,8 +223,8 @@ func (db *DB) insertAction(ctx context.Context, tx *sql.Tx, region string, a *pi
 		}
 		attachments = string(b)
 	}
-	d := db.dialect
-	s, err := db.stmt(ctx, tx, `INSERT INTO actions (region, case_id, seq, action, actor_id, actor_name, acted_at,
+	d := h.dialect
+	s, err := h.stmt(ctx, tx, `INSERT INTO actions (region, case_id, seq, action, actor_id, actor_name, acted_at,
 		from_status, to_status, from_unit, to_unit, note, deadline, satisfaction, attachments, days)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`)
 	if err != nil {
@@ -261,7 +261,7 @@ func scanAction(s scanner) (*pingan.Action, error) {
 
 // Timeline answers every action of a case in the actor's jurisdiction,
 // oldest first.
-func (db *DB) Timeline(ctx context.Context, actor *pingan.User, id string) ([]*pingan.Action, error) {
+func (s *Cases) Timeline(ctx context.Context, actor *pingan.User, id string) ([]*pingan.Action, error) {
 	scope, err := scopeOf(actor)
 	if err != nil {
 		return nil, err
@@ -270,7 +270,7 @@ func (db *DB) Timeline(ctx context.Context, actor *pingan.User, id string) ([]*p
 	if !ok {
 		return nil, errCaseNotFound(id)
 	}
-	tx, err := db.beginRead(ctx)
+	tx, err := s.beginRead(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -24,7 +24,7 @@ import (
 // EINVALID names each bad area ("area CODE"): an empty code, a geometry that
 // is not a simple Polygon or MultiPolygon, an unknown unit or one that is
 // not administrative (a centre or department has no territory of its own).
-func (db *DB) ImportUnitAreas(ctx context.Context, areas []geo.UnitArea) (pingan.ImportResult, error) {
+func (s *Units) ImportUnitAreas(ctx context.Context, areas []geo.UnitArea) (pingan.ImportResult, error) {
 	var res pingan.ImportResult
 	var bad gridErrors
 	type parsed struct {
@@ -69,12 +69,12 @@ func (db *DB) ImportUnitAreas(ctx context.Context, areas []geo.UnitArea) (pingan
 		return res, err
 	}
 
-	tx, err := db.beginWrite(ctx)
+	tx, err := s.beginWrite(ctx)
 	if err != nil {
 		return res, err
 	}
 	defer tx.Rollback()
-	st, err := db.territoryIn(ctx, tx)
+	st, err := s.territoryIn(ctx, tx)
 	if err != nil {
 		return res, err
 	}
@@ -96,7 +96,7 @@ func (db *DB) ImportUnitAreas(ctx context.Context, areas []geo.UnitArea) (pingan
 	if err := bad.err(); err != nil {
 		return res, err
 	}
-	now := db.dialect.ts(db.now())
+	now := s.dialect.ts(s.now())
 	changed := map[int][]geo.Area{}
 	for _, a := range in {
 		var old string
@@ -140,8 +140,8 @@ func (db *DB) ImportUnitAreas(ctx context.Context, areas []geo.UnitArea) (pingan
 	if err := tx.Commit(); err != nil {
 		return res, err
 	}
-	if len(changed) > 0 || st != db.terr.cur.Load() {
-		db.terr.publish(next)
+	if len(changed) > 0 || st != s.terr.cur.Load() {
+		s.terr.publish(next)
 	}
 	return res, nil
 }

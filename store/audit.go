@@ -8,7 +8,11 @@ import (
 	"github.com/pingan-gov/pingan"
 )
 
-var _ pingan.AuditService = (*DB)(nil)
+// Audit reads the audit log (审计日志): pingan.AuditService. The rows are
+// written by the other services, in their own transactions (handle.audit).
+type Audit struct{ *handle }
+
+var _ pingan.AuditService = (*Audit)(nil)
 
 // Audit actions of accounts and of refused lifecycle actions. Rows of an
 // account carry the region of the account's unit ("" for a name no account
@@ -37,23 +41,23 @@ type accountEvent struct {
 // auditAccount records an event of the account (or of the name tried) in
 // tx. who is the user the row is filed under: the account, the actor who
 // changed it, or for a name no account has a user with the name alone.
-func (db *DB) auditAccount(ctx context.Context, tx *sql.Tx, who *pingan.User, action, region string, ev accountEvent) error {
+func (h *handle) auditAccount(ctx context.Context, tx *sql.Tx, who *pingan.User, action, region string, ev accountEvent) error {
 	ev.Source = pingan.SourceFromContext(ctx)
 	b, err := json.Marshal(ev)
 	if err != nil {
 		return err
 	}
-	return db.audit(ctx, tx, who, action, region, "", string(b))
+	return h.audit(ctx, tx, who, action, region, "", string(b))
 }
 
 // audit records that actor did action (public_report, …) on a case.
-func (db *DB) audit(ctx context.Context, tx *sql.Tx, actor *pingan.User, action, region, caseID, detail string) error {
-	return db.auditMasked(ctx, tx, actor, action, region, caseID, detail, false)
+func (h *handle) audit(ctx context.Context, tx *sql.Tx, actor *pingan.User, action, region, caseID, detail string) error {
+	return h.auditMasked(ctx, tx, actor, action, region, caseID, detail, false)
 }
 
 // auditMasked is audit with the flag of a read of personal data
 // (read_personal) that says whether the reader saw it masked.
-func (db *DB) auditMasked(ctx context.Context, tx *sql.Tx, actor *pingan.User, action, region, caseID, detail string, masked bool) error {
+func (h *handle) auditMasked(ctx context.Context, tx *sql.Tx, actor *pingan.User, action, region, caseID, detail string, masked bool) error {
 	var id int64
 	var name string
 	if actor != nil {
@@ -63,18 +67,18 @@ func (db *DB) auditMasked(ctx context.Context, tx *sql.Tx, actor *pingan.User, a
 		}
 	}
 	_, err := tx.ExecContext(ctx, `INSERT INTO audit (region, logged_at, user_id, user_name, action, case_id, detail, masked)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, region, db.dialect.ts(db.now()), id, name, action, caseID, detail, masked)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, region, h.dialect.ts(h.now()), id, name, action, caseID, detail, masked)
 	return err
 }
 
 // Audit answers the audit entries of a case, oldest first. It does not
 // check a jurisdiction: the caller decides who may read the audit log.
-func (db *DB) Audit(ctx context.Context, caseID string) ([]*pingan.AuditEntry, error) {
+func (s *Audit) Audit(ctx context.Context, caseID string) ([]*pingan.AuditEntry, error) {
 	region, ok := regionOfID(caseID)
 	if !ok {
 		return nil, errCaseNotFound(caseID)
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT id, logged_at, user_id, user_name, action, case_id, detail, masked
+	rows, err := s.read.QueryContext(ctx, `SELECT id, logged_at, user_id, user_name, action, case_id, detail, masked
 		FROM audit WHERE region = $1 AND case_id = $2 ORDER BY id`, region, caseID)
 	if err != nil {
 		return nil, err

@@ -34,7 +34,7 @@ func benchCreateCase(b *testing.B, dsn string) {
 	fx := storetest.Seed(b, db)
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
-		_, err := db.CreateCase(ctx, fx.GridWorker, &pingan.NewCase{Kind: pingan.KindDispute, Category: "0102",
+		_, err := db.Cases.CreateCase(ctx, fx.GridWorker, &pingan.NewCase{Kind: pingan.KindDispute, Category: "0102",
 			Title: fmt.Sprintf("楼上漏水邻里纠纷 %d", i), Reporter: reporter, Location: &pingan.Location{Lat: 39.74, Lng: 98.51}})
 		if err != nil {
 			b.Fatal(err)
@@ -58,7 +58,7 @@ func benchEnterHolidayYear(b *testing.B, dsn string) {
 	db := storetest.OpenWith(b, store.Options{DSN: dsn, Clock: clock})
 	fx := storetest.Seed(b, db)
 	for i := range open {
-		if _, err := db.CreateCase(ctx, fx.GridWorker, &pingan.NewCase{Kind: pingan.KindDispute, Category: "0102",
+		if _, err := db.Cases.CreateCase(ctx, fx.GridWorker, &pingan.NewCase{Kind: pingan.KindDispute, Category: "0102",
 			Title: fmt.Sprintf("楼上漏水邻里纠纷 %d", i)}); err != nil {
 			b.Fatal(err)
 		}
@@ -71,7 +71,7 @@ func benchEnterHolidayYear(b *testing.B, dsn string) {
 		if i%2 == 1 {
 			y = c
 		}
-		rc, err := db.EnterHolidayYears(ctx, fx.Admin, []*pingan.HolidayYear{y}, false)
+		rc, err := db.Calendar.EnterHolidayYears(ctx, fx.Admin, []*pingan.HolidayYear{y}, false)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -18,7 +18,15 @@ import (
 	"github.com/pingan-gov/pingan/workflow"
 )
 
-var _ pingan.CalendarService = (*DB)(nil)
+// Calendar keeps the holiday arrangements entered at run time
+// (节假日安排): pingan.CalendarService, and calendar.Source for the calendar
+// in force.
+type Calendar struct{ *handle }
+
+var (
+	_ pingan.CalendarService = (*Calendar)(nil)
+	_ calendar.Source        = (*Calendar)(nil)
+)
 
 // The holiday calendar a store counts deadlines on is the shipped one
 // (Options.Calendar, calendar.Official() by default) with the years entered
@@ -53,40 +61,45 @@ func newCalendarHolder(base *calendar.Calendar, every time.Duration) *calendarHo
 }
 
 // Calendar answers the holiday calendar in force: the shipped data with the
-// years entered at run time. It looks for a change made by another server
-// at most once per refresh period; the answer is immutable.
-func (db *DB) Calendar() *calendar.Calendar {
-	h := db.cals
-	cur := h.cur.Load()
-	if h.every < 0 && cur.version >= 0 {
+// years entered at run time (calendar.Source). It looks for a change made
+// by another server at most once per refresh period; the answer is
+// immutable.
+func (s *Calendar) Calendar() *calendar.Calendar { return s.calendarNow() }
+
+// calendarNow is the calendar in force, for every service that counts
+// deadlines; see Calendar.Calendar.
+func (h *handle) calendarNow() *calendar.Calendar {
+	ch := h.cals
+	cur := ch.cur.Load()
+	if ch.every < 0 && cur.version >= 0 {
 		return cur.cal
 	}
-	if time.Since(time.Unix(0, h.checked.Load())) < h.every && cur.version >= 0 {
+	if time.Since(time.Unix(0, ch.checked.Load())) < ch.every && cur.version >= 0 {
 		return cur.cal
 	}
-	if !h.loading.TryLock() {
+	if !ch.loading.TryLock() {
 		return cur.cal // another goroutine is looking
 	}
-	defer h.loading.Unlock()
-	h.checked.Store(time.Now().UnixNano())
+	defer ch.loading.Unlock()
+	ch.checked.Store(time.Now().UnixNano())
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	s, err := db.loadCalendar(ctx, db.read)
+	s, err := h.loadCalendar(ctx, h.read)
 	if err != nil {
-		db.log.Warn("store: cannot read the holiday arrangements; counting on the ones in hand", "err", err)
+		h.log.Warn("store: cannot read the holiday arrangements; counting on the ones in hand", "err", err)
 		return cur.cal
 	}
 	if s.version != cur.version {
-		h.cur.Store(s)
+		ch.cur.Store(s)
 		if cur.version >= 0 {
-			db.log.Info("holiday calendar reloaded", "version", s.version, "calendar", s.cal.String())
+			h.log.Info("holiday calendar reloaded", "version", s.version, "calendar", s.cal.String())
 		}
 	}
 	return s.cal
 }
 
 // loadCalendar reads the version and the entered years through q.
-func (db *DB) loadCalendar(ctx context.Context, q querier) (*calState, error) {
+func (h *handle) loadCalendar(ctx context.Context, q querier) (*calState, error) {
 	var version int64
 	if err := q.QueryRowContext(ctx, `SELECT version FROM calendar_version WHERE id = 1`).Scan(&version); err != nil {
 		return nil, fmt.Errorf("store: calendar version: %w", err)
@@ -95,7 +108,7 @@ func (db *DB) loadCalendar(ctx context.Context, q querier) (*calState, error) {
 	if err != nil {
 		return nil, err
 	}
-	cal, err := db.cals.base.With(yearData(years))
+	cal, err := h.cals.base.With(yearData(years))
 	if err != nil {
 		return nil, fmt.Errorf("store: holiday arrangements in the database: %w", err)
 	}
@@ -137,33 +150,33 @@ func holidayYears(ctx context.Context, q querier) ([]*pingan.HolidayYear, error)
 }
 
 // HolidayYears answers the years entered at run time, oldest first.
-func (db *DB) HolidayYears(ctx context.Context) ([]*pingan.HolidayYear, error) {
-	return holidayYears(ctx, db.read)
+func (s *Calendar) HolidayYears(ctx context.Context) ([]*pingan.HolidayYear, error) {
+	return holidayYears(ctx, s.read)
 }
 
 // EnterHolidayYears enters the arrangements of years and recounts the open
 // deadlines counted across them, in one transaction; see
 // pingan.CalendarService.
-func (db *DB) EnterHolidayYears(ctx context.Context, actor *pingan.User, years []*pingan.HolidayYear, preview bool) (*pingan.Recount, error) {
+func (s *Calendar) EnterHolidayYears(ctx context.Context, actor *pingan.User, years []*pingan.HolidayYear, preview bool) (*pingan.Recount, error) {
 	if len(years) == 0 {
 		return nil, pingan.E(pingan.EINVALID, "calendar.none")
 	}
-	now := db.now()
-	tx, err := db.beginWrite(ctx)
+	now := s.now()
+	tx, err := s.beginWrite(ctx)
 	if err != nil {
 		return nil, err
 	}
 	defer tx.Rollback()
-	if err := db.mayEnterHolidays(ctx, tx, actor); err != nil {
+	if err := s.mayEnterHolidays(ctx, tx, actor); err != nil {
 		return nil, err
 	}
 	// The state in hand is read again inside the transaction, which holds
 	// the counter's row: no other change can slip in between.
 	var version int64
-	if err := tx.QueryRowContext(ctx, `SELECT version FROM calendar_version WHERE id = 1`+db.dialect.forUpdate()).Scan(&version); err != nil {
+	if err := tx.QueryRowContext(ctx, `SELECT version FROM calendar_version WHERE id = 1`+s.dialect.forUpdate()).Scan(&version); err != nil {
 		return nil, err
 	}
-	old, err := db.loadCalendar(ctx, tx)
+	old, err := s.loadCalendar(ctx, tx)
 	if err != nil {
 		return nil, err
 	}
@@ -181,7 +194,7 @@ func (db *DB) EnterHolidayYears(ctx context.Context, actor *pingan.User, years [
 			return nil, err
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO holiday_years (year, holidays, workdays, notice, entered_by, entered_at)
-			VALUES ($1, $2, $3, $4, $5, $6)`, y.Year, string(h), string(w), y.Notice, by, db.dialect.ts(now)); err != nil {
+			VALUES ($1, $2, $3, $4, $5, $6)`, y.Year, string(h), string(w), y.Notice, by, s.dialect.ts(now)); err != nil {
 			return nil, err
 		}
 	}
@@ -189,7 +202,7 @@ func (db *DB) EnterHolidayYears(ctx context.Context, actor *pingan.User, years [
 	if _, err := tx.ExecContext(ctx, `UPDATE calendar_version SET version = version + 1 WHERE id = 1`); err != nil {
 		return nil, err
 	}
-	if err := db.recount(ctx, tx, actor, old.cal, next, rc.Years[0], now, rc); err != nil {
+	if err := s.recount(ctx, tx, actor, old.cal, next, rc.Years[0], now, rc); err != nil {
 		return nil, err
 	}
 	if preview {
@@ -198,9 +211,9 @@ func (db *DB) EnterHolidayYears(ctx context.Context, actor *pingan.User, years [
 	if err := tx.Commit(); err != nil {
 		return nil, err
 	}
-	db.cals.cur.Store(&calState{version: version + 1, cal: next})
-	db.cals.checked.Store(time.Now().UnixNano())
-	db.log.Info("holiday arrangements entered", "years", rc.Years, "by", by,
+	s.cals.cur.Store(&calState{version: version + 1, cal: next})
+	s.cals.checked.Store(time.Now().UnixNano())
+	s.log.Info("holiday arrangements entered", "years", rc.Years, "by", by,
 		"examined", rc.Examined, "deadlines_moved", rc.Moved, "cases", rc.Cases, "kept", rc.Kept)
 	return rc, nil
 }
@@ -222,7 +235,7 @@ func actorLabel(u *pingan.User) string {
 // mayEnterHolidays: the holiday calendar is the whole deployment's, so only
 // an administrator who sees every unit may change it (nil: the operator at
 // the command line).
-func (db *DB) mayEnterHolidays(ctx context.Context, tx *sql.Tx, actor *pingan.User) error {
+func (s *Calendar) mayEnterHolidays(ctx context.Context, tx *sql.Tx, actor *pingan.User) error {
 	return mayChangeWholeTree(ctx, tx, actor, pingan.E(pingan.EFORBIDDEN, "calendar.forbidden"))
 }
 
@@ -298,8 +311,8 @@ var weekdayCN = [...]string{"周日", "周一", "周二", "周三", "周四", "�
 // recount counts again, in tx, every open deadline that may have been
 // counted across a changed year (from 1 January of `from` on) and moves
 // those that change, each with a timeline entry (workflow.Recount).
-func (db *DB) recount(ctx context.Context, tx *sql.Tx, actor *pingan.User, old, next *calendar.Calendar, from int, now time.Time, rc *pingan.Recount) error {
-	start := db.dialect.ts(time.Date(from, 1, 1, 0, 0, 0, 0, pingan.CST))
+func (s *Calendar) recount(ctx context.Context, tx *sql.Tx, actor *pingan.User, old, next *calendar.Calendar, from int, now time.Time, rc *pingan.Recount) error {
+	start := s.dialect.ts(time.Date(from, 1, 1, 0, 0, 0, 0, pingan.CST))
 	rows, err := tx.QueryContext(ctx, `SELECT id, watched_due FROM cases
 		WHERE status IN ('reported', 'accepted', 'dispatched', 'in_progress')
 		AND (resolve_by >= $1 OR sign_by >= $1) ORDER BY id`, start)
@@ -327,7 +340,7 @@ func (db *DB) recount(ctx context.Context, tx *sql.Tx, actor *pingan.User, old, 
 	}
 	policies := map[string]pingan.Policy{}
 	for _, cand := range cands {
-		sc, err := db.loadCase(ctx, tx, "", cand.id, true)
+		sc, err := s.loadCase(ctx, tx, "", cand.id, true)
 		if err != nil {
 			return err
 		}
@@ -353,7 +366,7 @@ func (db *DB) recount(ctx context.Context, tx *sql.Tx, actor *pingan.User, old, 
 		if err != nil {
 			// A deadline the calendar cannot count (a policy past its
 			// reach) stays as it is; it does not stop the year.
-			db.log.Warn("store: deadline not recounted", "case", c.ID, "err", err)
+			s.log.Warn("store: deadline not recounted", "case", c.ID, "err", err)
 			rc.Kept++
 			continue
 		}
@@ -368,7 +381,7 @@ func (db *DB) recount(ctx context.Context, tx *sql.Tx, actor *pingan.User, old, 
 				rc.Changes = append(rc.Changes, ch)
 			}
 		}
-		if err := db.save(ctx, tx, c, version, res.Action, now); err != nil {
+		if err := s.save(ctx, tx, c, version, res.Action, now); err != nil {
 			return err
 		}
 	}
@@ -396,14 +409,14 @@ func actionsOf(ctx context.Context, tx *sql.Tx, region, id string) ([]*pingan.Ac
 // markProvisional sets the case's provisional marks: a deadline counted in
 // days that lies in a year without an entered or shipped arrangement. Only
 // such deadlines cost a look at the category's policy (through the cache).
-func (db *DB) markProvisional(ctx context.Context, c *pingan.Case) {
-	cal := db.Calendar()
+func (h *handle) markProvisional(ctx context.Context, c *pingan.Case) {
+	cal := h.calendarNow()
 	c.SignByProvisional = c.SignBy != nil && cal.Provisional(*c.SignBy)
 	c.ResolveByProvisional = c.ResolveBy != nil && cal.Provisional(*c.ResolveBy)
 	if !c.SignByProvisional && !c.ResolveByProvisional {
 		return
 	}
-	cat, err := db.cachedCategory(ctx, c.Category)
+	cat, err := h.cachedCategory(ctx, c.Category)
 	if err != nil || cat == nil {
 		return // unknown policy: the mark errs on the side of caution
 	}
@@ -412,15 +425,15 @@ func (db *DB) markProvisional(ctx context.Context, c *pingan.Case) {
 }
 
 // cachedCategory is lookupCategory outside a transaction.
-func (db *DB) cachedCategory(ctx context.Context, code string) (*pingan.Category, error) {
-	now := db.clock.Now()
-	if c, _, ok := db.categories.get(code, now); ok {
+func (h *handle) cachedCategory(ctx context.Context, code string) (*pingan.Category, error) {
+	now := h.clock.Now()
+	if c, _, ok := h.categories.get(code, now); ok {
 		return &c, nil
 	}
-	tx, err := db.beginRead(ctx)
+	tx, err := h.beginRead(ctx)
 	if err != nil {
 		return nil, err
 	}
 	defer tx.Rollback()
-	return db.lookupCategory(ctx, tx, code)
+	return h.lookupCategory(ctx, tx, code)
 }

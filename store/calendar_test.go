@@ -29,7 +29,7 @@ func made2027() *pingan.HolidayYear {
 func testHolidayYears(t *testing.T, e *env) {
 	fx := e.fx
 	other := storetest.OpenWith(t, store.Options{DSN: e.dsn, Clock: e.clock, GridRefresh: time.Millisecond})
-	if !other.Calendar().IsProvisional(2027) {
+	if !other.Calendar.Calendar().IsProvisional(2027) {
 		t.Fatal("2027 is not provisional before it is entered")
 	}
 	e.clock.Set(time.Date(2027, 1, 25, 10, 0, 0, 0, pingan.CST))
@@ -54,12 +54,12 @@ func testHolidayYears(t *testing.T, e *env) {
 
 	// Only an administrator of the whole tree may enter a year.
 	countyAdmin := &pingan.User{Username: "sz-admin", UnitCode: fx.County.Code, Roles: []pingan.Role{pingan.RoleAdmin}}
-	if err := e.db.CreateUser(ctx, countyAdmin, storetest.Password); err != nil {
+	if err := e.db.Users.CreateUser(ctx, countyAdmin, storetest.Password); err != nil {
 		t.Fatal(err)
 	}
 	countyAdmin.ScopePath = fx.County.Path
 	for _, u := range []*pingan.User{fx.CountyDispatcher, countyAdmin} {
-		_, err := e.db.EnterHolidayYears(ctx, u, []*pingan.HolidayYear{made2027()}, false)
+		_, err := e.db.Calendar.EnterHolidayYears(ctx, u, []*pingan.HolidayYear{made2027()}, false)
 		wantCode(t, err, pingan.EFORBIDDEN)
 	}
 
@@ -67,7 +67,7 @@ func testHolidayYears(t *testing.T, e *env) {
 	bad := made2027()
 	bad.Workdays["2027-02-10"] = "春节" // a Wednesday, and a holiday too
 	bad.Holidays["2028-01-01"] = "元旦" // outside the year
-	_, err = e.db.EnterHolidayYears(ctx, fx.Admin, []*pingan.HolidayYear{bad}, false)
+	_, err = e.db.Calendar.EnterHolidayYears(ctx, fx.Admin, []*pingan.HolidayYear{bad}, false)
 	pe := wantCode(t, err, pingan.EINVALID)
 	if !strings.Contains(zh(pe, "workdays.2027-02-10"), "周三") || !strings.Contains(zh(pe, "holidays.2028-01-01"), "不在 2027 年内") {
 		t.Errorf("fields %v", pe.Fields)
@@ -78,13 +78,13 @@ func testHolidayYears(t *testing.T, e *env) {
 	}
 	wantKey(t, pe, "holidays.2028-01-01", "calendar.holiday.year")
 	gap := &pingan.HolidayYear{Year: 2028, Holidays: map[string]string{"2028-01-01": "元旦"}}
-	_, err = e.db.EnterHolidayYears(ctx, fx.Admin, []*pingan.HolidayYear{gap}, false)
+	_, err = e.db.Calendar.EnterHolidayYears(ctx, fx.Admin, []*pingan.HolidayYear{gap}, false)
 	if pe := wantCode(t, err, pingan.EINVALID); !strings.Contains(zh(pe, "years.2028"), "2027") || pe.Fields["years.2028"].Key != "calendar.year.gap" {
 		t.Errorf("a gap: %v", pe.Fields)
 	}
 
 	// A preview says what would move and writes nothing.
-	rc, err := e.db.EnterHolidayYears(ctx, fx.Admin, []*pingan.HolidayYear{made2027()}, true)
+	rc, err := e.db.Calendar.EnterHolidayYears(ctx, fx.Admin, []*pingan.HolidayYear{made2027()}, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,13 +94,13 @@ func testHolidayYears(t *testing.T, e *env) {
 	if got := e.find(t, c.ID); !got.ResolveBy.Equal(provisional) || len(e.timeline(t, c.ID)) != 1 {
 		t.Errorf("the preview moved the deadline to %v", got.ResolveBy)
 	}
-	if ys, _ := e.db.HolidayYears(ctx); len(ys) != 0 || !e.db.Calendar().IsProvisional(2027) {
+	if ys, _ := e.db.Calendar.HolidayYears(ctx); len(ys) != 0 || !e.db.Calendar.Calendar().IsProvisional(2027) {
 		t.Errorf("the preview entered %d years", len(ys))
 	}
 
 	// Entered: the deadline is recounted, with a timeline entry.
 	e.clock.Set(time.Date(2027, 1, 26, 9, 0, 0, 0, pingan.CST))
-	rc, err = e.db.EnterHolidayYears(ctx, fx.Admin, []*pingan.HolidayYear{made2027()}, false)
+	rc, err = e.db.Calendar.EnterHolidayYears(ctx, fx.Admin, []*pingan.HolidayYear{made2027()}, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,20 +117,20 @@ func testHolidayYears(t *testing.T, e *env) {
 		last.Deadline == nil || !last.Deadline.Equal(wantDue) || last.ActorID != fx.Admin.ID {
 		t.Errorf("timeline entry %+v", last)
 	}
-	ys, err := e.db.HolidayYears(ctx)
+	ys, err := e.db.Calendar.HolidayYears(ctx)
 	if err != nil || len(ys) != 1 || ys[0].Year != 2027 || len(ys[0].Holidays) != 8 || ys[0].EnteredBy == "" {
 		t.Errorf("entered years %+v, %v", ys, err)
 	}
 	// Another server on the database counts on it within its refresh.
 	time.Sleep(5 * time.Millisecond)
-	if !other.Calendar().IsOfficial(2027) {
+	if !other.Calendar.Calendar().IsOfficial(2027) {
 		t.Error("the other server still counts 2027 provisionally")
 	}
-	if d, err := other.Calendar().Due(c.ReportedAt, 10, calendar.WorkingDays); err != nil || !d.Equal(wantDue) {
+	if d, err := other.Calendar.Calendar().Due(c.ReportedAt, 10, calendar.WorkingDays); err != nil || !d.Equal(wantDue) {
 		t.Errorf("the other server counts %v, %v", d, err)
 	}
 	// Entering the same year again moves nothing.
-	if rc, err := e.db.EnterHolidayYears(ctx, fx.Admin, []*pingan.HolidayYear{made2027()}, false); err != nil || rc.Moved != 0 {
+	if rc, err := e.db.Calendar.EnterHolidayYears(ctx, fx.Admin, []*pingan.HolidayYear{made2027()}, false); err != nil || rc.Moved != 0 {
 		t.Errorf("entered again: %+v, %v", rc, err)
 	}
 }

@@ -15,7 +15,14 @@ import (
 	"github.com/pingan-gov/pingan/workflow"
 )
 
-var _ pingan.CaseService = (*DB)(nil)
+// Cases is the cases (案件) and their lifecycle: pingan.CaseService, the
+// escalation of missed deadlines (pingan.Escalator, escalate.go) and the
+// files attached to cases (pingan.FileService, file.go). Files arrive only
+// with a report or an action, in its transaction, and are read only
+// through a case in the reader's jurisdiction, so they are served here.
+type Cases struct{ *handle }
+
+var _ pingan.CaseService = (*Cases)(nil)
 
 // Case numbers (案件编号) are the case IDs: YYYY-RRRRRR-NNNNNN, the year of
 // the report, the region code and the sequence of the region's year, e.g.
@@ -43,8 +50,8 @@ func regionOfID(id string) (region string, ok bool) {
 }
 
 // nextNumber gives out the next number of region in year.
-func (db *DB) nextNumber(ctx context.Context, tx *sql.Tx, region string, year int) (int, error) {
-	s, err := db.stmt(ctx, tx, nextNumberSQL)
+func (h *handle) nextNumber(ctx context.Context, tx *sql.Tx, region string, year int) (int, error) {
+	s, err := h.stmt(ctx, tx, nextNumberSQL)
 	if err != nil {
 		return 0, err
 	}
@@ -103,7 +110,7 @@ func scanCase(s scanner) (sealedCase, error) {
 // loadCase answers the case with the id inside the jurisdiction scope (a
 // LIKE pattern; "" for the system), locking its row on PostgreSQL when
 // lock is set; ENOTFOUND when there is none.
-func (db *DB) loadCase(ctx context.Context, tx *sql.Tx, scope, id string, lock bool) (sealedCase, error) {
+func (h *handle) loadCase(ctx context.Context, tx *sql.Tx, scope, id string, lock bool) (sealedCase, error) {
 	region, ok := regionOfID(id)
 	if !ok {
 		return sealedCase{}, errCaseNotFound(id)
@@ -115,7 +122,7 @@ func (db *DB) loadCase(ctx context.Context, tx *sql.Tx, scope, id string, lock b
 		a.add(scope)
 	}
 	if lock {
-		q += db.dialect.forUpdate()
+		q += h.dialect.forUpdate()
 	}
 	sc, err := scanCase(tx.QueryRowContext(ctx, q, a...))
 	if errors.Is(err, sql.ErrNoRows) {
@@ -125,13 +132,13 @@ func (db *DB) loadCase(ctx context.Context, tx *sql.Tx, scope, id string, lock b
 }
 
 // insertCase writes a new case row.
-func (db *DB) insertCase(ctx context.Context, tx *sql.Tx, c *pingan.Case, reporter, parties []byte) error {
+func (h *handle) insertCase(ctx context.Context, tx *sql.Tx, c *pingan.Case, reporter, parties []byte) error {
 	var lat, lng any
 	if c.Location != nil {
 		lat, lng = c.Location.Lat, c.Location.Lng
 	}
-	d := db.dialect
-	s, err := db.stmt(ctx, tx, `INSERT INTO cases (`+caseColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,
+	d := h.dialect
+	s, err := h.stmt(ctx, tx, `INSERT INTO cases (`+caseColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,
 		$11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30,
 		$31, $32, $33, $34, $35, $36, $37, $38)`)
 	if err != nil {
@@ -149,12 +156,12 @@ func (db *DB) insertCase(ctx context.Context, tx *sql.Tx, c *pingan.Case, report
 
 // updateCase writes the state of c, if the row still has version old:
 // ECONFLICT when someone else changed the case meanwhile.
-func (db *DB) updateCase(ctx context.Context, tx *sql.Tx, c *pingan.Case, old int) error {
+func (h *handle) updateCase(ctx context.Context, tx *sql.Tx, c *pingan.Case, old int) error {
 	var lat, lng any
 	if c.Location != nil {
 		lat, lng = c.Location.Lat, c.Location.Lng
 	}
-	d := db.dialect
+	d := h.dialect
 	res, err := tx.ExecContext(ctx, `UPDATE cases SET kind = $4, category = $5, title = $6, description = $7, status = $8,
 		lat = $9, lng = $10, address = $11, grid = $12, holding_unit = $13, holding_path = $14,
 		assigned_unit = $15, assigned_path = $16, sign_by = $17, resolve_by = $18, overdue = $19, suspended = $20,
@@ -192,35 +199,35 @@ func nilIfEmpty(b []byte) any {
 }
 
 // seal encrypts the personal data of c.
-func (db *DB) seal(c *pingan.Case) (reporter, parties []byte, err error) {
+func (h *handle) seal(c *pingan.Case) (reporter, parties []byte, err error) {
 	if c.Reporter != nil && *c.Reporter != (pingan.Person{}) {
-		if reporter, err = db.sealJSON(c.Reporter); err != nil {
+		if reporter, err = h.sealJSON(c.Reporter); err != nil {
 			return nil, nil, err
 		}
 	}
 	if len(c.Parties) > 0 {
-		if parties, err = db.sealJSON(c.Parties); err != nil {
+		if parties, err = h.sealJSON(c.Parties); err != nil {
 			return nil, nil, err
 		}
 	}
 	return reporter, parties, nil
 }
 
-func (db *DB) sealJSON(v any) ([]byte, error) {
+func (h *handle) sealJSON(v any) ([]byte, error) {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return nil, err
 	}
-	return db.sealer.Seal(b)
+	return h.sealer.Seal(b)
 }
 
 // open decrypts the personal data of sc into its case, masked or whole.
-func (db *DB) open(sc sealedCase, masked bool) error {
+func (s *Cases) open(sc sealedCase, masked bool) error {
 	c := sc.Case
-	db.markProvisional(context.Background(), c)
+	s.markProvisional(context.Background(), c)
 	c.Reporter, c.Parties, c.PersonalMasked = nil, nil, masked
 	if len(sc.reporter) > 0 {
-		b, err := db.sealer.Open(sc.reporter)
+		b, err := s.sealer.Open(sc.reporter)
 		if err != nil {
 			return fmt.Errorf("store: case %s reporter: %w", c.ID, err)
 		}
@@ -234,7 +241,7 @@ func (db *DB) open(sc sealedCase, masked bool) error {
 		c.Reporter = &p
 	}
 	if len(sc.parties) > 0 {
-		b, err := db.sealer.Open(sc.parties)
+		b, err := s.sealer.Open(sc.parties)
 		if err != nil {
 			return fmt.Errorf("store: case %s parties: %w", c.ID, err)
 		}
@@ -260,7 +267,7 @@ func (db *DB) open(sc sealedCase, masked bool) error {
 // serves). A nil actor is the public (a citizen's report without the
 // query code of FileCase): the unit must then be given. The answer has its
 // personal data masked.
-func (db *DB) CreateCase(ctx context.Context, actor *pingan.User, in *pingan.NewCase) (*pingan.Case, error) {
+func (s *Cases) CreateCase(ctx context.Context, actor *pingan.User, in *pingan.NewCase) (*pingan.Case, error) {
 	if in == nil {
 		return nil, pingan.E(pingan.EINVALID, "report.none")
 	}
@@ -271,13 +278,13 @@ func (db *DB) CreateCase(ctx context.Context, actor *pingan.User, in *pingan.New
 		}
 		r.key = strings.TrimSpace(in.IdempotencyKey)
 	}
-	c, err := db.intake(ctx, r)
+	c, err := s.intake(ctx, r)
 	if err != nil {
-		return db.answerKey(ctx, actor, r.key, err)
+		return s.answerKey(ctx, actor, r.key, err)
 	}
 	c.Reporter, c.Parties = maskPerson(c.Reporter), maskParties(c.Parties)
 	c.PersonalMasked = true
-	db.markProvisional(ctx, c)
+	s.markProvisional(ctx, c)
 	if actor != nil {
 		c.AllowedActions = workflow.Allowed(c, actor)
 	}
@@ -289,7 +296,7 @@ var errKeyUsed = errors.New("store: idempotency key used")
 
 // intake is one report on its way in: every interface's reports — the
 // API, the staff form, the grid worker's phone, the citizens' form, the
-// demo — take this one path (db.intake).
+// demo — take this one path (handle.intake).
 type intake struct {
 	actor *pingan.User   // nil: a citizen through the public form
 	in    pingan.NewCase // a copy: normalized on the way
@@ -307,16 +314,16 @@ type intake struct {
 // case, its personal data not yet masked. Its photos are put to the file
 // store only once the report has passed its checks, and removed again if
 // its transaction does not commit.
-func (db *DB) intake(ctx context.Context, r *intake) (*pingan.Case, error) {
-	now := db.now()
+func (h *handle) intake(ctx context.Context, r *intake) (*pingan.Case, error) {
+	now := h.now()
 	w := &filesWritten{ctx: ctx}
 	var c *pingan.Case
-	err := db.inGroup(ctx, func(ctx context.Context, tx *sql.Tx) (err error) {
+	err := h.inGroup(ctx, func(ctx context.Context, tx *sql.Tx) (err error) {
 		w.attempt()
-		c, err = db.writeCase(ctx, tx, r, now, w)
+		c, err = h.writeCase(ctx, tx, r, now, w)
 		return err
 	})
-	db.finishFiles(w, err)
+	h.finishFiles(w, err)
 	return c, err
 }
 
@@ -328,13 +335,13 @@ func (db *DB) intake(ctx context.Context, r *intake) (*pingan.Case, error) {
 // once the report is known to be good, and checked by its insert alone:
 // errKeyUsed when it has a case already (the caller rolls back and answers
 // that case).
-func (db *DB) writeCase(ctx context.Context, tx *sql.Tx, r *intake, now time.Time, w *filesWritten) (*pingan.Case, error) {
+func (h *handle) writeCase(ctx context.Context, tx *sql.Tx, r *intake, now time.Time, w *filesWritten) (*pingan.Case, error) {
 	in := r.in
-	c, cat, err := db.checkNewCase(ctx, tx, r.actor, &in, now, r.check)
+	c, cat, err := h.checkNewCase(ctx, tx, r.actor, &in, now, r.check)
 	if err != nil {
 		return nil, err
 	}
-	act, err := workflow.Report(c, r.actor, &in, workflow.Env{Now: now, Calendar: db.Calendar(), Policy: cat.Policy})
+	act, err := workflow.Report(c, r.actor, &in, workflow.Env{Now: now, Calendar: h.calendarNow(), Policy: cat.Policy})
 	if err != nil {
 		return nil, err
 	}
@@ -342,28 +349,28 @@ func (db *DB) writeCase(ctx context.Context, tx *sql.Tx, r *intake, now time.Tim
 		r.edit(act)
 	}
 	year := c.ReportedAt.In(cst).Year()
-	seq, err := db.nextNumber(ctx, tx, c.Region, year)
+	seq, err := h.nextNumber(ctx, tx, c.Region, year)
 	if err != nil {
 		return nil, err
 	}
 	c.ID = caseID(year, c.Region, seq)
 	c.Number, c.Version, c.UpdatedAt = c.ID, 1, now
-	reporter, parties, err := db.seal(c)
+	reporter, parties, err := h.seal(c)
 	if err != nil {
 		return nil, err
 	}
-	if err := db.insertCase(ctx, tx, c, reporter, parties); err != nil {
+	if err := h.insertCase(ctx, tx, c, reporter, parties); err != nil {
 		return nil, err
 	}
-	refs, err := db.keepPhotos(ctx, tx, r.actor, in.Photos, w)
+	refs, err := h.keepPhotos(ctx, tx, r.actor, in.Photos, w)
 	if err != nil {
 		return nil, err
 	}
 	act.Seq, act.CaseID, act.Attachments = 1, c.ID, refs
-	if err := db.insertAction(ctx, tx, c.Region, act); err != nil {
+	if err := h.insertAction(ctx, tx, c.Region, act); err != nil {
 		return nil, err
 	}
-	if err := db.attach(ctx, tx, r.actor, c.Region, c.ID, refs); err != nil {
+	if err := h.attach(ctx, tx, r.actor, c.Region, c.ID, refs); err != nil {
 		return nil, err
 	}
 	if r.after != nil {
@@ -372,12 +379,12 @@ func (db *DB) writeCase(ctx context.Context, tx *sql.Tx, r *intake, now time.Tim
 		}
 	}
 	if r.key != "" {
-		s, err := db.stmt(ctx, tx, `INSERT INTO idempotency_keys (user_id, key, region, case_id, created_at) VALUES ($1, $2, $3, $4, $5)
+		s, err := h.stmt(ctx, tx, `INSERT INTO idempotency_keys (user_id, key, region, case_id, created_at) VALUES ($1, $2, $3, $4, $5)
 			ON CONFLICT (user_id, key) DO NOTHING`)
 		if err != nil {
 			return nil, err
 		}
-		res, err := s.ExecContext(ctx, r.actor.ID, r.key, c.Region, c.ID, db.dialect.ts(now))
+		res, err := s.ExecContext(ctx, r.actor.ID, r.key, c.Region, c.ID, h.dialect.ts(now))
 		if err != nil {
 			return nil, err
 		}
@@ -393,11 +400,11 @@ func (db *DB) writeCase(ctx context.Context, tx *sql.Tx, r *intake, now time.Tim
 // answerKey answers a report that failed with err: when its idempotency
 // key was used before, or at the same moment by a request that won, the
 // key's case (even if this report is now refused); else err.
-func (db *DB) answerKey(ctx context.Context, actor *pingan.User, key string, err error) (*pingan.Case, error) {
+func (s *Cases) answerKey(ctx context.Context, actor *pingan.User, key string, err error) (*pingan.Case, error) {
 	if key == "" {
 		return nil, err
 	}
-	first, ferr := db.caseByKey(ctx, actor, key)
+	first, ferr := s.caseByKey(ctx, actor, key)
 	switch {
 	case first != nil:
 		return first, nil
@@ -411,8 +418,8 @@ func (db *DB) answerKey(ctx context.Context, actor *pingan.User, key string, err
 
 // caseByKey answers the case that the actor's idempotency key made, with
 // personal data masked; nil when the key has none.
-func (db *DB) caseByKey(ctx context.Context, actor *pingan.User, key string) (*pingan.Case, error) {
-	tx, err := db.beginRead(ctx)
+func (s *Cases) caseByKey(ctx context.Context, actor *pingan.User, key string) (*pingan.Case, error) {
+	tx, err := s.beginRead(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -425,11 +432,11 @@ func (db *DB) caseByKey(ctx context.Context, actor *pingan.User, key string) (*p
 	} else if err != nil {
 		return nil, err
 	}
-	sc, err := db.loadCase(ctx, tx, "", id, false)
+	sc, err := s.loadCase(ctx, tx, "", id, false)
 	if err != nil {
 		return nil, err
 	}
-	if err := db.open(sc, true); err != nil {
+	if err := s.open(sc, true); err != nil {
 		return nil, err
 	}
 	sc.AllowedActions = workflow.Allowed(sc.Case, actor)
@@ -441,12 +448,12 @@ func (db *DB) caseByKey(ctx context.Context, actor *pingan.User, key string) (*p
 // to the same collector: that its category exists, and where it goes
 // (placement.go) — and answers the case to report and its category. It
 // normalizes in in place.
-func (db *DB) checkNewCase(ctx context.Context, tx *sql.Tx, actor *pingan.User, in *pingan.NewCase, now time.Time,
+func (h *handle) checkNewCase(ctx context.Context, tx *sql.Tx, actor *pingan.User, in *pingan.NewCase, now time.Time,
 	check func(ctx context.Context, tx *sql.Tx, v *pingan.Invalid) error) (*pingan.Case, *pingan.Category, error) {
 	var cat *pingan.Category
 	if code := strings.TrimSpace(in.Category); code != "" {
 		var err error
-		if cat, err = db.lookupCategory(ctx, tx, code); err != nil {
+		if cat, err = h.lookupCategory(ctx, tx, code); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -470,7 +477,7 @@ func (db *DB) checkNewCase(ctx context.Context, tx *sql.Tx, actor *pingan.User, 
 	// Where it happened: the grid holding its position, the grid given, the
 	// lowest unit whose area holds the position, the unit given, or the
 	// reporter's own (placement.go).
-	place, err := db.placeCase(ctx, tx, actor, in, &v)
+	place, err := h.placeCase(ctx, tx, actor, in, &v)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -517,22 +524,22 @@ func maskParties(ps []pingan.Person) []pingan.Person {
 // actor may take. Reading a case that has personal data writes an audit
 // row (read_personal, with whether the read was masked) in the same
 // transaction.
-func (db *DB) FindCase(ctx context.Context, actor *pingan.User, id string) (*pingan.Case, error) {
+func (s *Cases) FindCase(ctx context.Context, actor *pingan.User, id string) (*pingan.Case, error) {
 	scope, err := scopeOf(actor)
 	if err != nil {
 		return nil, err
 	}
-	tx, err := db.beginWrite(ctx)
+	tx, err := s.beginWrite(ctx)
 	if err != nil {
 		return nil, err
 	}
 	defer tx.Rollback()
-	sc, err := db.loadCase(ctx, tx, scope, id, false)
+	sc, err := s.loadCase(ctx, tx, scope, id, false)
 	if err != nil {
 		return nil, err
 	}
 	masked := !pingan.SeesPersonal(actor, sc.Case)
-	if err := db.open(sc, masked); err != nil {
+	if err := s.open(sc, masked); err != nil {
 		return nil, err
 	}
 	if len(sc.reporter) > 0 || len(sc.parties) > 0 {
@@ -543,7 +550,7 @@ func (db *DB) FindCase(ctx context.Context, actor *pingan.User, id string) (*pin
 		if len(sc.parties) > 0 {
 			read = append(read, "parties")
 		}
-		if err := db.auditMasked(ctx, tx, actor, "read_personal", sc.Region, sc.ID, strings.Join(read, ","), masked); err != nil {
+		if err := s.auditMasked(ctx, tx, actor, "read_personal", sc.Region, sc.ID, strings.Join(read, ","), masked); err != nil {
 			return nil, err
 		}
 	}
@@ -561,7 +568,7 @@ const (
 // first, with personal data masked, and the cursor of the next page ("" on
 // the last). Category matches the category and its subcategories; Q
 // searches the number, title, description and address.
-func (db *DB) FindCases(ctx context.Context, actor *pingan.User, f pingan.CaseFilter) ([]*pingan.Case, string, error) {
+func (s *Cases) FindCases(ctx context.Context, actor *pingan.User, f pingan.CaseFilter) ([]*pingan.Case, string, error) {
 	scope, err := scopeOf(actor)
 	if err != nil {
 		return nil, "", err
@@ -597,21 +604,21 @@ func (db *DB) FindCases(ctx context.Context, actor *pingan.User, f pingan.CaseFi
 		where = append(where, "overdue = "+arg(*f.Overdue))
 	}
 	if q := strings.TrimSpace(f.Q); q != "" {
-		p, like := arg(likeContains(q)), db.dialect.ilike()
+		p, like := arg(likeContains(q)), s.dialect.ilike()
 		where = append(where, fmt.Sprintf(`(number LIKE %[1]s ESCAPE '\' OR title %[2]s %[1]s ESCAPE '\' OR description %[2]s %[1]s ESCAPE '\' OR address %[2]s %[1]s ESCAPE '\')`, p, like))
 	}
 	if !f.From.IsZero() {
-		where = append(where, "reported_at >= "+arg(db.dialect.ts(f.From)))
+		where = append(where, "reported_at >= "+arg(s.dialect.ts(f.From)))
 	}
 	if !f.To.IsZero() {
-		where = append(where, "reported_at < "+arg(db.dialect.ts(f.To)))
+		where = append(where, "reported_at < "+arg(s.dialect.ts(f.To)))
 	}
 	if f.Cursor != "" {
 		at, id, ok := parseCursor(f.Cursor)
 		if !ok {
 			v.Add("cursor", "case.cursor.bad")
 		} else {
-			pa, pi := arg(db.dialect.ts(at)), arg(id)
+			pa, pi := arg(s.dialect.ts(at)), arg(id)
 			where = append(where, fmt.Sprintf("(reported_at < %s OR (reported_at = %s AND id < %s))", pa, pa, pi))
 		}
 	}
@@ -625,7 +632,7 @@ func (db *DB) FindCases(ctx context.Context, actor *pingan.User, f pingan.CaseFi
 		return nil, "", err
 	}
 
-	tx, err := db.beginRead(ctx)
+	tx, err := s.beginRead(ctx)
 	if err != nil {
 		return nil, "", err
 	}
@@ -650,7 +657,7 @@ func (db *DB) FindCases(ctx context.Context, actor *pingan.User, f pingan.CaseFi
 		if err != nil {
 			return nil, "", err
 		}
-		if err := db.open(sc, true); err != nil {
+		if err := s.open(sc, true); err != nil {
 			return nil, "", err
 		}
 		out = append(out, sc.Case)

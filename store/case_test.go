@@ -22,7 +22,7 @@ var idRe = regexp.MustCompile(`^2026-620902-\d{6}$`)
 
 func testCreateCaseValidation(t *testing.T, e *env) {
 	fx := e.fx
-	_, err := e.db.CreateCase(ctx, fx.GridWorker, &pingan.NewCase{Kind: "riot", Category: "9999", Source: "fax",
+	_, err := e.db.Cases.CreateCase(ctx, fx.GridWorker, &pingan.NewCase{Kind: "riot", Category: "9999", Source: "fax",
 		Location: &pingan.Location{Lat: 100, Lng: 200}, Unit: "620921100001"})
 	pe := wantCode(t, err, pingan.EINVALID)
 	for _, f := range []string{"kind", "category", "title", "source", "location.lat", "location.lng", "unit"} {
@@ -31,19 +31,19 @@ func testCreateCaseValidation(t *testing.T, e *env) {
 		}
 	}
 	// A category of another kind.
-	_, err = e.db.CreateCase(ctx, fx.GridWorker, &pingan.NewCase{Kind: pingan.KindDispute, Category: "AQ01", Title: "x"})
+	_, err = e.db.Cases.CreateCase(ctx, fx.GridWorker, &pingan.NewCase{Kind: pingan.KindDispute, Category: "AQ01", Title: "x"})
 	if pe := wantCode(t, err, pingan.EINVALID); !strings.Contains(zh(pe, "category"), "AQ01 不属于种类 dispute") {
 		t.Errorf("fields %v", pe.Fields)
 	} else {
 		wantKey(t, pe, "category", "report.category.kind")
 	}
 	// Resolved on site needs a result (workflow.Report).
-	_, err = e.db.CreateCase(ctx, fx.GridWorker, &pingan.NewCase{Kind: pingan.KindDispute, Category: "0102", Title: "x", ResolvedOnSite: true})
+	_, err = e.db.Cases.CreateCase(ctx, fx.GridWorker, &pingan.NewCase{Kind: pingan.KindDispute, Category: "0102", Title: "x", ResolvedOnSite: true})
 	if pe := wantCode(t, err, pingan.EINVALID); zh(pe, "result") == "" {
 		t.Errorf("fields %v", pe.Fields)
 	}
 	// Nothing was written by the failures.
-	if list, _, _ := e.db.FindCases(ctx, fx.Admin, pingan.CaseFilter{}); len(list) != 0 {
+	if list, _, _ := e.db.Cases.FindCases(ctx, fx.Admin, pingan.CaseFilter{}); len(list) != 0 {
 		t.Fatalf("%d cases after failed reports", len(list))
 	}
 
@@ -68,11 +68,11 @@ func testCreateCaseValidation(t *testing.T, e *env) {
 		t.Errorf("resolved on site: %s %v", c.Status, c.ResolvedAt)
 	}
 	// A citizen (no actor) must name the unit.
-	_, err = e.db.CreateCase(ctx, nil, &pingan.NewCase{Kind: pingan.KindService, Category: "FW01", Title: "路灯不亮"})
+	_, err = e.db.Cases.CreateCase(ctx, nil, &pingan.NewCase{Kind: pingan.KindService, Category: "FW01", Title: "路灯不亮"})
 	if pe := wantCode(t, err, pingan.EINVALID); zh(pe, "unit") == "" {
 		t.Errorf("fields %v", pe.Fields)
 	}
-	c, err = e.db.CreateCase(ctx, nil, &pingan.NewCase{Kind: pingan.KindService, Category: "FW01", Title: "路灯不亮", Unit: "620921100001"})
+	c, err = e.db.Cases.CreateCase(ctx, nil, &pingan.NewCase{Kind: pingan.KindService, Category: "FW01", Title: "路灯不亮", Unit: "620921100001"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,7 +97,7 @@ func testCaseNumbers(t *testing.T, e *env) {
 		t.Errorf("reported_at %v", got.ReportedAt)
 	}
 	for _, id := range []string{"", "nonsense", "2026-620902", "2026-620902-00000x", "2026--000001"} {
-		_, err := e.db.FindCase(ctx, e.fx.Admin, id)
+		_, err := e.db.Cases.FindCase(ctx, e.fx.Admin, id)
 		wantCode(t, err, pingan.ENOTFOUND)
 	}
 }
@@ -107,7 +107,7 @@ func testScoping(t *testing.T, e *env) {
 	other := e.report(t, fx.OtherGridWorker, "") // in 金塔县
 	mine := e.report(t, fx.GridWorker, "")       // in 肃州区
 
-	list, _, err := e.db.FindCases(ctx, fx.CountyDispatcher, pingan.CaseFilter{})
+	list, _, err := e.db.Cases.FindCases(ctx, fx.CountyDispatcher, pingan.CaseFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,41 +115,41 @@ func testScoping(t *testing.T, e *env) {
 		t.Errorf("county dispatcher lists %v", ids(list))
 	}
 	for _, u := range []*pingan.User{fx.CountyDispatcher, fx.CountyLeader, fx.TownshipDispatcher, fx.GridWorker, fx.CountyHandler} {
-		_, err := e.db.FindCase(ctx, u, other.ID)
+		_, err := e.db.Cases.FindCase(ctx, u, other.ID)
 		wantCode(t, err, pingan.ENOTFOUND)
-		_, err = e.db.Timeline(ctx, u, other.ID)
+		_, err = e.db.Cases.Timeline(ctx, u, other.ID)
 		wantCode(t, err, pingan.ENOTFOUND)
-		_, err = e.db.Act(ctx, u, other.ID, pingan.ActionInput{Action: pingan.ActAccept})
+		_, err = e.db.Cases.Act(ctx, u, other.ID, pingan.ActionInput{Action: pingan.ActAccept})
 		wantCode(t, err, pingan.ENOTFOUND)
-		_, err = e.db.Act(ctx, u, other.ID, pingan.ActionInput{Action: pingan.ActComment, Note: "看看"})
+		_, err = e.db.Cases.Act(ctx, u, other.ID, pingan.ActionInput{Action: pingan.ActComment, Note: "看看"})
 		wantCode(t, err, pingan.ENOTFOUND)
 	}
 	// The answer is the same as for a case that does not exist.
-	_, errOther := e.db.FindCase(ctx, fx.CountyDispatcher, other.ID)
-	_, errNone := e.db.FindCase(ctx, fx.CountyDispatcher, "2026-620921-000999")
+	_, errOther := e.db.Cases.FindCase(ctx, fx.CountyDispatcher, other.ID)
+	_, errNone := e.db.Cases.FindCase(ctx, fx.CountyDispatcher, "2026-620921-000999")
 	if errOther.Error() != strings.Replace(errNone.Error(), "2026-620921-000999", other.ID, 1) ||
 		pingan.ErrorText(errOther, pingan.EN) != strings.Replace(pingan.ErrorText(errNone, pingan.EN), "2026-620921-000999", other.ID, 1) {
 		t.Errorf("outside: %v; missing: %v", errOther, errNone)
 	}
 	// Nothing was changed by the refused actions.
-	if c, err := e.db.FindCase(ctx, fx.OtherDispatcher, other.ID); err != nil || c.Status != pingan.StatusReported || c.Version != 1 {
+	if c, err := e.db.Cases.FindCase(ctx, fx.OtherDispatcher, other.ID); err != nil || c.Status != pingan.StatusReported || c.Version != 1 {
 		t.Errorf("other county's case: %v %v", c, err)
 	}
 	// Above both counties, the city sees both; a village does not see its neighbour.
-	if list, _, _ := e.db.FindCases(ctx, fx.CityDispatcher, pingan.CaseFilter{}); len(list) != 2 {
+	if list, _, _ := e.db.Cases.FindCases(ctx, fx.CityDispatcher, pingan.CaseFilter{}); len(list) != 2 {
 		t.Errorf("city lists %v", ids(list))
 	}
 	n2 := e.report(t, fx.TownshipDispatcher, "620902001002")
-	if _, err := e.db.FindCase(ctx, fx.GridWorker, n2.ID); code(err) != pingan.ENOTFOUND {
+	if _, err := e.db.Cases.FindCase(ctx, fx.GridWorker, n2.ID); code(err) != pingan.ENOTFOUND {
 		t.Errorf("grid worker reads the neighbouring community's case: %v", err)
 	}
 	// Stats and units outside are not found either.
-	_, err = e.db.Stats(ctx, fx.CountyDispatcher, "620921", time.Time{}, time.Time{})
+	_, err = e.db.Stats.Stats(ctx, fx.CountyDispatcher, "620921", time.Time{}, time.Time{})
 	wantCode(t, err, pingan.ENOTFOUND)
-	_, _, err = e.db.FindCases(ctx, fx.CountyDispatcher, pingan.CaseFilter{Unit: "620921"})
+	_, _, err = e.db.Cases.FindCases(ctx, fx.CountyDispatcher, pingan.CaseFilter{Unit: "620921"})
 	wantCode(t, err, pingan.ENOTFOUND)
 	// Reporting into another county is refused as an unknown unit.
-	_, err = e.db.CreateCase(ctx, fx.GridWorker, &pingan.NewCase{Kind: pingan.KindDispute, Category: "0102", Title: "x", Unit: "620921100001"})
+	_, err = e.db.Cases.CreateCase(ctx, fx.GridWorker, &pingan.NewCase{Kind: pingan.KindDispute, Category: "0102", Title: "x", Unit: "620921100001"})
 	if pe := wantCode(t, err, pingan.EINVALID); zh(pe, "unit") == "" {
 		t.Errorf("fields %v", pe.Fields)
 	}
@@ -177,20 +177,20 @@ func (e *env) closeCase(t *testing.T, id string) {
 func testLoop(t *testing.T, e *env) {
 	fx := e.fx
 	c := e.report(t, fx.GridWorker, "")
-	got, err := e.db.FindCase(ctx, fx.TownshipDispatcher, c.ID)
+	got, err := e.db.Cases.FindCase(ctx, fx.TownshipDispatcher, c.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !slices.Contains(got.AllowedActions, pingan.ActAccept) || !slices.Contains(got.AllowedActions, pingan.ActReject) {
 		t.Errorf("township dispatcher may %v", got.AllowedActions)
 	}
-	if got, _ := e.db.FindCase(ctx, fx.GridWorker, c.ID); slices.Contains(got.AllowedActions, pingan.ActAccept) {
+	if got, _ := e.db.Cases.FindCase(ctx, fx.GridWorker, c.ID); slices.Contains(got.AllowedActions, pingan.ActAccept) {
 		t.Errorf("grid worker may %v", got.AllowedActions)
 	}
 	// The wrong role is refused, and nothing is written.
-	_, err = e.db.Act(ctx, fx.GridWorker, c.ID, pingan.ActionInput{Action: pingan.ActAccept})
+	_, err = e.db.Cases.Act(ctx, fx.GridWorker, c.ID, pingan.ActionInput{Action: pingan.ActAccept})
 	wantCode(t, err, pingan.EFORBIDDEN)
-	_, err = e.db.Act(ctx, fx.TownshipDispatcher, c.ID, pingan.ActionInput{Action: pingan.ActClose})
+	_, err = e.db.Cases.Act(ctx, fx.TownshipDispatcher, c.ID, pingan.ActionInput{Action: pingan.ActClose})
 	wantCode(t, err, pingan.ECONFLICT)
 
 	step := func(u *pingan.User, in pingan.ActionInput, want pingan.Status) *pingan.Case {
@@ -219,7 +219,7 @@ func testLoop(t *testing.T, e *env) {
 		t.Errorf("satisfaction %v", r.Satisfaction)
 	}
 	// Rated once only.
-	_, err = e.db.Act(ctx, fx.GridWorker, c.ID, pingan.ActionInput{Action: pingan.ActRate, Satisfaction: pingan.Dissatisfied})
+	_, err = e.db.Cases.Act(ctx, fx.GridWorker, c.ID, pingan.ActionInput{Action: pingan.ActRate, Satisfaction: pingan.Dissatisfied})
 	wantCode(t, err, pingan.ECONFLICT)
 
 	final := e.find(t, c.ID)
@@ -276,7 +276,7 @@ func testActionAtomicVersionConflict(t *testing.T, e *env) {
 		_, err := tx.ExecContext(ctx, `UPDATE cases SET version = version + 1 WHERE region = $1 AND id = $2`, c.Region, c.ID)
 		return err
 	}, nil)
-	_, err := e.db.Act(ctx, e.fx.TownshipDispatcher, c.ID, pingan.ActionInput{Action: pingan.ActAccept})
+	_, err := e.db.Cases.Act(ctx, e.fx.TownshipDispatcher, c.ID, pingan.ActionInput{Action: pingan.ActAccept})
 	wantCode(t, err, pingan.ECONFLICT)
 	e.db.SetHooks(nil, nil)
 	got := e.find(t, c.ID)
@@ -305,7 +305,7 @@ func testActionAtomicDuplicateSeq(t *testing.T, e *env) {
 			c.Region, c.ID, seq)
 		return err
 	})
-	_, err := e.db.Act(ctx, e.fx.TownshipDispatcher, c.ID, pingan.ActionInput{Action: pingan.ActAccept})
+	_, err := e.db.Cases.Act(ctx, e.fx.TownshipDispatcher, c.ID, pingan.ActionInput{Action: pingan.ActAccept})
 	if err == nil {
 		t.Fatal("Act succeeded with its timeline entry's number taken")
 	}
@@ -341,7 +341,7 @@ func testIdempotency(t *testing.T, e *env) {
 	if c.ID == d.ID {
 		t.Error("two reports without a key gave one case")
 	}
-	list, _, _ := e.db.FindCases(ctx, e.fx.Admin, pingan.CaseFilter{})
+	list, _, _ := e.db.Cases.FindCases(ctx, e.fx.Admin, pingan.CaseFilter{})
 	if len(list) != 4 {
 		t.Errorf("%d cases, want 4", len(list))
 	}
@@ -370,7 +370,7 @@ func testMaskedListUnmaskedRead(t *testing.T, e *env) {
 	if !c.PersonalMasked || c.Reporter == nil || c.Reporter.Phone != "138****5678" {
 		t.Errorf("the report's answer shows %+v", c.Reporter)
 	}
-	list, _, err := e.db.FindCases(ctx, fx.TownshipDispatcher, pingan.CaseFilter{})
+	list, _, err := e.db.Cases.FindCases(ctx, fx.TownshipDispatcher, pingan.CaseFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -391,19 +391,19 @@ func testMaskedListUnmaskedRead(t *testing.T, e *env) {
 		t.Errorf("listed parties %+v", got.Parties)
 	}
 	// Lists are not audited.
-	if a, _ := e.db.Audit(ctx, c.ID); len(a) != 0 {
+	if a, _ := e.db.Audit.Audit(ctx, c.ID); len(a) != 0 {
 		t.Errorf("audit after a list: %+v", a)
 	}
 
 	e.clock.Advance(time.Minute)
-	full, err := e.db.FindCase(ctx, fx.TownshipDispatcher, c.ID)
+	full, err := e.db.Cases.FindCase(ctx, fx.TownshipDispatcher, c.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if full.PersonalMasked || full.Reporter == nil || *full.Reporter != *reporter || !reflect.DeepEqual(full.Parties, parties) {
 		t.Errorf("read %+v %+v masked=%v", full.Reporter, full.Parties, full.PersonalMasked)
 	}
-	audit, err := e.db.Audit(ctx, c.ID)
+	audit, err := e.db.Audit.Audit(ctx, c.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -416,12 +416,12 @@ func testMaskedListUnmaskedRead(t *testing.T, e *env) {
 		t.Errorf("audit entry %+v", a)
 	}
 	e.find(t, c.ID)
-	if audit, _ := e.db.Audit(ctx, c.ID); len(audit) != 2 || audit[1].UserID != fx.Admin.ID {
+	if audit, _ := e.db.Audit.Audit(ctx, c.ID); len(audit) != 2 || audit[1].UserID != fx.Admin.ID {
 		t.Errorf("second read: %+v", audit)
 	}
 	// A case without personal data: nothing to audit.
 	e.find(t, plain.ID)
-	if audit, _ := e.db.Audit(ctx, plain.ID); len(audit) != 0 {
+	if audit, _ := e.db.Audit.Audit(ctx, plain.ID); len(audit) != 0 {
 		t.Errorf("audit of a case without personal data: %+v", audit)
 	}
 	// Acting answers masked data.
@@ -528,7 +528,7 @@ func testFindCasesFilters(t *testing.T, e *env) {
 		{"from", pingan.CaseFilter{From: storetest.Epoch.Add(90 * time.Minute)}, []*pingan.Case{petition, lamp}},
 		{"from to", pingan.CaseFilter{From: storetest.Epoch.Add(time.Hour), To: storetest.Epoch.Add(2 * time.Hour)}, []*pingan.Case{fire}},
 	} {
-		got, next, err := e.db.FindCases(ctx, fx.CountyDispatcher, c.f)
+		got, next, err := e.db.Cases.FindCases(ctx, fx.CountyDispatcher, c.f)
 		if err != nil {
 			t.Errorf("%s: %v", c.name, err)
 			continue
@@ -537,7 +537,7 @@ func testFindCasesFilters(t *testing.T, e *env) {
 			t.Errorf("%s: %v next %q, want %v", c.name, ids(got), next, ids(c.want))
 		}
 	}
-	_, _, err := e.db.FindCases(ctx, fx.CountyDispatcher, pingan.CaseFilter{Status: []pingan.Status{"lost"}, Kind: "x"})
+	_, _, err := e.db.Cases.FindCases(ctx, fx.CountyDispatcher, pingan.CaseFilter{Status: []pingan.Status{"lost"}, Kind: "x"})
 	pe := wantCode(t, err, pingan.EINVALID)
 	if zh(pe, "status") == "" || zh(pe, "kind") == "" {
 		t.Errorf("fields %v", pe.Fields)
@@ -557,7 +557,7 @@ func testFindCasesPaging(t *testing.T, e *env) {
 	cursor := ""
 	pages := 0
 	for {
-		list, next, err := e.db.FindCases(ctx, e.fx.TownshipDispatcher, pingan.CaseFilter{Limit: 3, Cursor: cursor})
+		list, next, err := e.db.Cases.FindCases(ctx, e.fx.TownshipDispatcher, pingan.CaseFilter{Limit: 3, Cursor: cursor})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -574,7 +574,7 @@ func testFindCasesPaging(t *testing.T, e *env) {
 	if pages != 3 || !slices.Equal(got, made) {
 		t.Errorf("%d pages: %v, want %v", pages, got, made)
 	}
-	_, _, err := e.db.FindCases(ctx, e.fx.TownshipDispatcher, pingan.CaseFilter{Cursor: "!!not a cursor"})
+	_, _, err := e.db.Cases.FindCases(ctx, e.fx.TownshipDispatcher, pingan.CaseFilter{Cursor: "!!not a cursor"})
 	if pe := wantCode(t, err, pingan.EINVALID); zh(pe, "cursor") == "" {
 		t.Errorf("fields %v", pe.Fields)
 	}
@@ -585,7 +585,7 @@ func testDispatchTarget(t *testing.T, e *env) {
 	c := e.report(t, fx.GridWorker, "")
 	e.act(t, fx.TownshipDispatcher, c.ID, pingan.ActionInput{Action: pingan.ActAccept})
 	for _, to := range []string{"620921100000", "620902-zjj", "999999", ""} { // another county, above the township, unknown, none
-		_, err := e.db.Act(ctx, fx.TownshipDispatcher, c.ID, pingan.ActionInput{Action: pingan.ActDispatch, ToUnit: to})
+		_, err := e.db.Cases.Act(ctx, fx.TownshipDispatcher, c.ID, pingan.ActionInput{Action: pingan.ActDispatch, ToUnit: to})
 		if pe := wantCode(t, err, pingan.EINVALID); zh(pe, "to_unit") == "" {
 			t.Errorf("to %q: fields %v", to, pe.Fields)
 		}
@@ -595,19 +595,19 @@ func testDispatchTarget(t *testing.T, e *env) {
 	}
 	// The county centre may send it to its department, whose handler then sees it.
 	e.act(t, fx.CountyDispatcher, c.ID, pingan.ActionInput{Action: pingan.ActDispatch, ToUnit: fx.CountyHousing.Code})
-	got, err := e.db.FindCase(ctx, fx.CountyHandler, c.ID)
+	got, err := e.db.Cases.FindCase(ctx, fx.CountyHandler, c.ID)
 	if err != nil {
 		t.Fatalf("the department cannot read the case dispatched to it: %v", err)
 	}
 	if !slices.Contains(got.AllowedActions, pingan.ActSign) || !slices.Contains(got.AllowedActions, pingan.ActReturn) {
 		t.Errorf("department handler may %v", got.AllowedActions)
 	}
-	if list, _, _ := e.db.FindCases(ctx, fx.CountyHandler, pingan.CaseFilter{}); len(list) != 1 {
+	if list, _, _ := e.db.Cases.FindCases(ctx, fx.CountyHandler, pingan.CaseFilter{}); len(list) != 1 {
 		t.Errorf("department lists %v", ids(list))
 	}
 	// Returned, it leaves the department's sight.
 	e.act(t, fx.CountyHandler, c.ID, pingan.ActionInput{Action: pingan.ActReturn, Reason: "不属于本部门职责"})
-	_, err = e.db.FindCase(ctx, fx.CountyHandler, c.ID)
+	_, err = e.db.Cases.FindCase(ctx, fx.CountyHandler, c.ID)
 	wantCode(t, err, pingan.ENOTFOUND)
 }
 
@@ -627,7 +627,7 @@ func testStats(t *testing.T, e *env) {
 	e.report(t, fx.GridWorker, "")
 
 	from, to := storetest.Epoch, storetest.Epoch.Add(24*time.Hour)
-	s, err := e.db.Stats(ctx, fx.CountyDispatcher, "", from, to)
+	s, err := e.db.Stats.Stats(ctx, fx.CountyDispatcher, "", from, to)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -639,19 +639,19 @@ func testStats(t *testing.T, e *env) {
 	if !reflect.DeepEqual(s, want) {
 		t.Errorf("county stats\n got %+v\nwant %+v", s, want)
 	}
-	s, err = e.db.Stats(ctx, fx.CityDispatcher, "", from, to)
+	s, err = e.db.Stats.Stats(ctx, fx.CityDispatcher, "", from, to)
 	if err != nil || s.Total != 4 || s.Unit != "620900" {
 		t.Errorf("city stats %+v %v", s, err)
 	}
-	s, err = e.db.Stats(ctx, fx.CityDispatcher, "620921", time.Time{}, time.Time{})
+	s, err = e.db.Stats.Stats(ctx, fx.CityDispatcher, "620921", time.Time{}, time.Time{})
 	if err != nil || s.Total != 1 || s.Rates["on_time"] != 0 {
 		t.Errorf("other county's stats %+v %v", s, err)
 	}
-	s, err = e.db.Stats(ctx, fx.CountyDispatcher, "", time.Time{}, time.Time{})
+	s, err = e.db.Stats.Stats(ctx, fx.CountyDispatcher, "", time.Time{}, time.Time{})
 	if err != nil || s.Total != 4 {
 		t.Errorf("unbounded stats %+v %v", s, err)
 	}
-	s, err = e.db.Stats(ctx, fx.CountyHandler, "", from, to) // nothing was ever assigned to the department
+	s, err = e.db.Stats.Stats(ctx, fx.CountyHandler, "", from, to) // nothing was ever assigned to the department
 	if err != nil || s.Total != 0 || s.Rates["resolution"] != 0 {
 		t.Errorf("department stats %+v %v", s, err)
 	}

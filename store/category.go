@@ -10,7 +10,11 @@ import (
 	"github.com/pingan-gov/pingan"
 )
 
-var _ pingan.CategoryService = (*DB)(nil)
+// Categories is the case categories (事项分类) with their deadline
+// policies: pingan.CategoryService.
+type Categories struct{ *handle }
+
+var _ pingan.CategoryService = (*Categories)(nil)
 
 const categoryColumns = `code, kind, name, parent, sign_n, sign_unit, resolve_n, resolve_unit`
 
@@ -25,8 +29,8 @@ func scanCategory(s scanner) (*pingan.Category, error) {
 }
 
 // Categories answers every category, ordered by code.
-func (db *DB) Categories(ctx context.Context) ([]*pingan.Category, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT `+categoryColumns+` FROM categories ORDER BY code`)
+func (s *Categories) Categories(ctx context.Context) ([]*pingan.Category, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT `+categoryColumns+` FROM categories ORDER BY code`)
 	if err != nil {
 		return nil, err
 	}
@@ -50,8 +54,8 @@ var categoryCodeRe = regexp.MustCompile(`^[0-9A-Za-z]{1,16}$`)
 // gets EFORBIDDEN. EINVALID names the field: a bad code, kind or name, a
 // period that cannot be counted, or a parent that does not exist or is of
 // another kind.
-func (db *DB) SaveCategory(ctx context.Context, actor *pingan.User, c *pingan.Category) error {
-	tx, err := db.beginWrite(ctx)
+func (s *Categories) SaveCategory(ctx context.Context, actor *pingan.User, c *pingan.Category) error {
+	tx, err := s.beginWrite(ctx)
 	if err != nil {
 		return err
 	}
@@ -102,7 +106,7 @@ func (db *DB) SaveCategory(ctx context.Context, actor *pingan.User, c *pingan.Ca
 		return err
 	}
 	err = tx.Commit()
-	db.categories.invalidate()
+	s.categories.invalidate()
 	return err
 }
 
@@ -117,9 +121,9 @@ func categoryByCode(ctx context.Context, tx *sql.Tx, code string) (*pingan.Categ
 
 // lookupCategory is categoryByCode through the cache (see cacheTTL), for
 // intake. The answer is the caller's to change.
-func (db *DB) lookupCategory(ctx context.Context, tx *sql.Tx, code string) (*pingan.Category, error) {
-	now := db.clock.Now()
-	c, gen, ok := db.categories.get(code, now)
+func (h *handle) lookupCategory(ctx context.Context, tx *sql.Tx, code string) (*pingan.Category, error) {
+	now := h.clock.Now()
+	c, gen, ok := h.categories.get(code, now)
 	if ok {
 		return &c, nil
 	}
@@ -127,6 +131,6 @@ func (db *DB) lookupCategory(ctx context.Context, tx *sql.Tx, code string) (*pin
 	if err != nil || p == nil {
 		return nil, err
 	}
-	db.categories.put(code, *p, gen, now)
+	h.categories.put(code, *p, gen, now)
 	return p, nil
 }

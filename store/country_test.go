@@ -35,7 +35,7 @@ func TestImportCountry(t *testing.T) {
 			}
 			for _, want := range []pingan.ImportResult{{Created: len(units)}, {Unchanged: len(units)}} {
 				began := time.Now()
-				res, err := db.ImportUnitsProgress(ctx, units, nil)
+				res, err := db.Units.ImportUnitsProgress(ctx, units, nil)
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -54,7 +54,7 @@ func testExtendPastCalendar(t *testing.T, e *env) {
 	e.act(t, fx.TownshipDispatcher, c.ID, pingan.ActionInput{Action: pingan.ActAccept})
 	e.act(t, fx.TownshipDispatcher, c.ID, pingan.ActionInput{Action: pingan.ActDispatch, ToUnit: fx.Township.Code})
 	e.act(t, fx.TownshipHandler, c.ID, pingan.ActionInput{Action: pingan.ActSign})
-	_, err := e.db.Act(ctx, fx.TownshipDispatcher, c.ID, pingan.ActionInput{Action: pingan.ActExtend, Days: 365, Reason: "需等待鉴定"})
+	_, err := e.db.Cases.Act(ctx, fx.TownshipDispatcher, c.ID, pingan.ActionInput{Action: pingan.ActExtend, Days: 365, Reason: "需等待鉴定"})
 	wantField(t, err, "days")
 	if pe := wantCode(t, err, pingan.EINVALID); !strings.Contains(zh(pe, "days"), "3000") {
 		t.Errorf("the refusal does not say the year: %v", err)
@@ -71,10 +71,10 @@ func testPolicyPastCalendar(t *testing.T, e *env) {
 	for _, n := range []int{400_000, 2_000_000} {
 		cat := &pingan.Category{Code: "9901", Kind: pingan.KindService, Name: "超长时限",
 			Policy: pingan.Policy{Sign: pingan.Period{N: 1, Unit: "working"}, Resolve: pingan.Period{N: n, Unit: "calendar"}}}
-		if err := e.db.SaveCategory(ctx, fx.Admin, cat); err != nil {
+		if err := e.db.Categories.SaveCategory(ctx, fx.Admin, cat); err != nil {
 			t.Fatalf("save a category of %d days: %v", n, err)
 		}
-		_, err := e.db.CreateCase(ctx, fx.GridWorker, &pingan.NewCase{Kind: pingan.KindService, Category: "9901", Title: "路灯不亮"})
+		_, err := e.db.Cases.CreateCase(ctx, fx.GridWorker, &pingan.NewCase{Kind: pingan.KindService, Category: "9901", Title: "路灯不亮"})
 		wantField(t, err, "policy")
 	}
 }
@@ -86,16 +86,16 @@ func testEscalationPastCalendar(t *testing.T, e *env) {
 	fx := e.fx
 	cat := &pingan.Category{Code: "9902", Kind: pingan.KindService, Name: "半年时限",
 		Policy: pingan.Policy{Sign: pingan.Period{N: 1, Unit: "working"}, Resolve: pingan.Period{N: 200, Unit: "calendar"}}}
-	if err := e.db.SaveCategory(ctx, fx.Admin, cat); err != nil {
+	if err := e.db.Categories.SaveCategory(ctx, fx.Admin, cat); err != nil {
 		t.Fatal(err)
 	}
 	e.clock.Set(time.Date(2999, 1, 4, 9, 0, 0, 0, pingan.CST))
-	c, err := e.db.CreateCase(ctx, fx.GridWorker, &pingan.NewCase{Kind: pingan.KindService, Category: "9902", Title: "路灯不亮"})
+	c, err := e.db.Cases.CreateCase(ctx, fx.GridWorker, &pingan.NewCase{Kind: pingan.KindService, Category: "9902", Title: "路灯不亮"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	late := c.ResolveBy.Add(time.Hour)
-	n, err := e.db.EscalateDue(ctx, late, 10)
+	n, err := e.db.Cases.EscalateDue(ctx, late, 10)
 	if err != nil || n != 1 {
 		t.Fatalf("the deadline watch: %d, %v", n, err)
 	}
@@ -103,7 +103,7 @@ func testEscalationPastCalendar(t *testing.T, e *env) {
 	if !got.Overdue || got.HoldingUnit != c.HoldingUnit {
 		t.Errorf("overdue %v, held by %s (was %s)", got.Overdue, got.HoldingUnit, c.HoldingUnit)
 	}
-	if n, err := e.db.EscalateDue(ctx, late, 10); err != nil || n != 0 {
+	if n, err := e.db.Cases.EscalateDue(ctx, late, 10); err != nil || n != 0 {
 		t.Errorf("the watch again: %d, %v", n, err)
 	}
 }
@@ -114,7 +114,7 @@ func testEscalationPastCalendar(t *testing.T, e *env) {
 func testPlacementKeepsOtherJurisdictions(t *testing.T, e *env) {
 	fx := e.fx
 	storetest.SeedGrids(t, e.db, fx)
-	if _, err := e.db.ImportUnitAreas(ctx, []geo.UnitArea{{Code: "620921", Geometry: storetest.Rect(98.80, 39.95, 99.20, 40.30)}}); err != nil {
+	if _, err := e.db.Units.ImportUnitAreas(ctx, []geo.UnitArea{{Code: "620921", Geometry: storetest.Rect(98.80, 39.95, 99.20, 40.30)}}); err != nil {
 		t.Fatal(err)
 	}
 	for _, tt := range []struct {
@@ -124,7 +124,7 @@ func testPlacementKeepsOtherJurisdictions(t *testing.T, e *env) {
 		{"in another county's grid", 40.01, 98.91},
 		{"in another county's area", 40.2, 99.1},
 	} {
-		_, err := e.db.CreateCase(ctx, fx.CountyDispatcher, &pingan.NewCase{Kind: pingan.KindDispute, Category: "0102", Title: "漏水",
+		_, err := e.db.Cases.CreateCase(ctx, fx.CountyDispatcher, &pingan.NewCase{Kind: pingan.KindDispute, Category: "0102", Title: "漏水",
 			Location: &pingan.Location{Lat: tt.lat, Lng: tt.lng}})
 		pe := wantCode(t, err, pingan.EINVALID)
 		if !strings.Contains(zh(pe, "location"), "不在您的辖区内") {
@@ -244,7 +244,7 @@ func testNewKeyOnlyForEmptyDatabase(t *testing.T, e *env) {
 	}
 	in := &pingan.NewCase{Kind: pingan.KindDispute, Category: "0102", Title: "漏水"}
 	withReporter(in)
-	_, err = db.CreateCase(ctx, e.fx.GridWorker, in)
+	_, err = db.Cases.CreateCase(ctx, e.fx.GridWorker, in)
 	db.Close()
 	if err != nil {
 		t.Fatal(err)

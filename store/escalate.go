@@ -8,7 +8,7 @@ import (
 	"github.com/pingan-gov/pingan/workflow"
 )
 
-var _ pingan.Escalator = (*DB)(nil)
+var _ pingan.Escalator = (*Cases)(nil)
 
 // EscalateReason is the reason recorded on an automatic escalation.
 const EscalateReason = "超过办结时限自动上报 (resolve deadline missed)"
@@ -29,12 +29,12 @@ const DefaultEscalateLimit = 100
 // rows are claimed with FOR UPDATE SKIP LOCKED so that several servers
 // never take the same case. It answers how many cases it escalated or
 // marked.
-func (db *DB) EscalateDue(ctx context.Context, now time.Time, limit int) (int, error) {
+func (s *Cases) EscalateDue(ctx context.Context, now time.Time, limit int) (int, error) {
 	if limit <= 0 {
 		limit = DefaultEscalateLimit
 	}
 	now = now.In(cst).Truncate(time.Millisecond)
-	tx, err := db.beginWrite(ctx)
+	tx, err := s.beginWrite(ctx)
 	if err != nil {
 		return 0, err
 	}
@@ -42,7 +42,7 @@ func (db *DB) EscalateDue(ctx context.Context, now time.Time, limit int) (int, e
 	rows, err := tx.QueryContext(ctx, `SELECT id FROM cases
 		WHERE status IN ('reported', 'accepted', 'dispatched', 'in_progress') AND NOT suspended
 		AND (watched_due IS NULL OR watched_due <> resolve_by)
-		AND resolve_by < $1 ORDER BY resolve_by LIMIT $2`+db.dialect.skipLocked(), db.dialect.ts(now), limit)
+		AND resolve_by < $1 ORDER BY resolve_by LIMIT $2`+s.dialect.skipLocked(), s.dialect.ts(now), limit)
 	if err != nil {
 		return 0, err
 	}
@@ -61,7 +61,7 @@ func (db *DB) EscalateDue(ctx context.Context, now time.Time, limit int) (int, e
 	}
 	escalated := 0
 	for _, id := range ids {
-		sc, err := db.loadCase(ctx, tx, "", id, false)
+		sc, err := s.loadCase(ctx, tx, "", id, false)
 		if err != nil {
 			return 0, err
 		}
@@ -72,7 +72,7 @@ func (db *DB) EscalateDue(ctx context.Context, now time.Time, limit int) (int, e
 		switch c.Status {
 		case pingan.StatusReported, pingan.StatusAccepted, pingan.StatusInProgress:
 			in := pingan.ActionInput{Action: pingan.ActEscalate, Reason: EscalateReason}
-			env, err := db.env(ctx, tx, c, nil, in, now)
+			env, err := s.env(ctx, tx, c, nil, in, now)
 			if err != nil {
 				return 0, err
 			}
@@ -81,20 +81,20 @@ func (db *DB) EscalateDue(ctx context.Context, now time.Time, limit int) (int, e
 					if pingan.ErrorCode(err) == pingan.EINTERNAL {
 						return 0, err
 					}
-					db.log.Warn("overdue case not escalated", "case", c.ID, "err", err)
+					s.log.Warn("overdue case not escalated", "case", c.ID, "err", err)
 					act = nil
 				} else {
 					escalated++
 				}
 			}
 		}
-		if err := db.save(ctx, tx, c, old, act, now); err != nil {
+		if err := s.save(ctx, tx, c, old, act, now); err != nil {
 			return 0, err
 		}
 		// This deadline has been acted on; an escalation's new one is
 		// watched afresh.
 		if _, err := tx.ExecContext(ctx, `UPDATE cases SET watched_due = $1 WHERE region = $2 AND id = $3`,
-			db.dialect.ts(missed), c.Region, c.ID); err != nil {
+			s.dialect.ts(missed), c.Region, c.ID); err != nil {
 			return 0, err
 		}
 	}
@@ -102,7 +102,7 @@ func (db *DB) EscalateDue(ctx context.Context, now time.Time, limit int) (int, e
 		return 0, err
 	}
 	if len(ids) > 0 {
-		db.log.Info("overdue cases", "found", len(ids), "escalated", escalated)
+		s.log.Info("overdue cases", "found", len(ids), "escalated", escalated)
 	}
 	return len(ids), nil
 }

@@ -16,7 +16,7 @@ var due0102 = time.Date(2026, 3, 16, 23, 59, 59, 0, pingan.CST)
 
 func escalate(t *testing.T, db *store.DB, now time.Time, limit int) int {
 	t.Helper()
-	n, err := db.EscalateDue(ctx, now, limit)
+	n, err := db.Cases.EscalateDue(ctx, now, limit)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,7 +65,7 @@ func testEscalateDue(t *testing.T, e *env) {
 	}
 	// The township's centre sees it and may act; the count shows in lists.
 	yes := true
-	if list, _, _ := e.db.FindCases(ctx, fx.TownshipDispatcher, pingan.CaseFilter{Overdue: &yes}); len(list) != 2 {
+	if list, _, _ := e.db.Cases.FindCases(ctx, fx.TownshipDispatcher, pingan.CaseFilter{Overdue: &yes}); len(list) != 2 {
 		t.Errorf("overdue list %v", ids(list))
 	}
 
@@ -119,7 +119,7 @@ func testEscalateDueConcurrent(t *testing.T, e *env) {
 		go func() {
 			defer wg.Done()
 			for {
-				k, err := db.EscalateDue(ctx, now, 3)
+				k, err := db.Cases.EscalateDue(ctx, now, 3)
 				if err != nil {
 					errs[i] = err
 					return
@@ -150,11 +150,11 @@ func testEscalateDueConcurrent(t *testing.T, e *env) {
 func testEscalateDueTop(t *testing.T, e *env) {
 	fx := e.fx
 	// A province centre and its dispatcher.
-	if _, err := e.db.ImportUnits(ctx, []*pingan.Unit{{Code: "620000-zz", Name: "甘肃省综治中心", Level: pingan.LevelCentre, ParentCode: "620000"}}); err != nil {
+	if _, err := e.db.Units.ImportUnits(ctx, []*pingan.Unit{{Code: "620000-zz", Name: "甘肃省综治中心", Level: pingan.LevelCentre, ParentCode: "620000"}}); err != nil {
 		t.Fatal(err)
 	}
 	top := &pingan.User{Username: "gs-dispatcher", Name: "省派遣员", UnitCode: "620000-zz", Roles: []pingan.Role{pingan.RoleDispatcher}}
-	if err := e.db.CreateUser(ctx, top, "long enough"); err != nil {
+	if err := e.db.Users.CreateUser(ctx, top, "long enough"); err != nil {
 		t.Fatal(err)
 	}
 	atTop := e.report(t, top, "")
@@ -162,7 +162,7 @@ func testEscalateDueTop(t *testing.T, e *env) {
 		t.Fatalf("province case: unit %s region %s", atTop.Unit, atTop.Region)
 	}
 	// By hand: nowhere to go.
-	_, err := e.db.Act(ctx, top, atTop.ID, pingan.ActionInput{Action: pingan.ActEscalate, Reason: "x"})
+	_, err := e.db.Cases.Act(ctx, top, atTop.ID, pingan.ActionInput{Action: pingan.ActEscalate, Reason: "x"})
 	wantCode(t, err, pingan.ECONFLICT)
 	atCity := e.report(t, fx.CityDispatcher, "")
 

@@ -15,7 +15,7 @@ import (
 	"github.com/pingan-gov/pingan"
 )
 
-var _ pingan.FileService = (*DB)(nil)
+var _ pingan.FileService = (*Cases)(nil)
 
 // Files attached to cases (photos) arrive with the report or action they
 // belong to (pingan.Upload) and are kept in the same transaction: sealed
@@ -67,13 +67,13 @@ func (w *filesWritten) attempt() {
 
 // finish removes from the file store what is not referred to once the
 // transaction has ended with err: everything when it failed.
-func (db *DB) finishFiles(w *filesWritten, err error) {
+func (h *handle) finishFiles(w *filesWritten, err error) {
 	if err != nil {
 		w.attempt()
 	}
 	for _, name := range w.undone {
-		if derr := db.files.Delete(context.WithoutCancel(w.ctx), name); derr != nil {
-			db.log.Warn("store: cannot remove a file of a write that failed", "file", name, "err", derr)
+		if derr := h.files.Delete(context.WithoutCancel(w.ctx), name); derr != nil {
+			h.log.Warn("store: cannot remove a file of a write that failed", "file", name, "err", derr)
 		}
 	}
 	w.undone = nil
@@ -83,33 +83,33 @@ func (db *DB) finishFiles(w *filesWritten, err error) {
 // answers their references: the content of each is sealed and put to the
 // file store under a new name unless the database keeps it already, and
 // recorded (files, uploads). What it puts is noted in w.
-func (db *DB) keepPhotos(ctx context.Context, tx *sql.Tx, actor *pingan.User, photos []pingan.Upload, w *filesWritten) ([]string, error) {
+func (h *handle) keepPhotos(ctx context.Context, tx *sql.Tx, actor *pingan.User, photos []pingan.Upload, w *filesWritten) ([]string, error) {
 	if len(photos) == 0 {
 		return nil, nil
 	}
-	if db.files == nil {
+	if h.files == nil {
 		return nil, errors.New("store: no file store to keep photos in (Options.Files)")
 	}
 	var by int64
 	if actor != nil {
 		by = actor.ID
 	}
-	now := db.dialect.ts(db.now())
+	now := h.dialect.ts(h.now())
 	refs := make([]string, 0, len(photos))
 	for _, p := range photos {
-		h := sha256.Sum256(p.Data)
-		sum := hex.EncodeToString(h[:])
+		digest := sha256.Sum256(p.Data)
+		sum := hex.EncodeToString(digest[:])
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM files WHERE sum = $1`, sum).Scan(&n); err != nil {
 			return nil, err
 		}
 		if n == 0 {
-			sealed, err := db.sealer.Seal(p.Data)
+			sealed, err := h.sealer.Seal(p.Data)
 			if err != nil {
 				return nil, err
 			}
 			name := sum + "." + randomHex(8)
-			if err := db.files.Put(ctx, name, sealed); err != nil {
+			if err := h.files.Put(ctx, name, sealed); err != nil {
 				return nil, err
 			}
 			w.kept = append(w.kept, name)
@@ -146,26 +146,26 @@ func randomHex(n int) string {
 // fileContent answers the content in clear of the file kept under name
 // (the file store) or sealed in the row itself (rows from before
 // migration 0009 not yet moved out).
-func (db *DB) fileContent(ctx context.Context, name sql.NullString, sealed []byte) ([]byte, error) {
+func (s *Cases) fileContent(ctx context.Context, name sql.NullString, sealed []byte) ([]byte, error) {
 	if name.Valid {
-		if db.files == nil {
+		if s.files == nil {
 			return nil, errors.New("store: no file store to read photos from (Options.Files)")
 		}
 		var err error
-		if sealed, err = db.files.Get(ctx, name.String); errors.Is(err, fs.ErrNotExist) {
-			db.log.Warn("store: a kept file is missing from the file store", "file", name.String)
+		if sealed, err = s.files.Get(ctx, name.String); errors.Is(err, fs.ErrNotExist) {
+			s.log.Warn("store: a kept file is missing from the file store", "file", name.String)
 			return nil, fileNotFound()
 		} else if err != nil {
 			return nil, err
 		}
 	}
-	return db.sealer.Open(sealed)
+	return s.sealer.Open(sealed)
 }
 
 // CaseFile answers the content of the file with the sum attached to the
 // case in the actor's jurisdiction; ENOTFOUND otherwise, the same for
 // each reason.
-func (db *DB) CaseFile(ctx context.Context, actor *pingan.User, caseID, sum string) ([]byte, error) {
+func (s *Cases) CaseFile(ctx context.Context, actor *pingan.User, caseID, sum string) ([]byte, error) {
 	scope, err := scopeOf(actor)
 	if err != nil {
 		return nil, err
@@ -174,7 +174,7 @@ func (db *DB) CaseFile(ctx context.Context, actor *pingan.User, caseID, sum stri
 	if !ok || !validSum(sum) {
 		return nil, fileNotFound()
 	}
-	tx, err := db.beginRead(ctx)
+	tx, err := s.beginRead(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -194,7 +194,7 @@ func (db *DB) CaseFile(ctx context.Context, actor *pingan.User, caseID, sum stri
 	if err := tx.Commit(); err != nil {
 		return nil, err
 	}
-	return db.fileContent(ctx, name, sealed)
+	return s.fileContent(ctx, name, sealed)
 }
 
 // errAttachments is the one answer for an attachment that may not be
@@ -209,7 +209,7 @@ func errAttachments(m pingan.Message) error {
 // citizen) on the case and records them as attached to it: each must name
 // a file the actor uploaded, or one already attached to a case the actor
 // sees. EINVALID names the field attachments otherwise.
-func (db *DB) attach(ctx context.Context, tx *sql.Tx, actor *pingan.User, region, caseID string, refs []string) error {
+func (h *handle) attach(ctx context.Context, tx *sql.Tx, actor *pingan.User, region, caseID string, refs []string) error {
 	if len(refs) == 0 {
 		return nil
 	}

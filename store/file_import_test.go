@@ -32,14 +32,14 @@ func testImportClearFiles(t *testing.T, e *env) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.db.CaseFile(ctx, e.fx.CountyDispatcher, c.ID, sum); err == nil {
+	if _, err := e.db.Cases.CaseFile(ctx, e.fx.CountyDispatcher, c.ID, sum); err == nil {
 		t.Fatal("the file is served before it is moved")
 	}
 	n, err := e.db.ImportClearFiles(ctx, dir)
 	if err != nil || n != 1 {
 		t.Fatalf("moved %d, %v", n, err)
 	}
-	got, err := e.db.CaseFile(ctx, e.fx.CountyDispatcher, c.ID, sum)
+	got, err := e.db.Cases.CaseFile(ctx, e.fx.CountyDispatcher, c.ID, sum)
 	if err != nil || !bytes.Equal(got, photo) {
 		t.Fatalf("served %q, %v", got, err)
 	}

@@ -18,7 +18,10 @@ import (
 	"github.com/pingan-gov/pingan/geo"
 )
 
-var _ pingan.GridService = (*DB)(nil)
+// Grids is the grids (网格) and their workers: pingan.GridService.
+type Grids struct{ *handle }
+
+var _ pingan.GridService = (*Grids)(nil)
 
 // GridTolerance is the share of a grid's area that may lie outside its
 // village's known area, or under another grid, before ImportGrids refuses
@@ -49,12 +52,12 @@ const positionRank = `CASE w.position WHEN 'leader' THEN 1 WHEN 'member' THEN 2 
 // (the unit itself or any unit of its subtree), ordered by code, with their
 // workers. ENOTFOUND when the unit does not exist or lies outside the
 // actor's jurisdiction.
-func (db *DB) FindGrids(ctx context.Context, actor *pingan.User, unit string) ([]*pingan.Grid, error) {
+func (s *Grids) FindGrids(ctx context.Context, actor *pingan.User, unit string) ([]*pingan.Grid, error) {
 	scope, err := scopeOf(actor)
 	if err != nil {
 		return nil, err
 	}
-	tx, err := db.beginRead(ctx)
+	tx, err := s.beginRead(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -111,12 +114,12 @@ func (db *DB) FindGrids(ctx context.Context, actor *pingan.User, unit string) ([
 
 // FindGrid answers one grid with its workers. ENOTFOUND when it does not
 // exist or its village lies outside the actor's jurisdiction.
-func (db *DB) FindGrid(ctx context.Context, actor *pingan.User, code string) (*pingan.Grid, error) {
+func (s *Grids) FindGrid(ctx context.Context, actor *pingan.User, code string) (*pingan.Grid, error) {
 	scope, err := scopeOf(actor)
 	if err != nil {
 		return nil, err
 	}
-	tx, err := db.beginRead(ctx)
+	tx, err := s.beginRead(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -241,7 +244,7 @@ func gridKey(code string) string { return strings.TrimSpace("grid " + code) }
 // The new state of the index is built on a copy-on-write clone of the
 // current one, validated against, and published only after the commit; the
 // import raises territory_version so that other servers reload.
-func (db *DB) ImportGrids(ctx context.Context, grids []*pingan.Grid) (pingan.ImportResult, error) {
+func (s *Grids) ImportGrids(ctx context.Context, grids []*pingan.Grid) (pingan.ImportResult, error) {
 	var res pingan.ImportResult
 	var bad gridErrors
 	in := make([]*pingan.Grid, 0, len(grids))
@@ -275,14 +278,14 @@ func (db *DB) ImportGrids(ctx context.Context, grids []*pingan.Grid) (pingan.Imp
 		return res, err
 	}
 
-	tx, err := db.beginWrite(ctx)
+	tx, err := s.beginWrite(ctx)
 	if err != nil {
 		return res, err
 	}
 	defer tx.Rollback()
 	// Reading territory_version FOR UPDATE serialises imports on PostgreSQL
 	// (SQLite's one writer already does).
-	st, err := db.territoryIn(ctx, tx)
+	st, err := s.territoryIn(ctx, tx)
 	if err != nil {
 		return res, err
 	}
@@ -325,7 +328,7 @@ func (db *DB) ImportGrids(ctx context.Context, grids []*pingan.Grid) (pingan.Imp
 	}
 
 	// The workers: users with the grid_worker role who see the grid.
-	if err := db.checkGridWorkers(ctx, tx, in, units, &bad); err != nil {
+	if err := s.checkGridWorkers(ctx, tx, in, units, &bad); err != nil {
 		return res, err
 	}
 
@@ -381,7 +384,7 @@ func (db *DB) ImportGrids(ctx context.Context, grids []*pingan.Grid) (pingan.Imp
 	}
 
 	// Write.
-	now := db.dialect.ts(db.now())
+	now := s.dialect.ts(s.now())
 	var insert, update *sql.Stmt
 	for _, g := range in {
 		o := old[g.Code]
@@ -445,15 +448,15 @@ func (db *DB) ImportGrids(ctx context.Context, grids []*pingan.Grid) (pingan.Imp
 	if err := tx.Commit(); err != nil {
 		return res, err
 	}
-	if len(moved) > 0 || st != db.terr.cur.Load() {
-		db.terr.publish(&terrState{version: version, grids: next, areas: st.areas})
+	if len(moved) > 0 || st != s.terr.cur.Load() {
+		s.terr.publish(&terrState{version: version, grids: next, areas: st.areas})
 	}
 	return res, nil
 }
 
 // checkGridWorkers adds to bad each worker who is not a user with the
 // grid_worker role whose jurisdiction holds the grid's village.
-func (db *DB) checkGridWorkers(ctx context.Context, tx *sql.Tx, grids []*pingan.Grid, units map[string]*pingan.Unit, bad *gridErrors) error {
+func (s *Grids) checkGridWorkers(ctx context.Context, tx *sql.Tx, grids []*pingan.Grid, units map[string]*pingan.Unit, bad *gridErrors) error {
 	var ids []int64
 	for _, g := range grids {
 		for _, w := range g.Workers {

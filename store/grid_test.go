@@ -26,18 +26,18 @@ func gridCodes(gs []*pingan.Grid) []string {
 func testImportGrids(t *testing.T, e *env) {
 	fx := e.fx
 	grids := storetest.FixtureGrids(fx)
-	res := must[pingan.ImportResult](t)(e.db.ImportGrids(ctx, grids))
+	res := must[pingan.ImportResult](t)(e.db.Grids.ImportGrids(ctx, grids))
 	if res != (pingan.ImportResult{Created: 5}) {
 		t.Errorf("first import: %+v", res)
 	}
-	if n, v := e.db.GridsLoaded(); n != 5 || v != 1 {
+	if n, v := e.db.Grids.GridsLoaded(); n != 5 || v != 1 {
 		t.Errorf("index after the import: %d grids, version %d", n, v)
 	}
 	// Idempotent: the same again changes nothing, nor the version.
-	if res = must[pingan.ImportResult](t)(e.db.ImportGrids(ctx, storetest.FixtureGrids(fx))); res != (pingan.ImportResult{Unchanged: 5}) {
+	if res = must[pingan.ImportResult](t)(e.db.Grids.ImportGrids(ctx, storetest.FixtureGrids(fx))); res != (pingan.ImportResult{Unchanged: 5}) {
 		t.Errorf("second import: %+v", res)
 	}
-	if _, v := e.db.GridsLoaded(); v != 1 {
+	if _, v := e.db.Grids.GridsLoaded(); v != 1 {
 		t.Errorf("an import that changed nothing raised the version to %d", v)
 	}
 	// The same polygons written otherwise (as a GIS tool may) are the same.
@@ -45,11 +45,11 @@ func testImportGrids(t *testing.T, e *env) {
 	for _, g := range rewritten {
 		g.Geometry = []byte(strings.ReplaceAll(strings.ReplaceAll(string(g.Geometry), ",", ", "), "98.5,", "98.50,"))
 	}
-	if res = must[pingan.ImportResult](t)(e.db.ImportGrids(ctx, rewritten)); res != (pingan.ImportResult{Unchanged: 5}) {
+	if res = must[pingan.ImportResult](t)(e.db.Grids.ImportGrids(ctx, rewritten)); res != (pingan.ImportResult{Unchanged: 5}) {
 		t.Errorf("the same polygons written otherwise: %+v", res)
 	}
 
-	got := must[[]*pingan.Grid](t)(e.db.FindGrids(ctx, fx.Admin, "620900"))
+	got := must[[]*pingan.Grid](t)(e.db.Grids.FindGrids(ctx, fx.Admin, "620900"))
 	if want := []string{"620902001001-01", "620902001001-02", "620902001002-01", "620902100001-01", "620921100001-01"}; !slices.Equal(gridCodes(got), want) {
 		t.Errorf("FindGrids: %v, want %v", gridCodes(got), want)
 	}
@@ -61,7 +61,7 @@ func testImportGrids(t *testing.T, e *env) {
 	if string(g.Geometry) != string(grids[0].Geometry) {
 		t.Errorf("geometry %s, want %s as imported", g.Geometry, grids[0].Geometry)
 	}
-	one := must[*pingan.Grid](t)(e.db.FindGrid(ctx, fx.GridWorker, "620902001001-01"))
+	one := must[*pingan.Grid](t)(e.db.Grids.FindGrid(ctx, fx.GridWorker, "620902001001-01"))
 	if one.Name != g.Name || len(one.Workers) != 1 {
 		t.Errorf("FindGrid: %+v", one)
 	}
@@ -74,38 +74,38 @@ func testImportGrids(t *testing.T, e *env) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res = must[pingan.ImportResult](t)(e.db.ImportGrids(ctx, back)); res != (pingan.ImportResult{Unchanged: 5}) {
+	if res = must[pingan.ImportResult](t)(e.db.Grids.ImportGrids(ctx, back)); res != (pingan.ImportResult{Unchanged: 5}) {
 		t.Errorf("re-import of the export: %+v", res)
 	}
 
 	// A rename and new numbers update; nil workers keep them.
 	changed := storetest.FixtureGrids(nil)[:1]
 	changed[0].Name, changed[0].Households = "富康社区一网格", 330
-	if res = must[pingan.ImportResult](t)(e.db.ImportGrids(ctx, changed)); res != (pingan.ImportResult{Updated: 1}) {
+	if res = must[pingan.ImportResult](t)(e.db.Grids.ImportGrids(ctx, changed)); res != (pingan.ImportResult{Updated: 1}) {
 		t.Errorf("rename: %+v", res)
 	}
-	g = must[*pingan.Grid](t)(e.db.FindGrid(ctx, fx.Admin, "620902001001-01"))
+	g = must[*pingan.Grid](t)(e.db.Grids.FindGrid(ctx, fx.Admin, "620902001001-01"))
 	if g.Name != "富康社区一网格" || g.Households != 330 || len(g.Workers) != 1 {
 		t.Errorf("after the rename: %+v", g)
 	}
-	if _, v := e.db.GridsLoaded(); v != 1 {
+	if _, v := e.db.Grids.GridsLoaded(); v != 1 {
 		t.Errorf("a change of name raised the version to %d; only polygons move the index", v)
 	}
 	// An empty list removes the workers; a new list replaces them.
 	changed[0].Workers = []pingan.GridWorker{}
-	if res = must[pingan.ImportResult](t)(e.db.ImportGrids(ctx, changed)); res != (pingan.ImportResult{Updated: 1}) {
+	if res = must[pingan.ImportResult](t)(e.db.Grids.ImportGrids(ctx, changed)); res != (pingan.ImportResult{Updated: 1}) {
 		t.Errorf("no workers: %+v", res)
 	}
-	if g = must[*pingan.Grid](t)(e.db.FindGrid(ctx, fx.Admin, "620902001001-01")); len(g.Workers) != 0 {
+	if g = must[*pingan.Grid](t)(e.db.Grids.FindGrid(ctx, fx.Admin, "620902001001-01")); len(g.Workers) != 0 {
 		t.Errorf("workers left: %+v", g.Workers)
 	}
 	leader := &pingan.User{Username: "fk-leader", Name: "富康网格长", UnitCode: "620902001001", Roles: []pingan.Role{pingan.RoleGridWorker}}
-	if err := e.db.CreateUser(ctx, leader, storetest.Password); err != nil {
+	if err := e.db.Users.CreateUser(ctx, leader, storetest.Password); err != nil {
 		t.Fatal(err)
 	}
 	changed[0].Workers = []pingan.GridWorker{{UserID: fx.GridWorker.ID, Position: pingan.GridAssistant}, {UserID: leader.ID, Position: pingan.GridLeader}}
-	must[pingan.ImportResult](t)(e.db.ImportGrids(ctx, changed))
-	g = must[*pingan.Grid](t)(e.db.FindGrid(ctx, fx.Admin, "620902001001-01"))
+	must[pingan.ImportResult](t)(e.db.Grids.ImportGrids(ctx, changed))
+	g = must[*pingan.Grid](t)(e.db.Grids.FindGrid(ctx, fx.Admin, "620902001001-01"))
 	if len(g.Workers) != 2 || g.Workers[0].UserID != leader.ID || g.Workers[0].Position != pingan.GridLeader || g.Workers[1].Position != pingan.GridAssistant {
 		t.Errorf("workers in rank order: %+v", g.Workers)
 	}
@@ -113,10 +113,10 @@ func testImportGrids(t *testing.T, e *env) {
 	// A moved polygon raises the version and moves the index at once.
 	moved := storetest.FixtureGrids(nil)[3:4]
 	moved[0].Geometry = storetest.Rect(98.62, 39.80, 98.64, 39.82)
-	if res = must[pingan.ImportResult](t)(e.db.ImportGrids(ctx, moved)); res != (pingan.ImportResult{Updated: 1}) {
+	if res = must[pingan.ImportResult](t)(e.db.Grids.ImportGrids(ctx, moved)); res != (pingan.ImportResult{Updated: 1}) {
 		t.Errorf("move: %+v", res)
 	}
-	if _, v := e.db.GridsLoaded(); v != 2 {
+	if _, v := e.db.Grids.GridsLoaded(); v != 2 {
 		t.Errorf("version %d after a move, want 2", v)
 	}
 	c := e.report(t, fx.CountyDispatcher, "", func(n *pingan.NewCase) { n.Location = &pingan.Location{Lat: 39.81, Lng: 98.63} })
@@ -132,11 +132,11 @@ func testImportGrids(t *testing.T, e *env) {
 func testImportGridsRefused(t *testing.T, e *env) {
 	fx := e.fx
 	storetest.SeedGrids(t, e.db, fx)
-	if _, err := e.db.ImportUnitAreas(ctx, []geo.UnitArea{{Code: "620902001002", Geometry: storetest.Rect(98.52, 39.75, 98.54, 39.76)}}); err != nil {
+	if _, err := e.db.Units.ImportUnitAreas(ctx, []geo.UnitArea{{Code: "620902001002", Geometry: storetest.Rect(98.52, 39.75, 98.54, 39.76)}}); err != nil {
 		t.Fatal(err)
 	}
 	noRole := &pingan.User{Username: "nr-handler", UnitCode: "620902001001", Roles: []pingan.Role{pingan.RoleHandler}}
-	if err := e.db.CreateUser(ctx, noRole, storetest.Password); err != nil {
+	if err := e.db.Users.CreateUser(ctx, noRole, storetest.Password); err != nil {
 		t.Fatal(err)
 	}
 	good := func(code string) *pingan.Grid {
@@ -187,7 +187,7 @@ func testImportGridsRefused(t *testing.T, e *env) {
 			with("N1", func(g *pingan.Grid) { g.Unit = "nope" })}, "grid N1 unit", "不存在"},
 	}
 	for _, tt := range tests {
-		_, err := e.db.ImportGrids(ctx, tt.grids)
+		_, err := e.db.Grids.ImportGrids(ctx, tt.grids)
 		pe := wantCode(t, err, pingan.EINVALID)
 		if !strings.Contains(zh(pe, tt.field), tt.says) {
 			t.Errorf("%s: want %q mentioning %q, got %v", tt.name, tt.field, tt.says, err)
@@ -196,15 +196,15 @@ func testImportGridsRefused(t *testing.T, e *env) {
 			t.Errorf("%s: message %q", tt.name, pe.Msg.Key)
 		}
 	}
-	if got := must[[]*pingan.Grid](t)(e.db.FindGrids(ctx, fx.Admin, "620900")); len(got) != 5 {
+	if got := must[[]*pingan.Grid](t)(e.db.Grids.FindGrids(ctx, fx.Admin, "620900")); len(got) != 5 {
 		t.Errorf("%d grids after refused imports, want the 5 seeded", len(got))
 	}
-	if n, v := e.db.GridsLoaded(); n != 5 || v != 2 {
+	if n, v := e.db.Grids.GridsLoaded(); n != 5 || v != 2 {
 		t.Errorf("index after refused imports: %d grids, version %d", n, v)
 	}
 	// Within the tolerance: a sliver of overlap is accepted.
 	sliver := with("N1", func(g *pingan.Grid) { g.Geometry = storetest.Rect(98.52995, 39.75, 98.535, 39.755) })
-	if _, err := e.db.ImportGrids(ctx, []*pingan.Grid{sliver}); err != nil {
+	if _, err := e.db.Grids.ImportGrids(ctx, []*pingan.Grid{sliver}); err != nil {
 		t.Errorf("1%% overlap: %v", err)
 	}
 	// A hundred bad grids are named twenty at a time.
@@ -214,7 +214,7 @@ func testImportGridsRefused(t *testing.T, e *env) {
 			g.Unit, g.Geometry = "nope", storetest.Rect(100+float64(i)/100, 30, 100.005+float64(i)/100, 30.005)
 		}))
 	}
-	_, err := e.db.ImportGrids(ctx, many)
+	_, err := e.db.Grids.ImportGrids(ctx, many)
 	if pe := wantCode(t, err, pingan.EINVALID); len(pe.Fields) != 21 || !strings.Contains(zh(pe, "grids"), "另有 80 处错误") {
 		t.Errorf("100 bad grids: %d fields: %v", len(pe.Fields), pe.Fields["grids"])
 	}
@@ -223,27 +223,27 @@ func testImportGridsRefused(t *testing.T, e *env) {
 func testGridsScoped(t *testing.T, e *env) {
 	fx := e.fx
 	storetest.SeedGrids(t, e.db, fx)
-	got := must[[]*pingan.Grid](t)(e.db.FindGrids(ctx, fx.CountyDispatcher, "620902"))
+	got := must[[]*pingan.Grid](t)(e.db.Grids.FindGrids(ctx, fx.CountyDispatcher, "620902"))
 	if want := []string{"620902001001-01", "620902001001-02", "620902001002-01", "620902100001-01"}; !slices.Equal(gridCodes(got), want) {
 		t.Errorf("肃州区's grids: %v", gridCodes(got))
 	}
-	got = must[[]*pingan.Grid](t)(e.db.FindGrids(ctx, fx.GridWorker, "620902001001"))
+	got = must[[]*pingan.Grid](t)(e.db.Grids.FindGrids(ctx, fx.GridWorker, "620902001001"))
 	if len(got) != 2 {
 		t.Errorf("富康社区's grids for its grid worker: %v", gridCodes(got))
 	}
-	_, err := e.db.FindGrids(ctx, fx.Admin, "620902001001-01") // a grid is not a unit
+	_, err := e.db.Grids.FindGrids(ctx, fx.Admin, "620902001001-01") // a grid is not a unit
 	wantCode(t, err, pingan.ENOTFOUND)
-	_, err = e.db.FindGrids(ctx, fx.OtherDispatcher, "620902")
+	_, err = e.db.Grids.FindGrids(ctx, fx.OtherDispatcher, "620902")
 	wantCode(t, err, pingan.ENOTFOUND)
-	_, err = e.db.FindGrids(ctx, fx.GridWorker, "620902001002")
+	_, err = e.db.Grids.FindGrids(ctx, fx.GridWorker, "620902001002")
 	wantCode(t, err, pingan.ENOTFOUND)
-	_, err = e.db.FindGrid(ctx, fx.OtherDispatcher, "620902001001-01")
+	_, err = e.db.Grids.FindGrid(ctx, fx.OtherDispatcher, "620902001001-01")
 	wantCode(t, err, pingan.ENOTFOUND)
-	_, err = e.db.FindGrid(ctx, fx.Admin, "nope")
+	_, err = e.db.Grids.FindGrid(ctx, fx.Admin, "nope")
 	wantCode(t, err, pingan.ENOTFOUND)
-	_, err = e.db.FindGrids(ctx, nil, "620902")
+	_, err = e.db.Grids.FindGrids(ctx, nil, "620902")
 	wantCode(t, err, pingan.EUNAUTHORIZED)
-	if g := must[*pingan.Grid](t)(e.db.FindGrid(ctx, fx.OtherGridWorker, "620921100001-01")); g.Workers[0].Position != pingan.GridLeader {
+	if g := must[*pingan.Grid](t)(e.db.Grids.FindGrid(ctx, fx.OtherGridWorker, "620921100001-01")); g.Workers[0].Position != pingan.GridLeader {
 		t.Errorf("金塔村网格: %+v", g)
 	}
 }
@@ -280,7 +280,7 @@ func testCasePlacedInGrid(t *testing.T, e *env) {
 	for _, tt := range tests {
 		in := &pingan.NewCase{Kind: pingan.KindDispute, Category: "0102", Title: tt.name, Unit: tt.unit}
 		tt.mod(in)
-		c, err := e.db.CreateCase(ctx, tt.by, in)
+		c, err := e.db.Cases.CreateCase(ctx, tt.by, in)
 		if err != nil {
 			t.Errorf("%s: %v", tt.name, err)
 			continue
@@ -294,7 +294,7 @@ func testCasePlacedInGrid(t *testing.T, e *env) {
 			t.Errorf("%s: read back %q %q %v %q", tt.name, got.Grid, got.Unit, got.Ungridded, got.Placement)
 		}
 	}
-	list, _, err := e.db.FindCases(ctx, fx.Admin, pingan.CaseFilter{Grid: "620902001001-01"})
+	list, _, err := e.db.Cases.FindCases(ctx, fx.Admin, pingan.CaseFilter{Grid: "620902001001-01"})
 	if err != nil || len(list) != 2 || list[0].Placement == "" {
 		t.Errorf("cases of grid 620902001001-01: %d", len(list))
 	}
@@ -316,7 +316,7 @@ func testCasePlacedInGrid(t *testing.T, e *env) {
 	for _, tt := range refused {
 		in := &pingan.NewCase{Kind: pingan.KindDispute, Category: "0102", Title: tt.name, Location: &pingan.Location{Lat: 39.74, Lng: 98.51}}
 		tt.mod(in)
-		_, err = e.db.CreateCase(ctx, tt.by, in)
+		_, err = e.db.Cases.CreateCase(ctx, tt.by, in)
 		if pe := wantCode(t, err, pingan.EINVALID); zh(pe, tt.field) == "" {
 			t.Errorf("%s: %v does not name %s", tt.name, err, tt.field)
 		}
@@ -337,11 +337,11 @@ func testCasePlacedInKnownArea(t *testing.T, e *env) {
 		{Code: "620921", Geometry: storetest.Rect(98.80, 39.95, 99.20, 40.30)},       // 金塔县
 		{Code: "620902", Geometry: storetest.Rect(98.30, 39.60, 98.79, 39.94)},       // 肃州区
 	}
-	res := must[pingan.ImportResult](t)(e.db.ImportUnitAreas(ctx, areas))
+	res := must[pingan.ImportResult](t)(e.db.Units.ImportUnitAreas(ctx, areas))
 	if res != (pingan.ImportResult{Created: 4}) {
 		t.Errorf("areas: %+v", res)
 	}
-	if res = must[pingan.ImportResult](t)(e.db.ImportUnitAreas(ctx, areas)); res != (pingan.ImportResult{Unchanged: 4}) {
+	if res = must[pingan.ImportResult](t)(e.db.Units.ImportUnitAreas(ctx, areas)); res != (pingan.ImportResult{Unchanged: 4}) {
 		t.Errorf("areas again: %+v", res)
 	}
 	report := func(by *pingan.User, unit string, lat, lng float64) *pingan.Case {
@@ -367,7 +367,7 @@ func testCasePlacedInKnownArea(t *testing.T, e *env) {
 	if c.Unit != "620902" {
 		t.Errorf("in the county's area: %q %q", c.Unit, c.Placement)
 	}
-	_, err := e.db.CreateCase(ctx, fx.CountyDispatcher, &pingan.NewCase{Kind: pingan.KindDispute, Category: "0102", Title: "金塔",
+	_, err := e.db.Cases.CreateCase(ctx, fx.CountyDispatcher, &pingan.NewCase{Kind: pingan.KindDispute, Category: "0102", Title: "金塔",
 		Location: &pingan.Location{Lat: 40.2, Lng: 99.1}})
 	if pe := wantCode(t, err, pingan.EINVALID); zh(pe, "location") == "" || strings.Contains(zh(pe, "location"), "620921") {
 		t.Errorf("a position in another county's area: %v", err)
@@ -382,7 +382,7 @@ func testCasePlacedInKnownArea(t *testing.T, e *env) {
 		{geo.UnitArea{Code: "nope", Geometry: storetest.Rect(1, 1, 2, 2)}, "area nope", "不存在"},
 		{geo.UnitArea{Code: "620902", Geometry: []byte(`{"type":"Point","coordinates":[1,2]}`)}, "area 620902 geometry", "Point"},
 	} {
-		_, err := e.db.ImportUnitAreas(ctx, []geo.UnitArea{tt.a})
+		_, err := e.db.Units.ImportUnitAreas(ctx, []geo.UnitArea{tt.a})
 		if pe := wantCode(t, err, pingan.EINVALID); !strings.Contains(zh(pe, tt.field), tt.says) {
 			t.Errorf("%s: %v", tt.a.Code, err)
 		}
@@ -395,24 +395,24 @@ func testGridIndexRefresh(t *testing.T, e *env) {
 	fx := e.fx
 	other := storetest.OpenWith(t, store.Options{DSN: e.dsn, Clock: e.clock, GridRefresh: time.Millisecond})
 	lazy := storetest.OpenWith(t, store.Options{DSN: e.dsn, Clock: e.clock, GridRefresh: time.Hour})
-	if n, _ := other.GridsLoaded(); n != 0 {
+	if n, _ := other.Grids.GridsLoaded(); n != 0 {
 		t.Fatalf("%d grids before any import", n)
 	}
 	storetest.SeedGrids(t, e.db, fx)
 	time.Sleep(5 * time.Millisecond)
 	in := &pingan.NewCase{Kind: pingan.KindDispute, Category: "0102", Title: "漏水", Location: &pingan.Location{Lat: 39.755, Lng: 98.505}}
-	c, err := other.CreateCase(ctx, fx.CountyDispatcher, in)
+	c, err := other.Cases.CreateCase(ctx, fx.CountyDispatcher, in)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if c.Grid != "620902001001-01" {
 		t.Errorf("the other server placed the case in %q", c.Grid)
 	}
-	if n, v := other.GridsLoaded(); n != 5 || v != 1 {
+	if n, v := other.Grids.GridsLoaded(); n != 5 || v != 1 {
 		t.Errorf("the other server holds %d grids at version %d", n, v)
 	}
 	// A server that checks rarely places by what it knew meanwhile.
-	c, err = lazy.CreateCase(ctx, fx.CountyDispatcher, in)
+	c, err = lazy.Cases.CreateCase(ctx, fx.CountyDispatcher, in)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -420,7 +420,7 @@ func testGridIndexRefresh(t *testing.T, e *env) {
 		t.Errorf("the lazy server placed the case in %q before checking", c.Grid)
 	}
 	// A fresh store loads the grids when it opens.
-	if n, v := e.open(t).GridsLoaded(); n != 5 || v != 1 {
+	if n, v := e.open(t).Grids.GridsLoaded(); n != 5 || v != 1 {
 		t.Errorf("a store opened after the import holds %d grids at version %d", n, v)
 	}
 }
@@ -442,7 +442,7 @@ func testImportGridsConcurrent(t *testing.T, e *env) {
 			if i == 1 {
 				half = grids[3:]
 			}
-			_, errs[i] = db.ImportGrids(ctx, half)
+			_, errs[i] = db.Grids.ImportGrids(ctx, half)
 		}()
 	}
 	wg.Wait()
@@ -454,12 +454,12 @@ func testImportGridsConcurrent(t *testing.T, e *env) {
 	time.Sleep(5 * time.Millisecond)
 	for i, db := range []*store.DB{a, b} {
 		in := &pingan.NewCase{Kind: pingan.KindDispute, Category: "0102", Title: "漏水", Location: &pingan.Location{Lat: 40.01, Lng: 98.91}}
-		c, err := db.CreateCase(ctx, fx.Admin, in)
+		c, err := db.Cases.CreateCase(ctx, fx.Admin, in)
 		if err != nil {
 			t.Fatal(err)
 		}
 		in.Location = &pingan.Location{Lat: 39.755, Lng: 98.505}
-		d, err := db.CreateCase(ctx, fx.Admin, in)
+		d, err := db.Cases.CreateCase(ctx, fx.Admin, in)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -467,7 +467,7 @@ func testImportGridsConcurrent(t *testing.T, e *env) {
 			t.Errorf("server %d placed the cases in %q and %q", i, c.Grid, d.Grid)
 		}
 	}
-	if _, v := a.GridsLoaded(); v != 2 {
+	if _, v := a.Grids.GridsLoaded(); v != 2 {
 		t.Errorf("version %d after two imports", v)
 	}
 }
@@ -486,7 +486,7 @@ func testImportDivisions(t *testing.T, e *env) {
 	}
 	all := &pingan.User{ID: 1, ScopePath: "/"}
 	var calls, last int
-	res, err := db.ImportUnitsProgress(ctx, units, func(done, total int) {
+	res, err := db.Units.ImportUnitsProgress(ctx, units, func(done, total int) {
 		calls++
 		if done < last || total != len(units) {
 			t.Errorf("progress %d/%d after %d", done, total, last)
@@ -499,11 +499,11 @@ func testImportDivisions(t *testing.T, e *env) {
 	if res != (pingan.ImportResult{Created: len(units)}) || last != len(units) || calls < 2 {
 		t.Errorf("first import %+v of %d, progress to %d in %d calls", res, len(units), last, calls)
 	}
-	res, err = db.ImportUnits(ctx, units)
+	res, err = db.Units.ImportUnits(ctx, units)
 	if err != nil || res != (pingan.ImportResult{Unchanged: len(units)}) {
 		t.Errorf("second import: %+v %v", res, err)
 	}
-	u := must[*pingan.Unit](t)(db.FindUnit(ctx, all, "500114001001"))
+	u := must[*pingan.Unit](t)(db.Units.FindUnit(ctx, all, "500114001001"))
 	if u.Path != "/500000/500100/500114/500114001/500114001001/" || u.Region != "500114" || u.Level != pingan.LevelVillage {
 		t.Errorf("a village of 黔江区: %+v", u)
 	}
@@ -515,11 +515,11 @@ func testImportDivisions(t *testing.T, e *env) {
 	m.ParentCode = "500114002"
 	m.Name = "改名"
 	moved[i] = &m
-	_, err = db.ImportUnits(ctx, moved)
+	_, err = db.Units.ImportUnits(ctx, moved)
 	if pe := wantCode(t, err, pingan.EINVALID); !strings.Contains(zh(pe, fmt.Sprintf("row %d", i+1)), "不支持变更已有单位的上级或层级 500114001001") {
 		t.Errorf("moved unit: %v", err)
 	}
-	if u := must[*pingan.Unit](t)(db.FindUnit(ctx, all, "500114001001")); u.Name == "改名" {
+	if u := must[*pingan.Unit](t)(db.Units.FindUnit(ctx, all, "500114001001")); u.Name == "改名" {
 		t.Error("a refused import renamed a unit")
 	}
 }

@@ -60,15 +60,15 @@ type groupJob struct {
 var errClosed = errors.New("store: closed")
 
 // startGroupWriter starts the writer of grouped work.
-func (db *DB) startGroupWriter() {
+func (h *handle) startGroupWriter() {
 	g := &groupWriter{queue: make(chan *groupJob, maxGroup), stop: make(chan struct{}), stopped: make(chan struct{})}
-	db.group = g
-	go db.writeGroups(g)
+	h.group = g
+	go h.writeGroups(g)
 }
 
 // stopGroupWriter makes the writer finish the group in hand and waits for it.
-func (db *DB) stopGroupWriter() {
-	if g := db.group; g != nil {
+func (h *handle) stopGroupWriter() {
+	if g := h.group; g != nil {
 		g.stopOnce.Do(func() { close(g.stop) })
 		<-g.stopped
 	}
@@ -81,10 +81,10 @@ func (db *DB) stopGroupWriter() {
 // rollback). Work whose ctx ends before it starts is not run; once started
 // it runs to the end, since interrupting a statement could roll back the
 // whole group.
-func (db *DB) inGroup(ctx context.Context, write func(ctx context.Context, tx *sql.Tx) error) error {
-	g := db.group
+func (h *handle) inGroup(ctx context.Context, write func(ctx context.Context, tx *sql.Tx) error) error {
+	g := h.group
 	if g == nil {
-		return db.inOwnTx(ctx, write)
+		return h.inOwnTx(ctx, write)
 	}
 	j := &groupJob{ctx: ctx, write: write, done: make(chan struct{})}
 	select {
@@ -108,8 +108,8 @@ func (db *DB) inGroup(ctx context.Context, write func(ctx context.Context, tx *s
 }
 
 // inOwnTx runs write in a transaction of its own.
-func (db *DB) inOwnTx(ctx context.Context, write func(ctx context.Context, tx *sql.Tx) error) error {
-	tx, err := db.beginWrite(ctx)
+func (h *handle) inOwnTx(ctx context.Context, write func(ctx context.Context, tx *sql.Tx) error) error {
+	tx, err := h.beginWrite(ctx)
 	if err != nil {
 		return err
 	}
@@ -121,7 +121,7 @@ func (db *DB) inOwnTx(ctx context.Context, write func(ctx context.Context, tx *s
 }
 
 // writeGroups is the loop of the group writer.
-func (db *DB) writeGroups(g *groupWriter) {
+func (h *handle) writeGroups(g *groupWriter) {
 	defer close(g.stopped)
 	group := make([]*groupJob, 0, maxGroup)
 	for {
@@ -143,7 +143,7 @@ func (db *DB) writeGroups(g *groupWriter) {
 				break more
 			}
 		}
-		db.writeGroup(group)
+		h.writeGroup(group)
 		for _, j := range group {
 			close(j.done)
 		}
@@ -152,7 +152,7 @@ func (db *DB) writeGroups(g *groupWriter) {
 }
 
 // writeGroup runs the jobs in one transaction and sets their errors.
-func (db *DB) writeGroup(group []*groupJob) {
+func (h *handle) writeGroup(group []*groupJob) {
 	var run []*groupJob
 	for _, j := range group {
 		if err := j.ctx.Err(); err != nil {
@@ -166,7 +166,7 @@ func (db *DB) writeGroup(group []*groupJob) {
 	}
 	if len(run) == 1 { // alone: no savepoint needed
 		j := run[0]
-		j.err = db.inOwnTx(context.WithoutCancel(j.ctx), j.write)
+		j.err = h.inOwnTx(context.WithoutCancel(j.ctx), j.write)
 		return
 	}
 	ctx := context.Background()
@@ -177,7 +177,7 @@ func (db *DB) writeGroup(group []*groupJob) {
 			}
 		}
 	}
-	tx, err := db.beginWrite(ctx)
+	tx, err := h.beginWrite(ctx)
 	if err != nil {
 		fail(err)
 		return
@@ -217,6 +217,6 @@ func (db *DB) writeGroup(group []*groupJob) {
 		return
 	}
 	for _, j := range again {
-		j.err = db.inOwnTx(context.WithoutCancel(j.ctx), j.write)
+		j.err = h.inOwnTx(context.WithoutCancel(j.ctx), j.write)
 	}
 }

@@ -35,7 +35,7 @@ func init() {
 func (e *env) addUser(t *testing.T, username, unit string, roles ...pingan.Role) *pingan.User {
 	t.Helper()
 	u := &pingan.User{Username: username, Name: username, UnitCode: unit, Roles: roles}
-	if err := e.db.CreateUser(ctx, u, storetest.Password); err != nil {
+	if err := e.db.Users.CreateUser(ctx, u, storetest.Password); err != nil {
 		t.Fatal(err)
 	}
 	return u
@@ -56,7 +56,7 @@ func testPersonalByRole(t *testing.T, e *env) {
 	e.act(t, fx.CountyDispatcher, c.ID, pingan.ActionInput{Action: pingan.ActAccept})
 	e.act(t, fx.CountyDispatcher, c.ID, pingan.ActionInput{Action: pingan.ActDispatch, ToUnit: fx.CountyHousing.Code})
 	neighbour := e.addUser(t, "fk-grid-2", fx.Village.Code, pingan.RoleGridWorker)
-	before := len(must[[]*pingan.AuditEntry](t)(e.db.Audit(ctx, c.ID)))
+	before := len(must[[]*pingan.AuditEntry](t)(e.db.Audit.Audit(ctx, c.ID)))
 
 	for _, tc := range []struct {
 		u     *pingan.User
@@ -76,7 +76,7 @@ func testPersonalByRole(t *testing.T, e *env) {
 		{fx.Assessor, false},
 		{fx.Admin, false},
 	} {
-		got, err := e.db.FindCase(ctx, tc.u, c.ID)
+		got, err := e.db.Cases.FindCase(ctx, tc.u, c.ID)
 		if err != nil {
 			t.Fatalf("%s: %v", tc.u.Username, err)
 		}
@@ -86,7 +86,7 @@ func testPersonalByRole(t *testing.T, e *env) {
 		if tc.whole && (!whole || got.PersonalMasked) || !tc.whole && (!masked || !got.PersonalMasked) {
 			t.Errorf("%s reads %+v %+v (masked %v), want whole %v", tc.u.Username, got.Reporter, got.Parties, got.PersonalMasked, tc.whole)
 		}
-		audit := must[[]*pingan.AuditEntry](t)(e.db.Audit(ctx, c.ID))
+		audit := must[[]*pingan.AuditEntry](t)(e.db.Audit.Audit(ctx, c.ID))
 		if len(audit) != before+1 {
 			t.Fatalf("%s: %d audit rows after the read, want %d", tc.u.Username, len(audit), before+1)
 		}
@@ -96,16 +96,16 @@ func testPersonalByRole(t *testing.T, e *env) {
 		}
 	}
 	// Outside the jurisdiction: nothing, and nothing audited.
-	if _, err := e.db.FindCase(ctx, fx.OtherDispatcher, c.ID); code(err) != pingan.ENOTFOUND {
+	if _, err := e.db.Cases.FindCase(ctx, fx.OtherDispatcher, c.ID); code(err) != pingan.ENOTFOUND {
 		t.Errorf("another county reads the case: %v", err)
 	}
-	if audit := must[[]*pingan.AuditEntry](t)(e.db.Audit(ctx, c.ID)); len(audit) != before {
+	if audit := must[[]*pingan.AuditEntry](t)(e.db.Audit.Audit(ctx, c.ID)); len(audit) != before {
 		t.Errorf("a refused read was audited: %+v", audit[len(audit)-1])
 	}
 	// Once the case is returned, the handler of the department no longer
 	// sees it at all.
 	e.act(t, fx.CountyHandler, c.ID, pingan.ActionInput{Action: pingan.ActReturn, Reason: "不属于本单位职责"})
-	if _, err := e.db.FindCase(ctx, fx.CountyHandler, c.ID); code(err) != pingan.ENOTFOUND {
+	if _, err := e.db.Cases.FindCase(ctx, fx.CountyHandler, c.ID); code(err) != pingan.ENOTFOUND {
 		t.Errorf("handler reads a case returned from their unit: %v", err)
 	}
 }
@@ -117,7 +117,7 @@ func testCategoriesTopAdminOnly(t *testing.T, e *env) {
 	countyAdmin := e.addUser(t, "jt-admin", fx.OtherCounty.Code, pingan.RoleAdmin)
 	cityAdmin := e.addUser(t, "jq-admin", fx.City.Code, pingan.RoleAdmin)
 	policyOf := func() pingan.Policy {
-		for _, c := range must[[]*pingan.Category](t)(e.db.Categories(ctx)) {
+		for _, c := range must[[]*pingan.Category](t)(e.db.Categories.Categories(ctx)) {
 			if c.Code == "0102" {
 				return c.Policy
 			}
@@ -130,10 +130,10 @@ func testCategoriesTopAdminOnly(t *testing.T, e *env) {
 		Policy: pingan.Policy{Sign: pingan.Period{N: 1, Unit: "hours"}, Resolve: pingan.Period{N: 1, Unit: "calendar"}}}
 	for _, u := range []*pingan.User{countyAdmin, cityAdmin, fx.CountyDispatcher, fx.CityLeader} {
 		c := *changed
-		wantCode(t, e.db.SaveCategory(ctx, u, &c), pingan.EFORBIDDEN)
+		wantCode(t, e.db.Categories.SaveCategory(ctx, u, &c), pingan.EFORBIDDEN)
 		// Forbidden comes before the fields are judged.
 		bad := pingan.Category{Code: "0102"}
-		wantCode(t, e.db.SaveCategory(ctx, u, &bad), pingan.EFORBIDDEN)
+		wantCode(t, e.db.Categories.SaveCategory(ctx, u, &bad), pingan.EFORBIDDEN)
 		if got := policyOf(); got != old {
 			t.Fatalf("%s changed the policy of 0102 to %+v", u.Username, got)
 		}
@@ -141,7 +141,7 @@ func testCategoriesTopAdminOnly(t *testing.T, e *env) {
 	// The administrator of the province, the top unit, may; so may the
 	// command line (nil).
 	c := *changed
-	if err := e.db.SaveCategory(ctx, fx.Admin, &c); err != nil {
+	if err := e.db.Categories.SaveCategory(ctx, fx.Admin, &c); err != nil {
 		t.Fatal(err)
 	}
 	if got := policyOf(); got != changed.Policy {
@@ -149,12 +149,12 @@ func testCategoriesTopAdminOnly(t *testing.T, e *env) {
 	}
 	c = *changed
 	c.Policy = old
-	if err := e.db.SaveCategory(ctx, nil, &c); err != nil {
+	if err := e.db.Categories.SaveCategory(ctx, nil, &c); err != nil {
 		t.Fatal(err)
 	}
 	// Nor may a county administrator add a category.
 	n := pingan.Category{Code: "0199", Kind: pingan.KindDispute, Name: "其他", Policy: old}
-	wantCode(t, e.db.SaveCategory(ctx, countyAdmin, &n), pingan.EFORBIDDEN)
+	wantCode(t, e.db.Categories.SaveCategory(ctx, countyAdmin, &n), pingan.EFORBIDDEN)
 }
 
 // An attachment by reference must be a file already attached to a case
@@ -164,12 +164,12 @@ func testAttachOnlyOwnUploads(t *testing.T, e *env) {
 	fx := e.fx
 	theirs := e.report(t, fx.OtherGridWorker, fx.OtherVillage.Code)
 	photo := pngPhoto("金塔村现场")
-	ref := storetest.AttachPhoto(t, e.db, fx.OtherGridWorker, theirs.ID, photo)
+	ref := storetest.AttachPhoto(t, e.db.Cases, fx.OtherGridWorker, theirs.ID, photo)
 	if !strings.HasPrefix(ref, "sha256:") || len(ref) != 71 {
 		t.Fatalf("reference %q", ref)
 	}
 	sum := strings.TrimPrefix(ref, "sha256:")
-	if got := must[[]byte](t)(e.db.CaseFile(ctx, fx.OtherDispatcher, theirs.ID, sum)); !bytes.Equal(got, photo) {
+	if got := must[[]byte](t)(e.db.Cases.CaseFile(ctx, fx.OtherDispatcher, theirs.ID, sum)); !bytes.Equal(got, photo) {
 		t.Errorf("the other county's dispatcher reads %d bytes", len(got))
 	}
 
@@ -177,7 +177,7 @@ func testAttachOnlyOwnUploads(t *testing.T, e *env) {
 	madeUp := "sha256:" + strings.Repeat("ab", 32)
 	var answers []*pingan.Error
 	for _, r := range []string{ref, madeUp, "sha256:xyz", "../../etc/passwd"} {
-		_, err := e.db.Act(ctx, fx.GridWorker, mine.ID, pingan.ActionInput{Action: pingan.ActComment, Note: "照片", Attachments: []string{r}})
+		_, err := e.db.Cases.Act(ctx, fx.GridWorker, mine.ID, pingan.ActionInput{Action: pingan.ActComment, Note: "照片", Attachments: []string{r}})
 		pe := wantCode(t, err, pingan.EINVALID)
 		wantKey(t, pe, "attachments", "attachment.refused")
 		answers = append(answers, pe)
@@ -190,23 +190,23 @@ func testAttachOnlyOwnUploads(t *testing.T, e *env) {
 		t.Errorf("%d timeline entries after refused attachments", n)
 	}
 	for _, u := range []*pingan.User{fx.GridWorker, fx.CountyDispatcher, fx.Admin} {
-		if _, err := e.db.CaseFile(ctx, u, mine.ID, sum); code(err) != pingan.ENOTFOUND {
+		if _, err := e.db.Cases.CaseFile(ctx, u, mine.ID, sum); code(err) != pingan.ENOTFOUND {
 			t.Errorf("%s reads the photo through case %s: %v", u.Username, mine.ID, err)
 		}
 	}
 	// Nor through the other county's case: outside the jurisdiction.
-	if _, err := e.db.CaseFile(ctx, fx.CountyDispatcher, theirs.ID, sum); code(err) != pingan.ENOTFOUND {
+	if _, err := e.db.Cases.CaseFile(ctx, fx.CountyDispatcher, theirs.ID, sum); code(err) != pingan.ENOTFOUND {
 		t.Errorf("a dispatcher of 肃州区 reads 金塔's photo: %v", err)
 	}
 
 	// One's own photo attaches, and again by reference; the same photo
 	// brought twice is kept once.
-	own := storetest.AttachPhoto(t, e.db, fx.GridWorker, mine.ID, pngPhoto("富康社区现场"))
+	own := storetest.AttachPhoto(t, e.db.Cases, fx.GridWorker, mine.ID, pngPhoto("富康社区现场"))
 	e.act(t, fx.GridWorker, mine.ID, pingan.ActionInput{Action: pingan.ActComment, Note: "现场照片", Attachments: []string{own, own}})
-	if again := storetest.AttachPhoto(t, e.db, fx.GridWorker, mine.ID, pngPhoto("富康社区现场")); again != own {
+	if again := storetest.AttachPhoto(t, e.db.Cases, fx.GridWorker, mine.ID, pngPhoto("富康社区现场")); again != own {
 		t.Errorf("the same photo twice: %s, then %s", own, again)
 	}
-	if got := must[[]byte](t)(e.db.CaseFile(ctx, fx.CountyDispatcher, mine.ID, strings.TrimPrefix(own, "sha256:"))); !bytes.Equal(got, pngPhoto("富康社区现场")) {
+	if got := must[[]byte](t)(e.db.Cases.CaseFile(ctx, fx.CountyDispatcher, mine.ID, strings.TrimPrefix(own, "sha256:"))); !bytes.Equal(got, pngPhoto("富康社区现场")) {
 		t.Error("own photo not served")
 	}
 	var kept int
@@ -217,13 +217,13 @@ func testAttachOnlyOwnUploads(t *testing.T, e *env) {
 	second := e.report(t, fx.GridWorker, "")
 	e.act(t, fx.CountyDispatcher, second.ID, pingan.ActionInput{Action: pingan.ActComment, Note: "同一现场", Attachments: []string{own}})
 	// A citizen's photo goes with their report.
-	receipt, err := e.db.FileCase(ctx, &pingan.NewCase{Category: "FW01", Title: "路灯坏了",
+	receipt, err := e.db.Public.FileCase(ctx, &pingan.NewCase{Category: "FW01", Title: "路灯坏了",
 		Unit: fx.Village.Code, Photos: []pingan.Upload{{Name: "a.png", Data: pngPhoto("群众拍摄")}}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	cit := sumOf(pngPhoto("群众拍摄"))
-	if got, err := e.db.CaseFile(ctx, fx.CountyDispatcher, receipt.Number, cit); err != nil || !bytes.Equal(got, pngPhoto("群众拍摄")) {
+	if got, err := e.db.Cases.CaseFile(ctx, fx.CountyDispatcher, receipt.Number, cit); err != nil || !bytes.Equal(got, pngPhoto("群众拍摄")) {
 		t.Errorf("citizen's photo: %v", err)
 	}
 	// Too many attachments at once.
@@ -231,7 +231,7 @@ func testAttachOnlyOwnUploads(t *testing.T, e *env) {
 	for i := range many {
 		many[i] = own
 	}
-	_, err = e.db.Act(ctx, fx.GridWorker, mine.ID, pingan.ActionInput{Action: pingan.ActComment, Note: "x", Attachments: many})
+	_, err = e.db.Cases.Act(ctx, fx.GridWorker, mine.ID, pingan.ActionInput{Action: pingan.ActComment, Note: "x", Attachments: many})
 	if pe := wantCode(t, err, pingan.EINVALID); !strings.Contains(zh(pe, "attachments"), "至多 20 个") {
 		t.Errorf("too many attachments: %+v", pe)
 	}
@@ -248,7 +248,7 @@ func sumOf(data []byte) string {
 func testFilesSealedAtRest(t *testing.T, e *env) {
 	photo := pngPhoto("封存的照片 sealed photo bytes")
 	c := e.report(t, e.fx.GridWorker, "")
-	ref := storetest.AttachPhoto(t, e.db, e.fx.GridWorker, c.ID, photo)
+	ref := storetest.AttachPhoto(t, e.db.Cases, e.fx.GridWorker, c.ID, photo)
 	var name string
 	var size int
 	if err := e.db.SQL().QueryRowContext(ctx, `SELECT name, size FROM files WHERE sum = $1 AND content IS NULL`,

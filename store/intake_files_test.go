@@ -39,7 +39,7 @@ func filesIn(t *testing.T, dir string) int {
 func testPhotosWithTheReport(t *testing.T, e *env) {
 	fx := e.fx
 	a, b := pngPhoto("现场一"), pngPhoto("现场二")
-	c, err := e.db.CreateCase(ctx, fx.GridWorker, &pingan.NewCase{Category: "FW01", Description: "路灯不亮，已经三天",
+	c, err := e.db.Cases.CreateCase(ctx, fx.GridWorker, &pingan.NewCase{Category: "FW01", Description: "路灯不亮，已经三天",
 		Photos: []pingan.Upload{{Name: "a.png", Data: a}, {Name: "b.png", Data: b}}})
 	if err != nil {
 		t.Fatal(err)
@@ -52,7 +52,7 @@ func testPhotosWithTheReport(t *testing.T, e *env) {
 		t.Fatalf("first timeline entry attachments %v", first.Attachments)
 	}
 	for _, p := range [][]byte{a, b} {
-		if got, err := e.db.CaseFile(ctx, fx.CountyDispatcher, c.ID, sumOf(p)); err != nil || !bytes.Equal(got, p) {
+		if got, err := e.db.Cases.CaseFile(ctx, fx.CountyDispatcher, c.ID, sumOf(p)); err != nil || !bytes.Equal(got, p) {
 			t.Errorf("photo served %q, %v", got, err)
 		}
 	}
@@ -61,7 +61,7 @@ func testPhotosWithTheReport(t *testing.T, e *env) {
 	}
 
 	// Refused by its checks: one answer naming every field, no file.
-	_, err = e.db.CreateCase(ctx, fx.GridWorker, &pingan.NewCase{Category: "NOPE", ResolvedOnSite: true,
+	_, err = e.db.Cases.CreateCase(ctx, fx.GridWorker, &pingan.NewCase{Category: "NOPE", ResolvedOnSite: true,
 		Photos: []pingan.Upload{{Name: "c.png", Data: pngPhoto("被拒的照片")}}})
 	pe := wantCode(t, err, pingan.EINVALID)
 	for _, f := range []string{"category", "title", "result"} {
@@ -69,7 +69,7 @@ func testPhotosWithTheReport(t *testing.T, e *env) {
 			t.Errorf("the answer does not name %s: %v", f, pe)
 		}
 	}
-	_, err = e.db.CreateCase(ctx, fx.GridWorker, &pingan.NewCase{Category: "FW01", Title: "x",
+	_, err = e.db.Cases.CreateCase(ctx, fx.GridWorker, &pingan.NewCase{Category: "FW01", Title: "x",
 		Photos: []pingan.Upload{{Name: "notes.txt", Data: []byte("not an image")}}})
 	wantKey(t, wantCode(t, err, pingan.EINVALID), "photos", "photo.type")
 	if n := filesIn(t, e.files); n != 2 {
@@ -78,11 +78,11 @@ func testPhotosWithTheReport(t *testing.T, e *env) {
 
 	// Rolled back after its photos were put: the idempotency key was used.
 	key := "report-with-key"
-	firstCase, err := e.db.CreateCase(ctx, fx.GridWorker, &pingan.NewCase{Category: "FW01", Title: "首次", IdempotencyKey: key})
+	firstCase, err := e.db.Cases.CreateCase(ctx, fx.GridWorker, &pingan.NewCase{Category: "FW01", Title: "首次", IdempotencyKey: key})
 	if err != nil {
 		t.Fatal(err)
 	}
-	again, err := e.db.CreateCase(ctx, fx.GridWorker, &pingan.NewCase{Category: "FW01", Title: "重发", IdempotencyKey: key,
+	again, err := e.db.Cases.CreateCase(ctx, fx.GridWorker, &pingan.NewCase{Category: "FW01", Title: "重发", IdempotencyKey: key,
 		Photos: []pingan.Upload{{Name: "d.png", Data: pngPhoto("重发的照片")}}})
 	if err != nil || again.ID != firstCase.ID {
 		t.Fatalf("the key's case: %v, %v", again, err)
@@ -104,7 +104,7 @@ func testPhotosWithTheReport(t *testing.T, e *env) {
 		go func(i int) {
 			defer wg.Done()
 			own := pngPhoto("并发" + strings.Repeat("+", i))
-			_, err := e.db.CreateCase(ctx, fx.GridWorker, &pingan.NewCase{Category: "FW01", Title: "并发上报",
+			_, err := e.db.Cases.CreateCase(ctx, fx.GridWorker, &pingan.NewCase{Category: "FW01", Title: "并发上报",
 				Photos: []pingan.Upload{{Name: "own.png", Data: own}, {Name: "shared.png", Data: shared}}})
 			if err != nil {
 				t.Error(err)
@@ -116,15 +116,15 @@ func testPhotosWithTheReport(t *testing.T, e *env) {
 		t.Errorf("%d files after 12 reports with 13 distinct photos, want %d", n, 2+12+1)
 	}
 	// A citizen's report takes the same path.
-	receipt, err := e.db.FileCase(ctx, &pingan.NewCase{Category: "FW01", Title: "群众", Unit: fx.Village.Code,
+	receipt, err := e.db.Public.FileCase(ctx, &pingan.NewCase{Category: "FW01", Title: "群众", Unit: fx.Village.Code,
 		Photos: []pingan.Upload{{Name: "e.png", Data: pngPhoto("群众的照片")}}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, err := e.db.CaseFile(ctx, fx.CountyDispatcher, receipt.Number, sumOf(pngPhoto("群众的照片"))); err != nil || len(got) == 0 {
+	if got, err := e.db.Cases.CaseFile(ctx, fx.CountyDispatcher, receipt.Number, sumOf(pngPhoto("群众的照片"))); err != nil || len(got) == 0 {
 		t.Errorf("citizen's photo: %v", err)
 	}
-	_, err = e.db.FileCase(ctx, &pingan.NewCase{Category: "FW01", Unit: fx.County.Code,
+	_, err = e.db.Public.FileCase(ctx, &pingan.NewCase{Category: "FW01", Unit: fx.County.Code,
 		Photos: []pingan.Upload{{Name: "f.png", Data: pngPhoto("被拒的群众照片")}}})
 	pe = wantCode(t, err, pingan.EINVALID)
 	wantKey(t, pe, "unit", "public.unit.bad")
@@ -154,7 +154,7 @@ func testMoveFilesOut(t *testing.T, e *env) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	if got, err := e.db.CaseFile(ctx, e.fx.CountyDispatcher, c.ID, sum); err != nil || !bytes.Equal(got, photo) {
+	if got, err := e.db.Cases.CaseFile(ctx, e.fx.CountyDispatcher, c.ID, sum); err != nil || !bytes.Equal(got, photo) {
 		t.Fatalf("before: %q, %v", got, err)
 	}
 	if n, err := e.db.MoveFilesOut(ctx); err != nil || n != 1 {
@@ -164,7 +164,7 @@ func testMoveFilesOut(t *testing.T, e *env) {
 	if err := e.db.SQL().QueryRowContext(ctx, `SELECT count(*) FROM files WHERE content IS NOT NULL OR name IS NULL`).Scan(&inRow); err != nil || inRow != 0 {
 		t.Errorf("%d rows still hold their content (%v)", inRow, err)
 	}
-	if got, err := e.db.CaseFile(ctx, e.fx.CountyDispatcher, c.ID, sum); err != nil || !bytes.Equal(got, photo) {
+	if got, err := e.db.Cases.CaseFile(ctx, e.fx.CountyDispatcher, c.ID, sum); err != nil || !bytes.Equal(got, photo) {
 		t.Errorf("after: %q, %v", got, err)
 	}
 	if filesIn(t, e.files) != 1 {
@@ -191,7 +191,7 @@ func testQueryCodesMoved(t *testing.T, e *env) {
 		t.Fatal(err)
 	}
 	fx := storetest.Seed(t, old)
-	c, err := old.CreateCase(ctx, fx.GridWorker, &pingan.NewCase{Category: "FW01", Title: "旧版本的群众上报"})
+	c, err := old.Cases.CreateCase(ctx, fx.GridWorker, &pingan.NewCase{Category: "FW01", Title: "旧版本的群众上报"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -209,11 +209,11 @@ func testQueryCodesMoved(t *testing.T, e *env) {
 	if err := old.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	pc, err := old.PublicCase(ctx, c.Number, "abcd2345")
+	pc, err := old.Public.PublicCase(ctx, c.Number, "abcd2345")
 	if err != nil || pc.Number != c.Number {
 		t.Fatalf("the moved code does not open the case: %v", err)
 	}
-	if _, err := old.PublicCase(ctx, c.Number, "ABCD2346"); code(err) != pingan.ENOTFOUND {
+	if _, err := old.Public.PublicCase(ctx, c.Number, "ABCD2346"); code(err) != pingan.ENOTFOUND {
 		t.Errorf("a wrong code: %v", err)
 	}
 	var left int

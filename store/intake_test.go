@@ -21,7 +21,7 @@ func testIntakeCaches(t *testing.T, e *env) {
 	other := e.open(t) // a second server on the same database
 	report := func(db *store.DB, u *pingan.User, unit string) *pingan.Case {
 		t.Helper()
-		c, err := db.CreateCase(ctx, u, &pingan.NewCase{Kind: pingan.KindDispute, Category: "0102", Title: "楼上漏水", Unit: unit})
+		c, err := db.Cases.CreateCase(ctx, u, &pingan.NewCase{Kind: pingan.KindDispute, Category: "0102", Title: "楼上漏水", Unit: unit})
 		if err != nil {
 			t.Fatalf("report: %v", err)
 		}
@@ -36,7 +36,7 @@ func testIntakeCaches(t *testing.T, e *env) {
 	}
 	setResolve := func(hours int) {
 		t.Helper()
-		err := e.db.SaveCategory(ctx, nil, &pingan.Category{Code: "0102", Kind: pingan.KindDispute, Name: "邻里纠纷", Parent: "01",
+		err := e.db.Categories.SaveCategory(ctx, nil, &pingan.Category{Code: "0102", Kind: pingan.KindDispute, Name: "邻里纠纷", Parent: "01",
 			Policy: pingan.Policy{Sign: pingan.Period{N: 24, Unit: "hours"}, Resolve: pingan.Period{N: hours, Unit: "hours"}}})
 		if err != nil {
 			t.Fatal(err)
@@ -62,7 +62,7 @@ func testIntakeCaches(t *testing.T, e *env) {
 	}
 
 	// A unit imported through one server is found at once by the other.
-	if _, err := e.db.ImportUnits(ctx, []*pingan.Unit{{Code: "620902001003", Name: "新建社区",
+	if _, err := e.db.Units.ImportUnits(ctx, []*pingan.Unit{{Code: "620902001003", Name: "新建社区",
 		Level: pingan.LevelVillage, ParentCode: fx.Township.Code}}); err != nil {
 		t.Fatal(err)
 	}
@@ -98,7 +98,7 @@ func testGroupCommit(t *testing.T, e *env) {
 			case keyed:
 				in.IdempotencyKey = "phone-retry-1"
 			}
-			cases[i], errs[i] = e.db.CreateCase(ctx, fx.GridWorker, in)
+			cases[i], errs[i] = e.db.Cases.CreateCase(ctx, fx.GridWorker, in)
 		})
 	}
 	// And work whose second statement fails: its first is undone too.
@@ -143,7 +143,7 @@ func testGroupCommit(t *testing.T, e *env) {
 	if len(answered) != written {
 		t.Errorf("%d cases answered, want %d: %v", len(answered), written, answered)
 	}
-	list, _, err := e.db.FindCases(ctx, fx.Admin, pingan.CaseFilter{})
+	list, _, err := e.db.Cases.FindCases(ctx, fx.Admin, pingan.CaseFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}

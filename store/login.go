@@ -58,17 +58,17 @@ const maxUsernameBytes = 100
 // any (the slow hash never holds SQLite's one writer), and the outcome
 // written in a second one (or the attempt taken back in one, when the
 // server is too busy to check it).
-func (db *DB) Login(ctx context.Context, username, password string) (*pingan.Session, error) {
-	a, err := db.reserveAttempt(ctx, attemptName(username))
+func (s *Users) Login(ctx context.Context, username, password string) (*pingan.Session, error) {
+	a, err := s.reserveAttempt(ctx, attemptName(username))
 	if err != nil {
 		return nil, err
 	}
 	leave, err := passwordChecks.enter(ctx, true)
 	if err != nil {
-		db.unreserveAttempt(context.WithoutCancel(ctx), a)
+		s.unreserveAttempt(context.WithoutCancel(ctx), a)
 		return nil, err
 	}
-	ok, err := db.checkAttempt(a, password)
+	ok, err := s.checkAttempt(a, password)
 	leave()
 	if err != nil {
 		return nil, err
@@ -77,9 +77,9 @@ func (db *DB) Login(ctx context.Context, username, password string) (*pingan.Ses
 	// counted already, and the audit log must hear of it.
 	ctx = context.WithoutCancel(ctx)
 	if !ok || a.disabled {
-		return nil, db.loginFailed(ctx, a, !ok)
+		return nil, s.loginFailed(ctx, a, !ok)
 	}
-	return db.loginSucceeded(ctx, a)
+	return s.loginSucceeded(ctx, a)
 }
 
 // attempt is a sign-in attempt counted by reserveAttempt.
@@ -130,10 +130,10 @@ const reserveAttemptSQL = `INSERT INTO login_attempts (username, attempts, locke
 // reserveAttempt counts an attempt at name and reads the account of the
 // name, in one transaction. On a locked name it records the refusal and
 // answers ETOOMANY.
-func (db *DB) reserveAttempt(ctx context.Context, name string) (*attempt, error) {
-	a := &attempt{name: name, now: db.now()}
-	d := db.dialect
-	tx, err := db.beginWrite(ctx)
+func (s *Users) reserveAttempt(ctx context.Context, name string) (*attempt, error) {
+	a := &attempt{name: name, now: s.now()}
+	d := s.dialect
+	tx, err := s.beginWrite(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -145,11 +145,11 @@ func (db *DB) reserveAttempt(ctx context.Context, name string) (*attempt, error)
 	if err != nil && !locked {
 		return nil, err
 	}
-	if err := db.accountOf(ctx, tx, a); err != nil {
+	if err := s.accountOf(ctx, tx, a); err != nil {
 		return nil, err
 	}
 	if locked {
-		return nil, db.refuseLocked(ctx, tx, a)
+		return nil, s.refuseLocked(ctx, tx, a)
 	}
 	if until.Valid {
 		a.until = until.T
@@ -160,13 +160,13 @@ func (db *DB) reserveAttempt(ctx context.Context, name string) (*attempt, error)
 // unreserveAttempt takes back an attempt whose password was not checked
 // (the server was too busy), with the lock it set. A failure is logged: the
 // attempt then counts as a failure.
-func (db *DB) unreserveAttempt(ctx context.Context, a *attempt) {
+func (s *Users) unreserveAttempt(ctx context.Context, a *attempt) {
 	var lock any
 	if !a.until.IsZero() {
-		lock = db.dialect.ts(a.until)
+		lock = s.dialect.ts(a.until)
 	}
 	err := func() error {
-		tx, err := db.beginWrite(ctx)
+		tx, err := s.beginWrite(ctx)
 		if err != nil {
 			return err
 		}
@@ -182,12 +182,12 @@ func (db *DB) unreserveAttempt(ctx context.Context, a *attempt) {
 		return tx.Commit()
 	}()
 	if err != nil {
-		db.log.Warn("store: cannot take back a sign-in attempt", "username", a.name, "err", err)
+		s.log.Warn("store: cannot take back a sign-in attempt", "username", a.name, "err", err)
 	}
 }
 
 // accountOf fills in the account of a.name, if there is one.
-func (db *DB) accountOf(ctx context.Context, tx *sql.Tx, a *attempt) error {
+func (s *Users) accountOf(ctx context.Context, tx *sql.Tx, a *attempt) error {
 	var disabled stamp
 	u, err := scanUser(tx.QueryRowContext(ctx, `SELECT `+userColumns+`, un.region, users.password_hash, users.disabled_at`+
 		userFrom+` WHERE users.username = $1`, a.name), &a.region, &a.hash, &disabled)
@@ -201,12 +201,12 @@ func (db *DB) accountOf(ctx context.Context, tx *sql.Tx, a *attempt) error {
 }
 
 // refuseLocked records an attempt at a locked name and answers ETOOMANY.
-func (db *DB) refuseLocked(ctx context.Context, tx *sql.Tx, a *attempt) error {
+func (s *Users) refuseLocked(ctx context.Context, tx *sql.Tx, a *attempt) error {
 	var until stamp
 	if err := tx.QueryRowContext(ctx, `SELECT locked_until FROM login_attempts WHERE username = $1`, a.name).Scan(&until); err != nil {
 		return err
 	}
-	if err := db.auditAccount(ctx, tx, a.who(), auditLoginRefused, a.region,
+	if err := s.auditAccount(ctx, tx, a.who(), auditLoginRefused, a.region,
 		accountEvent{Username: a.name, Reason: "locked", Until: until.T.Format(time.RFC3339)}); err != nil {
 		return err
 	}
@@ -227,10 +227,10 @@ func (a *attempt) who() *pingan.User {
 
 // checkAttempt checks the password against the account's hash, or against
 // a dummy hash when no account has the name, so that both cost the same.
-func (db *DB) checkAttempt(a *attempt, password string) (bool, error) {
+func (s *Users) checkAttempt(a *attempt, password string) (bool, error) {
 	hash := a.hash
 	if a.user == nil {
-		hash = db.dummyHash()
+		hash = s.dummyHash()
 	}
 	ok, err := secret.CheckPassword(hash, password)
 	return ok && a.user != nil, err
@@ -239,8 +239,8 @@ func (db *DB) checkAttempt(a *attempt, password string) (bool, error) {
 // loginFailed records a failed attempt: a wrong password (wrong), an
 // unknown name or a disabled account. It answers EUNAUTHORIZED, or
 // ETOOMANY when this attempt locked the name.
-func (db *DB) loginFailed(ctx context.Context, a *attempt, wrong bool) error {
-	tx, err := db.beginWrite(ctx)
+func (s *Users) loginFailed(ctx context.Context, a *attempt, wrong bool) error {
+	tx, err := s.beginWrite(ctx)
 	if err != nil {
 		return err
 	}
@@ -252,25 +252,25 @@ func (db *DB) loginFailed(ctx context.Context, a *attempt, wrong bool) error {
 	case a.disabled && !wrong:
 		reason = "disabled"
 	}
-	if err := db.auditAccount(ctx, tx, a.who(), auditLoginFailed, a.region, accountEvent{Username: a.name, Reason: reason}); err != nil {
+	if err := s.auditAccount(ctx, tx, a.who(), auditLoginFailed, a.region, accountEvent{Username: a.name, Reason: reason}); err != nil {
 		return err
 	}
 	locked := a.n >= pingan.MaxFailedLogins && !a.until.IsZero()
 	if locked {
-		if err := db.auditAccount(ctx, tx, a.who(), auditLockout, a.region,
+		if err := s.auditAccount(ctx, tx, a.who(), auditLockout, a.region,
 			accountEvent{Username: a.name, Until: a.until.Format(time.RFC3339)}); err != nil {
 			return err
 		}
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM login_attempts WHERE last_at < $1`,
-		db.dialect.ts(a.now.Add(-attemptMemory))); err != nil {
+		s.dialect.ts(a.now.Add(-attemptMemory))); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {
 		return err
 	}
 	if locked {
-		db.log.Warn("sign-in locked after failed attempts", "username", a.name, "until", a.until,
+		s.log.Warn("sign-in locked after failed attempts", "username", a.name, "until", a.until,
 			"source", pingan.SourceFromContext(ctx))
 		return errLocked(a.until)
 	}
@@ -279,8 +279,8 @@ func (db *DB) loginFailed(ctx context.Context, a *attempt, wrong bool) error {
 
 // loginSucceeded clears the count of the name and issues a session,
 // unless the account was disabled meanwhile.
-func (db *DB) loginSucceeded(ctx context.Context, a *attempt) (*pingan.Session, error) {
-	tx, err := db.beginWrite(ctx)
+func (s *Users) loginSucceeded(ctx context.Context, a *attempt) (*pingan.Session, error) {
+	tx, err := s.beginWrite(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -292,9 +292,9 @@ func (db *DB) loginSucceeded(ctx context.Context, a *attempt) (*pingan.Session, 
 	if disabled.Valid {
 		tx.Rollback()
 		a.disabled = true
-		return nil, db.loginFailed(ctx, a, false)
+		return nil, s.loginFailed(ctx, a, false)
 	}
-	d := db.dialect
+	d := s.dialect
 	if _, err := tx.ExecContext(ctx, `DELETE FROM login_attempts WHERE username = $1`, a.name); err != nil {
 		return nil, err
 	}
@@ -306,15 +306,15 @@ func (db *DB) loginSucceeded(ctx context.Context, a *attempt) (*pingan.Session, 
 		return nil, err
 	}
 	token := base64.RawURLEncoding.EncodeToString(raw)
-	s := &pingan.Session{Token: token, ExpiresAt: a.now.Add(pingan.SessionLifetime), User: a.user}
+	sess := &pingan.Session{Token: token, ExpiresAt: a.now.Add(pingan.SessionLifetime), User: a.user}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)`,
-		tokenHash(token), a.user.ID, d.ts(a.now), d.ts(s.ExpiresAt)); err != nil {
+		tokenHash(token), a.user.ID, d.ts(a.now), d.ts(sess.ExpiresAt)); err != nil {
 		return nil, err
 	}
-	if err := db.auditAccount(ctx, tx, a.user, auditLogin, a.region, accountEvent{Username: a.name}); err != nil {
+	if err := s.auditAccount(ctx, tx, a.user, auditLogin, a.region, accountEvent{Username: a.name}); err != nil {
 		return nil, err
 	}
-	return s, tx.Commit()
+	return sess, tx.Commit()
 }
 
 func errBadLogin() error {
@@ -328,11 +328,11 @@ func errLocked(until time.Time) error {
 
 // dummyHash is a hash to check passwords of unknown names against, made
 // with the costs of new hashes, as the accounts' are.
-func (db *DB) dummyHash() string {
-	db.dummyOnce.Do(func() {
-		db.dummy, _ = secret.HashPassword("no such user", db.pw)
+func (s *Users) dummyHash() string {
+	s.dummyOnce.Do(func() {
+		s.dummy, _ = secret.HashPassword("no such user", s.pw)
 	})
-	return db.dummy
+	return s.dummy
 }
 
 // passwordChecks bounds the argon2id computations of this process: the

@@ -53,7 +53,7 @@ func BenchmarkLoginMemory(b *testing.B) {
 		var wg sync.WaitGroup
 		for i := range parallel {
 			wg.Go(func() {
-				_, err := db.Login(b.Context(), fmt.Sprintf("nobody-%d-%d", r, i), "wrong password")
+				_, err := db.Users.Login(b.Context(), fmt.Sprintf("nobody-%d-%d", r, i), "wrong password")
 				if pingan.ErrorCode(err) == pingan.ETOOMANY {
 					busy.Add(1)
 				} else if pingan.ErrorCode(err) != pingan.EUNAUTHORIZED {

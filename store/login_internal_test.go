@@ -83,7 +83,7 @@ func TestLoginBusy(t *testing.T) {
 	passwordChecks.line <- struct{}{}
 	passwordChecks.run <- struct{}{}
 	for range 2 * pingan.MaxFailedLogins {
-		if _, err := db.Login(ctx, "anybody", "wrong password"); !errors.Is(err, pingan.ErrSignInBusy) {
+		if _, err := db.Users.Login(ctx, "anybody", "wrong password"); !errors.Is(err, pingan.ErrSignInBusy) {
 			t.Fatalf("login while full: %v", err)
 		}
 	}
@@ -93,7 +93,7 @@ func TestLoginBusy(t *testing.T) {
 	}
 	<-passwordChecks.run
 	<-passwordChecks.line
-	if _, err := db.Login(ctx, "anybody", "wrong password"); pingan.ErrorCode(err) != pingan.EUNAUTHORIZED {
+	if _, err := db.Users.Login(ctx, "anybody", "wrong password"); pingan.ErrorCode(err) != pingan.EUNAUTHORIZED {
 		t.Errorf("login with room: %v", err)
 	}
 }

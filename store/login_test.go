@@ -48,7 +48,7 @@ func burst(t *testing.T, dbs []*store.DB, username string, passwords []string) m
 	for i, pw := range passwords {
 		wg.Go(func() {
 			<-start
-			_, err := dbs[i%len(dbs)].Login(ctx, username, pw)
+			_, err := dbs[i%len(dbs)].Users.Login(ctx, username, pw)
 			if c := code(err); c == pingan.EINTERNAL {
 				t.Errorf("login: %v", err)
 			} else if errors.Is(err, pingan.ErrSignInBusy) {
@@ -175,7 +175,7 @@ func testLoginBurst(t *testing.T, e *env) {
 	}
 
 	// Other names were never affected.
-	if _, err := e.db.Login(ctx, "sz-dispatcher", storetest.Password); err != nil {
+	if _, err := e.db.Users.Login(ctx, "sz-dispatcher", storetest.Password); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -191,7 +191,7 @@ func testLoginBurstAcrossServers(t *testing.T, e *env) {
 	if n := len(accountAudit(t, e, "login_failed")); n != pingan.MaxFailedLogins {
 		t.Errorf("%d passwords checked on two servers, want %d", n, pingan.MaxFailedLogins)
 	}
-	_, err := other.Login(ctx, "dbj-mediator", storetest.Password)
+	_, err := other.Users.Login(ctx, "dbj-mediator", storetest.Password)
 	wantCode(t, err, pingan.ETOOMANY)
 }
 
@@ -201,7 +201,7 @@ func testLoginUnknownNameLocks(t *testing.T, e *env) {
 	seq := func(name string) []string {
 		var out []string
 		for range pingan.MaxFailedLogins + 1 {
-			_, err := e.db.Login(ctx, name, "wrong password")
+			_, err := e.db.Users.Login(ctx, name, "wrong password")
 			out = append(out, err.Error()+" / "+pingan.ErrorText(err, pingan.EN))
 		}
 		return out
@@ -215,15 +215,15 @@ func testLoginUnknownNameLocks(t *testing.T, e *env) {
 	}
 	// The lock ends for both alike.
 	e.clock.Advance(pingan.LockoutDuration)
-	_, err := e.db.Login(ctx, "no-such-user", "wrong password")
+	_, err := e.db.Users.Login(ctx, "no-such-user", "wrong password")
 	wantCode(t, err, pingan.EUNAUTHORIZED)
-	if _, err := e.db.Login(ctx, "fk-grid", storetest.Password); err != nil {
+	if _, err := e.db.Users.Login(ctx, "fk-grid", storetest.Password); err != nil {
 		t.Fatal(err)
 	}
 	// A name no account could have, however long or odd, is counted too.
 	odd := strings.Repeat("\x00\xff名", 10000)
 	for i := range pingan.MaxFailedLogins {
-		_, err := e.db.Login(ctx, odd, "x")
+		_, err := e.db.Users.Login(ctx, odd, "x")
 		want := pingan.EUNAUTHORIZED
 		if i == pingan.MaxFailedLogins-1 {
 			want = pingan.ETOOMANY
@@ -236,21 +236,21 @@ func testLoginUnknownNameLocks(t *testing.T, e *env) {
 // and a sign-out are audit rows with the source address.
 func testLoginAudited(t *testing.T, e *env) {
 	from := pingan.NewContextWithSource(ctx, "203.0.113.9")
-	if _, err := e.db.Login(from, "sz-dispatcher", "wrong password"); code(err) != pingan.EUNAUTHORIZED {
+	if _, err := e.db.Users.Login(from, "sz-dispatcher", "wrong password"); code(err) != pingan.EUNAUTHORIZED {
 		t.Fatal(err)
 	}
-	if _, err := e.db.Login(from, "sz-nobody", "wrong password"); code(err) != pingan.EUNAUTHORIZED {
+	if _, err := e.db.Users.Login(from, "sz-nobody", "wrong password"); code(err) != pingan.EUNAUTHORIZED {
 		t.Fatal(err)
 	}
-	s, err := e.db.Login(from, "sz-dispatcher", storetest.Password)
+	s, err := e.db.Users.Login(from, "sz-dispatcher", storetest.Password)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := e.db.Logout(pingan.NewContextWithSource(ctx, "203.0.113.10"), s.Token); err != nil {
+	if err := e.db.Users.Logout(pingan.NewContextWithSource(ctx, "203.0.113.10"), s.Token); err != nil {
 		t.Fatal(err)
 	}
 	for range pingan.MaxFailedLogins {
-		e.db.Login(from, "sz-leader", "wrong password")
+		e.db.Users.Login(from, "sz-leader", "wrong password")
 	}
 	var got []string
 	for _, r := range accountAudit(t, e, "") {
@@ -279,37 +279,37 @@ func testLoginAudited(t *testing.T, e *env) {
 // RevokeSessions ends every session. Each is audited.
 func testDisableUser(t *testing.T, e *env) {
 	fx := e.fx
-	s1 := must[*pingan.Session](t)(e.db.Login(ctx, "fk-grid", storetest.Password))
-	s2 := must[*pingan.Session](t)(e.db.Login(ctx, "fk-grid", storetest.Password))
-	if err := e.db.DisableUser(ctx, fx.Admin, "fk-grid"); err != nil {
+	s1 := must[*pingan.Session](t)(e.db.Users.Login(ctx, "fk-grid", storetest.Password))
+	s2 := must[*pingan.Session](t)(e.db.Users.Login(ctx, "fk-grid", storetest.Password))
+	if err := e.db.Users.DisableUser(ctx, fx.Admin, "fk-grid"); err != nil {
 		t.Fatal(err)
 	}
 	for _, s := range []*pingan.Session{s1, s2} {
-		_, err := e.db.Authenticate(ctx, s.Token)
+		_, err := e.db.Users.Authenticate(ctx, s.Token)
 		wantCode(t, err, pingan.EUNAUTHORIZED)
 	}
-	_, wrong := e.db.Login(ctx, "sz-viewer", "wrong password")
-	_, err := e.db.Login(ctx, "fk-grid", storetest.Password)
+	_, wrong := e.db.Users.Login(ctx, "sz-viewer", "wrong password")
+	_, err := e.db.Users.Login(ctx, "fk-grid", storetest.Password)
 	if pe := wantCode(t, err, pingan.EUNAUTHORIZED); pe.Error() != wrong.Error() || pe.Msg.Key != "signin.wrong" {
 		t.Errorf("a disabled account answers %q, a wrong password %q", pe, wrong)
 	}
 	// Disabling again changes nothing.
-	if err := e.db.DisableUser(ctx, fx.Admin, "fk-grid"); err != nil {
+	if err := e.db.Users.DisableUser(ctx, fx.Admin, "fk-grid"); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.db.EnableUser(ctx, nil, "fk-grid"); err != nil { // the command line
+	if err := e.db.Users.EnableUser(ctx, nil, "fk-grid"); err != nil { // the command line
 		t.Fatal(err)
 	}
-	s3 := must[*pingan.Session](t)(e.db.Login(ctx, "fk-grid", storetest.Password))
-	s4 := must[*pingan.Session](t)(e.db.Login(ctx, "fk-grid", storetest.Password))
-	if n, err := e.db.RevokeSessions(ctx, fx.Admin, "fk-grid"); err != nil || n != 2 {
+	s3 := must[*pingan.Session](t)(e.db.Users.Login(ctx, "fk-grid", storetest.Password))
+	s4 := must[*pingan.Session](t)(e.db.Users.Login(ctx, "fk-grid", storetest.Password))
+	if n, err := e.db.Users.RevokeSessions(ctx, fx.Admin, "fk-grid"); err != nil || n != 2 {
 		t.Fatalf("RevokeSessions = %d, %v", n, err)
 	}
 	for _, s := range []*pingan.Session{s3, s4} {
-		_, err := e.db.Authenticate(ctx, s.Token)
+		_, err := e.db.Users.Authenticate(ctx, s.Token)
 		wantCode(t, err, pingan.EUNAUTHORIZED)
 	}
-	if _, err := e.db.Login(ctx, "fk-grid", storetest.Password); err != nil {
+	if _, err := e.db.Users.Login(ctx, "fk-grid", storetest.Password); err != nil {
 		t.Fatalf("after RevokeSessions the account still signs in: %v", err)
 	}
 	var got []string
@@ -335,7 +335,7 @@ func testDisableUser(t *testing.T, e *env) {
 func testAccountAdministrators(t *testing.T, e *env) {
 	fx := e.fx
 	countyAdmin := &pingan.User{Username: "sz-admin", Name: "肃州区管理员", UnitCode: fx.County.Code, Roles: []pingan.Role{pingan.RoleAdmin}}
-	if err := e.db.CreateUser(ctx, countyAdmin, storetest.Password); err != nil {
+	if err := e.db.Users.CreateUser(ctx, countyAdmin, storetest.Password); err != nil {
 		t.Fatal(err)
 	}
 	for _, c := range []struct {
@@ -351,15 +351,15 @@ func testAccountAdministrators(t *testing.T, e *env) {
 		{countyAdmin, "sz-admin", pingan.ECONFLICT},                 // oneself
 		{&pingan.User{Username: "x"}, "fk-grid", pingan.EFORBIDDEN}, // no role, no jurisdiction
 	} {
-		err := e.db.DisableUser(ctx, c.actor, c.username)
+		err := e.db.Users.DisableUser(ctx, c.actor, c.username)
 		if code(err) != c.want {
 			t.Errorf("%s disables %s: %v, want %s", c.actor.Username, c.username, err, c.want)
 		}
 		if c.want != pingan.ECONFLICT {
-			if err := e.db.EnableUser(ctx, c.actor, c.username); code(err) != c.want {
+			if err := e.db.Users.EnableUser(ctx, c.actor, c.username); code(err) != c.want {
 				t.Errorf("%s enables %s: %v, want %s", c.actor.Username, c.username, err, c.want)
 			}
-			if _, err := e.db.RevokeSessions(ctx, c.actor, c.username); code(err) != c.want {
+			if _, err := e.db.Users.RevokeSessions(ctx, c.actor, c.username); code(err) != c.want {
 				t.Errorf("%s revokes %s: %v, want %s", c.actor.Username, c.username, err, c.want)
 			}
 		}
@@ -368,10 +368,10 @@ func testAccountAdministrators(t *testing.T, e *env) {
 		t.Errorf("%d changes audited after refusals", n)
 	}
 	// Inside the county: allowed; an administrator may end their own sessions.
-	if err := e.db.DisableUser(ctx, countyAdmin, "fk-grid"); err != nil {
+	if err := e.db.Users.DisableUser(ctx, countyAdmin, "fk-grid"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.db.RevokeSessions(ctx, countyAdmin, "sz-admin"); err != nil {
+	if _, err := e.db.Users.RevokeSessions(ctx, countyAdmin, "sz-admin"); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -381,13 +381,13 @@ func testWeakPasswords(t *testing.T, e *env) {
 	for _, pw := range []string{"aaaaaaaa", "aaaaaaaaaaaa", "short1!", "abcdefghijkl", "1234567890", "Password123", "woaini1314",
 		"qwerty123456", "pw-for-weak-user-01"} {
 		u := &pingan.User{Username: "weak-user", UnitCode: e.fx.Village.Code, Roles: []pingan.Role{pingan.RoleGridWorker}}
-		pe := wantCode(t, e.db.CreateUser(ctx, u, pw), pingan.EINVALID)
+		pe := wantCode(t, e.db.Users.CreateUser(ctx, u, pw), pingan.EINVALID)
 		if pe.Fields["password"].Key == "" || zh(pe, "password") == "" {
 			t.Errorf("%q: fields %v", pw, pe.Fields)
 		}
 	}
 	u := &pingan.User{Username: "strong-user", UnitCode: e.fx.Village.Code, Roles: []pingan.Role{pingan.RoleGridWorker}}
-	if err := e.db.CreateUser(ctx, u, "枫桥-经验-2026"); err != nil {
+	if err := e.db.Users.CreateUser(ctx, u, "枫桥-经验-2026"); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -397,13 +397,13 @@ func testWeakPasswords(t *testing.T, e *env) {
 func testRefusedActionsAudited(t *testing.T, e *env) {
 	fx := e.fx
 	c := e.report(t, fx.GridWorker, "")
-	_, err := e.db.Act(pingan.NewContextWithSource(ctx, "198.51.100.7"), fx.GridWorker, c.ID, pingan.ActionInput{Action: pingan.ActAccept})
+	_, err := e.db.Cases.Act(pingan.NewContextWithSource(ctx, "198.51.100.7"), fx.GridWorker, c.ID, pingan.ActionInput{Action: pingan.ActAccept})
 	wantCode(t, err, pingan.EFORBIDDEN)
-	_, err = e.db.Act(ctx, fx.TownshipDispatcher, c.ID, pingan.ActionInput{Action: pingan.ActClose})
+	_, err = e.db.Cases.Act(ctx, fx.TownshipDispatcher, c.ID, pingan.ActionInput{Action: pingan.ActClose})
 	wantCode(t, err, pingan.ECONFLICT)
-	_, err = e.db.Act(ctx, fx.OtherDispatcher, c.ID, pingan.ActionInput{Action: pingan.ActAccept})
+	_, err = e.db.Cases.Act(ctx, fx.OtherDispatcher, c.ID, pingan.ActionInput{Action: pingan.ActAccept})
 	wantCode(t, err, pingan.ENOTFOUND) // outside the jurisdiction: not a refusal, not a word
-	audit, err := e.db.Audit(ctx, c.ID)
+	audit, err := e.db.Audit.Audit(ctx, c.ID)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -25,8 +25,8 @@ type gridPlace struct {
 }
 
 // gridWithUnit answers the grid and its unit, or nil when there is none.
-func (db *DB) gridWithUnit(ctx context.Context, tx *sql.Tx, code string) (*gridPlace, error) {
-	s, err := db.stmt(ctx, tx, `SELECT g.code, g.name, u.code, u.name, u.level, COALESCE(u.parent_code, ''), u.path, u.region
+func (h *handle) gridWithUnit(ctx context.Context, tx *sql.Tx, code string) (*gridPlace, error) {
+	s, err := h.stmt(ctx, tx, `SELECT g.code, g.name, u.code, u.name, u.level, COALESCE(u.parent_code, ''), u.path, u.region
 		FROM grids g JOIN units u ON u.code = g.unit_code WHERE g.code = $1`)
 	if err != nil {
 		return nil, err
@@ -62,7 +62,7 @@ func (db *DB) gridWithUnit(ctx context.Context, tx *sql.Tx, code string) (*gridP
 //  4. Without a position or a grid, the unit given or the reporting user's.
 //
 // For a centre or department the administrative unit it serves is used.
-func (db *DB) placeCase(ctx context.Context, tx *sql.Tx, actor *pingan.User, in *pingan.NewCase, v *pingan.Invalid) (*placement, error) {
+func (h *handle) placeCase(ctx context.Context, tx *sql.Tx, actor *pingan.User, in *pingan.NewCase, v *pingan.Invalid) (*placement, error) {
 	sees := func(u *pingan.Unit) bool { return actor == nil || actor.Sees(u.Path) }
 	loc := in.Location
 	hasLoc := loc.Valid()
@@ -70,10 +70,10 @@ func (db *DB) placeCase(ctx context.Context, tx *sql.Tx, actor *pingan.User, in 
 	var at *gridPlace
 	var covering []string
 	if hasLoc {
-		st = db.territoryNow(ctx)
+		st = h.territoryNow(ctx)
 		covering = st.grids.Covering(loc.Lat, loc.Lng)
 		if len(covering) > 0 {
-			g, err := db.gridWithUnit(ctx, tx, covering[0])
+			g, err := h.gridWithUnit(ctx, tx, covering[0])
 			if err != nil {
 				return nil, err
 			}
@@ -86,7 +86,7 @@ func (db *DB) placeCase(ctx context.Context, tx *sql.Tx, actor *pingan.User, in 
 	}
 
 	if code := strings.TrimSpace(in.Grid); code != "" {
-		g, err := db.gridWithUnit(ctx, tx, code)
+		g, err := h.gridWithUnit(ctx, tx, code)
 		if err != nil {
 			return nil, err
 		}
@@ -113,7 +113,7 @@ func (db *DB) placeCase(ctx context.Context, tx *sql.Tx, actor *pingan.User, in 
 		p := &placement{unit: at.unit, grid: at.code}
 		var zh, en string
 		if len(covering) > 1 {
-			seen, others, err := db.gridsSeen(ctx, tx, covering, sees)
+			seen, others, err := h.gridsSeen(ctx, tx, covering, sees)
 			if err != nil {
 				return nil, err
 			}
@@ -146,12 +146,12 @@ func (db *DB) placeCase(ctx context.Context, tx *sql.Tx, actor *pingan.User, in 
 	}
 	var unit *pingan.Unit
 	if code != "" {
-		u, err := db.lookupUnit(ctx, tx, code)
+		u, err := h.lookupUnit(ctx, tx, code)
 		if err != nil {
 			return nil, err
 		}
 		if u != nil && (actor == nil || actor.Sees(u.Path) || code == actor.UnitCode) {
-			if unit, err = db.lookupAdminUnit(ctx, tx, u); err != nil {
+			if unit, err = h.lookupAdminUnit(ctx, tx, u); err != nil {
 				return nil, err
 			}
 		}
@@ -168,7 +168,7 @@ func (db *DB) placeCase(ctx context.Context, tx *sql.Tx, actor *pingan.User, in 
 			if !ok {
 				continue
 			}
-			u, err := db.lookupUnit(ctx, tx, c)
+			u, err := h.lookupUnit(ctx, tx, c)
 			if err != nil {
 				return nil, err
 			}
@@ -218,9 +218,9 @@ func (db *DB) placeCase(ctx context.Context, tx *sql.Tx, actor *pingan.User, in 
 // gridsSeen answers the codes of the grids the actor sees, in order, and
 // how many others there are: a sentence about a border names no grid
 // outside the reporter's jurisdiction.
-func (db *DB) gridsSeen(ctx context.Context, tx *sql.Tx, codes []string, sees func(*pingan.Unit) bool) (seen []string, others int, err error) {
+func (h *handle) gridsSeen(ctx context.Context, tx *sql.Tx, codes []string, sees func(*pingan.Unit) bool) (seen []string, others int, err error) {
 	for _, code := range codes {
-		g, err := db.gridWithUnit(ctx, tx, code)
+		g, err := h.gridWithUnit(ctx, tx, code)
 		if err != nil {
 			return nil, 0, err
 		}

@@ -14,7 +14,10 @@ import (
 	"github.com/pingan-gov/pingan"
 )
 
-var _ pingan.PublicService = (*DB)(nil)
+// Public is what citizens do without an account (群众): pingan.PublicService.
+type Public struct{ *handle }
+
+var _ pingan.PublicService = (*Public)(nil)
 
 // CitizenActor is the name recorded for what a citizen does without an
 // account (a public report, a rating).
@@ -64,17 +67,17 @@ func normalQueryCode(s string) string {
 
 // PublicUnits answers the townships and villages/communities, ordered by
 // path: the places a citizen may name.
-func (db *DB) PublicUnits(ctx context.Context) ([]*pingan.Unit, error) {
-	return db.queryUnits(ctx, `SELECT `+unitColumns+` FROM units WHERE level IN ($1, $2) ORDER BY path`,
+func (s *Public) PublicUnits(ctx context.Context) ([]*pingan.Unit, error) {
+	return s.queryUnits(ctx, `SELECT `+unitColumns+` FROM units WHERE level IN ($1, $2) ORDER BY path`,
 		string(pingan.LevelTownship), string(pingan.LevelVillage))
 }
 
 // FileCase reports a case as a citizen: source citizen, no reporting user,
 // the unit a township or village, its photos on the first timeline entry.
-// It takes the path of every report (db.intake): the case, its photos, its
+// It takes the path of every report (handle.intake): the case, its photos, its
 // first timeline entry, the sealed query code and the audit row are
 // written in one transaction shared with the reports arriving meanwhile.
-func (db *DB) FileCase(ctx context.Context, in *pingan.NewCase) (*pingan.PublicReceipt, error) {
+func (s *Public) FileCase(ctx context.Context, in *pingan.NewCase) (*pingan.PublicReceipt, error) {
 	if in == nil {
 		return nil, pingan.E(pingan.EINVALID, "report.none")
 	}
@@ -97,7 +100,7 @@ func (db *DB) FileCase(ctx context.Context, in *pingan.NewCase) (*pingan.PublicR
 	}
 	r.edit = func(act *pingan.Action) { act.ActorName = CitizenActor }
 	code := newQueryCode()
-	sealed, err := db.sealer.Seal([]byte(code))
+	sealed, err := s.sealer.Seal([]byte(code))
 	if err != nil {
 		return nil, err
 	}
@@ -106,9 +109,9 @@ func (db *DB) FileCase(ctx context.Context, in *pingan.NewCase) (*pingan.PublicR
 			c.Region, c.ID, base64.StdEncoding.EncodeToString(sealed)); err != nil {
 			return err
 		}
-		return db.audit(ctx, tx, nil, auditPublicReport, c.Region, c.ID, "")
+		return s.audit(ctx, tx, nil, auditPublicReport, c.Region, c.ID, "")
 	}
-	c, err := db.intake(ctx, r)
+	c, err := s.intake(ctx, r)
 	if err != nil {
 		return nil, err
 	}
@@ -117,7 +120,7 @@ func (db *DB) FileCase(ctx context.Context, in *pingan.NewCase) (*pingan.PublicR
 
 // publicCase loads the case with the number if code is its query code;
 // ENOTFOUND otherwise, the same for a wrong number and a wrong code.
-func (db *DB) publicCase(ctx context.Context, tx *sql.Tx, number, code string, lock bool) (*pingan.Case, error) {
+func (s *Public) publicCase(ctx context.Context, tx *sql.Tx, number, code string, lock bool) (*pingan.Case, error) {
 	number = strings.TrimSpace(number)
 	code = normalQueryCode(code)
 	notFound := pingan.E(pingan.ENOTFOUND, "public.notfound")
@@ -137,14 +140,14 @@ func (db *DB) publicCase(ctx context.Context, tx *sql.Tx, number, code string, l
 	if err != nil {
 		return nil, err
 	}
-	want, err := db.sealer.Open(sealed)
+	want, err := s.sealer.Open(sealed)
 	if err != nil {
 		return nil, err
 	}
 	if subtle.ConstantTimeCompare(want, []byte(code)) != 1 {
 		return nil, notFound
 	}
-	sc, err := db.loadCase(ctx, tx, "", number, lock)
+	sc, err := s.loadCase(ctx, tx, "", number, lock)
 	if err != nil {
 		return nil, notFound
 	}
@@ -152,7 +155,7 @@ func (db *DB) publicCase(ctx context.Context, tx *sql.Tx, number, code string, l
 }
 
 // publicView answers what the public may read of c.
-func (db *DB) publicView(ctx context.Context, tx *sql.Tx, c *pingan.Case) (*pingan.PublicCase, error) {
+func (s *Public) publicView(ctx context.Context, tx *sql.Tx, c *pingan.Case) (*pingan.PublicCase, error) {
 	p := &pingan.PublicCase{Number: c.Number, Kind: c.Kind, Category: c.Category, Status: c.Status,
 		ReportedAt: c.ReportedAt, ResolveBy: c.ResolveBy, ResolvedAt: c.ResolvedAt, ClosedAt: c.ClosedAt,
 		Satisfaction: c.Satisfaction, Steps: []pingan.PublicStep{}}
@@ -187,17 +190,17 @@ func (db *DB) publicView(ctx context.Context, tx *sql.Tx, c *pingan.Case) (*ping
 }
 
 // PublicCase answers the public status of a case by number and query code.
-func (db *DB) PublicCase(ctx context.Context, number, code string) (*pingan.PublicCase, error) {
-	tx, err := db.beginRead(ctx)
+func (s *Public) PublicCase(ctx context.Context, number, code string) (*pingan.PublicCase, error) {
+	tx, err := s.beginRead(ctx)
 	if err != nil {
 		return nil, err
 	}
 	defer tx.Rollback()
-	c, err := db.publicCase(ctx, tx, number, code, false)
+	c, err := s.publicCase(ctx, tx, number, code, false)
 	if err != nil {
 		return nil, err
 	}
-	p, err := db.publicView(ctx, tx, c)
+	p, err := s.publicView(ctx, tx, c)
 	if err != nil {
 		return nil, err
 	}
@@ -206,11 +209,11 @@ func (db *DB) PublicCase(ctx context.Context, number, code string) (*pingan.Publ
 
 // RateCase records a citizen's rating of a closed case as a rate action,
 // the way workflow records one by the reporter.
-func (db *DB) RateCase(ctx context.Context, number, code string, s pingan.Satisfaction, note string) (*pingan.PublicCase, error) {
+func (s *Public) RateCase(ctx context.Context, number, code string, rating pingan.Satisfaction, note string) (*pingan.PublicCase, error) {
 	var v pingan.Invalid
-	if s == "" {
+	if rating == "" {
 		v.Require("satisfaction", "")
-	} else if !s.Valid() {
+	} else if !rating.Valid() {
 		v.Add("satisfaction", "rating.satisfaction.bad")
 	}
 	note = strings.TrimSpace(note)
@@ -220,13 +223,13 @@ func (db *DB) RateCase(ctx context.Context, number, code string, s pingan.Satisf
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	now := db.now()
-	tx, err := db.beginWrite(ctx)
+	now := s.now()
+	tx, err := s.beginWrite(ctx)
 	if err != nil {
 		return nil, err
 	}
 	defer tx.Rollback()
-	c, err := db.publicCase(ctx, tx, number, code, true)
+	c, err := s.publicCase(ctx, tx, number, code, true)
 	if err != nil {
 		return nil, err
 	}
@@ -237,14 +240,13 @@ func (db *DB) RateCase(ctx context.Context, number, code string, s pingan.Satisf
 		return nil, pingan.E(pingan.ECONFLICT, "rating.twice")
 	}
 	old := c.Version
-	rating := s
 	c.Satisfaction = &rating
 	act := &pingan.Action{Action: pingan.ActRate, At: now, FromStatus: c.Status, ToStatus: c.Status,
-		Satisfaction: s, Note: note, ActorName: CitizenActor}
-	if err := db.save(ctx, tx, c, old, act, now); err != nil {
+		Satisfaction: rating, Note: note, ActorName: CitizenActor}
+	if err := s.save(ctx, tx, c, old, act, now); err != nil {
 		return nil, err
 	}
-	p, err := db.publicView(ctx, tx, c)
+	p, err := s.publicView(ctx, tx, c)
 	if err != nil {
 		return nil, err
 	}

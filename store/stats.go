@@ -11,14 +11,17 @@ import (
 	"github.com/pingan-gov/pingan"
 )
 
-var _ pingan.StatsService = (*DB)(nil)
+// Stats counts cases (统计): pingan.StatsService.
+type Stats struct{ *handle }
+
+var _ pingan.StatsService = (*Stats)(nil)
 
 // Stats counts the cases reported in [from, to) (either bound may be zero:
 // unbounded) that happened in, or were assigned to, the subtree of unit —
 // the actor's own jurisdiction when unit is "". ENOTFOUND for a unit
 // outside the jurisdiction. Rates are 0 when their denominator is.
-func (db *DB) Stats(ctx context.Context, actor *pingan.User, unit string, from, to time.Time) (*pingan.Stats, error) {
-	tx, u, err := db.beginStats(ctx, actor, unit)
+func (s *Stats) Stats(ctx context.Context, actor *pingan.User, unit string, from, to time.Time) (*pingan.Stats, error) {
+	tx, u, err := s.beginStats(ctx, actor, unit)
 	if err != nil {
 		return nil, err
 	}
@@ -27,23 +30,23 @@ func (db *DB) Stats(ctx context.Context, actor *pingan.User, unit string, from, 
 		WHERE ` + caseIn("$1")
 	a := args{likePrefix(u.Path)}
 	if !from.IsZero() {
-		q += ` AND reported_at >= ` + a.add(db.dialect.ts(from))
+		q += ` AND reported_at >= ` + a.add(s.dialect.ts(from))
 	}
 	if !to.IsZero() {
-		q += ` AND reported_at < ` + a.add(db.dialect.ts(to))
+		q += ` AND reported_at < ` + a.add(s.dialect.ts(to))
 	}
 	q += ` GROUP BY status, kind, overdue, COALESCE(satisfaction, ''), escalation_level > 0`
-	s := []*pingan.Stats{newStats(u.Code, from, to)}
-	if err := scanStats(tx.QueryContext(ctx, q, a...))(s); err != nil {
+	out := []*pingan.Stats{newStats(u.Code, from, to)}
+	if err := scanStats(tx.QueryContext(ctx, q, a...))(out); err != nil {
 		return nil, err
 	}
-	return s[0], tx.Commit()
+	return out[0], tx.Commit()
 }
 
 // StatsSeries is Stats of each period between consecutive bounds, read in
 // one pass over the cases of the whole span: each case falls in the
 // bucket of the last bound at or before it.
-func (db *DB) StatsSeries(ctx context.Context, actor *pingan.User, unit string, bounds []time.Time) ([]*pingan.Stats, error) {
+func (s *Stats) StatsSeries(ctx context.Context, actor *pingan.User, unit string, bounds []time.Time) ([]*pingan.Stats, error) {
 	if len(bounds) < 2 {
 		return nil, pingan.E(pingan.EINVALID, "stats.bounds.few")
 	}
@@ -52,13 +55,13 @@ func (db *DB) StatsSeries(ctx context.Context, actor *pingan.User, unit string, 
 			return nil, pingan.E(pingan.EINVALID, "stats.bounds.order")
 		}
 	}
-	tx, u, err := db.beginStats(ctx, actor, unit)
+	tx, u, err := s.beginStats(ctx, actor, unit)
 	if err != nil {
 		return nil, err
 	}
 	defer tx.Rollback()
 	a := args{likePrefix(u.Path)}
-	arg := func(t time.Time) string { return a.add(db.dialect.ts(t)) }
+	arg := func(t time.Time) string { return a.add(s.dialect.ts(t)) }
 	var bucket strings.Builder
 	bucket.WriteString("CASE")
 	for i, b := range bounds[1 : len(bounds)-1] {
@@ -82,8 +85,8 @@ func (db *DB) StatsSeries(ctx context.Context, actor *pingan.User, unit string, 
 
 // GridLoads counts the cases reported in [from, to) in the subtree of unit
 // by grid.
-func (db *DB) GridLoads(ctx context.Context, actor *pingan.User, unit string, from, to time.Time) (map[string]int, error) {
-	tx, u, err := db.beginStats(ctx, actor, unit)
+func (s *Stats) GridLoads(ctx context.Context, actor *pingan.User, unit string, from, to time.Time) (map[string]int, error) {
+	tx, u, err := s.beginStats(ctx, actor, unit)
 	if err != nil {
 		return nil, err
 	}
@@ -91,10 +94,10 @@ func (db *DB) GridLoads(ctx context.Context, actor *pingan.User, unit string, fr
 	q := `SELECT grid, count(*) FROM cases WHERE ` + caseIn("$1")
 	a := args{likePrefix(u.Path)}
 	if !from.IsZero() {
-		q += ` AND reported_at >= ` + a.add(db.dialect.ts(from))
+		q += ` AND reported_at >= ` + a.add(s.dialect.ts(from))
 	}
 	if !to.IsZero() {
-		q += ` AND reported_at < ` + a.add(db.dialect.ts(to))
+		q += ` AND reported_at < ` + a.add(s.dialect.ts(to))
 	}
 	rows, err := tx.QueryContext(ctx, q+` GROUP BY grid`, a...)
 	if err != nil {
@@ -118,12 +121,12 @@ func (db *DB) GridLoads(ctx context.Context, actor *pingan.User, unit string, fr
 
 // beginStats starts the read of statistics over the subtree of unit (the
 // actor's own when ""), answering the unit.
-func (db *DB) beginStats(ctx context.Context, actor *pingan.User, unit string) (*sql.Tx, *pingan.Unit, error) {
+func (s *Stats) beginStats(ctx context.Context, actor *pingan.User, unit string) (*sql.Tx, *pingan.Unit, error) {
 	scope, err := scopeOf(actor)
 	if err != nil {
 		return nil, nil, err
 	}
-	tx, err := db.beginRead(ctx)
+	tx, err := s.beginRead(ctx)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -24,7 +24,7 @@ func testStatsSeries(t *testing.T, e *env) {
 		actor *pingan.User
 		unit  string
 	}{{fx.CityDispatcher, ""}, {fx.CityDispatcher, "620921"}, {fx.CountyDispatcher, ""}, {fx.CountyDispatcher, "620902001000"}} {
-		series, err := e.db.StatsSeries(ctx, c.actor, c.unit, bounds)
+		series, err := e.db.Stats.StatsSeries(ctx, c.actor, c.unit, bounds)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -33,7 +33,7 @@ func testStatsSeries(t *testing.T, e *env) {
 		}
 		total := 0
 		for i, got := range series {
-			want, err := e.db.Stats(ctx, c.actor, c.unit, bounds[i], bounds[i+1])
+			want, err := e.db.Stats.Stats(ctx, c.actor, c.unit, bounds[i], bounds[i+1])
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -45,11 +45,11 @@ func testStatsSeries(t *testing.T, e *env) {
 		if total == 0 {
 			t.Errorf("%s %q: no cases in the series", c.actor.Username, c.unit)
 		}
-		all, err := e.db.Stats(ctx, c.actor, c.unit, bounds[0], bounds[13])
+		all, err := e.db.Stats.Stats(ctx, c.actor, c.unit, bounds[0], bounds[13])
 		if err != nil {
 			t.Fatal(err)
 		}
-		loads, err := e.db.GridLoads(ctx, c.actor, c.unit, bounds[0], bounds[13])
+		loads, err := e.db.Stats.GridLoads(ctx, c.actor, c.unit, bounds[0], bounds[13])
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -61,13 +61,13 @@ func testStatsSeries(t *testing.T, e *env) {
 			t.Errorf("%s %q: grid loads add to %d, Stats %d, series %d", c.actor.Username, c.unit, sum, all.Total, total)
 		}
 	}
-	if _, err := e.db.GridLoads(ctx, fx.CountyDispatcher, "620921", time.Time{}, time.Time{}); pingan.ErrorCode(err) != pingan.ENOTFOUND {
+	if _, err := e.db.Stats.GridLoads(ctx, fx.CountyDispatcher, "620921", time.Time{}, time.Time{}); pingan.ErrorCode(err) != pingan.ENOTFOUND {
 		t.Errorf("grid loads of another county: %v", err)
 	}
-	if _, err := e.db.StatsSeries(ctx, fx.CityDispatcher, "", bounds[:1]); pingan.ErrorCode(err) != pingan.EINVALID {
+	if _, err := e.db.Stats.StatsSeries(ctx, fx.CityDispatcher, "", bounds[:1]); pingan.ErrorCode(err) != pingan.EINVALID {
 		t.Errorf("one bound: %v", err)
 	}
-	if _, err := e.db.StatsSeries(ctx, fx.CityDispatcher, "", []time.Time{bounds[1], bounds[0]}); pingan.ErrorCode(err) != pingan.EINVALID {
+	if _, err := e.db.Stats.StatsSeries(ctx, fx.CityDispatcher, "", []time.Time{bounds[1], bounds[0]}); pingan.ErrorCode(err) != pingan.EINVALID {
 		t.Errorf("descending bounds: %v", err)
 	}
 }

@@ -4,9 +4,12 @@
 // text for both databases; the differences live in dialect.go and in the DDL
 // of each dialect's migrations.
 //
-// *DB implements every service of the domain: pingan.UnitService,
-// UserService, CategoryService, CaseService, StatsService, Escalator,
-// AuditService and GridService. Each public method runs in one transaction;
+// *DB holds one handle on the database (connections, prepared statements,
+// group writer, caches, the territory and the calendar) and one type per
+// service of the domain over it, as its fields: db.Units
+// (pingan.UnitService), db.Users, db.Categories, db.Cases (CaseService,
+// Escalator and FileService), db.Stats, db.Grids, db.Calendar, db.Audit
+// and db.Public. Each public method runs in one transaction;
 // jurisdiction is enforced in the queries, so a case or unit outside the
 // actor's subtree answers ENOTFOUND exactly like one that does not exist.
 // The grids' polygons are also held in memory, in a spatial index that
@@ -23,7 +26,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
@@ -70,8 +72,35 @@ type Options struct {
 	GridRefresh time.Duration
 }
 
-// DB is the store. It is safe for concurrent use.
+// DB is the store: one handle on the database, shared by one type per
+// service of the domain. It is safe for concurrent use.
+//
+// The services are its fields; cmd/pingan hands each to what needs it
+// (api.Config{Cases: db.Cases, …}). What runs the database itself —
+// Migrate, Backup, Close, the moves of photos, the key checks, BulkExec —
+// stays on DB: the operator's work, not a service of the domain.
 type DB struct {
+	*handle
+
+	Units      *Units      // pingan.UnitService
+	Users      *Users      // pingan.UserService
+	Categories *Categories // pingan.CategoryService
+	Cases      *Cases      // pingan.CaseService, pingan.Escalator, pingan.FileService
+	Stats      *Stats      // pingan.StatsService
+	Grids      *Grids      // pingan.GridService
+	Calendar   *Calendar   // pingan.CalendarService, calendar.Source
+	Audit      *Audit      // pingan.AuditService
+	Public     *Public     // pingan.PublicService
+}
+
+// handle is what every service shares: the connections and the dialect,
+// the clock, the logger, the sealer and the file store, the prepared
+// statements, the group writer, the caches of categories and units, the
+// territory and the calendar. The helpers that several services call (a
+// case loaded in a jurisdiction, intake, the audit rows, the photos, the
+// cached lookups) are its methods; a helper of one service alone is
+// mostly a method of that service (sign-in's of Users, login.go).
+type handle struct {
 	dialect Dialect
 	dsn     string
 	write   *sql.DB // SQLite: one connection; PostgreSQL: the pool
@@ -83,18 +112,11 @@ type DB struct {
 	log     *slog.Logger
 	pw      secret.Params
 
-	dummyOnce sync.Once
-	dummy     string // a password hash for unknown users, see Login
-
 	// The grids' spatial index and the units' known areas (territory.go).
 	terr *territory
 
-	// Prepared statements of the hot paths, by SQL text; see stmt.
-	stmtMu     sync.Mutex
-	stmts      map[string]*sql.Stmt // on the writer
-	unready    map[string]bool      // met in a transaction, to prepare at the next beginWrite
-	reads      map[string]*sql.Stmt // on the readers
-	hasUnready atomic.Bool
+	// Prepared statements of the hot paths, by SQL text (stmt.go).
+	stmts *stmtCache
 
 	// What every report reads, by code; see cacheTTL.
 	categories codeCache[pingan.Category]
@@ -110,6 +132,13 @@ type DB struct {
 	beforeCaseUpdate, afterCaseUpdate func(ctx context.Context, tx *sql.Tx, c *pingan.Case, seq int) error
 }
 
+// newDB answers the store over h, with its services.
+func newDB(h *handle) *DB {
+	return &DB{handle: h,
+		Units: &Units{h}, Users: &Users{handle: h}, Categories: &Categories{h}, Cases: &Cases{h}, Stats: &Stats{h},
+		Grids: &Grids{h}, Calendar: &Calendar{h}, Audit: &Audit{h}, Public: &Public{h}}
+}
+
 // Open connects to the database of o.DSN. It refuses a schema newer than
 // this program knows; an older one must be brought up to date with Migrate
 // (or AutoMigrate) before use.
@@ -120,8 +149,7 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 	if o.Sealer == nil && o.NewKey == nil {
 		return nil, errors.New("store: " + pingan.Text(pingan.ZH, "store.sealer.none"))
 	}
-	db := &DB{dialect: dialectOf(o.DSN), dsn: o.DSN, sealer: o.Sealer, files: o.Files, clock: o.Clock, log: o.Logger, pw: o.PasswordParams,
-		stmts: map[string]*sql.Stmt{}, unready: map[string]bool{}, reads: map[string]*sql.Stmt{}}
+	db := newDB(&handle{dialect: dialectOf(o.DSN), dsn: o.DSN, sealer: o.Sealer, files: o.Files, clock: o.Clock, log: o.Logger, pw: o.PasswordParams})
 	db.terr = newTerritory(o.GridRefresh)
 	if o.Calendar == nil {
 		o.Calendar = calendar.Official()
@@ -146,6 +174,7 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
+	db.stmts = newStmtCache(db.write, db.read, db.log)
 	have, want, err := db.SchemaVersion(ctx)
 	if err != nil {
 		db.Close()
@@ -225,14 +254,7 @@ func (db *DB) openPostgres(ctx context.Context, dsn string) error {
 func (db *DB) Close() error {
 	db.stopGroupWriter()
 	db.background.Wait()
-	db.stmtMu.Lock()
-	for _, m := range []map[string]*sql.Stmt{db.stmts, db.reads} {
-		for _, s := range m {
-			s.Close()
-		}
-	}
-	db.stmts, db.reads, db.unready = nil, nil, nil
-	db.stmtMu.Unlock()
+	db.stmts.close()
 	err := db.write.Close()
 	if db.read != db.write {
 		if rerr := db.read.Close(); err == nil {
@@ -246,101 +268,20 @@ func (db *DB) Close() error {
 func (db *DB) Dialect() Dialect { return db.dialect }
 
 // now is the clock's time to the millisecond, the precision of the store.
-func (db *DB) now() time.Time {
-	return db.clock.Now().In(cst).Truncate(time.Millisecond)
+func (h *handle) now() time.Time {
+	return h.clock.Now().In(cst).Truncate(time.Millisecond)
 }
 
 // beginWrite starts a transaction on the writer, first preparing the
-// statements that stmt met unprepared.
-func (db *DB) beginWrite(ctx context.Context) (*sql.Tx, error) {
-	if db.hasUnready.Load() {
-		db.prepareUnready(ctx)
-	}
-	return db.write.BeginTx(ctx, nil)
-}
-
-// stmt answers query as a statement of tx, prepared once on the writer and
-// kept until Close. SQLite parses a statement's text on every run unless it
-// is prepared, which costs about as much as running the small statements
-// of intake; pgx keeps a statement cache per connection of its own, so on
-// PostgreSQL it changes little. Use it for the statements every report
-// runs, with the SQL text written at the call.
-//
-// A statement cannot be prepared on the writer while tx holds it (SQLite's
-// writer is one connection): one met for the first time runs prepared for
-// tx alone and is prepared for good at the next beginWrite.
-func (db *DB) stmt(ctx context.Context, tx *sql.Tx, query string) (*sql.Stmt, error) {
-	db.stmtMu.Lock()
-	s, ok := db.stmts[query]
-	if !ok && db.unready != nil {
-		db.unready[query] = true
-		db.hasUnready.Store(true)
-	}
-	db.stmtMu.Unlock()
-	if !ok {
-		return tx.PrepareContext(ctx, query)
-	}
-	return tx.StmtContext(ctx, s), nil
-}
-
-// prepareUnready prepares on the writer the statements that stmt met for
-// the first time. A statement that fails to prepare (a table a pending
-// migration adds) is left to run unprepared and tried again when met again.
-func (db *DB) prepareUnready(ctx context.Context) {
-	db.stmtMu.Lock()
-	queries := make([]string, 0, len(db.unready))
-	for q := range db.unready {
-		queries = append(queries, q)
-	}
-	clear(db.unready)
-	db.hasUnready.Store(false)
-	db.stmtMu.Unlock()
-	for _, q := range queries {
-		s, err := db.write.PrepareContext(ctx, q)
-		if err != nil {
-			db.log.Debug("store: cannot prepare a statement", "err", err)
-			continue
-		}
-		db.stmtMu.Lock()
-		if _, dup := db.stmts[q]; dup || db.stmts == nil { // prepared meanwhile, or closed
-			s.Close()
-		} else {
-			db.stmts[q] = s
-		}
-		db.stmtMu.Unlock()
-	}
-}
-
-// readStmt answers query prepared on the readers, for the reads of every
-// request outside a transaction (a session's user).
-func (db *DB) readStmt(ctx context.Context, query string) (*sql.Stmt, error) {
-	db.stmtMu.Lock()
-	s, ok := db.reads[query]
-	db.stmtMu.Unlock()
-	if ok {
-		return s, nil
-	}
-	s, err := db.read.PrepareContext(ctx, query)
-	if err != nil {
-		return nil, err
-	}
-	db.stmtMu.Lock()
-	defer db.stmtMu.Unlock()
-	if old, dup := db.reads[query]; dup {
-		s.Close()
-		return old, nil
-	}
-	if db.reads == nil { // closed
-		s.Close()
-		return nil, errClosed
-	}
-	db.reads[query] = s
-	return s, nil
+// statements that stmt met unprepared (stmt.go).
+func (h *handle) beginWrite(ctx context.Context) (*sql.Tx, error) {
+	h.stmts.prepareUnready(ctx)
+	return h.write.BeginTx(ctx, nil)
 }
 
 // beginRead starts a read-only transaction on a reader.
-func (db *DB) beginRead(ctx context.Context) (*sql.Tx, error) {
-	return db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+func (h *handle) beginRead(ctx context.Context) (*sql.Tx, error) {
+	return h.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 }
 
 // errCaseNotFound is the answer for a case that does not exist or lies

@@ -49,7 +49,7 @@ func testMigrationsIdempotent(t *testing.T, e *env) {
 	}
 	// Another store opening the same database finds nothing to do.
 	db2 := e.open(t)
-	cats, err := db2.Categories(ctx)
+	cats, err := db2.Categories.Categories(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,7 +94,7 @@ func testImportUnits(t *testing.T, e *env) {
 	}
 
 	// Importing the same again changes nothing.
-	res, err := e.db.ImportUnits(ctx, storetest.FixtureUnits())
+	res, err := e.db.Units.ImportUnits(ctx, storetest.FixtureUnits())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,7 +103,7 @@ func testImportUnits(t *testing.T, e *env) {
 	}
 
 	// A child before its parent, a rename.
-	res, err = e.db.ImportUnits(ctx, []*pingan.Unit{
+	res, err = e.db.Units.ImportUnits(ctx, []*pingan.Unit{
 		{Code: "620902200001", Name: "三墩村", Level: pingan.LevelVillage, ParentCode: "620902200000"},
 		{Code: "620902200000", Name: "三墩镇", Level: pingan.LevelTownship, ParentCode: "620902"},
 		{Code: "620902001002", Name: "南苑社区居委会", Level: pingan.LevelVillage, ParentCode: "620902001000"},
@@ -114,14 +114,14 @@ func testImportUnits(t *testing.T, e *env) {
 	if want := (pingan.ImportResult{Created: 2, Updated: 1}); res != want {
 		t.Errorf("import: %+v, want %+v", res, want)
 	}
-	u, err := e.db.FindUnit(ctx, fx.CountyDispatcher, "620902200001")
+	u, err := e.db.Units.FindUnit(ctx, fx.CountyDispatcher, "620902200001")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if u.Path != "/620000/620900/620902/620902200000/620902200001/" || u.Region != "620902" || u.Name != "三墩村" {
 		t.Errorf("imported unit %+v", u)
 	}
-	if u, _ := e.db.FindUnit(ctx, fx.CountyDispatcher, "620902001002"); u == nil || u.Name != "南苑社区居委会" {
+	if u, _ := e.db.Units.FindUnit(ctx, fx.CountyDispatcher, "620902001002"); u == nil || u.Name != "南苑社区居委会" {
 		t.Errorf("renamed unit %+v", u)
 	}
 }
@@ -132,13 +132,13 @@ func testImportUnitsBadRow(t *testing.T, e *env) {
 		{Code: "620902300001", Name: "西峰村", Level: pingan.LevelVillage, ParentCode: "620902300000"},
 		{Code: "620999100000", Name: "某镇", Level: pingan.LevelTownship, ParentCode: "620999"},
 	}
-	_, err := e.db.ImportUnits(ctx, batch)
+	_, err := e.db.Units.ImportUnits(ctx, batch)
 	pe := wantCode(t, err, pingan.EINVALID)
 	if msg := zh(pe, "row 3"); !strings.Contains(msg, "上级单位不存在 620999") || pe.Fields["row 3"].Key != "unit.parent.unknown" {
 		t.Errorf("fields %v: want row 3 naming the missing parent", pe.Fields)
 	}
 	// All or nothing: the good rows were not imported either.
-	_, err = e.db.FindUnit(ctx, e.fx.Admin, "620902300000")
+	_, err = e.db.Units.FindUnit(ctx, e.fx.Admin, "620902300000")
 	wantCode(t, err, pingan.ENOTFOUND)
 
 	for _, c := range []struct {
@@ -160,7 +160,7 @@ func testImportUnitsBadRow(t *testing.T, e *env) {
 		{"centre without parent", []*pingan.Unit{{Code: "zz", Name: "x", Level: pingan.LevelCentre}}, "row 1", "上级"},
 		{"move", []*pingan.Unit{{Code: "620902001001", Name: "富康社区", Level: pingan.LevelVillage, ParentCode: "620902100000"}}, "row 1", "不支持"},
 	} {
-		_, err := e.db.ImportUnits(ctx, c.batch)
+		_, err := e.db.Units.ImportUnits(ctx, c.batch)
 		pe := wantCode(t, err, pingan.EINVALID)
 		found := false
 		for k, v := range pe.Fields {
@@ -176,7 +176,7 @@ func testImportUnitsBadRow(t *testing.T, e *env) {
 
 func testUnitsScoped(t *testing.T, e *env) {
 	fx := e.fx
-	units, err := e.db.FindUnits(ctx, fx.CountyDispatcher, pingan.UnitFilter{})
+	units, err := e.db.Units.FindUnits(ctx, fx.CountyDispatcher, pingan.UnitFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -191,10 +191,10 @@ func testUnitsScoped(t *testing.T, e *env) {
 		t.Errorf("county dispatcher sees %v", codes)
 	}
 	for _, code := range []string{"620921", "620921100001", "620900", "620000", "620900-zz"} {
-		_, err := e.db.FindUnit(ctx, fx.CountyDispatcher, code)
+		_, err := e.db.Units.FindUnit(ctx, fx.CountyDispatcher, code)
 		wantCode(t, err, pingan.ENOTFOUND)
 	}
-	kids, err := e.db.FindUnits(ctx, fx.CountyDispatcher, pingan.UnitFilter{Parent: "620902001000", Level: pingan.LevelVillage})
+	kids, err := e.db.Units.FindUnits(ctx, fx.CountyDispatcher, pingan.UnitFilter{Parent: "620902001000", Level: pingan.LevelVillage})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -202,23 +202,23 @@ func testUnitsScoped(t *testing.T, e *env) {
 		t.Errorf("children: %v", kids)
 	}
 	// A department sees itself only; a grid worker their village.
-	if us, _ := e.db.FindUnits(ctx, fx.CountyHandler, pingan.UnitFilter{}); len(us) != 1 || us[0].Code != "620902-zjj" {
+	if us, _ := e.db.Units.FindUnits(ctx, fx.CountyHandler, pingan.UnitFilter{}); len(us) != 1 || us[0].Code != "620902-zjj" {
 		t.Errorf("department sees %v", us)
 	}
-	if us, _ := e.db.FindUnits(ctx, fx.GridWorker, pingan.UnitFilter{}); len(us) != 1 || us[0].Code != "620902001001" {
+	if us, _ := e.db.Units.FindUnits(ctx, fx.GridWorker, pingan.UnitFilter{}); len(us) != 1 || us[0].Code != "620902001001" {
 		t.Errorf("grid worker sees %v", us)
 	}
-	if us, _ := e.db.FindUnits(ctx, fx.Admin, pingan.UnitFilter{Limit: 3}); len(us) != 3 {
+	if us, _ := e.db.Units.FindUnits(ctx, fx.Admin, pingan.UnitFilter{Limit: 3}); len(us) != 3 {
 		t.Errorf("limit 3: %d units", len(us))
 	}
-	_, err = e.db.FindUnits(ctx, nil, pingan.UnitFilter{})
+	_, err = e.db.Units.FindUnits(ctx, nil, pingan.UnitFilter{})
 	wantCode(t, err, pingan.EUNAUTHORIZED)
-	_, err = e.db.FindUnits(ctx, &pingan.User{ID: 1, UnitCode: "620000"}, pingan.UnitFilter{})
+	_, err = e.db.Units.FindUnits(ctx, &pingan.User{ID: 1, UnitCode: "620000"}, pingan.UnitFilter{})
 	wantCode(t, err, pingan.EFORBIDDEN) // no ScopePath: sees nothing, never everything
 }
 
 func testCategories(t *testing.T, e *env) {
-	cats, err := e.db.Categories(ctx)
+	cats, err := e.db.Categories.Categories(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -257,18 +257,18 @@ func testCategories(t *testing.T, e *env) {
 
 	c := &pingan.Category{Code: "0103", Kind: pingan.KindDispute, Name: "赡养纠纷", Parent: "01",
 		Policy: pingan.Policy{Sign: pingan.Period{N: 24, Unit: "hours"}, Resolve: pingan.Period{N: 15, Unit: "working"}}}
-	if err := e.db.SaveCategory(ctx, nil, c); err != nil {
+	if err := e.db.Categories.SaveCategory(ctx, nil, c); err != nil {
 		t.Fatal(err)
 	}
 	c.Name = "赡养扶养纠纷"
-	if err := e.db.SaveCategory(ctx, nil, c); err != nil {
+	if err := e.db.Categories.SaveCategory(ctx, nil, c); err != nil {
 		t.Fatal(err)
 	}
-	cats, _ = e.db.Categories(ctx)
+	cats, _ = e.db.Categories.Categories(ctx)
 	if len(cats) != 23 {
 		t.Errorf("%d categories, want 23", len(cats))
 	}
-	err = e.db.SaveCategory(ctx, nil, &pingan.Category{Code: "0104", Kind: pingan.KindDispute, Name: "x", Parent: "AQ01",
+	err = e.db.Categories.SaveCategory(ctx, nil, &pingan.Category{Code: "0104", Kind: pingan.KindDispute, Name: "x", Parent: "AQ01",
 		Policy: pingan.Policy{Sign: pingan.Period{N: 1, Unit: "days"}, Resolve: pingan.Period{N: 0, Unit: "working"}}})
 	pe := wantCode(t, err, pingan.EINVALID)
 	for _, f := range []string{"policy.sign", "policy.resolve"} {
@@ -276,7 +276,7 @@ func testCategories(t *testing.T, e *env) {
 			t.Errorf("fields %v lack %s", pe.Fields, f)
 		}
 	}
-	err = e.db.SaveCategory(ctx, nil, &pingan.Category{Code: "0104", Kind: pingan.KindDispute, Name: "x", Parent: "AQ01", Policy: c.Policy})
+	err = e.db.Categories.SaveCategory(ctx, nil, &pingan.Category{Code: "0104", Kind: pingan.KindDispute, Name: "x", Parent: "AQ01", Policy: c.Policy})
 	if pe := wantCode(t, err, pingan.EINVALID); !strings.Contains(zh(pe, "parent"), "上级类别属于另一种类 hazard") {
 		t.Errorf("fields %v: want parent of another kind", pe.Fields)
 	}
@@ -331,7 +331,7 @@ func testBackup(t *testing.T, e *env) {
 	}
 	// The copy is a working database.
 	copied := storetest.OpenWith(t, store.Options{DSN: to, Clock: e.clock})
-	got, err := copied.FindCase(ctx, e.fx.CountyDispatcher, c.ID)
+	got, err := copied.Cases.FindCase(ctx, e.fx.CountyDispatcher, c.ID)
 	if err != nil || got.Reporter == nil || got.Reporter.Phone != reporter.Phone {
 		t.Errorf("case in the backup: %+v %v", got, err)
 	}

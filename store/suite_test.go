@@ -199,7 +199,7 @@ func (e *env) report(t *testing.T, u *pingan.User, unit string, mod ...func(*pin
 	for _, m := range mod {
 		m(in)
 	}
-	c, err := e.db.CreateCase(ctx, u, in)
+	c, err := e.db.Cases.CreateCase(ctx, u, in)
 	if err != nil {
 		t.Fatalf("report: %v", err)
 	}
@@ -209,7 +209,7 @@ func (e *env) report(t *testing.T, u *pingan.User, unit string, mod ...func(*pin
 // act applies an action and fails the test on error.
 func (e *env) act(t *testing.T, u *pingan.User, id string, in pingan.ActionInput) *pingan.Case {
 	t.Helper()
-	c, err := e.db.Act(ctx, u, id, in)
+	c, err := e.db.Cases.Act(ctx, u, id, in)
 	if err != nil {
 		t.Fatalf("%s by %s: %v", in.Action, u.Username, err)
 	}
@@ -218,7 +218,7 @@ func (e *env) act(t *testing.T, u *pingan.User, id string, in pingan.ActionInput
 
 func (e *env) timeline(t *testing.T, id string) []*pingan.Action {
 	t.Helper()
-	acts, err := e.db.Timeline(ctx, e.fx.Admin, id)
+	acts, err := e.db.Cases.Timeline(ctx, e.fx.Admin, id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -228,7 +228,7 @@ func (e *env) timeline(t *testing.T, id string) []*pingan.Action {
 // find reads a case as the admin.
 func (e *env) find(t *testing.T, id string) *pingan.Case {
 	t.Helper()
-	c, err := e.db.FindCase(ctx, e.fx.Admin, id)
+	c, err := e.db.Cases.FindCase(ctx, e.fx.Admin, id)
 	if err != nil {
 		t.Fatal(err)
 	}

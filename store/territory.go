@@ -159,24 +159,24 @@ func loadTerritory(ctx context.Context, q querier) (*terrState, error) {
 // loadTerritoryAtOpen loads the territory when the schema has it; an older
 // schema (before 0003) leaves it empty until the first check after the
 // migration.
-func (db *DB) loadTerritoryAtOpen(ctx context.Context) error {
+func (h *handle) loadTerritoryAtOpen(ctx context.Context) error {
 	var n int
-	if err := db.read.QueryRowContext(ctx, db.dialect.tableExists(), "territory_version").Scan(&n); err != nil || n == 0 {
+	if err := h.read.QueryRowContext(ctx, h.dialect.tableExists(), "territory_version").Scan(&n); err != nil || n == 0 {
 		return err
 	}
-	s, err := loadTerritory(ctx, db.read)
+	s, err := loadTerritory(ctx, h.read)
 	if err != nil {
 		return err
 	}
-	db.terr.publish(s)
+	h.terr.publish(s)
 	return nil
 }
 
 // territoryNow answers the current territory, first reloading it when
 // another server has changed it (checked at most once per refresh period).
 // A failed check is logged and the state in hand answered.
-func (db *DB) territoryNow(ctx context.Context) *terrState {
-	t := db.terr
+func (h *handle) territoryNow(ctx context.Context) *terrState {
+	t := h.terr
 	cur := t.cur.Load()
 	if t.every < 0 && cur.version >= 0 {
 		return cur
@@ -191,36 +191,36 @@ func (db *DB) territoryNow(ctx context.Context) *terrState {
 	}
 	defer t.loading.Unlock()
 	var version int64
-	if err := db.read.QueryRowContext(ctx, `SELECT version FROM territory_version WHERE id = 1`).Scan(&version); err != nil {
-		db.log.Warn("store: cannot check the grids' version", "err", err)
+	if err := h.read.QueryRowContext(ctx, `SELECT version FROM territory_version WHERE id = 1`).Scan(&version); err != nil {
+		h.log.Warn("store: cannot check the grids' version", "err", err)
 		return cur
 	}
 	if cur = t.cur.Load(); version == cur.version {
 		return cur
 	}
 	began := time.Now()
-	s, err := loadTerritory(ctx, db.read)
+	s, err := loadTerritory(ctx, h.read)
 	if err != nil {
-		db.log.Error("store: cannot reload the grids", "err", err)
+		h.log.Error("store: cannot reload the grids", "err", err)
 		return cur
 	}
 	if s.version >= cur.version {
 		t.cur.Store(s)
 		cur = s
 	}
-	db.log.Info("grids reloaded", "version", s.version, "grids", s.grids.Len(), "took", time.Since(began).Round(time.Millisecond))
+	h.log.Info("grids reloaded", "version", s.version, "grids", s.grids.Len(), "took", time.Since(began).Round(time.Millisecond))
 	return cur
 }
 
 // territoryIn answers the territory as the transaction tx sees it, which
 // holds the territory_version row (locked on PostgreSQL): the state in hand
 // when it is current, else one loaded through tx.
-func (db *DB) territoryIn(ctx context.Context, tx *sql.Tx) (*terrState, error) {
+func (h *handle) territoryIn(ctx context.Context, tx *sql.Tx) (*terrState, error) {
 	var version int64
-	if err := tx.QueryRowContext(ctx, `SELECT version FROM territory_version WHERE id = 1`+db.dialect.forUpdate()).Scan(&version); err != nil {
+	if err := tx.QueryRowContext(ctx, `SELECT version FROM territory_version WHERE id = 1`+h.dialect.forUpdate()).Scan(&version); err != nil {
 		return nil, err
 	}
-	if cur := db.terr.cur.Load(); cur.version == version {
+	if cur := h.terr.cur.Load(); cur.version == version {
 		return cur, nil
 	}
 	return loadTerritory(ctx, tx)
@@ -235,7 +235,7 @@ func bumpTerritory(ctx context.Context, tx *sql.Tx) (int64, error) {
 
 // GridsLoaded answers how many grids the store's spatial index holds and
 // the territory version it was loaded at, for logs and tests.
-func (db *DB) GridsLoaded() (grids int, version int64) {
-	s := db.terr.cur.Load()
-	return s.grids.Len(), s.version
+func (s *Grids) GridsLoaded() (grids int, version int64) {
+	st := s.terr.cur.Load()
+	return st.grids.Len(), st.version
 }

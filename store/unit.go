@@ -9,7 +9,11 @@ import (
 	"github.com/pingan-gov/pingan"
 )
 
-var _ pingan.UnitService = (*DB)(nil)
+// Units is the unit tree (单位): pingan.UnitService, and the units' known
+// boundaries (area.go).
+type Units struct{ *handle }
+
+var _ pingan.UnitService = (*Units)(nil)
 
 // scanner is a *sql.Row or *sql.Rows.
 type scanner interface{ Scan(dest ...any) error }
@@ -37,7 +41,7 @@ func scopeOf(actor *pingan.User) (string, error) {
 
 // FindUnits answers the units in the actor's jurisdiction matching f,
 // ordered by path (each unit before its children). Limit 0 means all.
-func (db *DB) FindUnits(ctx context.Context, actor *pingan.User, f pingan.UnitFilter) ([]*pingan.Unit, error) {
+func (s *Units) FindUnits(ctx context.Context, actor *pingan.User, f pingan.UnitFilter) ([]*pingan.Unit, error) {
 	scope, err := scopeOf(actor)
 	if err != nil {
 		return nil, err
@@ -54,12 +58,12 @@ func (db *DB) FindUnits(ctx context.Context, actor *pingan.User, f pingan.UnitFi
 	if f.Limit > 0 {
 		q += " LIMIT " + a.add(f.Limit)
 	}
-	return db.queryUnits(ctx, q, a...)
+	return s.queryUnits(ctx, q, a...)
 }
 
 // queryUnits answers the units a query of unitColumns reads.
-func (db *DB) queryUnits(ctx context.Context, q string, args ...any) ([]*pingan.Unit, error) {
-	rows, err := db.read.QueryContext(ctx, q, args...)
+func (h *handle) queryUnits(ctx context.Context, q string, args ...any) ([]*pingan.Unit, error) {
+	rows, err := h.read.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -76,12 +80,12 @@ func (db *DB) queryUnits(ctx context.Context, q string, args ...any) ([]*pingan.
 }
 
 // FindUnit answers one unit in the actor's jurisdiction.
-func (db *DB) FindUnit(ctx context.Context, actor *pingan.User, code string) (*pingan.Unit, error) {
+func (s *Units) FindUnit(ctx context.Context, actor *pingan.User, code string) (*pingan.Unit, error) {
 	scope, err := scopeOf(actor)
 	if err != nil {
 		return nil, err
 	}
-	return unitInScope(ctx, db.read, code, scope)
+	return unitInScope(ctx, s.read, code, scope)
 }
 
 // unitByCode answers the unit, or nil when there is none.
@@ -95,9 +99,9 @@ func unitByCode(ctx context.Context, tx *sql.Tx, code string) (*pingan.Unit, err
 
 // lookupUnit is unitByCode through the cache (see cacheTTL), for intake.
 // The answer is the caller's to change.
-func (db *DB) lookupUnit(ctx context.Context, tx *sql.Tx, code string) (*pingan.Unit, error) {
-	now := db.clock.Now()
-	u, gen, ok := db.units.get(code, now)
+func (h *handle) lookupUnit(ctx context.Context, tx *sql.Tx, code string) (*pingan.Unit, error) {
+	now := h.clock.Now()
+	u, gen, ok := h.units.get(code, now)
 	if ok {
 		return &u, nil
 	}
@@ -105,7 +109,7 @@ func (db *DB) lookupUnit(ctx context.Context, tx *sql.Tx, code string) (*pingan.
 	if err != nil || p == nil {
 		return nil, err
 	}
-	db.units.put(code, *p, gen, now)
+	h.units.put(code, *p, gen, now)
 	return p, nil
 }
 
@@ -117,8 +121,8 @@ func adminUnit(ctx context.Context, tx *sql.Tx, u *pingan.Unit) (*pingan.Unit, e
 }
 
 // lookupAdminUnit is adminUnit through the cache.
-func (db *DB) lookupAdminUnit(ctx context.Context, tx *sql.Tx, u *pingan.Unit) (*pingan.Unit, error) {
-	return adminUnitBy(u, func(code string) (*pingan.Unit, error) { return db.lookupUnit(ctx, tx, code) })
+func (h *handle) lookupAdminUnit(ctx context.Context, tx *sql.Tx, u *pingan.Unit) (*pingan.Unit, error) {
+	return adminUnitBy(u, func(code string) (*pingan.Unit, error) { return h.lookupUnit(ctx, tx, code) })
 }
 
 func adminUnitBy(u *pingan.Unit, unitByCode func(code string) (*pingan.Unit, error)) (*pingan.Unit, error) {
@@ -162,8 +166,8 @@ var unitCodeRe = regexp.MustCompile(`^[0-9A-Za-z][0-9A-Za-z-]{0,31}$`)
 // Rows are numbered from 1 in the order given ("row 3"). Moving an
 // existing unit to another parent or level is refused. See
 // ImportUnitsProgress (unitimport.go), which does the work.
-func (db *DB) ImportUnits(ctx context.Context, units []*pingan.Unit) (pingan.ImportResult, error) {
-	return db.ImportUnitsProgress(ctx, units, nil)
+func (s *Units) ImportUnits(ctx context.Context, units []*pingan.Unit) (pingan.ImportResult, error) {
+	return s.ImportUnitsProgress(ctx, units, nil)
 }
 
 // checkParent answers what is wrong with parent as the parent of u, and

@@ -42,7 +42,7 @@ const wholeTable = 20000
 // INSERTs through one prepared statement, parents before children; renamed
 // units are updated one by one. Nothing is written unless every row is
 // good, and nothing is left half-imported.
-func (db *DB) ImportUnitsProgress(ctx context.Context, units []*pingan.Unit, progress func(done, total int)) (pingan.ImportResult, error) {
+func (s *Units) ImportUnitsProgress(ctx context.Context, units []*pingan.Unit, progress func(done, total int)) (pingan.ImportResult, error) {
 	var res pingan.ImportResult
 	var v pingan.Invalid
 	bad := 0
@@ -87,7 +87,7 @@ func (db *DB) ImportUnitsProgress(ctx context.Context, units []*pingan.Unit, pro
 		return res, err
 	}
 
-	tx, err := db.beginWrite(ctx)
+	tx, err := s.beginWrite(ctx)
 	if err != nil {
 		return res, err
 	}
@@ -175,7 +175,7 @@ func (db *DB) ImportUnitsProgress(ctx context.Context, units []*pingan.Unit, pro
 	report(0)
 	every := max(1, min(16384, total/100))
 	var full *sql.Stmt
-	unitBatch := db.dialect.unitBatch()
+	unitBatch := s.dialect.unitBatch()
 	fullInsert := insertUnitsSQL(unitBatch)
 	batch := make([]*pingan.Unit, 0, 1000)
 	written := 0
@@ -248,7 +248,7 @@ func (db *DB) ImportUnitsProgress(ctx context.Context, units []*pingan.Unit, pro
 		return res, err
 	}
 	err = tx.Commit()
-	db.units.invalidate()
+	s.units.invalidate()
 	if err != nil {
 		return res, err
 	}

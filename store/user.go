@@ -8,12 +8,22 @@ import (
 	"errors"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/pingan-gov/pingan"
 	"github.com/pingan-gov/pingan/secret"
 )
 
-var _ pingan.UserService = (*DB)(nil)
+// Users is the accounts (用户) and their sessions: pingan.UserService, with
+// sign-in in login.go.
+type Users struct {
+	*handle
+
+	dummyOnce sync.Once
+	dummy     string // a password hash for unknown users, see Login
+}
+
+var _ pingan.UserService = (*Users)(nil)
 
 var usernameRe = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.@-]{1,63}$`)
 
@@ -41,7 +51,7 @@ func scanUser(s scanner, extra ...any) (*pingan.User, error) {
 // CreateUser adds a user with the password hashed with argon2id, and fills
 // in u.ID and u.ScopePath. EINVALID for a bad username, unit, role or a
 // weak password (secret.WeakPassword); ECONFLICT if the username exists.
-func (db *DB) CreateUser(ctx context.Context, u *pingan.User, password string) error {
+func (s *Users) CreateUser(ctx context.Context, u *pingan.User, password string) error {
 	var v pingan.Invalid
 	u.Username, u.Name, u.UnitCode = strings.TrimSpace(u.Username), strings.TrimSpace(u.Name), strings.TrimSpace(u.UnitCode)
 	if !usernameRe.MatchString(u.Username) {
@@ -64,12 +74,12 @@ func (db *DB) CreateUser(ctx context.Context, u *pingan.User, password string) e
 	if err := v.Err(); err != nil {
 		return err
 	}
-	hash, err := db.hashPassword(ctx, password)
+	hash, err := s.hashPassword(ctx, password)
 	if err != nil {
 		return err
 	}
 
-	tx, err := db.beginWrite(ctx)
+	tx, err := s.beginWrite(ctx)
 	if err != nil {
 		return err
 	}
@@ -83,7 +93,7 @@ func (db *DB) CreateUser(ctx context.Context, u *pingan.User, password string) e
 	}
 	err = tx.QueryRowContext(ctx, `INSERT INTO users (username, name, unit_code, roles, password_hash, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-		u.Username, u.Name, u.UnitCode, strings.Join(roles, ","), hash, db.dialect.ts(db.now())).Scan(&u.ID)
+		u.Username, u.Name, u.UnitCode, strings.Join(roles, ","), hash, s.dialect.ts(s.now())).Scan(&u.ID)
 	if isUnique(err) {
 		return &pingan.Error{Code: pingan.ECONFLICT, Msg: pingan.Msg("user.taken", u.Username),
 			Fields: map[string]pingan.Message{"username": pingan.Msg("user.taken.field")}}
@@ -100,8 +110,8 @@ func (db *DB) CreateUser(ctx context.Context, u *pingan.User, password string) e
 
 // UserByUsername answers a user with its jurisdiction, for the command line
 // and for services acting on a user's behalf; ENOTFOUND if there is none.
-func (db *DB) UserByUsername(ctx context.Context, username string) (*pingan.User, error) {
-	u, err := scanUser(db.read.QueryRowContext(ctx, `SELECT `+userColumns+userFrom+` WHERE users.username = $1`, username))
+func (s *Users) UserByUsername(ctx context.Context, username string) (*pingan.User, error) {
+	u, err := scanUser(s.read.QueryRowContext(ctx, `SELECT `+userColumns+userFrom+` WHERE users.username = $1`, username))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, pingan.E(pingan.ENOTFOUND, "user.notfound", username)
 	}
@@ -111,12 +121,12 @@ func (db *DB) UserByUsername(ctx context.Context, username string) (*pingan.User
 // FindUsers answers the accounts whose unit lies in the actor's
 // jurisdiction, ordered by unit and username, for the administration pages.
 // An actor without a jurisdiction gets EFORBIDDEN.
-func (db *DB) FindUsers(ctx context.Context, actor *pingan.User) ([]*pingan.User, error) {
+func (s *Users) FindUsers(ctx context.Context, actor *pingan.User) ([]*pingan.User, error) {
 	scope, err := scopeOf(actor)
 	if err != nil {
 		return nil, err
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT `+userColumns+userFrom+
+	rows, err := s.read.QueryContext(ctx, `SELECT `+userColumns+userFrom+
 		` WHERE `+unitIn("un.path", "$1")+` ORDER BY un.path, users.username`, scope)
 	if err != nil {
 		return nil, err
@@ -144,27 +154,27 @@ func errSession() error {
 
 // hashPassword hashes a new password within the bound on argon2id
 // computations (login.go), waiting for a place as long as ctx lets it.
-func (db *DB) hashPassword(ctx context.Context, password string) (string, error) {
+func (s *Users) hashPassword(ctx context.Context, password string) (string, error) {
 	leave, err := passwordChecks.enter(ctx, false)
 	if err != nil {
 		return "", err
 	}
 	defer leave()
-	return secret.HashPassword(password, db.pw)
+	return secret.HashPassword(password, s.pw)
 }
 
 // Authenticate answers the user of a live token of an account that is not
 // disabled; EUNAUTHORIZED otherwise.
-func (db *DB) Authenticate(ctx context.Context, token string) (*pingan.User, error) {
+func (s *Users) Authenticate(ctx context.Context, token string) (*pingan.User, error) {
 	if token == "" {
 		return nil, errSession()
 	}
-	s, err := db.readStmt(ctx, `SELECT `+userColumns+userFrom+`
+	st, err := s.readStmt(ctx, `SELECT `+userColumns+userFrom+`
 		JOIN sessions s ON s.user_id = users.id WHERE s.token_hash = $1 AND s.expires_at > $2 AND users.disabled_at IS NULL`)
 	if err != nil {
 		return nil, err
 	}
-	u, err := scanUser(s.QueryRowContext(ctx, tokenHash(token), db.dialect.ts(db.now())))
+	u, err := scanUser(st.QueryRowContext(ctx, tokenHash(token), s.dialect.ts(s.now())))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, errSession()
 	}
@@ -173,8 +183,8 @@ func (db *DB) Authenticate(ctx context.Context, token string) (*pingan.User, err
 
 // Logout ends a session and audits it with the source address of ctx;
 // ending an unknown one is not an error.
-func (db *DB) Logout(ctx context.Context, token string) error {
-	tx, err := db.beginWrite(ctx)
+func (s *Users) Logout(ctx context.Context, token string) error {
+	tx, err := s.beginWrite(ctx)
 	if err != nil {
 		return err
 	}
@@ -191,7 +201,7 @@ func (db *DB) Logout(ctx context.Context, token string) error {
 	if err != nil {
 		return err
 	}
-	if err := db.auditAccount(ctx, tx, u, auditLogout, region, accountEvent{Username: u.Username}); err != nil {
+	if err := s.auditAccount(ctx, tx, u, auditLogout, region, accountEvent{Username: u.Username}); err != nil {
 		return err
 	}
 	return tx.Commit()
@@ -201,8 +211,8 @@ func (db *DB) Logout(ctx context.Context, token string) error {
 // its sessions end at once (an API server's session cache trusts a token
 // for up to its TTL); see pingan.UserService. Disabling a disabled account
 // changes nothing.
-func (db *DB) DisableUser(ctx context.Context, actor *pingan.User, username string) error {
-	tx, err := db.beginWrite(ctx)
+func (s *Users) DisableUser(ctx context.Context, actor *pingan.User, username string) error {
+	tx, err := s.beginWrite(ctx)
 	if err != nil {
 		return err
 	}
@@ -215,7 +225,7 @@ func (db *DB) DisableUser(ctx context.Context, actor *pingan.User, username stri
 		return pingan.E(pingan.ECONFLICT, "user.disable.self")
 	}
 	res, err := tx.ExecContext(ctx, `UPDATE users SET disabled_at = $2 WHERE id = $1 AND disabled_at IS NULL`,
-		t.user.ID, db.dialect.ts(db.now()))
+		t.user.ID, s.dialect.ts(s.now()))
 	if err != nil {
 		return err
 	}
@@ -226,22 +236,22 @@ func (db *DB) DisableUser(ctx context.Context, actor *pingan.User, username stri
 	if err != nil {
 		return err
 	}
-	if err := db.auditAccount(ctx, tx, operator(actor), auditUserDisabled, t.region,
+	if err := s.auditAccount(ctx, tx, operator(actor), auditUserDisabled, t.region,
 		accountEvent{Username: t.user.Username, Sessions: ended}); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {
 		return err
 	}
-	db.log.Info("account disabled", "username", t.user.Username, "by", operator(actor).Username, "sessions", ended)
+	s.log.Info("account disabled", "username", t.user.Username, "by", operator(actor).Username, "sessions", ended)
 	return nil
 }
 
 // EnableUser lets the disabled account of username sign in again; see
 // pingan.UserService. Enabling an account that is not disabled changes
 // nothing.
-func (db *DB) EnableUser(ctx context.Context, actor *pingan.User, username string) error {
-	tx, err := db.beginWrite(ctx)
+func (s *Users) EnableUser(ctx context.Context, actor *pingan.User, username string) error {
+	tx, err := s.beginWrite(ctx)
 	if err != nil {
 		return err
 	}
@@ -257,7 +267,7 @@ func (db *DB) EnableUser(ctx context.Context, actor *pingan.User, username strin
 	if n, err := res.RowsAffected(); err != nil || n == 0 {
 		return err
 	}
-	if err := db.auditAccount(ctx, tx, operator(actor), auditUserEnabled, t.region, accountEvent{Username: t.user.Username}); err != nil {
+	if err := s.auditAccount(ctx, tx, operator(actor), auditUserEnabled, t.region, accountEvent{Username: t.user.Username}); err != nil {
 		return err
 	}
 	return tx.Commit()
@@ -265,8 +275,8 @@ func (db *DB) EnableUser(ctx context.Context, actor *pingan.User, username strin
 
 // RevokeSessions ends every session of the account of username and
 // answers how many there were; see pingan.UserService.
-func (db *DB) RevokeSessions(ctx context.Context, actor *pingan.User, username string) (int, error) {
-	tx, err := db.beginWrite(ctx)
+func (s *Users) RevokeSessions(ctx context.Context, actor *pingan.User, username string) (int, error) {
+	tx, err := s.beginWrite(ctx)
 	if err != nil {
 		return 0, err
 	}
@@ -279,7 +289,7 @@ func (db *DB) RevokeSessions(ctx context.Context, actor *pingan.User, username s
 	if err != nil {
 		return 0, err
 	}
-	if err := db.auditAccount(ctx, tx, operator(actor), auditSessionsRevoked, t.region,
+	if err := s.auditAccount(ctx, tx, operator(actor), auditSessionsRevoked, t.region,
 		accountEvent{Username: t.user.Username, Sessions: ended}); err != nil {
 		return 0, err
 	}

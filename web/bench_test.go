@@ -96,7 +96,7 @@ func seedCases(b *testing.B, e *env, n int) {
 		cat := cats[i%len(cats)]
 		u := reporters[i%len(reporters)]
 		at := now.Add(-(395 * 24 * time.Hour / time.Duration(n)) * time.Duration(n-i))
-		c, err := e.db.CreateCase(ctx, u, &pingan.NewCase{Kind: cat.kind, Category: cat.code,
+		c, err := e.db.Cases.CreateCase(ctx, u, &pingan.NewCase{Kind: cat.kind, Category: cat.code,
 			Title: fmt.Sprintf("事件 %d", i), Description: "基准测试数据", ReportedAt: at,
 			Reporter: &pingan.Person{Name: "张三", Phone: "13800000000"}})
 		if err != nil {
@@ -115,7 +115,7 @@ func seedCases(b *testing.B, e *env, n int) {
 			if j == 2 || j == 3 {
 				actor = h
 			}
-			if _, err := e.db.Act(ctx, actor, c.ID, in); err != nil {
+			if _, err := e.db.Cases.Act(ctx, actor, c.ID, in); err != nil {
 				b.Fatalf("%s: %v", in.Action, err)
 			}
 		}

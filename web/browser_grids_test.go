@@ -50,7 +50,7 @@ func TestBrowserPickOnMap(t *testing.T) {
 		chromedp.SetValue(chromedp.ID("description"), "小区门口垃圾箱满溢，无人清运。"),
 		chromedp.Click(chromedp.ID("report-submit")),
 		chromedp.WaitVisible(chromedp.ID("case-status")))
-	cs, _, err := e.db.FindCases(context.Background(), e.fx.CountyDispatcher, pingan.CaseFilter{Q: "垃圾箱满溢"})
+	cs, _, err := e.db.Cases.FindCases(context.Background(), e.fx.CountyDispatcher, pingan.CaseFilter{Q: "垃圾箱满溢"})
 	if err != nil || len(cs) != 1 {
 		t.Fatalf("cases reported from the map: %d (%v)", len(cs), err)
 	}

@@ -32,7 +32,7 @@ func TestBrowserHolidayNotice(t *testing.T) {
 		chromedp.Click(chromedp.ID("report-submit")),
 		chromedp.WaitVisible(chromedp.ID("case-status")))
 	id := text(t, ctx, ".case-title .num")
-	c, err := e.db.FindCase(context.Background(), e.fx.Admin, id)
+	c, err := e.db.Cases.FindCase(context.Background(), e.fx.Admin, id)
 	if err != nil {
 		t.Fatalf("the case reported, %q: %v", id, err)
 	}
@@ -115,7 +115,7 @@ func TestBrowserHolidayNotice(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := e.db.FindCase(context.Background(), e.fx.Admin, id)
+	got, err := e.db.Cases.FindCase(context.Background(), e.fx.Admin, id)
 	if err != nil || !got.ResolveBy.Equal(wantDue) || got.ResolveByProvisional {
 		t.Fatalf("stored deadline %v (provisional %v), want %v (%v)", got.ResolveBy, got.ResolveByProvisional, wantDue, err)
 	}

@@ -322,7 +322,7 @@ func TestBrowserGridWorkerOffline(t *testing.T) {
 	waitFor(t, ctx, "the outbox", `!document.getElementById('outbox').hidden && document.getElementById('outbox-n').textContent === '1'`)
 	shot(t, ctx, dir, "21-phone-offline")
 	found := func() []*pingan.Case {
-		cs, _, err := e.db.FindCases(context.Background(), e.fx.GridWorker, pingan.CaseFilter{Q: "河道边垃圾堆积"})
+		cs, _, err := e.db.Cases.FindCases(context.Background(), e.fx.GridWorker, pingan.CaseFilter{Q: "河道边垃圾堆积"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -347,7 +347,7 @@ func TestBrowserGridWorkerOffline(t *testing.T) {
 	if c.Grid != "620902001001-01" {
 		t.Errorf("sent case placed in grid %q, want 620902001001-01", c.Grid)
 	}
-	tl, err := e.db.Timeline(context.Background(), e.fx.GridWorker, c.ID)
+	tl, err := e.db.Cases.Timeline(context.Background(), e.fx.GridWorker, c.ID)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -27,7 +27,7 @@ func gridFile(t *testing.T, grids ...*pingan.Grid) []byte {
 func countyAdmin(t *testing.T, e *env) *client {
 	t.Helper()
 	u := &pingan.User{Username: "sz-admin", Name: "肃州区管理员", UnitCode: "620902", Roles: []pingan.Role{pingan.RoleAdmin}}
-	if err := e.db.CreateUser(context.Background(), u, storetest.Password); err != nil {
+	if err := e.db.Users.CreateUser(context.Background(), u, storetest.Password); err != nil {
 		t.Fatal(err)
 	}
 	return e.login(u)
@@ -117,7 +117,7 @@ func TestAdminGridsJurisdiction(t *testing.T) {
 		t.Fatalf("import outside the jurisdiction: %d", res.status)
 	}
 	mustContain(t, res.body, `id="import-errors"`, "grid 620921100001-02 unit", "未做任何更改")
-	if _, err := e.db.FindGrid(context.Background(), e.fx.Admin, good.Code); !isNotFound(err) {
+	if _, err := e.db.Grids.FindGrid(context.Background(), e.fx.Admin, good.Code); !isNotFound(err) {
 		t.Errorf("the good grid was imported beside the refused one: %v", err)
 	}
 }
@@ -138,7 +138,7 @@ func TestAdminGridsImport(t *testing.T) {
 	}
 	mustContain(t, res.body, `id="import-errors"`, "620902001001-03")
 	mustNotContain(t, res.body, "银达村第二网格")
-	if _, err := e.db.FindGrid(context.Background(), e.fx.Admin, good.Code); !isNotFound(err) {
+	if _, err := e.db.Grids.FindGrid(context.Background(), e.fx.Admin, good.Code); !isNotFound(err) {
 		t.Errorf("half imported: %v", err)
 	}
 	// A file that is not GeoJSON, a bad feature, no file.
@@ -188,7 +188,7 @@ func TestReportPickMap(t *testing.T) {
 		t.Fatalf("report: %d\n%s", res.status, res.body)
 	}
 	id := strings.TrimSuffix(strings.TrimPrefix(res.location, "/cases/"), "?done=report")
-	c, err := e.db.FindCase(context.Background(), e.fx.CountyDispatcher, id)
+	c, err := e.db.Cases.FindCase(context.Background(), e.fx.CountyDispatcher, id)
 	if err != nil || c.Grid != "620902001001-02" {
 		t.Fatalf("case %s in grid %q (%v)", id, c.Grid, err)
 	}

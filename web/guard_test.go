@@ -69,10 +69,10 @@ func (g *guardCase) masked() []string {
 // guardSpy is the store as the pages see it, checking that every list
 // they are handed (FindCases) carries personal data masked only: whatever
 // a list template shows of a case today or tomorrow, it cannot show it
-// whole. It embeds the store, so that the other services the server finds
-// on its case service (the files) are still there.
+// whole. It embeds the store's case service, so that the other services
+// the server finds on its case service (the files) are still there.
 type guardSpy struct {
-	*store.DB
+	*store.Cases
 	mu    sync.Mutex
 	known []*guardCase
 	bad   []string
@@ -86,7 +86,7 @@ func (s *guardSpy) add(g *guardCase) {
 }
 
 func (s *guardSpy) FindCases(ctx context.Context, actor *pingan.User, f pingan.CaseFilter) ([]*pingan.Case, string, error) {
-	cs, next, err := s.DB.FindCases(ctx, actor, f)
+	cs, next, err := s.Cases.FindCases(ctx, actor, f)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	report := func(format string, args ...any) {
@@ -291,7 +291,7 @@ func TestGuardListsMaskPersonal(t *testing.T) {
 	storetest.SeedGrids(t, e.db, e.fx)
 	ctx := context.Background()
 	var cases []*guardCase
-	spy := &guardSpy{DB: e.db}
+	spy := &guardSpy{Cases: e.db.Cases}
 	e.srv.cases = spy
 	file := func(g *guardCase) {
 		cases = append(cases, g)
@@ -344,7 +344,7 @@ func TestGuardListsMaskPersonal(t *testing.T) {
 	id := &guardCase{title: "宅基地边界纠纷调处", people: []pingan.Person{
 		{Role: "reporter", Name: "端木静怡", Phone: "13911110005", IDNumber: "620902198807150021"},
 		{Role: "applicant", Name: "公孙立强", Phone: "13911110006", IDNumber: "62090219900101003X"}}}
-	created, err := e.db.CreateCase(ctx, e.fx.CountyDispatcher, &pingan.NewCase{Kind: pingan.KindDispute, Category: "0102",
+	created, err := e.db.Cases.CreateCase(ctx, e.fx.CountyDispatcher, &pingan.NewCase{Kind: pingan.KindDispute, Category: "0102",
 		Title: id.title, Description: "两户宅基地边界不清", Unit: "620902001001", Source: pingan.SourceHotline,
 		Reporter: &id.people[0], Parties: id.people[1:]})
 	if err != nil {
@@ -358,7 +358,7 @@ func TestGuardListsMaskPersonal(t *testing.T) {
 	// One in the other county, which 肃州区 never sees.
 	far := &guardCase{title: "金塔村灌溉用水纠纷", people: []pingan.Person{
 		{Role: "reporter", Name: "皇甫晓东", Phone: "13911110007", IDNumber: "620921197503120018"}}}
-	created, err = e.db.CreateCase(ctx, e.fx.OtherGridWorker, &pingan.NewCase{Kind: pingan.KindDispute, Category: "0102",
+	created, err = e.db.Cases.CreateCase(ctx, e.fx.OtherGridWorker, &pingan.NewCase{Kind: pingan.KindDispute, Category: "0102",
 		Title: far.title, Description: "上下游两组争水", Reporter: &far.people[0]})
 	if err != nil {
 		t.Fatal(err)
@@ -368,14 +368,14 @@ func TestGuardListsMaskPersonal(t *testing.T) {
 
 	// Two weeks on, the disputes are overdue: the inbox lists them apart.
 	e.clock.Advance(15 * 24 * time.Hour)
-	if _, err := e.db.EscalateDue(ctx, e.clock.Now(), 100); err != nil {
+	if _, err := e.db.Cases.EscalateDue(ctx, e.clock.Now(), 100); err != nil {
 		t.Fatal(err)
 	}
 
 	readsPersonal := func() map[string]int {
 		n := map[string]int{}
 		for _, g := range cases {
-			audit, err := e.db.Audit(ctx, g.id)
+			audit, err := e.db.Audit.Audit(ctx, g.id)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -396,7 +396,7 @@ func TestGuardListsMaskPersonal(t *testing.T) {
 	for _, g := range cases {
 		seeds = append(seeds, "/inbox?tab=all&q="+url.QueryEscape(g.id), "/inbox?tab=all&q="+url.QueryEscape(g.title))
 	}
-	if placed, err := e.db.FindCase(ctx, e.fx.Admin, b.id); err == nil && placed.Grid != "" {
+	if placed, err := e.db.Cases.FindCase(ctx, e.fx.Admin, b.id); err == nil && placed.Grid != "" {
 		seeds = append(seeds, "/inbox?tab=all&grid="+url.QueryEscape(placed.Grid))
 	} else {
 		t.Errorf("the phone report lies in no grid: %v", err)
@@ -482,7 +482,7 @@ func TestGuardListsMaskPersonal(t *testing.T) {
 				t.Errorf("%s: GET /cases/%s: %d", u.Username, g.id, res.status)
 				continue
 			}
-			full, err := e.db.FindCase(ctx, e.fx.Admin, g.id)
+			full, err := e.db.Cases.FindCase(ctx, e.fx.Admin, g.id)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -567,7 +567,7 @@ func TestGuardJurisdictionEveryRoute(t *testing.T) {
 	storetest.SeedGrids(t, e.db, e.fx)
 	ctx := context.Background()
 	mk := func(reporter, owner *pingan.User, title, desc, addr string, at pingan.Location, p pingan.Person, outsider func(*pingan.User) bool) *guardProbe {
-		c, err := e.db.CreateCase(ctx, reporter, &pingan.NewCase{Kind: pingan.KindDispute, Category: "0102", Title: title,
+		c, err := e.db.Cases.CreateCase(ctx, reporter, &pingan.NewCase{Kind: pingan.KindDispute, Category: "0102", Title: title,
 			Description: desc, Address: addr, Location: &at, Reporter: &p})
 		if err != nil {
 			t.Fatal(err)
@@ -578,7 +578,7 @@ func TestGuardJurisdictionEveryRoute(t *testing.T) {
 		if res.status != http.StatusSeeOther {
 			t.Fatalf("a photo for %s: %d %s", c.ID, res.status, res.body)
 		}
-		if c, err = e.db.FindCase(ctx, e.fx.Admin, c.ID); err != nil {
+		if c, err = e.db.Cases.FindCase(ctx, e.fx.Admin, c.ID); err != nil {
 			t.Fatal(err)
 		}
 		sum := sha256.Sum256([]byte(photo))
@@ -631,7 +631,7 @@ func TestGuardJurisdictionEveryRoute(t *testing.T) {
 		valsOf := func(id string) map[string]string {
 			return map[string]string{"id": id, "number": id, "sum": p.sum, "lang": "en"}
 		}
-		tlBefore, err := e.db.Timeline(ctx, e.fx.Admin, id)
+		tlBefore, err := e.db.Cases.Timeline(ctx, e.fx.Admin, id)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -729,11 +729,11 @@ func TestGuardJurisdictionEveryRoute(t *testing.T) {
 			t.Errorf("case %s: only %d users of the other county to try", id, outsiders)
 		}
 		// Nothing the outsiders posted reached the case.
-		after, err := e.db.FindCase(ctx, e.fx.Admin, id)
+		after, err := e.db.Cases.FindCase(ctx, e.fx.Admin, id)
 		if err != nil {
 			t.Fatal(err)
 		}
-		tl, err := e.db.Timeline(ctx, e.fx.Admin, id)
+		tl, err := e.db.Cases.Timeline(ctx, e.fx.Admin, id)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -823,7 +823,7 @@ func TestGuardJurisdictionEveryRoute(t *testing.T) {
 		u      *pingan.User
 		region string // of the cases the user may see
 	}{{e.fx.CountyDispatcher, "620902"}, {e.fx.OtherDispatcher, "620921"}, {e.fx.OtherHandler, "620921"}} {
-		cs, _, err := e.db.FindCases(ctx, tc.u, pingan.CaseFilter{Limit: 100})
+		cs, _, err := e.db.Cases.FindCases(ctx, tc.u, pingan.CaseFilter{Limit: 100})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -42,7 +42,7 @@ func newEnvOn(t testing.TB, db *store.DB, clock *storetest.Clock) *env {
 	t.Helper()
 	fx := storetest.Seed(t, db)
 	e := &env{t: t, db: db, fx: fx, clock: clock, dataDir: t.TempDir()}
-	e.srv = New(Config{Units: db, Users: db, Categories: db, Cases: db, Stats: db, Public: db, Grids: db, Holidays: db, Calendar: db,
+	e.srv = New(Config{Units: db.Units, Users: db.Users, Categories: db.Categories, Cases: db.Cases, Stats: db.Stats, Public: db.Public, Grids: db.Grids, Holidays: db.Calendar, Calendar: db.Calendar,
 		Clock: clock, Logger: slog.New(slog.DiscardHandler), DataDir: e.dataDir})
 	e.ts = httptest.NewServer(e.srv.Handler())
 	t.Cleanup(e.ts.Close)
@@ -161,7 +161,7 @@ func (c *client) postMultipart(path string, form url.Values, files []upload, hea
 func (e *env) newCase(u *pingan.User, category, title string) *pingan.Case {
 	e.t.Helper()
 	kind := map[byte]pingan.Kind{'0': pingan.KindDispute, 'X': pingan.KindPetition, 'A': pingan.KindHazard, 'F': pingan.KindService}[category[0]]
-	c, err := e.db.CreateCase(context.Background(), u, &pingan.NewCase{Kind: kind, Category: category, Title: title,
+	c, err := e.db.Cases.CreateCase(context.Background(), u, &pingan.NewCase{Kind: kind, Category: category, Title: title,
 		Description: title + "，请尽快处理。", Address: "富康路 12 号",
 		Reporter: &pingan.Person{Name: "张三丰", Phone: "13812345678"}})
 	if err != nil {
@@ -173,7 +173,7 @@ func (e *env) newCase(u *pingan.User, category, title string) *pingan.Case {
 // act moves a case through the store.
 func (e *env) act(u *pingan.User, id string, in pingan.ActionInput) {
 	e.t.Helper()
-	if _, err := e.db.Act(context.Background(), u, id, in); err != nil {
+	if _, err := e.db.Cases.Act(context.Background(), u, id, in); err != nil {
 		e.t.Fatalf("%s %s: %v", in.Action, id, err)
 	}
 }

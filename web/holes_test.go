@@ -21,7 +21,7 @@ import (
 func (e *env) addUser(username, unit string, roles ...pingan.Role) *pingan.User {
 	e.t.Helper()
 	u := &pingan.User{Username: username, Name: username, UnitCode: unit, Roles: roles}
-	if err := e.db.CreateUser(context.Background(), u, storetest.Password); err != nil {
+	if err := e.db.Users.CreateUser(context.Background(), u, storetest.Password); err != nil {
 		e.t.Fatal(err)
 	}
 	return u
@@ -57,7 +57,7 @@ func TestCasePagePersonalByRole(t *testing.T) {
 			mustContain(t, body, "张**", "138****5678", "个人信息已脱敏显示")
 			mustNotContain(t, body, "张三丰", "13812345678")
 		}
-		audit, err := e.db.Audit(context.Background(), cs.ID)
+		audit, err := e.db.Audit.Audit(context.Background(), cs.ID)
 		if err != nil || len(audit) == 0 {
 			t.Fatalf("audit: %v %v", audit, err)
 		}
@@ -77,7 +77,7 @@ func TestCategoriesPageTopAdminOnly(t *testing.T) {
 			"sign_n": {"1"}, "sign_unit": {"hours"}, "resolve_n": {"1"}, "resolve_unit": {"calendar"}}
 	}
 	policy := func() pingan.Policy {
-		cats, err := e.db.Categories(context.Background())
+		cats, err := e.db.Categories.Categories(context.Background())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -163,7 +163,7 @@ func TestUnitsImportScoped(t *testing.T) {
 		}
 	}
 	for _, code := range []string{"620902001001", "620900"} {
-		u, err := e.db.FindUnit(context.Background(), e.fx.Admin, code)
+		u, err := e.db.Units.FindUnit(context.Background(), e.fx.Admin, code)
 		if err != nil || u.Name == "改名社区" || u.Name == "改名市" {
 			t.Errorf("unit %s after the refused imports: %+v %v", code, u, err)
 		}

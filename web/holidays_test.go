@@ -91,12 +91,12 @@ func TestHolidaysPage(t *testing.T) {
 	if res := e.anon().get("/admin/holidays"); res.status != http.StatusSeeOther || !strings.HasPrefix(res.location, "/login") {
 		t.Errorf("anonymous GET /admin/holidays: %d %s", res.status, res.location)
 	}
-	if ys, _ := e.db.HolidayYears(context.Background()); len(ys) != 0 {
+	if ys, _ := e.db.Calendar.HolidayYears(context.Background()); len(ys) != 0 {
 		t.Errorf("refused forms entered %d years", len(ys))
 	}
 
 	// Without the calendar service the page is not there, nor its link.
-	srv := New(Config{Units: e.db, Users: e.db, Categories: e.db, Cases: e.db, Stats: e.db, Calendar: e.db,
+	srv := New(Config{Units: e.db.Units, Users: e.db.Users, Categories: e.db.Categories, Cases: e.db.Cases, Stats: e.db.Stats, Calendar: e.db.Calendar,
 		Clock: e.clock, Logger: slog.New(slog.DiscardHandler), DataDir: t.TempDir()})
 	ts := httptest.NewServer(srv.Handler())
 	defer ts.Close()
@@ -144,7 +144,7 @@ func TestHolidaysPreviewProblems(t *testing.T) {
 			t.Errorf("preview %v: %d, want 400 with %q", tc.form, res.status, tc.want)
 		}
 	}
-	if ys, _ := e.db.HolidayYears(context.Background()); len(ys) != 0 {
+	if ys, _ := e.db.Calendar.HolidayYears(context.Background()); len(ys) != 0 {
 		t.Errorf("%d years entered", len(ys))
 	}
 }
@@ -184,7 +184,7 @@ func TestHolidaysPreviewAndEnter(t *testing.T) {
 		`id="holidays-confirm"`, `data-date="2027-02-13" title="2027-02-13 春节 · 调休上班"`, "2月5日（周五） 至 2月11日（周四）")
 	mustNotContain(t, res.body, `id="notice-problems"`)
 	// The preview wrote nothing.
-	if got, _ := e.db.FindCase(context.Background(), e.fx.Admin, c.ID); !got.ResolveBy.Equal(*c.ResolveBy) || !e.db.Calendar().IsProvisional(2027) {
+	if got, _ := e.db.Cases.FindCase(context.Background(), e.fx.Admin, c.ID); !got.ResolveBy.Equal(*c.ResolveBy) || !e.db.Calendar.Calendar().IsProvisional(2027) {
 		t.Fatalf("the preview moved the deadline to %v", got.ResolveBy)
 	}
 	// The confirm form carries the text, read again on confirming.
@@ -213,7 +213,7 @@ func TestHolidaysPreviewAndEnter(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := e.db.FindCase(context.Background(), e.fx.Admin, c.ID)
+	got, err := e.db.Cases.FindCase(context.Background(), e.fx.Admin, c.ID)
 	if err != nil || !got.ResolveBy.Equal(due) || got.ResolveByProvisional {
 		t.Fatalf("recounted to %v (provisional %v), want %v (%v)", got.ResolveBy, got.ResolveByProvisional, due, err)
 	}
@@ -261,7 +261,7 @@ func TestHolidaysCorrectDay(t *testing.T) {
 			t.Errorf("%v: %d, want 400 with %q beside %s", tc.form, res.status, tc.want, tc.field)
 		}
 	}
-	if ys, _ := e.db.HolidayYears(context.Background()); len(ys) != 0 {
+	if ys, _ := e.db.Calendar.HolidayYears(context.Background()); len(ys) != 0 {
 		t.Fatalf("refused corrections entered %d years", len(ys))
 	}
 
@@ -272,7 +272,7 @@ func TestHolidaysCorrectDay(t *testing.T) {
 	}
 	body := a.get(res.location).body
 	mustContain(t, body, "已更正 2026-12-31，调整了 0 个期限", `id="holiday-state">已录入`, `data-date="2026-12-31" title="2026-12-31 元旦"`)
-	cal := e.db.Calendar()
+	cal := e.db.Calendar.Calendar()
 	if name, ok := cal.Holiday(time.Date(2026, 12, 31, 12, 0, 0, 0, pingan.CST)); !ok || name != "元旦" {
 		t.Errorf("2026-12-31 is %q %v", name, ok)
 	}
@@ -284,13 +284,13 @@ func TestHolidaysCorrectDay(t *testing.T) {
 	if res.status != http.StatusSeeOther {
 		t.Fatalf("ordinary: %d", res.status)
 	}
-	if _, ok := e.db.Calendar().Holiday(time.Date(2026, 12, 31, 12, 0, 0, 0, pingan.CST)); ok {
+	if _, ok := e.db.Calendar.Calendar().Holiday(time.Date(2026, 12, 31, 12, 0, 0, 0, pingan.CST)); ok {
 		t.Error("2026-12-31 is still a holiday")
 	}
 
 	// An administrator of one county may look but not change the calendar.
 	county := &pingan.User{Username: "sz-admin", Name: "区管理员", UnitCode: e.fx.County.Code, Roles: []pingan.Role{pingan.RoleAdmin}}
-	if err := e.db.CreateUser(context.Background(), county, storetest.Password); err != nil {
+	if err := e.db.Users.CreateUser(context.Background(), county, storetest.Password); err != nil {
 		t.Fatal(err)
 	}
 	ca := e.login(county)
@@ -334,7 +334,7 @@ func TestHolidaysNoticeAcrossYears(t *testing.T) {
 	}
 	check := func(when string) {
 		t.Helper()
-		cal := e.db.Calendar()
+		cal := e.db.Calendar.Calendar()
 		for day, want := range map[string]string{"2027-02-10": "春节", "2027-12-31": "元旦", "2028-01-01": "元旦"} {
 			d, _ := time.ParseInLocation(time.DateOnly, day, pingan.CST)
 			if name, ok := cal.Holiday(d); !ok || name != want {

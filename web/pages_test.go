@@ -186,7 +186,7 @@ func TestFormsRefuseForgery(t *testing.T) {
 			t.Errorf("%s in English: %d, want %q", key, res.status, pingan.Text(pingan.EN, key))
 		}
 	}
-	got, _ := e.db.FindCase(context.Background(), e.fx.CountyDispatcher, cs.ID)
+	got, _ := e.db.Cases.FindCase(context.Background(), e.fx.CountyDispatcher, cs.ID)
 	if got.Status != pingan.StatusReported {
 		t.Fatalf("a refused form moved the case to %s", got.Status)
 	}
@@ -209,7 +209,7 @@ func TestJurisdiction(t *testing.T) {
 	e := newEnv(t)
 	other := e.newCase(e.fx.OtherGridWorker, "0102", "金塔村宅基地纠纷")
 	mine := e.newCase(e.fx.GridWorker, "0102", "富康社区邻里纠纷")
-	ref := storetest.AttachPhoto(t, e.db, e.fx.OtherGridWorker, other.ID, pngBytes)
+	ref := storetest.AttachPhoto(t, e.db.Cases, e.fx.OtherGridWorker, other.ID, pngBytes)
 	sum := strings.TrimPrefix(ref, "sha256:")
 
 	c := e.login(e.fx.CountyDispatcher)
@@ -296,7 +296,7 @@ func TestInboxByRole(t *testing.T) {
 	// Overdue first: after the resolve deadline passes and the escalator
 	// marks it, the case is listed under 已超期.
 	e.clock.Advance(30 * 24 * time.Hour)
-	if _, err := e.db.EscalateDue(context.Background(), e.clock.Now(), 100); err != nil {
+	if _, err := e.db.Cases.EscalateDue(context.Background(), e.clock.Now(), 100); err != nil {
 		t.Fatal(err)
 	}
 	body = e.login(e.fx.CityDispatcher).get("/inbox?tab=open").body
@@ -364,7 +364,7 @@ func TestCasePage(t *testing.T) {
 		if res := s.c.post("/cases/"+cs.ID+"/act", s.form); res.status != http.StatusSeeOther {
 			t.Fatalf("%s: %d\n%s", s.form.Get("action"), res.status, res.body)
 		}
-		got, _ := e.db.FindCase(context.Background(), e.fx.CountyDispatcher, cs.ID)
+		got, _ := e.db.Cases.FindCase(context.Background(), e.fx.CountyDispatcher, cs.ID)
 		if got.Status != s.want {
 			t.Fatalf("%s: status %s, want %s", s.form.Get("action"), got.Status, s.want)
 		}
@@ -545,7 +545,7 @@ func TestPublicReportTrackAndRate(t *testing.T) {
 	if res := citizen.post("/public/cases/"+number[1]+"/rate", url.Values{"code": {code[1]}, "satisfaction": {"dissatisfied"}}); res.status != http.StatusConflict {
 		t.Errorf("rate twice: %d", res.status)
 	}
-	got, _ := e.db.FindCase(context.Background(), e.fx.CountyDispatcher, number[1])
+	got, _ := e.db.Cases.FindCase(context.Background(), e.fx.CountyDispatcher, number[1])
 	if got.Satisfaction == nil || *got.Satisfaction != pingan.Satisfied {
 		t.Errorf("satisfaction in the store: %v", got.Satisfaction)
 	}
@@ -608,7 +608,7 @@ func TestAdmin(t *testing.T) {
 	if res.status != http.StatusSeeOther {
 		t.Fatalf("save category: %d %s", res.status, res.body)
 	}
-	cats, _ := e.db.Categories(context.Background())
+	cats, _ := e.db.Categories.Categories(context.Background())
 	for _, c := range cats {
 		if c.Code == "FW01" && (c.Policy.Sign.N != 12 || c.Policy.Resolve.N != 2) {
 			t.Errorf("policy not saved: %+v", c.Policy)
@@ -728,7 +728,7 @@ func TestSafeNext(t *testing.T) {
 func TestGrids(t *testing.T) {
 	e := newEnv(t)
 	storetest.SeedGrids(t, e.db, e.fx)
-	c, err := e.db.CreateCase(context.Background(), e.fx.GridWorker, &pingan.NewCase{Kind: pingan.KindService, Category: "FW03",
+	c, err := e.db.Cases.CreateCase(context.Background(), e.fx.GridWorker, &pingan.NewCase{Kind: pingan.KindService, Category: "FW03",
 		Title: "垃圾满溢", Location: &pingan.Location{Lat: 39.755, Lng: 98.505}})
 	if err != nil {
 		t.Fatal(err)

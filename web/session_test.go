@@ -74,9 +74,9 @@ func TestNoOpenRedirect(t *testing.T) {
 // does the end of an idle session.
 func TestWebLogoutEndsAPISession(t *testing.T) {
 	e := newEnv(t)
-	apiSrv := api.New(api.Config{Units: e.db, Users: e.db, Categories: e.db, Cases: e.db, Stats: e.db,
-		Calendar: e.db, Clock: e.clock, Logger: slog.New(slog.DiscardHandler)})
-	e.srv = New(Config{Units: e.db, Users: e.db, Categories: e.db, Cases: e.db, Stats: e.db, Public: e.db, Calendar: e.db,
+	apiSrv := api.New(api.Config{Units: e.db.Units, Users: e.db.Users, Categories: e.db.Categories, Cases: e.db.Cases, Stats: e.db.Stats,
+		Calendar: e.db.Calendar, Clock: e.clock, Logger: slog.New(slog.DiscardHandler)})
+	e.srv = New(Config{Units: e.db.Units, Users: e.db.Users, Categories: e.db.Categories, Cases: e.db.Cases, Stats: e.db.Stats, Public: e.db.Public, Calendar: e.db.Calendar,
 		Clock: e.clock, Logger: slog.New(slog.DiscardHandler), DataDir: e.dataDir, SessionEnded: apiSrv.ForgetSession})
 	e.ts = httptest.NewServer(e.srv.Handler())
 	t.Cleanup(e.ts.Close)

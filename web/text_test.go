@@ -179,7 +179,7 @@ func TestRequestLog(t *testing.T) {
 	db := storetest.OpenWith(t, store.Options{Clock: clock})
 	var log syncBuffer
 	e := &env{t: t, db: db, fx: storetest.Seed(t, db), clock: clock, dataDir: t.TempDir()}
-	e.srv = New(Config{Units: db, Users: db, Categories: db, Cases: db, Stats: db, Public: db, Calendar: db, Clock: clock,
+	e.srv = New(Config{Units: db.Units, Users: db.Users, Categories: db.Categories, Cases: db.Cases, Stats: db.Stats, Public: db.Public, Calendar: db.Calendar, Clock: clock,
 		Logger: slog.New(slog.NewJSONHandler(&log, &slog.HandlerOptions{Level: slog.LevelDebug})), DataDir: e.dataDir})
 	e.ts = httptest.NewServer(e.srv.Handler())
 	t.Cleanup(e.ts.Close)

@@ -52,7 +52,7 @@ func (e *cmdEnv) calendarOf(f dbFlags) (*calendar.Calendar, func(), error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	return db.Calendar(), func() { db.Close() }, nil
+	return db.Calendar.Calendar(), func() { db.Close() }, nil
 }
 
 // calendarDue prints a deadline counted on the calendar in force.
@@ -130,7 +130,7 @@ func (e *cmdEnv) calendarImport(args []string) error {
 		return err
 	}
 	defer db.Close()
-	rc, err := db.EnterHolidayYears(e.ctx, nil, years, preview)
+	rc, err := db.Calendar.EnterHolidayYears(e.ctx, nil, years, preview)
 	if err != nil {
 		return err
 	}

@@ -36,7 +36,7 @@ func TestServeOnUnpublishedYears(t *testing.T) {
 			fx := storetest.Seed(t, db)
 			cat := &pingan.Category{Code: "0199", Kind: pingan.KindDispute, Name: "其他纠纷",
 				Policy: pingan.Policy{Sign: pingan.Period{N: 1, Unit: "working"}, Resolve: pingan.Period{N: 60, Unit: "calendar"}}}
-			if err := db.SaveCategory(context.Background(), nil, cat); err != nil {
+			if err := db.Categories.SaveCategory(context.Background(), nil, cat); err != nil {
 				t.Fatal(err)
 			}
 			ctx, cancel := context.WithCancel(context.Background())

@@ -71,7 +71,7 @@ func (e *cmdEnv) userAdd(args []string) error {
 	}
 	defer db.Close()
 	u := &pingan.User{Username: username, Name: name, UnitCode: unit, Roles: roles}
-	if err := db.CreateUser(e.ctx, u, password); err != nil {
+	if err := db.Users.CreateUser(e.ctx, u, password); err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stderr, "已创建用户 %s（%s，%s）(user created)\n", u.Username, u.UnitCode, role)

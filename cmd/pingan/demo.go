@@ -11,6 +11,7 @@ import (
 	"github.com/pingan-gov/pingan"
 	"github.com/pingan-gov/pingan/demo"
 	"github.com/pingan-gov/pingan/secret"
+	"github.com/pingan-gov/pingan/store"
 )
 
 // demoPasswords are the argon2id costs of the demo accounts' hashes. Every
@@ -56,7 +57,7 @@ func (e *cmdEnv) demo(args []string) error {
 	// The history's deadline passes would log hundreds of lines; keep the
 	// seeding quiet but for warnings.
 	level := slog.SetLogLoggerLevel(slog.LevelWarn)
-	c, err := demo.Seed(e.ctx, db, clock, demo.Options{City: city, Seed: seed, Days: days, Cases: cases, Now: end})
+	c, err := demo.Seed(e.ctx, demoServices(db), clock, demo.Options{City: city, Seed: seed, Days: days, Cases: cases, Now: end})
 	slog.SetLogLoggerLevel(level)
 	db.Close()
 	if err != nil {
@@ -165,4 +166,10 @@ func printDemoAccounts(e *cmdEnv, c *demo.City) {
 		fmt.Fprintln(tw, strings.Join(row, "\t"))
 	}
 	tw.Flush()
+}
+
+// demoServices are the store's services, for the demo to write through.
+func demoServices(db *store.DB) demo.Services {
+	return demo.Services{Units: db.Units, Users: db.Users, Categories: db.Categories, Grids: db.Grids,
+		Cases: db.Cases, Stats: db.Stats, Escalator: db.Cases}
 }

@@ -37,7 +37,7 @@ func testKeyChecked(t *testing.T, dsn string) {
 		t.Fatal(err)
 	}
 	fx := storetest.Seed(t, db)
-	if _, err := db.CreateCase(ctx, fx.GridWorker, &pingan.NewCase{Kind: pingan.KindDispute, Category: "0102", Title: "漏水",
+	if _, err := db.Cases.CreateCase(ctx, fx.GridWorker, &pingan.NewCase{Kind: pingan.KindDispute, Category: "0102", Title: "漏水",
 		Reporter: &pingan.Person{Name: "张三丰", Phone: "13812345678"}}); err != nil {
 		t.Fatal(err)
 	}
@@ -64,7 +64,7 @@ func testKeyChecked(t *testing.T, dsn string) {
 	if err != nil {
 		t.Fatalf("started with key A: %v", err)
 	}
-	if _, _, err := db.FindCases(ctx, fx.Admin, pingan.CaseFilter{}); err != nil {
+	if _, _, err := db.Cases.FindCases(ctx, fx.Admin, pingan.CaseFilter{}); err != nil {
 		t.Errorf("list with key A: %v", err)
 	}
 	db.Close()

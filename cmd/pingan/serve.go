@@ -82,8 +82,8 @@ func (e *cmdEnv) listenAndServe(db *store.DB, f serveFlags, clock pingan.Clock) 
 		return err
 	}
 	apiServer := api.New(api.Config{
-		Units: db, Users: db, Categories: db, Cases: db, Stats: db, Grids: db,
-		Calendar: db, Holidays: db, Clock: clock, Logger: logger,
+		Units: db.Units, Users: db.Users, Categories: db.Categories, Cases: db.Cases, Stats: db.Stats, Grids: db.Grids,
+		Calendar: db.Calendar, Holidays: db.Calendar, Clock: clock, Logger: logger,
 	})
 	mux := http.NewServeMux()
 	mux.Handle("/api/v1/", apiServer.Handler())
@@ -91,12 +91,13 @@ func (e *cmdEnv) listenAndServe(db *store.DB, f serveFlags, clock pingan.Clock) 
 	// grid worker's phone page, 驾驶舱, administration and the citizens'
 	// public pages.
 	webServer := web.New(web.Config{
-		Units: db, Users: db, Categories: db, Cases: db, Stats: db, Public: db, Grids: db, Holidays: db,
+		Units: db.Units, Users: db.Users, Categories: db.Categories, Cases: db.Cases, Stats: db.Stats,
+		Public: db.Public, Grids: db.Grids, Holidays: db.Calendar,
 		SessionEnded: apiServer.ForgetSession,
 		// The forms' anti-forgery key is derived from the data key, so
 		// every server sharing the database accepts the others' forms.
 		Secret: db.DerivedKey("web forms"), SecureCookies: secure,
-		Calendar: db, Clock: clock, Logger: logger, DataDir: f.data,
+		Calendar: db.Calendar, Clock: clock, Logger: logger, DataDir: f.data,
 	})
 	mux.Handle("/", webServer.Handler())
 
@@ -114,8 +115,8 @@ func (e *cmdEnv) listenAndServe(db *store.DB, f serveFlags, clock pingan.Clock) 
 	}
 	ctx, cancel := context.WithCancel(e.ctx)
 	defer cancel()
-	watch := &jobs.Deadlines{Escalator: db, Clock: clock, Interval: f.tick, Logger: logger}
-	notice := &jobs.HolidayNotice{Calendar: db, Clock: clock, Logger: logger}
+	watch := &jobs.Deadlines{Escalator: db.Cases, Clock: clock, Interval: f.tick, Logger: logger}
+	notice := &jobs.HolidayNotice{Calendar: db.Calendar, Clock: clock, Logger: logger}
 	done := make(chan struct{})
 	go func() { watch.Run(ctx); close(done) }()
 	go notice.Run(ctx)

@@ -72,7 +72,7 @@ func (e *cmdEnv) importDivisions(f dbFlags, dir string) error {
 	}
 	defer db.Close()
 	write := newProgress(e.stderr, "导入 (importing)", "units")
-	res, err := db.ImportUnitsProgress(e.ctx, units, write.update)
+	res, err := db.Units.ImportUnitsProgress(e.ctx, units, write.update)
 	write.finish()
 	if err != nil {
 		return fmt.Errorf("%s: %w", dir, divisionRows(err, units))
@@ -153,16 +153,25 @@ var geojsonExts = []string{".geojson", ".json"}
 // importGrids imports a GeoJSON FeatureCollection of grids, as GET
 // /api/v1/grids answers it.
 func (e *cmdEnv) importGrids(f dbFlags, file string) error {
-	return importFile(e, f, file, "GeoJSON", geojsonExts, "网格", "grids", geo.ReadGrids, (*store.DB).ImportGrids)
+	return importFile(e, f, file, "GeoJSON", geojsonExts, "网格", "grids", geo.ReadGrids,
+		func(db *store.DB, ctx context.Context, grids []*pingan.Grid) (pingan.ImportResult, error) {
+			return db.Grids.ImportGrids(ctx, grids)
+		})
 }
 
 // importAreas imports the known boundaries of units from a GeoJSON
 // FeatureCollection (property code, Polygon or MultiPolygon geometry).
 func (e *cmdEnv) importAreas(f dbFlags, file string) error {
-	return importFile(e, f, file, "GeoJSON", geojsonExts, "单位范围", "areas", geo.ReadAreas, (*store.DB).ImportUnitAreas)
+	return importFile(e, f, file, "GeoJSON", geojsonExts, "单位范围", "areas", geo.ReadAreas,
+		func(db *store.DB, ctx context.Context, areas []geo.UnitArea) (pingan.ImportResult, error) {
+			return db.Units.ImportUnitAreas(ctx, areas)
+		})
 }
 
 // importUnits imports a unit table (CSV: code,name,level,parent_code).
 func (e *cmdEnv) importUnits(f dbFlags, file string) error {
-	return importFile(e, f, file, "CSV", []string{".csv"}, "单位", "units", importer.Units, (*store.DB).ImportUnits)
+	return importFile(e, f, file, "CSV", []string{".csv"}, "单位", "units", importer.Units,
+		func(db *store.DB, ctx context.Context, units []*pingan.Unit) (pingan.ImportResult, error) {
+			return db.Units.ImportUnits(ctx, units)
+		})
 }

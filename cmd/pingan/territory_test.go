@@ -117,7 +117,7 @@ func TestImportGrids(t *testing.T) {
 	if err != nil || !strings.Contains(out, "没有变化：5个网格") {
 		t.Errorf("second import: %v\n%s", err, out)
 	}
-	if n, _ := storetest.OpenWith(t, store.Options{DSN: dsn}).GridsLoaded(); n != 5 {
+	if n, _ := storetest.OpenWith(t, store.Options{DSN: dsn}).Grids.GridsLoaded(); n != 5 {
 		t.Errorf("%d grids stored", n)
 	}
 	bad := strings.Replace(buf.String(), `"620902001002"`, `"620902001000"`, 1)

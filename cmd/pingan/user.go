@@ -50,17 +50,17 @@ func (e *cmdEnv) userState(verb string, args []string) error {
 	defer db.Close()
 	switch verb {
 	case "disable":
-		if err := db.DisableUser(e.ctx, nil, username); err != nil {
+		if err := db.Users.DisableUser(e.ctx, nil, username); err != nil {
 			return err
 		}
 		fmt.Fprintf(e.stderr, "已停用用户 %s，其会话已结束 (account disabled; its sessions ended)\n", username)
 	case "enable":
-		if err := db.EnableUser(e.ctx, nil, username); err != nil {
+		if err := db.Users.EnableUser(e.ctx, nil, username); err != nil {
 			return err
 		}
 		fmt.Fprintf(e.stderr, "已启用用户 %s (account enabled)\n", username)
 	case "revoke":
-		n, err := db.RevokeSessions(e.ctx, nil, username)
+		n, err := db.Users.RevokeSessions(e.ctx, nil, username)
 		if err != nil {
 			return err
 		}

@@ -41,7 +41,7 @@ func TestUserDisableEnableRevoke(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer db.Close()
-		return db.Login(context.Background(), "disp", "s3cret-pass")
+		return db.Users.Login(context.Background(), "disp", "s3cret-pass")
 	}
 	live := func(s *pingan.Session) bool {
 		db, err := f.open(context.Background(), pingan.SystemClock, false)
@@ -49,7 +49,7 @@ func TestUserDisableEnableRevoke(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer db.Close()
-		_, err = db.Authenticate(context.Background(), s.Token)
+		_, err = db.Users.Authenticate(context.Background(), s.Token)
 		return err == nil
 	}
 	s, err := login()

@@ -49,7 +49,7 @@ func FixtureGrids(fx *Fixture) []*pingan.Grid {
 func SeedGrids(t testing.TB, db *store.DB, fx *Fixture) []*pingan.Grid {
 	t.Helper()
 	grids := FixtureGrids(fx)
-	if _, err := db.ImportGrids(context.Background(), grids); err != nil {
+	if _, err := db.Grids.ImportGrids(context.Background(), grids); err != nil {
 		t.Fatalf("storetest: import grids: %v", err)
 	}
 	return grids

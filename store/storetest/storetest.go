@@ -4,7 +4,7 @@
 //
 //	db := storetest.Open(t)
 //	fx := storetest.Seed(t, db)
-//	c, err := db.CreateCase(ctx, fx.GridWorker, &pingan.NewCase{…})
+//	c, err := db.Cases.CreateCase(ctx, fx.GridWorker, &pingan.NewCase{…})
 package storetest
 
 import (
@@ -237,20 +237,20 @@ func FixtureUnits() []*pingan.Unit {
 func Seed(t testing.TB, db *store.DB) *Fixture {
 	t.Helper()
 	ctx := context.Background()
-	if _, err := db.ImportUnits(ctx, FixtureUnits()); err != nil {
+	if _, err := db.Units.ImportUnits(ctx, FixtureUnits()); err != nil {
 		t.Fatalf("storetest: import units: %v", err)
 	}
 	fx := &Fixture{Units: map[string]*pingan.Unit{}, Users: map[string]*pingan.User{}}
 	user := func(username, name, unit string, roles ...pingan.Role) *pingan.User {
 		u := &pingan.User{Username: username, Name: name, UnitCode: unit, Roles: roles}
-		if err := db.CreateUser(ctx, u, Password); err != nil {
+		if err := db.Users.CreateUser(ctx, u, Password); err != nil {
 			t.Fatalf("storetest: create user %s: %v", username, err)
 		}
 		fx.Users[username] = u
 		return u
 	}
 	fx.Admin = user("admin", "管理员", "620000", pingan.RoleAdmin)
-	units, err := db.FindUnits(ctx, fx.Admin, pingan.UnitFilter{})
+	units, err := db.Units.FindUnits(ctx, fx.Admin, pingan.UnitFilter{})
 	if err != nil {
 		t.Fatalf("storetest: %v", err)
 	}

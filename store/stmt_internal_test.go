@@ -1,0 +1,305 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// postgresEnv names the PostgreSQL database of the tests (as in
+// storetest, which the tests inside the package cannot import).
+const postgresEnv = "PINGAN_TEST_POSTGRES"
+
+// eachDatabase runs test on a fresh SQLite file, and on a fresh schema of
+// the PostgreSQL database named by PINGAN_TEST_POSTGRES when it is set.
+func eachDatabase(t *testing.T, test func(t *testing.T, db *DB)) {
+	t.Run("SQLite", func(t *testing.T) {
+		test(t, openInternal(t, filepath.Join(t.TempDir(), "pingan.db")))
+	})
+	t.Run("PostgreSQL", func(t *testing.T) {
+		base := os.Getenv(postgresEnv)
+		if base == "" {
+			if os.Getenv("CI") == "true" {
+				t.Fatalf("%s is not set (CI=true: CI provides PostgreSQL, so these tests must run)", postgresEnv)
+			}
+			t.Skipf("PostgreSQL half skipped: set %s to run it", postgresEnv)
+		}
+		test(t, openInternal(t, postgresSchema(t, base)))
+	})
+}
+
+// postgresSchema creates a fresh schema in the database of base, dropped
+// when the test ends, and answers a URL whose search_path is that schema.
+func postgresSchema(t *testing.T, base string) string {
+	t.Helper()
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatalf("%s: %v", postgresEnv, err)
+	}
+	b := make([]byte, 6)
+	rand.Read(b)
+	schema := "pingan_test_" + hex.EncodeToString(b)
+	admin, err := sql.Open("pgx", base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
+		admin.Close()
+		t.Fatalf("create schema: %v", err)
+	}
+	t.Cleanup(func() { // registered before the store's Close, so it runs after it
+		defer admin.Close()
+		if _, err := admin.Exec("DROP SCHEMA " + schema + " CASCADE"); err != nil {
+			t.Errorf("drop schema %s: %v", schema, err)
+		}
+	})
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+// countPrepares is a preparer that counts what it prepares, by SQL text.
+type countPrepares struct {
+	p  preparer
+	mu sync.Mutex
+	n  map[string]int
+}
+
+func (c *countPrepares) PrepareContext(ctx context.Context, query string) (*sql.Stmt, error) {
+	c.mu.Lock()
+	if c.n == nil {
+		c.n = map[string]int{}
+	}
+	c.n[query]++
+	c.mu.Unlock()
+	return c.p.PrepareContext(ctx, query)
+}
+
+func (c *countPrepares) count(query string) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.n[query]
+}
+
+// countingStmts gives db a statement cache whose preparations are counted.
+func countingStmts(db *DB) (write, read *countPrepares) {
+	write, read = &countPrepares{p: db.write}, &countPrepares{p: db.read}
+	db.stmts.close()
+	db.stmts = newStmtCache(write, read, db.log)
+	return write, read
+}
+
+// TestStmtPreparedOnce: a statement of the writer met in a transaction is
+// prepared once, at the next beginWrite, and every later transaction runs
+// that one; a statement of the readers is prepared once, and the one
+// statement serves every reader connection at once.
+func TestStmtPreparedOnce(t *testing.T) {
+	eachDatabase(t, func(t *testing.T, db *DB) {
+		ctx := context.Background()
+		write, read := countingStmts(db)
+		const q = `SELECT count(*) FROM units WHERE level = $1`
+		var kept *sql.Stmt
+		for i := range 6 {
+			tx, err := db.beginWrite(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s, err := db.stmt(ctx, tx, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var n int
+			if err := s.QueryRowContext(ctx, "village").Scan(&n); err != nil {
+				t.Fatalf("transaction %d: %v", i, err)
+			}
+			tx.Rollback()
+			db.stmts.mu.Lock()
+			got := db.stmts.stmts[q]
+			db.stmts.mu.Unlock()
+			switch {
+			case i == 0 && (got != nil || write.count(q) != 0):
+				t.Fatalf("prepared on the writer while the first transaction held it")
+			case i == 1:
+				kept = got
+			case i > 1 && got != kept:
+				t.Fatalf("transaction %d: the kept statement changed", i)
+			}
+		}
+		if kept == nil {
+			t.Fatal("the statement was never kept")
+		}
+		if n := write.count(q); n != 1 {
+			t.Errorf("prepared %d times on the writer over 6 transactions, want 1", n)
+		}
+
+		// Readers: prepared once, then several connections at once run the
+		// one statement. (Two first reads at the same moment may both
+		// prepare it; the cache keeps one and closes the other.)
+		const rq = `SELECT code FROM units WHERE level <> $1`
+		const readers = 4
+		first, err := db.readStmt(ctx, rq)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var wg sync.WaitGroup
+		open := make(chan *sql.Rows, readers)
+		stmts := make(chan *sql.Stmt, readers)
+		for range readers {
+			wg.Go(func() {
+				s, err := db.readStmt(ctx, rq)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				stmts <- s
+				rows, err := s.QueryContext(ctx, "none")
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				open <- rows // held open: the next reader needs another connection
+			})
+		}
+		wg.Wait()
+		close(open)
+		close(stmts)
+		for rows := range open {
+			rows.Close()
+		}
+		for s := range stmts {
+			if s != first {
+				t.Error("readers got another statement than the one kept")
+			}
+		}
+		if n := read.count(rq); n != 1 {
+			t.Errorf("prepared %d times for the readers, want 1", n)
+		}
+		if n := db.read.Stats().OpenConnections; n < readers {
+			t.Errorf("%d reader connections open, want at least %d", n, readers)
+		}
+	})
+}
+
+// TestStmtInTransaction: the statement stmt answers runs in the
+// transaction it was asked for, whether met for the first time or kept:
+// what it writes is seen inside the transaction only, kept by its commit
+// and undone by its rollback.
+func TestStmtInTransaction(t *testing.T) {
+	eachDatabase(t, func(t *testing.T, db *DB) {
+		// A statement run on the writer outside tx would wait for SQLite's
+		// one writer connection for ever: the deadline makes that a failure.
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		count := func(q querier, code string) int {
+			t.Helper()
+			var n int
+			if err := q.QueryRowContext(ctx, `SELECT count(*) FROM categories WHERE code = $1`, code).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		const ins = `INSERT INTO categories (code, kind, name, sign_n, sign_unit, resolve_n, resolve_unit)
+			VALUES ($1, 'service', $1, 1, 'hours', 1, 'hours')`
+		for i, c := range []struct {
+			code   string
+			commit bool
+		}{{"ZS1", true}, {"ZS2", false}, {"ZS3", true}} {
+			func() {
+				tx, err := db.beginWrite(ctx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer tx.Rollback() // a failure must not keep the writer
+				db.stmts.mu.Lock()
+				_, kept := db.stmts.stmts[ins]
+				db.stmts.mu.Unlock()
+				if kept != (i > 0) {
+					t.Fatalf("statement %d: kept %v", i, kept)
+				}
+				s, err := db.stmt(ctx, tx, ins)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if _, err := s.ExecContext(ctx, c.code); err != nil {
+					t.Fatalf("%s: %v", c.code, err)
+				}
+				if n := count(tx, c.code); n != 1 {
+					t.Errorf("%s: %d rows inside the transaction, want 1", c.code, n)
+				}
+				if n := count(db.read, c.code); n != 0 {
+					t.Errorf("%s: seen outside the transaction before it ended", c.code)
+				}
+				if c.commit {
+					err = tx.Commit()
+				} else {
+					err = tx.Rollback()
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+			}()
+			want := 0
+			if c.commit {
+				want = 1
+			}
+			if n := count(db.read, c.code); n != want {
+				t.Errorf("%s: %d rows after the transaction (commit %v), want %d", c.code, n, c.commit, want)
+			}
+		}
+	})
+}
+
+// TestStmtClosedByClose: Close closes every statement kept, of the writer
+// and of the readers, and the cache keeps none afterwards.
+func TestStmtClosedByClose(t *testing.T) {
+	eachDatabase(t, func(t *testing.T, db *DB) {
+		ctx := context.Background()
+		const q = `SELECT count(*) FROM units WHERE level = $1`
+		for range 2 { // the second beginWrite prepares it
+			tx, err := db.beginWrite(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := db.stmt(ctx, tx, q); err != nil {
+				t.Fatal(err)
+			}
+			tx.Rollback()
+		}
+		tx, err := db.beginWrite(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tx.Rollback()
+		db.stmts.mu.Lock()
+		written := db.stmts.stmts[q]
+		db.stmts.mu.Unlock()
+		read, err := db.readStmt(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if written == nil {
+			t.Fatal("no statement kept on the writer")
+		}
+		if err := db.Close(); err != nil {
+			t.Fatal(err)
+		}
+		var n int
+		for whose, s := range map[string]*sql.Stmt{"the writer's": written, "the readers'": read} {
+			if err := s.QueryRowContext(ctx, "village").Scan(&n); err == nil || !strings.Contains(err.Error(), "statement is closed") {
+				t.Errorf("%s statement after Close: %v, want statement is closed", whose, err)
+			}
+		}
+		if db.stmts.stmts != nil || db.stmts.reads != nil {
+			t.Error("the cache still keeps statements after Close")
+		}
+	})
+}
