@@ -358,8 +358,6 @@ var webMessages = withDomainNames(map[string][2]string{
 	"form.unreadable":             {"无法读取表单", "The form cannot be read"},
 	"form.file.text":              {"文件须为 UTF-8 编码、不含空字符的文本", "The file must be UTF-8 text without NUL characters"},
 	"jurisdiction.none":           {"辖区内没有单位", "There is no unit in your jurisdiction"},
-	"report.lat.bad":              {"纬度应为数字，如 39.7446", "The latitude is a number, such as 39.7446"},
-	"report.lng.bad":              {"经度应为数字，如 98.5083", "The longitude is a number, such as 98.5083"},
 	"act.days.bad":                {"请填写整数天数", "A whole number of days"},
 	"act.deadline.bad":            {"日期格式应为 2026-03-02 15:00", "A date and time such as 2026-03-02 15:00"},
 	"pub.report.toomany":          {"提交过于频繁，请稍后再试", "Too many reports: try again later"},

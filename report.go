@@ -69,10 +69,16 @@ func (in *NewCase) Validate(v *Invalid, cat *Category, now time.Time) {
 		v.Add("source", "report.source.unknown", string(in.Source))
 	}
 	if l := in.Location; l != nil {
-		if math.IsNaN(l.Lat) || l.Lat < -90 || l.Lat > 90 {
+		switch {
+		case math.IsNaN(l.Lat): // a form's coordinate that is no number
+			v.Add("location.lat", "report.lat.number")
+		case l.Lat < -90 || l.Lat > 90:
 			v.Add("location.lat", "report.lat.range")
 		}
-		if math.IsNaN(l.Lng) || l.Lng < -180 || l.Lng > 180 {
+		switch {
+		case math.IsNaN(l.Lng):
+			v.Add("location.lng", "report.lng.number")
+		case l.Lng < -180 || l.Lng > 180:
 			v.Add("location.lng", "report.lng.range")
 		}
 	}

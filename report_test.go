@@ -31,7 +31,7 @@ func TestNewCaseValidate(t *testing.T) {
 		{"long texts", NewCase{Category: "0301", Title: strings.Repeat("长", MaxTitle+1), Description: strings.Repeat("长", MaxDescription+1)}, water,
 			map[string]string{"title": "report.title.long", "description": "report.description.long"}},
 		{"coordinates", NewCase{Category: "0301", Title: "x", Location: &Location{Lat: 91, Lng: math.NaN()}}, water,
-			map[string]string{"location.lat": "report.lat.range", "location.lng": "report.lng.range"}},
+			map[string]string{"location.lat": "report.lat.range", "location.lng": "report.lng.number"}},
 		{"source", NewCase{Category: "0301", Title: "x", Source: "pigeon"}, water, map[string]string{"source": "report.source.unknown"}},
 		{"future", NewCase{Category: "0301", Title: "x", ReportedAt: now.Add(time.Hour)}, water, map[string]string{"reported_at": "report.time.future"}},
 		{"photo not an image", NewCase{Category: "0301", Title: "x", Photos: []Upload{{Name: "a.txt", Data: []byte("hello")}}}, water,

@@ -82,16 +82,10 @@ func (s *Server) publicReport(w http.ResponseWriter, r *http.Request) {
 	}
 	s.limiter.fail(key, now) // every report counts towards the limit
 	ctx := r.Context()
-	cats, err := s.categories.Categories(ctx)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	in, err := parseReport(r, cats)
-	in.Parties, in.Source, in.ResolvedOnSite, in.IdempotencyKey = nil, pingan.SourceCitizen, false, ""
-	if err == nil {
-		in.Photos, err = readPhotos(r, photoField)
-	}
+	in := parseReport(r)
+	in.Parties = nil // the citizens' form names no parties; FileCase sets the rest
+	var err error
+	in.Photos, err = readPhotos(r, photoField)
 	var receipt *pingan.PublicReceipt
 	if err == nil {
 		receipt, err = s.public.FileCase(ctx, in)

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"html/template"
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -38,9 +39,12 @@ func formValues(r *http.Request, fields []string) map[string]string {
 	return out
 }
 
-// parseReport reads a report form into a case to create. Bad coordinates
-// are named like the store names them (location.lat, location.lng).
-func parseReport(r *http.Request, cats []*pingan.Category) (*pingan.NewCase, error) {
+// parseReport reads a report form into a case to create. It infers and
+// checks nothing: the store validates the report once, in the domain
+// (pingan.NewCase.Validate), and answers every bad field at once. A
+// coordinate that is no number is passed on as NaN, which the domain
+// names as such (location.lat, location.lng).
+func parseReport(r *http.Request) *pingan.NewCase {
 	val := func(k string) string { return strings.TrimSpace(r.PostFormValue(k)) }
 	in := &pingan.NewCase{
 		Kind: pingan.Kind(val("kind")), Category: val("category"), Title: val("title"),
@@ -48,26 +52,8 @@ func parseReport(r *http.Request, cats []*pingan.Category) (*pingan.NewCase, err
 		Source: pingan.Source(val("source")), Result: val("result"), IdempotencyKey: val("key"),
 		ResolvedOnSite: val("resolved_on_site") != "",
 	}
-	if in.Kind == "" && in.Category != "" {
-		if c := indexCategories(cats)[in.Category]; c != nil {
-			in.Kind = c.Kind
-		}
-	}
-	if in.Title == "" && in.Description != "" {
-		in.Title = excerpt(in.Description, 40)
-	}
-	var bad pingan.Invalid
-	lat, lng := val("lat"), val("lng")
-	if lat != "" || lng != "" {
-		la, err1 := strconv.ParseFloat(lat, 64)
-		ln, err2 := strconv.ParseFloat(lng, 64)
-		if err1 != nil {
-			bad.Add("location.lat", "report.lat.bad")
-		}
-		if err2 != nil {
-			bad.Add("location.lng", "report.lng.bad")
-		}
-		in.Location = &pingan.Location{Lat: la, Lng: ln}
+	if lat, lng := val("lat"), val("lng"); lat != "" || lng != "" {
+		in.Location = &pingan.Location{Lat: number(lat), Lng: number(lng)}
 	}
 	if name, phone := val("reporter_name"), val("reporter_phone"); name != "" || phone != "" {
 		in.Reporter = &pingan.Person{Role: "reporter", Name: name, Phone: phone}
@@ -75,17 +61,16 @@ func parseReport(r *http.Request, cats []*pingan.Category) (*pingan.NewCase, err
 	if name, phone := val("party_name"), val("party_phone"); name != "" || phone != "" {
 		in.Parties = []pingan.Person{{Role: "party", Name: name, Phone: phone}}
 	}
-	return in, bad.Err()
+	return in
 }
 
-// excerpt answers the first n characters of s on one line.
-func excerpt(s string, n int) string {
-	s = strings.Join(strings.Fields(s), " ")
-	r := []rune(s)
-	if len(r) <= n {
-		return s
+// number answers s as a number, NaN when it is none.
+func number(s string) float64 {
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return math.NaN()
 	}
-	return string(r[:n]) + "…"
+	return f
 }
 
 // places answers the units a staff member may name as where a case
@@ -168,19 +153,12 @@ func pickMap(v *view, grids []*pingan.Grid, id string) (template.HTML, string) {
 // createReport creates a case from a report form with its photos, which
 // go with the report (its first timeline entry).
 func (s *Server) createReport(r *http.Request) (*pingan.Case, error) {
-	ctx, u := r.Context(), userOf(r)
-	cats, err := s.categories.Categories(ctx)
-	if err != nil {
-		return nil, err
-	}
-	in, err := parseReport(r, cats)
-	if err != nil {
-		return nil, err
-	}
+	in := parseReport(r)
+	var err error
 	if in.Photos, err = readPhotos(r, photoField); err != nil {
 		return nil, err
 	}
-	return s.cases.CreateCase(ctx, u, in)
+	return s.cases.CreateCase(r.Context(), userOf(r), in)
 }
 
 func (s *Server) report(w http.ResponseWriter, r *http.Request) {
