@@ -133,7 +133,12 @@ type Case struct {
 	// published (暂定): it is recounted when the notice is entered.
 	SignByProvisional    bool `json:"sign_by_provisional,omitempty"`
 	ResolveByProvisional bool `json:"resolve_by_provisional"`
-	// Overdue is set once the case has missed its resolve deadline, and stays.
+	// SuperviseBy is the deadline of the latest supervision order (督办),
+	// nil when none was given.
+	SuperviseBy *time.Time `json:"supervise_by"`
+	// Overdue (曾超期) is set once the case has missed its resolve deadline
+	// or a supervision deadline, and stays, for the on-time rate; whether
+	// the case is overdue now (超期) is OverdueAt. See docs/deadlines.md.
 	Overdue         bool          `json:"overdue"`
 	Suspended       bool          `json:"suspended"`
 	SuspendedAt     *time.Time    `json:"suspended_at,omitempty"`
@@ -196,18 +201,37 @@ type CaseFilter struct {
 	Category string
 	Unit     string // a subtree inside the caller's jurisdiction
 	Grid     string
-	Overdue  *bool
-	Q        string
-	From, To time.Time
-	Limit    int
-	Cursor   string
+	// Overdue selects by the flag (曾超期: a deadline was missed once).
+	Overdue *bool
+	// OverdueNow selects the cases overdue now (超期, Case.OverdueAt at
+	// the store's clock).
+	OverdueNow *bool
+	Q          string
+	From, To   time.Time
+	Limit      int
+	Cursor     string
+	// Offset skips that many cases: the pages of a search by number
+	// (Cursor pages a list that grows while read).
+	Offset int
+	// Holding tells the cases held by the caller's own level from those
+	// held below it (本级 / 下级), e.g. in 待受理: "own" — the holding unit
+	// is the one the caller's centre serves; "below" — a unit under it;
+	// "" — either.
+	Holding string
+	// GridName selects the cases in a grid whose name contains it.
+	GridName string
+	// Person is a name or a phone number of a reporter or a party, matched
+	// exactly (names trimmed, phone numbers by their digits) over a blind
+	// index of the sealed values; each search by a person is audited.
+	Person string
 }
 
 // CaseService runs the closed loop. Every method checks the actor's
 // jurisdiction: a case outside it answers ENOTFOUND.
 type CaseService interface {
 	// CreateCase reports a case. EINVALID names each bad field (unknown
-	// category or unit included).
+	// category or unit included); EFORBIDDEN for a role that does not
+	// report (CapReport).
 	CreateCase(ctx context.Context, actor *User, in *NewCase) (*Case, error)
 	// FindCase answers one case with AllowedActions for the actor, its
 	// personal data whole or masked as SeesPersonal decides (each read of a
@@ -261,6 +285,79 @@ type StatsService interface {
 type Escalator interface {
 	// EscalateDue marks cases overdue whose resolve deadline passed before
 	// now and escalates them to the parent unit's centre, each exactly once,
-	// recording a system escalate action. It answers how many it touched.
+	// recording a system escalate action; it marks (never escalates) the
+	// open cases whose supervision deadline passed, once for each. It
+	// answers how many it touched.
 	EscalateDue(ctx context.Context, now time.Time, limit int) (int, error)
+}
+
+// DueKind names a deadline of a case.
+type DueKind string
+
+const (
+	DueSign      DueKind = "sign"      // 签收时限, while dispatched
+	DueResolve   DueKind = "resolve"   // 办结时限, while reported, accepted, dispatched or in progress
+	DueSupervise DueKind = "supervise" // 督办时限, while open
+)
+
+// Due is a deadline a case must meet now.
+type Due struct {
+	Kind DueKind
+	At   time.Time
+	// Stopped says the clock stands still (挂起): the deadline is counted
+	// against the moment it stopped, not against now.
+	Stopped *time.Time
+	// Provisional: counted in part on a year without a holiday notice (暂定).
+	Provisional bool
+}
+
+// PassedAt reports whether the deadline has passed at now: now is after
+// it, or, with the clock stopped, the moment it stopped was.
+func (d Due) PassedAt(now time.Time) bool {
+	if d.Stopped != nil {
+		return d.Stopped.After(d.At)
+	}
+	return now.After(d.At)
+}
+
+// Dues answers the deadlines the case must meet now, in the order sign,
+// resolve, supervise: the sign deadline while it is dispatched; the resolve
+// deadline while it is reported, accepted, dispatched or in progress (its
+// clock stopped while suspended); the supervision deadline while it is open.
+// A deadline met, or of a step already taken, is not among them.
+func (c *Case) Dues() []Due {
+	var out []Due
+	if c.Status == StatusDispatched && c.SignBy != nil {
+		out = append(out, Due{Kind: DueSign, At: *c.SignBy, Provisional: c.SignByProvisional})
+	}
+	switch c.Status {
+	case StatusReported, StatusAccepted, StatusDispatched, StatusInProgress:
+		if c.ResolveBy != nil {
+			d := Due{Kind: DueResolve, At: *c.ResolveBy, Provisional: c.ResolveByProvisional}
+			if c.Suspended {
+				d.Stopped = c.SuspendedAt
+				if d.Stopped == nil { // stopped, when unknown: not passed
+					d.Stopped = &d.At
+				}
+			}
+			out = append(out, d)
+		}
+	}
+	if c.Status.Open() && c.SuperviseBy != nil {
+		out = append(out, Due{Kind: DueSupervise, At: *c.SuperviseBy})
+	}
+	return out
+}
+
+// OverdueAt reports whether the case is overdue at now (超期): one of the
+// deadlines it must meet now (Dues) has passed. The store's filter
+// CaseFilter.OverdueNow says the same in SQL; docs/deadlines.md is the one
+// definition both follow.
+func (c *Case) OverdueAt(now time.Time) bool {
+	for _, d := range c.Dues() {
+		if d.PassedAt(now) {
+			return true
+		}
+	}
+	return false
 }

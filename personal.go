@@ -49,13 +49,15 @@ func MaskID(s string) string {
 //
 //   - a dispatcher (受理/派遣), a mediator (调解员) or a leader (领导, 包案);
 //   - a handler (处置单位) of the unit the case is assigned to now;
+//   - a grid worker (网格员) while the case is open and placed in a grid
+//     they work in (User.Grids): they visit the people on the spot;
 //   - the user who reported the case (they typed the data themselves).
 //
 // Everyone else who sees the case reads it masked: viewers, assessors,
-// administrators, grid workers other than the reporter, and handlers of
-// other units. Lists and exports are always masked. The store applies the
-// rule to every read of one case, for every interface, and audits the read
-// with whether it was masked.
+// administrators, grid workers of other grids or of a closed case, and
+// handlers of other units. Lists and exports are always masked. The store
+// applies the rule to every read of one case, for every interface, and
+// audits the read with whether it was masked.
 func SeesPersonal(u *User, c *Case) bool {
 	if u == nil || c == nil {
 		return false
@@ -68,8 +70,14 @@ func SeesPersonal(u *User, c *Case) bool {
 		return true
 	case u.Has(RoleDispatcher), u.Has(RoleMediator), u.Has(RoleLeader):
 		return true
-	case u.Has(RoleHandler):
-		return c.AssignedUnit != "" && c.AssignedUnit == u.UnitCode
+	case u.Has(RoleHandler) && c.AssignedUnit != "" && c.AssignedUnit == u.UnitCode:
+		return true
+	case u.Has(RoleGridWorker) && c.Grid != "" && c.Status.Open():
+		for _, g := range u.Grids {
+			if g == c.Grid {
+				return true
+			}
+		}
 	}
 	return false
 }

@@ -25,7 +25,7 @@ type PublicStep struct {
 }
 
 // PublicCase is the public status of a case: no personal data, no
-// description, no notes, no staff names.
+// description, no staff names, and of the notes only the outcome.
 type PublicCase struct {
 	Number       string        `json:"number"`
 	Kind         Kind          `json:"kind"`
@@ -38,6 +38,12 @@ type PublicCase struct {
 	ClosedAt     *time.Time    `json:"closed_at"`
 	Satisfaction *Satisfaction `json:"satisfaction"`
 	Steps        []PublicStep  `json:"steps"`
+	// The outcome, shown before the citizen is asked to rate: the reason
+	// of a 不予受理, the unit that handled the case (办理单位, by name) and
+	// its result (办理结果) once resolved.
+	Reason       string `json:"reason,omitempty"`
+	HandlingUnit string `json:"handling_unit,omitempty"`
+	Result       string `json:"result,omitempty"`
 }
 
 // Rateable reports whether the citizen may rate the case now.

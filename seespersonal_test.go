@@ -6,9 +6,15 @@ import "testing"
 func TestSeesPersonal(t *testing.T) {
 	c := &Case{Unit: "620902001001", UnitPath: "/620000/620900/620902/620902001000/620902001001/",
 		HoldingUnit: "620902-zz", HoldingPath: "/620000/620900/620902/",
-		AssignedUnit: "620902-zjj", AssignedPath: "/620000/620900/620902/620902-zjj/", ReportedBy: 7}
+		AssignedUnit: "620902-zjj", AssignedPath: "/620000/620900/620902/620902-zjj/", ReportedBy: 7,
+		Grid: "620902001001-01", Status: StatusInProgress}
 	user := func(id int64, unit, scope string, roles ...Role) *User {
 		return &User{ID: id, UnitCode: unit, ScopePath: scope, Roles: roles}
+	}
+	worker := func(id int64, grids ...string) *User {
+		u := user(id, "620902001001", c.UnitPath, RoleGridWorker)
+		u.Grids = grids
+		return u
 	}
 	county, township, village := "/620000/620900/620902/", "/620000/620900/620902/620902001000/", c.UnitPath
 	tests := []struct {
@@ -25,6 +31,13 @@ func TestSeesPersonal(t *testing.T) {
 		{"handler of another unit", user(1, "620902001000", township, RoleHandler), false},
 		{"the reporter", user(7, "620902001001", village, RoleGridWorker), true},
 		{"another grid worker", user(8, "620902001001", village, RoleGridWorker), false},
+		{"grid worker of the case's grid", worker(8, "620902001001-02", "620902001001-01"), true},
+		{"grid worker of the next grid", worker(8, "620902001001-02"), false},
+		{"grid worker of the grid, moved out of the jurisdiction", &User{ID: 8, UnitCode: "620921100001",
+			ScopePath: "/620000/620900/620921/620921100000/620921100001/", Roles: []Role{RoleGridWorker}, Grids: []string{"620902001001-01"}}, false},
+		{"viewer with the grid", &User{ID: 8, UnitCode: "620902001001", ScopePath: village, Roles: []Role{RoleViewer}, Grids: []string{"620902001001-01"}}, false},
+		{"handler of another unit and grid worker of the grid", &User{ID: 8, UnitCode: "620902001001", ScopePath: village,
+			Roles: []Role{RoleHandler, RoleGridWorker}, Grids: []string{"620902001001-01"}}, true},
 		{"viewer", user(1, "620902", county, RoleViewer), false},
 		{"assessor", user(1, "620900", "/620000/620900/", RoleAssessor), false},
 		{"administrator", user(1, "620000", "/620000/", RoleAdmin), false},
@@ -41,6 +54,20 @@ func TestSeesPersonal(t *testing.T) {
 	}
 	if SeesPersonal(user(1, "620902-zz", county, RoleDispatcher), nil) {
 		t.Error("SeesPersonal of no case")
+	}
+	// A grid worker of the case's grid sees it whole only while it is open,
+	// and never one placed in no grid.
+	for _, st := range Statuses {
+		placed := *c
+		placed.Status = st
+		if got := SeesPersonal(worker(8, c.Grid), &placed); got != st.Open() {
+			t.Errorf("grid worker of the grid, case %s: SeesPersonal = %v", st, got)
+		}
+	}
+	ungridded := *c
+	ungridded.Grid = ""
+	if SeesPersonal(worker(8, ""), &ungridded) {
+		t.Error("grid worker with an empty grid code reads an ungridded case whole")
 	}
 	// A handler sees it whole only while the case is assigned to their unit.
 	returned := *c

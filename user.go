@@ -59,6 +59,10 @@ type User struct {
 	// ScopePath is the path of the subtree the user sees: their unit's, or
 	// for a centre (综治中心) the path of the administrative unit it serves.
 	ScopePath string `json:"-"`
+	// Grids are the codes of the grids a grid worker works in (网格), for
+	// the rules that need them (SeesPersonal); the store fills them where
+	// it applies such a rule, and they are empty elsewhere.
+	Grids []string `json:"-"`
 }
 
 // Has reports whether the user has role r.

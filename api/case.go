@@ -31,7 +31,9 @@ const maxIdempotencyKey = 255
 // createCase reports a case: POST /api/v1/cases with a pingan.NewCase →
 // 201 with the case (personal data masked) and its Location. The unit
 // defaults to the caller's. The Idempotency-Key header makes a
-// retry safe: the same key from the same user answers the same case.
+// retry safe: the same key from the same user answers the same case. A
+// role that does not report (pingan.CapReport: viewer, leader, assessor,
+// administrator) gets 403 from the route and from the service alike.
 func (s *Server) createCase(w http.ResponseWriter, r *http.Request) error {
 	key := strings.TrimSpace(r.Header.Get("Idempotency-Key"))
 	if len(key) > maxIdempotencyKey || !printableASCII(key) {

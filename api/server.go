@@ -130,21 +130,24 @@ func (s *Server) routes() {
 	s.public("GET /api/v1/healthz", s.healthz)
 	s.public("POST /api/v1/session", s.createSession)
 
-	// Behind a bearer token.
+	// Behind a bearer token. A route that does more than read the reference
+	// data every form needs (units, categories, grids, the calendar) names
+	// its capability (s.may, the one table of pingan.Capability by role); a
+	// case's actions are the workflow's table.
 	s.authed("DELETE /api/v1/session", s.deleteSession)
 	s.authed("GET /api/v1/units", s.listUnits)
 	s.authed("GET /api/v1/units/{code}", s.getUnit)
 	s.authed("GET /api/v1/categories", s.listCategories)
-	s.authed("POST /api/v1/cases", s.createCase)
-	s.authed("GET /api/v1/cases", s.listCases)
-	s.authed("GET /api/v1/cases/{id}", s.getCase)
-	s.authed("POST /api/v1/cases/{id}/actions", s.act)
-	s.authed("GET /api/v1/cases/{id}/timeline", s.timeline)
-	s.authed("GET /api/v1/stats", s.getStats)
+	s.authed("POST /api/v1/cases", s.may(pingan.CapReport, s.createCase))
+	s.authed("GET /api/v1/cases", s.may(pingan.CapReadCases, s.listCases))
+	s.authed("GET /api/v1/cases/{id}", s.may(pingan.CapReadCases, s.getCase))
+	s.authed("POST /api/v1/cases/{id}/actions", s.may(pingan.CapReadCases, s.act))
+	s.authed("GET /api/v1/cases/{id}/timeline", s.may(pingan.CapReadCases, s.timeline))
+	s.authed("GET /api/v1/stats", s.may(pingan.CapStatistics, s.getStats))
 	s.authed("GET /api/v1/calendar/due", s.calendarDue)
 	s.authed("GET /api/v1/calendar/years/{year}", s.calendarYear)
 	if s.holidays != nil {
-		s.authed("POST /api/v1/calendar/years", s.enterHolidays)
+		s.authed("POST /api/v1/calendar/years", s.may(pingan.CapAdminHolidays, s.enterHolidays))
 	}
 	if s.grids != nil {
 		s.authed("GET /api/v1/grids", s.listGrids)
@@ -159,6 +162,17 @@ func (s *Server) routes() {
 // handlerFunc is an endpoint: it writes a success answer itself and returns
 // any error for writeError to answer.
 type handlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// may answers 403 to a caller whose roles do not hold capability c
+// (pingan.Permit) before h reads the request; the pages ask the same table.
+func (s *Server) may(c pingan.Capability, h handlerFunc) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		if err := pingan.Permit(userFrom(r.Context()), c); err != nil {
+			return err
+		}
+		return h(w, r)
+	}
+}
 
 func (s *Server) public(pattern string, h handlerFunc) {
 	s.handle(pattern, h)

@@ -1,6 +1,7 @@
 package demo
 
 import (
+	"context"
 	"fmt"
 	"time"
 
@@ -55,8 +56,8 @@ var (
 )
 
 var profiles = []*profile{
-	// 矛盾纠纷 (GB/T 31000-2015)
-	{code: "0102", weight: 10, urban: 1.3, rural: 0.8, months: summer, to: []string{"T", "T", "SF"}, onSite: 0.25, results: disputeResults,
+	// 矛盾纠纷 (GB/T 31000-2015, disputeTree)
+	{code: "02", weight: 10, urban: 1.3, rural: 0.8, months: summer, to: []string{"T", "T", "SF"}, onSite: 0.25, results: disputeResults,
 		reports: [][2]string{
 			{"楼上漏水引发邻里纠纷", "楼上卫生间漏水致楼下天花板渗水，多次协商未果，双方发生争吵"},
 			{"邻里噪音纠纷", "楼上住户夜间噪音扰民，楼下住户多次交涉无果，矛盾激化"},
@@ -70,11 +71,15 @@ var profiles = []*profile{
 			{"离婚财产分割纠纷", "双方协议离婚后就房产分割产生争议"},
 			{"婚后子女抚养纠纷", "离婚后双方就子女抚养费支付发生争执"},
 		}},
-	{code: "01", weight: 3, urban: 0.9, rural: 1.2, after: 1.8, to: []string{"T", "SF"}, onSite: 0.2, results: disputeResults,
+	{code: "0102", weight: 2.5, urban: 0.9, rural: 1.2, after: 1.8, to: []string{"T", "SF"}, onSite: 0.2, results: disputeResults,
 		reports: [][2]string{
 			{"赡养老人纠纷", "兄弟姐妹之间就老人赡养费用分担产生争执"},
 			{"兄弟分家矛盾", "兄弟二人因父母房产分配问题产生矛盾"},
+		}},
+	{code: "01", weight: 1, urban: 0.9, rural: 1.2, after: 1.8, to: []string{"T", "SF"}, onSite: 0.2, results: disputeResults,
+		reports: [][2]string{
 			{"彩礼返还纠纷", "订婚后解除婚约，双方就彩礼返还数额争执不下"},
+			{"恋爱期间财物返还纠纷", "恋爱关系结束后，双方就恋爱期间的转账和贵重财物是否返还发生争执"},
 		}},
 	{code: "0402", weight: 6, urban: 1.6, rural: 0.05, to: []string{"ZJ", "T"}, results: disputeResults,
 		reports: [][2]string{
@@ -192,6 +197,47 @@ var profiles = []*profile{
 			{"公厕损坏", "公共厕所水箱损坏，无法正常使用"},
 			{"村道垃圾堆放", "村道旁长期堆放生活垃圾，影响环境"},
 		}},
+}
+
+// disputeTree is the top of the GB/T 31000-2015 dispute categories the demo
+// city files its cases under, written over the categories a fresh database
+// starts with, which put 邻里纠纷 under 01 婚恋家庭纠纷: a neighbours'
+// dispute is a category of its own (02), and 婚恋家庭纠纷 holds marriage
+// (0101) and family (0102) disputes. Each keeps the deadline policy of the
+// category it replaces, or of its parent.
+var disputeTree = []*pingan.Category{
+	{Code: "01", Kind: pingan.KindDispute, Name: "婚恋家庭纠纷"},
+	{Code: "0101", Kind: pingan.KindDispute, Name: "婚姻纠纷", Parent: "01"},
+	{Code: "0102", Kind: pingan.KindDispute, Name: "家庭纠纷", Parent: "01"},
+	{Code: "02", Kind: pingan.KindDispute, Name: "邻里纠纷"},
+}
+
+// fixCategories writes disputeTree through the category service, as the
+// operator, keeping each category's deadline policy.
+func fixCategories(ctx context.Context, svc pingan.CategoryService) error {
+	cats, err := svc.Categories(ctx)
+	if err != nil {
+		return err
+	}
+	byCode := map[string]*pingan.Category{}
+	for _, c := range cats {
+		byCode[c.Code] = c
+	}
+	fallback := pingan.Policy{Sign: pingan.Period{N: 24, Unit: "hours"}, Resolve: pingan.Period{N: 10, Unit: "working"}}
+	if c := byCode["01"]; c != nil {
+		fallback = c.Policy
+	}
+	for _, t := range disputeTree {
+		c := *t
+		c.Policy = fallback
+		if old := byCode[c.Code]; old != nil {
+			c.Policy = old.Policy
+		}
+		if err := svc.SaveCategory(ctx, nil, &c); err != nil {
+			return fmt.Errorf("demo category %s: %w", c.Code, err)
+		}
+	}
+	return nil
 }
 
 // springFestival are the dates of 春节 (the lunar new year).

@@ -50,7 +50,8 @@ type plan struct {
 	kind     pingan.Kind
 	urgent   bool // handled at any hour of any day: a hazard, a deadline in hours
 	grid     *gridPlace
-	report   int          // which of the profile's reports, -1 after a correction
+	report   int          // which of the profile's reports
+	misfiled bool         // reported under a wrong category, which the centre corrects on accept (类别更正)
 	desk     *place       // the centre that registered it: its township's or its county's
 	reporter *pingan.User // nil for a citizen's own report
 	gen      int          // of the pending step; older ones are void
@@ -141,6 +142,9 @@ func newHistory(ctx context.Context, svc Services, clock *Clock, c *city, seed u
 	}
 	var err error
 	if w.ix, err = geo.NewIndex(grids); err != nil {
+		return nil, err
+	}
+	if err := fixCategories(ctx, svc.Categories); err != nil {
 		return nil, err
 	}
 	cats, err := svc.Categories.Categories(ctx)
@@ -431,6 +435,17 @@ func (w *history) report(s *spec) error {
 	if s.source == pingan.SourceGridWorker && cat.Kind == pingan.KindDispute && s.stall == "" && w.rng.Float64() < s.prof.onSite {
 		in.ResolvedOnSite, in.Result = true, "网格员现场调解，双方握手言和，矛盾就地化解"
 	}
+	if cat.Kind == pingan.KindDispute && !in.ResolvedOnSite && w.rng.Float64() < 0.03 {
+		// The reporter picks another dispute category by mistake; the
+		// centre puts it right when it accepts the case (类别更正), so the
+		// case ends under the category its words belong to.
+		for _, q := range w.profs {
+			if q != s.prof && w.cats[q.code].Kind == cat.Kind && w.rng.Float64() < 0.3 {
+				in.Category, p.misfiled = q.code, true
+				break
+			}
+		}
+	}
 	if actor == nil && s.source != pingan.SourceCitizen {
 		return fmt.Errorf("demo: nobody reports from grid %s", g.grid.Code)
 	}
@@ -707,14 +722,10 @@ func (w *history) advance(p *plan, c *pingan.Case) error {
 			return err
 		}
 		in := pingan.ActionInput{Action: pingan.ActAccept}
-		if p.kind == pingan.KindDispute && w.rng.Float64() < 0.03 {
-			// The dispatcher corrects the category (类别更正).
-			for _, q := range w.profs {
-				if q != p.prof && w.cats[q.code].Kind == p.kind && w.rng.Float64() < 0.3 {
-					in.Category, p.prof, p.report = q.code, q, -1
-					break
-				}
-			}
+		if p.misfiled {
+			// The dispatcher corrects the category (类别更正) to the one
+			// the report's words belong to.
+			in.Category = p.prof.code
 		}
 		if c, err = w.act(disp, c, in); err != nil {
 			return err

@@ -1,6 +1,7 @@
 // Package jobs runs pingan's background work: a ticker over the database
 // that finds what is due with an indexed query and does it — the deadline
-// watch (marking cases overdue and escalating them, 超期上报) — and the daily
+// watch (marking cases overdue and escalating them, 超期上报; marking those
+// that missed a supervision deadline, 督办超期) — and the daily
 // reminder of a missing holiday arrangement.
 // Several servers may run it against one PostgreSQL database; the store
 // claims rows with FOR UPDATE SKIP LOCKED so each case is handled once.
@@ -16,7 +17,9 @@ import (
 	"github.com/pingan-gov/pingan/calendar"
 )
 
-// Deadlines watches resolve deadlines.
+// Deadlines watches the deadlines of cases (docs/deadlines.md): a missed
+// resolve deadline marks the case overdue and escalates it when it can; a
+// missed supervision deadline (督办) marks it, never escalating it.
 type Deadlines struct {
 	Escalator pingan.Escalator
 	Clock     pingan.Clock

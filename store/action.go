@@ -134,9 +134,11 @@ func (s *Cases) refusedAlone(ctx context.Context, actor *pingan.User, id string,
 }
 
 // env looks up what the action in needs: the category's policy (the
-// corrected category's on accept), the parent of the holding unit for an
-// escalation, the target of a dispatch if it lies in the actor's
-// jurisdiction (nil otherwise, which workflow answers as a bad to_unit).
+// corrected category's on accept), the target of an escalation
+// (escalationTarget, the one rule for people and for the deadline watch,
+// which calls env with no actor), the target of a dispatch if it lies in
+// the actor's jurisdiction (nil otherwise, which workflow answers as a bad
+// to_unit).
 func (s *Cases) env(ctx context.Context, tx *sql.Tx, c *pingan.Case, actor *pingan.User, in pingan.ActionInput, now time.Time) (workflow.Env, error) {
 	env := workflow.Env{Now: now, Calendar: s.calendarNow()}
 	cat, err := categoryByCode(ctx, tx, c.Category)
@@ -148,6 +150,9 @@ func (s *Cases) env(ctx context.Context, tx *sql.Tx, c *pingan.Case, actor *ping
 	}
 	switch in.Action {
 	case pingan.ActAccept:
+		if env.Holding, err = s.lookupUnit(ctx, tx, c.HoldingUnit); err != nil { // names who took it first (workflow.takenBy)
+			return env, err
+		}
 		if code := strings.TrimSpace(in.Category); code != "" && code != c.Category {
 			nc, err := categoryByCode(ctx, tx, code)
 			if err != nil {
@@ -158,7 +163,7 @@ func (s *Cases) env(ctx context.Context, tx *sql.Tx, c *pingan.Case, actor *ping
 			}
 		}
 	case pingan.ActEscalate:
-		if env.Parent, err = adminParent(ctx, tx, c.HoldingUnit); err != nil {
+		if env.Parent, err = escalationTarget(ctx, tx, c, actor); err != nil {
 			return env, err
 		}
 	case pingan.ActDispatch:
@@ -203,7 +208,10 @@ func (h *handle) save(ctx context.Context, tx *sql.Tx, c *pingan.Case, old int, 
 		return nil
 	}
 	act.Seq, act.CaseID = seq, c.ID
-	return h.insertAction(ctx, tx, c.Region, act)
+	if err := h.insertAction(ctx, tx, c.Region, act); err != nil {
+		return err
+	}
+	return h.notifyFor(ctx, tx, c, act) // the bell and the outbox, in this transaction (notification.go)
 }
 
 // nextSeq answers the sequence number of the case's next timeline entry.

@@ -66,11 +66,16 @@ const nextNumberSQL = `INSERT INTO case_counters (region, year, last_seq) VALUES
 	ON CONFLICT (region, year) DO UPDATE SET last_seq = case_counters.last_seq + 1
 	RETURNING last_seq`
 
-const caseColumns = `region, id, number, kind, category, title, description, status, lat, lng, address, grid,
+// caseInsertColumns are the columns a new case is written with; a new case
+// has no supervision order yet, so supervise_by is written by updateCase
+// only. caseColumns are those scanCase reads.
+const caseInsertColumns = `region, id, number, kind, category, title, description, status, lat, lng, address, grid,
 	unit_code, unit_path, holding_unit, holding_path, assigned_unit, assigned_path, source, reported_by,
 	reported_at, sign_by, resolve_by, overdue, suspended, suspended_at, escalation_level, supervised,
 	signed_at, resolved_at, closed_at, satisfaction, reporter_sealed, parties_sealed, updated_at, version,
 	ungridded, placement`
+
+const caseColumns = caseInsertColumns + `, supervise_by`
 
 // sealedCase is a case as read, its personal data still sealed.
 type sealedCase struct {
@@ -82,14 +87,14 @@ func scanCase(s scanner) (sealedCase, error) {
 	var c pingan.Case
 	var sc sealedCase
 	var lat, lng sql.NullFloat64
-	var reportedAt, signBy, resolveBy, suspendedAt, signedAt, resolvedAt, closedAt, updatedAt stamp
+	var reportedAt, signBy, resolveBy, suspendedAt, signedAt, resolvedAt, closedAt, updatedAt, superviseBy stamp
 	var satisfaction sql.NullString
 	err := s.Scan(&c.Region, &c.ID, &c.Number, &c.Kind, &c.Category, &c.Title, &c.Description, &c.Status,
 		&lat, &lng, &c.Address, &c.Grid,
 		&c.Unit, &c.UnitPath, &c.HoldingUnit, &c.HoldingPath, &c.AssignedUnit, &c.AssignedPath, &c.Source, &c.ReportedBy,
 		&reportedAt, &signBy, &resolveBy, &c.Overdue, &c.Suspended, &suspendedAt, &c.EscalationLevel, &c.Supervised,
 		&signedAt, &resolvedAt, &closedAt, &satisfaction, &sc.reporter, &sc.parties, &updatedAt, &c.Version,
-		&c.Ungridded, &c.Placement)
+		&c.Ungridded, &c.Placement, &superviseBy)
 	if err != nil {
 		return sc, err
 	}
@@ -99,6 +104,7 @@ func scanCase(s scanner) (sealedCase, error) {
 	c.ReportedAt, c.UpdatedAt = reportedAt.T, updatedAt.T
 	c.SignBy, c.ResolveBy, c.SuspendedAt = signBy.ptr(), resolveBy.ptr(), suspendedAt.ptr()
 	c.SignedAt, c.ResolvedAt, c.ClosedAt = signedAt.ptr(), resolvedAt.ptr(), closedAt.ptr()
+	c.SuperviseBy = superviseBy.ptr()
 	if satisfaction.Valid && satisfaction.String != "" {
 		s := pingan.Satisfaction(satisfaction.String)
 		c.Satisfaction = &s
@@ -138,7 +144,7 @@ func (h *handle) insertCase(ctx context.Context, tx *sql.Tx, c *pingan.Case, rep
 		lat, lng = c.Location.Lat, c.Location.Lng
 	}
 	d := h.dialect
-	s, err := h.stmt(ctx, tx, `INSERT INTO cases (`+caseColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,
+	s, err := h.stmt(ctx, tx, `INSERT INTO cases (`+caseInsertColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,
 		$11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30,
 		$31, $32, $33, $34, $35, $36, $37, $38)`)
 	if err != nil {
@@ -166,13 +172,13 @@ func (h *handle) updateCase(ctx context.Context, tx *sql.Tx, c *pingan.Case, old
 		lat = $9, lng = $10, address = $11, grid = $12, holding_unit = $13, holding_path = $14,
 		assigned_unit = $15, assigned_path = $16, sign_by = $17, resolve_by = $18, overdue = $19, suspended = $20,
 		suspended_at = $21, escalation_level = $22, supervised = $23, signed_at = $24, resolved_at = $25,
-		closed_at = $26, satisfaction = $27, updated_at = $28, version = $29
+		closed_at = $26, satisfaction = $27, updated_at = $28, version = $29, supervise_by = $30
 		WHERE region = $1 AND id = $2 AND version = $3`,
 		c.Region, c.ID, old, string(c.Kind), c.Category, c.Title, c.Description, string(c.Status),
 		lat, lng, c.Address, c.Grid, c.HoldingUnit, c.HoldingPath,
 		c.AssignedUnit, c.AssignedPath, d.tsp(c.SignBy), d.tsp(c.ResolveBy), c.Overdue, c.Suspended,
 		d.tsp(c.SuspendedAt), c.EscalationLevel, c.Supervised, d.tsp(c.SignedAt), d.tsp(c.ResolvedAt),
-		d.tsp(c.ClosedAt), satisfactionValue(c.Satisfaction), d.ts(c.UpdatedAt), c.Version)
+		d.tsp(c.ClosedAt), satisfactionValue(c.Satisfaction), d.ts(c.UpdatedAt), c.Version, d.tsp(c.SuperviseBy))
 	if err != nil {
 		return err
 	}
@@ -265,14 +271,18 @@ func (s *Cases) open(sc sealedCase, masked bool) error {
 // answers the case made the first time. The unit defaults to the
 // reporter's (for a centre or department, the administrative unit it
 // serves). A nil actor is the public (a citizen's report without the
-// query code of FileCase): the unit must then be given. The answer has its
-// personal data masked.
+// query code of FileCase): the unit must then be given; a user whose role
+// does not report (pingan.CapReport) is refused with EFORBIDDEN. The answer
+// has its personal data masked.
 func (s *Cases) CreateCase(ctx context.Context, actor *pingan.User, in *pingan.NewCase) (*pingan.Case, error) {
 	if in == nil {
 		return nil, pingan.E(pingan.EINVALID, "report.none")
 	}
 	r := &intake{actor: actor, in: *in}
 	if actor != nil { // nil: the public, as FileCase without its query code
+		if err := pingan.Permit(actor, pingan.CapReport); err != nil {
+			return nil, err // a role that does not report (pingan.CapReport)
+		}
 		if _, err := scopeOf(actor); err != nil {
 			return nil, err
 		}
@@ -360,6 +370,9 @@ func (h *handle) writeCase(ctx context.Context, tx *sql.Tx, r *intake, now time.
 		return nil, err
 	}
 	if err := h.insertCase(ctx, tx, c, reporter, parties); err != nil {
+		return nil, err
+	}
+	if err := h.indexPeople(ctx, tx, c); err != nil { // the blind index of its people (people.go)
 		return nil, err
 	}
 	refs, err := h.keepPhotos(ctx, tx, r.actor, in.Photos, w)
@@ -538,7 +551,11 @@ func (s *Cases) FindCase(ctx context.Context, actor *pingan.User, id string) (*p
 	if err != nil {
 		return nil, err
 	}
-	masked := !pingan.SeesPersonal(actor, sc.Case)
+	reader, err := s.gridsOf(ctx, tx, actor, sc.Case)
+	if err != nil {
+		return nil, err
+	}
+	masked := !pingan.SeesPersonal(reader, sc.Case)
 	if err := s.open(sc, masked); err != nil {
 		return nil, err
 	}
@@ -558,6 +575,26 @@ func (s *Cases) FindCase(ctx context.Context, actor *pingan.User, id string) (*p
 	return sc.Case, tx.Commit()
 }
 
+// gridsOf answers actor with Grids holding the case's grid when actor is a
+// grid worker of it and the rule of personal data may need it (an open case
+// placed in a grid); otherwise actor itself.
+func (s *Cases) gridsOf(ctx context.Context, tx *sql.Tx, actor *pingan.User, c *pingan.Case) (*pingan.User, error) {
+	if !actor.Has(pingan.RoleGridWorker) || c.Grid == "" || !c.Status.Open() {
+		return actor, nil
+	}
+	var one int
+	err := tx.QueryRowContext(ctx, `SELECT 1 FROM grid_workers WHERE grid_code = $1 AND user_id = $2`, c.Grid, actor.ID).Scan(&one)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return actor, nil
+	case err != nil:
+		return nil, err
+	}
+	reader := *actor
+	reader.Grids = []string{c.Grid}
+	return &reader, nil
+}
+
 // DefaultLimit and MaxLimit bound a page of FindCases.
 const (
 	DefaultLimit = 50
@@ -567,8 +604,15 @@ const (
 // FindCases lists the cases in the actor's jurisdiction matching f, newest
 // first, with personal data masked, and the cursor of the next page ("" on
 // the last). Category matches the category and its subcategories; Q
-// searches the number, title, description and address.
+// searches the number, title, description and address; Holding, GridName
+// and Person are the search's (people.go).
 func (s *Cases) FindCases(ctx context.Context, actor *pingan.User, f pingan.CaseFilter) ([]*pingan.Case, string, error) {
+	return s.findCases(ctx, actor, f, nil)
+}
+
+// findCases is FindCases, counting every case that matches into total
+// when it is not nil (SearchCases).
+func (s *Cases) findCases(ctx context.Context, actor *pingan.User, f pingan.CaseFilter, total *int) ([]*pingan.Case, string, error) {
 	scope, err := scopeOf(actor)
 	if err != nil {
 		return nil, "", err
@@ -603,6 +647,13 @@ func (s *Cases) FindCases(ctx context.Context, actor *pingan.User, f pingan.Case
 	if f.Overdue != nil {
 		where = append(where, "overdue = "+arg(*f.Overdue))
 	}
+	if f.OverdueNow != nil {
+		p := overdueNow(arg(s.dialect.ts(s.now())))
+		if !*f.OverdueNow {
+			p = "NOT COALESCE(" + p + ", FALSE)" // NULL deadlines are not passed
+		}
+		where = append(where, p)
+	}
 	if q := strings.TrimSpace(f.Q); q != "" {
 		p, like := arg(likeContains(q)), s.dialect.ilike()
 		where = append(where, fmt.Sprintf(`(number LIKE %[1]s ESCAPE '\' OR title %[2]s %[1]s ESCAPE '\' OR description %[2]s %[1]s ESCAPE '\' OR address %[2]s %[1]s ESCAPE '\')`, p, like))
@@ -613,6 +664,11 @@ func (s *Cases) FindCases(ctx context.Context, actor *pingan.User, f pingan.Case
 	if !f.To.IsZero() {
 		where = append(where, "reported_at < "+arg(s.dialect.ts(f.To)))
 	}
+	search, err := s.searchFilter(&v, actor, f, &a) // holding, grid name, person (people.go)
+	if err != nil {
+		return nil, "", err
+	}
+	where = append(where, search.where...)
 	if f.Cursor != "" {
 		at, id, ok := parseCursor(f.Cursor)
 		if !ok {
@@ -628,11 +684,14 @@ func (s *Cases) FindCases(ctx context.Context, actor *pingan.User, f pingan.Case
 	} else if limit > MaxLimit {
 		limit = MaxLimit
 	}
+	if f.Offset < 0 {
+		v.Add("offset", "search.offset.negative")
+	}
 	if err := v.Err(); err != nil {
 		return nil, "", err
 	}
 
-	tx, err := s.beginRead(ctx)
+	tx, err := s.beginSearch(ctx, search) // a write when audited
 	if err != nil {
 		return nil, "", err
 	}
@@ -644,8 +703,13 @@ func (s *Cases) FindCases(ctx context.Context, actor *pingan.User, f pingan.Case
 		}
 		where = append(where, caseIn(a.add(likePrefix(u.Path))))
 	}
+	if total != nil {
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM cases WHERE `+strings.Join(where, " AND "), a...).Scan(total); err != nil {
+			return nil, "", err
+		}
+	}
 	q := `SELECT ` + caseColumns + ` FROM cases WHERE ` + strings.Join(where, " AND ") +
-		` ORDER BY reported_at DESC, id DESC LIMIT ` + arg(limit+1)
+		` ORDER BY reported_at DESC, id DESC LIMIT ` + arg(limit+1) + offsetClause(f.Offset, arg)
 	rows, err := tx.QueryContext(ctx, q, a...)
 	if err != nil {
 		return nil, "", err
@@ -670,6 +734,9 @@ func (s *Cases) FindCases(ctx context.Context, actor *pingan.User, f pingan.Case
 		out = out[:limit]
 		last := out[limit-1]
 		next = makeCursor(last.ReportedAt, last.ID)
+	}
+	if err := s.auditSearch(ctx, tx, actor, search); err != nil {
+		return nil, "", err
 	}
 	return out, next, tx.Commit()
 }

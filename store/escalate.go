@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"time"
 
 	"github.com/pingan-gov/pingan"
@@ -24,7 +25,9 @@ const DefaultEscalateLimit = 100
 // timeline entry and a new resolve deadline; when that one passes too, the
 // case rises again (小事不出村、大事不出镇: village → township → county …).
 // A dispatched case, or one held at the top of the tree, is only marked,
-// once for each deadline it misses. So a case is touched once for each
+// once for each deadline it misses. Then, while the batch has room, the
+// open cases that missed a supervision deadline are marked, never
+// escalated (markSupervision). So a case is touched once for each
 // missed deadline and never escalated above the top unit. On PostgreSQL the
 // rows are claimed with FOR UPDATE SKIP LOCKED so that several servers
 // never take the same case. It answers how many cases it escalated or
@@ -98,11 +101,77 @@ func (s *Cases) EscalateDue(ctx context.Context, now time.Time, limit int) (int,
 			return 0, err
 		}
 	}
+	marked := 0
+	if len(ids) < limit {
+		if marked, err = s.markSupervision(ctx, tx, now, limit-len(ids)); err != nil {
+			return 0, err
+		}
+	}
 	if err := tx.Commit(); err != nil {
 		return 0, err
 	}
-	if len(ids) > 0 {
-		s.log.Info("overdue cases", "found", len(ids), "escalated", escalated)
+	if len(ids)+marked > 0 {
+		s.log.Info("overdue cases", "found", len(ids), "escalated", escalated, "supervision missed", marked)
+	}
+	return len(ids) + marked, nil
+}
+
+// markSupervision marks overdue, once for each supervision deadline (督办时限)
+// they miss, up to limit open cases whose supervision deadline passed before
+// now (watched_supervise; the cases_supervise_due index). A supervision
+// order is answered by whoever must act on the case where it is: the case is
+// marked, never escalated. It answers how many it marked.
+func (s *Cases) markSupervision(ctx context.Context, tx *sql.Tx, now time.Time, limit int) (int, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT id FROM cases
+		WHERE status IN ('reported', 'accepted', 'dispatched', 'in_progress', 'resolved')
+		AND supervise_by IS NOT NULL AND (watched_supervise IS NULL OR watched_supervise <> supervise_by)
+		AND supervise_by < $1 ORDER BY supervise_by LIMIT $2`+s.dialect.skipLocked(), s.dialect.ts(now), limit)
+	if err != nil {
+		return 0, err
+	}
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	for _, id := range ids {
+		sc, err := s.loadCase(ctx, tx, "", id, false)
+		if err != nil {
+			return 0, err
+		}
+		c := sc.Case
+		old, missed := c.Version, *c.SuperviseBy
+		if !c.Overdue {
+			c.Overdue = true
+			if err := s.save(ctx, tx, c, old, nil, now); err != nil {
+				return 0, err
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE cases SET watched_supervise = $1 WHERE region = $2 AND id = $3`,
+			s.dialect.ts(missed), c.Region, c.ID); err != nil {
+			return 0, err
+		}
 	}
 	return len(ids), nil
+}
+
+// overdueNow is the SQL of pingan.Case.OverdueAt, at the time in the
+// placeholder now: a deadline the case must meet now has passed — the sign
+// deadline while dispatched; the resolve deadline while reported, accepted,
+// dispatched or in progress, counted against the moment the clock stopped
+// while suspended; the supervision deadline while open. docs/deadlines.md
+// is the definition.
+func overdueNow(now string) string {
+	return `((status = 'dispatched' AND sign_by < ` + now + `)
+		OR (status IN ('reported', 'accepted', 'dispatched', 'in_progress') AND resolve_by IS NOT NULL
+			AND ((NOT suspended AND resolve_by < ` + now + `) OR (suspended AND resolve_by < suspended_at)))
+		OR (status IN ('reported', 'accepted', 'dispatched', 'in_progress', 'resolved') AND supervise_by < ` + now + `))`
 }

@@ -70,7 +70,7 @@ func testEscalateDue(t *testing.T, e *env) {
 	}
 
 	d := e.find(t, dispatched.ID)
-	if !d.Overdue || d.EscalationLevel != 0 || d.Status != pingan.StatusDispatched || d.HoldingUnit != fx.Village.Code {
+	if !d.Overdue || d.EscalationLevel != 0 || d.Status != pingan.StatusDispatched || d.HoldingUnit != fx.Township.Code { // the township took it by accepting
 		t.Errorf("dispatched overdue case %+v", d)
 	}
 	if acts := e.timeline(t, dispatched.ID); len(acts) != 3 {
@@ -258,7 +258,7 @@ func testDeadlineExtendSuspend(t *testing.T, e *env) {
 	if n := escalate(t, e.db, r2.Add(time.Minute), 100); n != 1 {
 		t.Errorf("after the shifted deadline: %d", n)
 	}
-	if got := e.find(t, c.ID); !got.Overdue || got.EscalationLevel != 1 || got.HoldingUnit != fx.Township.Code {
+	if got := e.find(t, c.ID); !got.Overdue || got.EscalationLevel != 1 || got.HoldingUnit != fx.County.Code { // from the township, which accepted it
 		t.Errorf("after escalation %+v", got)
 	}
 }

@@ -169,8 +169,26 @@ func (s *Public) publicView(ctx context.Context, tx *sql.Tx, c *pingan.Case) (*p
 	if u != nil {
 		p.UnitName = u.Name
 	}
-	// Comments and supervision orders are internal; every other step is shown.
-	rows, err := tx.QueryContext(ctx, `SELECT action, acted_at, to_status FROM actions
+	// The unit that handled it: the one it was dispatched to, else, for a
+	// case settled on the spot, the centre holding it.
+	switch {
+	case c.AssignedUnit != "":
+		a, err := unitByCode(ctx, tx, c.AssignedUnit)
+		if err != nil {
+			return nil, err
+		}
+		if a != nil {
+			p.HandlingUnit = a.Name
+		}
+	case c.Status == pingan.StatusResolved || c.Status == pingan.StatusClosed:
+		if p.HandlingUnit, err = publicUnitName(ctx, tx, c.HoldingUnit); err != nil {
+			return nil, err
+		}
+	}
+	// Comments and supervision orders are internal; every other step is
+	// shown, and of the notes only the outcome: the reason of a rejection
+	// and the result of the last resolution.
+	rows, err := tx.QueryContext(ctx, `SELECT action, acted_at, to_status, note FROM actions
 		WHERE region = $1 AND case_id = $2 AND action NOT IN ($3, $4) ORDER BY seq`,
 		c.Region, c.ID, string(pingan.ActComment), string(pingan.ActSupervise))
 	if err != nil {
@@ -180,13 +198,48 @@ func (s *Public) publicView(ctx context.Context, tx *sql.Tx, c *pingan.Case) (*p
 	for rows.Next() {
 		var s pingan.PublicStep
 		var at stamp
-		if err := rows.Scan(&s.Action, &at, &s.ToStatus); err != nil {
+		var note string
+		if err := rows.Scan(&s.Action, &at, &s.ToStatus, &note); err != nil {
 			return nil, err
 		}
 		s.At = at.T
 		p.Steps = append(p.Steps, s)
+		switch {
+		case s.Action == pingan.ActReject:
+			p.Reason = note
+		case s.ToStatus == pingan.StatusResolved:
+			p.Result = note
+		}
 	}
-	return p, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if c.Status != pingan.StatusRejected {
+		p.Reason = ""
+	}
+	if c.Status != pingan.StatusResolved && c.Status != pingan.StatusClosed {
+		p.Result = "" // reworked or reopened: the last result did not stand
+	}
+	return p, nil
+}
+
+// publicUnitName answers the name a citizen reads for a unit: its centre's
+// (综治中心) when it has one, else its own.
+func publicUnitName(ctx context.Context, tx *sql.Tx, code string) (string, error) {
+	var name string
+	err := tx.QueryRowContext(ctx, `SELECT name FROM units WHERE parent_code = $1 AND level = $2 ORDER BY code LIMIT 1`,
+		code, string(pingan.LevelCentre)).Scan(&name)
+	if err == nil {
+		return name, nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return "", err
+	}
+	u, err := unitByCode(ctx, tx, code)
+	if err != nil || u == nil {
+		return "", err
+	}
+	return u.Name, nil
 }
 
 // PublicCase answers the public status of a case by number and query code.

@@ -91,6 +91,8 @@ type DB struct {
 	Calendar   *Calendar   // pingan.CalendarService, calendar.Source
 	Audit      *Audit      // pingan.AuditService
 	Public     *Public     // pingan.PublicService
+
+	Notifications *Notifications // pingan.NotificationService, pingan.Outbox, pingan.Notifier
 }
 
 // handle is what every service shares: the connections and the dialect,
@@ -124,6 +126,8 @@ type handle struct {
 
 	group *groupWriter // writes reports that arrive together in one transaction; see group.go
 
+	notices noticeChannels // the channels notices go out on (notification.go)
+
 	background sync.WaitGroup // work Close waits for: the key canary's first write (key.go)
 
 	// Test hooks: when set, they run in the transaction that saves an
@@ -136,7 +140,8 @@ type handle struct {
 func newDB(h *handle) *DB {
 	return &DB{handle: h,
 		Units: &Units{h}, Users: &Users{handle: h}, Categories: &Categories{h}, Cases: &Cases{h}, Stats: &Stats{h},
-		Grids: &Grids{h}, Calendar: &Calendar{h}, Audit: &Audit{h}, Public: &Public{h}}
+		Grids: &Grids{h}, Calendar: &Calendar{h}, Audit: &Audit{h}, Public: &Public{h},
+		Notifications: &Notifications{h}}
 }
 
 // Open connects to the database of o.DSN. It refuses a schema newer than

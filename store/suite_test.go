@@ -63,6 +63,8 @@ var suite = []struct {
 	{"EscalateDue", testEscalateDue},
 	{"EscalateDueTop", testEscalateDueTop},
 	{"EscalateDueConcurrent", testEscalateDueConcurrent},
+	{"OverdueNow", testOverdueNow},
+	{"SuperviseDue", testSuperviseDue},
 	{"DeadlineExtendSuspend", testDeadlineExtendSuspend},
 	{"Stats", testStats},
 	{"StatsSeries", testStatsSeries},

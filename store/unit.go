@@ -138,23 +138,6 @@ func adminUnitBy(u *pingan.Unit, unitByCode func(code string) (*pingan.Unit, err
 	return u, nil
 }
 
-// adminParent answers the administrative unit above the one that code
-// serves: the target of an escalation (上报上级); nil at the top.
-func adminParent(ctx context.Context, tx *sql.Tx, code string) (*pingan.Unit, error) {
-	u, err := unitByCode(ctx, tx, code)
-	if err != nil || u == nil {
-		return nil, err
-	}
-	if u, err = adminUnit(ctx, tx, u); err != nil || u == nil || u.ParentCode == "" {
-		return nil, err
-	}
-	p, err := unitByCode(ctx, tx, u.ParentCode)
-	if err != nil || p == nil {
-		return nil, err
-	}
-	return adminUnit(ctx, tx, p)
-}
-
 // unitCodeRe: letters, digits and hyphens; never a LIKE wildcard or a
 // path separator.
 var unitCodeRe = regexp.MustCompile(`^[0-9A-Za-z][0-9A-Za-z-]{0,31}$`)

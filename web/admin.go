@@ -2,7 +2,9 @@ package web
 
 import (
 	"io"
+	"maps"
 	"net/http"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -216,7 +218,17 @@ type categoriesData struct {
 	Error      string
 	Values     map[string]string
 	Saved      string
+	// Problems are the errors of the edited row, each under the words of
+	// its column.
+	Problems []fieldProblem
 }
+
+// fieldProblem is what is wrong with one field, named as its column is.
+type fieldProblem struct{ Label, Message string }
+
+// categoryColumns names each field of a category by the key of its column.
+var categoryColumns = map[string]string{"code": "cat.code", "kind": "case.kind", "name": "cat.name", "parent": "cat.parent",
+	"policy.sign": "cat.sign", "policy.resolve": "cat.resolve"}
 
 func (s *Server) adminCategories(w http.ResponseWriter, r *http.Request) {
 	s.renderCategories(w, r, &categoriesData{Saved: r.URL.Query().Get("saved")}, http.StatusOK)
@@ -261,6 +273,13 @@ func (s *Server) saveCategory(w http.ResponseWriter, r *http.Request) {
 		Values: formValues(r, []string{"code", "kind", "name", "parent", "sign_n", "sign_unit", "resolve_n", "resolve_unit"})}
 	if len(d.Errors) == 0 {
 		d.Error = v.Message(err)
+	}
+	for _, f := range slices.Sorted(maps.Keys(d.Errors)) {
+		label := f
+		if key, ok := categoryColumns[f]; ok {
+			label = v.T(key)
+		}
+		d.Problems = append(d.Problems, fieldProblem{label, d.Errors[f]})
 	}
 	s.renderCategories(w, r, d, http.StatusBadRequest)
 }

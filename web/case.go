@@ -2,7 +2,11 @@ package web
 
 import (
 	"context"
+	"fmt"
+	"html/template"
+	"math"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -71,19 +75,28 @@ type caseData struct {
 	C            *pingan.Case
 	CategoryName string
 	UnitName     string
-	HoldingName  string
+	HoldingName  string // the centre holding the case (受理), by name
 	AssignedName string
-	SignDue      *Deadline
-	ResolveDue   *Deadline
-	Masked       bool // the store masked the personal data for this reader (pingan.SeesPersonal)
-	Reporter     *pingan.Person
-	Parties      []pingan.Person
-	Timeline     []*timelineRow
-	Actions      []*actionForm
-	Categories   []*pingan.Category
-	Units        []*pingan.Unit
-	Done         pingan.ActionName
-	Error        string
+	GridName     string
+	// Escalated says in words where the case was escalated to ("已上报至县（区）级（肃州区综治中心）").
+	Escalated string
+	// EscalateTarget is where 上报上级 would send the case now (docs/escalation.md),
+	// shown before it is confirmed; EscalateTop when there is nowhere above.
+	EscalateTarget string
+	EscalateTop    bool
+	// Map draws the case's grid with its position; empty without a grid or a position.
+	Map        template.HTML
+	SignDue    *Deadline
+	ResolveDue *Deadline
+	Masked     bool // the store masked the personal data for this reader (pingan.SeesPersonal)
+	Reporter   *pingan.Person
+	Parties    []pingan.Person
+	Timeline   []*timelineRow
+	Actions    []*actionForm
+	Categories []*pingan.Category
+	Units      []*pingan.Unit
+	Done       pingan.ActionName
+	Error      string
 }
 
 func (s *Server) casePage(w http.ResponseWriter, r *http.Request) {
@@ -107,6 +120,51 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, d *caseData,
 	s.renderStatus(w, r, v, status)
 }
 
+// caseUnits is what the store answers beyond pingan.CaseService for the
+// case page (store.Cases implements it): the units a case names and the
+// centres serving them, by name, the case's grid, and where an escalation
+// would send it. A service without it leaves the page showing codes.
+type caseUnits interface {
+	CaseUnits(ctx context.Context, actor *pingan.User, id string) ([]*pingan.Unit, error)
+	CaseGrid(ctx context.Context, actor *pingan.User, id string) (*pingan.Grid, error)
+	EscalationTarget(ctx context.Context, actor *pingan.User, id string) (*pingan.Unit, error)
+}
+
+// caseNames answers the names of the units the case names and of the
+// centres serving them, learned by the reader who sees the case, and
+// remembers them for the inbox's sentence after the case left the reader's
+// jurisdiction. centre answers a unit's centre (综治中心), if it has one.
+func (s *Server) caseNames(ctx context.Context, u *pingan.User, id string) (name func(code string) string, centre, unit func(code string) *pingan.Unit) {
+	byCode, centres := map[string]*pingan.Unit{}, map[string]*pingan.Unit{}
+	if cu, ok := s.cases.(caseUnits); ok {
+		if units, err := cu.CaseUnits(ctx, u, id); err == nil {
+			s.rememberUnits(units...)
+			for _, x := range units {
+				byCode[x.Code] = x
+				if x.Level == pingan.LevelCentre && centres[x.ParentCode] == nil {
+					centres[x.ParentCode] = x
+				}
+			}
+		}
+	}
+	name = func(code string) string {
+		if x := byCode[code]; x != nil {
+			return x.Name
+		}
+		return s.unitName(ctx, u, code)
+	}
+	return name, func(code string) *pingan.Unit { return centres[code] }, func(code string) *pingan.Unit { return byCode[code] }
+}
+
+// holderName names the unit holding a case: its centre (综治中心) when it
+// has one, else the unit itself.
+func holderName(code string, name func(string) string, centre func(string) *pingan.Unit) string {
+	if c := centre(code); c != nil {
+		return c.Name
+	}
+	return name(code)
+}
+
 // loadCase reads what the case page shows. A case outside the user's
 // jurisdiction answers ENOTFOUND, like one that does not exist.
 func (s *Server) loadCase(ctx context.Context, u *pingan.User, id string, lang pingan.Lang) (*caseData, error) {
@@ -122,9 +180,28 @@ func (s *Server) loadCase(ctx context.Context, u *pingan.User, id string, lang p
 	if err != nil {
 		return nil, err
 	}
+	name, centre, unit := s.caseNames(ctx, u, id)
 	d := &caseData{C: c, Categories: cats, Masked: c.PersonalMasked, Reporter: c.Reporter, Parties: c.Parties,
-		UnitName: s.unitName(ctx, u, c.Unit), HoldingName: s.unitName(ctx, u, c.HoldingUnit),
-		AssignedName: s.unitName(ctx, u, c.AssignedUnit)}
+		UnitName: name(c.Unit), HoldingName: holderName(c.HoldingUnit, name, centre),
+		AssignedName: name(c.AssignedUnit), GridName: c.Grid}
+	cu, _ := s.cases.(caseUnits)
+	if c.Grid != "" && cu != nil {
+		if g, err := cu.CaseGrid(ctx, u, id); err == nil {
+			d.GridName = g.Name
+			d.Map = caseMapSVG(g, c.Location, pingan.Text(lang, "case.map.point"))
+		}
+	}
+	if c.EscalationLevel > 0 {
+		level := ""
+		if h := unit(c.HoldingUnit); h != nil && h.Level.Administrative() {
+			level = pingan.Text(lang, "escalate.level."+string(h.Level))
+		}
+		if level != "" {
+			d.Escalated = pingan.Text(lang, "case.escalated.to", level, d.HoldingName)
+		} else {
+			d.Escalated = pingan.Text(lang, "case.escalated.words", c.EscalationLevel, d.HoldingName)
+		}
+	}
 	cat := indexCategories(cats)[c.Category]
 	var signUnit string
 	if cat != nil {
@@ -142,7 +219,7 @@ func (s *Server) loadCase(ctx context.Context, u *pingan.User, id string, lang p
 			ResolveByProvisional: c.ResolveByProvisional, Overdue: c.Overdue, Suspended: c.Suspended}, cat, now, lang)
 	}
 	for _, a := range tl {
-		tr := &timelineRow{A: a, FromUnitName: s.unitName(ctx, u, a.FromUnit), ToUnitName: s.unitName(ctx, u, a.ToUnit)}
+		tr := &timelineRow{A: a, FromUnitName: name(a.FromUnit), ToUnitName: name(a.ToUnit)}
 		for _, ref := range a.Attachments {
 			if sum, ok := strings.CutPrefix(ref, "sha256:"); ok && validSum(sum) {
 				tr.Photos = append(tr.Photos, sum)
@@ -153,7 +230,8 @@ func (s *Server) loadCase(ctx context.Context, u *pingan.User, id string, lang p
 	for _, name := range c.AllowedActions {
 		f := &actionForm{Name: name, fields: actionFields[name]}
 		d.Actions = append(d.Actions, f)
-		if name == pingan.ActDispatch {
+		switch name {
+		case pingan.ActDispatch:
 			units, err := s.units.FindUnits(ctx, u, pingan.UnitFilter{})
 			if err != nil {
 				return nil, err
@@ -164,6 +242,20 @@ func (s *Server) loadCase(ctx context.Context, u *pingan.User, id string, lang p
 					d.Units = append(d.Units, x)
 				}
 			}
+		case pingan.ActEscalate:
+			if cu == nil {
+				continue
+			}
+			target, err := cu.EscalationTarget(ctx, u, id)
+			if err != nil {
+				return nil, err
+			}
+			if target == nil {
+				d.EscalateTop = true
+				continue
+			}
+			s.rememberUnits(target)
+			d.EscalateTarget = pingan.Text(lang, "escalate.target", pingan.Text(lang, "escalate.level."+string(target.Level)), target.Name)
 		}
 	}
 	return d, nil
@@ -207,10 +299,29 @@ func (s *Server) act(w http.ResponseWriter, r *http.Request) {
 	if err == nil && (name == pingan.ActResolve || name == pingan.ActComment) {
 		in.Photos, err = readPhotos(r, photoField)
 	}
+	if err == nil && (name == pingan.ActEscalate || name == pingan.ActReturn) {
+		// Learn the names of where the case may go while the reader
+		// still sees it: the inbox names it after it has gone.
+		s.caseNames(ctx, u, id)
+		if cu, ok := s.cases.(caseUnits); ok && name == pingan.ActEscalate {
+			if t, terr := cu.EscalationTarget(ctx, u, id); terr == nil && t != nil {
+				s.rememberUnits(t)
+			}
+		}
+	}
+	var c *pingan.Case
 	if err == nil {
-		_, err = s.cases.Act(ctx, u, id, in)
+		c, err = s.cases.Act(ctx, u, id, in)
 	}
 	if err == nil {
+		if c != nil && !u.Sees(c.UnitPath) && !u.Sees(c.HoldingPath) && !u.Sees(c.AssignedPath) {
+			// The action took the case out of the reader's jurisdiction
+			// (a handler's 退回 or 上报上级): its page would answer "not
+			// found", so the inbox says what happened and where it went.
+			q := url.Values{"moved": {string(name)}, "moved_case": {c.Number}, "moved_to": {c.HoldingUnit}}
+			http.Redirect(w, r, "/inbox?"+q.Encode(), http.StatusSeeOther)
+			return
+		}
 		http.Redirect(w, r, "/cases/"+id+"?done="+string(name), http.StatusSeeOther)
 		return
 	}
@@ -252,4 +363,77 @@ func (s *Server) caseFile(w http.ResponseWriter, r *http.Request) {
 func knownAction(a pingan.ActionName) bool {
 	_, ok := actionFields[a]
 	return ok
+}
+
+// movedNotice answers the inbox's sentence after an action took a case out
+// of the reader's jurisdiction (act): what was done to which case and which
+// unit holds it now, by the name learned while the reader saw the case.
+// Empty when the request carries no such news.
+func (s *Server) movedNotice(r *http.Request, v *view) string {
+	q := r.URL.Query()
+	action, number, to := pingan.ActionName(q.Get("moved")), q.Get("moved_case"), q.Get("moved_to")
+	if !knownAction(action) || number == "" || to == "" {
+		return ""
+	}
+	holder := s.knownName(to)
+	switch action {
+	case pingan.ActEscalate:
+		return v.T("moved.escalate", number, holder)
+	case pingan.ActReturn:
+		return v.T("moved.return", number, holder)
+	}
+	return v.T("moved.other", number, holder, v.Action(action))
+}
+
+// knownName answers the name of a unit the server has learned, else its
+// code: never a look-up on behalf of a request's parameters.
+func (s *Server) knownName(code string) string {
+	s.names.mu.Lock()
+	defer s.names.mu.Unlock()
+	if e, ok := s.names.m[code]; ok {
+		return e.name
+	}
+	return code
+}
+
+// caseMapSVG draws the case's grid with a pin where the case happened, as
+// inline SVG in the projection of the grid maps (gridmap.go); empty when the
+// grid has no area to draw. A position outside the grid's polygon (a grid
+// chosen by hand) widens the map to hold it.
+func caseMapSVG(g *pingan.Grid, at *pingan.Location, label string) template.HTML {
+	shapes := rings(g.Geometry)
+	minX, minY, maxX, maxY := math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
+	for _, r := range shapes {
+		for _, p := range r {
+			minX, maxX = math.Min(minX, p[0]), math.Max(maxX, p[0])
+			minY, maxY = math.Min(minY, p[1]), math.Max(maxY, p[1])
+		}
+	}
+	if at != nil {
+		minX, maxX = math.Min(minX, at.Lng), math.Max(maxX, at.Lng)
+		minY, maxY = math.Min(minY, at.Lat), math.Max(maxY, at.Lat)
+	}
+	if math.IsInf(minX, 1) || maxX == minX || maxY == minY {
+		return ""
+	}
+	const w = 480.0
+	k := math.Cos((minY + maxY) / 2 * math.Pi / 180)
+	scale := w / ((maxX - minX) * k)
+	h := (maxY - minY) * scale
+	var b strings.Builder
+	fmt.Fprintf(&b, `<svg class="map case-map" id="case-map" viewBox="-12 -12 %.0f %.0f" role="img" aria-label="%s" xmlns="http://www.w3.org/2000/svg"><title>%s</title>`,
+		w+24, h+24, esc(g.Name), esc(g.Name))
+	for _, r := range shapes {
+		pts := make([]string, 0, len(r))
+		for _, p := range r {
+			pts = append(pts, fmt.Sprintf("%.1f,%.1f", (p[0]-minX)*k*scale, (maxY-p[1])*scale))
+		}
+		fmt.Fprintf(&b, `<polygon class="gt-%s" points="%s"><title>%s</title></polygon>`, esc(string(g.Type)), strings.Join(pts, " "), esc(g.Name))
+	}
+	if at != nil {
+		fmt.Fprintf(&b, `<circle class="pin" id="case-pin" cx="%.1f" cy="%.1f" r="7"><title>%s</title></circle>`,
+			(at.Lng-minX)*k*scale, (maxY-at.Lat)*scale, esc(label))
+	}
+	b.WriteString(`</svg>`)
+	return template.HTML(b.String())
 }

@@ -14,7 +14,10 @@ type trendPoint struct {
 	Label      string
 	Received   int
 	Resolution float64 // 0…1
-	Href       string
+	// NoRate: the month received nothing, so it has no resolution rate;
+	// the line skips it rather than drop to 0 %.
+	NoRate bool
+	Href   string
 }
 
 func esc(s string) string { return template.HTMLEscapeString(s) }
@@ -44,7 +47,9 @@ func trendSVG(pts []trendPoint, title, receivedLabel, rateLabel string) template
 		return template.HTML(b.String())
 	}
 	slot := plotW / float64(n)
-	var line []string
+	var line []string // each point's position, "" where it has no rate
+	var segments [][]string
+	var seg []string
 	for i, p := range pts {
 		x := left + slot*float64(i)
 		bh := plotH * float64(p.Received) / float64(maxN)
@@ -58,10 +63,26 @@ func trendSVG(pts []trendPoint, title, receivedLabel, rateLabel string) template
 			fmt.Fprintf(&b, `<text class="value" x="%.1f" y="%.1f" text-anchor="middle">%d</text>`, x+slot/2, top+plotH-bh-4, p.Received)
 		}
 		fmt.Fprintf(&b, `<text class="axis" x="%.1f" y="%g" text-anchor="middle">%s</text>`, x+slot/2, h-bottom+16, esc(p.Label))
-		line = append(line, fmt.Sprintf("%.1f,%.1f", x+slot/2, top+plotH*(1-p.Resolution)))
+		if p.NoRate {
+			line = append(line, "")
+			if len(seg) > 0 {
+				segments, seg = append(segments, seg), nil
+			}
+			continue
+		}
+		pt := fmt.Sprintf("%.1f,%.1f", x+slot/2, top+plotH*(1-p.Resolution))
+		line, seg = append(line, pt), append(seg, pt)
 	}
-	fmt.Fprintf(&b, `<polyline class="line" points="%s"/>`, strings.Join(line, " "))
+	if len(seg) > 0 {
+		segments = append(segments, seg)
+	}
+	for _, sg := range segments {
+		fmt.Fprintf(&b, `<polyline class="line" points="%s"/>`, strings.Join(sg, " "))
+	}
 	for i, p := range pts {
+		if line[i] == "" {
+			continue
+		}
 		xy := strings.Split(line[i], ",")
 		fmt.Fprintf(&b, `<circle class="dot" cx="%s" cy="%s" r="3"><title>%s %s: %.1f%%</title></circle>`, xy[0], xy[1], esc(p.Label), esc(rateLabel), p.Resolution*100)
 	}

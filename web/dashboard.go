@@ -66,18 +66,24 @@ type delta struct {
 type metric struct {
 	ID    string
 	Value string
-	Note  string
-	MoM   delta // 环比
-	YoY   delta // 同比
+	// Why is the tooltip of a rate with nothing to count ("—").
+	Why  string
+	Href string // the cases counted, when the figure is a count
+	Note string
+	MoM  delta // 环比
+	YoY  delta // 同比
 }
 
 type unitRow struct {
-	Unit        *pingan.Unit
-	Href        string
-	Stats       *pingan.Stats
-	OpenOverdue int
-	Capped      bool
-	Late        int // resolved after the deadline
+	Unit *pingan.Unit
+	Href string
+	// CasesHref opens the cases received in the period, OverdueHref those
+	// overdue now: the figures of the row.
+	CasesHref, OverdueHref string
+	Stats                  *pingan.Stats
+	OpenOverdue            int
+	Capped                 bool
+	Late                   int // resolved after the deadline
 }
 
 type dashData struct {
@@ -157,15 +163,20 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 	d := &dashData{Unit: unit, Period: p, At: p.From.Format("2006-01"), MapReady: s.grids != nil,
 		Prev: link(unit.Code, p.shift(-p.length())), Next: link(unit.Code, p.shift(p.length()))}
 	d.PeriodLabel = periodLabel(v, p)
+	// cases opens the inbox on exactly the cases a figure counts: the
+	// unit's subtree, reported in the period, and what else.
+	cases := func(unit string, more url.Values) string { return casesLink(unit, p, more) }
 	d.Trail = s.trail(ctx, u, unit)
 
 	// The five numbers with 同比 and 环比.
-	d.Metrics = append(d.Metrics, metric{ID: "received", Value: strconv.Itoa(cur.Total),
+	d.Metrics = append(d.Metrics, metric{ID: "received", Value: strconv.Itoa(cur.Total), Href: cases(unit.Code, nil),
 		MoM: countDelta(cur.Total, prev.Total, prev.Total > 0), YoY: countDelta(cur.Total, yoy.Total, yoy.Total > 0)})
 	for _, rt := range rateIDs {
-		m := metric{ID: rt.ID, Value: pctText(cur.Rates[rt.ID]),
-			MoM: rateDelta(cur.Rates[rt.ID], prev.Rates[rt.ID], rateBase(prev, rt.ID) > 0, rt.Good),
-			YoY: rateDelta(cur.Rates[rt.ID], yoy.Rates[rt.ID], rateBase(yoy, rt.ID) > 0, rt.Good)}
+		cell := rateOf(cur, rt.ID, v.Lang)
+		has := rateBase(cur, rt.ID) > 0
+		m := metric{ID: rt.ID, Value: cell.Text, Why: cell.Why,
+			MoM: rateDelta(cur.Rates[rt.ID], prev.Rates[rt.ID], has && rateBase(prev, rt.ID) > 0, rt.Good, v.T("dash.points")),
+			YoY: rateDelta(cur.Rates[rt.ID], yoy.Rates[rt.ID], has && rateBase(yoy, rt.ID) > 0, rt.Good, v.T("dash.points"))}
 		m.Note = v.T("dash.of", rateBase(cur, rt.ID))
 		d.Metrics = append(d.Metrics, m)
 	}
@@ -178,7 +189,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 		if from.Month() != time.January && i != 0 {
 			label = v.T("dash.month", int(from.Month()))
 		}
-		pts = append(pts, trendPoint{Label: label, Received: st.Total, Resolution: st.Rates["resolution"],
+		pts = append(pts, trendPoint{Label: label, Received: st.Total, Resolution: st.Rates["resolution"], NoRate: st.Total == 0,
 			Href: link(unit.Code, period{Kind: "month", From: from})})
 	}
 	d.Trend = trendSVG(pts, v.T("dash.trend"), v.T("dash.received"), v.T("dash.rate.resolution"))
@@ -186,8 +197,8 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 	// By kind.
 	var kinds []barItem
 	for _, k := range pingan.Kinds {
-		qv := url.Values{"tab": {"all"}, "kind": {string(k.Kind)}}
-		kinds = append(kinds, barItem{Label: v.Kind(k.Kind), N: cur.ByKind[k.Kind], Href: "/inbox?" + qv.Encode()})
+		kinds = append(kinds, barItem{Label: v.Kind(k.Kind), N: cur.ByKind[k.Kind],
+			Href: cases(unit.Code, url.Values{"kind": {string(k.Kind)}})})
 	}
 	d.Kinds = barsSVG(kinds, v.T("dash.bykind"))
 
@@ -209,12 +220,13 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, err)
 			return
 		}
-		n, _, capped, err := s.count(ctx, u, pingan.CaseFilter{Unit: c.Code, Status: openStatuses, Overdue: &yes}, nil)
+		n, _, capped, err := s.count(ctx, u, pingan.CaseFilter{Unit: c.Code, Status: openStatuses, OverdueNow: &yes}, nil)
 		if err != nil {
 			s.fail(w, r, err)
 			return
 		}
 		d.Children = append(d.Children, &unitRow{Unit: c, Href: link(c.Code, p), Stats: st,
+			CasesHref: cases(c.Code, nil), OverdueHref: overdueLink(c.Code),
 			OpenOverdue: n, Capped: capped, Late: st.Resolved - st.OnTime})
 	}
 	for _, c := range d.Children {
@@ -263,8 +275,8 @@ func (s *Server) gridMap(ctx context.Context, u *pingan.User, v *view, d *dashDa
 	}
 	var mg []mapGrid
 	for _, g := range grids {
-		qv := url.Values{"tab": {"all"}, "grid": {g.Code}}
-		mg = append(mg, mapGrid{Code: g.Code, Name: g.Name, Geometry: g.Geometry, Load: load[g.Code], Href: "/inbox?" + qv.Encode()})
+		mg = append(mg, mapGrid{Code: g.Code, Name: g.Name, Geometry: g.Geometry, Load: load[g.Code],
+			Href: casesLink(d.Unit.Code, p, url.Values{"grid": {g.Code}})})
 	}
 	d.Map = mapSVG(mg, v.T("dash.map"), v.T("dash.received"))
 	if d.Map == "" {
@@ -286,6 +298,24 @@ func (s *Server) trail(ctx context.Context, u *pingan.User, unit *pingan.Unit) [
 		x = p
 	}
 	return out
+}
+
+// casesLink is the inbox's list of every case of the subtree of unit
+// reported in the period p (its dates inclusive), with the filters in
+// more: the cases a count of the dashboard counts.
+func casesLink(unit string, p period, more url.Values) string {
+	q := url.Values{"tab": {"all"}, "unit": {unit}, "from": {p.From.Format(time.DateOnly)},
+		"to": {p.To.AddDate(0, 0, -1).Format(time.DateOnly)}}
+	for k, vs := range more {
+		q[k] = vs
+	}
+	return "/inbox?" + q.Encode()
+}
+
+// overdueLink is the inbox's list of the open cases of the subtree of unit
+// overdue now (超期), whenever reported: the 在办超期 count.
+func overdueLink(unit string) string {
+	return "/inbox?" + url.Values{"tab": {"open"}, "unit": {unit}, "overdue": {"now"}}.Encode()
 }
 
 func periodLabel(v *view, p period) string {
@@ -321,11 +351,11 @@ func countDelta(cur, base int, ok bool) delta {
 }
 
 // rateDelta is the change of a rate in percentage points.
-func rateDelta(cur, base float64, ok, good bool) delta {
+func rateDelta(cur, base float64, ok, good bool, points string) delta {
 	if !ok {
 		return delta{Text: "—", Class: "none"}
 	}
-	return signed((cur-base)*100, " pp", good)
+	return signed((cur-base)*100, points, good)
 }
 
 func signed(x float64, unit string, good bool) delta {

@@ -255,7 +255,8 @@ func guardUsers(fx *storetest.Fixture) []*pingan.User {
 // guardReadsWhole is the rule of pingan.SeesPersonal written out again,
 // so that a change to the rule itself is caught here: the case is in the
 // user's jurisdiction, and the user reported it, or dispatches, mediates
-// or leads, or handles it in the unit it is assigned to.
+// or leads, or handles it in the unit it is assigned to, or works the grid
+// it is placed in while it is open.
 func guardReadsWhole(u *pingan.User, c *pingan.Case) bool {
 	in := func(path string) bool {
 		return u.ScopePath != "" && path != "" && strings.HasPrefix(path, u.ScopePath)
@@ -269,6 +270,10 @@ func guardReadsWhole(u *pingan.User, c *pingan.Case) bool {
 			return true
 		case pingan.RoleHandler:
 			if c.AssignedUnit != "" && c.AssignedUnit == u.UnitCode {
+				return true
+			}
+		case pingan.RoleGridWorker:
+			if c.Grid != "" && c.Status.Open() && slices.Contains(u.Grids, c.Grid) {
 				return true
 			}
 		}

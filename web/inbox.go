@@ -66,6 +66,40 @@ type tabView struct {
 
 type inboxFilter struct {
 	Kind, Category, Status, Q, Grid string
+	// Unit (a subtree), From and To (report dates, both inclusive,
+	// 2006-01-02) and Overdue ("now": 超期 now) are set by the dashboard's
+	// links, so that a figure opens exactly the cases it counts.
+	Unit, From, To, Overdue string
+	UnitName                string
+}
+
+// caseFilter reads the filter into f: the unit, the dates of report and
+// whether overdue now; EINVALID names a bad date.
+func (fl inboxFilter) caseFilter(f *pingan.CaseFilter) error {
+	var v pingan.Invalid
+	day := func(field, s string) time.Time {
+		if s == "" {
+			return time.Time{}
+		}
+		t, err := time.ParseInLocation(time.DateOnly, s, pingan.CST)
+		if err != nil {
+			v.Add(field, "deadline.date.bad", s)
+		}
+		return t
+	}
+	f.Unit = fl.Unit
+	f.From = day("from", fl.From)
+	if to := day("to", fl.To); !to.IsZero() {
+		f.To = to.AddDate(0, 0, 1) // the whole last day
+		if !f.From.IsZero() && !f.From.Before(f.To) {
+			v.Add("to", "deadline.dates.order")
+		}
+	}
+	if fl.Overdue == "now" {
+		yes := true
+		f.OverdueNow = &yes
+	}
+	return v.Err()
 }
 
 // row is a case in a list.
@@ -74,8 +108,14 @@ type row struct {
 	CategoryName string
 	UnitName     string
 	AssignedName string
-	Due          *Deadline
-	DueLabel     string
+	// Dues are the deadlines the case must meet now; Due the most urgent
+	// of them, by which the list is ordered.
+	Dues []*Deadline
+	Due  *Deadline
+	// OverdueNow: one of Dues has passed (超期); Missed: a deadline was
+	// missed before (曾超期).
+	OverdueNow, Missed bool
+	Passed             []pingan.DueKind
 }
 
 type inboxData struct {
@@ -91,12 +131,15 @@ type inboxData struct {
 	Paged      bool
 	Error      string
 	GridWorker bool
+	// UnitClear is this list without its unit filter.
+	UnitClear string
 }
 
 func (s *Server) inbox(w http.ResponseWriter, r *http.Request) {
 	ctx, u, q := r.Context(), userOf(r), r.URL.Query()
 	v := s.newView(r, "inbox")
 	v.Title, v.Nav = v.T("nav.inbox"), "inbox"
+	v.Notice = s.movedNotice(r, v) // after an action took a case out of reach (case.go)
 	s.noticeBanner(v)
 	tabs := tabsFor(u)
 	cur := tabs[0]
@@ -106,8 +149,16 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	fl := inboxFilter{Kind: q.Get("kind"), Category: q.Get("category"), Status: q.Get("status"),
-		Q: strings.TrimSpace(q.Get("q")), Grid: strings.TrimSpace(q.Get("grid"))}
+		Q: strings.TrimSpace(q.Get("q")), Grid: strings.TrimSpace(q.Get("grid")),
+		Unit: strings.TrimSpace(q.Get("unit")), From: strings.TrimSpace(q.Get("from")), To: strings.TrimSpace(q.Get("to"))}
+	if q.Get("overdue") == "now" {
+		fl.Overdue = "now"
+	}
+	if fl.Unit != "" {
+		fl.UnitName = s.unitName(ctx, u, fl.Unit)
+	}
 	base := pingan.CaseFilter{Kind: pingan.Kind(fl.Kind), Category: fl.Category, Q: fl.Q, Grid: fl.Grid}
+	badFilter := fl.caseFilter(&base)
 	cats, err := s.categories.Categories(ctx)
 	if err != nil {
 		s.fail(w, r, err)
@@ -119,9 +170,18 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request) {
 	for _, k := range pingan.Kinds {
 		d.Kinds = append(d.Kinds, k.Kind)
 	}
+	noUnit := fl
+	noUnit.Unit = ""
+	d.UnitClear = "/inbox?" + filterQuery(cur.ID, noUnit, "")
+	if badFilter != nil {
+		d.Error = filterError(v, badFilter)
+	}
 
 	// The counts of every tab, with the same filters.
 	for _, t := range tabs {
+		if d.Error != "" {
+			break
+		}
 		f := base
 		f.Status = t.Statuses
 		n, overdue, capped, err := s.count(ctx, u, f, t.keep(u))
@@ -152,11 +212,11 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request) {
 	}
 	now := s.clock.Now()
 	if d.Error == "" {
-		if allOpen {
+		if allOpen && base.OverdueNow == nil {
 			if cursor == "" {
 				fo := f
 				yes := true
-				fo.Overdue = &yes
+				fo.OverdueNow = &yes
 				cs, _, err := s.collect(ctx, u, fo, cur.keep(u), 100)
 				if err != nil {
 					d.Error = v.Message(err)
@@ -164,7 +224,7 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request) {
 				d.Overdue = s.rows(ctx, u, cs, catIndex, now, v.Lang)
 			}
 			no := false
-			f.Overdue = &no
+			f.OverdueNow = &no
 		}
 		f.Cursor = cursor
 		cs, next, err := s.collect(ctx, u, f, cur.keep(u), inboxPage)
@@ -189,7 +249,8 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request) {
 func filterQuery(tabID string, f inboxFilter, cursor string) string {
 	q := url.Values{}
 	q.Set("tab", tabID)
-	for k, val := range map[string]string{"kind": f.Kind, "category": f.Category, "q": f.Q, "grid": f.Grid, "cursor": cursor} {
+	for k, val := range map[string]string{"kind": f.Kind, "category": f.Category, "q": f.Q, "grid": f.Grid, "cursor": cursor,
+		"unit": f.Unit, "from": f.From, "to": f.To, "overdue": f.Overdue} {
 		if val != "" {
 			q.Set(k, val)
 		}
@@ -224,9 +285,10 @@ func (s *Server) collect(ctx context.Context, u *pingan.User, f pingan.CaseFilte
 }
 
 // count counts the cases of f that keep accepts, up to countCap, and how
-// many of them are overdue.
+// many of them are overdue now (超期, pingan.Case.OverdueAt).
 func (s *Server) count(ctx context.Context, u *pingan.User, f pingan.CaseFilter, keep func(*pingan.Case) bool) (n, overdue int, capped bool, err error) {
 	f.Limit = countPage
+	now := s.clock.Now()
 	for n < countCap {
 		cs, next, err := s.cases.FindCases(ctx, u, f)
 		if err != nil {
@@ -235,7 +297,7 @@ func (s *Server) count(ctx context.Context, u *pingan.User, f pingan.CaseFilter,
 		for _, c := range cs {
 			if keep == nil || keep(c) {
 				n++
-				if c.Overdue && c.Status.Open() {
+				if c.OverdueAt(now) {
 					overdue++
 				}
 			}
@@ -265,35 +327,37 @@ func (s *Server) rows(ctx context.Context, u *pingan.User, cs []*pingan.Case, ca
 		if cat != nil {
 			rw.CategoryName = cat.Name
 		}
-		rw.Due, rw.DueLabel = s.dueOf(c, cat, now, lang)
+		card := newDeadlineCard(s.dues(c, cat, now, lang), c)
+		rw.Dues, rw.OverdueNow, rw.Missed, rw.Passed = card.Dues, card.OverdueNow, card.Missed, card.Passed
+		rw.Due = mostUrgent(rw.Dues)
 		out = append(out, rw)
 	}
 	return out
 }
 
-// dueOf answers the deadline that matters now: the time to sign while a
-// case waits to be signed, the time to resolve while it is open otherwise.
-func (s *Server) dueOf(c *pingan.Case, cat *pingan.Category, now time.Time, lang pingan.Lang) (*Deadline, string) {
-	var signUnit, resolveUnit string
-	if cat != nil {
-		signUnit, resolveUnit = cat.Policy.Sign.Unit, cat.Policy.Resolve.Unit
+// mostUrgent answers the deadline passed first, or else the next one.
+func mostUrgent(ds []*Deadline) *Deadline {
+	var best *Deadline
+	for _, d := range ds {
+		switch {
+		case best == nil, d.Overdue && !best.Overdue:
+			best = d
+		case d.Overdue == best.Overdue && d.At.Before(best.At):
+			best = d
+		}
 	}
-	switch {
-	case c.Status == pingan.StatusDispatched && c.SignBy != nil:
-		d := s.deadline(now, c.SignBy, signUnit, lang)
-		d.Provisional = c.SignByProvisional
-		return d, "due.sign"
-	case c.Status.Open() && c.Status != pingan.StatusResolved && c.ResolveBy != nil:
-		d := s.deadline(now, c.ResolveBy, resolveUnit, lang)
-		d.Provisional = c.ResolveByProvisional
-		if c.Overdue {
-			d.Overdue = true
+	return best
+}
+
+// dueOf answers the deadline of the step the case is at: the time to sign
+// while it waits to be signed, the time to resolve while it is open
+// otherwise; its state is its own (a deadline missed before does not make
+// this one overdue).
+func (s *Server) dueOf(c *pingan.Case, cat *pingan.Category, now time.Time, lang pingan.Lang) (*Deadline, string) {
+	for _, d := range s.dues(c, cat, now, lang) {
+		if d.Kind == pingan.DueSign || d.Kind == pingan.DueResolve {
+			return d, d.Label
 		}
-		if c.Suspended {
-			d.Soon, d.Overdue = false, false
-			d.Words = pingan.Text(lang, "due.suspended")
-		}
-		return d, "due.resolve"
 	}
 	return nil, ""
 }
@@ -322,4 +386,18 @@ func sortUrgent(rs []*row) {
 		}
 		return false
 	})
+}
+
+// filterError says what is wrong with the filter, naming its fields.
+func filterError(v *view, err error) string {
+	var parts []string
+	for _, field := range []string{"from", "to"} {
+		if msg, ok := v.fields(err)[field]; ok {
+			parts = append(parts, v.T("deadline.filter."+field)+": "+msg)
+		}
+	}
+	if len(parts) == 0 {
+		return v.Message(err)
+	}
+	return strings.Join(parts, "; ")
 }

@@ -2,10 +2,19 @@ package web
 
 import (
 	"html/template"
+	"maps"
 	"net/http"
+	"slices"
+	"strings"
 
 	"github.com/pingan-gov/pingan"
 )
+
+// routesPhone registers what the phone page adds to the routes of web.go:
+// its service worker, which keeps the page and its assets on the phone.
+func (s *Server) routesPhone(h func(pattern string, handler http.HandlerFunc)) {
+	h("GET /m/sw.js", s.serviceWorker)
+}
 
 type mobileData struct {
 	Grids      []*pingan.Grid
@@ -13,10 +22,69 @@ type mobileData struct {
 	Cases      []*row
 	Categories []*pingan.Category
 	Values     map[string]string
-	Errors     map[string]string
-	Error      string
-	Sent       string
-	Map        template.HTML // the worker's grids, to pick the position on
+	// Errors are the texts of the wrong fields by the place of the form
+	// that shows them (phonePlaces); Error is what no place shows.
+	Errors map[string]string
+	Error  []string
+	Sent   string
+	Map    template.HTML // the worker's grids, to pick the position on
+}
+
+// phonePlaces says where the quick report shows an error about each field
+// the report's validation may name: beside the control that holds it. The
+// title is made from the description; the kind from the category; the
+// position is the place of the grid, unit and location. An error about any
+// other field is shown above the form. The script reads the same map from
+// the page (data-for), so both paths mark the same place.
+var phonePlaces = map[string]string{
+	"category": "category", "kind": "category",
+	"title": "description", "description": "description",
+	"address":  "address",
+	"location": "position", "location.lat": "position", "location.lng": "position", "grid": "position", "unit": "position",
+	"photos": "photos",
+	"result": "result", "resolved_on_site": "result",
+}
+
+// Err answers the error shown at a place of the quick report form.
+func (d *mobileData) Err(place string) string { return d.Errors[place] }
+
+// For answers the fields whose errors are shown at place, for the script.
+func (d *mobileData) For(place string) string {
+	var fields []string
+	for f, p := range phonePlaces {
+		if p == place {
+			fields = append(fields, f)
+		}
+	}
+	slices.Sort(fields)
+	return strings.Join(fields, " ")
+}
+
+// placeErrors sorts the field errors of err into the places of the form;
+// what has no place, and the error's message when no field is named, is
+// shown above it.
+func placeErrors(v *view, err error) (map[string]string, []string) {
+	fields := v.fields(err)
+	if len(fields) == 0 {
+		return nil, []string{v.Message(err)}
+	}
+	byPlace := map[string]string{}
+	var other []string
+	for _, f := range slices.Sorted(maps.Keys(fields)) {
+		p, ok := phonePlaces[f]
+		if !ok {
+			other = append(other, fields[f])
+			continue
+		}
+		if byPlace[p] != "" {
+			byPlace[p] += "；"
+		}
+		byPlace[p] += fields[f]
+	}
+	if len(other) > 0 {
+		other = append([]string{v.Message(err)}, other...)
+	}
+	return byPlace, other
 }
 
 // mobile is the grid worker's phone page (网格员): their grid, their open
@@ -26,15 +94,21 @@ func (s *Server) mobile(w http.ResponseWriter, r *http.Request) {
 	s.renderMobile(w, r, map[string]string{}, nil, http.StatusOK)
 }
 
+// renderMobile draws the phone page; after a refused report (ferr) with
+// everything that was typed (values), each bad field marked.
 func (s *Server) renderMobile(w http.ResponseWriter, r *http.Request, values map[string]string, ferr error, status int) {
 	ctx, u := r.Context(), userOf(r)
 	v := s.newView(r, "mobile")
 	v.Title, v.Nav = v.T("m.title"), "m"
 	d := &mobileData{Values: values, Sent: r.URL.Query().Get("sent"), GridsReady: s.grids != nil}
 	if ferr != nil {
-		d.Errors = v.fields(ferr)
-		if len(d.Errors) == 0 {
-			d.Error = v.Message(ferr)
+		d.Errors, d.Error = placeErrors(v, ferr)
+		// A browser cannot be given a chosen file back.
+		if r.MultipartForm != nil && len(r.MultipartForm.File[photoField]) > 0 && d.Errors["photos"] == "" {
+			if d.Errors == nil {
+				d.Errors = map[string]string{}
+			}
+			d.Errors["photos"] = v.T("m.photo.again")
 		}
 	}
 	if d.Sent != "" {
@@ -74,4 +148,20 @@ func (s *Server) renderMobile(w http.ResponseWriter, r *http.Request, values map
 	sortUrgent(d.Cases)
 	v.D = d
 	s.renderStatus(w, r, v, status)
+}
+
+// serviceWorker serves static/sw.js, which keeps /m and its assets on the
+// phone so that the page opens without signal. It is served under /m with
+// the scope /m (Service-Worker-Allowed), and asked for again on every
+// registration so that a new version takes over at once.
+func (s *Server) serviceWorker(w http.ResponseWriter, r *http.Request) {
+	b, err := assets.ReadFile("static/sw.js")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-cache")
+	w.Header().Set("Service-Worker-Allowed", "/m")
+	w.Write(b)
 }

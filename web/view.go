@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -39,6 +40,7 @@ var funcs = template.FuncMap{
 		return false
 	},
 	"indent": func(level pingan.Level) int { return max(level.Rank()-1, 0) },
+	"list":   func(xs ...string) []string { return xs },
 	"dict": func(kv ...any) map[string]any {
 		m := make(map[string]any, len(kv)/2)
 		for i := 0; i+1 < len(kv); i += 2 {
@@ -82,10 +84,12 @@ type view struct {
 	name string
 	s    *Server
 	now  time.Time
+	ctx  context.Context
 }
 
 func (s *Server) newView(r *http.Request, name string) *view {
-	v := &view{Lang: langOf(r), Path: safeNext(r.URL.RequestURI()), name: name, s: s, now: s.clock.Now(), Public: s.public != nil}
+	v := &view{Lang: langOf(r), Path: safeNext(r.URL.RequestURI()), name: name, s: s, now: s.clock.Now(), Public: s.public != nil,
+		ctx: r.Context()}
 	if sess := sessionOf(r); sess != nil {
 		v.User, v.CSRF = sess.user, sess.csrf
 	}
@@ -200,6 +204,10 @@ type Deadline struct {
 	// Provisional says the deadline lies in a year whose holiday notice
 	// has not been entered and was counted provisionally (暂定).
 	Provisional bool
+	// Label is the key of the deadline's name (签收时限, 办结时限, 督办时限).
+	Label string
+	// Kind is which deadline it is.
+	Kind pingan.DueKind
 
 	lang pingan.Lang
 }
@@ -207,6 +215,9 @@ type Deadline struct {
 // ProvisionalText and ProvisionalWhy are the 暂定 mark and its tooltip.
 func (d *Deadline) ProvisionalText() string { return pingan.Text(d.lang, "due.provisional") }
 func (d *Deadline) ProvisionalWhy() string  { return pingan.Text(d.lang, "due.provisional.why") }
+
+// Name is the deadline's name in the page's language.
+func (d *Deadline) Name() string { return pingan.Text(d.lang, d.Label) }
 
 // Class answers the CSS class of the deadline's urgency.
 func (d *Deadline) Class() string {
@@ -221,31 +232,148 @@ func (d *Deadline) Class() string {
 	return "ok"
 }
 
-// deadline answers the time left before due, counted in unit (hours,
-// calendar or working) on the official calendar, in lang.
+// dueLabels are the keys of the deadlines' names.
+var dueLabels = map[pingan.DueKind]string{pingan.DueSign: "due.sign", pingan.DueResolve: "due.resolve",
+	pingan.DueSupervise: "deadline.supervise"}
+
+// deadline answers the time left before due, or past it, in words
+// (countdown), in lang; unit is the unit of the policy it was counted in
+// (hours, calendar or working), which counts the days of a long one.
 func (s *Server) deadline(now time.Time, due *time.Time, unit string, lang pingan.Lang) *Deadline {
 	if due == nil {
 		return nil
 	}
-	u := calendar.Unit(unit)
-	if unit == "" {
-		u = calendar.CalendarDays
-	}
 	d := &Deadline{At: *due, Overdue: now.After(*due), Soon: !now.After(*due) && due.Sub(now) < 24*time.Hour, lang: lang}
-	cal := s.cal.Calendar()
-	span, err := cal.Remaining(now, *due, u)
-	if err != nil {
-		// Outside the calendar's years: count calendar days.
-		span, err = cal.Remaining(now, *due, calendar.CalendarDays)
-	}
-	if err != nil {
-		d.Words = due.In(pingan.CST).Format("2006-01-02 15:04")
-		return d
-	}
-	if lang == pingan.EN {
-		d.Words = span.String()
-	} else {
-		d.Words = span.Chinese()
-	}
+	d.Words = s.countdown(now, *due, unit, lang)
 	return d
+}
+
+// countdown says how long before due now is, or how long past it: in
+// minutes under an hour, in hours under a day, then in days — working days
+// for a deadline counted in them, on the official calendar. Time left is
+// rounded down (never promise more than there is); time past is rounded
+// up (a minute, an hour or a day that has begun counts), so a deadline
+// missed by six minutes reads "已超期 6 分钟", never "1 小时".
+func (s *Server) countdown(now, due time.Time, unit string, lang pingan.Lang) string {
+	gap, over := due.Sub(now), now.After(due)
+	if over {
+		gap = -gap
+	}
+	round := func(d time.Duration) int {
+		n := int(gap / d)
+		if over && gap%d != 0 {
+			n++
+		}
+		return n
+	}
+	say := func(what string, n int) string {
+		key := "countdown.left." + what
+		if over {
+			key = "countdown.over." + what
+		}
+		if n == 1 {
+			key += ".one"
+		}
+		return pingan.Text(lang, key, n)
+	}
+	if m := round(time.Minute); m < 60 {
+		if m == 0 {
+			return pingan.Text(lang, "countdown.now")
+		}
+		return say("minutes", m)
+	}
+	if h := round(time.Hour); h < 24 {
+		return say("hours", h)
+	}
+	if calendar.Unit(unit) == calendar.WorkingDays && s.cal != nil {
+		if span, err := s.cal.Calendar().Remaining(now, due, calendar.WorkingDays); err == nil && span.N > 0 {
+			return say("workdays", span.N)
+		}
+	}
+	return say("days", round(24*time.Hour))
+}
+
+// dues dresses the deadlines the case must meet now (pingan.Case.Dues),
+// with the units of its category's policy (cat may be nil).
+func (s *Server) dues(c *pingan.Case, cat *pingan.Category, now time.Time, lang pingan.Lang) []*Deadline {
+	var out []*Deadline
+	for _, due := range c.Dues() {
+		unit := ""
+		if cat != nil {
+			switch due.Kind {
+			case pingan.DueSign:
+				unit = cat.Policy.Sign.Unit
+			case pingan.DueResolve:
+				unit = cat.Policy.Resolve.Unit
+			}
+		}
+		at := due.At
+		d := s.deadline(now, &at, unit, lang)
+		d.Kind, d.Label, d.Provisional = due.Kind, dueLabels[due.Kind], due.Provisional
+		d.Overdue = due.PassedAt(now)
+		if due.Stopped != nil {
+			d.Soon = false
+			d.Words = pingan.Text(lang, "due.suspended")
+			if d.Overdue {
+				d.Words = pingan.Text(lang, "countdown.stopped.over")
+			}
+		}
+		out = append(out, d)
+	}
+	return out
+}
+
+// deadlineCard is what the 办理时限 card of a case shows.
+type deadlineCard struct {
+	Dues []*Deadline
+	// OverdueNow: one of Dues has passed (超期); Missed: the case missed a
+	// deadline before (曾超期, the overdue flag).
+	OverdueNow, Missed bool
+	// Kinds of the deadlines that have passed, for the 超期 tags.
+	Passed []pingan.DueKind
+}
+
+// Deadlines answers the 办理时限 card of c (template "deadlines").
+func (v *view) Deadlines(c *pingan.Case) *deadlineCard {
+	var cat *pingan.Category
+	if v.s != nil && v.s.categories != nil {
+		ctx := v.ctx
+		if ctx == nil {
+			ctx = context.Background()
+		}
+		if cats, err := v.s.categories.Categories(ctx); err == nil {
+			cat = indexCategories(cats)[c.Category]
+		}
+	}
+	return newDeadlineCard(v.s.dues(c, cat, v.now, v.Lang), c)
+}
+
+func newDeadlineCard(dues []*Deadline, c *pingan.Case) *deadlineCard {
+	card := &deadlineCard{Dues: dues, Missed: c.Overdue}
+	for _, d := range dues {
+		if d.Overdue {
+			card.OverdueNow = true
+			card.Passed = append(card.Passed, d.Kind)
+		}
+	}
+	return card
+}
+
+// rateCell is a rate as a figure: "—" with a tooltip when there is
+// nothing to count.
+type rateCell struct {
+	Text, Why string
+	None      bool
+}
+
+// Rate answers the rate id of st as a figure.
+func (v *view) Rate(st *pingan.Stats, id string) rateCell {
+	return rateOf(st, id, v.Lang)
+}
+
+func rateOf(st *pingan.Stats, id string, lang pingan.Lang) rateCell {
+	if st == nil || rateBase(st, id) == 0 {
+		return rateCell{Text: pingan.Text(lang, "rate.none"), Why: pingan.Text(lang, "rate.none."+id), None: true}
+	}
+	return rateCell{Text: pctText(st.Rates[id])}
 }

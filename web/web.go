@@ -56,6 +56,9 @@ type Config struct {
 	// Holidays keeps the holiday arrangements entered at run time (the
 	// 节假日安排 page); when nil that page answers 404.
 	Holidays pingan.CalendarService
+	// Notifications is the bell in the header and its list (notify.go);
+	// when nil the bell is not shown and its pages answer 404.
+	Notifications pingan.NotificationService
 
 	// Calendar counts the time left before deadlines: the store, which
 	// holds the years entered at run time; calendar.Official() when nil.
@@ -66,6 +69,9 @@ type Config struct {
 	Logger *slog.Logger
 	// DataDir holds uploaded photos under files/, content-addressed.
 	DataDir string
+	// Font is the TrueType font with Chinese glyphs that printed orders are
+	// drawn with (print.go); the known Debian places when empty.
+	Font string
 	// IdleTimeout ends a session nobody used for that long; 30 minutes when 0.
 	IdleTimeout time.Duration
 	// SecureCookies marks cookies Secure even when the request did not come
@@ -107,6 +113,9 @@ type Server struct {
 	secure     bool
 	secret     []byte
 
+	notifications pingan.NotificationService // the bell (notify.go); nil: none
+	font          string                     // Config.Font (print.go)
+
 	pages    map[string]*page
 	static   http.Handler
 	mux      *http.ServeMux
@@ -143,6 +152,8 @@ func New(cfg Config) *Server {
 		s.secret = make([]byte, 32)
 		rand.Read(s.secret)
 	}
+	s.notifications = cfg.Notifications
+	s.font = cfg.Font
 	s.activity = &activity{seen: map[string]time.Time{}}
 	s.sessionEnded = cfg.SessionEnded
 	s.names = &nameCache{m: map[string]nameEntry{}}
@@ -174,8 +185,10 @@ func New(cfg Config) *Server {
 func (s *Server) Handler() http.Handler { return s.handler }
 
 // routes registers every page. Pages that need a signed-in user are wrapped
-// by s.signedIn; forms that change something check the anti-forgery token
-// too. Every page first checks that its input is text (checkText).
+// by s.signedIn and name the capability they need (s.may, the one table of
+// pingan.Capability by role; a case's actions are the workflow's table);
+// forms that change something check the anti-forgery token too. Every page
+// first checks that its input is text (checkText).
 func (s *Server) routes() {
 	h := s.handle
 	h("GET /static/", s.cacheStatic(s.static).ServeHTTP)
@@ -185,35 +198,41 @@ func (s *Server) routes() {
 	h("POST /logout", s.logout)
 	h("GET /lang/{lang}", s.switchLang)
 
-	h("GET /inbox", s.signedIn(s.inbox))
-	h("GET /cases/{id}", s.signedIn(s.casePage))
-	h("POST /cases/{id}/act", s.signedIn(s.form(s.act)))
-	h("GET /cases/{id}/files/{sum}", s.signedIn(s.caseFile))
-	h("GET /report", s.signedIn(s.reportPage))
-	h("POST /report", s.signedIn(s.form(s.report)))
-	h("GET /m", s.signedIn(s.mobile))
-	h("POST /m/report", s.signedIn(s.form(s.mobileReport)))
-	h("GET /dashboard", s.signedIn(s.dashboard))
+	h("GET /inbox", s.signedIn(s.may(pingan.CapReadCases, s.inbox)))
+	h("GET /cases/{id}", s.signedIn(s.may(pingan.CapReadCases, s.casePage)))
+	h("POST /cases/{id}/act", s.signedIn(s.may(pingan.CapReadCases, s.form(s.act)))) // the action: workflow's table
+	h("GET /cases/{id}/files/{sum}", s.signedIn(s.may(pingan.CapReadCases, s.caseFile)))
+	h("GET /report", s.signedIn(s.may(pingan.CapReport, s.reportPage)))
+	h("POST /report", s.signedIn(s.may(pingan.CapReport, s.form(s.report))))
+	h("GET /m", s.signedIn(s.may(pingan.CapPatrol, s.mobile)))
+	h("POST /m/report", s.signedIn(s.may(pingan.CapPatrol, s.form(s.mobileReport))))
+	h("GET /dashboard", s.signedIn(s.may(pingan.CapStatistics, s.dashboard)))
 
-	h("GET /admin/units", s.signedIn(s.admin(s.adminUnits)))
-	h("POST /admin/units", s.signedIn(s.admin(s.form(s.importUnits))))
-	h("GET /admin/users", s.signedIn(s.admin(s.adminUsers)))
-	h("POST /admin/users", s.signedIn(s.admin(s.form(s.addUser))))
-	h("GET /admin/grids", s.signedIn(s.admin(s.adminGrids)))
-	h("POST /admin/grids", s.signedIn(s.admin(s.form(s.importGrids))))
-	h("GET /admin/grids.geojson", s.signedIn(s.admin(s.gridsGeoJSON)))
-	h("GET /admin/categories", s.signedIn(s.admin(s.adminCategories)))
-	h("POST /admin/categories", s.signedIn(s.admin(s.form(s.saveCategory))))
-	h("GET /admin/holidays", s.signedIn(s.admin(s.holidaysOnly(s.adminHolidays))))
-	h("POST /admin/holidays/preview", s.signedIn(s.admin(s.holidaysOnly(s.form(s.previewHolidays)))))
-	h("POST /admin/holidays", s.signedIn(s.admin(s.holidaysOnly(s.form(s.enterHolidays)))))
-	h("POST /admin/holidays/day", s.signedIn(s.admin(s.holidaysOnly(s.form(s.correctHoliday)))))
+	h("GET /admin/units", s.signedIn(s.may(pingan.CapAdminUnits, s.adminUnits)))
+	h("POST /admin/units", s.signedIn(s.may(pingan.CapAdminUnits, s.form(s.importUnits))))
+	h("GET /admin/users", s.signedIn(s.may(pingan.CapAdminUsers, s.adminUsers)))
+	h("POST /admin/users", s.signedIn(s.may(pingan.CapAdminUsers, s.form(s.addUser))))
+	h("GET /admin/grids", s.signedIn(s.may(pingan.CapAdminGrids, s.adminGrids)))
+	h("POST /admin/grids", s.signedIn(s.may(pingan.CapAdminGrids, s.form(s.importGrids))))
+	h("GET /admin/grids.geojson", s.signedIn(s.may(pingan.CapAdminGrids, s.gridsGeoJSON)))
+	h("GET /admin/categories", s.signedIn(s.may(pingan.CapAdminCategories, s.adminCategories)))
+	h("POST /admin/categories", s.signedIn(s.may(pingan.CapAdminCategories, s.form(s.saveCategory))))
+	h("GET /admin/holidays", s.signedIn(s.may(pingan.CapAdminHolidays, s.holidaysOnly(s.adminHolidays))))
+	h("POST /admin/holidays/preview", s.signedIn(s.may(pingan.CapAdminHolidays, s.holidaysOnly(s.form(s.previewHolidays)))))
+	h("POST /admin/holidays", s.signedIn(s.may(pingan.CapAdminHolidays, s.holidaysOnly(s.form(s.enterHolidays)))))
+	h("POST /admin/holidays/day", s.signedIn(s.may(pingan.CapAdminHolidays, s.holidaysOnly(s.form(s.correctHoliday)))))
 
 	h("GET /public/report", s.publicOnly(s.publicReportPage))
 	h("POST /public/report", s.publicOnly(s.publicReport))
 	h("GET /public/track", s.publicOnly(s.publicTrack))
 	h("GET /public/cases/{number}", s.publicOnly(s.publicCase))
 	h("POST /public/cases/{number}/rate", s.publicOnly(s.publicRate))
+
+	// The pages of further features, each registered in its own file.
+	s.routesPrint(h)
+	s.routesNotify(h)
+	s.routesFind(h)
+	s.routesPhone(h)
 
 	h("/", func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, pingan.E(pingan.ENOTFOUND, "page.notfound"))
@@ -235,6 +254,19 @@ func (s *Server) signedIn(h http.HandlerFunc) http.HandlerFunc {
 		}
 		h(w, r)
 	})
+}
+
+// may answers 403 to a user whose roles do not hold capability c
+// (pingan.Permit), before h reads anything; the menu (layout.html) shows
+// the pages by the same table.
+func (s *Server) may(c pingan.Capability, h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if err := pingan.Permit(userOf(r), c); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		h(w, r)
+	}
 }
 
 func (s *Server) cacheStatic(h http.Handler) http.Handler {

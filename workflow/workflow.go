@@ -31,11 +31,16 @@ type Env struct {
 	Policy pingan.Policy
 	// Category is the corrected category on accept, when it changes.
 	Category *pingan.Category
-	// Parent is the administrative parent of the holding unit, the target
-	// of an escalation; nil at the top of the tree.
+	// Parent is the target of an escalation (EscalationTarget: the lowest
+	// administrative unit above every unit working on the case); nil at the
+	// top of the tree.
 	Parent *pingan.Unit
 	// ToUnit is the unit named by a dispatch, looked up; nil if unknown.
 	ToUnit *pingan.Unit
+	// Holding is the unit holding the case now (受理单位), looked up for an
+	// accept, so that a refusal names the centre that took the case first;
+	// nil when not looked up (the refusal then names its code).
+	Holding *pingan.Unit
 }
 
 // rule says from which statuses an action may be taken and who may take it.
@@ -65,7 +70,7 @@ var rules = map[pingan.ActionName]rule{
 	pingan.ActSuspend:   {from: st(pingan.StatusInProgress), may: dispatcher},
 	pingan.ActResume:    {from: st(pingan.StatusInProgress), may: dispatcher, whileSuspended: true, onlySuspended: true},
 	pingan.ActSupervise: {from: open, may: supervisor, whileSuspended: true},
-	pingan.ActComment:   {from: pingan.Statuses, may: sees, whileSuspended: true},
+	pingan.ActComment:   {from: pingan.Statuses, may: commenter, whileSuspended: true},
 	pingan.ActRate:      {from: st(pingan.StatusClosed), may: rater},
 	pingan.ActReopen:    {from: st(pingan.StatusClosed), may: dispatcher},
 }
@@ -99,6 +104,22 @@ func supervisor(c *pingan.Case, a *pingan.User) bool {
 // sees: anyone whose jurisdiction holds the case.
 func sees(c *pingan.Case, a *pingan.User) bool {
 	return a.Sees(c.UnitPath) || a.Sees(c.AssignedPath) || a.Sees(c.HoldingPath)
+}
+
+// commenter: anyone whose jurisdiction holds the case and whose role
+// writes — a dispatcher, handler, grid worker, mediator, leader or the
+// administrator. A comment (备注) is written into the case's timeline, so
+// the roles that only read, viewer (只读) and assessor (考核办), may not.
+func commenter(c *pingan.Case, a *pingan.User) bool {
+	if !sees(c, a) {
+		return false
+	}
+	for _, r := range []pingan.Role{pingan.RoleDispatcher, pingan.RoleHandler, pingan.RoleGridWorker, pingan.RoleMediator, pingan.RoleLeader, pingan.RoleAdmin} {
+		if a.Has(r) {
+			return true
+		}
+	}
+	return false
 }
 
 // rater: the reporter, or a dispatcher on their behalf; once.
@@ -151,6 +172,44 @@ func conflict(c *pingan.Case, actor *pingan.User, name pingan.ActionName) error 
 	return pingan.E(pingan.ECONFLICT, key, c.Status.Label(), string(c.Status), name.Label(), string(name), strings.Join(s, ", "))
 }
 
+// taken reports whether a centre has accepted c already (or the case went
+// on from there): the refusal of a second accept then says who holds it.
+func taken(c *pingan.Case) bool {
+	return c.Status != pingan.StatusReported && c.Status != pingan.StatusRejected
+}
+
+// takenBy answers the refusal of an accept of a case a centre took first,
+// naming that centre's unit (its name when env has it, else its code), the
+// status and the actions allowed now.
+func takenBy(c *pingan.Case, actor *pingan.User, env Env) error {
+	holder := c.HoldingUnit
+	if env.Holding != nil && env.Holding.Code == c.HoldingUnit && env.Holding.Name != "" {
+		holder = env.Holding.Name
+	}
+	var s []string
+	for _, a := range Allowed(c, actor) {
+		s = append(s, string(a))
+	}
+	if len(s) == 0 {
+		return pingan.E(pingan.ECONFLICT, "action.conflict.taken.none", holder, c.Status.Label(), string(c.Status),
+			pingan.ActAccept.Label(), string(pingan.ActAccept))
+	}
+	return pingan.E(pingan.ECONFLICT, "action.conflict.taken", holder, c.Status.Label(), string(c.Status),
+		pingan.ActAccept.Label(), string(pingan.ActAccept), strings.Join(s, ", "))
+}
+
+// scopeUnit answers the unit whose subtree a is the jurisdiction of: for
+// a centre's user the administrative unit the centre serves. A path is the
+// codes from the root ("/62/6209/620902/"), so the code is its last part.
+// Empty for the system or a user without a scope.
+func scopeUnit(a *pingan.User) (code, path string) {
+	if a == nil || a.ScopePath == "" {
+		return "", ""
+	}
+	p := strings.TrimSuffix(a.ScopePath, "/")
+	return p[strings.LastIndexByte(p, '/')+1:], a.ScopePath
+}
+
 // Apply moves c by the action in. actor is nil for the system (the
 // escalation ticker). On success c holds its new state and the answer is the
 // timeline entry to append (Seq and CaseID filled by the store). On failure c
@@ -167,6 +226,9 @@ func Apply(c *pingan.Case, actor *pingan.User, in pingan.ActionInput, env Env) (
 		return nil, pingan.E(pingan.ENOTFOUND, "action.case.not_found")
 	}
 	if !r.allowsStatus(c) || (in.Action == pingan.ActRate && c.Satisfaction != nil) {
+		if in.Action == pingan.ActAccept && taken(c) {
+			return nil, takenBy(c, actor, env)
+		}
 		return nil, conflict(c, actor, in.Action)
 	}
 	if !r.may(c, actor) {
@@ -188,7 +250,7 @@ func Apply(c *pingan.Case, actor *pingan.User, in pingan.ActionInput, env Env) (
 	if actor != nil {
 		act.ActorID, act.ActorName = actor.ID, actorName(actor)
 	}
-	if err := transition(&next, act, in, env); err != nil {
+	if err := transition(&next, act, actor, in, env); err != nil {
 		return nil, err
 	}
 	next.UpdatedAt = env.Now
@@ -262,11 +324,18 @@ func validate(c *pingan.Case, in pingan.ActionInput, env Env) error {
 }
 
 // transition changes next and fills act; validate has run.
-func transition(next *pingan.Case, act *pingan.Action, in pingan.ActionInput, env Env) error {
+func transition(next *pingan.Case, act *pingan.Action, actor *pingan.User, in pingan.ActionInput, env Env) error {
 	now := env.Now
 	switch in.Action {
 	case pingan.ActAccept:
 		next.Status = pingan.StatusAccepted
+		// 受理即认领 (accepting is claiming): a reported case waits in the
+		// 待受理 of every centre above it; the centre that accepts it
+		// first holds it from now on, and the others may no longer.
+		if code, path := scopeUnit(actor); path != "" && path != next.HoldingPath {
+			act.FromUnit, act.ToUnit = next.HoldingUnit, code
+			next.HoldingUnit, next.HoldingPath = code, path
+		}
 		if env.Category != nil && env.Category.Code != next.Category {
 			act.Note = firstNonEmpty(act.Note, fmt.Sprintf("类别更正为 %s %s", env.Category.Code, env.Category.Name))
 			next.Category, next.Kind = env.Category.Code, env.Category.Kind
@@ -341,6 +410,7 @@ func transition(next *pingan.Case, act *pingan.Action, in pingan.ActionInput, en
 	case pingan.ActSupervise:
 		next.Supervised = true
 		act.Deadline = in.Deadline
+		next.SuperviseBy = in.Deadline
 	case pingan.ActComment:
 	case pingan.ActRate:
 		s := in.Satisfaction
@@ -349,6 +419,7 @@ func transition(next *pingan.Case, act *pingan.Action, in pingan.ActionInput, en
 	case pingan.ActReopen:
 		next.Status = pingan.StatusAccepted
 		next.ClosedAt, next.ResolvedAt, next.Satisfaction = nil, nil, nil
+		next.SuperviseBy = nil // an order on the closed round is answered
 		next.AssignedUnit, next.AssignedPath, next.SignBy, next.SignedAt = "", "", nil, nil
 		if err := setDeadline(&next.ResolveBy, act, env, now, env.Policy.Resolve); err != nil {
 			return err

@@ -184,7 +184,14 @@ func TestWhoMay(t *testing.T) {
 		{"reporter rates", pingan.StatusClosed, reporter, pingan.ActRate, ""},
 		{"dispatcher rates on their behalf", pingan.StatusClosed, townDispatcher, pingan.ActRate, ""},
 		{"viewer may not rate", pingan.StatusClosed, viewer, pingan.ActRate, pingan.EFORBIDDEN},
-		{"viewer comments", pingan.StatusInProgress, viewer, pingan.ActComment, ""},
+		{"viewer may not comment", pingan.StatusInProgress, viewer, pingan.ActComment, pingan.EFORBIDDEN},
+		{"assessor may not comment", pingan.StatusInProgress, user(10, county, pingan.RoleAssessor), pingan.ActComment, pingan.EFORBIDDEN},
+		{"administrator comments", pingan.StatusInProgress, user(11, county, pingan.RoleAdmin), pingan.ActComment, ""},
+		{"leader comments", pingan.StatusInProgress, leader, pingan.ActComment, ""},
+		{"dispatcher comments", pingan.StatusRejected, townDispatcher, pingan.ActComment, ""},
+		{"mediator comments", pingan.StatusClosed, user(12, township, pingan.RoleMediator), pingan.ActComment, ""},
+		{"grid worker comments", pingan.StatusReported, reporter, pingan.ActComment, ""},
+		{"viewer who also mediates comments", pingan.StatusInProgress, user(13, township, pingan.RoleViewer, pingan.RoleMediator), pingan.ActComment, ""},
 		{"department handler comments on its case", pingan.StatusInProgress, deptHandler, pingan.ActComment, ""},
 	}
 	for _, tt := range tests {

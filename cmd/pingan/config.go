@@ -130,6 +130,10 @@ func (f *dbFlags) open(ctx context.Context, clock pingan.Clock, migrate bool) (*
 		db.Close()
 		return nil, fmt.Errorf("无法将数据库中的照片移至照片目录 (cannot move the photos of the database to their directory): %w", err)
 	}
+	if _, err := db.IndexPeople(ctx); err != nil { // the blind index of earlier cases' people
+		db.Close()
+		return nil, err
+	}
 	return db, nil
 }
 

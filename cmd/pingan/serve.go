@@ -14,6 +14,7 @@ import (
 	"github.com/pingan-gov/pingan"
 	"github.com/pingan-gov/pingan/api"
 	"github.com/pingan-gov/pingan/jobs"
+	"github.com/pingan-gov/pingan/paper"
 	"github.com/pingan-gov/pingan/store"
 	"github.com/pingan-gov/pingan/web"
 )
@@ -24,10 +25,14 @@ type serveFlags struct {
 	tick time.Duration
 	// secureCookies: "on", "off" or "auto" (on unless addr is loopback).
 	secureCookies string
+	notify        notifyFlags // the notices that leave pingan (notify.go)
+	font          string      // the TrueType font of printed orders (web/print.go)
 }
 
 func (f *serveFlags) register(fs *flag.FlagSet) {
 	f.dbFlags.register(fs)
+	f.notify.register(fs)
+	fs.StringVar(&f.font, "font", envOr("PINGAN_FONT", ""), "打印交办单、督办单所用的中文 TrueType 字体文件（默认 fonts-droid-fallback 的字体）(TrueType font with Chinese glyphs for printed orders; default: that of fonts-droid-fallback) [PINGAN_FONT]")
 	fs.StringVar(&f.addr, "addr", envOr("PINGAN_ADDR", "127.0.0.1:8080"), "监听地址 (listen address) [PINGAN_ADDR]")
 	tick, _ := time.ParseDuration(envOr("PINGAN_TICK", "1m"))
 	fs.DurationVar(&f.tick, "tick", tick, "期限检查间隔 (how often deadlines are checked) [PINGAN_TICK]")
@@ -92,15 +97,23 @@ func (e *cmdEnv) listenAndServe(db *store.DB, f serveFlags, clock pingan.Clock) 
 	// public pages.
 	webServer := web.New(web.Config{
 		Units: db.Units, Users: db.Users, Categories: db.Categories, Cases: db.Cases, Stats: db.Stats,
-		Public: db.Public, Grids: db.Grids, Holidays: db.Calendar,
+		Public: db.Public, Grids: db.Grids, Holidays: db.Calendar, Notifications: db.Notifications,
 		SessionEnded: apiServer.ForgetSession,
 		// The forms' anti-forgery key is derived from the data key, so
 		// every server sharing the database accepts the others' forms.
 		Secret: db.DerivedKey("web forms"), SecureCookies: secure,
-		Calendar: db.Calendar, Clock: clock, Logger: logger, DataDir: f.data,
+		Calendar: db.Calendar, Clock: clock, Logger: logger, DataDir: f.data, Font: f.font,
 	})
+	if _, err := paper.New(f.font); err != nil { // the pages still serve; printing answers this error
+		logger.Warn(pingan.Text(pingan.ZH, "print.unavailable"), "err", err)
+	}
 	mux.Handle("/", webServer.Handler())
 
+	stopNotify, err := f.notify.start(e.ctx, db, clock, f.tick, logger) // the bell's sign deadlines and the outbox
+	if err != nil {
+		return err
+	}
+	defer stopNotify()
 	ln, err := net.Listen("tcp", f.addr)
 	if err != nil {
 		return fmt.Errorf("无法监听 (cannot listen on) %s: %w", f.addr, err)

@@ -121,8 +121,27 @@
     });
   });
 
+  // Signing out forgets the phone page kept for use offline (static/sw.js),
+  // so that the next person on the phone does not open it.
+  Array.prototype.forEach.call(document.querySelectorAll('form[action="/logout"]'), function (f) {
+    f.addEventListener('submit', function (e) {
+      if (!window.caches) { return; }
+      e.preventDefault();
+      var go = function () { f.submit(); };
+      caches.keys().then(function (keys) {
+        return Promise.all(keys.filter(function (k) { return k.indexOf('pingan-m-') === 0; })
+          .map(function (k) { return caches['delete'](k); }));
+      }).then(go, go);
+    });
+  });
+
   var form = document.getElementById('quick');
-  if (!form || !window.indexedDB || !window.fetch) { return; }
+  if (!form) { return; }
+  // The phone page opens without signal once it has been visited.
+  if (navigator.serviceWorker) {
+    navigator.serviceWorker.register('/m/sw.js', { scope: '/m' })['catch'](function () { /* the page works without */ });
+  }
+  if (!window.indexedDB || !window.fetch || !window.Promise) { return; }
 
   var DB = 'pingan-outbox', STORE = 'reports';
   var openDB = function () {
@@ -149,86 +168,313 @@
   var put = function (item) { return run('readwrite', function (s) { return s.put(item); }); };
   var del = function (key) { return run('readwrite', function (s) { return s['delete'](key); }); };
 
+  // The outbox holds each report as {key, user, fields, photo, photoName,
+  // at, state, error}: state 'pending' waits for the connection, 'refused'
+  // the server refused as it is (error is the error of its JSON answer) and
+  // waits for the worker to correct it. A report is sent only under the
+  // account that wrote it.
+  var user = form.getAttribute('data-user') || '';
+  var mine = function (item) { return !item.user || item.user === user; };
+  var words = function (name, n) { return (form.getAttribute('data-' + name) || '').replace('{n}', String(n)); };
+
   var outbox = document.getElementById('outbox');
   var outboxN = document.getElementById('outbox-n');
   var message = document.getElementById('m-message');
-  var show = function (s) { message.textContent = s; message.hidden = false; };
-  var count = function () {
-    return all().then(function (items) {
-      outboxN.textContent = String(items.length);
-      outbox.hidden = items.length === 0;
-      return items.length;
+  var errorBox = document.getElementById('m-error');
+  var refusedBox = document.getElementById('refused');
+  var refusedList = document.getElementById('refused-list');
+  var refusedN = document.getElementById('refused-n');
+  var keyInput = form.elements.key;
+  var submit = document.getElementById('m-submit');
+  var photoInput = document.getElementById('m-photo');
+  var photoKept = document.getElementById('m-photo-kept');
+  var latInput = document.getElementById('m-lat'), lngInput = document.getElementById('m-lng');
+  // places are the error lines of the form: data-for names the fields
+  // whose errors each shows, data-control the control it marks.
+  var places = Array.prototype.slice.call(form.querySelectorAll('[data-for]'));
+  // keptPhoto is the photo of the refused report being corrected, sent
+  // again unless another is chosen.
+  var keptPhoto = null;
+
+  // show says s (a line, or lines) above the form; '' hides it.
+  var show = function (s) {
+    message.textContent = '';
+    [].concat(s).forEach(function (line, i) {
+      if (i) { message.appendChild(document.createElement('br')); }
+      message.appendChild(document.createTextNode(line));
     });
+    message.hidden = !message.textContent;
+  };
+  var el = function (tag, cls, text) {
+    var x = document.createElement(tag);
+    if (cls) { x.className = cls; }
+    if (text) { x.textContent = text; }
+    return x;
   };
   var randomKey = function () {
     var a = new Uint8Array(16);
     crypto.getRandomValues(a);
     return Array.prototype.map.call(a, function (x) { return ('0' + x.toString(16)).slice(-2); }).join('');
   };
+  var valueOf = function (item, name) {
+    for (var i = 0; i < item.fields.length; i++) {
+      if (item.fields[i][0] === name) { return item.fields[i][1]; }
+    }
+    return '';
+  };
 
-  // send posts one kept report. The idempotency key makes a report that
-  // reached the server before the answer was lost come back as the same case.
-  var send = function (item) {
+  // clearMarks takes every mark of a refusal off the form.
+  var clearMarks = function () {
+    places.forEach(function (p) {
+      p.textContent = '';
+      p.hidden = true;
+      var c = document.getElementById(p.getAttribute('data-control'));
+      if (c) { c.removeAttribute('aria-invalid'); c.removeAttribute('aria-describedby'); }
+    });
+    errorBox.textContent = '';
+    errorBox.hidden = true;
+  };
+
+  // mark shows a refusal on the form: each field's message at its place,
+  // the control marked; what has no place, above the form.
+  var mark = function (err) {
+    clearMarks();
+    var fields = (err && err.fields) || {};
+    var other = [];
+    Object.keys(fields).sort().forEach(function (f) {
+      var at = null;
+      places.forEach(function (p) {
+        if ((' ' + p.getAttribute('data-for') + ' ').indexOf(' ' + f + ' ') >= 0) { at = p; }
+      });
+      if (!at) { other.push(fields[f]); return; }
+      at.textContent = at.textContent ? at.textContent + ' · ' + fields[f] : fields[f];
+      at.hidden = false;
+      var c = document.getElementById(at.getAttribute('data-control'));
+      if (c) { c.setAttribute('aria-invalid', 'true'); c.setAttribute('aria-describedby', at.id); }
+    });
+    var above = (other.length || !Object.keys(fields).length) ? [err && err.message].concat(other) : [];
+    above.forEach(function (s) { if (s) { errorBox.appendChild(el('p', '', s)); } });
+    errorBox.hidden = !errorBox.firstChild;
+    var first = form.querySelector('[aria-invalid="true"]');
+    if (first) { first.focus(); } else if (!errorBox.hidden) { errorBox.scrollIntoView(); }
+  };
+
+  // reason answers a refusal in one line, for the list of refused reports:
+  // each field's message after the label of the control at its place.
+  var reason = function (err) {
+    var f = (err && err.fields) || {};
+    var parts = Object.keys(f).sort().map(function (k) {
+      var label = '';
+      places.forEach(function (p) {
+        if ((' ' + p.getAttribute('data-for') + ' ').indexOf(' ' + k + ' ') < 0) { return; }
+        var c = document.getElementById(p.getAttribute('data-control'));
+        var l = c && form.querySelector('label[for="' + c.id + '"]');
+        label = l ? l.textContent.trim() : (c ? c.textContent.trim() : '');
+      });
+      return label ? form.getAttribute('data-field').replace('{f}', label).replace('{m}', f[k]) : f[k];
+    });
+    if (!parts.length && err && err.message) { parts.push(err.message); }
+    return parts.join(' · ');
+  };
+
+  var categoryName = function (code) {
+    var opts = document.getElementById('m-category').options;
+    for (var i = 0; i < opts.length; i++) {
+      if (code && opts[i].value === code) { return opts[i].textContent.trim(); }
+    }
+    return '';
+  };
+
+  // refresh shows the outbox: how many reports wait, and the refused ones
+  // but the one being corrected in the form. It answers how many wait.
+  var refresh = function () {
+    return all().then(function (items) {
+      items = items.filter(mine).sort(function (a, b) { return a.at - b.at; });
+      var pending = items.filter(function (x) { return x.state !== 'refused'; });
+      var refused = items.filter(function (x) { return x.state === 'refused' && x.key !== keyInput.value; });
+      outboxN.textContent = String(pending.length);
+      outbox.hidden = pending.length === 0;
+      refusedN.textContent = String(refused.length);
+      refusedBox.hidden = refused.length === 0;
+      while (refusedList.firstChild) { refusedList.removeChild(refusedList.firstChild); }
+      refused.forEach(function (item) {
+        var li = el('li', 'refused');
+        li.setAttribute('data-key', item.key);
+        var what = valueOf(item, 'description');
+        li.appendChild(el('p', 't', what ? (what.length > 40 ? what.slice(0, 40) + '…' : what) : refusedBox.getAttribute('data-none')));
+        var cat = categoryName(valueOf(item, 'category'));
+        if (cat) { li.appendChild(el('p', 'muted small', cat)); }
+        li.appendChild(el('p', 'field-error', reason(item.error)));
+        var edit = el('button', 'edit', refusedBox.getAttribute('data-edit'));
+        edit.type = 'button';
+        edit.addEventListener('click', function () { correct(item); });
+        var drop = el('button', 'drop', refusedBox.getAttribute('data-drop'));
+        drop.type = 'button';
+        drop.addEventListener('click', function () { del(item.key).then(refresh); });
+        var p = el('p', '');
+        p.appendChild(edit);
+        p.appendChild(document.createTextNode(' '));
+        p.appendChild(drop);
+        li.appendChild(p);
+        refusedList.appendChild(li);
+      });
+      return pending.length;
+    });
+  };
+
+  // empty clears the form after its report was sent or kept, keeping the
+  // position for the next report.
+  var empty = function () {
+    var lat = latInput.value, lng = lngInput.value;
+    form.reset();
+    clearMarks();
+    keyInput.value = '';
+    keptPhoto = null;
+    photoKept.hidden = true;
+    latInput.value = lat;
+    lngInput.value = lng;
+  };
+
+  // correct puts a refused report back into the form, its fields marked.
+  var correct = function (item) {
+    form.reset();
+    item.fields.forEach(function (kv) {
+      var x = form.elements[kv[0]];
+      if (!x || kv[0] === 'csrf' || kv[0] === 'key' || !x.tagName) { return; }
+      if (x.type === 'checkbox') { x.checked = true; } else { x.value = kv[1]; }
+    });
+    keyInput.value = item.key;
+    keptPhoto = item.photo || null;
+    photoKept.hidden = !keptPhoto;
+    latInput.dispatchEvent(new Event('change'));
+    show(form.getAttribute('data-editing'));
+    form.scrollIntoView();
+    mark(item.error);
+    return refresh();
+  };
+  photoInput.addEventListener('change', function () {
+    if (photoInput.files && photoInput.files.length) { keptPhoto = null; photoKept.hidden = true; }
+  });
+
+  // token answers whether the session has a new anti-forgery token (the
+  // page may be a copy kept from an earlier session): 'new', 'same' or
+  // 'signedout'.
+  var token = function () {
+    return fetch('/m', { credentials: 'same-origin', cache: 'no-store' }).then(function (r) {
+      if (!r.ok || r.redirected) { return 'signedout'; }
+      return r.text().then(function (t) {
+        var m = new DOMParser().parseFromString(t, 'text/html').querySelector('meta[name="csrf"]');
+        var fresh = m ? m.getAttribute('content') : '';
+        if (!fresh) { return 'signedout'; }
+        if (fresh === csrf) { return 'same'; }
+        csrf = fresh;
+        return 'new';
+      });
+    });
+  };
+
+  // deliver posts one report and answers what became of it: {sent, body},
+  // {refused, error} (kept so, with the reason), {later} (kept to send
+  // again: a fault, the rate) or {signin}. It rejects when the network
+  // fails. The idempotency key makes a report that reached the server
+  // before the answer was lost come back as the same case.
+  var deliver = function (item, again) {
     var fd = new FormData();
-    item.fields.forEach(function (kv) { fd.append(kv[0], kv[1]); });
+    item.fields.forEach(function (kv) { if (kv[0] !== 'key') { fd.append(kv[0], kv[1]); } });
+    fd.append('key', item.key);
     if (item.photo) { fd.append('photos', item.photo, item.photoName || 'photo.jpg'); }
     return fetch('/m/report', {
       method: 'POST', body: fd, credentials: 'same-origin',
       headers: { 'Accept': 'application/json', 'X-CSRF-Token': csrf }
     }).then(function (r) {
-      return r.json().then(function (j) { return { status: r.status, ok: r.ok, body: j }; });
+      return r.json().then(function (j) { return j; }, function () { return {}; })
+        .then(function (j) { return { status: r.status, ok: r.ok, body: j || {} }; });
     }).then(function (res) {
       if (res.ok) {
-        show(form.getAttribute('data-sent') + res.body.number);
-        return del(item.key);
+        return del(item.key).then(function () { return { sent: true, body: res.body }; });
       }
-      // A report the server refuses as it is (400, 413) is dropped with the
-      // reason shown; one refused for the session (401, 403) or the rate
-      // (429) or a fault (5xx) is kept and tried again later.
       if (res.status === 400 || res.status === 413) {
-        show(form.getAttribute('data-failed') + ((res.body.error && res.body.error.message) || res.status));
-        return del(item.key);
+        item.state = 'refused';
+        item.error = res.body.error || { message: words('refused-status', res.status) };
+        return put(item).then(function () { return { refused: true, error: item.error }; });
       }
-      throw new Error('retry later: ' + res.status);
+      if ((res.status === 401 || res.status === 403) && !again) {
+        return token().then(function (t) {
+          if (t === 'new') { return deliver(item, true); }
+          return t === 'signedout' ? { signin: true } : { later: true };
+        });
+      }
+      return { later: true };
     });
   };
 
+  // flush sends the reports that wait, one after the other, and says what
+  // became of them.
   var busy = null;
   var flush = function () {
     if (busy) { return busy; }
+    var sent = [], refused = 0, signin = false;
     busy = all().then(function (items) {
+      items = items.filter(function (x) { return mine(x) && x.state !== 'refused' && x.key !== keyInput.value; });
       return items.reduce(function (chain, item) {
-        return chain.then(function () { return send(item); });
-      }, Promise.resolve());
-    })['catch'](function () { /* offline or refused: kept for later */ })
-      .then(function () { busy = null; return count(); });
+        return chain.then(function (stop) {
+          if (stop) { return true; }
+          return deliver(item).then(function (r) {
+            if (r.sent) { sent.push(r.body.number); }
+            if (r.refused) { refused++; }
+            signin = signin || !!r.signin;
+            return !!r.signin;
+          });
+        });
+      }, Promise.resolve(false));
+    })['catch'](function () { /* offline: kept for later */ })
+      .then(function () {
+        busy = null;
+        var lines = [];
+        if (sent.length) { lines.push(words('flushed', sent.length) + form.getAttribute('data-sent') + sent.join(', ')); }
+        if (refused) { lines.push(words('refused', refused)); }
+        if (signin) { lines.push(form.getAttribute('data-signin')); }
+        if (lines.length) { show(lines); }
+        return refresh();
+      });
     return busy;
   };
 
+  var sending = false;
   form.addEventListener('submit', function (e) {
     e.preventDefault();
-    var fd = new FormData(form);
+    if (sending) { return; }
+    clearMarks();
     var fields = [];
-    fd.forEach(function (v, k) {
+    new FormData(form).forEach(function (v, k) {
       if (k !== 'photos' && k !== 'csrf' && k !== 'key') { fields.push([k, v]); }
     });
-    fields.push(['key', randomKey()]);
-    var input = form.querySelector('input[type="file"]');
-    var photo = input && input.files && input.files[0] ? input.files[0] : null;
-    var item = { key: fields[fields.length - 1][1], fields: fields, photo: photo, photoName: photo ? photo.name : '', at: Date.now() };
-    var lat = document.getElementById('m-lat').value, lng = document.getElementById('m-lng').value;
-    put(item).then(function () {
-      form.reset();
-      document.getElementById('m-lat').value = lat;
-      document.getElementById('m-lng').value = lng;
-      return count();
-    }).then(function () {
-      if (!navigator.onLine) { show(form.getAttribute('data-queued')); return; }
-      return flush().then(function (n) { if (n > 0) { show(form.getAttribute('data-queued')); } });
+    var photo = photoInput.files && photoInput.files[0] ? photoInput.files[0] : keptPhoto;
+    if (!keyInput.value) { keyInput.value = randomKey(); }
+    var item = { key: keyInput.value, user: user, fields: fields, photo: photo, photoName: photo ? photo.name || 'photo.jpg' : '',
+      at: Date.now(), state: 'pending' };
+    var queued = function () {
+      item.state = 'pending';
+      delete item.error;
+      return put(item).then(function () { empty(); show(form.getAttribute('data-queued')); });
+    };
+    if (!navigator.onLine) { queued().then(refresh); return; }
+    sending = true;
+    submit.disabled = true;
+    // Kept before it goes, in case the page closes before the answer.
+    put(item).then(function () { return deliver(item); }).then(function (r) {
+      if (r.sent) { empty(); show(form.getAttribute('data-sent') + r.body.number); return; }
+      if (r.refused) { show(''); mark(r.error); return; }
+      empty();
+      show(r.signin ? form.getAttribute('data-signin') : form.getAttribute('data-queued'));
+    }, queued).then(function () {
+      sending = false;
+      submit.disabled = false;
+      return refresh();
     });
   });
 
   window.addEventListener('online', function () { flush(); });
   setInterval(function () { if (navigator.onLine) { flush(); } }, 30000);
-  count().then(function (n) { if (n > 0 && navigator.onLine) { flush(); } });
+  refresh().then(function (n) { if (n > 0 && navigator.onLine) { flush(); } });
 }());

@@ -1,0 +1,104 @@
+package pingan
+
+// Capability is something a user may do that is not a step of a case's
+// lifecycle: report a case (登记事件), read the dashboard, administer the
+// unit tree … Who may take a lifecycle action on a case — accept,
+// dispatch, sign, supervise (督办), comment (备注), rate … — depends on the
+// case too, and is the workflow's table (workflow.Allowed, workflow.Apply);
+// it is not repeated here.
+//
+// permissions is the one table of capabilities by role. Every page, API
+// route and menu entry asks it (User.May, Permit), and the store refuses a
+// report from a role that may not report, so no interface can do more than
+// another.
+type Capability string
+
+// The capabilities.
+const (
+	// CapReadCases: the cases of one's jurisdiction — the inbox, a case's
+	// page, its photos and timeline (查阅事件). Personal data is masked or
+	// whole as SeesPersonal says.
+	CapReadCases Capability = "read_cases"
+	// CapReport: report a case (登记事件) on the staff form, the phone page
+	// or through the API.
+	CapReport Capability = "report"
+	// CapPatrol: the grid worker's phone page (网格巡查) with its quick report.
+	CapPatrol Capability = "patrol"
+	// CapStatistics: the dashboard (驾驶舱) and the statistics of a subtree.
+	CapStatistics Capability = "statistics"
+	// CapAssess: define indicator schemes, score units and publish their
+	// ranking (考核, 排名晾晒) — for the assessment pages and API to ask.
+	CapAssess Capability = "assess"
+	// CapAdminUnits … CapAdminHolidays: maintain the unit tree, the users,
+	// the grids, the categories with their deadline policies, and the
+	// holiday calendar (系统管理). The store narrows the last two to an
+	// administrator of the whole tree.
+	CapAdminUnits      Capability = "admin_units"
+	CapAdminUsers      Capability = "admin_users"
+	CapAdminGrids      Capability = "admin_grids"
+	CapAdminCategories Capability = "admin_categories"
+	CapAdminHolidays   Capability = "admin_holidays"
+)
+
+// Capabilities lists every capability in the order of the table.
+var Capabilities = []Capability{CapReadCases, CapReport, CapPatrol, CapStatistics, CapAssess,
+	CapAdminUnits, CapAdminUsers, CapAdminGrids, CapAdminCategories, CapAdminHolidays}
+
+// permission is a row of the table: who may, and the sentence that
+// refuses everyone else.
+type permission struct {
+	roles   []Role
+	refusal string // message key
+}
+
+// permissions says which roles hold each capability. The roles, as the
+// work is shared out in a city:
+//
+//   - a viewer (只读) reads: cases (masked) and statistics, nothing else;
+//   - a leader (领导) reads and supervises (督办, a lifecycle action);
+//   - an assessor (考核办) reads and assesses units;
+//   - grid workers, dispatchers, handlers and mediators work cases, so they
+//     report them; only grid workers patrol with the phone page;
+//   - an administrator keeps the data of the deployment (units, users,
+//     grids, categories with their deadlines, the calendar) and reports a
+//     case to check a category's deadlines and the calendar with it; they
+//     accept, dispatch and handle nothing, and read personal data masked.
+var permissions = map[Capability]permission{
+	CapReadCases:       {roles: Roles, refusal: "capability.read_cases.forbidden"},
+	CapReport:          {roles: []Role{RoleAdmin, RoleDispatcher, RoleHandler, RoleGridWorker, RoleMediator}, refusal: "capability.report.forbidden"},
+	CapPatrol:          {roles: []Role{RoleGridWorker}, refusal: "capability.patrol.forbidden"},
+	CapStatistics:      {roles: Roles, refusal: "capability.statistics.forbidden"},
+	CapAssess:          {roles: []Role{RoleAssessor}, refusal: "capability.assess.forbidden"},
+	CapAdminUnits:      {roles: []Role{RoleAdmin}, refusal: "capability.admin.forbidden"},
+	CapAdminUsers:      {roles: []Role{RoleAdmin}, refusal: "capability.admin.forbidden"},
+	CapAdminGrids:      {roles: []Role{RoleAdmin}, refusal: "capability.admin.forbidden"},
+	CapAdminCategories: {roles: []Role{RoleAdmin}, refusal: "capability.admin.forbidden"},
+	CapAdminHolidays:   {roles: []Role{RoleAdmin}, refusal: "capability.admin.forbidden"},
+}
+
+// May reports whether one of the user's roles holds capability c. A nil
+// user (nobody signed in) and an unknown capability may nothing.
+func (u *User) May(c Capability) bool {
+	if u == nil {
+		return false
+	}
+	for _, r := range permissions[c].roles {
+		if u.Has(r) {
+			return true
+		}
+	}
+	return false
+}
+
+// Permit answers nil when u may c, otherwise the EFORBIDDEN refusal saying
+// what the user's role may not do.
+func Permit(u *User, c Capability) error {
+	if u.May(c) {
+		return nil
+	}
+	key := permissions[c].refusal
+	if key == "" {
+		key = "capability.forbidden"
+	}
+	return E(EFORBIDDEN, key)
+}

@@ -1,0 +1,225 @@
+package web
+
+import (
+	"html"
+	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/pingan-gov/pingan"
+)
+
+// anySignedIn marks a page every signed-in user may open (their own
+// notifications): it needs no capability.
+const anySignedIn pingan.Capability = ""
+
+// rolePages says, for every page the server registers behind sign-in, the
+// capability it needs (pingan.Capability). A page registered without a row
+// here fails TestRolesEveryPage: give it one.
+var rolePages = map[string]pingan.Capability{
+	"GET /inbox":                          pingan.CapReadCases,
+	"GET /cases/{id}":                     pingan.CapReadCases,
+	"POST /cases/{id}/act":                pingan.CapReadCases, // and the action: the workflow's table
+	"GET /cases/{id}/files/{sum}":         pingan.CapReadCases,
+	"GET /report":                         pingan.CapReport,
+	"POST /report":                        pingan.CapReport,
+	"GET /m":                              pingan.CapPatrol,
+	"POST /m/report":                      pingan.CapPatrol,
+	"GET /dashboard":                      pingan.CapStatistics,
+	"GET /admin/units":                    pingan.CapAdminUnits,
+	"POST /admin/units":                   pingan.CapAdminUnits,
+	"GET /admin/users":                    pingan.CapAdminUsers,
+	"POST /admin/users":                   pingan.CapAdminUsers,
+	"GET /admin/grids":                    pingan.CapAdminGrids,
+	"POST /admin/grids":                   pingan.CapAdminGrids,
+	"GET /admin/grids.geojson":            pingan.CapAdminGrids,
+	"GET /admin/categories":               pingan.CapAdminCategories,
+	"POST /admin/categories":              pingan.CapAdminCategories,
+	"GET /admin/holidays":                 pingan.CapAdminHolidays,
+	"POST /admin/holidays/preview":        pingan.CapAdminHolidays,
+	"POST /admin/holidays":                pingan.CapAdminHolidays,
+	"POST /admin/holidays/day":            pingan.CapAdminHolidays,
+	"GET /search":                         pingan.CapReadCases,
+	"GET /cases/{id}/print/assign.pdf":    pingan.CapReadCases, // printed orders of a case one reads
+	"GET /cases/{id}/print/supervise.pdf": pingan.CapReadCases,
+	"GET /cases/{id}/print/summary.pdf":   pingan.CapReadCases,
+	"GET /notifications":                  anySignedIn,
+	"POST /notifications/read":            anySignedIn,
+}
+
+// openPages are the pages anyone reaches signed out: the assets, signing
+// in and out, the language switch, the citizens' pages and the catch-all.
+var openPages = []string{"GET /static/", "GET /{$}", "GET /login", "POST /login", "POST /logout", "GET /lang/{lang}",
+	"GET /public/report", "POST /public/report", "GET /public/track", "GET /public/cases/{number}",
+	"POST /public/cases/{number}/rate", "GET /m/sw.js", "/"}
+
+// menuEntries are the links of the main menu and the capability of the
+// page each leads to.
+var menuEntries = map[string]pingan.Capability{
+	"/m": pingan.CapPatrol, "/inbox": pingan.CapReadCases, "/report": pingan.CapReport,
+	"/dashboard": pingan.CapStatistics, "/admin/units": pingan.CapAdminUnits,
+}
+
+// roleUsers answers one fixture user of each role, all of whom see the
+// cases of the village 富康社区.
+func roleUsers(t *testing.T, e *env) map[pingan.Role]*pingan.User {
+	users := map[pingan.Role]*pingan.User{
+		pingan.RoleAdmin: e.fx.Admin, pingan.RoleDispatcher: e.fx.CountyDispatcher, pingan.RoleHandler: e.fx.TownshipHandler,
+		pingan.RoleGridWorker: e.fx.GridWorker, pingan.RoleMediator: e.fx.Mediator, pingan.RoleLeader: e.fx.CountyLeader,
+		pingan.RoleAssessor: e.fx.Assessor, pingan.RoleViewer: e.fx.Viewer,
+	}
+	for _, r := range pingan.Roles {
+		u := users[r]
+		if u == nil || len(u.Roles) != 1 || u.Roles[0] != r {
+			t.Fatalf("no fixture user with the role %s alone", r)
+		}
+	}
+	return users
+}
+
+var navRe = regexp.MustCompile(`(?s)<nav class="main"[^>]*>(.*?)</nav>`)
+
+// TestRolesEveryPage signs in as a user of each role and requests every
+// page the server registers behind sign-in, by its method: a role whose
+// capabilities lack the page's gets 403 with the refusal of the table, any
+// other gets some other answer. The main menu shows exactly the pages the
+// role may open. A comment (备注) through the case page is refused to the
+// roles that only read, as the workflow's table says.
+func TestRolesEveryPage(t *testing.T) {
+	e := newEnv(t)
+	c := e.newCase(e.fx.GridWorker, "0102", "楼上漏水")
+	vals := map[string]string{"id": c.ID, "sum": "sha256:" + strings.Repeat("0f", 32)}
+
+	var routes []guardRoute
+	for _, r := range guardRoutes(e.srv) {
+		_, classified := rolePages[r.pattern]
+		switch {
+		case slices.Contains(openPages, r.pattern):
+		case !classified:
+			t.Errorf("%s: the page is in no row of rolePages: name the capability it needs (s.may) and add it", r.pattern)
+		default:
+			routes = append(routes, r)
+		}
+	}
+	for p := range rolePages {
+		if !slices.ContainsFunc(routes, func(r guardRoute) bool { return r.pattern == p }) {
+			t.Errorf("rolePages names %s, which the server does not register", p)
+		}
+	}
+
+	commenters := map[pingan.Role]bool{pingan.RoleAdmin: true, pingan.RoleDispatcher: true, pingan.RoleHandler: true,
+		pingan.RoleGridWorker: true, pingan.RoleMediator: true, pingan.RoleLeader: true}
+	for role, u := range roleUsers(t, e) {
+		cl := e.login(u)
+		t.Run(string(role), func(t *testing.T) {
+			// The menu.
+			nav := navRe.FindStringSubmatch(cl.get("/inbox").body)
+			if nav == nil {
+				t.Fatal("no main menu on /inbox")
+			}
+			for href, need := range menuEntries {
+				shown := strings.Contains(nav[1], `href="`+href+`"`)
+				if shown != u.May(need) {
+					t.Errorf("the menu shows %s: %v, want %v", href, shown, u.May(need))
+				}
+			}
+			// Every page.
+			for _, r := range routes {
+				need := rolePages[r.pattern]
+				path, ok := r.fill(vals)
+				if !ok {
+					t.Fatalf("%s: no value for a wildcard", r.pattern)
+				}
+				var res response
+				if r.method == http.MethodPost {
+					form := url.Values{}
+					if r.pattern == "POST /cases/{id}/act" {
+						form = url.Values{"action": {"comment"}, "note": {"请尽快处理"}}
+					}
+					res = cl.post(path, form)
+				} else {
+					res = cl.get(path)
+				}
+				allowed := need == anySignedIn || u.May(need)
+				if r.pattern == "POST /cases/{id}/act" && allowed {
+					// The comment itself: the workflow's table.
+					want := http.StatusForbidden
+					if commenters[role] {
+						want = http.StatusSeeOther
+					}
+					if res.status != want {
+						t.Errorf("comment as %s: %d, want %d", role, res.status, want)
+					}
+					continue
+				}
+				switch {
+				case res.status >= 500:
+					t.Errorf("%s %s: %d", r.method, path, res.status)
+				case allowed && res.status == http.StatusForbidden:
+					t.Errorf("%s %s: 403, but %s may %s:\n%s", r.method, path, role, need, res.body)
+				case !allowed && res.status != http.StatusForbidden:
+					t.Errorf("%s %s: %d, but %s may not %s", r.method, path, res.status, role, need)
+				case !allowed && !strings.Contains(html.UnescapeString(res.body), pingan.ErrorText(pingan.Permit(u, need), pingan.ZH)):
+					t.Errorf("%s %s: 403 without the refusal of the table:\n%s", r.method, path, res.body)
+				}
+			}
+		})
+	}
+}
+
+// TestRolesReadOnly is the defect as reported: a viewer, a leader and an
+// assessor see no 登记事件 in the menu and cannot file a case through
+// /report; a viewer and an assessor cannot post a 备注, and no comment form
+// is offered to them.
+func TestRolesReadOnly(t *testing.T) {
+	e := newEnv(t)
+	c := e.newCase(e.fx.GridWorker, "0102", "楼上漏水")
+	report := url.Values{"category": {"0102"}, "title": {"楼道堆物"}, "description": {"三楼住户在楼道堆放杂物"}, "unit": {"620902001001"}}
+	for _, u := range []*pingan.User{e.fx.Viewer, e.fx.CountyLeader, e.fx.CityLeader, e.fx.Assessor} {
+		cl := e.login(u)
+		nav := navRe.FindStringSubmatch(cl.get("/inbox").body)
+		if nav == nil || strings.Contains(nav[1], `href="/report"`) {
+			t.Errorf("%s: the menu offers 登记事件", u.Username)
+		}
+		if res := cl.get("/report"); res.status != http.StatusForbidden {
+			t.Errorf("%s: GET /report: %d", u.Username, res.status)
+		}
+		if res := cl.postMultipart("/report", report, nil); res.status != http.StatusForbidden {
+			t.Errorf("%s: POST /report: %d %s", u.Username, res.status, res.location)
+		}
+		page := cl.get("/cases/" + c.ID)
+		comment := cl.post("/cases/"+c.ID+"/act", url.Values{"action": {"comment"}, "note": {"已阅"}})
+		if u.Has(pingan.RoleLeader) {
+			mustContain(t, page.body, `id="act-comment"`)
+			if comment.status != http.StatusSeeOther {
+				t.Errorf("%s: comment: %d", u.Username, comment.status)
+			}
+			continue
+		}
+		mustNotContain(t, page.body, `id="act-comment"`)
+		if comment.status != http.StatusForbidden {
+			t.Errorf("%s: comment: %d", u.Username, comment.status)
+		}
+	}
+	// Nothing was filed, and the timeline holds the leaders' comments only.
+	cases, _, err := e.db.Cases.FindCases(t.Context(), e.fx.Admin, pingan.CaseFilter{})
+	if err != nil || len(cases) != 1 {
+		t.Errorf("%d cases after the refused reports (%v)", len(cases), err)
+	}
+	acts, err := e.db.Cases.Timeline(t.Context(), e.fx.Admin, c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var by []string
+	for _, a := range acts {
+		if a.Action == pingan.ActComment {
+			by = append(by, a.ActorName)
+		}
+	}
+	if want := []string{e.fx.CountyLeader.Name, e.fx.CityLeader.Name}; !slices.Equal(by, want) {
+		t.Errorf("comments by %v, want %v", by, want)
+	}
+}
