@@ -269,6 +269,16 @@ func TestBrowserPhoneOpensOffline(t *testing.T) {
 	base, dir := ts.URL, shots(t)
 	browserLogin(t, ctx, base, e.fx.GridWorker.Username)
 	do(t, ctx, "phone page", chromedp.Navigate(base+"/m"), chromedp.WaitVisible(chromedp.ID("quick")))
+	// The worker installs in the background, slowly on a loaded machine:
+	// wait until it is active, then open the page again, which it controls
+	// from the start.
+	active, cancel := context.WithTimeout(ctx, 90*time.Second)
+	defer cancel()
+	if _, err := chromedp.Run(active, chromedp.Evaluate[bool](`navigator.serviceWorker.ready.then(function () { return true; })`,
+		chromedp.EvalAwaitPromise)); err != nil {
+		t.Fatalf("the service worker never became active: %v", err)
+	}
+	do(t, ctx, "phone page again", chromedp.Navigate(base+"/m"), chromedp.WaitVisible(chromedp.ID("quick")))
 	waitFor(t, ctx, "the service worker", `!!(navigator.serviceWorker && navigator.serviceWorker.controller)`)
 	kept, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`Promise.all(['/m', '/static/app.css', '/static/app.js'].map(function (u) {
 		return caches.match(u);
