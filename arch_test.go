@@ -28,12 +28,13 @@ func TestDependenciesPointInwards(t *testing.T) {
 func TestAdaptersKeepTheirPlace(t *testing.T) {
 	store := []string{"database/sql", module + "/store", module + "/cmd", "modernc.org/", "github.com/jackc/"}
 	rules := map[string][]string{
-		"api":      append([]string{module + "/web", module + "/demo", module + "/jobs"}, store...),
-		"web":      append([]string{module + "/api", module + "/demo", module + "/jobs"}, store...),
-		"jobs":     append([]string{module + "/api", module + "/web", module + "/demo"}, store...),
-		"demo":     append([]string{module + "/api", module + "/web", module + "/jobs"}, store...),
-		"importer": append([]string{"net/http", module + "/api", module + "/web"}, store...),
-		"geo":      append([]string{"net/http", module + "/api", module + "/web"}, store...),
+		"api":             append([]string{module + "/web", module + "/demo", module + "/jobs"}, store...),
+		"web":             append([]string{module + "/api", module + "/demo", module + "/jobs"}, store...),
+		"jobs":            append([]string{module + "/api", module + "/web", module + "/demo"}, store...),
+		"demo":            append([]string{module + "/api", module + "/web", module + "/jobs"}, store...),
+		"importer":        append([]string{"net/http", module + "/api", module + "/web"}, store...),
+		"geo":             append([]string{"net/http", module + "/api", module + "/web"}, store...),
+		"internal/pinyin": {module + "/", "net/http", "database/sql"},
 		"notify": append([]string{module + "/api", module + "/web", module + "/demo", module + "/jobs",
 			module + "/secret", module + "/geo", module + "/workflow", module + "/files", module + "/paper"}, store...),
 		"paper": append([]string{"net/http", module + "/api", module + "/web", module + "/demo", module + "/jobs",

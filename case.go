@@ -224,6 +224,21 @@ type CaseFilter struct {
 	// exactly (names trimmed, phone numbers by their digits) over a blind
 	// index of the sealed values; each search by a person is audited.
 	Person string
+	// Returned selects the cases sent back (退回) by the unit they were
+	// dispatched to and not moved on since: accepted, and the last step
+	// that moved them was a return (comments, supervision orders and
+	// recounts do not move a case). docs/queues.md.
+	Returned bool
+	// Satisfaction selects the cases rated so (评价); "" any.
+	Satisfaction Satisfaction
+	// Unrated selects the cases not rated yet.
+	Unrated bool
+	// ClosedFrom selects the cases closed (结案) at or after it.
+	ClosedFrom time.Time
+	// Held keeps the cases whose holding unit (受理单位) lies in the
+	// caller's jurisdiction: those its dispatchers act on, rather than
+	// every case that happened or is assigned there.
+	Held bool
 }
 
 // CaseService runs the closed loop. Every method checks the actor's

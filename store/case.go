@@ -664,6 +664,7 @@ func (s *Cases) findCases(ctx context.Context, actor *pingan.User, f pingan.Case
 	if !f.To.IsZero() {
 		where = append(where, "reported_at < "+arg(s.dialect.ts(f.To)))
 	}
+	where = append(where, queueFilter(&v, f, &a, s.dialect)...)
 	search, err := s.searchFilter(&v, actor, f, &a) // holding, grid name, person (people.go)
 	if err != nil {
 		return nil, "", err
@@ -739,6 +740,37 @@ func (s *Cases) findCases(ctx context.Context, actor *pingan.User, f pingan.Case
 		return nil, "", err
 	}
 	return out, next, tx.Commit()
+}
+
+// queueFilter answers the conditions of f's queue fields (docs/queues.md)
+// and adds their faults to v: Returned, Satisfaction, Unrated, ClosedFrom
+// and Held. The case is cases, unqualified; $1 is the actor's jurisdiction
+// pattern.
+func queueFilter(v *pingan.Invalid, f pingan.CaseFilter, a *args, d Dialect) []string {
+	var where []string
+	if f.Returned {
+		// The last step that moved the case: comments, supervision orders
+		// and recounts leave it where it stands.
+		where = append(where, `(status = 'accepted' AND (SELECT ra.action FROM actions ra
+			WHERE ra.region = cases.region AND ra.case_id = cases.id AND ra.action NOT IN ('comment', 'supervise', 'recount')
+			ORDER BY ra.seq DESC LIMIT 1) = 'return')`)
+	}
+	if f.Satisfaction != "" {
+		if !f.Satisfaction.Valid() {
+			v.Add("satisfaction", "action.satisfaction.unknown")
+		}
+		where = append(where, "satisfaction = "+a.add(string(f.Satisfaction)))
+	}
+	if f.Unrated {
+		where = append(where, "COALESCE(satisfaction, '') = ''")
+	}
+	if !f.ClosedFrom.IsZero() {
+		where = append(where, "closed_at >= "+a.add(d.ts(f.ClosedFrom)))
+	}
+	if f.Held {
+		where = append(where, unitIn("holding_path", "$1"))
+	}
+	return where
 }
 
 func validStatus(s pingan.Status) bool {

@@ -17,6 +17,7 @@ func (s *Server) routesFind(h func(pattern string, handler http.HandlerFunc)) {
 	s.pages["search"] = &page{t: template.Must(template.New("search").Funcs(funcs).ParseFS(assets,
 		"templates/layout.html", "templates/parts.html", "templates/search.html"))}
 	h("GET /search", s.signedIn(s.may(pingan.CapReadCases, s.searchPage)))
+	s.routesPicker(h)
 }
 
 // caseSearcher answers a page of cases by number and the count of every

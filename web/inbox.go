@@ -19,22 +19,69 @@ type tab struct {
 	// Mine keeps only the cases assigned to the user's own unit (a
 	// handler signs and handles only those).
 	Mine bool
+	// queue narrows the filter to a queue of what came back
+	// (docs/queues.md); now is the server's clock.
+	queue func(f *pingan.CaseFilter, now time.Time)
 }
+
+// The windows of the queues of closed cases (docs/queues.md): a case closed
+// longer ago than that has left them.
+const (
+	revisitDays      = 30 // 待回访: closed, not rated yet
+	dissatisfiedDays = 90 // 不满意: closed, rated dissatisfied
+)
+
+// The queues of what came back to a centre (docs/queues.md): cases sent
+// back by the unit they were dispatched to (被退回), closed cases rated
+// dissatisfied (不满意) and closed cases not yet rated (待回访). Each keeps the
+// cases a dispatcher of the user's jurisdiction acts on (Held).
+var (
+	returnedTab = tab{ID: "returned", Statuses: []pingan.Status{pingan.StatusAccepted},
+		queue: func(f *pingan.CaseFilter, _ time.Time) { f.Returned, f.Held = true, true }}
+	dissatisfiedTab = tab{ID: "dissatisfied", Statuses: []pingan.Status{pingan.StatusClosed},
+		queue: func(f *pingan.CaseFilter, now time.Time) {
+			f.Satisfaction, f.Held = pingan.Dissatisfied, true
+			f.ClosedFrom = now.AddDate(0, 0, -dissatisfiedDays)
+		}}
+	revisitTab = tab{ID: "revisit", Statuses: []pingan.Status{pingan.StatusClosed},
+		queue: func(f *pingan.CaseFilter, now time.Time) {
+			f.Unrated, f.Held = true, true
+			f.ClosedFrom = now.AddDate(0, 0, -revisitDays)
+		}}
+)
+
+// filter answers base narrowed to the tab: its statuses and its queue.
+func (t tab) filter(base pingan.CaseFilter, now time.Time) pingan.CaseFilter {
+	f := base
+	f.Status = t.Statuses
+	if t.queue != nil {
+		t.queue(&f, now)
+	}
+	return f
+}
+
+// Holding levels of the 待受理 tab: the cases held by the user's own level
+// (本级) apart from those held below it (下级), which a lower centre may
+// accept first (docs/design.md, "The loop").
+var holdingLevels = []string{"own", "below"}
 
 var openStatuses = []pingan.Status{pingan.StatusReported, pingan.StatusAccepted, pingan.StatusDispatched,
 	pingan.StatusInProgress, pingan.StatusResolved}
 
 // tabsFor answers the tabs of a user's inbox by role: what to register and
 // dispatch and verify for a dispatcher, what to sign and handle for a
-// handler, then every open case and every case.
+// handler, then every open case and every case. A dispatcher's queues of
+// what came back (被退回, 不满意, 待回访) follow the work they return to.
 func tabsFor(u *pingan.User) []tab {
 	var out []tab
 	if u.Has(pingan.RoleDispatcher) {
 		out = append(out,
 			tab{ID: "register", Statuses: []pingan.Status{pingan.StatusReported}},
 			tab{ID: "dispatch", Statuses: []pingan.Status{pingan.StatusAccepted}},
+			returnedTab,
 			tab{ID: "verify", Statuses: []pingan.Status{pingan.StatusResolved}},
-			tab{ID: "watch", Statuses: []pingan.Status{pingan.StatusDispatched, pingan.StatusInProgress}})
+			tab{ID: "watch", Statuses: []pingan.Status{pingan.StatusDispatched, pingan.StatusInProgress}},
+			dissatisfiedTab, revisitTab)
 	}
 	if u.Has(pingan.RoleHandler) {
 		out = append(out,
@@ -71,6 +118,9 @@ type inboxFilter struct {
 	// links, so that a figure opens exactly the cases it counts.
 	Unit, From, To, Overdue string
 	UnitName                string
+	// Holding is the level of the 待受理 tab shown alone: "own" (本级) or
+	// "below" (下级); "" shows both, apart.
+	Holding string
 }
 
 // caseFilter reads the filter into f: the unit, the dates of report and
@@ -116,6 +166,23 @@ type row struct {
 	// missed before (曾超期).
 	OverdueNow, Missed bool
 	Passed             []pingan.DueKind
+	// Return is the latest return (退回) of a case in the 被退回 queue.
+	Return *returnNote
+}
+
+// returnNote says who sent a case back, when and why.
+type returnNote struct {
+	UnitName, Reason string
+	At               time.Time
+}
+
+// holdingSection is one level of the 待受理 tab: its count and, when both
+// are shown, its first cases and the link to the rest.
+type holdingSection struct {
+	Holding, Href, Count string
+	Active               bool
+	Rows                 []*row
+	More                 string
 }
 
 type inboxData struct {
@@ -129,10 +196,18 @@ type inboxData struct {
 	Rows       []*row
 	Next       string
 	Paged      bool
+	// First is the first page of this list.
+	First      string
 	Error      string
 	GridWorker bool
 	// UnitClear is this list without its unit filter.
 	UnitClear string
+	// Levels are the 本级 and 下级 parts of the 待受理 tab; when Filter.Holding
+	// is "", each lists its first cases (Sections).
+	Levels   []*holdingSection
+	Sections bool
+	// Window is the days of the queue of closed cases shown (0 otherwise).
+	Window int
 }
 
 func (s *Server) inbox(w http.ResponseWriter, r *http.Request) {
@@ -153,6 +228,9 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request) {
 		Unit: strings.TrimSpace(q.Get("unit")), From: strings.TrimSpace(q.Get("from")), To: strings.TrimSpace(q.Get("to"))}
 	if q.Get("overdue") == "now" {
 		fl.Overdue = "now"
+	}
+	if cur.ID == "register" {
+		fl.Holding = q.Get("holding")
 	}
 	if fl.Unit != "" {
 		fl.UnitName = s.unitName(ctx, u, fl.Unit)
@@ -177,41 +255,75 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request) {
 		d.Error = filterError(v, badFilter)
 	}
 
+	now := s.clock.Now()
+	switch cur.ID {
+	case "revisit":
+		d.Window = revisitDays
+	case "dissatisfied":
+		d.Window = dissatisfiedDays
+	}
+
 	// The counts of every tab, with the same filters.
 	for _, t := range tabs {
 		if d.Error != "" {
 			break
 		}
-		f := base
-		f.Status = t.Statuses
-		n, overdue, capped, err := s.count(ctx, u, f, t.keep(u))
+		n, overdue, capped, err := s.count(ctx, u, t.filter(base, now), t.keep(u))
 		if err != nil {
 			d.Error = v.Message(err)
 			break
 		}
-		c := strconv.Itoa(n)
-		if capped {
-			c += "+"
-		}
-		d.Tabs = append(d.Tabs, tabView{ID: t.ID, Count: c, Overdue: overdue, Active: t.ID == cur.ID,
+		d.Tabs = append(d.Tabs, tabView{ID: t.ID, Count: countText(n, capped), Overdue: overdue, Active: t.ID == cur.ID,
 			Href: "/inbox?" + filterQuery(t.ID, fl, "")})
+	}
+
+	// 待受理: the user's own level apart from the levels below (本级, 下级),
+	// each counted; without a level chosen, each lists its first cases.
+	if cur.ID == "register" && d.Error == "" {
+		d.Sections = fl.Holding == ""
+		for _, level := range holdingLevels {
+			f := cur.filter(base, now)
+			f.Holding = level
+			n, _, capped, err := s.count(ctx, u, f, nil)
+			if err != nil {
+				d.Error = v.Message(err)
+				break
+			}
+			at := fl
+			at.Holding = level
+			sec := &holdingSection{Holding: level, Count: countText(n, capped), Active: fl.Holding == level,
+				Href: "/inbox?" + filterQuery(cur.ID, at, "")}
+			if d.Sections && n > 0 {
+				cs, next, err := s.collect(ctx, u, f, nil, inboxPage)
+				if err != nil {
+					d.Error = v.Message(err)
+					break
+				}
+				sec.Rows = s.rows(ctx, u, cs, catIndex, now, v.Lang)
+				sortUrgent(sec.Rows)
+				if next != "" {
+					sec.More = sec.Href
+				}
+			}
+			d.Levels = append(d.Levels, sec)
+		}
 	}
 
 	// The list: on the first page the overdue cases come first, then the
 	// others newest first, each part ordered by urgency.
-	f := base
-	f.Status = cur.Statuses
+	f := cur.filter(base, now)
+	f.Holding = fl.Holding
 	if cur.ID == "all" && fl.Status != "" {
 		f.Status = []pingan.Status{pingan.Status(fl.Status)}
 	}
 	cursor := q.Get("cursor")
 	d.Paged = cursor != ""
+	d.First = "/inbox?" + filterQuery(cur.ID, fl, "")
 	allOpen := len(f.Status) > 0
 	for _, st := range f.Status {
 		allOpen = allOpen && st.Open()
 	}
-	now := s.clock.Now()
-	if d.Error == "" {
+	if d.Error == "" && !d.Sections {
 		if allOpen && base.OverdueNow == nil {
 			if cursor == "" {
 				fo := f
@@ -236,6 +348,11 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request) {
 			d.Next = "/inbox?" + filterQuery(cur.ID, fl, next)
 		}
 	}
+	if cur.ID == returnedTab.ID && d.Error == "" {
+		if err := s.returnNotes(ctx, u, append(d.Overdue, d.Rows...)); err != nil {
+			d.Error = v.Message(err)
+		}
+	}
 	sortUrgent(d.Overdue)
 	sortUrgent(d.Rows)
 	v.D = d
@@ -258,7 +375,37 @@ func filterQuery(tabID string, f inboxFilter, cursor string) string {
 	if tabID == "all" && f.Status != "" {
 		q.Set("status", f.Status)
 	}
+	if tabID == "register" && f.Holding != "" {
+		q.Set("holding", f.Holding)
+	}
 	return q.Encode()
+}
+
+// countText is a count as the tabs show it: "1000+" when counting stopped.
+func countText(n int, capped bool) string {
+	c := strconv.Itoa(n)
+	if capped {
+		c += "+"
+	}
+	return c
+}
+
+// returnNotes fills each row's latest return (退回) from the case's
+// timeline: the unit that sent it back, when, and its reason.
+func (s *Server) returnNotes(ctx context.Context, u *pingan.User, rs []*row) error {
+	for _, r := range rs {
+		tl, err := s.cases.Timeline(ctx, u, r.C.ID)
+		if err != nil {
+			return err
+		}
+		for i := len(tl) - 1; i >= 0; i-- {
+			if a := tl[i]; a.Action == pingan.ActReturn {
+				r.Return = &returnNote{UnitName: s.unitName(ctx, u, a.FromUnit), Reason: a.Note, At: a.At}
+				break
+			}
+		}
+	}
+	return nil
 }
 
 // collect answers at least want cases of f that keep accepts (fewer at the

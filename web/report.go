@@ -28,7 +28,7 @@ type reportForm struct {
 }
 
 // reportFields are the fields of the report forms.
-var reportFields = []string{"kind", "category", "title", "description", "address", "lat", "lng", "unit", "source",
+var reportFields = []string{"kind", "category", "title", "description", "address", "lat", "lng", "unit", "grid", "source",
 	"reporter_name", "reporter_phone", "party_name", "party_phone", "resolved_on_site", "result", "key"}
 
 func formValues(r *http.Request, fields []string) map[string]string {
@@ -154,6 +154,7 @@ func pickMap(v *view, grids []*pingan.Grid, id string) (template.HTML, string) {
 // go with the report (its first timeline entry).
 func (s *Server) createReport(r *http.Request) (*pingan.Case, error) {
 	in := parseReport(r)
+	in.Grid = strings.TrimSpace(r.PostFormValue("grid")) // the staff's forms may name the grid (picker.go)
 	var err error
 	if in.Photos, err = readPhotos(r, photoField); err != nil {
 		return nil, err

@@ -48,13 +48,15 @@ var rolePages = map[string]pingan.Capability{
 	"GET /cases/{id}/print/summary.pdf":   pingan.CapReadCases,
 	"GET /notifications":                  anySignedIn,
 	"POST /notifications/read":            anySignedIn,
+	"GET /picker/units":                   anySignedIn, // the units of one's own jurisdiction (picker.go)
+	"GET /picker/grids":                   anySignedIn,
 }
 
 // openPages are the pages anyone reaches signed out: the assets, signing
 // in and out, the language switch, the citizens' pages and the catch-all.
 var openPages = []string{"GET /static/", "GET /{$}", "GET /login", "POST /login", "POST /logout", "GET /lang/{lang}",
 	"GET /public/report", "POST /public/report", "GET /public/track", "GET /public/cases/{number}",
-	"POST /public/cases/{number}/rate", "GET /m/sw.js", "/"}
+	"POST /public/cases/{number}/rate", "GET /m/sw.js", "GET /public/picker/units", "/"}
 
 // menuEntries are the links of the main menu and the capability of the
 // page each leads to.
