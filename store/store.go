@@ -93,6 +93,7 @@ type DB struct {
 	Public     *Public     // pingan.PublicService
 
 	Notifications *Notifications // pingan.NotificationService, pingan.Outbox, pingan.Notifier
+	Settings      *Settings      // pingan.SettingsService
 }
 
 // handle is what every service shares: the connections and the dialect,
@@ -141,7 +142,7 @@ func newDB(h *handle) *DB {
 	return &DB{handle: h,
 		Units: &Units{h}, Users: &Users{handle: h}, Categories: &Categories{h}, Cases: &Cases{h}, Stats: &Stats{h},
 		Grids: &Grids{h}, Calendar: &Calendar{h}, Audit: &Audit{h}, Public: &Public{h},
-		Notifications: &Notifications{h}}
+		Notifications: &Notifications{h}, Settings: &Settings{h}}
 }
 
 // Open connects to the database of o.DSN. It refuses a schema newer than

@@ -95,7 +95,7 @@ func (s *Server) renderGrids(w http.ResponseWriter, r *http.Request, code string
 	for i, g := range grids {
 		mg[i] = mapGrid{Code: g.Code, Name: g.Name, Geometry: g.Geometry, Class: "gt-" + string(g.Type), Href: "#grid-" + g.Code}
 	}
-	d.Map = gridMapSVG(mg, mapOptions{Title: v.T("admin.grids.map"), ID: "grid-map"})
+	d.Map = gridMapSVG(mg, mapOptions{Title: v.T("admin.grids.map"), ID: "grid-map", Tiles: s.mapTiles(ctx)})
 	s.renderStatus(w, r, v, status)
 }
 

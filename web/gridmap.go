@@ -7,6 +7,8 @@ import (
 	"math"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/pingan-gov/pingan"
 )
 
 // The grid map: grid polygons drawn on the server as inline SVG, with no
@@ -14,6 +16,13 @@ import (
 // administration page colours it by grid type, and the report forms use it
 // to pick a position (static/app.js reads the projection from the map's
 // data attributes).
+//
+// When the deployment has a map under the grids (底图, pingan.MapTiles,
+// set on /admin/map) and the page passes it (mapOptions.Tiles), the SVG is
+// wrapped in a <div data-map> carrying the tile settings and the grids as
+// GeoJSON; static/map.js builds a Leaflet map of it — the tiles under the
+// polygons, zoom and pan — and the SVG stays as what is shown without
+// script.
 
 // mapGrid is a grid to draw.
 type mapGrid struct {
@@ -38,6 +47,9 @@ type mapOptions struct {
 	// projection (data-lng0, data-lat0, data-kx, data-ky: x = (lng-lng0)·kx,
 	// y = (lat0-lat)·ky in the viewBox).
 	Pick bool
+	// Tiles is the map under the grids; the SVG alone when nil or not
+	// configured. A map to pick on ignores it.
+	Tiles *pingan.MapTiles
 }
 
 // rings parses a GeoJSON Polygon or MultiPolygon into its outer rings of
@@ -73,16 +85,108 @@ func rings(geom json.RawMessage) [][][2]float64 {
 	return nil
 }
 
-// mapSVG draws the grids shaded by load in five classes, each a link that
-// drills down: the dashboard's map.
-func mapSVG(grids []mapGrid, title, loadLabel string) template.HTML {
-	return gridMapSVG(grids, mapOptions{Title: title, LoadLabel: loadLabel})
+// gridMapSVG draws the grids as o says, or answers "" when they have no
+// area to draw: on the tiles of o.Tiles when they are configured
+// (tiledMap), otherwise as SVG alone.
+func gridMapSVG(grids []mapGrid, o mapOptions) template.HTML {
+	svg := drawGridSVG(grids, o)
+	if svg == "" || o.Pick || !o.Tiles.Configured() {
+		return svg
+	}
+	return tiledMap(grids, o, svg)
 }
 
-// gridMapSVG draws the grids as o says, or answers "" when they have no
-// area to draw. The projection is equirectangular around the middle
-// latitude, which is true enough at the size of a county.
-func gridMapSVG(grids []mapGrid, o mapOptions) template.HTML {
+// tiledMap wraps svg in the element static/map.js draws a Leaflet map in:
+// the tile settings and the grids as a GeoJSON FeatureCollection in its
+// data attributes, the stylesheet and the two scripts beside it (deferred,
+// from this server: the content security policy allows no other).
+func tiledMap(grids []mapGrid, o mapOptions, svg template.HTML) template.HTML {
+	type props struct {
+		Code  string `json:"code"`
+		Name  string `json:"name"`
+		Class string `json:"class"`
+		Href  string `json:"href,omitempty"`
+		Tip   string `json:"tip"`
+	}
+	type feature struct {
+		Type       string          `json:"type"`
+		Properties props           `json:"properties"`
+		Geometry   json.RawMessage `json:"geometry"`
+	}
+	fc := struct {
+		Type     string    `json:"type"`
+		Features []feature `json:"features"`
+	}{Type: "FeatureCollection", Features: []feature{}}
+	classes := loadClasses(grids)
+	for i, g := range grids {
+		if rings(g.Geometry) == nil {
+			continue
+		}
+		fc.Features = append(fc.Features, feature{Type: "Feature", Geometry: g.Geometry,
+			Properties: props{Code: g.Code, Name: g.Name, Class: classes[i], Href: g.Href, Tip: gridTip(g, o)}})
+	}
+	data, err := json.Marshal(fc)
+	if err != nil {
+		return svg
+	}
+	t := o.Tiles
+	maxZoom := t.MaxZoom
+	if maxZoom == 0 {
+		maxZoom = pingan.DefaultMaxZoom
+	}
+	var b strings.Builder
+	b.WriteString(`<link rel="stylesheet" href="/static/leaflet/leaflet.css">`)
+	fmt.Fprintf(&b, `<div class="tiled-map" data-map data-tiles="%s" data-subdomains="%s" data-max-zoom="%d" data-attribution="%s"`,
+		esc(pingan.TileTemplate(t.URL)), esc(strings.Join(t.SubdomainList(), ",")), maxZoom, esc(t.Attribution))
+	if t.Annotation != "" {
+		fmt.Fprintf(&b, ` data-annotation="%s"`, esc(pingan.TileTemplate(t.Annotation)))
+	}
+	if o.ID != "" {
+		fmt.Fprintf(&b, ` data-for="%s"`, esc(o.ID))
+	}
+	fmt.Fprintf(&b, ` aria-label="%s" data-grids="%s">`, esc(o.Title), esc(string(data)))
+	b.WriteString(string(svg))
+	b.WriteString(`</div><script src="/static/leaflet/leaflet.js" defer></script><script src="/static/map.js" defer></script>`)
+	return template.HTML(b.String())
+}
+
+// loadClasses answers the class of each grid: its own, or its load's
+// shade (load0 … load4, five classes up to the largest load).
+func loadClasses(grids []mapGrid) []string {
+	maxLoad := 0
+	for _, g := range grids {
+		maxLoad = max(maxLoad, g.Load)
+	}
+	out := make([]string, len(grids))
+	for i, g := range grids {
+		out[i] = g.Class
+		if out[i] == "" {
+			out[i] = fmt.Sprintf("load%d", loadShade(g.Load, maxLoad))
+		}
+	}
+	return out
+}
+
+// loadShade answers the shade 0…4 of load among loads up to maxLoad.
+func loadShade(load, maxLoad int) int {
+	if maxLoad > 0 && load > 0 {
+		return 1 + int(math.Min(3.999, 4*float64(load)/float64(maxLoad+1)))
+	}
+	return 0
+}
+
+// gridTip is a grid's tooltip: its name and code, or its name and load.
+func gridTip(g mapGrid, o mapOptions) string {
+	if o.LoadLabel != "" {
+		return fmt.Sprintf("%s %s: %d", g.Name, o.LoadLabel, g.Load)
+	}
+	return g.Name + " " + g.Code
+}
+
+// drawGridSVG draws the grids as SVG, or answers "" when they have no area
+// to draw. The projection is equirectangular around the middle latitude,
+// which is true enough at the size of a county.
+func drawGridSVG(grids []mapGrid, o mapOptions) template.HTML {
 	minX, minY, maxX, maxY := math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
 	shapes := make([][][][2]float64, len(grids))
 	maxLoad := 0
@@ -121,16 +225,10 @@ func gridMapSVG(grids []mapGrid, o mapOptions) template.HTML {
 		class := g.Class
 		dark := false
 		if class == "" {
-			n := 0
-			if maxLoad > 0 && g.Load > 0 {
-				n = 1 + int(math.Min(3.999, 4*float64(g.Load)/float64(maxLoad+1)))
-			}
+			n := loadShade(g.Load, maxLoad)
 			class, dark = fmt.Sprintf("load%d", n), n >= 3
 		}
-		tip := g.Name + " " + g.Code
-		if o.LoadLabel != "" {
-			tip = fmt.Sprintf("%s %s: %d", g.Name, o.LoadLabel, g.Load)
-		}
+		tip := gridTip(g, o)
 		if g.Href != "" {
 			fmt.Fprintf(&b, `<a href="%s">`, esc(g.Href))
 		} else {

@@ -59,6 +59,9 @@ type Config struct {
 	// Notifications is the bell in the header and its list (notify.go);
 	// when nil the bell is not shown and its pages answer 404.
 	Notifications pingan.NotificationService
+	// Settings keeps the map under the grids (底图, map.go); when nil the
+	// grids are drawn alone and /admin/map answers 404.
+	Settings pingan.SettingsService
 
 	// Calendar counts the time left before deadlines: the store, which
 	// holds the years entered at run time; calendar.Official() when nil.
@@ -115,6 +118,7 @@ type Server struct {
 
 	notifications pingan.NotificationService // the bell (notify.go); nil: none
 	font          string                     // Config.Font (print.go)
+	tiles         *tileCache                 // Config.Settings: the map under the grids (map.go)
 
 	pages    map[string]*page
 	static   http.Handler
@@ -154,6 +158,7 @@ func New(cfg Config) *Server {
 	}
 	s.notifications = cfg.Notifications
 	s.font = cfg.Font
+	s.tiles = &tileCache{svc: cfg.Settings}
 	s.activity = &activity{seen: map[string]time.Time{}}
 	s.sessionEnded = cfg.SessionEnded
 	s.names = &nameCache{m: map[string]nameEntry{}}
@@ -171,7 +176,7 @@ func New(cfg Config) *Server {
 	// (a static asset served well at debug level only), the recovery from
 	// panics and the security headers. The content security policy allows
 	// nothing from elsewhere: no CDN, no inline script.
-	s.handler = httpx.Handler(cop.Handler(s.mux), httpx.Config{
+	s.handler = httpx.Handler(s.tileCSP(cop.Handler(s.mux)), httpx.Config{
 		Log:  s.log,
 		Lang: langOf,
 		Header: http.Header{"Content-Security-Policy": {"default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'; " +
@@ -232,6 +237,7 @@ func (s *Server) routes() {
 	s.routesPrint(h)
 	s.routesNotify(h)
 	s.routesFind(h)
+	s.routesMap(h)
 	s.routesPhone(h)
 
 	h("/", func(w http.ResponseWriter, r *http.Request) {

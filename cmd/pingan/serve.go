@@ -98,6 +98,7 @@ func (e *cmdEnv) listenAndServe(db *store.DB, f serveFlags, clock pingan.Clock) 
 	webServer := web.New(web.Config{
 		Units: db.Units, Users: db.Users, Categories: db.Categories, Cases: db.Cases, Stats: db.Stats,
 		Public: db.Public, Grids: db.Grids, Holidays: db.Calendar, Notifications: db.Notifications,
+		Settings:     db.Settings, // the map under the grids (底图)
 		SessionEnded: apiServer.ForgetSession,
 		// The forms' anti-forgery key is derived from the data key, so
 		// every server sharing the database accepts the others' forms.

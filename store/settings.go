@@ -1,0 +1,79 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/pingan-gov/pingan"
+)
+
+// Settings keeps the settings of the whole deployment (settings, migration
+// 0013), each a JSON value by name: the map under the grids (map_tiles).
+// Like the categories and the calendar they hold for every unit, so only
+// an administrator of the whole tree changes them (mayChangeWholeTree).
+type Settings struct{ *handle }
+
+var _ pingan.SettingsService = (*Settings)(nil)
+
+// settingMapTiles is the name of the map's row.
+const settingMapTiles = "map_tiles"
+
+// MapTiles answers the map's tiles; a zero MapTiles when none were set.
+func (s *Settings) MapTiles(ctx context.Context) (*pingan.MapTiles, error) {
+	var value, by string
+	var at stamp
+	err := s.read.QueryRowContext(ctx, `SELECT value, updated_by, updated_at FROM settings WHERE name = $1`,
+		settingMapTiles).Scan(&value, &by, &at)
+	if errors.Is(err, sql.ErrNoRows) {
+		return &pingan.MapTiles{}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	t := &pingan.MapTiles{}
+	if err := json.Unmarshal([]byte(value), t); err != nil {
+		return nil, fmt.Errorf("store: setting %s: %w", settingMapTiles, err)
+	}
+	t.UpdatedBy, t.UpdatedAt = by, at.T
+	return t, nil
+}
+
+// SetMapTiles replaces the map's tiles; see pingan.SettingsService.
+func (s *Settings) SetMapTiles(ctx context.Context, actor *pingan.User, t *pingan.MapTiles) error {
+	tx, err := s.beginWrite(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	// Forbidden comes before the fields are judged.
+	if err := mayChangeWholeTree(ctx, tx, actor, pingan.E(pingan.EFORBIDDEN, "maptiles.forbidden")); err != nil {
+		return err
+	}
+	in := *t
+	in.Normalize()
+	var v pingan.Invalid
+	in.Validate(&v)
+	if err := v.Err(); err != nil {
+		return err
+	}
+	now := s.now()
+	in.UpdatedBy, in.UpdatedAt = actorLabel(operator(actor)), now
+	value, err := json.Marshal(pingan.MapTiles{URL: in.URL, Subdomains: in.Subdomains, Annotation: in.Annotation,
+		Attribution: in.Attribution, MaxZoom: in.MaxZoom})
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO settings (name, value, updated_by, updated_at) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
+		settingMapTiles, string(value), in.UpdatedBy, s.dialect.ts(now)); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	*t = in
+	return nil
+}
