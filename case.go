@@ -65,6 +65,28 @@ const (
 // Sources lists the valid sources.
 var Sources = []Source{SourceGridWorker, SourceCitizen, SourceHotline, SourceLetter, SourceVisit, SourceAPI, SourceOpen311, SourceImport}
 
+// Urgency of a case (紧急程度): how soon it must be resolved. An urgent or
+// critical case, and one marked 重大敏感, has a shorter resolve period than
+// its category's (Policy.ResolveFor, docs/urgency.md).
+type Urgency string
+
+const (
+	UrgencyNormal   Urgency = "normal"   // 一般
+	UrgencyUrgent   Urgency = "urgent"   // 紧急
+	UrgencyCritical Urgency = "critical" // 特急
+)
+
+// Urgencies lists the urgencies, the least first.
+var Urgencies = []Urgency{UrgencyNormal, UrgencyUrgent, UrgencyCritical}
+
+// Valid reports whether u is one of Urgencies.
+func (u Urgency) Valid() bool {
+	return u == UrgencyNormal || u == UrgencyUrgent || u == UrgencyCritical
+}
+
+// MaxHotlineNo bounds the 12345 hotline's work order number (工单号).
+const MaxHotlineNo = 32
+
 // Satisfaction is the reporter's rating of a closed case (评价).
 type Satisfaction string
 
@@ -163,6 +185,14 @@ type Case struct {
 	// the case was placed in and why.
 	Placement string `json:"placement,omitempty"`
 
+	// HotlineNo is the 12345 hotline's work order number (工单号), "" when
+	// the case did not come from it.
+	HotlineNo string  `json:"hotline_no"`
+	Urgency   Urgency `json:"urgency"`
+	// Sensitive marks a case 重大敏感: it shortens the resolve period as
+	// critical does (docs/urgency.md).
+	Sensitive bool `json:"sensitive"`
+
 	// Paths of Unit, HoldingUnit and AssignedUnit, for jurisdiction checks.
 	UnitPath, HoldingPath, AssignedPath string `json:"-"`
 
@@ -185,6 +215,12 @@ type NewCase struct {
 	Parties        []Person  `json:"parties,omitempty"`
 	ResolvedOnSite bool      `json:"resolved_on_site,omitempty"`
 	Result         string    `json:"result,omitempty"` // what was done on site
+	// HotlineNo is the 12345 work order number (工单号): letters and
+	// digits, at most MaxHotlineNo, optional.
+	HotlineNo string `json:"hotline_no,omitempty"`
+	// Urgency is normal when not given.
+	Urgency   Urgency `json:"urgency,omitempty"`
+	Sensitive bool    `json:"sensitive,omitempty"` // 重大敏感
 	// Photos arrive with the report and are attached to its first
 	// timeline entry.
 	Photos []Upload `json:"-"`

@@ -60,6 +60,27 @@ type Policy struct {
 	Resolve Period `json:"resolve"`
 }
 
+// ResolveFor answers the resolve period of a case of urgency u, marked
+// 重大敏感 when sensitive (docs/urgency.md): normal, the policy's Resolve;
+// urgent, half of it; critical or sensitive, a quarter of it — each in the
+// policy's unit, rounded up, and at least one. A period that cannot be
+// counted is answered as it is (the deadline refuses it).
+func (p Policy) ResolveFor(u Urgency, sensitive bool) Period {
+	r := p.Resolve
+	if !r.Valid() {
+		return r
+	}
+	div := 1
+	switch {
+	case u == UrgencyCritical || sensitive:
+		div = 4
+	case u == UrgencyUrgent:
+		div = 2
+	}
+	r.N = (r.N + div - 1) / div
+	return r
+}
+
 // Category of case inside a kind, e.g. 0102 邻里纠纷 (GB/T 31000-2015 codes
 // for disputes).
 type Category struct {

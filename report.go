@@ -32,6 +32,10 @@ func (in *NewCase) Normalize(cat *Category) {
 	in.Category, in.Unit, in.Grid = strings.TrimSpace(in.Category), strings.TrimSpace(in.Unit), strings.TrimSpace(in.Grid)
 	in.Address, in.Result = strings.TrimSpace(in.Address), strings.TrimSpace(in.Result)
 	in.Kind = Kind(strings.TrimSpace(string(in.Kind)))
+	in.HotlineNo = strings.TrimSpace(in.HotlineNo)
+	if in.Urgency = Urgency(strings.TrimSpace(string(in.Urgency))); in.Urgency == "" {
+		in.Urgency = UrgencyNormal
+	}
 	if in.Title == "" && in.Description != "" {
 		in.Title = Excerpt(in.Description, TitleFromDescription)
 	}
@@ -43,7 +47,8 @@ func (in *NewCase) Normalize(cat *Category) {
 // Validate adds to v what is wrong with the normalized report: its kind,
 // its category (cat is the category it names, nil when the store found
 // none), title and description, source, position, report time (not after
-// now), the result of a case resolved on site (就地化解) and its photos. It checks nothing that needs the database.
+// now), the 12345 work order number and the urgency, the result of a case
+// resolved on site (就地化解) and its photos. It checks nothing that needs the database.
 func (in *NewCase) Validate(v *Invalid, cat *Category, now time.Time) {
 	if in.Kind != "" && !in.Kind.Valid() {
 		v.Add("kind", "report.kind.unknown", string(in.Kind))
@@ -67,6 +72,14 @@ func (in *NewCase) Validate(v *Invalid, cat *Category, now time.Time) {
 	}
 	if in.Source != "" && !in.Source.Valid() {
 		v.Add("source", "report.source.unknown", string(in.Source))
+	}
+	if n := utf8.RuneCountInString(in.HotlineNo); n > MaxHotlineNo {
+		v.Add("hotline_no", "urgency.hotline_no.long", MaxHotlineNo)
+	} else if !alphanumeric(in.HotlineNo) {
+		v.Add("hotline_no", "urgency.hotline_no.bad")
+	}
+	if in.Urgency != "" && !in.Urgency.Valid() {
+		v.Add("urgency", "urgency.unknown", string(in.Urgency))
 	}
 	if l := in.Location; l != nil {
 		switch {
@@ -99,6 +112,16 @@ func (s Source) Valid() bool {
 		}
 	}
 	return false
+}
+
+// alphanumeric reports whether s holds ASCII letters and digits only.
+func alphanumeric(s string) bool {
+	for _, r := range s {
+		if !('0' <= r && r <= '9' || 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z') {
+			return false
+		}
+	}
+	return true
 }
 
 // Excerpt answers the first n characters of s on one line, with "…" when

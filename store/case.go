@@ -75,7 +75,13 @@ const caseInsertColumns = `region, id, number, kind, category, title, descriptio
 	signed_at, resolved_at, closed_at, satisfaction, reporter_sealed, parties_sealed, updated_at, version,
 	ungridded, placement`
 
-const caseColumns = caseInsertColumns + `, supervise_by`
+// caseTradeColumns are the fields of the trade (docs/urgency.md): a new
+// case is written with them only when one differs from the column's
+// default, so that a report still writes to a database not yet migrated
+// past 0013 (store/intake_files_test.go reports on one at 0008).
+const caseTradeColumns = `hotline_no, urgency, sensitive`
+
+const caseColumns = caseInsertColumns + `, supervise_by, ` + caseTradeColumns
 
 // sealedCase is a case as read, its personal data still sealed.
 type sealedCase struct {
@@ -94,7 +100,7 @@ func scanCase(s scanner) (sealedCase, error) {
 		&c.Unit, &c.UnitPath, &c.HoldingUnit, &c.HoldingPath, &c.AssignedUnit, &c.AssignedPath, &c.Source, &c.ReportedBy,
 		&reportedAt, &signBy, &resolveBy, &c.Overdue, &c.Suspended, &suspendedAt, &c.EscalationLevel, &c.Supervised,
 		&signedAt, &resolvedAt, &closedAt, &satisfaction, &sc.reporter, &sc.parties, &updatedAt, &c.Version,
-		&c.Ungridded, &c.Placement, &superviseBy)
+		&c.Ungridded, &c.Placement, &superviseBy, &c.HotlineNo, &c.Urgency, &c.Sensitive)
 	if err != nil {
 		return sc, err
 	}
@@ -144,19 +150,27 @@ func (h *handle) insertCase(ctx context.Context, tx *sql.Tx, c *pingan.Case, rep
 		lat, lng = c.Location.Lat, c.Location.Lng
 	}
 	d := h.dialect
-	s, err := h.stmt(ctx, tx, `INSERT INTO cases (`+caseInsertColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,
-		$11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30,
-		$31, $32, $33, $34, $35, $36, $37, $38)`)
-	if err != nil {
-		return err
-	}
-	_, err = s.ExecContext(ctx,
+	a := args{
 		c.Region, c.ID, c.Number, string(c.Kind), c.Category, c.Title, c.Description, string(c.Status), lat, lng,
 		c.Address, c.Grid, c.Unit, c.UnitPath, c.HoldingUnit, c.HoldingPath, c.AssignedUnit, c.AssignedPath,
 		string(c.Source), c.ReportedBy, d.ts(c.ReportedAt), d.tsp(c.SignBy), d.tsp(c.ResolveBy), c.Overdue, c.Suspended,
 		d.tsp(c.SuspendedAt), c.EscalationLevel, c.Supervised, d.tsp(c.SignedAt), d.tsp(c.ResolvedAt), d.tsp(c.ClosedAt),
 		satisfactionValue(c.Satisfaction), nilIfEmpty(reporter), nilIfEmpty(parties), d.ts(c.UpdatedAt), c.Version,
-		c.Ungridded, c.Placement)
+		c.Ungridded, c.Placement}
+	cols := caseInsertColumns
+	if c.HotlineNo != "" || (c.Urgency != "" && c.Urgency != pingan.UrgencyNormal) || c.Sensitive { // docs/urgency.md
+		cols += ", " + caseTradeColumns
+		a = append(a, c.HotlineNo, string(c.Urgency), c.Sensitive)
+	}
+	marks := make([]string, len(a))
+	for i := range marks {
+		marks[i] = "$" + strconv.Itoa(i+1)
+	}
+	s, err := h.stmt(ctx, tx, `INSERT INTO cases (`+cols+`) VALUES (`+strings.Join(marks, ", ")+`)`)
+	if err != nil {
+		return err
+	}
+	_, err = s.ExecContext(ctx, a...)
 	return err
 }
 
@@ -509,6 +523,7 @@ func (h *handle) checkNewCase(ctx context.Context, tx *sql.Tx, actor *pingan.Use
 		Ungridded: place.ungridded, Placement: place.sentence,
 		Unit: unit.Code, UnitPath: unit.Path, Source: source, ReportedAt: reportedAt,
 		Reporter: in.Reporter, Parties: in.Parties,
+		HotlineNo: in.HotlineNo, Urgency: in.Urgency, Sensitive: in.Sensitive, // docs/urgency.md
 	}
 	return c, cat, nil
 }

@@ -162,8 +162,20 @@ func TestBrowserPhoneRefusedKeepsInput(t *testing.T) {
 	}
 	do(t, ctx, "plain form", chromedp.Navigate(base+"/m"), chromedp.WaitVisible(chromedp.ID("quick")),
 		chromedp.SetValue(chromedp.ID("m-description"), "小区门口共享单车乱停"),
-		chromedp.Click(chromedp.ID("m-submit")),
-		chromedp.WaitVisible(chromedp.ID("m-err-category")))
+		chromedp.Click(chromedp.ID("m-submit")))
+	// The form is posted and the server's answer loaded in its place: wait
+	// for the new page, not for the field of the page being left.
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		if at, err := chromedp.Run(ctx, chromedp.Evaluate[string](`location.pathname`)); err == nil && at == "/m/report" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the refused plain form was not answered")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	do(t, ctx, "the answer", chromedp.WaitReady("body"), chromedp.WaitVisible(chromedp.ID("m-err-category")))
 	shot(t, ctx, dir, "31-phone-refused-plain")
 	if msg, marked := phoneMark(t, ctx, "category"); msg != pingan.Text(pingan.ZH, "field.required") || !marked {
 		t.Errorf("plain form, category: %q marked %v", msg, marked)

@@ -29,7 +29,8 @@ type reportForm struct {
 
 // reportFields are the fields of the report forms.
 var reportFields = []string{"kind", "category", "title", "description", "address", "lat", "lng", "unit", "grid", "source",
-	"reporter_name", "reporter_phone", "party_name", "party_phone", "resolved_on_site", "result", "key"}
+	"reporter_name", "reporter_phone", "party_name", "party_phone", "resolved_on_site", "result", "key",
+	"hotline_no", "urgency", "sensitive"}
 
 func formValues(r *http.Request, fields []string) map[string]string {
 	out := make(map[string]string, len(fields))
@@ -51,6 +52,8 @@ func parseReport(r *http.Request) *pingan.NewCase {
 		Description: val("description"), Address: val("address"), Unit: val("unit"),
 		Source: pingan.Source(val("source")), Result: val("result"), IdempotencyKey: val("key"),
 		ResolvedOnSite: val("resolved_on_site") != "",
+		// The fields of the trade (docs/urgency.md).
+		HotlineNo: val("hotline_no"), Urgency: pingan.Urgency(val("urgency")), Sensitive: val("sensitive") != "",
 	}
 	if lat, lng := val("lat"), val("lng"); lat != "" || lng != "" {
 		in.Location = &pingan.Location{Lat: number(lat), Lng: number(lng)}

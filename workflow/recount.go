@@ -153,10 +153,10 @@ func replay(c *pingan.Case, timeline []*pingan.Action, env RecountEnv) (before, 
 			var err error
 			switch a.Action {
 			case pingan.ActReport:
-				st.resolveBy, err = due(cal, c.ReportedAt, env.Policy.Resolve)
+				st.resolveBy, err = due(cal, c.ReportedAt, env.Policy.ResolveFor(c.Urgency, c.Sensitive))
 			case pingan.ActAccept:
 				if a.Deadline != nil { // the category was corrected
-					st.resolveBy, err = due(cal, c.ReportedAt, env.Policy.Resolve)
+					st.resolveBy, err = due(cal, c.ReportedAt, env.Policy.ResolveFor(c.Urgency, c.Sensitive))
 				}
 			case pingan.ActDispatch:
 				st.signBy, err = due(cal, a.At, env.Policy.Sign)
@@ -164,7 +164,7 @@ func replay(c *pingan.Case, timeline []*pingan.Action, env RecountEnv) (before, 
 				st.signBy = nil
 			case pingan.ActEscalate, pingan.ActReopen:
 				st.signBy = nil
-				st.resolveBy, err = due(cal, a.At, env.Policy.Resolve)
+				st.resolveBy, err = due(cal, a.At, env.Policy.ResolveFor(c.Urgency, c.Sensitive))
 			case pingan.ActExtend:
 				if st.resolveBy != nil && days > 0 {
 					var d time.Time

@@ -339,7 +339,7 @@ func transition(next *pingan.Case, act *pingan.Action, actor *pingan.User, in pi
 		if env.Category != nil && env.Category.Code != next.Category {
 			act.Note = firstNonEmpty(act.Note, fmt.Sprintf("类别更正为 %s %s", env.Category.Code, env.Category.Name))
 			next.Category, next.Kind = env.Category.Code, env.Category.Kind
-			if err := setDeadline(&next.ResolveBy, act, env, next.ReportedAt, env.Policy.Resolve); err != nil {
+			if err := setDeadline(&next.ResolveBy, act, env, next.ReportedAt, env.Policy.ResolveFor(next.Urgency, next.Sensitive)); err != nil {
 				return err
 			}
 		}
@@ -381,7 +381,7 @@ func transition(next *pingan.Case, act *pingan.Action, actor *pingan.User, in pi
 		next.HoldingUnit, next.HoldingPath = env.Parent.Code, env.Parent.Path
 		next.AssignedUnit, next.AssignedPath, next.SignBy, next.SignedAt = "", "", nil, nil
 		next.EscalationLevel++
-		if err := setDeadline(&next.ResolveBy, act, env, now, env.Policy.Resolve); err != nil {
+		if err := setDeadline(&next.ResolveBy, act, env, now, env.Policy.ResolveFor(next.Urgency, next.Sensitive)); err != nil {
 			return err
 		}
 	case pingan.ActExtend:
@@ -421,7 +421,7 @@ func transition(next *pingan.Case, act *pingan.Action, actor *pingan.User, in pi
 		next.ClosedAt, next.ResolvedAt, next.Satisfaction = nil, nil, nil
 		next.SuperviseBy = nil // an order on the closed round is answered
 		next.AssignedUnit, next.AssignedPath, next.SignBy, next.SignedAt = "", "", nil, nil
-		if err := setDeadline(&next.ResolveBy, act, env, now, env.Policy.Resolve); err != nil {
+		if err := setDeadline(&next.ResolveBy, act, env, now, env.Policy.ResolveFor(next.Urgency, next.Sensitive)); err != nil {
 			return err
 		}
 	}
@@ -491,7 +491,7 @@ func Report(c *pingan.Case, actor *pingan.User, in *pingan.NewCase, env Env) (*p
 	}
 	c.Status = pingan.StatusReported
 	c.HoldingUnit, c.HoldingPath = c.Unit, c.UnitPath
-	due, err := deadline(env, c.ReportedAt, env.Policy.Resolve)
+	due, err := deadline(env, c.ReportedAt, env.Policy.ResolveFor(in.Urgency, in.Sensitive)) // docs/urgency.md
 	if err != nil {
 		return nil, err
 	}
