@@ -63,6 +63,9 @@ type User struct {
 	// the rules that need them (SeesPersonal); the store fills them where
 	// it applies such a rule, and they are empty elsewhere.
 	Grids []string `json:"-"`
+	// Disabled says that the account is stopped (停用); AccountService's
+	// SearchUsers fills it, and it is false elsewhere.
+	Disabled bool `json:"disabled,omitempty"`
 }
 
 // Has reports whether the user has role r.
@@ -148,4 +151,42 @@ type UserService interface {
 	// how many there were; errors as DisableUser's, but an administrator
 	// may end their own sessions.
 	RevokeSessions(ctx context.Context, actor *User, username string) (int, error)
+}
+
+// UserFilter selects accounts for the administration page (用户管理).
+type UserFilter struct {
+	// Query matches the username or the name, any part of either,
+	// regardless of case.
+	Query string
+	// Unit is the code of a unit: accounts of it and of the units under
+	// it. It must lie in the actor's jurisdiction.
+	Unit string
+	// Role is a role the account must have.
+	Role Role
+	// Offset and Limit page the result; Limit 0 means no limit.
+	Offset, Limit int
+}
+
+// AccountService is the administration of accounts (账号管理): finding,
+// editing, and setting passwords. Every change is written to the audit log
+// under the actor, with the source address of the context. The actor must
+// be an administrator whose jurisdiction holds the account's unit (nil:
+// the operator at the command line); EFORBIDDEN for another actor,
+// ENOTFOUND for an account that does not exist or lies outside the
+// jurisdiction, alike.
+type AccountService interface {
+	// SearchUsers answers the page of accounts in the actor's jurisdiction
+	// that f selects, ordered by unit and username, with the number f
+	// selects in all. Each user's Disabled says whether it is stopped.
+	// EINVALID names a bad unit or role.
+	SearchUsers(ctx context.Context, actor *User, f UserFilter) ([]*User, int, error)
+	// UpdateUser sets the name, unit and roles of the account u.Username.
+	// The unit must lie in the actor's jurisdiction. EINVALID names each
+	// bad field; ECONFLICT when administrators would take the
+	// administrator role from themselves.
+	UpdateUser(ctx context.Context, actor *User, u *User) error
+	// SetPassword gives the account a new password (重置密码), which must
+	// meet the rule of secret.WeakPassword, and ends its sessions; it
+	// answers how many there were. EINVALID names the password.
+	SetPassword(ctx context.Context, actor *User, username, password string) (int, error)
 }

@@ -342,3 +342,194 @@ func operator(actor *pingan.User) *pingan.User {
 	}
 	return &pingan.User{Username: "命令行 (command line)"}
 }
+
+var _ pingan.AccountService = (*Users)(nil)
+
+// Audit actions of account administration (账号管理); the detail is an
+// accountEvent.
+const (
+	auditUserUpdated = "user_updated" // 修改账户: name, unit, roles
+	auditPasswordSet = "password_set" // 重置密码
+)
+
+// SearchUsers answers the page of accounts in the actor's jurisdiction that
+// f selects, and how many it selects in all; see pingan.AccountService.
+func (s *Users) SearchUsers(ctx context.Context, actor *pingan.User, f pingan.UserFilter) ([]*pingan.User, int, error) {
+	scope, err := scopeOf(actor)
+	if err != nil {
+		return nil, 0, err
+	}
+	var a args
+	where := []string{unitIn("un.path", a.add(scope))}
+	var v pingan.Invalid
+	if code := strings.TrimSpace(f.Unit); code != "" {
+		unit, err := unitInScope(ctx, s.read, code, scope)
+		if pingan.ErrorCode(err) == pingan.ENOTFOUND {
+			v.Add("unit", "unit.unknown", code)
+		} else if err != nil {
+			return nil, 0, err
+		} else {
+			where = append(where, unitIn("un.path", a.add(likePrefix(unit.Path))))
+		}
+	}
+	if f.Role != "" {
+		if _, err := pingan.ParseRoles(string(f.Role)); err != nil {
+			v.Add("role", "role.unknown", string(f.Role))
+		} else {
+			where = append(where, `(',' || users.roles || ',') LIKE `+a.add(likeContains(","+string(f.Role)+","))+` ESCAPE '\'`)
+		}
+	}
+	if err := v.Err(); err != nil {
+		return nil, 0, err
+	}
+	if q := strings.TrimSpace(f.Query); q != "" {
+		p, like := a.add(likeContains(q)), s.dialect.ilike()
+		where = append(where, `(users.username `+like+` `+p+` ESCAPE '\' OR users.name `+like+` `+p+` ESCAPE '\')`)
+	}
+	cond := ` WHERE ` + strings.Join(where, " AND ")
+	var total int
+	if err := s.read.QueryRowContext(ctx, `SELECT COUNT(*)`+userFrom+cond, a...).Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	page := ` ORDER BY un.path, users.username`
+	if f.Limit > 0 {
+		page += ` LIMIT ` + a.add(f.Limit) + ` OFFSET ` + a.add(max(f.Offset, 0))
+	}
+	rows, err := s.read.QueryContext(ctx, `SELECT `+userColumns+`, users.disabled_at IS NOT NULL`+userFrom+cond+page, a...)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	var out []*pingan.User
+	for rows.Next() {
+		var disabled bool
+		u, err := scanUser(rows, &disabled)
+		if err != nil {
+			return nil, 0, err
+		}
+		u.Disabled = disabled
+		out = append(out, u)
+	}
+	return out, total, rows.Err()
+}
+
+// UpdateUser sets the name, unit and roles of the account u.Username and
+// fills in the rest of u; see pingan.AccountService. A change that changes
+// nothing is not audited.
+func (s *Users) UpdateUser(ctx context.Context, actor *pingan.User, u *pingan.User) error {
+	var v pingan.Invalid
+	u.Name, u.UnitCode = strings.TrimSpace(u.Name), strings.TrimSpace(u.UnitCode)
+	v.Require("name", u.Name)
+	v.Require("unit", u.UnitCode)
+	if len(u.Roles) == 0 {
+		v.Add("role", "role.none")
+	}
+	var roles []string
+	for _, r := range u.Roles {
+		if _, err := pingan.ParseRoles(string(r)); err != nil {
+			v.Add("role", "role.unknown", string(r))
+		}
+		roles = append(roles, string(r))
+	}
+	if err := v.Err(); err != nil {
+		return err
+	}
+	tx, err := s.beginWrite(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	t, err := administered(ctx, tx, actor, u.Username)
+	if err != nil {
+		return err
+	}
+	var unit *pingan.Unit
+	if actor == nil {
+		unit, err = unitByCode(ctx, tx, u.UnitCode)
+	} else {
+		unit, err = unitInScope(ctx, tx, u.UnitCode, likePrefix(actor.ScopePath))
+		if pingan.ErrorCode(err) == pingan.ENOTFOUND {
+			unit, err = nil, nil
+		}
+	}
+	if err != nil {
+		return err
+	} else if unit == nil {
+		v.Add("unit", "unit.unknown", u.UnitCode)
+		return v.Err()
+	}
+	if actor != nil && actor.ID == t.user.ID && !u.Has(pingan.RoleAdmin) {
+		return &pingan.Error{Code: pingan.ECONFLICT, Msg: pingan.Msg("account.admin.self"),
+			Fields: map[string]pingan.Message{"role": pingan.Msg("account.admin.self")}}
+	}
+	joined := strings.Join(roles, ",")
+	old := t.user
+	if old.Name != u.Name || old.UnitCode != u.UnitCode || strings.Join(roleStrings(old.Roles), ",") != joined {
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET name = $2, unit_code = $3, roles = $4 WHERE id = $1`,
+			old.ID, u.Name, u.UnitCode, joined); err != nil {
+			return err
+		}
+		if err := s.auditAccount(ctx, tx, operator(actor), auditUserUpdated, t.region, accountEvent{Username: old.Username}); err != nil {
+			return err
+		}
+	}
+	now, err := scanUser(tx.QueryRowContext(ctx, `SELECT `+userColumns+userFrom+` WHERE users.id = $1`, old.ID))
+	if err != nil {
+		return err
+	}
+	*u = *now
+	return tx.Commit()
+}
+
+func roleStrings(rs []pingan.Role) []string {
+	out := make([]string, len(rs))
+	for i, r := range rs {
+		out[i] = string(r)
+	}
+	return out
+}
+
+// SetPassword gives the account of username a new password and ends its
+// sessions, answering how many; see pingan.AccountService.
+func (s *Users) SetPassword(ctx context.Context, actor *pingan.User, username, password string) (int, error) {
+	if actor != nil && (!actor.Has(pingan.RoleAdmin) || actor.ScopePath == "") {
+		return 0, pingan.E(pingan.EFORBIDDEN, "user.forbidden")
+	}
+	username = strings.TrimSpace(username)
+	if weak := secret.WeakPassword(password, username); weak != "" {
+		var v pingan.Invalid
+		v.Add("password", weak)
+		return 0, v.Err()
+	}
+	// The password is hashed before the transaction, which would hold
+	// SQLite's write lock meanwhile.
+	hash, err := s.hashPassword(ctx, password)
+	if err != nil {
+		return 0, err
+	}
+	tx, err := s.beginWrite(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback()
+	t, err := administered(ctx, tx, actor, username)
+	if err != nil {
+		return 0, err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = $2 WHERE id = $1`, t.user.ID, hash); err != nil {
+		return 0, err
+	}
+	ended, err := endSessions(ctx, tx, t.user.ID)
+	if err != nil {
+		return 0, err
+	}
+	if err := s.auditAccount(ctx, tx, operator(actor), auditPasswordSet, t.region,
+		accountEvent{Username: t.user.Username, Sessions: ended}); err != nil {
+		return 0, err
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, err
+	}
+	s.log.Info("password set", "username", t.user.Username, "by", operator(actor).Username, "sessions", ended)
+	return ended, nil
+}
