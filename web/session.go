@@ -178,17 +178,6 @@ func tooLarge(err error) error {
 	return pingan.E(pingan.EINVALID, "form.unreadable")
 }
 
-// admin runs h for administrators only.
-func (s *Server) admin(h http.HandlerFunc) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		if !userOf(r).Has(pingan.RoleAdmin) {
-			s.fail(w, r, pingan.E(pingan.EFORBIDDEN, "admin.only"))
-			return
-		}
-		h(w, r)
-	}
-}
-
 // publicOnly answers 404 when the citizen pages are not configured.
 func (s *Server) publicOnly(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
