@@ -27,11 +27,18 @@ const (
 	// holiday arrangement of a year it crosses was entered or changed
 	// (节假日安排更新，时限重算). No user takes it.
 	ActRecount ActionName = "recount"
+	// A handler asks the centre for an extension or a suspension; the
+	// holding centre's dispatcher approves or refuses (处置单位申请，中心审批).
+	ActRequestExtend  ActionName = "request_extend"  // 延期申请
+	ActRequestSuspend ActionName = "request_suspend" // 挂起申请
+	ActApproveRequest ActionName = "approve_request" // 批准
+	ActRefuseRequest  ActionName = "refuse_request"  // 驳回
 )
 
 // ActionNames lists every action a user can take (report is the creation).
 var ActionNames = []ActionName{ActAccept, ActReject, ActDispatch, ActSign, ActReturn, ActResolve, ActClose,
-	ActRework, ActEscalate, ActExtend, ActSuspend, ActResume, ActSupervise, ActComment, ActRate, ActReopen}
+	ActRework, ActEscalate, ActExtend, ActSuspend, ActResume, ActSupervise, ActComment, ActRate, ActReopen,
+	ActRequestExtend, ActRequestSuspend, ActApproveRequest, ActRefuseRequest}
 
 // Label is the zh-CN name of the action.
 func (a ActionName) Label() string {
@@ -72,6 +79,14 @@ func (a ActionName) Label() string {
 		return "重办"
 	case ActRecount:
 		return "时限调整"
+	case ActRequestExtend:
+		return "延期申请"
+	case ActRequestSuspend:
+		return "挂起申请"
+	case ActApproveRequest:
+		return "批准申请"
+	case ActRefuseRequest:
+		return "驳回申请"
 	}
 	return string(a)
 }

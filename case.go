@@ -193,6 +193,13 @@ type Case struct {
 	// critical does (docs/urgency.md).
 	Sensitive bool `json:"sensitive"`
 
+	// RequestAction is the handler's pending request (request_extend or
+	// request_suspend, "" when none) awaiting the holding centre's answer;
+	// RequestDays the days asked for an extension; RequestReason why.
+	RequestAction ActionName `json:"request_action,omitempty"`
+	RequestDays   int        `json:"request_days,omitempty"`
+	RequestReason string     `json:"request_reason,omitempty"`
+
 	// Paths of Unit, HoldingUnit and AssignedUnit, for jurisdiction checks.
 	UnitPath, HoldingPath, AssignedPath string `json:"-"`
 

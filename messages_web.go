@@ -465,6 +465,7 @@ var actionEN = map[ActionName]string{
 	ActRework: "Rework", ActEscalate: "Escalate", ActExtend: "Extend", ActSuspend: "Suspend",
 	ActResume: "Resume", ActSupervise: "Supervise", ActComment: "Comment", ActRate: "Rate",
 	ActReopen: "Reopen", ActRecount: "Deadline recounted",
+	ActRequestExtend: "Request extension", ActRequestSuspend: "Request suspension", ActApproveRequest: "Approve request", ActRefuseRequest: "Refuse request",
 }
 
 var kindEN = map[Kind]string{

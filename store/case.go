@@ -81,7 +81,11 @@ const caseInsertColumns = `region, id, number, kind, category, title, descriptio
 // past 0013 (store/intake_files_test.go reports on one at 0008).
 const caseTradeColumns = `hotline_no, urgency, sensitive`
 
-const caseColumns = caseInsertColumns + `, supervise_by, ` + caseTradeColumns
+// caseRequestColumns are a handler's pending request (延期、挂起申请),
+// written by updateCase only.
+const caseRequestColumns = `request_action, request_days, request_reason`
+
+const caseColumns = caseInsertColumns + `, supervise_by, ` + caseTradeColumns + `, ` + caseRequestColumns
 
 // sealedCase is a case as read, its personal data still sealed.
 type sealedCase struct {
@@ -100,7 +104,8 @@ func scanCase(s scanner) (sealedCase, error) {
 		&c.Unit, &c.UnitPath, &c.HoldingUnit, &c.HoldingPath, &c.AssignedUnit, &c.AssignedPath, &c.Source, &c.ReportedBy,
 		&reportedAt, &signBy, &resolveBy, &c.Overdue, &c.Suspended, &suspendedAt, &c.EscalationLevel, &c.Supervised,
 		&signedAt, &resolvedAt, &closedAt, &satisfaction, &sc.reporter, &sc.parties, &updatedAt, &c.Version,
-		&c.Ungridded, &c.Placement, &superviseBy, &c.HotlineNo, &c.Urgency, &c.Sensitive)
+		&c.Ungridded, &c.Placement, &superviseBy, &c.HotlineNo, &c.Urgency, &c.Sensitive,
+		&c.RequestAction, &c.RequestDays, &c.RequestReason)
 	if err != nil {
 		return sc, err
 	}
@@ -186,13 +191,15 @@ func (h *handle) updateCase(ctx context.Context, tx *sql.Tx, c *pingan.Case, old
 		lat = $9, lng = $10, address = $11, grid = $12, holding_unit = $13, holding_path = $14,
 		assigned_unit = $15, assigned_path = $16, sign_by = $17, resolve_by = $18, overdue = $19, suspended = $20,
 		suspended_at = $21, escalation_level = $22, supervised = $23, signed_at = $24, resolved_at = $25,
-		closed_at = $26, satisfaction = $27, updated_at = $28, version = $29, supervise_by = $30
+		closed_at = $26, satisfaction = $27, updated_at = $28, version = $29, supervise_by = $30,
+		request_action = $31, request_days = $32, request_reason = $33
 		WHERE region = $1 AND id = $2 AND version = $3`,
 		c.Region, c.ID, old, string(c.Kind), c.Category, c.Title, c.Description, string(c.Status),
 		lat, lng, c.Address, c.Grid, c.HoldingUnit, c.HoldingPath,
 		c.AssignedUnit, c.AssignedPath, d.tsp(c.SignBy), d.tsp(c.ResolveBy), c.Overdue, c.Suspended,
 		d.tsp(c.SuspendedAt), c.EscalationLevel, c.Supervised, d.tsp(c.SignedAt), d.tsp(c.ResolvedAt),
-		d.tsp(c.ClosedAt), satisfactionValue(c.Satisfaction), d.ts(c.UpdatedAt), c.Version, d.tsp(c.SuperviseBy))
+		d.tsp(c.ClosedAt), satisfactionValue(c.Satisfaction), d.ts(c.UpdatedAt), c.Version, d.tsp(c.SuperviseBy),
+		string(c.RequestAction), c.RequestDays, c.RequestReason)
 	if err != nil {
 		return err
 	}

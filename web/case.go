@@ -33,6 +33,11 @@ var actionFields = map[pingan.ActionName][]string{
 	pingan.ActComment:   {"note", "photos"},
 	pingan.ActRate:      {"satisfaction"},
 	pingan.ActReopen:    {"reason"},
+
+	pingan.ActRequestExtend:  {"days", "reason"},
+	pingan.ActRequestSuspend: {"reason"},
+	pingan.ActApproveRequest: {"note"},
+	pingan.ActRefuseRequest:  {"reason"},
 }
 
 // actionForm is one action the reader may take now, as a small form.

@@ -151,7 +151,14 @@ func replay(c *pingan.Case, timeline []*pingan.Action, env RecountEnv) (before, 
 		for i, s := range sides {
 			st, cal := s.st, s.cal
 			var err error
-			switch a.Action {
+			kind := a.Action
+			if kind == pingan.ActApproveRequest { // an approved request applied an extension (its days) or a suspension
+				kind = pingan.ActSuspend
+				if days > 0 {
+					kind = pingan.ActExtend
+				}
+			}
+			switch kind {
 			case pingan.ActReport:
 				st.resolveBy, err = due(cal, c.ReportedAt, env.Policy.ResolveFor(c.Urgency, c.Sensitive))
 			case pingan.ActAccept:

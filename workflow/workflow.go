@@ -52,7 +52,15 @@ type rule struct {
 	// whileSuspended: the action is allowed while the clock is stopped;
 	// onlySuspended: only then.
 	whileSuspended, onlySuspended bool
+	// request: whether the case must have no pending request (requestNone)
+	// or one (requestPending); 0 when it does not matter.
+	request int
 }
+
+const (
+	requestNone = 1 + iota
+	requestPending
+)
 
 var open = []pingan.Status{pingan.StatusReported, pingan.StatusAccepted, pingan.StatusDispatched, pingan.StatusInProgress, pingan.StatusResolved}
 
@@ -73,6 +81,11 @@ var rules = map[pingan.ActionName]rule{
 	pingan.ActComment:   {from: pingan.Statuses, may: commenter, whileSuspended: true},
 	pingan.ActRate:      {from: st(pingan.StatusClosed), may: rater},
 	pingan.ActReopen:    {from: st(pingan.StatusClosed), may: dispatcher},
+	// Handlers ask, centres decide (延期、挂起申请与审批).
+	pingan.ActRequestExtend:  {from: st(pingan.StatusInProgress), may: assignedHandler, request: requestNone},
+	pingan.ActRequestSuspend: {from: st(pingan.StatusInProgress), may: assignedHandler, request: requestNone},
+	pingan.ActApproveRequest: {from: st(pingan.StatusInProgress), may: dispatcher, whileSuspended: true, request: requestPending},
+	pingan.ActRefuseRequest:  {from: st(pingan.StatusInProgress), may: dispatcher, whileSuspended: true, request: requestPending},
 }
 
 func st(s ...pingan.Status) []pingan.Status { return s }
@@ -142,12 +155,34 @@ func (r rule) allowsStatus(c *pingan.Case) bool {
 	return false
 }
 
+// allowsRequest reports whether c's pending request (or its absence)
+// allows the action.
+func (r rule) allowsRequest(c *pingan.Case) bool {
+	switch r.request {
+	case requestNone:
+		return c.RequestAction == ""
+	case requestPending:
+		return c.RequestAction != ""
+	}
+	return true
+}
+
+// requestConflict answers the refusal of an action the pending request (or
+// its absence) does not allow.
+func requestConflict(c *pingan.Case, name pingan.ActionName) error {
+	if c.RequestAction == "" {
+		return pingan.E(pingan.ECONFLICT, "action.conflict.request.none", c.Status.Label(), string(c.Status), name.Label(), string(name))
+	}
+	return pingan.E(pingan.ECONFLICT, "action.conflict.request.pending", c.Status.Label(), string(c.Status), name.Label(), string(name),
+		c.RequestAction.Label(), string(c.RequestAction))
+}
+
 // Allowed answers the actions actor may take on c now, in ActionNames order.
 func Allowed(c *pingan.Case, actor *pingan.User) []pingan.ActionName {
 	var out []pingan.ActionName
 	for _, name := range pingan.ActionNames {
 		r := rules[name]
-		if r.allowsStatus(c) && r.may(c, actor) {
+		if r.allowsStatus(c) && r.allowsRequest(c) && r.may(c, actor) {
 			out = append(out, name)
 		}
 	}
@@ -231,6 +266,9 @@ func Apply(c *pingan.Case, actor *pingan.User, in pingan.ActionInput, env Env) (
 		}
 		return nil, conflict(c, actor, in.Action)
 	}
+	if !r.allowsRequest(c) {
+		return nil, requestConflict(c, in.Action)
+	}
 	if !r.may(c, actor) {
 		return nil, pingan.E(pingan.EFORBIDDEN, "action.forbidden", in.Action.Label(), string(in.Action))
 	}
@@ -252,6 +290,11 @@ func Apply(c *pingan.Case, actor *pingan.User, in pingan.ActionInput, env Env) (
 	}
 	if err := transition(&next, act, actor, in, env); err != nil {
 		return nil, err
+	}
+	if next.Status != pingan.StatusInProgress {
+		// A request is about the handling under way: it lapses when the
+		// case leaves it.
+		next.RequestAction, next.RequestDays, next.RequestReason = "", 0, ""
 	}
 	next.UpdatedAt = env.Now
 	*c = next
@@ -278,7 +321,8 @@ func firstNonEmpty(s ...string) string {
 func validate(c *pingan.Case, in pingan.ActionInput, env Env) error {
 	var v pingan.Invalid
 	switch in.Action {
-	case pingan.ActReject, pingan.ActReturn, pingan.ActRework, pingan.ActEscalate, pingan.ActReopen, pingan.ActSuspend:
+	case pingan.ActReject, pingan.ActReturn, pingan.ActRework, pingan.ActEscalate, pingan.ActReopen, pingan.ActSuspend,
+		pingan.ActRequestSuspend, pingan.ActRefuseRequest:
 		v.Require("reason", in.Reason)
 	case pingan.ActResolve:
 		v.Require("result", in.Result)
@@ -289,7 +333,7 @@ func validate(c *pingan.Case, in pingan.ActionInput, env Env) error {
 		case env.ToUnit == nil:
 			v.Add("to_unit", "action.to_unit.unknown", in.ToUnit)
 		}
-	case pingan.ActExtend:
+	case pingan.ActExtend, pingan.ActRequestExtend:
 		if in.Days <= 0 || in.Days > 365 {
 			v.Add("days", "action.days.range")
 		}
@@ -385,18 +429,37 @@ func transition(next *pingan.Case, act *pingan.Action, actor *pingan.User, in pi
 			return err
 		}
 	case pingan.ActExtend:
-		if next.ResolveBy == nil {
-			return pingan.E(pingan.ECONFLICT, "action.extend.no_deadline")
+		if err := extend(next, act, env, in.Days); err != nil {
+			return err
 		}
-		due, err := env.Calendar.Extend(*next.ResolveBy, in.Days, calendar.Unit(unitOf(env.Policy.Resolve)))
-		if err != nil {
-			return calendarError(err, "days")
-		}
-		next.ResolveBy = &due
-		act.Deadline, act.Days = &due, in.Days
 	case pingan.ActSuspend:
 		next.Suspended = true
 		next.SuspendedAt = &now
+	case pingan.ActRequestExtend, pingan.ActRequestSuspend:
+		next.RequestAction, next.RequestDays, next.RequestReason = in.Action, 0, strings.TrimSpace(in.Reason)
+		if in.Action == pingan.ActRequestExtend {
+			next.RequestDays, act.Days = in.Days, in.Days
+		}
+	case pingan.ActApproveRequest:
+		// The timeline entry of an approval carries what it applied: the
+		// days of an extension (recount replays it as one), none for a
+		// suspension.
+		switch next.RequestAction {
+		case pingan.ActRequestExtend:
+			if err := extend(next, act, env, next.RequestDays); err != nil {
+				return err
+			}
+		case pingan.ActRequestSuspend:
+			if next.Suspended {
+				return pingan.E(pingan.ECONFLICT, "action.request.suspended")
+			}
+			next.Suspended = true
+			next.SuspendedAt = &now
+		}
+		act.Note = firstNonEmpty(in.Note, next.RequestReason)
+		next.RequestAction, next.RequestDays, next.RequestReason = "", 0, ""
+	case pingan.ActRefuseRequest:
+		next.RequestAction, next.RequestDays, next.RequestReason = "", 0, ""
 	case pingan.ActResume:
 		if next.ResolveBy != nil && next.SuspendedAt != nil {
 			due, err := env.Calendar.Shift(*next.ResolveBy, *next.SuspendedAt, now, calendar.Unit(unitOf(env.Policy.Resolve)))
@@ -426,6 +489,20 @@ func transition(next *pingan.Case, act *pingan.Action, actor *pingan.User, in pi
 		}
 	}
 	act.ToStatus = next.Status
+	return nil
+}
+
+// extend moves next's resolve deadline by days (延期) and records it on act.
+func extend(next *pingan.Case, act *pingan.Action, env Env, days int) error {
+	if next.ResolveBy == nil {
+		return pingan.E(pingan.ECONFLICT, "action.extend.no_deadline")
+	}
+	due, err := env.Calendar.Extend(*next.ResolveBy, days, calendar.Unit(unitOf(env.Policy.Resolve)))
+	if err != nil {
+		return calendarError(err, "days")
+	}
+	next.ResolveBy = &due
+	act.Deadline, act.Days = &due, days
 	return nil
 }
 

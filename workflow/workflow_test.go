@@ -79,7 +79,7 @@ var allowed = map[string][]pingan.ActionName{
 	"accepted":              {pingan.ActDispatch, pingan.ActEscalate, pingan.ActSupervise, pingan.ActComment},
 	"rejected":              {pingan.ActComment},
 	"dispatched":            {pingan.ActSign, pingan.ActReturn, pingan.ActSupervise, pingan.ActComment},
-	"in_progress":           {pingan.ActResolve, pingan.ActEscalate, pingan.ActExtend, pingan.ActSuspend, pingan.ActSupervise, pingan.ActComment},
+	"in_progress":           {pingan.ActResolve, pingan.ActEscalate, pingan.ActExtend, pingan.ActSuspend, pingan.ActSupervise, pingan.ActComment, pingan.ActRequestExtend, pingan.ActRequestSuspend},
 	"in_progress+suspended": {pingan.ActResume, pingan.ActSupervise, pingan.ActComment},
 	"resolved":              {pingan.ActClose, pingan.ActRework, pingan.ActSupervise, pingan.ActComment},
 	"closed":                {pingan.ActComment, pingan.ActRate, pingan.ActReopen},
