@@ -17,19 +17,11 @@ import (
 // this answers only units of a case the reader sees. ENOTFOUND outside the
 // reader's jurisdiction.
 func (s *Cases) CaseUnits(ctx context.Context, actor *pingan.User, id string) ([]*pingan.Unit, error) {
-	scope, err := scopeOf(actor)
-	if err != nil {
-		return nil, err
-	}
-	tx, err := s.beginRead(ctx)
+	tx, sc, err := s.readSeen(ctx, actor, id)
 	if err != nil {
 		return nil, err
 	}
 	defer tx.Rollback()
-	sc, err := s.loadCase(ctx, tx, scope, id, false)
-	if err != nil {
-		return nil, err
-	}
 	c := sc.Case
 	codes := map[string]bool{c.Unit: true, c.HoldingUnit: true, c.AssignedUnit: true}
 	acts, err := actionsOf(ctx, tx, c.Region, c.ID)
@@ -77,19 +69,11 @@ func (s *Cases) CaseUnits(ctx context.Context, actor *pingan.User, id string) ([
 // subtree does not hold the grid. ENOTFOUND outside the reader's
 // jurisdiction or when the case has no grid.
 func (s *Cases) CaseGrid(ctx context.Context, actor *pingan.User, id string) (*pingan.Grid, error) {
-	scope, err := scopeOf(actor)
-	if err != nil {
-		return nil, err
-	}
-	tx, err := s.beginRead(ctx)
+	tx, sc, err := s.readSeen(ctx, actor, id)
 	if err != nil {
 		return nil, err
 	}
 	defer tx.Rollback()
-	sc, err := s.loadCase(ctx, tx, scope, id, false)
-	if err != nil {
-		return nil, err
-	}
 	if sc.Case.Grid == "" {
 		return nil, pingan.E(pingan.ENOTFOUND, "grid.notfound", "")
 	}

@@ -42,24 +42,11 @@ func (s *Cases) EscalateDue(ctx context.Context, now time.Time, limit int) (int,
 		return 0, err
 	}
 	defer tx.Rollback()
-	rows, err := tx.QueryContext(ctx, `SELECT id FROM cases
+	ids, err := columnOf(ctx, tx, `SELECT id FROM cases
 		WHERE status IN ('reported', 'accepted', 'dispatched', 'in_progress') AND NOT suspended
 		AND (watched_due IS NULL OR watched_due <> resolve_by)
 		AND resolve_by < $1 ORDER BY resolve_by LIMIT $2`+s.dialect.skipLocked(), s.dialect.ts(now), limit)
 	if err != nil {
-		return 0, err
-	}
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return 0, err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return 0, err
 	}
 	escalated := 0
@@ -122,24 +109,11 @@ func (s *Cases) EscalateDue(ctx context.Context, now time.Time, limit int) (int,
 // order is answered by whoever must act on the case where it is: the case is
 // marked, never escalated. It answers how many it marked.
 func (s *Cases) markSupervision(ctx context.Context, tx *sql.Tx, now time.Time, limit int) (int, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT id FROM cases
+	ids, err := columnOf(ctx, tx, `SELECT id FROM cases
 		WHERE status IN ('reported', 'accepted', 'dispatched', 'in_progress', 'resolved')
 		AND supervise_by IS NOT NULL AND (watched_supervise IS NULL OR watched_supervise <> supervise_by)
 		AND supervise_by < $1 ORDER BY supervise_by LIMIT $2`+s.dialect.skipLocked(), s.dialect.ts(now), limit)
 	if err != nil {
-		return 0, err
-	}
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return 0, err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return 0, err
 	}
 	for _, id := range ids {

@@ -52,19 +52,11 @@ func escalationTarget(ctx context.Context, tx *sql.Tx, c *pingan.Case, actor *pi
 // the case page shows before the escalation is confirmed. ENOTFOUND outside
 // the actor's jurisdiction.
 func (s *Cases) EscalationTarget(ctx context.Context, actor *pingan.User, id string) (*pingan.Unit, error) {
-	scope, err := scopeOf(actor)
-	if err != nil {
-		return nil, err
-	}
-	tx, err := s.beginRead(ctx)
+	tx, sc, err := s.readSeen(ctx, actor, id)
 	if err != nil {
 		return nil, err
 	}
 	defer tx.Rollback()
-	sc, err := s.loadCase(ctx, tx, scope, id, false)
-	if err != nil {
-		return nil, err
-	}
 	u, err := escalationTarget(ctx, tx, sc.Case, actor)
 	if err != nil {
 		return nil, err

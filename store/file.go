@@ -266,7 +266,7 @@ func (h *handle) attach(ctx context.Context, tx *sql.Tx, actor *pingan.User, reg
 // clear copy once it is kept. It answers how many it moved; a missing
 // clear copy is left for the logs, the case's timeline still naming it.
 func (db *DB) ImportClearFiles(ctx context.Context, dir string) (int, error) {
-	sums, err := db.strings(ctx, `SELECT DISTINCT sum FROM case_files
+	sums, err := columnOf(ctx, db.read, `SELECT DISTINCT sum FROM case_files
 		WHERE NOT EXISTS (SELECT 1 FROM files WHERE files.sum = case_files.sum)`)
 	if err != nil {
 		return 0, err
@@ -315,7 +315,7 @@ func (db *DB) MoveFilesOut(ctx context.Context) (int, error) {
 	if db.files == nil {
 		return 0, nil
 	}
-	sums, err := db.strings(ctx, `SELECT sum FROM files WHERE content IS NOT NULL`)
+	sums, err := columnOf(ctx, db.read, `SELECT sum FROM files WHERE content IS NOT NULL`)
 	if err != nil {
 		return 0, err
 	}
@@ -361,9 +361,10 @@ func (db *DB) moveOut(ctx context.Context, sum string, sealed []byte, q string, 
 	return err
 }
 
-// strings answers the one text column of the rows of q.
-func (db *DB) strings(ctx context.Context, q string, a ...any) ([]string, error) {
-	rows, err := db.read.QueryContext(ctx, q, a...)
+// columnOf answers the one text column of the rows of q, run by q's
+// runner (a transaction, or the readers).
+func columnOf(ctx context.Context, r rowsQueryer, q string, a ...any) ([]string, error) {
+	rows, err := r.QueryContext(ctx, q, a...)
 	if err != nil {
 		return nil, err
 	}
@@ -377,4 +378,9 @@ func (db *DB) strings(ctx context.Context, q string, a ...any) ([]string, error)
 		out = append(out, s)
 	}
 	return out, rows.Err()
+}
+
+// rowsQueryer is a transaction or a database.
+type rowsQueryer interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }

@@ -46,3 +46,23 @@ func unitInScope(ctx context.Context, q queryer, code, scope string) (*pingan.Un
 type queryer interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
+
+// readSeen opens a read transaction and loads the case with id in the
+// actor's jurisdiction: ENOTFOUND, the same as for no such case, outside
+// it. The caller rolls the transaction back (or commits it).
+func (h *handle) readSeen(ctx context.Context, actor *pingan.User, id string) (*sql.Tx, sealedCase, error) {
+	scope, err := scopeOf(actor)
+	if err != nil {
+		return nil, sealedCase{}, err
+	}
+	tx, err := h.beginRead(ctx)
+	if err != nil {
+		return nil, sealedCase{}, err
+	}
+	sc, err := h.loadCase(ctx, tx, scope, id, false)
+	if err != nil {
+		tx.Rollback()
+		return nil, sealedCase{}, err
+	}
+	return tx, sc, nil
+}

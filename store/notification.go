@@ -366,23 +366,10 @@ func (s *Notifications) NotifySignDue(ctx context.Context, now time.Time, within
 		return 0, err
 	}
 	defer tx.Rollback()
-	rows, err := tx.QueryContext(ctx, `SELECT id FROM cases WHERE status = 'dispatched' AND sign_by < $1
+	ids, err := columnOf(ctx, tx, `SELECT id FROM cases WHERE status = 'dispatched' AND sign_by < $1
 		AND (sign_warned IS NULL OR sign_warned <> sign_by) ORDER BY sign_by LIMIT $2`+d.skipLocked(),
 		d.ts(now.Add(within)), limit)
 	if err != nil {
-		return 0, err
-	}
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return 0, err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return 0, err
 	}
 	for _, id := range ids {
