@@ -355,9 +355,12 @@ const (
 // SearchUsers answers the page of accounts in the actor's jurisdiction that
 // f selects, and how many it selects in all; see pingan.AccountService.
 func (s *Users) SearchUsers(ctx context.Context, actor *pingan.User, f pingan.UserFilter) ([]*pingan.User, int, error) {
-	scope, err := scopeOf(actor)
-	if err != nil {
-		return nil, 0, err
+	scope := "%" // the operator at the command line: every account
+	if actor != nil {
+		var err error
+		if scope, err = scopeOf(actor); err != nil {
+			return nil, 0, err
+		}
 	}
 	var a args
 	where := []string{unitIn("un.path", a.add(scope))}
@@ -417,6 +420,26 @@ func (s *Users) SearchUsers(ctx context.Context, actor *pingan.User, f pingan.Us
 // fills in the rest of u; see pingan.AccountService. A change that changes
 // nothing is not audited.
 func (s *Users) UpdateUser(ctx context.Context, actor *pingan.User, u *pingan.User) error {
+	tx, err := s.beginWrite(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	region, changed, err := s.updateUser(ctx, tx, actor, u)
+	if err != nil {
+		return err
+	}
+	if changed {
+		if err := s.auditAccount(ctx, tx, operator(actor), auditUserUpdated, region, accountEvent{Username: u.Username}); err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
+}
+
+// updateUser is UpdateUser in tx without the audit: it answers the
+// account's region and whether anything changed.
+func (s *Users) updateUser(ctx context.Context, tx *sql.Tx, actor *pingan.User, u *pingan.User) (region string, changed bool, err error) {
 	var v pingan.Invalid
 	u.Name, u.UnitCode = strings.TrimSpace(u.Name), strings.TrimSpace(u.UnitCode)
 	v.Require("name", u.Name)
@@ -432,16 +455,11 @@ func (s *Users) UpdateUser(ctx context.Context, actor *pingan.User, u *pingan.Us
 		roles = append(roles, string(r))
 	}
 	if err := v.Err(); err != nil {
-		return err
+		return "", false, err
 	}
-	tx, err := s.beginWrite(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
 	t, err := administered(ctx, tx, actor, u.Username)
 	if err != nil {
-		return err
+		return "", false, err
 	}
 	var unit *pingan.Unit
 	if actor == nil {
@@ -453,13 +471,13 @@ func (s *Users) UpdateUser(ctx context.Context, actor *pingan.User, u *pingan.Us
 		}
 	}
 	if err != nil {
-		return err
+		return "", false, err
 	} else if unit == nil {
 		v.Add("unit", "unit.unknown", u.UnitCode)
-		return v.Err()
+		return "", false, v.Err()
 	}
 	if actor != nil && actor.ID == t.user.ID && !u.Has(pingan.RoleAdmin) {
-		return &pingan.Error{Code: pingan.ECONFLICT, Msg: pingan.Msg("account.admin.self"),
+		return "", false, &pingan.Error{Code: pingan.ECONFLICT, Msg: pingan.Msg("account.admin.self"),
 			Fields: map[string]pingan.Message{"role": pingan.Msg("account.admin.self")}}
 	}
 	joined := strings.Join(roles, ",")
@@ -467,18 +485,16 @@ func (s *Users) UpdateUser(ctx context.Context, actor *pingan.User, u *pingan.Us
 	if old.Name != u.Name || old.UnitCode != u.UnitCode || strings.Join(roleStrings(old.Roles), ",") != joined {
 		if _, err := tx.ExecContext(ctx, `UPDATE users SET name = $2, unit_code = $3, roles = $4 WHERE id = $1`,
 			old.ID, u.Name, u.UnitCode, joined); err != nil {
-			return err
+			return "", false, err
 		}
-		if err := s.auditAccount(ctx, tx, operator(actor), auditUserUpdated, t.region, accountEvent{Username: old.Username}); err != nil {
-			return err
-		}
+		changed = true
 	}
 	now, err := scanUser(tx.QueryRowContext(ctx, `SELECT `+userColumns+userFrom+` WHERE users.id = $1`, old.ID))
 	if err != nil {
-		return err
+		return "", false, err
 	}
 	*u = *now
-	return tx.Commit()
+	return t.region, changed, nil
 }
 
 func roleStrings(rs []pingan.Role) []string {
@@ -532,4 +548,129 @@ func (s *Users) SetPassword(ctx context.Context, actor *pingan.User, username, p
 	}
 	s.log.Info("password set", "username", t.user.Username, "by", operator(actor).Username, "sessions", ended)
 	return ended, nil
+}
+
+// UpdateUserGrids is UpdateUser that also sets the grids (网格) the account
+// works in, in one transaction and under one audit row. grids nil leaves
+// them as they are; empty takes the account out of every grid. Each grid
+// must exist and lie under the account's (new) unit, and an account with
+// grids must have the grid_worker role; EINVALID names the field "grid".
+// A grid the account kept keeps its position; a new one is GridMember.
+// A later ImportGrids of a grid replaces its workers with the file's.
+func (s *Users) UpdateUserGrids(ctx context.Context, actor *pingan.User, u *pingan.User, grids []string) error {
+	tx, err := s.beginWrite(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	region, changed, err := s.updateUser(ctx, tx, actor, u)
+	if err != nil {
+		return err
+	}
+	if grids != nil {
+		moved, err := setUserGrids(ctx, tx, u, grids)
+		if err != nil {
+			return err
+		}
+		changed = changed || moved
+	}
+	if changed {
+		if err := s.auditAccount(ctx, tx, operator(actor), auditUserUpdated, region, accountEvent{Username: u.Username}); err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
+}
+
+// setUserGrids makes grids the grids the user works in, and answers
+// whether that changed anything.
+func setUserGrids(ctx context.Context, tx *sql.Tx, u *pingan.User, grids []string) (bool, error) {
+	var v pingan.Invalid
+	want := map[string]bool{}
+	for _, code := range grids {
+		if code = strings.TrimSpace(code); code == "" || want[code] {
+			continue
+		}
+		want[code] = true
+		var unit, path string
+		err := tx.QueryRowContext(ctx, `SELECT g.unit_code, un.path FROM grids g JOIN units un ON un.code = g.unit_code
+			WHERE g.code = $1`, code).Scan(&unit, &path)
+		if errors.Is(err, sql.ErrNoRows) {
+			v.Add("grid", "grid.notfound", code)
+		} else if err != nil {
+			return false, err
+		} else if !u.Sees(path) {
+			v.Add("grid", "grid.worker.outside", u.Username, u.UnitCode, unit)
+		}
+	}
+	if len(want) > 0 && !u.Has(pingan.RoleGridWorker) {
+		v.Add("grid", "grid.worker.role", u.Username)
+	}
+	if err := v.Err(); err != nil {
+		return false, err
+	}
+	held, err := userGrids(ctx, tx, u.ID)
+	if err != nil {
+		return false, err
+	}
+	changed := false
+	for _, code := range held {
+		if !want[code] {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM grid_workers WHERE grid_code = $1 AND user_id = $2`, code, u.ID); err != nil {
+				return false, err
+			}
+			changed = true
+		}
+		delete(want, code)
+	}
+	for _, code := range grids {
+		if code = strings.TrimSpace(code); want[code] {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO grid_workers (grid_code, user_id, position) VALUES ($1, $2, $3)`,
+				code, u.ID, pingan.GridMember); err != nil {
+				return false, err
+			}
+			delete(want, code)
+			changed = true
+		}
+	}
+	return changed, nil
+}
+
+// userGrids answers the codes of the grids the user works in, in order.
+func userGrids(ctx context.Context, q querier, userID int64) ([]string, error) {
+	rows, err := q.QueryContext(ctx, `SELECT grid_code FROM grid_workers WHERE user_id = $1 ORDER BY grid_code`, userID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var code string
+		if err := rows.Scan(&code); err != nil {
+			return nil, err
+		}
+		out = append(out, code)
+	}
+	return out, rows.Err()
+}
+
+// Roster answers, for the command line's list of accounts, the names of
+// the accounts' units by code and the grids each works in by user id.
+func (s *Users) Roster(ctx context.Context, users []*pingan.User) (unitNames map[string]string, grids map[int64][]string, err error) {
+	unitNames, grids = map[string]string{}, map[int64][]string{}
+	for _, u := range users {
+		if _, ok := unitNames[u.UnitCode]; !ok {
+			var name string
+			if err := s.read.QueryRowContext(ctx, `SELECT name FROM units WHERE code = $1`, u.UnitCode).Scan(&name); err != nil {
+				return nil, nil, err
+			}
+			unitNames[u.UnitCode] = name
+		}
+		if u.Has(pingan.RoleGridWorker) {
+			if grids[u.ID], err = userGrids(ctx, s.read, u.ID); err != nil {
+				return nil, nil, err
+			}
+		}
+	}
+	return unitNames, grids, nil
 }

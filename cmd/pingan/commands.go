@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"errors"
 	"flag"
 	"fmt"
@@ -60,11 +59,10 @@ func (e *cmdEnv) userAdd(args []string) error {
 	if err != nil {
 		return err
 	}
-	line, err := bufio.NewReader(e.stdin).ReadString('\n')
-	if err != nil && line == "" {
-		return fmt.Errorf("标准输入没有密码 (no password on stdin)")
+	password, err := e.stdinPassword()
+	if err != nil {
+		return err
 	}
-	password := strings.TrimRight(line, "\r\n")
 	db, err := f.open(e.ctx, pingan.SystemClock, true)
 	if err != nil {
 		return err

@@ -25,6 +25,9 @@ usage:
   pingan migrate [--db …] [--data DIR]
   pingan user add --username U --unit CODE --role ROLE[,ROLE] --password-stdin [--name N]
   pingan user disable|enable|revoke --username U   # stop an account, restore it, end its sessions
+  pingan user list [--unit CODE] [--q TEXT] [--role ROLE] [--disabled] [--json]
+  pingan user edit --username U [--name N] [--unit CODE] [--role ROLE[,ROLE]] [--grid CODE[,CODE]]   # only what is given changes
+  pingan user passwd --username U --password-stdin   # a new password; the account's sessions end
   pingan import units FILE.csv [--db …]
   pingan import grids FILE.geojson [--db …]      # grids (网格), as GET /api/v1/grids answers them
   pingan import areas FILE.geojson [--db …]      # known boundaries of units
