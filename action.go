@@ -33,12 +33,22 @@ const (
 	ActRequestSuspend ActionName = "request_suspend" // 挂起申请
 	ActApproveRequest ActionName = "approve_request" // 批准
 	ActRefuseRequest  ActionName = "refuse_request"  // 驳回
+	// An assisting unit's handler signs and reports its part (协办,
+	// cohandle.go); the case's status does not change.
+	ActAssistSign   ActionName = "assist_sign"   // 协办签收
+	ActAssistReport ActionName = "assist_report" // 协办反馈
+	// Duplicates and related cases (合并重复件、关联案件): each names a
+	// second case in ActionInput.ToCase.
+	ActMerge  ActionName = "merge"  // 合并 (into the case that carries the work)
+	ActLink   ActionName = "link"   // 关联
+	ActUnlink ActionName = "unlink" // 取消关联
 )
 
 // ActionNames lists every action a user can take (report is the creation).
 var ActionNames = []ActionName{ActAccept, ActReject, ActDispatch, ActSign, ActReturn, ActResolve, ActClose,
 	ActRework, ActEscalate, ActExtend, ActSuspend, ActResume, ActSupervise, ActComment, ActRate, ActReopen,
-	ActRequestExtend, ActRequestSuspend, ActApproveRequest, ActRefuseRequest}
+	ActRequestExtend, ActRequestSuspend, ActApproveRequest, ActRefuseRequest,
+	ActAssistSign, ActAssistReport, ActMerge, ActLink, ActUnlink}
 
 // Label is the zh-CN name of the action.
 func (a ActionName) Label() string {
@@ -87,6 +97,16 @@ func (a ActionName) Label() string {
 		return "批准申请"
 	case ActRefuseRequest:
 		return "驳回申请"
+	case ActAssistSign:
+		return "协办签收"
+	case ActAssistReport:
+		return "协办反馈"
+	case ActMerge:
+		return "合并"
+	case ActLink:
+		return "关联"
+	case ActUnlink:
+		return "取消关联"
 	}
 	return string(a)
 }
@@ -103,9 +123,15 @@ type ActionInput struct {
 	Deadline     *time.Time   `json:"deadline,omitempty"`
 	Satisfaction Satisfaction `json:"satisfaction,omitempty"`
 	Attachments  []string     `json:"attachments,omitempty"`
+	// ToCase is the second case of merge (the main case 主案), link and
+	// unlink, by id.
+	ToCase string `json:"to_case,omitempty"`
 	// Photos arrive with the action and are attached to its timeline entry
 	// with Attachments.
 	Photos []Upload `json:"-"`
+	// AssistUnits are the assisting units (协办) a dispatch names beside
+	// ToUnit (主办), by code.
+	AssistUnits []string `json:"assist_units,omitempty"`
 }
 
 // Action is one append-only row of a case's timeline.

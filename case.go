@@ -17,14 +17,18 @@ const (
 	StatusInProgress Status = "in_progress" // 处置中
 	StatusResolved   Status = "resolved"    // 已办结待核查
 	StatusClosed     Status = "closed"      // 已结案
+	// StatusMerged is the end of a duplicate merged into the case that
+	// carries the work (已合并, Case.MergedInto): no deadline runs, and it
+	// counts as neither resolved nor closed.
+	StatusMerged Status = "merged"
 )
 
 // Statuses lists every status in loop order.
-var Statuses = []Status{StatusReported, StatusAccepted, StatusRejected, StatusDispatched, StatusInProgress, StatusResolved, StatusClosed}
+var Statuses = []Status{StatusReported, StatusAccepted, StatusRejected, StatusDispatched, StatusInProgress, StatusResolved, StatusClosed, StatusMerged}
 
 // Open reports whether a case in status s still needs work.
 func (s Status) Open() bool {
-	return s != StatusRejected && s != StatusClosed
+	return s != StatusRejected && s != StatusClosed && s != StatusMerged
 }
 
 // Label is the zh-CN name of the status.
@@ -44,6 +48,8 @@ func (s Status) Label() string {
 		return "已办结待核查"
 	case StatusClosed:
 		return "已结案"
+	case StatusMerged:
+		return "已合并"
 	}
 	return string(s)
 }
@@ -200,11 +206,26 @@ type Case struct {
 	RequestDays   int        `json:"request_days,omitempty"`
 	RequestReason string     `json:"request_reason,omitempty"`
 
+	// MergedInto is the case this one was merged into (status merged), ""
+	// otherwise; Merged the duplicates merged into this one that the reader
+	// sees; Links the linked cases (关联案件) the reader sees, LinksHidden
+	// how many others lie outside their jurisdiction. FindCase fills them,
+	// an action's answer MergedInto only; lists leave them empty.
+	MergedInto  string    `json:"merged_into"`
+	Merged      []string  `json:"merged"`
+	Links       []CaseRef `json:"links"`
+	LinksHidden int       `json:"links_hidden"`
+
 	// Paths of Unit, HoldingUnit and AssignedUnit, for jurisdiction checks.
 	UnitPath, HoldingPath, AssignedPath string `json:"-"`
 
 	// AllowedActions for the reading user, filled by the reader.
 	AllowedActions []ActionName `json:"allowed_actions,omitempty"`
+
+	// Assists are the assisting units (协办) of the case, withdrawn ones
+	// included, oldest dispatch first; loaded with a single case, not in
+	// lists (cohandle.go).
+	Assists []Assist `json:"assists,omitempty"`
 }
 
 // NewCase is the input of a report.
@@ -249,10 +270,12 @@ type CaseFilter struct {
 	// OverdueNow selects the cases overdue now (超期, Case.OverdueAt at
 	// the store's clock).
 	OverdueNow *bool
-	Q          string
-	From, To   time.Time
-	Limit      int
-	Cursor     string
+	// Q searches the number, title, description and address, and finds a
+	// case by its exact 12345 work order number (HotlineNo).
+	Q        string
+	From, To time.Time
+	Limit    int
+	Cursor   string
 	// Offset skips that many cases: the pages of a search by number
 	// (Cursor pages a list that grows while read).
 	Offset int
@@ -282,6 +305,12 @@ type CaseFilter struct {
 	// caller's jurisdiction: those its dispatchers act on, rather than
 	// every case that happened or is assigned there.
 	Held bool
+	// MinUrgency keeps the cases at least this urgent (docs/urgency.md):
+	// urgent — 紧急 and 特急 (紧急及以上); critical — 特急 only; "" or
+	// normal — any.
+	MinUrgency Urgency
+	// Sensitive keeps only the cases marked 重大敏感.
+	Sensitive bool
 }
 
 // CaseService runs the closed loop. Every method checks the actor's

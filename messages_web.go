@@ -456,7 +456,7 @@ func withDomainNames(m map[string][2]string) map[string][2]string {
 var statusEN = map[Status]string{
 	StatusReported: "Reported", StatusAccepted: "Registered", StatusRejected: "Rejected",
 	StatusDispatched: "Dispatched", StatusInProgress: "In progress", StatusResolved: "Resolved, to verify",
-	StatusClosed: "Closed",
+	StatusClosed: "Closed", StatusMerged: "Merged",
 }
 
 var actionEN = map[ActionName]string{
@@ -466,6 +466,8 @@ var actionEN = map[ActionName]string{
 	ActResume: "Resume", ActSupervise: "Supervise", ActComment: "Comment", ActRate: "Rate",
 	ActReopen: "Reopen", ActRecount: "Deadline recounted",
 	ActRequestExtend: "Request extension", ActRequestSuspend: "Request suspension", ActApproveRequest: "Approve request", ActRefuseRequest: "Refuse request",
+	ActMerge: "Merge", ActLink: "Link", ActUnlink: "Unlink",
+	ActAssistSign: "Sign as assisting unit", ActAssistReport: "Report as assisting unit",
 }
 
 var kindEN = map[Kind]string{

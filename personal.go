@@ -48,7 +48,9 @@ func MaskID(s string) string {
 // assigned unit) and whose work on it needs them —
 //
 //   - a dispatcher (受理/派遣), a mediator (调解员) or a leader (领导, 包案);
-//   - a handler (处置单位) of the unit the case is assigned to now;
+//   - a handler (处置单位) of the unit the case is assigned to now, or of a
+//     unit that assists it now (协办, Case.ActiveAssist), whose
+//     jurisdiction need not hold the case;
 //   - a grid worker (网格员) while the case is open and placed in a grid
 //     they work in (User.Grids): they visit the people on the spot;
 //   - the user who reported the case (they typed the data themselves).
@@ -61,6 +63,9 @@ func MaskID(s string) string {
 func SeesPersonal(u *User, c *Case) bool {
 	if u == nil || c == nil {
 		return false
+	}
+	if u.Has(RoleHandler) && c.ActiveAssist(u.UnitCode) != nil {
+		return true
 	}
 	if !u.Sees(c.UnitPath) && !u.Sees(c.HoldingPath) && !u.Sees(c.AssignedPath) {
 		return false

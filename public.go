@@ -44,6 +44,11 @@ type PublicCase struct {
 	Reason       string `json:"reason,omitempty"`
 	HandlingUnit string `json:"handling_unit,omitempty"`
 	Result       string `json:"result,omitempty"`
+	// MergedInto is the public status of the case this report was merged
+	// into (合并办理) — its number, status, steps and, once resolved, its
+	// outcome — never its reporter or personal data; nil when not merged.
+	// The main case is rated by its own reporter, not from here.
+	MergedInto *PublicCase `json:"merged_into,omitempty"`
 }
 
 // Rateable reports whether the citizen may rate the case now.

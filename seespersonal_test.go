@@ -76,3 +76,37 @@ func TestSeesPersonal(t *testing.T) {
 		t.Error("handler after the case left their unit")
 	}
 }
+
+// TestSeesPersonalAssist: a handler of a unit that assists the case now
+// (协办) reads it whole like the assigned unit's handler; a withdrawn
+// assist, or another role of that unit, does not.
+func TestSeesPersonalAssist(t *testing.T) {
+	c := &Case{Unit: "620902001001", UnitPath: "/620000/620900/620902/620902001000/620902001001/",
+		HoldingUnit: "620902-zz", HoldingPath: "/620000/620900/620902/",
+		AssignedUnit: "620902-zjj", AssignedPath: "/620000/620900/620902/620902-zjj/", Status: StatusInProgress,
+		Assists: []Assist{
+			{Unit: "620902-gaj", UnitPath: "/620000/620900/620902/620902-gaj/", State: AssistSigned},
+			{Unit: "620902-mzj", UnitPath: "/620000/620900/620902/620902-mzj/", State: AssistWithdrawn},
+			{Unit: "620902-sfj", UnitPath: "/620000/620900/620902/620902-sfj/", State: AssistReported},
+		}}
+	user := func(unit string, roles ...Role) *User {
+		return &User{ID: 3, UnitCode: unit, ScopePath: "/620000/620900/620902/" + unit + "/", Roles: roles}
+	}
+	tests := []struct {
+		name string
+		u    *User
+		want bool
+	}{
+		{"handler of an assisting unit", user("620902-gaj", RoleHandler), true},
+		{"handler of an assisting unit that reported", user("620902-sfj", RoleHandler), true},
+		{"handler of a withdrawn assisting unit", user("620902-mzj", RoleHandler), false},
+		{"viewer of an assisting unit", user("620902-gaj", RoleViewer), false},
+		{"handler of a unit that does not assist", user("620902-jyj", RoleHandler), false},
+		{"handler of the assigned unit", user("620902-zjj", RoleHandler), true},
+	}
+	for _, tt := range tests {
+		if got := SeesPersonal(tt.u, c); got != tt.want {
+			t.Errorf("%s: SeesPersonal = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}

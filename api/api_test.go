@@ -223,7 +223,7 @@ func TestCaseLoop(t *testing.T) {
 	if got.status != http.StatusOK || str(got.body, "reporter", "phone") != "13812345678" {
 		t.Fatalf("read: %d %s", got.status, got.raw)
 	}
-	if acts := fmt.Sprint(got.body["allowed_actions"]); acts != "[accept reject escalate supervise comment]" {
+	if acts := fmt.Sprint(got.body["allowed_actions"]); acts != "[accept reject escalate supervise comment merge link unlink]" {
 		t.Errorf("allowed_actions for the township dispatcher = %s", acts)
 	}
 	if a := e.do("GET", "/api/v1/cases/"+id, "jt-dispatcher", ""); a.status != http.StatusNotFound || a.errCode() != "not_found" {

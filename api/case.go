@@ -158,6 +158,8 @@ func (s *Server) getCase(w http.ResponseWriter, r *http.Request) error {
 // status does not allow the action (the message names the status and the
 // allowed actions), 403 when the caller's role or unit may not, 400 naming
 // attachments for a file the caller did not upload and sees on no case.
+// A dispatch takes assist_units (协办), and assist_sign and assist_report
+// are the assisting units' actions (docs/api.md, co-handling).
 func (s *Server) act(w http.ResponseWriter, r *http.Request) error {
 	var in pingan.ActionInput
 	if err := s.decode(w, r, &in); err != nil {

@@ -30,6 +30,9 @@ func (s *Cases) Act(ctx context.Context, actor *pingan.User, id string, in pinga
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
+	if pairAction(in.Action) { // merge, link, unlink: two cases (merge.go)
+		return s.actPair(ctx, actor, scope, id, in)
+	}
 	w := &filesWritten{ctx: ctx}
 	c, err := s.act(ctx, actor, scope, id, in, w)
 	s.finishFiles(w, err)
@@ -44,7 +47,7 @@ func (s *Cases) act(ctx context.Context, actor *pingan.User, scope, id string, i
 		return nil, err
 	}
 	defer tx.Rollback()
-	sc, err := s.loadCase(ctx, tx, scope, id, true)
+	sc, err := s.loadCaseAs(ctx, tx, scope, unitOf(actor), id, true)
 	if err != nil {
 		return nil, err
 	}
@@ -72,6 +75,12 @@ func (s *Cases) act(ctx context.Context, actor *pingan.User, scope, id string, i
 		tx.Rollback() // before another transaction on SQLite's one writer
 		return nil, s.refusedAlone(ctx, actor, id, in, c.Status, err)
 	}
+	return s.committed(tx, sc, c, actor)
+}
+
+// committed commits tx, which acted on the case c read as sc, and answers c
+// opened for the actor, with the actions they may take now.
+func (s *Cases) committed(tx *sql.Tx, sc sealedCase, c *pingan.Case, actor *pingan.User) (*pingan.Case, error) {
 	if err := tx.Commit(); err != nil {
 		return nil, err
 	}
@@ -176,6 +185,9 @@ func (s *Cases) env(ctx context.Context, tx *sql.Tx, c *pingan.Case, actor *ping
 				env.ToUnit = u
 			}
 		}
+		if env.AssistUnits, err = s.assistUnits(ctx, tx, actor, in.AssistUnits); err != nil { // 协办
+			return env, err
+		}
 	}
 	return env, nil
 }
@@ -209,6 +221,9 @@ func (h *handle) save(ctx context.Context, tx *sql.Tx, c *pingan.Case, old int, 
 	}
 	act.Seq, act.CaseID = seq, c.ID
 	if err := h.insertAction(ctx, tx, c.Region, act); err != nil {
+		return err
+	}
+	if err := h.saveAssists(ctx, tx, c, act); err != nil { // 协办 (cohandle.go)
 		return err
 	}
 	return h.notifyFor(ctx, tx, c, act) // the bell and the outbox, in this transaction (notification.go)
@@ -284,8 +299,8 @@ func (s *Cases) Timeline(ctx context.Context, actor *pingan.User, id string) ([]
 	}
 	defer tx.Rollback()
 	var n int
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM cases WHERE region = $1 AND id = $2 AND `+caseIn("$3"),
-		region, id, scope).Scan(&n); err != nil {
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM cases WHERE region = $1 AND id = $2 AND `+caseSeen("$3", "$4"),
+		region, id, scope, unitOf(actor)).Scan(&n); err != nil {
 		return nil, err
 	}
 	if n == 0 {

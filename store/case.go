@@ -125,27 +125,12 @@ func scanCase(s scanner) (sealedCase, error) {
 }
 
 // loadCase answers the case with the id inside the jurisdiction scope (a
-// LIKE pattern; "" for the system), locking its row on PostgreSQL when
-// lock is set; ENOTFOUND when there is none.
+// LIKE pattern; "" for the system), with its assists (协办), locking its row
+// on PostgreSQL when lock is set; ENOTFOUND when there is none. A user's
+// read or action loads with loadCaseAs, which adds the cases their unit
+// assists (cohandle.go).
 func (h *handle) loadCase(ctx context.Context, tx *sql.Tx, scope, id string, lock bool) (sealedCase, error) {
-	region, ok := regionOfID(id)
-	if !ok {
-		return sealedCase{}, errCaseNotFound(id)
-	}
-	q := `SELECT ` + caseColumns + ` FROM cases WHERE region = $1 AND id = $2`
-	a := args{region, id}
-	if scope != "" {
-		q += ` AND ` + caseIn("$3")
-		a.add(scope)
-	}
-	if lock {
-		q += h.dialect.forUpdate()
-	}
-	sc, err := scanCase(tx.QueryRowContext(ctx, q, a...))
-	if errors.Is(err, sql.ErrNoRows) {
-		return sc, errCaseNotFound(id)
-	}
-	return sc, err
+	return h.loadCaseAs(ctx, tx, scope, "", id, lock)
 }
 
 // insertCase writes a new case row.
@@ -569,7 +554,7 @@ func (s *Cases) FindCase(ctx context.Context, actor *pingan.User, id string) (*p
 		return nil, err
 	}
 	defer tx.Rollback()
-	sc, err := s.loadCase(ctx, tx, scope, id, false)
+	sc, err := s.loadCaseAs(ctx, tx, scope, unitOf(actor), id, false)
 	if err != nil {
 		return nil, err
 	}
@@ -592,6 +577,9 @@ func (s *Cases) FindCase(ctx context.Context, actor *pingan.User, id string) (*p
 		if err := s.auditMasked(ctx, tx, actor, "read_personal", sc.Region, sc.ID, strings.Join(read, ","), masked); err != nil {
 			return nil, err
 		}
+	}
+	if err := s.relations(ctx, tx, scope, sc.Case); err != nil { // duplicates and links (merge.go)
+		return nil, err
 	}
 	sc.AllowedActions = workflow.Allowed(sc.Case, actor)
 	return sc.Case, tx.Commit()
@@ -678,8 +666,10 @@ func (s *Cases) findCases(ctx context.Context, actor *pingan.User, f pingan.Case
 	}
 	if q := strings.TrimSpace(f.Q); q != "" {
 		p, like := arg(likeContains(q)), s.dialect.ilike()
-		where = append(where, fmt.Sprintf(`(number LIKE %[1]s ESCAPE '\' OR title %[2]s %[1]s ESCAPE '\' OR description %[2]s %[1]s ESCAPE '\' OR address %[2]s %[1]s ESCAPE '\')`, p, like))
+		// The 12345 work order number matches exactly (docs/urgency.md).
+		where = append(where, fmt.Sprintf(`(number LIKE %[1]s ESCAPE '\' OR title %[2]s %[1]s ESCAPE '\' OR description %[2]s %[1]s ESCAPE '\' OR address %[2]s %[1]s ESCAPE '\' OR hotline_no = %[3]s)`, p, like, arg(q)))
 	}
+	where = append(where, urgencyFilter(&v, f, &a)...)
 	if !f.From.IsZero() {
 		where = append(where, "reported_at >= "+arg(s.dialect.ts(f.From)))
 	}
@@ -791,6 +781,26 @@ func queueFilter(v *pingan.Invalid, f pingan.CaseFilter, a *args, d Dialect) []s
 	}
 	if f.Held {
 		where = append(where, unitIn("holding_path", "$1"))
+	}
+	return where
+}
+
+// urgencyFilter answers the conditions of f's fields of the trade
+// (docs/urgency.md) and adds their faults to v: MinUrgency (urgent: 紧急
+// and 特急; critical: 特急) and Sensitive (重大敏感 only).
+func urgencyFilter(v *pingan.Invalid, f pingan.CaseFilter, a *args) []string {
+	var where []string
+	switch f.MinUrgency {
+	case "", pingan.UrgencyNormal:
+	case pingan.UrgencyUrgent:
+		where = append(where, "urgency IN ("+a.add(string(pingan.UrgencyUrgent))+", "+a.add(string(pingan.UrgencyCritical))+")")
+	case pingan.UrgencyCritical:
+		where = append(where, "urgency = "+a.add(string(pingan.UrgencyCritical)))
+	default:
+		v.Add("urgency", "urgency.unknown", string(f.MinUrgency))
+	}
+	if f.Sensitive {
+		where = append(where, "sensitive = "+a.add(true))
 	}
 	return where
 }

@@ -184,8 +184,8 @@ func (s *Cases) CaseFile(ctx context.Context, actor *pingan.User, caseID, sum st
 	err = tx.QueryRowContext(ctx, `SELECT f.name, f.content FROM case_files cf
 		JOIN cases ON cases.region = cf.region AND cases.id = cf.case_id
 		JOIN files f ON f.sum = cf.sum
-		WHERE cf.region = $1 AND cf.case_id = $2 AND cf.sum = $3 AND `+caseIn("$4"),
-		region, caseID, sum, scope).Scan(&name, &sealed)
+		WHERE cf.region = $1 AND cf.case_id = $2 AND cf.sum = $3 AND `+caseSeen("$4", "$5"),
+		region, caseID, sum, scope, unitOf(actor)).Scan(&name, &sealed)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fileNotFound()
 	} else if err != nil {

@@ -48,8 +48,9 @@ type queryer interface {
 }
 
 // readSeen opens a read transaction and loads the case with id in the
-// actor's jurisdiction: ENOTFOUND, the same as for no such case, outside
-// it. The caller rolls the transaction back (or commits it).
+// actor's jurisdiction, or assisted now by the actor's unit (协办,
+// cohandle.go): ENOTFOUND, the same as for no such case, otherwise. The
+// caller rolls the transaction back (or commits it).
 func (h *handle) readSeen(ctx context.Context, actor *pingan.User, id string) (*sql.Tx, sealedCase, error) {
 	scope, err := scopeOf(actor)
 	if err != nil {
@@ -59,7 +60,7 @@ func (h *handle) readSeen(ctx context.Context, actor *pingan.User, id string) (*
 	if err != nil {
 		return nil, sealedCase{}, err
 	}
-	sc, err := h.loadCase(ctx, tx, scope, id, false)
+	sc, err := h.loadCaseAs(ctx, tx, scope, unitOf(actor), id, false) // or assisted by the actor's unit (协办)
 	if err != nil {
 		tx.Rollback()
 		return nil, sealedCase{}, err

@@ -96,6 +96,9 @@ func (h *handle) notifyFor(ctx context.Context, tx *sql.Tx, c *pingan.Case, act 
 	switch act.Action {
 	case pingan.ActDispatch:
 		kind, to = pingan.NoticeDispatched, []notifyTo{{unit: act.ToUnit}}
+		for _, u := range newAssistUnits(c, act) { // the assisting units (协办) hear of it the same way
+			to = append(to, notifyTo{unit: u})
+		}
 	case pingan.ActReturn:
 		kind, to = pingan.NoticeReturned, []notifyTo{{user: lastBy(pingan.ActDispatch)}}
 	case pingan.ActSupervise:
@@ -297,8 +300,8 @@ func (s *Notifications) Notifications(ctx context.Context, actor *pingan.User, l
 		limit = 200
 	}
 	rows, err := s.read.QueryContext(ctx, `SELECT n.id, n.user_id, n.unit_code, n.kind, n.case_id, n.at, n.read_at,
-		COALESCE((SELECT title FROM cases WHERE region = n.region AND id = n.case_id AND `+caseIn("$2")+`), '')
-		FROM notifications n WHERE n.user_id = $1 ORDER BY n.id DESC LIMIT $3`, actor.ID, scope, limit)
+		COALESCE((SELECT title FROM cases WHERE region = n.region AND id = n.case_id AND `+caseSeen("$2", "$4")+`), '')
+		FROM notifications n WHERE n.user_id = $1 ORDER BY n.id DESC LIMIT $3`, actor.ID, scope, limit, unitOf(actor))
 	if err != nil {
 		return nil, err
 	}

@@ -185,12 +185,14 @@ func (s *Public) publicView(ctx context.Context, tx *sql.Tx, c *pingan.Case) (*p
 			return nil, err
 		}
 	}
-	// Comments and supervision orders are internal; every other step is
-	// shown, and of the notes only the outcome: the reason of a rejection
-	// and the result of the last resolution.
+	// Comments, supervision orders, links and the assisting units' steps
+	// (协办) are internal; every other step is shown, and of the notes only
+	// the outcome: the reason of a rejection and the result of the last
+	// resolution.
 	rows, err := tx.QueryContext(ctx, `SELECT action, acted_at, to_status, note FROM actions
-		WHERE region = $1 AND case_id = $2 AND action NOT IN ($3, $4) ORDER BY seq`,
-		c.Region, c.ID, string(pingan.ActComment), string(pingan.ActSupervise))
+		WHERE region = $1 AND case_id = $2 AND action NOT IN ($3, $4, $5, $6, $7, $8) ORDER BY seq`,
+		c.Region, c.ID, string(pingan.ActComment), string(pingan.ActSupervise), string(pingan.ActLink), string(pingan.ActUnlink),
+		string(pingan.ActAssistSign), string(pingan.ActAssistReport))
 	if err != nil {
 		return nil, err
 	}
@@ -219,6 +221,18 @@ func (s *Public) publicView(ctx context.Context, tx *sql.Tx, c *pingan.Case) (*p
 	}
 	if c.Status != pingan.StatusResolved && c.Status != pingan.StatusClosed {
 		p.Result = "" // reworked or reopened: the last result did not stand
+	}
+	if c.Status == pingan.StatusMerged { // 合并办理: the case that carries the work (merge.go)
+		m, err := s.mainCase(ctx, tx, c)
+		if err != nil {
+			return nil, err
+		}
+		if m != nil {
+			if p.MergedInto, err = s.publicView(ctx, tx, m); err != nil {
+				return nil, err
+			}
+			p.MergedInto.Satisfaction = nil // the main case's reporter rates it
+		}
 	}
 	return p, nil
 }

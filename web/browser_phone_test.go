@@ -196,14 +196,19 @@ func TestBrowserPhoneOutboxRefused(t *testing.T) {
 	do(t, ctx, "phone page", chromedp.Navigate(base+"/m"), chromedp.WaitVisible(chromedp.ID("quick")))
 
 	phoneOffline(t, ctx, true)
+	// The outbox keeps the urgency and 重大敏感 (docs/urgency.md) and sends them.
 	do(t, ctx, "good report offline",
 		chromedp.SetValue(chromedp.ID("m-category"), "FW03"),
 		chromedp.SetValue(chromedp.ID("m-description"), "河道边垃圾堆积，气味较大"),
+		chromedp.SetValue(chromedp.ID("m-urgency"), "critical"),
+		chromedp.Click(chromedp.ID("m-sensitive")),
 		chromedp.Click(chromedp.ID("m-submit")))
 	waitFor(t, ctx, "one waiting", `document.getElementById('outbox-n').textContent === '1'`)
+	waitFor(t, ctx, "the form emptied to 一般", `document.getElementById('m-urgency').value === 'normal' && !document.getElementById('m-sensitive').checked`)
 	do(t, ctx, "report without a category offline",
 		chromedp.SetValue(chromedp.ID("m-description"), "广场路灯杆倾斜"),
 		chromedp.SetValue(chromedp.ID("m-address"), "人民广场东侧"),
+		chromedp.SetValue(chromedp.ID("m-urgency"), "urgent"),
 		chromedp.Click(chromedp.ID("m-submit")))
 	waitFor(t, ctx, "two waiting", `document.getElementById('outbox-n').textContent === '2' && document.getElementById('m-description').value === ''`)
 	if n := casesLike(t, e, "河道边垃圾堆积") + casesLike(t, e, "广场路灯杆倾斜"); n != 0 {
@@ -219,6 +224,7 @@ func TestBrowserPhoneOutboxRefused(t *testing.T) {
 	if n := casesLike(t, e, "河道边垃圾堆积"); n != 1 {
 		t.Errorf("%d cases of the good report, want 1", n)
 	}
+	phoneCaseFields(t, e, "河道边垃圾堆积", pingan.UrgencyCritical, true)
 	if n := casesLike(t, e, "广场路灯杆倾斜"); n != 0 {
 		t.Errorf("%d cases of the refused report", n)
 	}
@@ -238,6 +244,9 @@ func TestBrowserPhoneOutboxRefused(t *testing.T) {
 	if got := phoneValue(t, ctx, "m-address"); got != "人民广场东侧" {
 		t.Errorf("address of the corrected report: %q", got)
 	}
+	if got, ticked := phoneValue(t, ctx, "m-urgency"), js[bool](t, ctx, `document.getElementById('m-sensitive').checked`); got != "urgent" || ticked {
+		t.Errorf("urgency of the corrected report: %q, 重大敏感 %v", got, ticked)
+	}
 	if msg, marked := phoneMark(t, ctx, "category"); msg != pingan.Text(pingan.ZH, "field.required") || !marked {
 		t.Errorf("category of the corrected report: %q marked %v", msg, marked)
 	}
@@ -248,6 +257,7 @@ func TestBrowserPhoneOutboxRefused(t *testing.T) {
 	if n := casesLike(t, e, "广场路灯杆倾斜"); n != 1 {
 		t.Errorf("%d cases of the corrected report, want 1", n)
 	}
+	phoneCaseFields(t, e, "广场路灯杆倾斜", pingan.UrgencyUrgent, false)
 	do(t, ctx, "reload after", chromedp.Navigate(base+"/m"), chromedp.WaitVisible(chromedp.ID("quick")))
 	time.Sleep(300 * time.Millisecond)
 	if !js[bool](t, ctx, `document.getElementById('refused').hidden && document.getElementById('outbox').hidden`) {
@@ -255,6 +265,19 @@ func TestBrowserPhoneOutboxRefused(t *testing.T) {
 	}
 	if n := casesLike(t, e, "河道边垃圾堆积") + casesLike(t, e, "广场路灯杆倾斜"); n != 2 {
 		t.Errorf("%d cases in all, want 2", n)
+	}
+}
+
+// phoneCaseFields checks the urgency and the 重大敏感 flag of the one case
+// whose words hold q.
+func phoneCaseFields(t *testing.T, e *env, q string, urgency pingan.Urgency, sensitive bool) {
+	t.Helper()
+	cs, _, err := e.db.Cases.FindCases(context.Background(), e.fx.CountyDispatcher, pingan.CaseFilter{Q: q})
+	if err != nil || len(cs) != 1 {
+		t.Fatalf("%s: %d cases (%v)", q, len(cs), err)
+	}
+	if cs[0].Urgency != urgency || cs[0].Sensitive != sensitive {
+		t.Errorf("%s: urgency %q 重大敏感 %v, want %q %v", q, cs[0].Urgency, cs[0].Sensitive, urgency, sensitive)
 	}
 }
 

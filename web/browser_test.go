@@ -201,7 +201,7 @@ func TestBrowserClosedLoop(t *testing.T) {
 	do(t, ctx, "accept", chromedp.Click(chromedp.CSS(`#act-accept button[type="submit"]`)))
 	waitStatus(t, ctx, "#case-status", pingan.StatusAccepted)
 	do(t, ctx, "dispatch",
-		chromedp.WaitVisible(chromedp.ID("dispatch-to_unit")),
+		chromedp.WaitReady(chromedp.ID("dispatch-to_unit")), // hidden behind the unit picker, still what is sent
 		chromedp.SetValue(chromedp.ID("dispatch-to_unit"), "620902-zjj"),
 		chromedp.Click(chromedp.CSS(`#act-dispatch button[type="submit"]`)))
 	waitStatus(t, ctx, "#case-status", pingan.StatusDispatched)

@@ -19,7 +19,7 @@ var actionFields = map[pingan.ActionName][]string{
 	pingan.ActReport:    nil,
 	pingan.ActAccept:    {"category"},
 	pingan.ActReject:    {"reason"},
-	pingan.ActDispatch:  {"to_unit"},
+	pingan.ActDispatch:  {"to_unit", assistUnitsField},
 	pingan.ActSign:      {},
 	pingan.ActReturn:    {"reason"},
 	pingan.ActResolve:   {"result", "photos"},
@@ -38,6 +38,14 @@ var actionFields = map[pingan.ActionName][]string{
 	pingan.ActRequestSuspend: {"reason"},
 	pingan.ActApproveRequest: {"note"},
 	pingan.ActRefuseRequest:  {"reason"},
+
+	pingan.ActAssistSign:   {},                   // 协办签收 (cohandle.go)
+	pingan.ActAssistReport: {"result", "photos"}, // 协办反馈
+
+	// Duplicates and links: the forms of their own card (merge.go).
+	pingan.ActMerge:  {"to_case", "reason"},
+	pingan.ActLink:   {"to_case", "note"},
+	pingan.ActUnlink: {"to_case"},
 }
 
 // actionForm is one action the reader may take now, as a small form.
@@ -63,7 +71,8 @@ func (a *actionForm) Has(field string) bool {
 // Primary reports whether the action moves the case forward (a filled button).
 func (a *actionForm) Primary() bool {
 	switch a.Name {
-	case pingan.ActAccept, pingan.ActDispatch, pingan.ActSign, pingan.ActResolve, pingan.ActClose, pingan.ActRate:
+	case pingan.ActAccept, pingan.ActDispatch, pingan.ActSign, pingan.ActResolve, pingan.ActClose, pingan.ActRate,
+		pingan.ActAssistSign, pingan.ActAssistReport:
 		return true
 	}
 	return false
@@ -102,6 +111,10 @@ type caseData struct {
 	Units      []*pingan.Unit
 	Done       pingan.ActionName
 	Error      string
+	// Rel is the card of duplicates and links (合并与关联, merge.go).
+	Rel *relationsCard
+	// Assists are the assisting units (协办) of the card 协办单位 (cohandle.go).
+	Assists []*assistView
 }
 
 func (s *Server) casePage(w http.ResponseWriter, r *http.Request) {
@@ -189,6 +202,7 @@ func (s *Server) loadCase(ctx context.Context, u *pingan.User, id string, lang p
 	d := &caseData{C: c, Categories: cats, Masked: c.PersonalMasked, Reporter: c.Reporter, Parties: c.Parties,
 		UnitName: name(c.Unit), HoldingName: holderName(c.HoldingUnit, name, centre),
 		AssignedName: name(c.AssignedUnit), GridName: c.Grid}
+	d.Assists = assistViews(c, u, name) // 协办 (cohandle.go)
 	cu, _ := s.cases.(caseUnits)
 	if c.Grid != "" && cu != nil {
 		if g, err := cu.CaseGrid(ctx, u, id); err == nil {
@@ -232,7 +246,11 @@ func (s *Server) loadCase(ctx context.Context, u *pingan.User, id string, lang p
 		}
 		d.Timeline = append(d.Timeline, tr)
 	}
+	d.Rel = s.relationsOf(ctx, u, c) // duplicates and links (merge.go)
 	for _, name := range c.AllowedActions {
+		if pairAction(name) {
+			continue // the card's own forms
+		}
 		f := &actionForm{Name: name, fields: actionFields[name]}
 		d.Actions = append(d.Actions, f)
 		switch name {
@@ -278,6 +296,10 @@ func (s *Server) act(w http.ResponseWriter, r *http.Request) {
 		ToUnit:       strings.TrimSpace(r.PostFormValue("to_unit")),
 		Category:     strings.TrimSpace(r.PostFormValue("category")),
 		Satisfaction: pingan.Satisfaction(r.PostFormValue("satisfaction")),
+		ToCase:       strings.TrimSpace(r.PostFormValue("to_case")),
+	}
+	if name == pingan.ActDispatch {
+		in.AssistUnits = assistCodes(r.PostForm[assistUnitsField]) // 协办 (cohandle.go)
 	}
 	var bad pingan.Invalid
 	if days := strings.TrimSpace(r.PostFormValue("days")); days != "" {
@@ -301,7 +323,7 @@ func (s *Server) act(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	err := bad.Err()
-	if err == nil && (name == pingan.ActResolve || name == pingan.ActComment) {
+	if err == nil && (name == pingan.ActResolve || name == pingan.ActComment || name == pingan.ActAssistReport) {
 		in.Photos, err = readPhotos(r, photoField)
 	}
 	if err == nil && (name == pingan.ActEscalate || name == pingan.ActReturn) {
@@ -314,12 +336,16 @@ func (s *Server) act(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
+	if err == nil && name == pingan.ActMerge && r.PostFormValue("confirm") == "" {
+		s.mergePreview(w, r, in) // 合并到: show the main case before merging (merge.go)
+		return
+	}
 	var c *pingan.Case
 	if err == nil {
 		c, err = s.cases.Act(ctx, u, id, in)
 	}
 	if err == nil {
-		if c != nil && !u.Sees(c.UnitPath) && !u.Sees(c.HoldingPath) && !u.Sees(c.AssignedPath) {
+		if c != nil && !u.Sees(c.UnitPath) && !u.Sees(c.HoldingPath) && !u.Sees(c.AssignedPath) && c.ActiveAssist(u.UnitCode) == nil {
 			// The action took the case out of the reader's jurisdiction
 			// (a handler's 退回 or 上报上级): its page would answer "not
 			// found", so the inbox says what happened and where it went.
@@ -330,8 +356,8 @@ func (s *Server) act(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/cases/"+id+"?done="+string(name), http.StatusSeeOther)
 		return
 	}
-	if pingan.ErrorCode(err) == pingan.ENOTFOUND || pingan.ErrorCode(err) == pingan.EINTERNAL {
-		s.fail(w, r, err)
+	if (pingan.ErrorCode(err) == pingan.ENOTFOUND && !pairAction(name)) || pingan.ErrorCode(err) == pingan.EINTERNAL {
+		s.fail(w, r, err) // a second case not found is told in its card, below
 		return
 	}
 	// Show the page again with the error beside the fields of the form.
@@ -345,7 +371,12 @@ func (s *Server) act(w http.ResponseWriter, r *http.Request) {
 	for _, k := range []string{"reason", "result", "note", "to_unit", "category", "days", "deadline", "satisfaction"} {
 		values[k] = r.PostFormValue(k)
 	}
+	values[assistUnitsField] = strings.Join(r.PostForm[assistUnitsField], ",")
 	found := false
+	if pairAction(name) {
+		d.Rel.refusedPair(v, r, name, err)
+		found = true
+	}
 	for _, f := range d.Actions {
 		if f.Name == name {
 			f.Open, f.Errors, f.Values, found = true, v.fields(err), values, true

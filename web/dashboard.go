@@ -180,6 +180,15 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 		m.Note = v.T("dash.of", rateBase(cur, rt.ID))
 		d.Metrics = append(d.Metrics, m)
 	}
+	// 重大敏感在办: the open 重大敏感 cases of the unit's subtree, whenever
+	// reported (docs/urgency.md); the link opens exactly those.
+	sensitive, capped, err := s.total(ctx, u, pingan.CaseFilter{Unit: unit.Code, Status: openStatuses, Sensitive: true})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d.Metrics = append(d.Metrics, metric{ID: "sensitive_open", Value: countText(sensitive, capped),
+		Href: sensitiveLink(unit.Code), Note: v.T("fields.dash.sensitive")})
 
 	// The trend: the twelve months up to the period's last.
 	var pts []trendPoint
@@ -316,6 +325,12 @@ func casesLink(unit string, p period, more url.Values) string {
 // overdue now (超期), whenever reported: the 在办超期 count.
 func overdueLink(unit string) string {
 	return "/inbox?" + url.Values{"tab": {"open"}, "unit": {unit}, "overdue": {"now"}}.Encode()
+}
+
+// sensitiveLink is the inbox's list of the open 重大敏感 cases of the
+// subtree of unit, whenever reported: the 重大敏感在办 count.
+func sensitiveLink(unit string) string {
+	return "/inbox?" + url.Values{"tab": {"open"}, "unit": {unit}, "sensitive": {"1"}}.Encode()
 }
 
 func periodLabel(v *view, p period) string {

@@ -31,10 +31,12 @@ type caseSearcher interface {
 const searchPageSize = 20
 
 // searchForm is the search (查询) as asked: the number or words of a
-// title, a person's name or phone number, a date range of the report, a
-// grid's name, a status.
+// title (or the exact 12345 work order number), a person's name or phone
+// number, a date range of the report, a grid's name, a status, the least
+// urgency and 重大敏感 only (fieldFilter, inbox.go).
 type searchForm struct {
 	Q, Person, From, To, Grid, Status string
+	Urgency, Sensitive                string
 }
 
 // pageLink is a link to a page of the results; Gap stands for the pages
@@ -69,6 +71,7 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) {
 	form := searchForm{Q: strings.TrimSpace(q.Get("q")), Person: strings.TrimSpace(q.Get("person")),
 		From: strings.TrimSpace(q.Get("from")), To: strings.TrimSpace(q.Get("to")),
 		Grid: strings.TrimSpace(q.Get("grid")), Status: q.Get("status")}
+	form.Urgency, form.Sensitive = fieldFilter(q)
 	d := &searchData{Form: form, Statuses: pingan.Statuses, Total: -1}
 	status := http.StatusOK
 	f, page, err := form.filter(q.Get("page"))
@@ -95,7 +98,8 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) {
 // a date or a page that is none.
 func (sf searchForm) filter(pageText string) (pingan.CaseFilter, int, error) {
 	var v pingan.Invalid
-	f := pingan.CaseFilter{Q: sf.Q, Person: sf.Person, GridName: sf.Grid, Limit: searchPageSize}
+	f := pingan.CaseFilter{Q: sf.Q, Person: sf.Person, GridName: sf.Grid, Limit: searchPageSize,
+		MinUrgency: pingan.Urgency(sf.Urgency), Sensitive: sf.Sensitive != ""}
 	if sf.Status != "" {
 		f.Status = []pingan.Status{pingan.Status(sf.Status)}
 	}
@@ -180,7 +184,7 @@ func (d *searchData) paginate(page, listed int) {
 func (sf searchForm) query(n int) string {
 	q := url.Values{}
 	for k, val := range map[string]string{"q": sf.Q, "person": sf.Person, "from": sf.From, "to": sf.To,
-		"grid": sf.Grid, "status": sf.Status} {
+		"grid": sf.Grid, "status": sf.Status, "urgency": sf.Urgency, "sensitive": sf.Sensitive} {
 		if val != "" {
 			q.Set(k, val)
 		}

@@ -22,6 +22,9 @@ type tab struct {
 	// queue narrows the filter to a queue of what came back
 	// (docs/queues.md); now is the server's clock.
 	queue func(f *pingan.CaseFilter, now time.Time)
+	// Assists lists the cases the user's own unit assists now (协办), not
+	// by jurisdiction: assistTab (cohandle.go).
+	Assists bool
 }
 
 // The windows of the queues of closed cases (docs/queues.md): a case closed
@@ -86,7 +89,8 @@ func tabsFor(u *pingan.User) []tab {
 	if u.Has(pingan.RoleHandler) {
 		out = append(out,
 			tab{ID: "sign", Statuses: []pingan.Status{pingan.StatusDispatched}, Mine: true},
-			tab{ID: "handle", Statuses: []pingan.Status{pingan.StatusInProgress}, Mine: true})
+			tab{ID: "handle", Statuses: []pingan.Status{pingan.StatusInProgress}, Mine: true},
+			assistTab)
 	}
 	return append(out, tab{ID: "open", Statuses: openStatuses}, tab{ID: "all"})
 }
@@ -121,6 +125,10 @@ type inboxFilter struct {
 	// Holding is the level of the 待受理 tab shown alone: "own" (本级) or
 	// "below" (下级); "" shows both, apart.
 	Holding string
+	// Urgency is the least urgency of the cases listed: "urgent"
+	// (紧急及以上), "critical" (特急) or "" (any); Sensitive "1" lists the
+	// 重大敏感 cases only (docs/urgency.md).
+	Urgency, Sensitive string
 }
 
 // caseFilter reads the filter into f: the unit, the dates of report and
@@ -229,13 +237,15 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request) {
 	if q.Get("overdue") == "now" {
 		fl.Overdue = "now"
 	}
+	fl.Urgency, fl.Sensitive = fieldFilter(q)
 	if cur.ID == "register" {
 		fl.Holding = q.Get("holding")
 	}
 	if fl.Unit != "" {
 		fl.UnitName = s.unitName(ctx, u, fl.Unit)
 	}
-	base := pingan.CaseFilter{Kind: pingan.Kind(fl.Kind), Category: fl.Category, Q: fl.Q, Grid: fl.Grid}
+	base := pingan.CaseFilter{Kind: pingan.Kind(fl.Kind), Category: fl.Category, Q: fl.Q, Grid: fl.Grid,
+		MinUrgency: pingan.Urgency(fl.Urgency), Sensitive: fl.Sensitive != ""}
 	badFilter := fl.caseFilter(&base)
 	cats, err := s.categories.Categories(ctx)
 	if err != nil {
@@ -268,7 +278,13 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request) {
 		if d.Error != "" {
 			break
 		}
-		n, overdue, capped, err := s.count(ctx, u, t.filter(base, now), t.keep(u))
+		var n, overdue int
+		var capped bool
+		if t.Assists {
+			n, overdue, err = s.countAssists(ctx, u)
+		} else {
+			n, overdue, capped, err = s.count(ctx, u, t.filter(base, now), t.keep(u))
+		}
 		if err != nil {
 			d.Error = v.Message(err)
 			break
@@ -323,7 +339,11 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request) {
 	for _, st := range f.Status {
 		allOpen = allOpen && st.Open()
 	}
-	if d.Error == "" && !d.Sections {
+	if cur.Assists && d.Error == "" {
+		if d.Rows, err = s.assistRows(ctx, u, catIndex, now, v.Lang); err != nil {
+			d.Error = v.Message(err)
+		}
+	} else if d.Error == "" && !d.Sections {
 		if allOpen && base.OverdueNow == nil {
 			if cursor == "" {
 				fo := f
@@ -367,7 +387,7 @@ func filterQuery(tabID string, f inboxFilter, cursor string) string {
 	q := url.Values{}
 	q.Set("tab", tabID)
 	for k, val := range map[string]string{"kind": f.Kind, "category": f.Category, "q": f.Q, "grid": f.Grid, "cursor": cursor,
-		"unit": f.Unit, "from": f.From, "to": f.To, "overdue": f.Overdue} {
+		"unit": f.Unit, "from": f.From, "to": f.To, "overdue": f.Overdue, "urgency": f.Urgency, "sensitive": f.Sensitive} {
 		if val != "" {
 			q.Set(k, val)
 		}
@@ -379,6 +399,20 @@ func filterQuery(tabID string, f inboxFilter, cursor string) string {
 		q.Set("holding", f.Holding)
 	}
 	return q.Encode()
+}
+
+// fieldFilter reads the filters of the fields of the trade from a query
+// (docs/urgency.md): the least urgency, "urgent" (紧急及以上) or "critical"
+// (特急), anything else any; and "1" when only 重大敏感 cases are listed.
+func fieldFilter(q url.Values) (urgency, sensitive string) {
+	switch u := q.Get("urgency"); pingan.Urgency(u) {
+	case pingan.UrgencyUrgent, pingan.UrgencyCritical:
+		urgency = u
+	}
+	if q.Get("sensitive") != "" {
+		sensitive = "1"
+	}
+	return urgency, sensitive
 }
 
 // countText is a count as the tabs show it: "1000+" when counting stopped.

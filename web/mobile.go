@@ -43,6 +43,7 @@ var phonePlaces = map[string]string{
 	"location": "position", "location.lat": "position", "location.lng": "position", "grid": "position", "unit": "position",
 	"photos": "photos",
 	"result": "result", "resolved_on_site": "result",
+	"urgency": "urgency", // docs/urgency.md; the phone has no 12345 number
 }
 
 // Err answers the error shown at a place of the quick report form.

@@ -9,7 +9,15 @@
 //	   └reject→ rejected         ▲           └return→ accepted           ▲           └rework→ in_progress
 //	                             └──────── escalate (reported, accepted, in_progress) to the parent unit
 //	closed ─reopen→ accepted; closed ─rate→ closed; extend, suspend, resume in in_progress;
-//	supervise on any open case; comment on any case.
+//	supervise on any open case; comment on any case;
+//	reported, accepted, dispatched, in_progress ─merge→ merged (合并: a duplicate into the case that
+//	carries the work, which may have any status but rejected or merged); link, unlink on any case.
+//
+// Co-handling (主办/协办, cohandle.go): a dispatch may name assisting units
+// beside the handling one; in dispatched and in_progress each assisting
+// unit's handler takes assist_sign, then assist_report, which leave the
+// status as it is; resolve waits for every report; return, escalate,
+// reopen and another dispatch withdraw the assists.
 package workflow
 
 import (
@@ -37,10 +45,19 @@ type Env struct {
 	Parent *pingan.Unit
 	// ToUnit is the unit named by a dispatch, looked up; nil if unknown.
 	ToUnit *pingan.Unit
+	// AssistUnits are the assisting units (协办) a dispatch names, looked
+	// up in the order of ActionInput.AssistUnits; nil where unknown or
+	// outside the actor's jurisdiction.
+	AssistUnits []*pingan.Unit
 	// Holding is the unit holding the case now (受理单位), looked up for an
 	// accept, so that a refusal names the centre that took the case first;
 	// nil when not looked up (the refusal then names its code).
 	Holding *pingan.Unit
+	// Other is the second case of merge, link and unlink (ToCase), read
+	// in the actor's jurisdiction; nil when there is none there. Linked
+	// says whether the two are linked already (merge.go).
+	Other  *pingan.Case
+	Linked bool
 }
 
 // rule says from which statuses an action may be taken and who may take it.
@@ -55,6 +72,9 @@ type rule struct {
 	// request: whether the case must have no pending request (requestNone)
 	// or one (requestPending); 0 when it does not matter.
 	request int
+	// assist: the state the actor's unit's assist (协办) must be in; "" when
+	// the action needs none.
+	assist pingan.AssistState
 }
 
 const (
@@ -86,6 +106,15 @@ var rules = map[pingan.ActionName]rule{
 	pingan.ActRequestSuspend: {from: st(pingan.StatusInProgress), may: assignedHandler, request: requestNone},
 	pingan.ActApproveRequest: {from: st(pingan.StatusInProgress), may: dispatcher, whileSuspended: true, request: requestPending},
 	pingan.ActRefuseRequest:  {from: st(pingan.StatusInProgress), may: dispatcher, whileSuspended: true, request: requestPending},
+	// Assisting units sign and report their part (协办签收、协办反馈).
+	pingan.ActAssistSign:   {from: st(pingan.StatusDispatched, pingan.StatusInProgress), may: assistHandler, assist: pingan.AssistDispatched},
+	pingan.ActAssistReport: {from: st(pingan.StatusDispatched, pingan.StatusInProgress), may: assistHandler, assist: pingan.AssistSigned},
+	// Duplicates and links (合并与关联, merge.go): a duplicate still open and
+	// running is merged by the dispatcher holding it; a link is made or
+	// undone on any status.
+	pingan.ActMerge:  {from: mergeable, may: dispatcher},
+	pingan.ActLink:   {from: pingan.Statuses, may: linker, whileSuspended: true},
+	pingan.ActUnlink: {from: pingan.Statuses, may: linker, whileSuspended: true},
 }
 
 func st(s ...pingan.Status) []pingan.Status { return s }
@@ -114,9 +143,10 @@ func supervisor(c *pingan.Case, a *pingan.User) bool {
 	return a.Has(pingan.RoleDispatcher) && a.Sees(c.HoldingPath) && a.ScopePath != c.HoldingPath
 }
 
-// sees: anyone whose jurisdiction holds the case.
+// sees: anyone whose jurisdiction holds the case, and the users of a unit
+// that assists it now (协办).
 func sees(c *pingan.Case, a *pingan.User) bool {
-	return a.Sees(c.UnitPath) || a.Sees(c.AssignedPath) || a.Sees(c.HoldingPath)
+	return a.Sees(c.UnitPath) || a.Sees(c.AssignedPath) || a.Sees(c.HoldingPath) || assisting(c, a)
 }
 
 // commenter: anyone whose jurisdiction holds the case and whose role
@@ -182,7 +212,7 @@ func Allowed(c *pingan.Case, actor *pingan.User) []pingan.ActionName {
 	var out []pingan.ActionName
 	for _, name := range pingan.ActionNames {
 		r := rules[name]
-		if r.allowsStatus(c) && r.allowsRequest(c) && r.may(c, actor) {
+		if r.allowsStatus(c) && r.allowsRequest(c) && r.allowsAssist(c, actor) && r.may(c, actor) {
 			out = append(out, name)
 		}
 	}
@@ -269,11 +299,19 @@ func Apply(c *pingan.Case, actor *pingan.User, in pingan.ActionInput, env Env) (
 	if !r.allowsRequest(c) {
 		return nil, requestConflict(c, in.Action)
 	}
+	if !r.allowsAssist(c, actor) {
+		return nil, assistConflict(c, actor, in.Action)
+	}
 	if !r.may(c, actor) {
 		return nil, pingan.E(pingan.EFORBIDDEN, "action.forbidden", in.Action.Label(), string(in.Action))
 	}
 	if err := validate(c, in, env); err != nil {
 		return nil, err
+	}
+	if in.Action == pingan.ActResolve {
+		if err := assistsMissing(c); err != nil {
+			return nil, err
+		}
 	}
 	next := *c
 	act := &pingan.Action{
@@ -291,6 +329,7 @@ func Apply(c *pingan.Case, actor *pingan.User, in pingan.ActionInput, env Env) (
 	if err := transition(&next, act, actor, in, env); err != nil {
 		return nil, err
 	}
+	cohandle(c, &next, act, actor, in, env)
 	if next.Status != pingan.StatusInProgress {
 		// A request is about the handling under way: it lapses when the
 		// case leaves it.
@@ -324,7 +363,7 @@ func validate(c *pingan.Case, in pingan.ActionInput, env Env) error {
 	case pingan.ActReject, pingan.ActReturn, pingan.ActRework, pingan.ActEscalate, pingan.ActReopen, pingan.ActSuspend,
 		pingan.ActRequestSuspend, pingan.ActRefuseRequest:
 		v.Require("reason", in.Reason)
-	case pingan.ActResolve:
+	case pingan.ActResolve, pingan.ActAssistReport:
 		v.Require("result", in.Result)
 	case pingan.ActDispatch:
 		switch {
@@ -333,6 +372,7 @@ func validate(c *pingan.Case, in pingan.ActionInput, env Env) error {
 		case env.ToUnit == nil:
 			v.Add("to_unit", "action.to_unit.unknown", in.ToUnit)
 		}
+		checkAssistUnits(&v, in, env)
 	case pingan.ActExtend, pingan.ActRequestExtend:
 		if in.Days <= 0 || in.Days > 365 {
 			v.Add("days", "action.days.range")
@@ -347,6 +387,8 @@ func validate(c *pingan.Case, in pingan.ActionInput, env Env) error {
 		v.Require("note", in.Note)
 	case pingan.ActComment:
 		v.Require("note", in.Note)
+	case pingan.ActMerge, pingan.ActLink, pingan.ActUnlink:
+		return checkPair(c, in, env)
 	case pingan.ActRate:
 		if in.Satisfaction == "" {
 			v.Require("satisfaction", "")
@@ -475,6 +517,8 @@ func transition(next *pingan.Case, act *pingan.Action, actor *pingan.User, in pi
 		act.Deadline = in.Deadline
 		next.SuperviseBy = in.Deadline
 	case pingan.ActComment:
+	case pingan.ActMerge, pingan.ActLink, pingan.ActUnlink:
+		pairTransition(next, act, in, env)
 	case pingan.ActRate:
 		s := in.Satisfaction
 		next.Satisfaction = &s

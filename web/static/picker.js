@@ -7,11 +7,13 @@
 // control itself stays in the form, hidden, and is what is sent; without
 // this script the page keeps the plain control.
 //
-//   data-picker          units | grids | public-units
+//   data-picker          units | grids | public-units | units-multi
 //   data-picker-src      the URL of the answers
 //   data-picker-search, -none, -more, -results   the words shown
 //   (public-units) data-picker-county, -township, -village, -choose,
 //                  -village-none, -or           the cascade's words
+//   (units-multi, a select multiple) data-picker-remove  the word of a
+//                  chosen unit's remove button
 (function () {
   'use strict';
   var seq = 0;
@@ -216,6 +218,46 @@
     }
   };
 
+  // Several staff units (协办单位): a select multiple hidden behind a search
+  // box; each unit chosen is selected in it and listed below the box with a
+  // button that removes it.
+  var multi = function (c) {
+    var src = word(c, 'src');
+    var chosen = el('ul', { 'class': 'picker-chosen plain' });
+    var draw = function () {
+      chosen.textContent = '';
+      Array.prototype.forEach.call(c.options, function (o) {
+        if (!o.selected || !o.value) { return; }
+        var li = el('li', { 'data-code': o.value }, o.text + ' ');
+        var rm = el('button', { type: 'button', 'class': 'small', 'aria-label': word(c, 'remove') + ' ' + o.text }, '×');
+        rm.addEventListener('click', function () {
+          o.selected = false;
+          c.dispatchEvent(new Event('change', { bubbles: true }));
+          draw();
+        });
+        li.appendChild(rm);
+        chosen.appendChild(li);
+      });
+    };
+    var box = searchBox(wordsOf(c), src, {}, function (it) {
+      if (!it) { return; }
+      var o = Array.prototype.filter.call(c.options, function (x) { return x.value === it.code; })[0];
+      if (!o) {
+        o = el('option', { value: it.code }, labelOf(it));
+        c.appendChild(o);
+      }
+      o.selected = true;
+      c.dispatchEvent(new Event('change', { bubbles: true }));
+      box.show(null);
+      draw();
+    });
+    c.parentNode.insertBefore(box.wrap, c.nextSibling);
+    c.parentNode.insertBefore(chosen, box.wrap.nextSibling);
+    retarget(c, box.input);
+    c.hidden = true;
+    draw();
+  };
+
   // The citizens' place: county → township → village, and a search.
   var cascade = function (c) {
     var src = word(c, 'src');
@@ -309,6 +351,7 @@
 
   Array.prototype.forEach.call(document.querySelectorAll('[data-picker]'), function (c) {
     if (!window.fetch) { return; }
-    if (c.getAttribute('data-picker') === 'public-units') { cascade(c); } else { single(c); }
+    var kind = c.getAttribute('data-picker');
+    if (kind === 'public-units') { cascade(c); } else if (kind === 'units-multi') { multi(c); } else { single(c); }
   });
 }());
