@@ -41,6 +41,9 @@ type history struct {
 	// touched since, to read again before their next step.
 	open, stale map[string]bool
 	seq         int
+	// lastIn is the latest case reported in each grid, which a report of
+	// the same matter may be a duplicate of (重复上报).
+	lastIn map[string]string
 }
 
 // plan is how one case will go.
@@ -126,7 +129,7 @@ func newHistory(ctx context.Context, svc Services, clock *Clock, c *city, seed u
 		cal:    calendar.Official(),
 		places: c.places, staff: c.staff, top: c.top, grids: c.grids,
 		cats: map[string]*pingan.Category{}, plans: map[string]*plan{}, cases: map[string]*pingan.Case{},
-		open: map[string]bool{}, stale: map[string]bool{}}
+		open: map[string]bool{}, stale: map[string]bool{}, lastIn: map[string]string{}}
 	grids := make([]*pingan.Grid, len(c.grids))
 	sum := 0.0
 	for i, g := range c.grids {
@@ -717,6 +720,15 @@ func (w *history) advance(p *plan, c *pingan.Case) error {
 	var err error
 	switch {
 	case c.Status == pingan.StatusReported:
+		// Now and then a report is the same matter as the last one of its
+		// grid: the centre merges it into that case (合并重复件).
+		if prev := w.lastIn[c.Grid]; prev != "" && prev != c.ID && w.rng.Float64() < 0.02 {
+			if _, err := w.act(disp, c, pingan.ActionInput{Action: pingan.ActMerge, ToCase: prev,
+				Reason: "同一事项已有反映，重复上报，并入在办案件"}); err == nil {
+				return nil
+			}
+		}
+		w.lastIn[c.Grid] = c.ID
 		if reason := rejectReasons[p.kind]; reason != "" && w.rng.Float64() < 0.03 {
 			_, err = w.act(disp, c, pingan.ActionInput{Action: pingan.ActReject, Reason: reason})
 			return err
