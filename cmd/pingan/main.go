@@ -36,6 +36,7 @@ usage:
   pingan calendar import FILE [--year YYYY] [--preview] [--db …]   # the State Council notice as text, or JSON
   pingan calendar show YEAR [--db …]
   pingan backup  --to FILE [--db …]
+  pingan bench   [--url http://127.0.0.1:8080] [--clients 16] [--duration 30s|--count N] [--walk 0.2] [--json]   # load: throughput and p50/p95/p99 per operation
   pingan version
 
 Every flag also reads an environment variable: PINGAN_ADDR, PINGAN_DB,
@@ -74,6 +75,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return env.importCmd(rest)
 	case "calendar":
 		return env.calendarCmd(rest)
+	case "bench":
+		return env.bench(rest)
 	case "backup":
 		return env.backup(rest)
 	case "version":
