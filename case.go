@@ -191,6 +191,12 @@ type Case struct {
 	// the case was placed in and why.
 	Placement string `json:"placement,omitempty"`
 
+	// SignLate (签收超期) is set when the case was signed after its sign
+	// deadline; Returns, Reworks and Reopens count its 退回, 返工 and 重办.
+	// They are kept for the statistics (tally.go).
+	SignLate                  bool `json:"sign_late"`
+	Returns, Reworks, Reopens int  `json:"-"`
+
 	// HotlineNo is the 12345 hotline's work order number (工单号), "" when
 	// the case did not come from it.
 	HotlineNo string  `json:"hotline_no"`
@@ -336,36 +342,6 @@ type CaseService interface {
 	Act(ctx context.Context, actor *User, id string, in ActionInput) (*Case, error)
 	// Timeline answers every action of the case, oldest first.
 	Timeline(ctx context.Context, actor *User, id string) ([]*Action, error)
-}
-
-// Stats are counts and rates for a subtree and period.
-type Stats struct {
-	Unit     string             `json:"unit"`
-	From     time.Time          `json:"from"`
-	To       time.Time          `json:"to"`
-	Total    int                `json:"total"`
-	ByStatus map[Status]int     `json:"by_status"`
-	ByKind   map[Kind]int       `json:"by_kind"`
-	Resolved int                `json:"resolved"` // resolved or closed
-	OnTime   int                `json:"on_time"`  // resolved without missing the deadline
-	Rated    int                `json:"rated"`
-	Happy    int                `json:"satisfied"` // satisfied or basically satisfied
-	Escalate int                `json:"escalated"`
-	Rates    map[string]float64 `json:"rates"` // on_time, resolution, satisfaction, escalation
-}
-
-// StatsService computes statistics.
-type StatsService interface {
-	// Stats for the subtree of unit (the actor's own when empty) over cases
-	// reported in [from, to). ENOTFOUND for a unit outside jurisdiction.
-	Stats(ctx context.Context, actor *User, unit string, from, to time.Time) (*Stats, error)
-	// StatsSeries is Stats for each period [bounds[i], bounds[i+1]) in
-	// one reading: len(bounds)-1 Stats, for a trend. EINVALID unless
-	// bounds ascend (at least two); ENOTFOUND as Stats.
-	StatsSeries(ctx context.Context, actor *User, unit string, bounds []time.Time) ([]*Stats, error)
-	// GridLoads counts the cases reported in [from, to) in the subtree of
-	// unit by grid ("" for those in none). ENOTFOUND as Stats.
-	GridLoads(ctx context.Context, actor *User, unit string, from, to time.Time) (map[string]int, error)
 }
 
 // Escalator is the background work over deadlines.

@@ -163,3 +163,10 @@ func (v *Invalid) Err() error {
 	}
 	return &Error{Code: EINVALID, Msg: Msg("error.invalid"), Fields: v.fields}
 }
+
+// Invalidf answers EINVALID naming one field and what is wrong with it.
+func Invalidf(field, key string, args ...any) error {
+	var v Invalid
+	v.Add(field, key, args...)
+	return v.Err()
+}

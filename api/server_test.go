@@ -79,9 +79,9 @@ type fakeStats struct {
 	unit, from, to string
 }
 
-func (f *fakeStats) Stats(_ context.Context, _ *pingan.User, unit string, from, to time.Time) (*pingan.Stats, error) {
-	f.unit, f.from, f.to = unit, from.Format(time.RFC3339), to.Format(time.RFC3339)
-	return &pingan.Stats{Unit: unit, From: from, To: to}, nil
+func (f *fakeStats) Stats(_ context.Context, _ *pingan.User, q pingan.StatsQuery) (*pingan.Stats, error) {
+	f.unit, f.from, f.to = q.Unit, q.From.Format(time.RFC3339), q.To.Format(time.RFC3339)
+	return &pingan.Stats{Unit: q.Unit, From: q.From, To: q.To}, nil
 }
 
 type fakeEnv struct {

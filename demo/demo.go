@@ -164,7 +164,12 @@ func Seed(ctx context.Context, svc Services, clock *Clock, opt Options) (*City, 
 	if err := h.run(start, opt.Now, cases); err != nil {
 		return nil, err
 	}
-	st, err := svc.Stats.Stats(ctx, c.staff.users["admin"], c.top.unit.Code, start, opt.Now.Add(time.Second))
+	// Whole days: from the first day of the demo to the end of today.
+	day := func(t time.Time) time.Time {
+		y, m, d := t.In(pingan.CST).Date()
+		return time.Date(y, m, d, 0, 0, 0, 0, pingan.CST)
+	}
+	st, err := svc.Stats.Stats(ctx, c.staff.users["admin"], pingan.StatsQuery{Unit: c.top.unit.Code, From: day(start), To: day(opt.Now).AddDate(0, 0, 1)})
 	if err != nil {
 		return nil, err
 	}

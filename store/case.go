@@ -85,7 +85,11 @@ const caseTradeColumns = `hotline_no, urgency, sensitive`
 // written by updateCase only.
 const caseRequestColumns = `request_action, request_days, request_reason`
 
-const caseColumns = caseInsertColumns + `, supervise_by, ` + caseTradeColumns + `, ` + caseRequestColumns
+// caseCountColumns are what the statistics count of a case beyond its
+// state (tally.go), written by updateCase only.
+const caseCountColumns = `returns, reworks, reopens, sign_late`
+
+const caseColumns = caseInsertColumns + `, supervise_by, ` + caseTradeColumns + `, ` + caseRequestColumns + `, ` + caseCountColumns
 
 // sealedCase is a case as read, its personal data still sealed.
 type sealedCase struct {
@@ -105,7 +109,7 @@ func scanCase(s scanner) (sealedCase, error) {
 		&reportedAt, &signBy, &resolveBy, &c.Overdue, &c.Suspended, &suspendedAt, &c.EscalationLevel, &c.Supervised,
 		&signedAt, &resolvedAt, &closedAt, &satisfaction, &sc.reporter, &sc.parties, &updatedAt, &c.Version,
 		&c.Ungridded, &c.Placement, &superviseBy, &c.HotlineNo, &c.Urgency, &c.Sensitive,
-		&c.RequestAction, &c.RequestDays, &c.RequestReason)
+		&c.RequestAction, &c.RequestDays, &c.RequestReason, &c.Returns, &c.Reworks, &c.Reopens, &c.SignLate)
 	if err != nil {
 		return sc, err
 	}
@@ -160,8 +164,10 @@ func (h *handle) insertCase(ctx context.Context, tx *sql.Tx, c *pingan.Case, rep
 	if err != nil {
 		return err
 	}
-	_, err = s.ExecContext(ctx, a...)
-	return err
+	if _, err = s.ExecContext(ctx, a...); err != nil {
+		return err
+	}
+	return h.tally(ctx, tx, nil, c) // the counters of the statistics (tally.go)
 }
 
 // updateCase writes the state of c, if the row still has version old:
@@ -171,20 +177,27 @@ func (h *handle) updateCase(ctx context.Context, tx *sql.Tx, c *pingan.Case, old
 	if c.Location != nil {
 		lat, lng = c.Location.Lat, c.Location.Lng
 	}
+	before, err := h.tallyBefore(ctx, tx, c.Region, c.ID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return pingan.E(pingan.ECONFLICT, "case.stale", c.ID)
+	} else if err != nil {
+		return err
+	}
 	d := h.dialect
 	res, err := tx.ExecContext(ctx, `UPDATE cases SET kind = $4, category = $5, title = $6, description = $7, status = $8,
 		lat = $9, lng = $10, address = $11, grid = $12, holding_unit = $13, holding_path = $14,
 		assigned_unit = $15, assigned_path = $16, sign_by = $17, resolve_by = $18, overdue = $19, suspended = $20,
 		suspended_at = $21, escalation_level = $22, supervised = $23, signed_at = $24, resolved_at = $25,
 		closed_at = $26, satisfaction = $27, updated_at = $28, version = $29, supervise_by = $30,
-		request_action = $31, request_days = $32, request_reason = $33
+		request_action = $31, request_days = $32, request_reason = $33,
+		returns = $34, reworks = $35, reopens = $36, sign_late = $37
 		WHERE region = $1 AND id = $2 AND version = $3`,
 		c.Region, c.ID, old, string(c.Kind), c.Category, c.Title, c.Description, string(c.Status),
 		lat, lng, c.Address, c.Grid, c.HoldingUnit, c.HoldingPath,
 		c.AssignedUnit, c.AssignedPath, d.tsp(c.SignBy), d.tsp(c.ResolveBy), c.Overdue, c.Suspended,
 		d.tsp(c.SuspendedAt), c.EscalationLevel, c.Supervised, d.tsp(c.SignedAt), d.tsp(c.ResolvedAt),
 		d.tsp(c.ClosedAt), satisfactionValue(c.Satisfaction), d.ts(c.UpdatedAt), c.Version, d.tsp(c.SuperviseBy),
-		string(c.RequestAction), c.RequestDays, c.RequestReason)
+		string(c.RequestAction), c.RequestDays, c.RequestReason, c.Returns, c.Reworks, c.Reopens, c.SignLate)
 	if err != nil {
 		return err
 	}
@@ -193,7 +206,10 @@ func (h *handle) updateCase(ctx context.Context, tx *sql.Tx, c *pingan.Case, old
 	} else if n != 1 {
 		return pingan.E(pingan.ECONFLICT, "case.stale", c.ID)
 	}
-	return nil
+	if before == nil {
+		return nil
+	}
+	return h.tally(ctx, tx, before, c) // the counters of the statistics (tally.go)
 }
 
 func satisfactionValue(s *pingan.Satisfaction) any {

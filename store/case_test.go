@@ -144,7 +144,7 @@ func testScoping(t *testing.T, e *env) {
 		t.Errorf("grid worker reads the neighbouring community's case: %v", err)
 	}
 	// Stats and units outside are not found either.
-	_, err = e.db.Stats.Stats(ctx, fx.CountyDispatcher, "620921", time.Time{}, time.Time{})
+	_, err = e.db.Stats.Stats(ctx, fx.CountyDispatcher, wide("620921"))
 	wantCode(t, err, pingan.ENOTFOUND)
 	_, _, err = e.db.Cases.FindCases(ctx, fx.CountyDispatcher, pingan.CaseFilter{Unit: "620921"})
 	wantCode(t, err, pingan.ENOTFOUND)
@@ -611,6 +611,12 @@ func testDispatchTarget(t *testing.T, e *env) {
 	wantCode(t, err, pingan.ENOTFOUND)
 }
 
+// wide is a query of unit over the ten years around the fixture's epoch.
+func wide(unit string) pingan.StatsQuery {
+	return pingan.StatsQuery{Unit: unit, From: storetest.Epoch.AddDate(-5, 0, 0).Truncate(24 * time.Hour).Add(-8 * time.Hour),
+		To: storetest.Epoch.AddDate(5, 0, 0).Truncate(24 * time.Hour).Add(-8 * time.Hour)}
+}
+
 func testStats(t *testing.T, e *env) {
 	fx := e.fx
 	closed := e.report(t, fx.GridWorker, "")
@@ -626,32 +632,41 @@ func testStats(t *testing.T, e *env) {
 	e.clock.Advance(48 * time.Hour)
 	e.report(t, fx.GridWorker, "")
 
-	from, to := storetest.Epoch, storetest.Epoch.Add(24*time.Hour)
-	s, err := e.db.Stats.Stats(ctx, fx.CountyDispatcher, "", from, to)
+	y, m, d := storetest.Epoch.Date()
+	from := time.Date(y, m, d, 0, 0, 0, 0, pingan.CST)
+	to := from.AddDate(0, 0, 1)
+	s, err := e.db.Stats.Stats(ctx, fx.CountyDispatcher, pingan.StatsQuery{From: from, To: to})
 	if err != nil {
 		t.Fatal(err)
 	}
+	got := &pingan.Stats{Unit: s.Unit, From: s.From, To: s.To, Total: s.Total, ByStatus: s.ByStatus, ByKind: s.ByKind,
+		Resolved: s.Resolved, OnTime: s.OnTime, Rated: s.Rated, Happy: s.Happy, Escalate: s.Escalate,
+		Rates: map[string]float64{"on_time": s.Rates["on_time"], "resolution": s.Rates["resolution"],
+			"satisfaction": s.Rates["satisfaction"], "escalation": s.Rates["escalation"], "closing": s.Rates["closing"]}}
 	want := &pingan.Stats{Unit: "620902", From: from, To: to, Total: 3,
 		ByStatus: map[pingan.Status]int{pingan.StatusClosed: 2, pingan.StatusAccepted: 1},
 		ByKind:   map[pingan.Kind]int{pingan.KindDispute: 2, pingan.KindHazard: 1},
 		Resolved: 2, OnTime: 2, Rated: 2, Happy: 1, Escalate: 1,
-		Rates: map[string]float64{"on_time": 1, "resolution": 2.0 / 3, "satisfaction": 0.5, "escalation": 1.0 / 3}}
-	if !reflect.DeepEqual(s, want) {
-		t.Errorf("county stats\n got %+v\nwant %+v", s, want)
+		Rates: map[string]float64{"on_time": 1, "resolution": 2.0 / 3, "satisfaction": 0.5, "escalation": 1.0 / 3, "closing": 2.0 / 3}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("county stats\n got %+v\nwant %+v", got, want)
 	}
-	s, err = e.db.Stats.Stats(ctx, fx.CityDispatcher, "", from, to)
+	if s.Counts["in_closed"] != 2 || s.Counts["dissatisfied"] != 1 || s.Bases["satisfaction"] != 2 {
+		t.Errorf("county counts %v, bases %v", s.Counts, s.Bases)
+	}
+	s, err = e.db.Stats.Stats(ctx, fx.CityDispatcher, pingan.StatsQuery{From: from, To: to})
 	if err != nil || s.Total != 4 || s.Unit != "620900" {
 		t.Errorf("city stats %+v %v", s, err)
 	}
-	s, err = e.db.Stats.Stats(ctx, fx.CityDispatcher, "620921", time.Time{}, time.Time{})
+	s, err = e.db.Stats.Stats(ctx, fx.CityDispatcher, wide("620921"))
 	if err != nil || s.Total != 1 || s.Rates["on_time"] != 0 {
 		t.Errorf("other county's stats %+v %v", s, err)
 	}
-	s, err = e.db.Stats.Stats(ctx, fx.CountyDispatcher, "", time.Time{}, time.Time{})
+	s, err = e.db.Stats.Stats(ctx, fx.CountyDispatcher, wide(""))
 	if err != nil || s.Total != 4 {
-		t.Errorf("unbounded stats %+v %v", s, err)
+		t.Errorf("a wide period's stats %+v %v", s, err)
 	}
-	s, err = e.db.Stats.Stats(ctx, fx.CountyHandler, "", from, to) // nothing was ever assigned to the department
+	s, err = e.db.Stats.Stats(ctx, fx.CountyHandler, pingan.StatsQuery{From: from, To: to}) // nothing was ever assigned to the department
 	if err != nil || s.Total != 0 || s.Rates["resolution"] != 0 {
 		t.Errorf("department stats %+v %v", s, err)
 	}

@@ -114,7 +114,11 @@ func (h *handle) inOwnTx(ctx context.Context, write func(ctx context.Context, tx
 		return err
 	}
 	defer tx.Rollback()
-	if err := write(ctx, tx); err != nil {
+	p := newPending()
+	if err := write(withPending(ctx, p), tx); err != nil {
+		return err
+	}
+	if err := h.flush(ctx, tx, p); err != nil {
 		return err
 	}
 	return tx.Commit()
@@ -187,8 +191,12 @@ func (h *handle) writeGroup(group []*groupJob) {
 	// each report that succeeds, kept where it is after one that failed
 	// (ROLLBACK TO leaves the savepoint in place). COMMIT releases the last.
 	// Statements without arguments go in one round trip to PostgreSQL.
+	// The counters of the statistics that the reports change are summed
+	// and written once, after the last report (tally.go); a report's
+	// counts join the sum only when it succeeded.
 	mark := `SAVEPOINT report`
 	var again []*groupJob // lost a deadlock: to write alone after the commit
+	sum, one := newPending(), newPending()
 	for _, j := range run {
 		if mark != "" {
 			if _, err := tx.ExecContext(ctx, mark); err != nil {
@@ -196,7 +204,9 @@ func (h *handle) writeGroup(group []*groupJob) {
 				return
 			}
 		}
-		if j.err = j.write(context.WithoutCancel(j.ctx), tx); j.err == nil {
+		clear(one.rows)
+		if j.err = j.write(withPending(context.WithoutCancel(j.ctx), one), tx); j.err == nil {
+			sum.merge(one)
 			mark = `RELEASE SAVEPOINT report; SAVEPOINT report`
 			continue
 		}
@@ -211,6 +221,10 @@ func (h *handle) writeGroup(group []*groupJob) {
 		if isDeadlock(j.err) {
 			again = append(again, j)
 		}
+	}
+	if err := h.flush(ctx, tx, sum); err != nil {
+		fail(err)
+		return
 	}
 	if err := tx.Commit(); err != nil {
 		fail(err)

@@ -162,6 +162,10 @@ func testGroupCommit(t *testing.T, e *env) {
 	if err := e.db.SQL().QueryRowContext(ctx, `SELECT count(*) FROM case_counters WHERE region = '999999'`).Scan(&n); err != nil || n != 0 {
 		t.Errorf("the failed work's first statement was kept (%d rows, %v)", n, err)
 	}
+	// The group's statistics count the reports written, not those undone.
+	if n := e.noDiffs(t); n != written {
+		t.Errorf("recounted %d cases, want %d", n, written)
+	}
 }
 
 // Two servers' groups that take the counters of two regions in opposite

@@ -67,7 +67,7 @@ func testMergeDuplicate(t *testing.T, e *env) {
 		t.Errorf("main case's entry %+v", mlast)
 	}
 	// A merged case is neither closed nor resolved in the statistics.
-	st, err := e.db.Stats.Stats(ctx, fx.CountyLeader, "", time.Time{}, e.clock.Now().Add(time.Hour))
+	st, err := e.db.Stats.Stats(ctx, fx.CountyLeader, wide(""))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -105,6 +105,7 @@ func (db *DB) Migrate(ctx context.Context) error {
 			db.log.Info("database migrated", "version", m.Version, "name", m.Name, "dialect", string(db.dialect))
 		}
 	}
+	db.tallying.Store(true)
 	return nil
 }
 

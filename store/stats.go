@@ -4,49 +4,35 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"strconv"
+	"sort"
 	"strings"
 	"time"
 
 	"github.com/pingan-gov/pingan"
 )
 
-// Stats counts cases (统计): pingan.StatsService.
+// Stats reads the statistics (统计) from the counters (tally.go), never
+// from the cases: pingan.StatsService.
 type Stats struct{ *handle }
 
 var _ pingan.StatsService = (*Stats)(nil)
 
-// Stats counts the cases reported in [from, to) (either bound may be zero:
-// unbounded) that happened in, or were assigned to, the subtree of unit —
-// the actor's own jurisdiction when unit is "". ENOTFOUND for a unit
-// outside the jurisdiction. Rates are 0 when their denominator is.
-func (s *Stats) Stats(ctx context.Context, actor *pingan.User, unit string, from, to time.Time) (*pingan.Stats, error) {
-	tx, u, err := s.beginStats(ctx, actor, unit)
+// Stats answers the statistics of q.
+func (s *Stats) Stats(ctx context.Context, actor *pingan.User, q pingan.StatsQuery) (*pingan.Stats, error) {
+	var v pingan.Invalid
+	if q.Check(&v); v.Err() != nil {
+		return nil, v.Err()
+	}
+	out, err := s.StatsSeries(ctx, actor, q, []time.Time{q.From, q.To})
 	if err != nil {
 		return nil, err
 	}
-	defer tx.Rollback()
-	q := `SELECT 0, status, kind, overdue, COALESCE(satisfaction, ''), escalation_level > 0, count(*) FROM cases
-		WHERE ` + caseIn("$1")
-	a := args{likePrefix(u.Path)}
-	if !from.IsZero() {
-		q += ` AND reported_at >= ` + a.add(s.dialect.ts(from))
-	}
-	if !to.IsZero() {
-		q += ` AND reported_at < ` + a.add(s.dialect.ts(to))
-	}
-	q += ` GROUP BY status, kind, overdue, COALESCE(satisfaction, ''), escalation_level > 0`
-	out := []*pingan.Stats{newStats(u.Code, from, to)}
-	if err := scanStats(tx.QueryContext(ctx, q, a...))(out); err != nil {
-		return nil, err
-	}
-	return out[0], tx.Commit()
+	return out[0], nil
 }
 
-// StatsSeries is Stats of each period between consecutive bounds, read in
-// one pass over the cases of the whole span: each case falls in the
-// bucket of the last bound at or before it.
-func (s *Stats) StatsSeries(ctx context.Context, actor *pingan.User, unit string, bounds []time.Time) ([]*pingan.Stats, error) {
+// StatsSeries answers Stats of each period between consecutive bounds.
+// Periods of whole months are read in one statement from the month rows.
+func (s *Stats) StatsSeries(ctx context.Context, actor *pingan.User, q pingan.StatsQuery, bounds []time.Time) ([]*pingan.Stats, error) {
 	if len(bounds) < 2 {
 		return nil, pingan.E(pingan.EINVALID, "stats.bounds.few")
 	}
@@ -55,156 +41,362 @@ func (s *Stats) StatsSeries(ctx context.Context, actor *pingan.User, unit string
 			return nil, pingan.E(pingan.EINVALID, "stats.bounds.order")
 		}
 	}
-	tx, u, err := s.beginStats(ctx, actor, unit)
+	q.From, q.To = bounds[0], bounds[len(bounds)-1]
+	r, err := s.begin(ctx, actor, q)
 	if err != nil {
 		return nil, err
 	}
-	defer tx.Rollback()
-	a := args{likePrefix(u.Path)}
-	arg := func(t time.Time) string { return a.add(s.dialect.ts(t)) }
-	var bucket strings.Builder
-	bucket.WriteString("CASE")
-	for i, b := range bounds[1 : len(bounds)-1] {
-		bucket.WriteString(" WHEN reported_at < " + arg(b) + " THEN " + strconv.Itoa(i))
-	}
-	bucket.WriteString(" ELSE " + strconv.Itoa(len(bounds)-2) + " END")
-	q := `SELECT ` + bucket.String() + `, status, kind, overdue, COALESCE(satisfaction, ''), escalation_level > 0, count(*)
-		FROM cases
-		WHERE ` + caseIn("$1") + `
-		AND reported_at >= ` + arg(bounds[0]) + ` AND reported_at < ` + arg(bounds[len(bounds)-1]) + `
-		GROUP BY 1, status, kind, overdue, COALESCE(satisfaction, ''), escalation_level > 0`
+	defer r.tx.Rollback()
 	out := make([]*pingan.Stats, len(bounds)-1)
-	for i := range out {
-		out[i] = newStats(u.Code, bounds[i], bounds[i+1])
-	}
-	if err := scanStats(tx.QueryContext(ctx, q, a...))(out); err != nil {
-		return nil, err
-	}
-	return out, tx.Commit()
-}
-
-// GridLoads counts the cases reported in [from, to) in the subtree of unit
-// by grid.
-func (s *Stats) GridLoads(ctx context.Context, actor *pingan.User, unit string, from, to time.Time) (map[string]int, error) {
-	tx, u, err := s.beginStats(ctx, actor, unit)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-	q := `SELECT grid, count(*) FROM cases WHERE ` + caseIn("$1")
-	a := args{likePrefix(u.Path)}
-	if !from.IsZero() {
-		q += ` AND reported_at >= ` + a.add(s.dialect.ts(from))
-	}
-	if !to.IsZero() {
-		q += ` AND reported_at < ` + a.add(s.dialect.ts(to))
-	}
-	rows, err := tx.QueryContext(ctx, q+` GROUP BY grid`, a...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[string]int{}
-	for rows.Next() {
-		var grid string
-		var n int
-		if err := rows.Scan(&grid, &n); err != nil {
+	if months := wholeMonths(bounds); months != nil {
+		got, err := r.sum(ctx, spanOfMonths(bounds[0], bounds[len(bounds)-1]), "month")
+		if err != nil {
 			return nil, err
 		}
-		out[grid] = n
+		for i := range out {
+			t, kinds := got.of(months[i])
+			out[i] = pingan.NewStats(r.unit.Code, bounds[i], bounds[i+1], t, kinds)
+		}
+	} else {
+		for i := range out {
+			got, err := r.sum(ctx, spansOf(bounds[i], bounds[i+1]), "")
+			if err != nil {
+				return nil, err
+			}
+			t, kinds := got.of("")
+			out[i] = pingan.NewStats(r.unit.Code, bounds[i], bounds[i+1], t, kinds)
+		}
 	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return out, tx.Commit()
+	return out, r.tx.Commit()
 }
 
-// beginStats starts the read of statistics over the subtree of unit (the
-// actor's own when ""), answering the unit.
-func (s *Stats) beginStats(ctx context.Context, actor *pingan.User, unit string) (*sql.Tx, *pingan.Unit, error) {
+// StatsBy answers Stats of q broken down by d.
+func (s *Stats) StatsBy(ctx context.Context, actor *pingan.User, q pingan.StatsQuery, d pingan.StatsDim) ([]*pingan.Stats, error) {
+	if !d.Valid() {
+		return nil, pingan.Invalidf("by", "stats.dim.unknown", string(d))
+	}
+	r, err := s.begin(ctx, actor, q)
+	if err != nil {
+		return nil, err
+	}
+	defer r.tx.Rollback()
+	var keys []string // the units one level down, counted or not
+	switch d {
+	case pingan.ByUnit:
+		if keys, err = r.children(ctx); err != nil {
+			return nil, err
+		}
+		r.nodes = keys
+	case pingan.ByGrid:
+		if r.nodes, err = r.grids(ctx); err != nil {
+			return nil, err
+		}
+	}
+	col := map[pingan.StatsDim]string{pingan.ByUnit: "node", pingan.ByGrid: "node", pingan.ByCategory: "category",
+		pingan.ByKind: "kind", pingan.BySource: "source"}[d]
+	got, err := r.sum(ctx, spansOf(q.From, q.To), col)
+	if err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	var out []*pingan.Stats
+	add := func(k string) {
+		seen[k] = true
+		t, kinds := got.of(k)
+		st := pingan.NewStats(r.unit.Code, q.From, q.To, t, kinds)
+		st.Key = k
+		out = append(out, st)
+	}
+	for _, k := range keys {
+		add(k)
+	}
+	var rest []string
+	for k := range got.by {
+		if !seen[k] {
+			rest = append(rest, k)
+		}
+	}
+	sort.Strings(rest)
+	for _, k := range rest {
+		add(k)
+	}
+	return out, r.tx.Commit()
+}
+
+// statsRead is one reading of statistics: its transaction, the unit, the
+// nodes whose counters it adds up and the filters.
+type statsRead struct {
+	s     *Stats
+	tx    *sql.Tx
+	unit  *pingan.Unit
+	nodes []string
+	q     pingan.StatsQuery
+	cats  []string // the category and its subcategories, when filtered
+}
+
+// begin checks q and starts the reading over the unit of q (the actor's
+// own when "").
+func (s *Stats) begin(ctx context.Context, actor *pingan.User, q pingan.StatsQuery) (*statsRead, error) {
+	var v pingan.Invalid
+	q.Check(&v)
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
 	scope, err := scopeOf(actor)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	tx, err := s.beginRead(ctx)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	var u *pingan.Unit
-	if unit == "" {
-		u, err = scanUnit(tx.QueryRowContext(ctx, `SELECT `+unitColumns+` FROM units WHERE path = $1`, actor.ScopePath))
+	r := &statsRead{s: s, tx: tx, q: q}
+	if q.Unit == "" {
+		r.unit, err = scanUnit(tx.QueryRowContext(ctx, `SELECT `+unitColumns+` FROM units WHERE path = $1`, actor.ScopePath))
 	} else {
-		u, err = scanUnit(tx.QueryRowContext(ctx, `SELECT `+unitColumns+` FROM units WHERE code = $1 AND `+unitIn("path", "$2"), unit, scope))
+		r.unit, err = scanUnit(tx.QueryRowContext(ctx, `SELECT `+unitColumns+` FROM units WHERE code = $1 AND `+unitIn("path", "$2"), q.Unit, scope))
 	}
 	if err != nil {
 		tx.Rollback()
 		if errors.Is(err, sql.ErrNoRows) {
-			return nil, nil, errUnitNotFound(unit)
+			return nil, errUnitNotFound(q.Unit)
 		}
-		return nil, nil, err
+		return nil, err
 	}
-	return tx, u, nil
+	r.nodes = []string{r.unit.Code}
+	if q.Category != "" {
+		if r.cats, err = categoryTree(ctx, tx, q.Category); err != nil {
+			tx.Rollback()
+			return nil, err
+		}
+	}
+	if q.Grid != "" {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM grids g JOIN units u ON u.code = g.unit_code
+			WHERE g.code = $1 AND `+unitIn("u.path", "$2"), q.Grid, likePrefix(r.unit.Path)).Scan(&n); err != nil {
+			tx.Rollback()
+			return nil, err
+		}
+		if n == 0 {
+			tx.Rollback()
+			return nil, pingan.Invalidf("grid", "stats.grid.unknown", q.Grid)
+		}
+		r.nodes = []string{q.Grid}
+	}
+	return r, nil
 }
 
-func newStats(unit string, from, to time.Time) *pingan.Stats {
-	return &pingan.Stats{Unit: unit, From: from, To: to, ByStatus: map[pingan.Status]int{}, ByKind: map[pingan.Kind]int{}}
+// categoryTree answers the category code and the codes below it;
+// EINVALID naming category when there is no such category.
+func categoryTree(ctx context.Context, tx *sql.Tx, code string) ([]string, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT code, parent FROM categories`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	children := map[string][]string{}
+	known := false
+	for rows.Next() {
+		var c, p string
+		if err := rows.Scan(&c, &p); err != nil {
+			return nil, err
+		}
+		children[p] = append(children[p], c)
+		known = known || c == code
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if !known {
+		return nil, pingan.Invalidf("category", "stats.category.unknown", code)
+	}
+	out := []string{code}
+	for i := 0; i < len(out); i++ {
+		out = append(out, children[out[i]]...)
+	}
+	return out, nil
 }
 
-// scanStats adds rows of (bucket, status, kind, overdue, satisfaction,
-// escalated, count) to the Stats of their bucket, then sets the rates.
-func scanStats(rows *sql.Rows, err error) func([]*pingan.Stats) error {
-	return func(out []*pingan.Stats) error {
+// children answers the codes of the units one level down, centres left out.
+func (r *statsRead) children(ctx context.Context) ([]string, error) {
+	return r.codes(ctx, `SELECT code FROM units WHERE parent_code = $1 AND level <> $2 ORDER BY code`, r.unit.Code, string(pingan.LevelCentre))
+}
+
+// grids answers the codes of the grids of the unit's subtree.
+func (r *statsRead) grids(ctx context.Context) ([]string, error) {
+	return r.codes(ctx, `SELECT g.code FROM grids g JOIN units u ON u.code = g.unit_code WHERE `+unitIn("u.path", "$1")+` ORDER BY g.code`,
+		likePrefix(r.unit.Path))
+}
+
+func (r *statsRead) codes(ctx context.Context, q string, a ...any) ([]string, error) {
+	rows, err := r.tx.QueryContext(ctx, q, a...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// sums are counters added up by a column and by kind.
+type sums struct {
+	by map[string]map[pingan.Kind]*pingan.Tally
+}
+
+// of answers the sum for key, and by kind.
+func (s *sums) of(key string) (*pingan.Tally, map[pingan.Kind]*pingan.Tally) {
+	t := new(pingan.Tally)
+	for _, kt := range s.by[key] {
+		t.Add(kt)
+	}
+	return t, s.by[key]
+}
+
+// sum adds up the counters of the reading's nodes over the spans, by the
+// column col ("" for none; "month" groups the month rows by month).
+func (r *statsRead) sum(ctx context.Context, spans []span, col string) (*sums, error) {
+	out := &sums{by: map[string]map[pingan.Kind]*pingan.Tally{}}
+	if len(r.nodes) == 0 {
+		return out, nil
+	}
+	for _, sp := range spans {
+		var a args
+		group := "kind"
+		sel := "'', kind"
+		switch {
+		case col == "month":
+			sel, group = sp.period+", kind", sp.period+", kind"
+		case col != "":
+			sel, group = col+", kind", col+", kind"
+		}
+		w := []string{sp.period + " >= " + a.add(sp.lo), sp.period + " < " + a.add(sp.hi)}
+		if len(r.nodes) == 1 {
+			w = append(w, "node = "+a.add(r.nodes[0]))
+		} else {
+			ns := make([]any, len(r.nodes))
+			for i, n := range r.nodes {
+				ns[i] = n
+			}
+			w = append(w, "node IN ("+a.list(ns...)+")")
+		}
+		if r.q.Kind != "" {
+			w = append(w, "kind = "+a.add(string(r.q.Kind)))
+		}
+		if len(r.cats) > 0 {
+			cs := make([]any, len(r.cats))
+			for i, c := range r.cats {
+				cs[i] = c
+			}
+			w = append(w, "category IN ("+a.list(cs...)+")")
+		}
+		if r.q.Source != "" {
+			w = append(w, "source = "+a.add(string(r.q.Source)))
+		}
+		rows, err := r.tx.QueryContext(ctx, `SELECT `+sel+`, `+sumColumns+` FROM `+sp.table+` WHERE `+
+			strings.Join(w, " AND ")+` GROUP BY `+group, a...)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		defer rows.Close()
-		for rows.Next() {
-			var bucket, n int
-			var status pingan.Status
-			var kind pingan.Kind
-			var overdue, escalated bool
-			var satisfaction pingan.Satisfaction
-			if err := rows.Scan(&bucket, &status, &kind, &overdue, &satisfaction, &escalated, &n); err != nil {
-				return err
-			}
-			s := out[bucket]
-			s.Total += n
-			s.ByStatus[status] += n
-			s.ByKind[kind] += n
-			if status == pingan.StatusResolved || status == pingan.StatusClosed {
-				s.Resolved += n
-				if !overdue {
-					s.OnTime += n
-				}
-			}
-			if satisfaction != "" {
-				s.Rated += n
-				if satisfaction == pingan.Satisfied || satisfaction == pingan.BasicallySatisfied {
-					s.Happy += n
-				}
-			}
-			if escalated {
-				s.Escalate += n
-			}
+		if err := out.scan(rows); err != nil {
+			return nil, err
 		}
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		for _, s := range out {
-			s.Rates = map[string]float64{
-				"on_time":      rate(s.OnTime, s.Resolved),
-				"resolution":   rate(s.Resolved, s.Total),
-				"satisfaction": rate(s.Happy, s.Rated),
-				"escalation":   rate(s.Escalate, s.Total),
-			}
-		}
-		return nil
 	}
+	return out, nil
 }
 
-func rate(n, of int) float64 {
-	if of == 0 {
-		return 0
+func (s *sums) scan(rows *sql.Rows) error {
+	defer rows.Close()
+	for rows.Next() {
+		var key string
+		var kind pingan.Kind
+		var t pingan.Tally
+		dest := []any{&key, &kind}
+		for i := range t {
+			dest = append(dest, &t[i])
+		}
+		if err := rows.Scan(dest...); err != nil {
+			return err
+		}
+		m := s.by[key]
+		if m == nil {
+			m = map[pingan.Kind]*pingan.Tally{}
+			s.by[key] = m
+		}
+		if m[kind] == nil {
+			m[kind] = new(pingan.Tally)
+		}
+		m[kind].Add(&t)
 	}
-	return float64(n) / float64(of)
+	return rows.Err()
+}
+
+// sumColumns is the sum of every measure column, 0 when there is no row.
+var sumColumns = func() string {
+	out := make([]string, len(measureColumns))
+	for i, c := range measureColumns {
+		out[i] = "COALESCE(SUM(" + c + "), 0)"
+	}
+	return strings.Join(out, ", ")
+}()
+
+// span is a part of a range read from one counter table: periods in
+// [lo, hi).
+type span struct {
+	table, period string
+	lo, hi        string
+}
+
+const (
+	dayLayout   = "2006-01-02"
+	monthLayout = "2006-01"
+)
+
+// spansOf splits [from, to) — midnights, China Standard Time — into the
+// whole months it holds, read from the month rows, and the days before
+// and after them, read from the day rows.
+func spansOf(from, to time.Time) []span {
+	from, to = from.In(pingan.CST), to.In(pingan.CST)
+	first := monthOf(from)
+	if first.Before(from) {
+		first = first.AddDate(0, 1, 0)
+	}
+	last := monthOf(to)
+	if !first.Before(last) { // no whole month: days only
+		return []span{{"tallies_day", "day", from.Format(dayLayout), to.Format(dayLayout)}}
+	}
+	var out []span
+	if from.Before(first) {
+		out = append(out, span{"tallies_day", "day", from.Format(dayLayout), first.Format(dayLayout)})
+	}
+	out = append(out, spanOfMonths(first, last)...)
+	if last.Before(to) {
+		out = append(out, span{"tallies_day", "day", last.Format(dayLayout), to.Format(dayLayout)})
+	}
+	return out
+}
+
+// spanOfMonths is the month rows of [from, to), both first days of months.
+func spanOfMonths(from, to time.Time) []span {
+	return []span{{"tallies_month", "month", from.In(pingan.CST).Format(monthLayout), to.In(pingan.CST).Format(monthLayout)}}
+}
+
+// wholeMonths answers the month (YYYY-MM) of each period when every bound
+// is the first day of a month and every period one month; nil otherwise.
+func wholeMonths(bounds []time.Time) []string {
+	out := make([]string, len(bounds)-1)
+	for i := range out {
+		a, b := bounds[i].In(pingan.CST), bounds[i+1].In(pingan.CST)
+		if !a.Equal(monthOf(a)) || !b.Equal(a.AddDate(0, 1, 0)) {
+			return nil
+		}
+		out[i] = a.Format(monthLayout)
+	}
+	return out
 }

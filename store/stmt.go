@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"log/slog"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 )
@@ -32,11 +34,48 @@ type stmtCache struct {
 	unready    map[string]bool      // met in a transaction, to prepare at the next beginWrite
 	reads      map[string]*sql.Stmt // on the readers; nil once closed
 	hasUnready atomic.Bool
+
+	// sql answers the text a query is prepared with: on SQLite its
+	// parameters made anonymous where they can be (anonymous).
+	sql func(string) string
 }
 
 func newStmtCache(write, read preparer, log *slog.Logger) *stmtCache {
-	return &stmtCache{write: write, read: read, log: log,
+	return &stmtCache{write: write, read: read, log: log, sql: func(q string) string { return q },
 		stmts: map[string]*sql.Stmt{}, unready: map[string]bool{}, reads: map[string]*sql.Stmt{}}
+}
+
+// anonymous answers q with its parameters $1, $2 … $n written ?, when each
+// appears once and in that order; q as it is otherwise. SQLite's driver
+// looks every numbered parameter up by its name in a list as long as the
+// statement's parameters before binding it, so a statement of forty of
+// them (a new case) spent more time binding than running; anonymous ones
+// have no name to look up. Text in quotes is left alone.
+func anonymous(q string) string {
+	var b strings.Builder
+	next := 1
+	quoted := false
+	for i := 0; i < len(q); i++ {
+		ch := q[i]
+		if ch == '\'' {
+			quoted = !quoted
+		}
+		if quoted || ch != '$' {
+			b.WriteByte(ch)
+			continue
+		}
+		j := i + 1
+		for j < len(q) && q[j] >= '0' && q[j] <= '9' {
+			j++
+		}
+		if n, err := strconv.Atoi(q[i+1 : j]); err != nil || n != next {
+			return q
+		}
+		next++
+		b.WriteByte('?')
+		i = j - 1
+	}
+	return b.String()
 }
 
 // stmt answers query as a statement of tx, prepared once on the writer and
@@ -66,7 +105,7 @@ func (c *stmtCache) stmt(ctx context.Context, tx *sql.Tx, query string) (*sql.St
 	}
 	c.mu.Unlock()
 	if !ok {
-		return tx.PrepareContext(ctx, query)
+		return tx.PrepareContext(ctx, c.sql(query))
 	}
 	return tx.StmtContext(ctx, s), nil
 }
@@ -88,7 +127,7 @@ func (c *stmtCache) prepareUnready(ctx context.Context) {
 	c.hasUnready.Store(false)
 	c.mu.Unlock()
 	for _, q := range queries {
-		s, err := c.write.PrepareContext(ctx, q)
+		s, err := c.write.PrepareContext(ctx, c.sql(q))
 		if err != nil {
 			c.log.Debug("store: cannot prepare a statement", "err", err)
 			continue
@@ -111,7 +150,7 @@ func (c *stmtCache) readStmt(ctx context.Context, query string) (*sql.Stmt, erro
 	if ok {
 		return s, nil
 	}
-	s, err := c.read.PrepareContext(ctx, query)
+	s, err := c.read.PrepareContext(ctx, c.sql(query))
 	if err != nil {
 		return nil, err
 	}

@@ -26,6 +26,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
@@ -125,6 +126,9 @@ type handle struct {
 	categories codeCache[pingan.Category]
 	units      codeCache[pingan.Unit]
 
+	// tallying: the schema has the counters of the statistics (tally.go).
+	tallying atomic.Bool
+
 	group *groupWriter // writes reports that arrive together in one transaction; see group.go
 
 	notices noticeChannels // the channels notices go out on (notification.go)
@@ -181,6 +185,9 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 		return nil, err
 	}
 	db.stmts = newStmtCache(db.write, db.read, db.log)
+	if db.dialect == SQLite {
+		db.stmts.sql = anonymous
+	}
 	have, want, err := db.SchemaVersion(ctx)
 	if err != nil {
 		db.Close()
@@ -196,6 +203,11 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 			return nil, err
 		}
 	}
+	if have, _, err = db.SchemaVersion(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	db.tallying.Store(have >= tallyVersion)
 	if err := db.checkKey(ctx, o.NewKey); err != nil {
 		db.Close()
 		return nil, err

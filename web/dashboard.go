@@ -129,7 +129,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 	var cur, prev, yoy *pingan.Stats
 	var series []*pingan.Stats
 	if p.Kind == "month" {
-		all, err := s.stats.StatsSeries(ctx, u, unitCode, append([]time.Time{p.From.AddDate(0, -12, 0)}, bounds...))
+		all, err := s.stats.StatsSeries(ctx, u, pingan.StatsQuery{Unit: unitCode}, append([]time.Time{p.From.AddDate(0, -12, 0)}, bounds...))
 		if err != nil {
 			s.fail(w, r, err)
 			return
@@ -137,11 +137,12 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 		yoy, prev, cur, series = all[0], all[11], all[12], all[1:]
 	} else {
 		var err error
-		if cur, err = s.stats.Stats(ctx, u, unitCode, p.From, p.To); err == nil {
+		q := func(p period) pingan.StatsQuery { return pingan.StatsQuery{Unit: unitCode, From: p.From, To: p.To} }
+		if cur, err = s.stats.Stats(ctx, u, q(p)); err == nil {
 			unitCode = cur.Unit
-			if prev, err = s.stats.Stats(ctx, u, unitCode, p.shift(-p.length()).From, p.shift(-p.length()).To); err == nil {
-				if yoy, err = s.stats.Stats(ctx, u, unitCode, p.shift(-12).From, p.shift(-12).To); err == nil {
-					series, err = s.stats.StatsSeries(ctx, u, unitCode, bounds)
+			if prev, err = s.stats.Stats(ctx, u, q(p.shift(-p.length()))); err == nil {
+				if yoy, err = s.stats.Stats(ctx, u, q(p.shift(-12))); err == nil {
+					series, err = s.stats.StatsSeries(ctx, u, pingan.StatsQuery{Unit: unitCode}, bounds)
 				}
 			}
 		}
@@ -219,15 +220,21 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.rememberUnits(children...)
+	// Their statistics in one reading of the counters.
+	byUnit, err := s.stats.StatsBy(ctx, u, pingan.StatsQuery{Unit: unit.Code, From: p.From, To: p.To}, pingan.ByUnit)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	stOf := map[string]*pingan.Stats{}
+	for _, st := range byUnit {
+		stOf[st.Key] = st
+	}
 	yes := true
 	for _, c := range children {
-		if c.Level == pingan.LevelCentre {
+		st := stOf[c.Code]
+		if c.Level == pingan.LevelCentre || st == nil {
 			continue
-		}
-		st, err := s.stats.Stats(ctx, u, c.Code, p.From, p.To)
-		if err != nil {
-			s.fail(w, r, err)
-			return
 		}
 		n, capped, err := s.total(ctx, u, pingan.CaseFilter{Unit: c.Code, Status: openStatuses, OverdueNow: &yes})
 		if err != nil {
@@ -278,9 +285,13 @@ func (s *Server) gridMap(ctx context.Context, u *pingan.User, v *view, d *dashDa
 		d.MapNote = v.T("dash.map.empty")
 		return nil
 	}
-	load, err := s.stats.GridLoads(ctx, u, d.Unit.Code, p.From, p.To)
+	byGrid, err := s.stats.StatsBy(ctx, u, pingan.StatsQuery{Unit: d.Unit.Code, From: p.From, To: p.To}, pingan.ByGrid)
 	if err != nil {
 		return err
+	}
+	load := map[string]int{}
+	for _, st := range byGrid {
+		load[st.Key] = st.Total
 	}
 	var mg []mapGrid
 	for _, g := range grids {

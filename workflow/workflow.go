@@ -442,8 +442,10 @@ func transition(next *pingan.Case, act *pingan.Action, actor *pingan.User, in pi
 	case pingan.ActSign:
 		next.Status = pingan.StatusInProgress
 		next.SignedAt = &now
+		next.SignLate = next.SignBy != nil && now.After(*next.SignBy)
 	case pingan.ActReturn:
 		next.Status = pingan.StatusAccepted
+		next.Returns++
 		act.FromUnit = next.AssignedUnit
 		next.AssignedUnit, next.AssignedPath, next.SignBy = "", "", nil
 	case pingan.ActResolve:
@@ -455,6 +457,7 @@ func transition(next *pingan.Case, act *pingan.Action, actor *pingan.User, in pi
 	case pingan.ActRework:
 		next.Status = pingan.StatusInProgress
 		next.ResolvedAt = nil
+		next.Reworks++
 		if next.AssignedUnit == "" {
 			// Resolved on site, never dispatched: the centre dispatches it now.
 			next.Status = pingan.StatusAccepted
@@ -525,6 +528,7 @@ func transition(next *pingan.Case, act *pingan.Action, actor *pingan.User, in pi
 		act.Satisfaction = s
 	case pingan.ActReopen:
 		next.Status = pingan.StatusAccepted
+		next.Reopens++
 		next.ClosedAt, next.ResolvedAt, next.Satisfaction = nil, nil, nil
 		next.SuperviseBy = nil // an order on the closed round is answered
 		next.AssignedUnit, next.AssignedPath, next.SignBy, next.SignedAt = "", "", nil, nil

@@ -1,0 +1,191 @@
+package pingan
+
+import (
+	"context"
+	"time"
+)
+
+// Statistics (统计) are read from counters kept with every change to a case
+// (tally.go); docs/statistics.md defines each measure and rate.
+
+// StatsQuery selects what statistics count: the cases reported in
+// [From, To) — whole days, China Standard Time — that lie in the subtree
+// of Unit (the reader's own when ""), of the kind, the category (with its
+// subcategories), the source and the grid when given.
+type StatsQuery struct {
+	Unit     string
+	From, To time.Time
+	Kind     Kind
+	Category string
+	Source   Source
+	Grid     string
+}
+
+// MaxStatsSpan is the longest period statistics count at once.
+const MaxStatsSpan = 10 * 366 * 24 * time.Hour
+
+// Check collects what is wrong with q into v, naming the parameter.
+func (q StatsQuery) Check(v *Invalid) {
+	for _, b := range []struct {
+		field string
+		t     time.Time
+	}{{"from", q.From}, {"to", q.To}} {
+		if b.t.IsZero() {
+			v.Require(b.field, "")
+		} else if !midnight(b.t) {
+			v.Add(b.field, "stats.day.whole")
+		}
+	}
+	if v.Has("from") || v.Has("to") {
+		return
+	}
+	if !q.From.Before(q.To) {
+		v.Add("to", "stats.to.before")
+	} else if q.To.Sub(q.From) > MaxStatsSpan {
+		v.Add("to", "stats.span.long")
+	}
+	if q.Kind != "" && !q.Kind.Valid() {
+		v.Add("kind", "stats.kind.unknown", string(q.Kind))
+	}
+	if q.Source != "" && !q.Source.Valid() {
+		v.Add("source", "stats.source.unknown", string(q.Source))
+	}
+}
+
+// midnight reports whether t is 00:00 in China Standard Time.
+func midnight(t time.Time) bool {
+	t = t.In(CST)
+	return t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0 && t.Nanosecond() == 0
+}
+
+// StatsDim is what statistics are broken down by.
+type StatsDim string
+
+const (
+	ByUnit     StatsDim = "unit"     // the units one level down
+	ByGrid     StatsDim = "grid"     // the grids of the subtree
+	ByCategory StatsDim = "category" // each category
+	ByKind     StatsDim = "kind"
+	BySource   StatsDim = "source"
+)
+
+// Valid reports whether d is a dimension statistics are broken down by.
+func (d StatsDim) Valid() bool {
+	switch d {
+	case ByUnit, ByGrid, ByCategory, ByKind, BySource:
+		return true
+	}
+	return false
+}
+
+// Stats are counts and rates for a subtree and period.
+type Stats struct {
+	Unit string    `json:"unit"`
+	From time.Time `json:"from"`
+	To   time.Time `json:"to"`
+	// Key is the unit, grid, category, kind or source of a breakdown.
+	Key      string         `json:"key,omitempty"`
+	Total    int            `json:"total"`
+	ByStatus map[Status]int `json:"by_status"`
+	ByKind   map[Kind]int   `json:"by_kind"`
+	Resolved int            `json:"resolved"` // resolved or closed
+	OnTime   int            `json:"on_time"`  // resolved without missing the deadline
+	Rated    int            `json:"rated"`
+	Happy    int            `json:"satisfied"` // satisfied or basically satisfied
+	Escalate int            `json:"escalated"`
+	// Counts are every measure (MeasureNames).
+	Counts map[string]int64 `json:"counts"`
+	// Rates by RateIDs; Bases their denominators (a rate whose base is 0
+	// has nothing to count and is shown as "—").
+	Rates map[string]float64 `json:"rates"`
+	Bases map[string]int64   `json:"rate_bases"`
+}
+
+// Rate is one rate of the statistics: the sum of the measures Num over
+// the base Den (what is added) less Less.
+type Rate struct {
+	ID        string
+	Num       []Measure
+	Den, Less []Measure
+	// Good: a rise is good.
+	Good bool
+}
+
+// Rates are the rates of the statistics, in the order shown. Their
+// formulas are the messages "rate.<id>.formula".
+var Rates = []Rate{
+	{ID: "resolution", Num: ms(MInResolved, MInClosed), Den: ms(MReported), Less: ms(MInRejected, MInMerged), Good: true}, // 办结率
+	{ID: "closing", Num: ms(MInClosed), Den: ms(MReported), Less: ms(MInRejected, MInMerged), Good: true},                 // 结案率
+	{ID: "on_time", Num: ms(MOnTime), Den: ms(MInResolved, MInClosed), Good: true},                                        // 按期办结率
+	{ID: "closed_on_time", Num: ms(MClosedOnTime), Den: ms(MDue), Less: ms(MDeferred), Good: true},                        // 按期结案率
+	{ID: "response", Num: ms(MSignedOnTime), Den: ms(MSigned), Good: true},                                                // 响应率 (按时签收)
+	{ID: "rework", Num: ms(MReworked), Den: ms(MVerified)},                                                                // 返工率
+	{ID: "satisfaction", Num: ms(MSatisfied), Den: ms(MRated), Good: true},                                                // 满意率
+	{ID: "escalation", Num: ms(MEscalated), Den: ms(MReported)},                                                           // 上交率
+}
+
+func ms(m ...Measure) []Measure { return m }
+
+func sumOf(t *Tally, m []Measure) int64 {
+	var n int64
+	for _, x := range m {
+		n += t[x]
+	}
+	return n
+}
+
+// Base answers the denominator of r over t.
+func (r Rate) Base(t *Tally) int64 { return sumOf(t, r.Den) - sumOf(t, r.Less) }
+
+// Of answers r over t, 0 when its base is.
+func (r Rate) Of(t *Tally) float64 {
+	base := r.Base(t)
+	if base <= 0 {
+		return 0
+	}
+	return float64(sumOf(t, r.Num)) / float64(base)
+}
+
+// NewStats answers the statistics of the counts t, their counts by kind
+// (nil when not read), for unit and [from, to).
+func NewStats(unit string, from, to time.Time, t *Tally, byKind map[Kind]*Tally) *Stats {
+	s := &Stats{Unit: unit, From: from, To: to, ByStatus: map[Status]int{}, ByKind: map[Kind]int{},
+		Counts: map[string]int64{}, Rates: map[string]float64{}, Bases: map[string]int64{}}
+	for st, m := range statusMeasure {
+		if t[m] != 0 {
+			s.ByStatus[st] = int(t[m])
+		}
+	}
+	for k, kt := range byKind {
+		if kt[MReported] != 0 {
+			s.ByKind[k] = int(kt[MReported])
+		}
+	}
+	for i, n := range MeasureNames {
+		s.Counts[n] = t[i]
+	}
+	s.Total = int(t[MReported])
+	s.Resolved = int(t[MInResolved] + t[MInClosed])
+	s.OnTime = int(t[MOnTime])
+	s.Rated, s.Happy = int(t[MRated]), int(t[MSatisfied])
+	s.Escalate = int(t[MEscalated])
+	for _, r := range Rates {
+		s.Rates[r.ID], s.Bases[r.ID] = r.Of(t), r.Base(t)
+	}
+	return s
+}
+
+// StatsService computes statistics from the counters.
+type StatsService interface {
+	// Stats answers the statistics of q. EINVALID naming the parameter for
+	// a bad query or an unknown category or grid; ENOTFOUND for a unit
+	// outside the jurisdiction.
+	Stats(ctx context.Context, actor *User, q StatsQuery) (*Stats, error)
+	// StatsSeries is Stats for each period [bounds[i], bounds[i+1]) — whole
+	// days — of q's filters: len(bounds)-1 Stats, for a trend. EINVALID
+	// unless bounds ascend (at least two).
+	StatsSeries(ctx context.Context, actor *User, q StatsQuery, bounds []time.Time) ([]*Stats, error)
+	// StatsBy is Stats of q broken down by d, each with its Key, those
+	// that count nothing left out except the units one level down.
+	StatsBy(ctx context.Context, actor *User, q StatsQuery, d StatsDim) ([]*Stats, error)
+}

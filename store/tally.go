@@ -1,0 +1,313 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/pingan-gov/pingan"
+)
+
+// The counters of the statistics (docs/statistics.md; the measures and the
+// nodes a case counts at are pingan.CaseTally and pingan.TallyNodes). Two
+// tables of the same measures, by the day and by the month of the report;
+// each row is one node (a unit or a grid) and one cohort (region, kind,
+// category, source). Reading months takes the month rows; the days at the
+// ends of a range of days come from the day rows. Both are written in the
+// transaction of every change to a case, one statement each: the change of
+// the row from what it was to what it is now, at every node of either.
+
+// tallyVersion is the migration that made the counters.
+const tallyVersion = 18
+
+// tallyTables are the counter tables and the column of their period.
+var tallyTables = [2]struct{ table, period string }{{"tallies_day", "day"}, {"tallies_month", "month"}}
+
+// measureColumns lists the measures' columns: m_reported, m_in_reported …
+var measureColumns = func() []string {
+	out := make([]string, pingan.NumMeasures)
+	for i, n := range pingan.MeasureNames {
+		out[i] = "m_" + n
+	}
+	return out
+}()
+
+// tallyKeyColumns are the key columns after the period.
+const tallyKeyColumns = "region, kind, category, source"
+
+// tallyCaseColumns are the columns of a case that its tally depends on.
+const tallyCaseColumns = `region, kind, category, source, reported_at, status, unit_path, holding_path, assigned_path,
+	grid, signed_at, sign_late, overdue, suspended, escalation_level, returns, reworks, reopens, satisfaction, sensitive`
+
+// scanTallyCase reads the tallyCaseColumns of a case.
+func scanTallyCase(s scanner) (*pingan.Case, error) {
+	var c pingan.Case
+	var reportedAt, signedAt stamp
+	var satisfaction sql.NullString
+	if err := s.Scan(&c.Region, &c.Kind, &c.Category, &c.Source, &reportedAt, &c.Status, &c.UnitPath, &c.HoldingPath,
+		&c.AssignedPath, &c.Grid, &signedAt, &c.SignLate, &c.Overdue, &c.Suspended, &c.EscalationLevel,
+		&c.Returns, &c.Reworks, &c.Reopens, &satisfaction, &c.Sensitive); err != nil {
+		return nil, err
+	}
+	c.ReportedAt, c.SignedAt = reportedAt.T, signedAt.ptr()
+	if satisfaction.Valid && satisfaction.String != "" {
+		s := pingan.Satisfaction(satisfaction.String)
+		c.Satisfaction = &s
+	}
+	return &c, nil
+}
+
+// tallyBefore reads what the row of the case counts now, before an update.
+func (h *handle) tallyBefore(ctx context.Context, tx *sql.Tx, region, id string) (*pingan.Case, error) {
+	if !h.tallying.Load() {
+		return nil, nil
+	}
+	s, err := h.stmt(ctx, tx, `SELECT `+tallyCaseColumns+` FROM cases WHERE region = $1 AND id = $2`)
+	if err != nil {
+		return nil, err
+	}
+	return scanTallyCase(s.QueryRowContext(ctx, region, id))
+}
+
+// tally writes the change of a case from before (nil when new) to after
+// into the counters, in tx; or, in work of the group writer, adds it to
+// the counts the group writes once before it commits.
+func (h *handle) tally(ctx context.Context, tx *sql.Tx, before, after *pingan.Case) error {
+	if !h.tallying.Load() {
+		return nil
+	}
+	rows := pingan.TallyChange(before, after)
+	if len(rows) == 0 {
+		return nil
+	}
+	if p := pendingOf(ctx); p != nil {
+		p.add(rows)
+		return nil
+	}
+	return h.addTallies(ctx, tx, rows, tallyTables)
+}
+
+// pendingTallies are the counts of a transaction's work not yet written:
+// the group writer's reports share the rows of the units above them, so a
+// group of reports writes each of those rows once, not once a report.
+type pendingTallies struct {
+	rows map[tallyNK]*pingan.Tally
+}
+
+type pendingKey struct{}
+
+// withPending answers ctx carrying p: tally adds to p instead of writing.
+func withPending(ctx context.Context, p *pendingTallies) context.Context {
+	return context.WithValue(ctx, pendingKey{}, p)
+}
+
+func pendingOf(ctx context.Context) *pendingTallies {
+	p, _ := ctx.Value(pendingKey{}).(*pendingTallies)
+	return p
+}
+
+func newPending() *pendingTallies { return &pendingTallies{rows: map[tallyNK]*pingan.Tally{}} }
+
+func (p *pendingTallies) add(rows []pingan.TallyRow) {
+	for _, r := range rows {
+		k := tallyNK{r.Node, r.Key}
+		t := p.rows[k]
+		if t == nil {
+			t = new(pingan.Tally)
+			p.rows[k] = t
+		}
+		t.Add(&r.T)
+	}
+}
+
+// merge adds the counts of q, work that succeeded, to p.
+func (p *pendingTallies) merge(q *pendingTallies) {
+	for k, t := range q.rows {
+		if s := p.rows[k]; s != nil {
+			s.Add(t)
+		} else {
+			p.rows[k] = t
+		}
+	}
+	clear(q.rows)
+}
+
+// flush writes the counts into tx, in the order of their keys.
+func (h *handle) flush(ctx context.Context, tx *sql.Tx, p *pendingTallies) error {
+	if len(p.rows) == 0 {
+		return nil
+	}
+	rows := make([]pingan.TallyRow, 0, len(p.rows))
+	for k, t := range p.rows {
+		if !t.Zero() {
+			rows = append(rows, pingan.TallyRow{Node: k.node, Key: k.key, T: *t})
+		}
+	}
+	clear(p.rows)
+	sort.Slice(rows, func(i, j int) bool { return pingan.TallyLess(rows[i], rows[j]) })
+	return h.addTallies(ctx, tx, rows, tallyTables)
+}
+
+// addTallies adds day rows to the day table of tables, and the same rows
+// summed by month to its month table.
+func (h *handle) addTallies(ctx context.Context, tx *sql.Tx, rows []pingan.TallyRow, tables [2]struct{ table, period string }) error {
+	for i, tt := range tables {
+		rs := rows
+		if i == 1 {
+			rs = monthRows(rows)
+		}
+		if err := h.writeTallies(ctx, tx, tt.table, tt.period, i == 1, rs); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// maxTallyRows bounds the rows of one statement. An action changes about
+// a dozen; a rebuild writes thousands, 16 at a time: SQLite takes many
+// times longer for one statement of a thousand rows than for sixty of
+// sixteen, prepared once.
+const maxTallyRows = 16
+
+// measureSet is a set of measures, a bit each.
+type measureSet uint32
+
+// measuresOf answers the measures t changes.
+func measuresOf(t *pingan.Tally) measureSet {
+	var m measureSet
+	for i, v := range t {
+		if v != 0 {
+			m |= 1 << i
+		}
+	}
+	return m
+}
+
+// upsertTally answers the statement adding n rows to table, each with the
+// measures of set: each adds to the row of its key, or makes it. A change
+// touches a few measures, the same at each of its nodes, so it is written
+// with a few columns, not all. The texts are made once.
+func upsertTally(table, period string, set measureSet, n int) string {
+	k := upsertKey{table, set, n}
+	if q, ok := upsertTexts.Load(k); ok {
+		return q.(string)
+	}
+	q := upsertText(table, period, set, n)
+	upsertTexts.Store(k, q)
+	return q
+}
+
+type upsertKey struct {
+	table string
+	set   measureSet
+	n     int
+}
+
+var upsertTexts sync.Map
+
+func upsertText(table, period string, set measureSet, n int) string {
+	var cols []string
+	for i, c := range measureColumns {
+		if set&(1<<i) != 0 {
+			cols = append(cols, c)
+		}
+	}
+	var b strings.Builder
+	b.WriteString("INSERT INTO " + table + " (node, " + period + ", " + tallyKeyColumns + ", " + strings.Join(cols, ", ") + ") VALUES ")
+	p := 0
+	for i := range n {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteByte('(')
+		for j := range 6 + len(cols) {
+			if j > 0 {
+				b.WriteString(", ")
+			}
+			p++
+			b.WriteString("$" + strconv.Itoa(p))
+		}
+		b.WriteByte(')')
+	}
+	b.WriteString(" ON CONFLICT (node, " + period + ", " + tallyKeyColumns + ") DO UPDATE SET ")
+	for i, c := range cols {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(c + " = " + table + "." + c + " + excluded." + c)
+	}
+	return b.String()
+}
+
+// writeTallies adds rs to table, rows of the same measures together.
+func (h *handle) writeTallies(ctx context.Context, tx *sql.Tx, table, period string, month bool, rs []pingan.TallyRow) error {
+	var sets []measureSet
+	bySet := map[measureSet][]pingan.TallyRow{}
+	for _, r := range rs {
+		m := measuresOf(&r.T)
+		if m == 0 {
+			continue
+		}
+		if _, ok := bySet[m]; !ok {
+			sets = append(sets, m)
+		}
+		bySet[m] = append(bySet[m], r)
+	}
+	for _, m := range sets {
+		rows := bySet[m]
+		for len(rows) > 0 {
+			n := min(len(rows), maxTallyRows)
+			if err := h.writeTallySet(ctx, tx, table, period, month, m, rows[:n]); err != nil {
+				return err
+			}
+			rows = rows[n:]
+		}
+	}
+	return nil
+}
+
+func (h *handle) writeTallySet(ctx context.Context, tx *sql.Tx, table, period string, month bool, set measureSet, rs []pingan.TallyRow) error {
+	s, err := h.stmt(ctx, tx, upsertTally(table, period, set, len(rs)))
+	if err != nil {
+		return err
+	}
+	a := make([]any, 0, len(rs)*16)
+	for _, r := range rs {
+		p := r.Key.Day
+		if month {
+			p = r.Key.Month()
+		}
+		a = append(a, r.Node, p, r.Key.Region, string(r.Key.Kind), r.Key.Category, string(r.Key.Source))
+		for i, v := range r.T {
+			if set&(1<<i) != 0 {
+				a = append(a, v)
+			}
+		}
+	}
+	_, err = s.ExecContext(ctx, a...)
+	return err
+}
+
+// monthRows sums day rows by month, in the order of their first row.
+func monthRows(rows []pingan.TallyRow) []pingan.TallyRow {
+	type nk struct {
+		node string
+		key  pingan.TallyKey
+	}
+	var out []pingan.TallyRow
+	at := make(map[nk]int, len(rows))
+	for _, r := range rows {
+		k := r.Key
+		k.Day = k.Month()
+		if i, ok := at[nk{r.Node, k}]; ok {
+			out[i].T.Add(&r.T)
+			continue
+		}
+		at[nk{r.Node, k}] = len(out)
+		out = append(out, pingan.TallyRow{Node: r.Node, Key: k, T: r.T})
+	}
+	return out
+}
