@@ -31,6 +31,9 @@ func (e *cmdEnv) migrate(args []string) error {
 	if err := db.Migrate(e.ctx); err != nil {
 		return err
 	}
+	if err := buildTallies(e.ctx, db); err != nil {
+		return err
+	}
 	fmt.Fprintln(e.stderr, "数据库已是最新结构 (the schema is up to date)")
 	return nil
 }

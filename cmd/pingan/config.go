@@ -134,6 +134,10 @@ func (f *dbFlags) open(ctx context.Context, clock pingan.Clock, migrate bool) (*
 		db.Close()
 		return nil, err
 	}
+	if err := buildTallies(ctx, db); err != nil {
+		db.Close()
+		return nil, err
+	}
 	return db, nil
 }
 
@@ -166,4 +170,17 @@ func keyRefusal(ke *store.KeyError, src secret.KeySource) error {
 func parseFlags(fs *flag.FlagSet, args []string) error {
 	fs.SetOutput(os.Stderr)
 	return fs.Parse(args)
+}
+
+// buildTallies builds the counters of the statistics when there are cases
+// and no counters: once, after the upgrade that made them.
+func buildTallies(ctx context.Context, db *store.DB) error {
+	n, err := db.Stats.BuildTalliesIfEmpty(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("无法建立统计计数器 (cannot build the counters of the statistics): %w", err)
+	}
+	if n > 0 {
+		slog.Info("统计计数器已由案件建立 (the counters of the statistics were built from the cases)", "cases", n)
+	}
+	return nil
 }

@@ -35,6 +35,8 @@ usage:
   pingan calendar due --from TIME --days N --unit working|calendar|hours [--db …]
   pingan calendar import FILE [--year YYYY] [--preview] [--db …]   # the State Council notice as text, or JSON
   pingan calendar show YEAR [--db …]
+  pingan stats verify [--limit N] [--db …]      # the counters of the statistics against a full recount
+  pingan stats rebuild [--db …]                  # rebuild the counters from the cases, with progress
   pingan backup  --to FILE [--db …]
   pingan bench   [--url http://127.0.0.1:8080] [--clients 16] [--duration 30s|--count N] [--walk 0.2] [--json]   # load: throughput and p50/p95/p99 per operation
   pingan version
@@ -73,6 +75,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return env.userCmd(rest)
 	case "import":
 		return env.importCmd(rest)
+	case "stats":
+		return env.statsCmd(rest)
 	case "calendar":
 		return env.calendarCmd(rest)
 	case "bench":
