@@ -41,7 +41,7 @@ type history struct {
 	// touched since, to read again before their next step.
 	open, stale map[string]bool
 	seq         int
-	// lastIn is the latest case reported in each grid, which a report of
+	// lastIn is the latest case reported to each centre, which a report of
 	// the same matter may be a duplicate of (重复上报).
 	lastIn map[string]string
 }
@@ -720,15 +720,15 @@ func (w *history) advance(p *plan, c *pingan.Case) error {
 	var err error
 	switch {
 	case c.Status == pingan.StatusReported:
-		// Now and then a report is the same matter as the last one of its
-		// grid: the centre merges it into that case (合并重复件).
-		if prev := w.lastIn[c.Grid]; prev != "" && prev != c.ID && w.rng.Float64() < 0.02 {
+		// Now and then a report is the same matter as the last one its
+		// centre received: the centre merges it into that case (合并重复件).
+		if prev := w.lastIn[centre.unit.Code]; prev != "" && prev != c.ID && w.rng.Float64() < 0.03 {
 			if _, err := w.act(disp, c, pingan.ActionInput{Action: pingan.ActMerge, ToCase: prev,
 				Reason: "同一事项已有反映，重复上报，并入在办案件"}); err == nil {
 				return nil
 			}
 		}
-		w.lastIn[c.Grid] = c.ID
+		w.lastIn[centre.unit.Code] = c.ID
 		if reason := rejectReasons[p.kind]; reason != "" && w.rng.Float64() < 0.03 {
 			_, err = w.act(disp, c, pingan.ActionInput{Action: pingan.ActReject, Reason: reason})
 			return err
