@@ -722,7 +722,8 @@ func (w *history) advance(p *plan, c *pingan.Case) error {
 	case c.Status == pingan.StatusReported:
 		// Now and then a report is the same matter as the last one its
 		// centre received: the centre merges it into that case (合并重复件).
-		if prev := w.lastIn[centre.unit.Code]; prev != "" && prev != c.ID && w.rng.Float64() < 0.03 {
+		// (A misfiled report is not: the dispatcher corrects its category.)
+		if prev := w.lastIn[centre.unit.Code]; prev != "" && prev != c.ID && !p.misfiled && w.rng.Float64() < 0.03 {
 			if _, err := w.act(disp, c, pingan.ActionInput{Action: pingan.ActMerge, ToCase: prev,
 				Reason: "同一事项已有反映，重复上报，并入在办案件"}); err == nil {
 				return nil

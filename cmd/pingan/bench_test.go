@@ -33,9 +33,10 @@ func benchServer(t *testing.T) (*store.DB, *storetest.Fixture, string) {
 }
 
 // benchArgs are the arguments of a run against the fixture's accounts.
+// The duration is long: the count ends each run, however slow the machine.
 func benchArgs(url string, more ...string) []string {
 	return append([]string{"bench", "--url", url, "--reporter", "fk-grid", "--dispatcher", "dbj-dispatcher",
-		"--handler", "dbj-handler", "--password-stdin"}, more...)
+		"--handler", "dbj-handler", "--password-stdin", "--duration", "10m"}, more...)
 }
 
 // allCases answers every case in the store.
