@@ -168,7 +168,7 @@ func testStatsSeries(t *testing.T, e *env) {
 // to a scan with the same filter; filters narrow the figures.
 func testStatsBreakdown(t *testing.T, e *env) {
 	fx := e.fx
-	storetest.BulkCases(t, e.db, fx, 2000, storetest.BulkOptions{Now: e.clock.Now()})
+	storetest.BulkCases(t, e.db, fx, 1000, storetest.BulkOptions{Now: e.clock.Now()})
 	q := wide(fx.County.Code)
 	units, err := e.db.Stats.StatsBy(ctx, fx.CountyDispatcher, q, pingan.ByUnit)
 	if err != nil {
