@@ -317,6 +317,15 @@ type CaseFilter struct {
 	MinUrgency Urgency
 	// Sensitive keeps only the cases marked 重大敏感.
 	Sensitive bool
+	// The filters of the dashboard's figures (docs/statistics.md), each
+	// selecting the cases a measure counts: Source (来源); Escalated —
+	// escalated (上报上级) at least once; Reworked — sent back for rework
+	// (返工) at least once; Signed — signed in its present round; SignLate —
+	// signed after its sign deadline (签收超期); Satisfied — rated 满意 or
+	// 基本满意. A nil *bool selects either.
+	Source                                Source
+	Escalated, Reworked, Signed, SignLate *bool
+	Satisfied                             bool
 }
 
 // CaseService runs the closed loop. Every method checks the actor's

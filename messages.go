@@ -30,7 +30,7 @@ const (
 // messageSets are the maps of the catalogue, one per file.
 var messageSets = []map[string][2]string{commonMessages, reportMessages, caseMessages, storeMessages, webMessages,
 	roleMessages, deadlineMessages, phoneMessages, escalateMessages, printMessages, notifyMessages, findMessages, mapMessages, pickerMessages, queueMessages, urgencyMessages, accountMessages, requestMessages,
-	cohandleMessages, mergeMessages, fieldMessages, statsMessages}
+	cohandleMessages, mergeMessages, fieldMessages, statsMessages, exportMessages, dashboardMessages}
 
 // catalogue is every message by key.
 var catalogue = func() map[string][2]string {

@@ -1,10 +1,15 @@
 package api
 
 import (
+	"bytes"
+	"context"
 	"net/http"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/pingan-gov/pingan"
+	"github.com/pingan-gov/pingan/sheet"
 )
 
 // statsAnswer is the answer of GET /api/v1/stats: the statistics of the
@@ -24,7 +29,8 @@ type statsAnswer struct {
 // current month; with from alone it runs to the end of today; with to
 // alone it starts on the first day of to's month. by breaks it down by
 // unit (one level down), grid, category, kind or source; series=month
-// adds each month of the period.
+// adds each month of the period. format=xlsx answers the same as an Excel
+// workbook (statsXLSX); JSON is the default.
 func (s *Server) getStats(w http.ResponseWriter, r *http.Request) error {
 	q := newQuery(r)
 	sq := pingan.StatsQuery{Unit: q.str("unit"), Kind: pingan.Kind(q.str("kind")), Category: q.str("category"),
@@ -37,6 +43,10 @@ func (s *Server) getStats(w http.ResponseWriter, r *http.Request) error {
 	series := q.str("series")
 	if series != "" && series != "month" {
 		q.v.Add("series", "api.stats.series")
+	}
+	format := q.str("format")
+	if format != "" && format != "json" && format != "xlsx" {
+		q.v.Add("format", "export.format.unknown", format)
 	}
 	if err := q.err(); err != nil {
 		return err
@@ -78,6 +88,9 @@ func (s *Server) getStats(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
+	if format == "xlsx" {
+		return s.statsXLSX(w, r, out)
+	}
 	s.writeJSON(w, http.StatusOK, out)
 	return nil
 }
@@ -86,4 +99,123 @@ func (s *Server) getStats(w http.ResponseWriter, r *http.Request) error {
 func monthStart(t time.Time) time.Time {
 	y, m, _ := t.Date()
 	return time.Date(y, m, 1, 0, 0, 0, 0, t.Location())
+}
+
+// statsXLSX answers the statistics of out as an XLSX workbook, in the
+// caller's language: the sheet 指标 (every count and rate of the period),
+// the breakdown by out.By and the monthly series when they were asked for,
+// each headed by the query's unit and period.
+func (s *Server) statsXLSX(w http.ResponseWriter, r *http.Request, out statsAnswer) error {
+	ctx, u, lang := r.Context(), userFrom(r.Context()), langOf(r)
+	t := func(key string, args ...any) string { return pingan.Text(lang, key, args...) }
+	unit, err := s.units.FindUnit(ctx, u, out.Unit)
+	if err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	lines := []sheet.Line{{Label: t("export.f.unit"), Value: unit.Name},
+		{Label: t("export.f.period"), Value: t("export.period.value", out.From.In(pingan.CST).Format(time.DateOnly),
+			out.To.In(pingan.CST).AddDate(0, 0, -1).Format(time.DateOnly))}}
+	for _, f := range []struct{ key, param, prefix string }{{"export.f.kind", "kind", "kind."}, {"export.f.category", "category", ""},
+		{"export.f.source", "source", "source."}, {"export.f.grid", "grid", ""}} {
+		if v := strings.TrimSpace(q.Get(f.param)); v != "" {
+			if f.prefix != "" {
+				v = t(f.prefix + v)
+			}
+			lines = append(lines, sheet.Line{Label: t(f.key), Value: v})
+		}
+	}
+	by := u.Name
+	if by == "" {
+		by = u.Username
+	}
+	lines = append(lines, sheet.Line{Label: t("export.f.at"), Value: s.clock.Now().In(pingan.CST).Format("2006-01-02 15:04")},
+		sheet.Line{Label: t("export.f.user"), Value: by})
+	title := t("export.title.stats") + " · " + unit.Name
+	book := func(name string, header []string, rows [][]sheet.Cell) sheet.Sheet {
+		return sheet.Sheet{Name: t(name), Title: title, Filters: lines, Header: header, Rows: rows}
+	}
+	header, rows := sheet.Figures(lang, out.Stats, nil, nil)
+	var more []sheet.Sheet
+	if out.By != "" {
+		names, err := s.statsNames(ctx, u, lang, out.Unit, out.By)
+		if err != nil {
+			return err
+		}
+		var keyed []sheet.Keyed
+		for _, st := range out.Breakdown {
+			name := names[st.Key]
+			if name == "" {
+				name = st.Key
+			}
+			keyed = append(keyed, sheet.Keyed{Code: st.Key, Name: name, Stats: st})
+		}
+		h, rs := sheet.Breakdown(lang, t("export.col.name"), keyed)
+		more = append(more, book("export.sheet."+string(out.By), h, rs))
+	}
+	if len(out.Series) > 0 {
+		var keyed []sheet.Keyed
+		for _, st := range out.Series {
+			keyed = append(keyed, sheet.Keyed{Name: st.From.In(pingan.CST).Format("2006-01"), Stats: st})
+		}
+		h, rs := sheet.Breakdown(lang, t("export.col.month"), keyed)
+		more = append(more, book("export.sheet.trend", h, rs))
+	}
+	var buf bytes.Buffer
+	if err := sheet.Write(&buf, book("export.sheet.figures", header, rows), more...); err != nil {
+		return err
+	}
+	file := t("export.file.stats") + "-" + s.clock.Now().In(pingan.CST).Format(time.DateOnly) + ".xlsx"
+	w.Header().Set("Content-Type", sheet.MediaType)
+	w.Header().Set("Content-Disposition", sheet.Attachment(file))
+	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
+	w.WriteHeader(http.StatusOK)
+	_, err = w.Write(buf.Bytes())
+	if err != nil {
+		s.log.DebugContext(ctx, "api: stats xlsx", "err", err)
+	}
+	return nil
+}
+
+// statsNames answers the names of the keys of a breakdown by d under unit:
+// the units one level down, the categories, the grids, the kinds and the
+// sources, in lang.
+func (s *Server) statsNames(ctx context.Context, u *pingan.User, lang pingan.Lang, unit string, d pingan.StatsDim) (map[string]string, error) {
+	names := map[string]string{}
+	switch d {
+	case pingan.ByUnit:
+		units, err := s.units.FindUnits(ctx, u, pingan.UnitFilter{Parent: unit})
+		if err != nil {
+			return nil, err
+		}
+		for _, x := range units {
+			names[x.Code] = x.Name
+		}
+	case pingan.ByCategory:
+		cats, err := s.categories.Categories(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range cats {
+			names[c.Code] = c.Name
+		}
+	case pingan.ByGrid:
+		if s.grids != nil {
+			grids, err := s.grids.FindGrids(ctx, u, unit)
+			if err == nil {
+				for _, g := range grids {
+					names[g.Code] = g.Name
+				}
+			}
+		}
+	case pingan.ByKind:
+		for _, k := range pingan.Kinds {
+			names[string(k.Kind)] = pingan.Text(lang, "kind."+string(k.Kind))
+		}
+	case pingan.BySource:
+		for _, src := range pingan.Sources {
+			names[string(src)] = pingan.Text(lang, "source."+string(src))
+		}
+	}
+	return names, nil
 }

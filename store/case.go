@@ -639,6 +639,12 @@ func (s *Cases) FindCases(ctx context.Context, actor *pingan.User, f pingan.Case
 // findCases is FindCases, counting every case that matches into total
 // when it is not nil (SearchCases).
 func (s *Cases) findCases(ctx context.Context, actor *pingan.User, f pingan.CaseFilter, total *int) ([]*pingan.Case, string, error) {
+	return s.queryCases(ctx, actor, f, total, nil)
+}
+
+// queryCases is findCases, or, when cnt is not nil, CountCases: the same
+// conditions counted into cnt instead of listed (count.go).
+func (s *Cases) queryCases(ctx context.Context, actor *pingan.User, f pingan.CaseFilter, total *int, cnt *caseCount) ([]*pingan.Case, string, error) {
 	scope, err := scopeOf(actor)
 	if err != nil {
 		return nil, "", err
@@ -656,6 +662,7 @@ func (s *Cases) findCases(ctx context.Context, actor *pingan.User, f pingan.Case
 			ps = append(ps, arg(string(s)))
 		}
 		where = append(where, "status IN ("+strings.Join(ps, ", ")+")")
+		where = append(where, openTerm(f.Status)...) // the index of open cases (count.go)
 	}
 	if f.Kind != "" {
 		if !f.Kind.Valid() {
@@ -674,11 +681,12 @@ func (s *Cases) findCases(ctx context.Context, actor *pingan.User, f pingan.Case
 		where = append(where, "overdue = "+arg(*f.Overdue))
 	}
 	if f.OverdueNow != nil {
-		p := overdueNow(arg(s.dialect.ts(s.now())))
-		if !*f.OverdueNow {
-			p = "NOT COALESCE(" + p + ", FALSE)" // NULL deadlines are not passed
+		now := arg(s.dialect.ts(s.now()))
+		if *f.OverdueNow {
+			where = append(where, overdueWhere(f.Status, now)...) // in the words of the indexes (count.go)
+		} else {
+			where = append(where, "NOT COALESCE("+overdueNow(now)+", FALSE)") // NULL deadlines are not passed
 		}
-		where = append(where, p)
 	}
 	if q := strings.TrimSpace(f.Q); q != "" {
 		p, like := arg(likeContains(q)), s.dialect.ilike()
@@ -693,6 +701,7 @@ func (s *Cases) findCases(ctx context.Context, actor *pingan.User, f pingan.Case
 		where = append(where, "reported_at < "+arg(s.dialect.ts(f.To)))
 	}
 	where = append(where, queueFilter(&v, f, &a, s.dialect)...)
+	where = append(where, figureFilter(&v, f, &a)...)
 	search, err := s.searchFilter(&v, actor, f, &a) // holding, grid name, person (people.go)
 	if err != nil {
 		return nil, "", err
@@ -731,6 +740,15 @@ func (s *Cases) findCases(ctx context.Context, actor *pingan.User, f pingan.Case
 			return nil, "", err
 		}
 		where = append(where, caseIn(a.add(likePrefix(u.Path))))
+	}
+	if cnt != nil {
+		if err := s.countWhere(ctx, tx, where, a, f, cnt); err != nil {
+			return nil, "", err
+		}
+		if err := s.auditSearch(ctx, tx, actor, search); err != nil {
+			return nil, "", err
+		}
+		return nil, "", tx.Commit()
 	}
 	if total != nil {
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM cases WHERE `+strings.Join(where, " AND "), a...).Scan(total); err != nil {
@@ -779,7 +797,11 @@ func queueFilter(v *pingan.Invalid, f pingan.CaseFilter, a *args, d Dialect) []s
 	if f.Returned {
 		// The last step that moved the case: comments, supervision orders
 		// and recounts leave it where it stands.
-		where = append(where, `(status = 'accepted' AND (SELECT ra.action FROM actions ra
+		// A case returned counts its returns (returns > 0): the few accepted
+		// cases ever returned come first, from their index (0019), so that
+		// the timeline is read for those alone.
+		where = append(where, `(status = 'accepted' AND (region, id) IN (SELECT region, id FROM cases WHERE status = 'accepted' AND returns > 0)
+			AND (SELECT ra.action FROM actions ra
 			WHERE ra.region = cases.region AND ra.case_id = cases.id AND ra.action NOT IN ('comment', 'supervise', 'recount')
 			ORDER BY ra.seq DESC LIMIT 1) = 'return')`)
 	}
@@ -787,7 +809,8 @@ func queueFilter(v *pingan.Invalid, f pingan.CaseFilter, a *args, d Dialect) []s
 		if !f.Satisfaction.Valid() {
 			v.Add("satisfaction", "action.satisfaction.unknown")
 		}
-		where = append(where, "satisfaction = "+a.add(string(f.Satisfaction)))
+		// In the words of the index of closed cases by rating (0019).
+		where = append(where, "COALESCE(satisfaction, '') = "+a.add(string(f.Satisfaction)))
 	}
 	if f.Unrated {
 		where = append(where, "COALESCE(satisfaction, '') = ''")
@@ -797,6 +820,39 @@ func queueFilter(v *pingan.Invalid, f pingan.CaseFilter, a *args, d Dialect) []s
 	}
 	if f.Held {
 		where = append(where, unitIn("holding_path", "$1"))
+	}
+	return where
+}
+
+// figureFilter answers the conditions of the filters of the dashboard's
+// figures (docs/statistics.md) and adds their faults to v: Source,
+// Escalated, Reworked, Signed, SignLate and Satisfied.
+func figureFilter(v *pingan.Invalid, f pingan.CaseFilter, a *args) []string {
+	var where []string
+	if f.Source != "" {
+		if !f.Source.Valid() {
+			v.Add("source", "stats.source.unknown", string(f.Source))
+		}
+		where = append(where, "source = "+a.add(string(f.Source)))
+	}
+	yesNo := func(b *bool, yes, no string) {
+		if b == nil {
+			return
+		}
+		if *b {
+			where = append(where, yes)
+		} else {
+			where = append(where, no)
+		}
+	}
+	yesNo(f.Escalated, "escalation_level > 0", "escalation_level = 0")
+	yesNo(f.Reworked, "reworks > 0", "reworks = 0")
+	yesNo(f.Signed, "signed_at IS NOT NULL", "signed_at IS NULL")
+	if f.SignLate != nil {
+		where = append(where, "sign_late = "+a.add(*f.SignLate))
+	}
+	if f.Satisfied {
+		where = append(where, "satisfaction IN ("+a.add(string(pingan.Satisfied))+", "+a.add(string(pingan.BasicallySatisfied))+")")
 	}
 	return where
 }

@@ -6,8 +6,10 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/pingan-gov/pingan"
@@ -66,49 +68,186 @@ type delta struct {
 type metric struct {
 	ID    string
 	Value string
+	// Formula is the figure's formula, shown on hover.
+	Formula string
 	// Why is the tooltip of a rate with nothing to count ("—").
 	Why  string
-	Href string // the cases counted, when the figure is a count
-	Note string
-	MoM  delta // 环比
-	YoY  delta // 同比
+	Href string // the cases counted: the count, or a rate's numerator
+	// Num and Base are a rate's numerator and denominator (HasBase).
+	Num, Base int64
+	HasBase   bool
+	Note      string
+	MoM       delta // 环比
+	YoY       delta // 同比
 }
 
 type unitRow struct {
 	Unit *pingan.Unit
-	Href string
+	// Name and Code name the row: a unit, or a grid (Unit nil).
+	Name, Code string
+	Href       string
 	// CasesHref opens the cases received in the period, OverdueHref those
-	// overdue now: the figures of the row.
-	CasesHref, OverdueHref string
-	Stats                  *pingan.Stats
-	OpenOverdue            int
-	Capped                 bool
-	Late                   int // resolved after the deadline
+	// overdue now, EverHref those of the period ever overdue (曾超期): the
+	// figures of the row.
+	CasesHref, OverdueHref, EverHref string
+	Stats                            *pingan.Stats
+	OpenOverdue                      int
+	Capped                           bool
+	Ever                             int64 // 曾超期 in the period, from the counters
+}
+
+// breakRow is a row of a breakdown by category or by source.
+type breakRow struct {
+	Name, Key string
+	Sub       bool // a subcategory of the filtered category
+	Href      string
+	Stats     *pingan.Stats
+}
+
+// catOption is a category of the filter's select, subcategories indented.
+type catOption struct {
+	Code, Name string
+	Sub        bool
+}
+
+// dashFilter is what the dashboard's figures count beyond the unit and
+// the period: the kind, the category (with its subcategories), the source
+// and the grid, kept in the query string and carried by every link.
+type dashFilter struct {
+	Kind, Category, Source, Grid string
+}
+
+func readDashFilter(q url.Values) dashFilter {
+	g := func(k string) string { return strings.TrimSpace(q.Get(k)) }
+	return dashFilter{Kind: g("kind"), Category: g("category"), Source: g("source"), Grid: g("grid")}
+}
+
+// Any reports whether a filter is set.
+func (f dashFilter) Any() bool { return f != dashFilter{} }
+
+// stats answers the statistics query of the filter.
+func (f dashFilter) stats(unit string, from, to time.Time) pingan.StatsQuery {
+	return pingan.StatsQuery{Unit: unit, From: from, To: to, Kind: pingan.Kind(f.Kind), Category: f.Category,
+		Source: pingan.Source(f.Source), Grid: f.Grid}
+}
+
+// set writes the filter into q (the dashboard's and the inbox's
+// parameters have the same names).
+func (f dashFilter) set(q url.Values) {
+	for k, val := range map[string]string{"kind": f.Kind, "category": f.Category, "source": f.Source, "grid": f.Grid} {
+		if val != "" {
+			q.Set(k, val)
+		}
+	}
+}
+
+// caseFilter narrows a filter of cases the way the figures are.
+func (f dashFilter) caseFilter(cf pingan.CaseFilter) pingan.CaseFilter {
+	cf.Kind, cf.Category, cf.Source, cf.Grid = pingan.Kind(f.Kind), f.Category, pingan.Source(f.Source), f.Grid
+	return cf
 }
 
 type dashData struct {
 	Unit        *pingan.Unit
-	Trail       []*pingan.Unit
+	Trail       []*dashCrumb
 	Period      period
 	PeriodLabel string
 	At          string
 	Prev, Next  string
-	Metrics     []metric
-	Trend       template.HTML
-	Kinds       template.HTML
-	Children    []*unitRow
-	TopOverdue  []*unitRow
-	Map         template.HTML
-	MapReady    bool
-	MapNote     string
+	// Periods link to the month, quarter and year holding At.
+	Periods []dashCrumb
+	Filter  dashFilter
+	// The choices of the filters; Grids only at a village or community.
+	Kinds      []pingan.Kind
+	Categories []catOption
+	Sources    []pingan.Source
+	Grids      []catOption
+	// Error names a bad filter; the figures are left out.
+	Error string
+	Clear string // the dashboard without its filters
+	// RateIDs are the rates of the table of units, in the order shown.
+	RateIDs    []string
+	Metrics    []metric
+	Trend      template.HTML
+	KindBars   template.HTML
+	Children   []*unitRow
+	ByGrid     bool // Children are the grids of a village or community
+	TopOverdue []*unitRow
+	ByCategory []*breakRow
+	BySource   []*breakRow
+	Map        template.HTML
+	MapReady   bool
+	MapNote    string
 }
 
-// rateIDs are the rates of pingan.Stats, in the order shown, with whether
-// a rise is good.
-var rateIDs = []struct {
-	ID   string
-	Good bool
-}{{"resolution", true}, {"on_time", true}, {"satisfaction", true}, {"escalation", false}}
+// dashCrumb is a link of the breadcrumb or of the period switch.
+type dashCrumb struct {
+	Name, Href string
+	Current    bool
+}
+
+// shownRates are the rates of the dashboard's figures, pingan.Rates in
+// the order shown: the four of old first.
+var shownRates = func() []pingan.Rate {
+	first := []string{"resolution", "on_time", "satisfaction", "escalation"}
+	var out []pingan.Rate
+	for _, id := range first {
+		for _, r := range pingan.Rates {
+			if r.ID == id {
+				out = append(out, r)
+			}
+		}
+	}
+	for _, r := range pingan.Rates {
+		if !slices.Contains(first, r.ID) {
+			out = append(out, r)
+		}
+	}
+	return out
+}()
+
+// counted are the statuses of every case but a merged duplicate, which
+// counts nothing but reported and merged (pingan.CaseTally).
+var counted = func() string {
+	var out []string
+	for _, st := range pingan.Statuses {
+		if st != pingan.StatusMerged {
+			out = append(out, string(st))
+		}
+	}
+	return strings.Join(out, ",")
+}()
+
+// rateCases are the inbox's filters of the cases each rate's numerator
+// counts (pingan.CaseTally), beyond the unit, the period and the filters.
+var rateCases = map[string]url.Values{
+	"resolution":     {"status": {"resolved,closed"}},
+	"closing":        {"status": {"closed"}},
+	"on_time":        {"status": {"resolved,closed"}, "overdue_ever": {"no"}},
+	"closed_on_time": {"status": {"closed"}, "overdue_ever": {"no"}},
+	"response":       {"status": {counted}, "signed": {"yes"}, "sign_late": {"no"}},
+	"rework":         {"status": {counted}, "reworked": {"yes"}},
+	"satisfaction":   {"status": {counted}, "satisfied": {"1"}},
+	"escalation":     {"status": {counted}, "escalated": {"yes"}},
+}
+
+// countOf answers the sum of the measures ms in st.
+func countOf(st *pingan.Stats, ms []pingan.Measure) int64 {
+	var n int64
+	for _, m := range ms {
+		n += st.Counts[pingan.MeasureNames[m]]
+	}
+	return n
+}
+
+// tallyOf answers the counts of st as a tally, to add breakdowns up.
+func tallyOf(st *pingan.Stats) pingan.Tally {
+	var t pingan.Tally
+	for i, n := range pingan.MeasureNames {
+		t[i] = st.Counts[n]
+	}
+	return t
+}
 
 func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 	ctx, u, q := r.Context(), userOf(r), r.URL.Query()
@@ -116,7 +255,80 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 	v.Title, v.Nav = v.T("nav.dashboard"), "dashboard"
 	s.noticeBanner(v)
 	p := periodOf(q.Get("period"), q.Get("at"), s.clock.Now())
-	unitCode := q.Get("unit")
+	fl := readDashFilter(q)
+	unitCode := strings.TrimSpace(q.Get("unit"))
+	if unitCode == "" { // the reader's own: the unit of their jurisdiction
+		parts := strings.Split(strings.Trim(u.ScopePath, "/"), "/")
+		unitCode = parts[len(parts)-1]
+	}
+	unit, err := s.units.FindUnit(ctx, u, unitCode)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.rememberUnits(unit)
+	// link is the dashboard of a unit and period with the filters, but
+	// the grid's when the unit changes (a grid lies in one village).
+	link := func(code string, p period) string {
+		qv := url.Values{"unit": {code}, "period": {p.Kind}, "at": {p.From.Format("2006-01")}}
+		f := fl
+		if code != unit.Code {
+			f.Grid = ""
+		}
+		f.set(qv)
+		return "/dashboard?" + qv.Encode()
+	}
+	d := &dashData{Unit: unit, Period: p, At: p.From.Format("2006-01"), MapReady: s.grids != nil, Filter: fl,
+		Prev: link(unit.Code, p.shift(-p.length())), Next: link(unit.Code, p.shift(p.length())),
+		Sources: pingan.Sources}
+	for _, r := range shownRates {
+		d.RateIDs = append(d.RateIDs, r.ID)
+	}
+	d.PeriodLabel = periodLabel(v, p)
+	for _, k := range []string{"month", "quarter", "year"} {
+		d.Periods = append(d.Periods, dashCrumb{Name: v.T("dash.by." + k), Current: k == p.Kind,
+			Href: link(unit.Code, periodOf(k, d.At, s.clock.Now()))})
+	}
+	for _, t := range s.trail(ctx, u, unit) {
+		d.Trail = append(d.Trail, &dashCrumb{Name: t.Name, Href: link(t.Code, p)})
+	}
+	d.Clear = "/dashboard?" + url.Values{"unit": {unit.Code}, "period": {p.Kind}, "at": {d.At}}.Encode()
+	for _, k := range pingan.Kinds {
+		d.Kinds = append(d.Kinds, k.Kind)
+	}
+	cats, err := s.categories.Categories(ctx)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d.Categories = categoryOptions(cats)
+	if unit.Level == pingan.LevelVillage || fl.Grid != "" {
+		d.Grids = s.gridOptions(ctx, u, unit, fl.Grid)
+	}
+	v.D = d
+	// A bad filter is named on the page, with the filters to mend it.
+	bad := func(err error) bool {
+		if pingan.ErrorCode(err) != pingan.EINVALID {
+			s.fail(w, r, err)
+			return true
+		}
+		d.Error = dashFilterError(v, err)
+		s.renderStatus(w, r, v, http.StatusBadRequest)
+		return true
+	}
+	if err := s.dashFigures(ctx, u, v, d, fl, link); err != nil {
+		bad(err)
+		return
+	}
+	s.render(w, r, v)
+}
+
+// dashFigures fills the figures of the dashboard d: the period's counts
+// and rates against the period before and a year before, the trend, the
+// breakdowns and the units (or grids) one level down.
+func (s *Server) dashFigures(ctx context.Context, u *pingan.User, v *view, d *dashData, fl dashFilter,
+	link func(string, period) string) error {
+	p, unit := d.Period, d.Unit
 	// The period, the one before (环比), the same one a year before (同比)
 	// and the twelve months of the trend. For a month all of them are
 	// months of one series, read at once; quarters and years add three
@@ -128,68 +340,64 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 	}
 	var cur, prev, yoy *pingan.Stats
 	var series []*pingan.Stats
+	sq := func(p period) pingan.StatsQuery { return fl.stats(unit.Code, p.From, p.To) }
 	if p.Kind == "month" {
-		all, err := s.stats.StatsSeries(ctx, u, pingan.StatsQuery{Unit: unitCode}, append([]time.Time{p.From.AddDate(0, -12, 0)}, bounds...))
+		all, err := s.stats.StatsSeries(ctx, u, sq(period{}), append([]time.Time{p.From.AddDate(0, -12, 0)}, bounds...))
 		if err != nil {
-			s.fail(w, r, err)
-			return
+			return err
 		}
 		yoy, prev, cur, series = all[0], all[11], all[12], all[1:]
 	} else {
 		var err error
-		q := func(p period) pingan.StatsQuery { return pingan.StatsQuery{Unit: unitCode, From: p.From, To: p.To} }
-		if cur, err = s.stats.Stats(ctx, u, q(p)); err == nil {
-			unitCode = cur.Unit
-			if prev, err = s.stats.Stats(ctx, u, q(p.shift(-p.length()))); err == nil {
-				if yoy, err = s.stats.Stats(ctx, u, q(p.shift(-12))); err == nil {
-					series, err = s.stats.StatsSeries(ctx, u, pingan.StatsQuery{Unit: unitCode}, bounds)
-				}
-			}
+		if cur, err = s.stats.Stats(ctx, u, sq(p)); err != nil {
+			return err
 		}
-		if err != nil {
-			s.fail(w, r, err)
-			return
+		if prev, err = s.stats.Stats(ctx, u, sq(p.shift(-p.length()))); err != nil {
+			return err
+		}
+		if yoy, err = s.stats.Stats(ctx, u, sq(p.shift(-12))); err != nil {
+			return err
+		}
+		if series, err = s.stats.StatsSeries(ctx, u, sq(period{}), bounds); err != nil {
+			return err
 		}
 	}
-	unit, err := s.units.FindUnit(ctx, u, cur.Unit)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.rememberUnits(unit)
-	link := func(unit string, p period) string {
-		qv := url.Values{"unit": {unit}, "period": {p.Kind}, "at": {p.From.Format("2006-01")}}
-		return "/dashboard?" + qv.Encode()
-	}
-	d := &dashData{Unit: unit, Period: p, At: p.From.Format("2006-01"), MapReady: s.grids != nil,
-		Prev: link(unit.Code, p.shift(-p.length())), Next: link(unit.Code, p.shift(p.length()))}
-	d.PeriodLabel = periodLabel(v, p)
 	// cases opens the inbox on exactly the cases a figure counts: the
-	// unit's subtree, reported in the period, and what else.
-	cases := func(unit string, more url.Values) string { return casesLink(unit, p, more) }
-	d.Trail = s.trail(ctx, u, unit)
+	// unit's subtree, reported in the period, the filters and what else.
+	cases := func(code string, more url.Values) string {
+		q := url.Values{}
+		f := fl
+		if code != unit.Code {
+			f.Grid = ""
+		}
+		f.set(q)
+		for k, vs := range more {
+			q[k] = vs
+		}
+		return casesLink(code, p, q)
+	}
 
-	// The five numbers with 同比 and 环比.
+	// The count and the rates with 同比 and 环比.
 	d.Metrics = append(d.Metrics, metric{ID: "received", Value: strconv.Itoa(cur.Total), Href: cases(unit.Code, nil),
-		MoM: countDelta(cur.Total, prev.Total, prev.Total > 0), YoY: countDelta(cur.Total, yoy.Total, yoy.Total > 0)})
-	for _, rt := range rateIDs {
+		Formula: v.T("dash.formula.received"),
+		MoM:     countDelta(cur.Total, prev.Total, prev.Total > 0), YoY: countDelta(cur.Total, yoy.Total, yoy.Total > 0)})
+	for _, rt := range shownRates {
 		cell := rateOf(cur, rt.ID, v.Lang)
 		has := rateBase(cur, rt.ID) > 0
-		m := metric{ID: rt.ID, Value: cell.Text, Why: cell.Why,
+		m := metric{ID: rt.ID, Value: cell.Text, Why: cell.Why, Formula: v.T("rate." + rt.ID + ".formula"),
+			Num: countOf(cur, rt.Num), Base: cur.Bases[rt.ID], HasBase: has, Href: cases(unit.Code, rateCases[rt.ID]),
 			MoM: rateDelta(cur.Rates[rt.ID], prev.Rates[rt.ID], has && rateBase(prev, rt.ID) > 0, rt.Good, v.T("dash.points")),
 			YoY: rateDelta(cur.Rates[rt.ID], yoy.Rates[rt.ID], has && rateBase(yoy, rt.ID) > 0, rt.Good, v.T("dash.points"))}
-		m.Note = v.T("dash.of", rateBase(cur, rt.ID))
 		d.Metrics = append(d.Metrics, m)
 	}
 	// 重大敏感在办: the open 重大敏感 cases of the unit's subtree, whenever
 	// reported (docs/urgency.md); the link opens exactly those.
-	sensitive, capped, err := s.total(ctx, u, pingan.CaseFilter{Unit: unit.Code, Status: openStatuses, Sensitive: true})
+	sensitive, capped, err := s.total(ctx, u, fl.caseFilter(pingan.CaseFilter{Unit: unit.Code, Status: openStatuses, Sensitive: true}))
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	d.Metrics = append(d.Metrics, metric{ID: "sensitive_open", Value: countText(sensitive, capped),
-		Href: sensitiveLink(unit.Code), Note: v.T("fields.dash.sensitive")})
+		Href: sensitiveLink(unit.Code, fl), Note: v.T("fields.dash.sensitive"), Formula: v.T("dash.formula.sensitive_open")})
 
 	// The trend: the twelve months up to the period's last.
 	var pts []trendPoint
@@ -199,7 +407,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 		if from.Month() != time.January && i != 0 {
 			label = v.T("dash.month", int(from.Month()))
 		}
-		pts = append(pts, trendPoint{Label: label, Received: st.Total, Resolution: st.Rates["resolution"], NoRate: st.Total == 0,
+		pts = append(pts, trendPoint{Label: label, Received: st.Total, Resolution: st.Rates["resolution"], NoRate: rateBase(st, "resolution") == 0,
 			Href: link(unit.Code, period{Kind: "month", From: from})})
 	}
 	d.Trend = trendSVG(pts, v.T("dash.trend"), v.T("dash.received"), v.T("dash.rate.resolution"))
@@ -210,69 +418,246 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 		kinds = append(kinds, barItem{Label: v.Kind(k.Kind), N: cur.ByKind[k.Kind],
 			Href: cases(unit.Code, url.Values{"kind": {string(k.Kind)}})})
 	}
-	d.Kinds = barsSVG(kinds, v.T("dash.bykind"))
+	d.KindBars = barsSVG(kinds, v.T("dash.bykind"))
 
-	// The units one level down, for drilling down and for the ranking of
-	// overdue work.
-	children, err := s.units.FindUnits(ctx, u, pingan.UnitFilter{Parent: unit.Code})
+	// By category and by source: one reading of the counters each.
+	if err := s.dashCategories(ctx, u, d, fl, cases); err != nil {
+		return err
+	}
+	bySource, err := s.stats.StatsBy(ctx, u, fl.stats(unit.Code, p.From, p.To), pingan.BySource)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
-	s.rememberUnits(children...)
-	// Their statistics in one reading of the counters.
-	byUnit, err := s.stats.StatsBy(ctx, u, pingan.StatsQuery{Unit: unit.Code, From: p.From, To: p.To}, pingan.ByUnit)
-	if err != nil {
-		s.fail(w, r, err)
-		return
+	for _, st := range bySource {
+		d.BySource = append(d.BySource, &breakRow{Name: v.Source(pingan.Source(st.Key)), Key: st.Key, Stats: st,
+			Href: cases(unit.Code, url.Values{"source": {st.Key}})})
 	}
-	stOf := map[string]*pingan.Stats{}
-	for _, st := range byUnit {
-		stOf[st.Key] = st
-	}
-	yes := true
-	for _, c := range children {
-		st := stOf[c.Code]
-		if c.Level == pingan.LevelCentre || st == nil {
-			continue
-		}
-		n, capped, err := s.total(ctx, u, pingan.CaseFilter{Unit: c.Code, Status: openStatuses, OverdueNow: &yes})
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		d.Children = append(d.Children, &unitRow{Unit: c, Href: link(c.Code, p), Stats: st,
-			CasesHref: cases(c.Code, nil), OverdueHref: overdueLink(c.Code),
-			OpenOverdue: n, Capped: capped, Late: st.Resolved - st.OnTime})
+
+	// The units one level down — at a village or community its grids —
+	// for drilling down and for the ranking of overdue work.
+	var byGrid []*pingan.Stats
+	if err := s.dashChildren(ctx, u, v, d, fl, link, cases, &byGrid); err != nil {
+		return err
 	}
 	for _, c := range d.Children {
-		if c.OpenOverdue+c.Late > 0 {
+		if c.OpenOverdue > 0 || c.Ever > 0 {
 			d.TopOverdue = append(d.TopOverdue, c)
 		}
 	}
 	sort.SliceStable(d.TopOverdue, func(i, j int) bool {
 		a, b := d.TopOverdue[i], d.TopOverdue[j]
-		return a.OpenOverdue+a.Late > b.OpenOverdue+b.Late
+		return int64(a.OpenOverdue)+a.Ever > int64(b.OpenOverdue)+b.Ever
 	})
 	if len(d.TopOverdue) > 5 {
 		d.TopOverdue = d.TopOverdue[:5]
 	}
 
 	if s.grids != nil {
-		if err := s.gridMap(ctx, u, v, d, p); err != nil {
-			s.fail(w, r, err)
-			return
-		}
-	} else {
-		d.MapNote = v.T("dash.map.none")
+		return s.gridMap(ctx, u, v, d, p, fl, byGrid, cases)
 	}
-	v.D = d
-	s.render(w, r, v)
+	d.MapNote = v.T("dash.map.none")
+	return nil
+}
+
+// dashChildren fills the table of the units one level down, or at a
+// village or community of its grids, from one reading of the counters;
+// byGrid keeps the grids' for the map.
+func (s *Server) dashChildren(ctx context.Context, u *pingan.User, v *view, d *dashData, fl dashFilter,
+	link func(string, period) string, cases func(string, url.Values) string, byGrid *[]*pingan.Stats) error {
+	p, unit := d.Period, d.Unit
+	yes := true
+	openOverdue := func(f pingan.CaseFilter) (int, bool, error) {
+		f.Status, f.OverdueNow = openStatuses, &yes
+		return s.total(ctx, u, f)
+	}
+	if unit.Level == pingan.LevelVillage {
+		st, err := s.stats.StatsBy(ctx, u, fl.stats(unit.Code, p.From, p.To), pingan.ByGrid)
+		if err != nil {
+			return err
+		}
+		*byGrid = st
+		d.ByGrid = true
+		// Every grid of the village, those that count nothing too.
+		stOf := map[string]*pingan.Stats{}
+		for _, g := range st {
+			stOf[g.Key] = g
+		}
+		var rows []catOption
+		for _, g := range d.Grids {
+			if d.Filter.Grid == "" || g.Code == d.Filter.Grid {
+				rows = append(rows, g)
+			}
+		}
+		for _, g := range st {
+			if !slices.ContainsFunc(rows, func(o catOption) bool { return o.Code == g.Key }) {
+				rows = append(rows, catOption{Code: g.Key, Name: g.Key})
+			}
+		}
+		for _, row := range rows {
+			g, name := stOf[row.Code], row.Name
+			if g == nil {
+				g = pingan.NewStats(unit.Code, p.From, p.To, &pingan.Tally{}, nil)
+				g.Key = row.Code
+			}
+			gf := fl
+			gf.Grid = g.Key
+			n, capped, err := openOverdue(gf.caseFilter(pingan.CaseFilter{Unit: unit.Code}))
+			if err != nil {
+				return err
+			}
+			gq := url.Values{"unit": {unit.Code}, "period": {p.Kind}, "at": {d.At}}
+			gf.set(gq)
+			d.Children = append(d.Children, &unitRow{Name: name, Code: g.Key, Href: "/dashboard?" + gq.Encode(), Stats: g,
+				CasesHref:   cases(unit.Code, url.Values{"grid": {g.Key}}),
+				EverHref:    cases(unit.Code, url.Values{"grid": {g.Key}, "overdue_ever": {"yes"}}),
+				OverdueHref: overdueLink(unit.Code, gf), OpenOverdue: n, Capped: capped, Ever: g.Counts["overdue"]})
+		}
+		return nil
+	}
+	children, err := s.units.FindUnits(ctx, u, pingan.UnitFilter{Parent: unit.Code})
+	if err != nil {
+		return err
+	}
+	s.rememberUnits(children...)
+	// Their statistics in one reading of the counters.
+	byUnit, err := s.stats.StatsBy(ctx, u, fl.stats(unit.Code, p.From, p.To), pingan.ByUnit)
+	if err != nil {
+		return err
+	}
+	stOf := map[string]*pingan.Stats{}
+	for _, st := range byUnit {
+		stOf[st.Key] = st
+	}
+	cf := fl
+	cf.Grid = ""
+	for _, c := range children {
+		st := stOf[c.Code]
+		if c.Level == pingan.LevelCentre || st == nil {
+			continue
+		}
+		n, capped, err := openOverdue(cf.caseFilter(pingan.CaseFilter{Unit: c.Code}))
+		if err != nil {
+			return err
+		}
+		d.Children = append(d.Children, &unitRow{Unit: c, Name: c.Name, Code: c.Code, Href: link(c.Code, p), Stats: st,
+			CasesHref: cases(c.Code, nil), EverHref: cases(c.Code, url.Values{"overdue_ever": {"yes"}}),
+			OverdueHref: overdueLink(c.Code, cf), OpenOverdue: n, Capped: capped, Ever: st.Counts["overdue"]})
+	}
+	return nil
+}
+
+// dashCategories fills the breakdown by category: the top categories, or
+// the subcategories of the filtered one (and itself, for the cases filed
+// under it), each adding up its subcategories' counters.
+func (s *Server) dashCategories(ctx context.Context, u *pingan.User, d *dashData, fl dashFilter,
+	cases func(string, url.Values) string) error {
+	p, unit := d.Period, d.Unit
+	byCat, err := s.stats.StatsBy(ctx, u, fl.stats(unit.Code, p.From, p.To), pingan.ByCategory)
+	if err != nil {
+		return err
+	}
+	cats, err := s.categories.Categories(ctx)
+	if err != nil {
+		return err
+	}
+	index := indexCategories(cats)
+	// rowOf answers the category a counted category adds to: its top one,
+	// or under the filter the filtered one's child it lies under.
+	rowOf := func(code string) string {
+		for i := 0; i < 8; i++ {
+			c := index[code]
+			if c == nil || c.Parent == "" || c.Code == fl.Category || c.Parent == fl.Category {
+				return code
+			}
+			code = c.Parent
+		}
+		return code
+	}
+	sum := map[string]*pingan.Tally{}
+	var order []string
+	for _, st := range byCat {
+		k := rowOf(st.Key)
+		if sum[k] == nil {
+			sum[k] = new(pingan.Tally)
+			order = append(order, k)
+		}
+		t := tallyOf(st)
+		sum[k].Add(&t)
+	}
+	sort.Strings(order) // category codes: the catalogue's order
+	for _, k := range order {
+		name := k
+		if c := index[k]; c != nil {
+			name = c.Name
+		}
+		st := pingan.NewStats(unit.Code, p.From, p.To, sum[k], nil)
+		st.Key = k
+		d.ByCategory = append(d.ByCategory, &breakRow{Name: name, Key: k, Stats: st, Sub: fl.Category != "" && k != fl.Category,
+			Href: cases(unit.Code, url.Values{"category": {k}})})
+	}
+	return nil
+}
+
+// categoryOptions answers the categories as the filter lists them: each
+// top category followed by its subcategories, indented.
+func categoryOptions(cats []*pingan.Category) []catOption {
+	var out []catOption
+	var walk func(parent string, sub bool)
+	walk = func(parent string, sub bool) {
+		for _, c := range cats {
+			if c.Parent == parent {
+				out = append(out, catOption{Code: c.Code, Name: c.Name, Sub: sub})
+				if len(out) < len(cats) {
+					walk(c.Code, true)
+				}
+			}
+		}
+	}
+	walk("", false)
+	return out
+}
+
+// gridOptions answers the grids of a village or community for the filter
+// (none when grids are not set up), with the filtered one.
+func (s *Server) gridOptions(ctx context.Context, u *pingan.User, unit *pingan.Unit, cur string) []catOption {
+	var out []catOption
+	if s.grids != nil && unit.Level == pingan.LevelVillage {
+		if gs, err := s.grids.FindGrids(ctx, u, unit.Code); err == nil {
+			for _, g := range gs {
+				out = append(out, catOption{Code: g.Code, Name: g.Name})
+			}
+		}
+	}
+	if cur != "" && !slices.ContainsFunc(out, func(o catOption) bool { return o.Code == cur }) {
+		out = append(out, catOption{Code: cur, Name: cur})
+	}
+	return out
+}
+
+// dashFilterError names each bad filter and says what is wrong with it.
+func dashFilterError(v *view, err error) string {
+	fields := v.fields(err)
+	colon, semi := "：", "；"
+	if v.En() {
+		colon, semi = ": ", "; "
+	}
+	var parts []string
+	for _, f := range []string{"kind", "category", "source", "grid", "unit", "from", "to"} {
+		if msg, ok := fields[f]; ok {
+			parts = append(parts, v.T("dash.filter."+f)+colon+msg)
+		}
+	}
+	if len(parts) == 0 {
+		return v.Message(err)
+	}
+	return v.T("dash.filter.bad", strings.Join(parts, semi))
 }
 
 // gridMap draws the grids under the dashboard's unit shaded by the cases
-// reported in the period, counted by grid in the database.
-func (s *Server) gridMap(ctx context.Context, u *pingan.User, v *view, d *dashData, p period) error {
+// reported in the period, counted by grid from the counters (byGrid when
+// read already).
+func (s *Server) gridMap(ctx context.Context, u *pingan.User, v *view, d *dashData, p period, fl dashFilter,
+	byGrid []*pingan.Stats, cases func(string, url.Values) string) error {
 	grids, err := s.grids.FindGrids(ctx, u, d.Unit.Code)
 	if err != nil {
 		if isNotFound(err) {
@@ -285,9 +670,10 @@ func (s *Server) gridMap(ctx context.Context, u *pingan.User, v *view, d *dashDa
 		d.MapNote = v.T("dash.map.empty")
 		return nil
 	}
-	byGrid, err := s.stats.StatsBy(ctx, u, pingan.StatsQuery{Unit: d.Unit.Code, From: p.From, To: p.To}, pingan.ByGrid)
-	if err != nil {
-		return err
+	if byGrid == nil {
+		if byGrid, err = s.stats.StatsBy(ctx, u, fl.stats(d.Unit.Code, p.From, p.To), pingan.ByGrid); err != nil {
+			return err
+		}
 	}
 	load := map[string]int{}
 	for _, st := range byGrid {
@@ -296,7 +682,7 @@ func (s *Server) gridMap(ctx context.Context, u *pingan.User, v *view, d *dashDa
 	var mg []mapGrid
 	for _, g := range grids {
 		mg = append(mg, mapGrid{Code: g.Code, Name: g.Name, Geometry: g.Geometry, Load: load[g.Code],
-			Href: casesLink(d.Unit.Code, p, url.Values{"grid": {g.Code}})})
+			Href: cases(d.Unit.Code, url.Values{"grid": {g.Code}})})
 	}
 	d.Map = gridMapSVG(mg, mapOptions{Title: v.T("dash.map"), LoadLabel: v.T("dash.received"), Tiles: s.mapTiles(ctx)})
 	if d.Map == "" {
@@ -333,15 +719,21 @@ func casesLink(unit string, p period, more url.Values) string {
 }
 
 // overdueLink is the inbox's list of the open cases of the subtree of unit
-// overdue now (超期), whenever reported: the 在办超期 count.
-func overdueLink(unit string) string {
-	return "/inbox?" + url.Values{"tab": {"open"}, "unit": {unit}, "overdue": {"now"}}.Encode()
+// overdue now (超期), whenever reported, with the filters: the 在办超期
+// count.
+func overdueLink(unit string, fl dashFilter) string {
+	q := url.Values{"tab": {"open"}, "unit": {unit}, "overdue": {"now"}}
+	fl.set(q)
+	return "/inbox?" + q.Encode()
 }
 
 // sensitiveLink is the inbox's list of the open 重大敏感 cases of the
-// subtree of unit, whenever reported: the 重大敏感在办 count.
-func sensitiveLink(unit string) string {
-	return "/inbox?" + url.Values{"tab": {"open"}, "unit": {unit}, "sensitive": {"1"}}.Encode()
+// subtree of unit, whenever reported, with the filters: the 重大敏感在办
+// count.
+func sensitiveLink(unit string, fl dashFilter) string {
+	q := url.Values{"tab": {"open"}, "unit": {unit}, "sensitive": {"1"}}
+	fl.set(q)
+	return "/inbox?" + q.Encode()
 }
 
 func periodLabel(v *view, p period) string {
@@ -356,16 +748,8 @@ func periodLabel(v *view, p period) string {
 
 func pctText(f float64) string { return fmt.Sprintf("%.1f%%", f*100) }
 
-// rateBase answers the denominator of a rate.
-func rateBase(s *pingan.Stats, id string) int {
-	switch id {
-	case "on_time":
-		return s.Resolved
-	case "satisfaction":
-		return s.Rated
-	}
-	return s.Total
-}
+// rateBase answers the denominator of a rate (pingan.Rate.Base).
+func rateBase(s *pingan.Stats, id string) int64 { return s.Bases[id] }
 
 // countDelta is the relative change of a count.
 func countDelta(cur, base int, ok bool) delta {
@@ -412,4 +796,78 @@ func (s *Server) total(ctx context.Context, u *pingan.User, f pingan.CaseFilter)
 	}
 	n, _, capped, err = s.count(ctx, u, f, nil)
 	return n, capped, err
+}
+
+// caseFigure is the filters of the lists the dashboard's figures open,
+// beyond the inbox's own (inboxFilter): the source, whether ever overdue
+// (曾超期, overdue_ever=yes|no), escalated, reworked, signed, signed late
+// (each yes|no) and rated satisfied (satisfied=1): what a measure counts
+// (pingan.CaseTally).
+type caseFigure struct {
+	Source, OverdueEver, Escalated, Reworked, Signed, SignLate, Satisfied string
+}
+
+// figureParams are caseFigure's parameters.
+var figureParams = []string{"source", "overdue_ever", "escalated", "reworked", "signed", "sign_late", "satisfied"}
+
+func (cf *caseFigure) fields() []*string {
+	return []*string{&cf.Source, &cf.OverdueEver, &cf.Escalated, &cf.Reworked, &cf.Signed, &cf.SignLate, &cf.Satisfied}
+}
+
+// readFigure reads the filters of a figure's list from a query.
+func readFigure(q url.Values) caseFigure {
+	var cf caseFigure
+	for i, p := range cf.fields() {
+		*p = strings.TrimSpace(q.Get(figureParams[i]))
+	}
+	return cf
+}
+
+// set writes the filters into q.
+func (cf caseFigure) set(q url.Values) {
+	for i, p := range cf.fields() {
+		if *p != "" {
+			q.Set(figureParams[i], *p)
+		}
+	}
+}
+
+// apply narrows f by the filters, naming a bad one in v.
+func (cf caseFigure) apply(f *pingan.CaseFilter, v *pingan.Invalid) {
+	yesNo := func(field, val string) *bool {
+		switch val {
+		case "":
+			return nil
+		case "yes", "1":
+			b := true
+			return &b
+		case "no", "0":
+			b := false
+			return &b
+		}
+		v.Add(field, "dash.filter.yesno", val)
+		return nil
+	}
+	f.Source = pingan.Source(cf.Source)
+	if b := yesNo("overdue_ever", cf.OverdueEver); b != nil {
+		f.Overdue = b
+	}
+	f.Escalated = yesNo("escalated", cf.Escalated)
+	f.Reworked = yesNo("reworked", cf.Reworked)
+	f.Signed = yesNo("signed", cf.Signed)
+	f.SignLate = yesNo("sign_late", cf.SignLate)
+	if b := yesNo("satisfied", cf.Satisfied); b != nil && *b {
+		f.Satisfied = true
+	}
+}
+
+// statusList reads statuses apart by commas ("resolved,closed").
+func statusList(s string) []pingan.Status {
+	var out []pingan.Status
+	for _, x := range strings.Split(s, ",") {
+		if x = strings.TrimSpace(x); x != "" {
+			out = append(out, pingan.Status(x))
+		}
+	}
+	return out
 }

@@ -129,6 +129,9 @@ type inboxFilter struct {
 	// (紧急及以上), "critical" (特急) or "" (any); Sensitive "1" lists the
 	// 重大敏感 cases only (docs/urgency.md).
 	Urgency, Sensitive string
+	// Figure is the filters of the lists the dashboard's figures open
+	// (caseFigure, dashboard.go).
+	Figure caseFigure
 }
 
 // caseFilter reads the filter into f: the unit, the dates of report and
@@ -157,6 +160,7 @@ func (fl inboxFilter) caseFilter(f *pingan.CaseFilter) error {
 		yes := true
 		f.OverdueNow = &yes
 	}
+	fl.Figure.apply(f, &v)
 	return v.Err()
 }
 
@@ -218,13 +222,9 @@ type inboxData struct {
 	Window int
 }
 
-func (s *Server) inbox(w http.ResponseWriter, r *http.Request) {
-	ctx, u, q := r.Context(), userOf(r), r.URL.Query()
-	v := s.newView(r, "inbox")
-	v.Title, v.Nav = v.T("nav.inbox"), "inbox"
-	v.Notice = s.movedNotice(r, v) // after an action took a case out of reach (case.go)
-	s.noticeBanner(v)
-	tabs := tabsFor(u)
+// inboxQuery reads the tab (the first of tabs unless named) and the filters
+// of an inbox request: the page's, and its download's (export.go).
+func inboxQuery(tabs []tab, q url.Values) (tab, inboxFilter) {
 	cur := tabs[0]
 	for _, t := range tabs {
 		if t.ID == q.Get("tab") {
@@ -238,14 +238,31 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request) {
 		fl.Overdue = "now"
 	}
 	fl.Urgency, fl.Sensitive = fieldFilter(q)
+	fl.Figure = readFigure(q)
 	if cur.ID == "register" {
 		fl.Holding = q.Get("holding")
 	}
+	return cur, fl
+}
+
+// base is the case filter of fl's plain fields; caseFilter adds the rest.
+func (fl inboxFilter) base() pingan.CaseFilter {
+	return pingan.CaseFilter{Kind: pingan.Kind(fl.Kind), Category: fl.Category, Q: fl.Q, Grid: fl.Grid,
+		MinUrgency: pingan.Urgency(fl.Urgency), Sensitive: fl.Sensitive != ""}
+}
+
+func (s *Server) inbox(w http.ResponseWriter, r *http.Request) {
+	ctx, u, q := r.Context(), userOf(r), r.URL.Query()
+	v := s.newView(r, "inbox")
+	v.Title, v.Nav = v.T("nav.inbox"), "inbox"
+	v.Notice = s.movedNotice(r, v) // after an action took a case out of reach (case.go)
+	s.noticeBanner(v)
+	tabs := tabsFor(u)
+	cur, fl := inboxQuery(tabs, q)
 	if fl.Unit != "" {
 		fl.UnitName = s.unitName(ctx, u, fl.Unit)
 	}
-	base := pingan.CaseFilter{Kind: pingan.Kind(fl.Kind), Category: fl.Category, Q: fl.Q, Grid: fl.Grid,
-		MinUrgency: pingan.Urgency(fl.Urgency), Sensitive: fl.Sensitive != ""}
+	base := fl.base()
 	badFilter := fl.caseFilter(&base)
 	cats, err := s.categories.Categories(ctx)
 	if err != nil {
@@ -330,7 +347,7 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request) {
 	f := cur.filter(base, now)
 	f.Holding = fl.Holding
 	if cur.ID == "all" && fl.Status != "" {
-		f.Status = []pingan.Status{pingan.Status(fl.Status)}
+		f.Status = statusList(fl.Status) // one, or several apart by commas
 	}
 	cursor := q.Get("cursor")
 	d.Paged = cursor != ""
@@ -392,6 +409,7 @@ func filterQuery(tabID string, f inboxFilter, cursor string) string {
 			q.Set(k, val)
 		}
 	}
+	f.Figure.set(q)
 	if tabID == "all" && f.Status != "" {
 		q.Set("status", f.Status)
 	}
@@ -465,9 +483,35 @@ func (s *Server) collect(ctx context.Context, u *pingan.User, f pingan.CaseFilte
 	return out, f.Cursor, nil
 }
 
-// count counts the cases of f that keep accepts, up to countCap, and how
-// many of them are overdue now (超期, pingan.Case.OverdueAt).
+// caseCounter counts in the store the cases FindCases lists (the store's
+// Cases.CountCases and CountAssigned), each count capped at f.Limit+1.
+// Without it the cases are counted page by page.
+type caseCounter interface {
+	CountCases(ctx context.Context, actor *pingan.User, f pingan.CaseFilter) (n, overdueNow int, err error)
+	CountAssigned(ctx context.Context, actor *pingan.User, f pingan.CaseFilter) (n, overdueNow int, err error)
+}
+
+// count counts the cases of f that keep accepts, up to countCap (capped:
+// there are more), and how many of them are overdue now (超期,
+// pingan.Case.OverdueAt), up to countCap too. keep is nil or a tab's own
+// (tab.keep: assigned to the user's own unit).
 func (s *Server) count(ctx context.Context, u *pingan.User, f pingan.CaseFilter, keep func(*pingan.Case) bool) (n, overdue int, capped bool, err error) {
+	if cc, ok := s.cases.(caseCounter); ok {
+		f.Limit = countCap
+		by := cc.CountCases
+		if keep != nil {
+			by = cc.CountAssigned
+		}
+		if n, overdue, err = by(ctx, u, f); err != nil {
+			return 0, 0, false, err
+		}
+		return min(n, countCap), min(overdue, countCap), n > countCap, nil
+	}
+	return s.countPaged(ctx, u, f, keep)
+}
+
+// countPaged is count by reading the cases page by page.
+func (s *Server) countPaged(ctx context.Context, u *pingan.User, f pingan.CaseFilter, keep func(*pingan.Case) bool) (n, overdue int, capped bool, err error) {
 	f.Limit = countPage
 	now := s.clock.Now()
 	for n < countCap {

@@ -54,6 +54,9 @@ var rolePages = map[string]pingan.Capability{
 	"POST /notifications/read":            anySignedIn,
 	"GET /picker/units":                   anySignedIn, // the units of one's own jurisdiction (picker.go)
 	"GET /picker/grids":                   anySignedIn,
+	"GET /inbox.xlsx":                     pingan.CapReadCases, // the downloads of a page (export.go): its capability
+	"GET /search.xlsx":                    pingan.CapReadCases,
+	"GET /dashboard.xlsx":                 pingan.CapStatistics,
 }
 
 // openPages are the pages anyone reaches signed out: the assets, signing

@@ -243,6 +243,7 @@ func (s *Server) routes() {
 	s.routesFind(h)
 	s.routesMap(h)
 	s.routesPhone(h)
+	s.routesExport(h)
 
 	h("/", func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, pingan.E(pingan.ENOTFOUND, "page.notfound"))

@@ -1,0 +1,139 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"slices"
+	"strings"
+
+	"github.com/pingan-gov/pingan"
+)
+
+// Counting cases (the badges of the inbox's tabs, docs/queues.md): one
+// count in the database with the conditions of FindCases, rather than
+// reading the cases page by page.
+
+// caseCount is what CountCases answers: the cases and how many of them are
+// overdue now (超期), and whether only the actor's own unit's assigned
+// cases are counted.
+type caseCount struct {
+	assigned   string // assigned_unit, or "" for any
+	n, overdue int
+}
+
+// CountCases counts the cases FindCases would list for f (every page) and
+// how many of them are overdue now (超期: pingan.Case.OverdueAt at the
+// store's clock, in its SQL form). f.Limit > 0 caps each count: it stops
+// at f.Limit+1, so that a count above f.Limit says "more than f.Limit";
+// f.Cursor and f.Offset are ignored. The personal data of the cases is not
+// read.
+func (s *Cases) CountCases(ctx context.Context, actor *pingan.User, f pingan.CaseFilter) (n, overdueNow int, err error) {
+	return s.countCases(ctx, actor, f, "")
+}
+
+// CountAssigned is CountCases of the cases assigned to the actor's own
+// unit (a handler's 待签收 and 待办理).
+func (s *Cases) CountAssigned(ctx context.Context, actor *pingan.User, f pingan.CaseFilter) (n, overdueNow int, err error) {
+	unit := "-" // no unit: scopeOf refuses the actor first
+	if actor != nil {
+		unit = actor.UnitCode
+	}
+	return s.countCases(ctx, actor, f, unit)
+}
+
+func (s *Cases) countCases(ctx context.Context, actor *pingan.User, f pingan.CaseFilter, assigned string) (int, int, error) {
+	f.Cursor, f.Offset = "", 0
+	cnt := &caseCount{assigned: assigned}
+	if _, _, err := s.queryCases(ctx, actor, f, nil, cnt); err != nil {
+		return 0, 0, err
+	}
+	return cnt.n, cnt.overdue, nil
+}
+
+// countWhere counts the cases of the conditions where (with their
+// arguments a) into cnt, each count capped at f.Limit+1 when f.Limit > 0.
+func (s *Cases) countWhere(ctx context.Context, tx *sql.Tx, where []string, a args, f pingan.CaseFilter, cnt *caseCount) error {
+	a = append(args(nil), a...)
+	where = append([]string(nil), where...)
+	if cnt.assigned != "" {
+		where = append(where, "assigned_unit = "+a.add(cnt.assigned))
+	}
+	count := func(where []string, a args) (int, error) {
+		q := `SELECT 1 FROM cases WHERE ` + strings.Join(where, " AND ")
+		if slices.Contains(where, openStatuses) {
+			// Newest first along the index of open cases: the cases
+			// waiting for the first steps are the recent ones.
+			q += ` ORDER BY reported_at DESC`
+		}
+		if f.Limit > 0 {
+			q += ` LIMIT ` + a.add(f.Limit+1)
+		}
+		var n int
+		err := tx.QueryRowContext(ctx, `SELECT count(*) FROM (`+q+`) counted`, a...).Scan(&n)
+		return n, err
+	}
+	var err error
+	if cnt.n, err = count(where, a); err != nil {
+		return err
+	}
+	switch {
+	case f.OverdueNow != nil && *f.OverdueNow:
+		cnt.overdue = cnt.n
+	case f.OverdueNow != nil, cnt.n == 0, !anyOpen(f.Status):
+		cnt.overdue = 0 // only an open case is overdue
+	default:
+		b := append(args(nil), a...)
+		cnt.overdue, err = count(append(where, overdueWhere(f.Status, b.add(s.dialect.ts(s.now())))...), b)
+	}
+	return err
+}
+
+// openStatuses are the statuses of an open case, in the words of the
+// partial indexes of open cases (migration 0019).
+const openStatuses = `status IN ('reported', 'accepted', 'dispatched', 'in_progress', 'resolved')`
+
+// openTerm answers, when every status of ss is open, the condition that
+// the case is open, in the words of the partial indexes of open cases:
+// redundant with the statuses asked, it lets SQLite (which matches an
+// index's condition by its words) read those indexes.
+func openTerm(ss []pingan.Status) []string {
+	for _, st := range ss {
+		if !st.Open() {
+			return nil
+		}
+	}
+	if len(ss) == 0 {
+		return nil
+	}
+	return []string{openStatuses}
+}
+
+// anyOpen reports whether a case of one of the statuses ss may be open:
+// one of them is, or ss is empty (any status).
+func anyOpen(ss []pingan.Status) bool {
+	for _, st := range ss {
+		if st.Open() {
+			return true
+		}
+	}
+	return len(ss) == 0
+}
+
+// overdueWhere answers the conditions that a case of one of the statuses
+// ss (any when empty) is overdue at the parameter now: overdueNow, and
+// that it is open (which overdueNow implies), in the words of the index of
+// open cases. A resolved case has only its supervision deadline to meet
+// (pingan.Case.Dues): when ss are all resolved, the open cases whose
+// supervision deadline passed, read from the index of open cases by
+// supervision deadline.
+func overdueWhere(ss []pingan.Status, now string) []string {
+	resolved := len(ss) > 0
+	for _, st := range ss {
+		resolved = resolved && st == pingan.StatusResolved
+	}
+	if resolved {
+		// Those few first, rather than every resolved case newest first.
+		return []string{`(region, id) IN (SELECT region, id FROM cases WHERE ` + openStatuses + ` AND supervise_by < ` + now + `)`}
+	}
+	return []string{openStatuses, overdueNow(now)}
+}
