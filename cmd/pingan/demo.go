@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"log/slog"
@@ -31,6 +32,7 @@ func (e *cmdEnv) demo(args []string) error {
 		cases   int
 		city    string
 		now     string
+		bulk    int
 	)
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
 	f.register(fs)
@@ -40,6 +42,7 @@ func (e *cmdEnv) demo(args []string) error {
 	fs.IntVar(&days, "days", 365, "历史天数 (days of history)")
 	fs.IntVar(&cases, "cases", 0, "案件数（约），默认随城市规模而定 (about how many cases; by default it grows with the city)")
 	fs.StringVar(&now, "now", "", "历史止于该日零时，如 2026-11-23（默认今天），也可给时刻 2026-11-20T15:00 (the history ends as the day begins, e.g. 2026-11-23, today by default; or at a time, 2026-11-20T15:00)")
+	fs.IntVar(&bulk, "bulk", 0, "城市生成后再批量写入的案件数，如 10000000：每百万件约一年，含完整流转记录与统计计数 (cases to add in bulk after the city is built, with their timelines and counters; a year for each million)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -59,8 +62,8 @@ func (e *cmdEnv) demo(args []string) error {
 	level := slog.SetLogLoggerLevel(slog.LevelWarn)
 	c, err := demo.Seed(e.ctx, demoServices(db), clock, demo.Options{City: city, Seed: seed, Days: days, Cases: cases, Now: end})
 	slog.SetLogLoggerLevel(level)
-	db.Close()
 	if err != nil {
+		db.Close()
 		return err
 	}
 	took := time.Since(began).Seconds()
@@ -72,6 +75,15 @@ func (e *cmdEnv) demo(args []string) error {
 	} else {
 		printDemoCity(e, c, took)
 	}
+	if bulk > 0 {
+		// Into an existing city too, with the --seed it was built with:
+		// the grids are laid out again from it.
+		err = demoBulk(e, db, c.Code, seed, bulk, end)
+	}
+	db.Close()
+	if err != nil {
+		return err
+	}
 	printDemoAccounts(e, c)
 	if noServe {
 		return nil
@@ -82,6 +94,28 @@ func (e *cmdEnv) demo(args []string) error {
 	}
 	defer db.Close()
 	return e.listenAndServe(db, f, clock)
+}
+
+// demoBulk adds n cases to the demo city in bulk (demo.Bulk), showing
+// the cases written a second.
+func demoBulk(e *cmdEnv, db *store.DB, city string, seed uint64, n int, end time.Time) error {
+	bar := newProgress(e.stderr, "批量写入案件 (writing cases)", "cases")
+	began := time.Now()
+	begin := func(ctx context.Context) (demo.BulkTx, error) { return db.BeginBulk(ctx) }
+	res, err := demo.Bulk(e.ctx, demoServices(db), begin, demo.BulkOptions{City: city, Seed: seed, Cases: n, Now: end,
+		Progress: bar.update})
+	bar.finish()
+	if err != nil {
+		return err
+	}
+	took := time.Since(began).Seconds()
+	var parts []string
+	for _, s := range pingan.Statuses {
+		parts = append(parts, fmt.Sprintf("%s %d", s.Label(), res.ByStatus[s]))
+	}
+	fmt.Fprintf(e.stderr, "已批量写入案件 %d 件、流转记录 %d 条，%s 至 %s 上报，用时 %.1f 秒（每秒 %.0f 件）：%s (cases and timeline entries written in bulk)\n",
+		res.Cases, res.Actions, res.From.Format("2006-01-02"), res.To.Format("2006-01-02"), took, float64(res.Cases)/took, strings.Join(parts, "、"))
+	return nil
 }
 
 // demoNow answers the end of the demo's history: the midnight that starts

@@ -1,0 +1,163 @@
+package demo
+
+import (
+	"context"
+	"database/sql"
+	"testing"
+	"time"
+
+	"github.com/pingan-gov/pingan"
+	"github.com/pingan-gov/pingan/store"
+	"github.com/pingan-gov/pingan/store/storetest"
+)
+
+// TestBulk: cases added in bulk to a demo city, on both databases, stand
+// in every status in a city's proportions, lie in the city's grids, have
+// timelines that agree with their rows, and are counted in the statistics
+// exactly as a recount counts them.
+func TestBulk(t *testing.T) {
+	n := 5000
+	if race {
+		n = 1500
+	}
+	for _, dbName := range []string{"SQLite", "Postgres"} {
+		t.Run(dbName, func(t *testing.T) {
+			clock := NewClock()
+			o := store.Options{Clock: clock}
+			if dbName == "Postgres" {
+				o.DSN = storetest.PostgresDSN(t)
+			}
+			db := storetest.OpenWith(t, o)
+			ctx := context.Background()
+			opt := small
+			opt.Days, opt.Cases = 14, 60
+			c, err := Seed(ctx, services(db), clock, opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			begin := func(ctx context.Context) (BulkTx, error) { return db.BeginBulk(ctx) }
+			var calls int
+			res, err := Bulk(ctx, services(db), begin, BulkOptions{City: c.Code, Seed: opt.Seed, Cases: n, Years: 2, Now: opt.Now,
+				Progress: func(done, total int) { calls++ }})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Cases != n || calls < 24 {
+				t.Errorf("wrote %d cases in %d transactions, want %d in one a month at least", res.Cases, calls, n)
+			}
+			checkBulk(t, db, n)
+		})
+	}
+}
+
+func checkBulk(t *testing.T, db *store.DB, n int) {
+	t.Helper()
+	ctx := context.Background()
+	const bulk = `c.description LIKE '群众反映：%'`
+	count := func(q string) int {
+		t.Helper()
+		var k int
+		err := db.BulkExec(ctx, func(tx *sql.Tx) error { return tx.QueryRowContext(ctx, q).Scan(&k) })
+		if err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		return k
+	}
+	if got := count(`SELECT count(*) FROM cases c WHERE ` + bulk); got != n {
+		t.Fatalf("%d bulk cases, want %d", got, n)
+	}
+	// Statuses: most closed, some of each open one, a few rejected.
+	by := map[pingan.Status]int{}
+	for _, s := range pingan.Statuses {
+		by[s] = count(`SELECT count(*) FROM cases c WHERE ` + bulk + ` AND status = '` + string(s) + `'`)
+	}
+	share := func(k int) float64 { return float64(k) / float64(n) }
+	if s := share(by[pingan.StatusClosed]); s < 0.75 || s > 0.97 {
+		t.Errorf("closed %.3f of the cases: %v", s, by)
+	}
+	if s := share(by[pingan.StatusRejected]); s < 0.01 || s > 0.08 {
+		t.Errorf("rejected %.3f of the cases: %v", s, by)
+	}
+	for _, s := range []pingan.Status{pingan.StatusAccepted, pingan.StatusDispatched, pingan.StatusInProgress, pingan.StatusResolved} {
+		if by[s] == 0 {
+			t.Errorf("no case %s: %v", s, by)
+		}
+	}
+	if s := share(count(`SELECT count(*) FROM cases c WHERE ` + bulk + ` AND overdue`)); s < 0.03 || s > 0.3 {
+		t.Errorf("overdue %.3f of the cases", s)
+	}
+	for what, k := range map[string]int{
+		"escalated": count(`SELECT count(*) FROM cases c WHERE ` + bulk + ` AND escalation_level > 0`),
+		"returned":  count(`SELECT count(*) FROM cases c WHERE ` + bulk + ` AND returns > 0`),
+		"reworked":  count(`SELECT count(*) FROM cases c WHERE ` + bulk + ` AND reworks > 0`),
+		"reopened":  count(`SELECT count(*) FROM cases c WHERE ` + bulk + ` AND reopens > 0`),
+		"rated":     count(`SELECT count(*) FROM cases c WHERE ` + bulk + ` AND satisfaction IS NOT NULL`),
+	} {
+		if k == 0 {
+			t.Errorf("no case %s", what)
+		}
+	}
+	// Timelines: numbered 1 … n, a report first, each step from the status
+	// the last left and not before it, the last in the case's status, and
+	// as many returns, reworks, reopens and escalations as the row counts.
+	for what, q := range map[string]string{
+		"seq not 1 … n": `SELECT count(*) FROM cases c WHERE ` + bulk + ` AND (SELECT count(*) FROM actions a WHERE a.region = c.region AND a.case_id = c.id)
+			<> (SELECT max(seq) FROM actions a WHERE a.region = c.region AND a.case_id = c.id)`,
+		"no report first": `SELECT count(*) FROM cases c WHERE ` + bulk + ` AND NOT EXISTS (SELECT 1 FROM actions a
+			WHERE a.region = c.region AND a.case_id = c.id AND a.seq = 1 AND a.action = 'report' AND a.acted_at = c.reported_at)`,
+		"a step from another status": `SELECT count(*) FROM actions a JOIN actions b ON b.region = a.region AND b.case_id = a.case_id
+			AND b.seq = a.seq + 1 JOIN cases c ON c.region = a.region AND c.id = a.case_id WHERE ` + bulk + ` AND b.from_status <> a.to_status`,
+		"a step back in time": `SELECT count(*) FROM actions a JOIN actions b ON b.region = a.region AND b.case_id = a.case_id
+			AND b.seq = a.seq + 1 JOIN cases c ON c.region = a.region AND c.id = a.case_id WHERE ` + bulk + ` AND b.acted_at < a.acted_at`,
+		"last step not in the status": `SELECT count(*) FROM cases c JOIN actions a ON a.region = c.region AND a.case_id = c.id
+			WHERE ` + bulk + ` AND a.seq = (SELECT max(seq) FROM actions b WHERE b.region = c.region AND b.case_id = c.id) AND a.to_status <> c.status`,
+		"escalations": `SELECT count(*) FROM cases c WHERE ` + bulk + ` AND c.escalation_level <> (SELECT count(*) FROM actions a
+			WHERE a.region = c.region AND a.case_id = c.id AND a.action = 'escalate')`,
+		"closed_at": `SELECT count(*) FROM cases c WHERE ` + bulk + ` AND (c.closed_at IS NOT NULL) <> (c.status IN ('closed', 'rejected'))`,
+		"signed_at": `SELECT count(*) FROM cases c WHERE ` + bulk + ` AND (c.signed_at IS NOT NULL) <> (c.status IN ('in_progress', 'resolved', 'closed'))`,
+		"rated": `SELECT count(*) FROM cases c WHERE ` + bulk + ` AND c.satisfaction IS NOT NULL AND NOT EXISTS (SELECT 1 FROM actions a
+			WHERE a.region = c.region AND a.case_id = c.id AND a.action = 'rate' AND a.satisfaction = c.satisfaction)`,
+		"outside the city's grids": `SELECT count(*) FROM cases c WHERE ` + bulk + ` AND NOT EXISTS (SELECT 1 FROM grids g WHERE g.code = c.grid)`,
+	} {
+		if k := count(q); k > 0 {
+			t.Errorf("%d bulk cases: %s", k, what)
+		}
+	}
+	// Each case lies in its grid.
+	ix := gridIndex(t, db)
+	var outside int
+	err := db.BulkExec(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT c.grid, c.lat, c.lng FROM cases c WHERE `+bulk)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var grid string
+			var lat, lng float64
+			if err := rows.Scan(&grid, &lat, &lng); err != nil {
+				return err
+			}
+			if got := ix.Covering(lat, lng); len(got) != 1 || got[0] != grid {
+				outside++
+			}
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if outside > 0 {
+		t.Errorf("%d bulk cases lie outside their grid", outside)
+	}
+	// The counters, summed as the cases were written, are the recount.
+	began := time.Now()
+	check, err := db.Stats.VerifyTallies(ctx, 10, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(check.Counters) > 0 || len(check.Rows) > 0 {
+		t.Errorf("the counters differ from the recount of %d cases: %v %v", check.Cases, check.Counters, check.Rows)
+	}
+	t.Logf("%d cases verified in %v", check.Cases, time.Since(began).Round(time.Millisecond))
+}

@@ -1,0 +1,152 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+	"time"
+
+	"github.com/pingan-gov/pingan"
+)
+
+// Writing many cases at once, with their timelines and the counters the
+// writer summed itself (demo.Bulk, `pingan demo --bulk`): one transaction
+// on the writer, rows many to a prepared statement, the counters added as
+// every change of a case adds them (tally.go). What is written must be what
+// the store would have written; nothing here checks it.
+
+// BulkTallies adds the counter rows — day rows; the month rows are their
+// sums — in tx, a transaction of BulkExec or BeginBulk: for a writer of
+// cases in bulk that summed their tallies (pingan.TallyChange) itself.
+func (db *DB) BulkTallies(ctx context.Context, tx *sql.Tx, rows []pingan.TallyRow) error {
+	return db.addTallies(ctx, tx, rows, tallyTables)
+}
+
+// BulkTx is one transaction of bulk writes (BeginBulk).
+type BulkTx struct {
+	db    *DB
+	tx    *sql.Tx
+	stmts map[string]*sql.Stmt // the full statements of Insert, prepared once in tx
+}
+
+// BeginBulk begins a transaction of bulk writes on the writer.
+func (db *DB) BeginBulk(ctx context.Context) (*BulkTx, error) {
+	tx, err := db.beginWrite(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if db.dialect == SQLite {
+		// A page cache of 256 MB instead of 2 MB on the writer's
+		// connection: the indexes of millions of cases are written at
+		// many places at once, and each page evicted is read again.
+		if _, err := tx.ExecContext(ctx, `PRAGMA cache_size = -262144`); err != nil {
+			tx.Rollback()
+			return nil, err
+		}
+	}
+	return &BulkTx{db: db, tx: tx, stmts: map[string]*sql.Stmt{}}, nil
+}
+
+// bulkRows is the rows of one INSERT of BulkTx.Insert: on SQLite a few,
+// whose parameters the driver binds fastest (stmt.go, anonymous); on
+// PostgreSQL many, each statement a round trip.
+func (db *DB) bulkRows(cols int) int {
+	if db.dialect == SQLite {
+		return max(1, 512/cols)
+	}
+	return max(1, 8000/cols)
+}
+
+// Insert writes rows into table: args are the values of cols, row after
+// row; a time.Time (or *time.Time, nil for NULL) is bound as the store
+// binds timestamps.
+func (b *BulkTx) Insert(ctx context.Context, table string, cols []string, args []any) error {
+	n := len(cols)
+	for i, a := range args {
+		switch t := a.(type) {
+		case time.Time:
+			args[i] = b.db.dialect.ts(t)
+		case *time.Time:
+			if t == nil {
+				args[i] = nil
+			} else {
+				args[i] = b.db.dialect.ts(*t)
+			}
+		}
+	}
+	text := func(rows int) string {
+		q := `INSERT INTO ` + table + ` (` + strings.Join(cols, ", ") + `) VALUES ` + valuesList(rows, n)
+		if b.db.dialect == SQLite {
+			q = anonymous(q)
+		}
+		return q
+	}
+	per := b.db.bulkRows(n)
+	for len(args) > 0 {
+		rows := min(per, len(args)/n)
+		chunk := args[:rows*n]
+		args = args[rows*n:]
+		if rows < per {
+			if _, err := b.tx.ExecContext(ctx, text(rows), chunk...); err != nil {
+				return err
+			}
+			continue
+		}
+		q := text(rows)
+		s := b.stmts[q]
+		if s == nil {
+			var err error
+			if s, err = b.tx.PrepareContext(ctx, q); err != nil {
+				return err
+			}
+			b.stmts[q] = s
+		}
+		if _, err := s.ExecContext(ctx, chunk...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// AddTallies adds the counter rows in the transaction (BulkTallies).
+func (b *BulkTx) AddTallies(ctx context.Context, rows []pingan.TallyRow) error {
+	return b.db.BulkTallies(ctx, b.tx, rows)
+}
+
+// Exec runs one statement ($1 … parameters) in the transaction.
+func (b *BulkTx) Exec(ctx context.Context, query string, args ...any) error {
+	_, err := b.tx.ExecContext(ctx, query, args...)
+	return err
+}
+
+// Int answers the integer the query answers, ok false when it answers no
+// row.
+func (b *BulkTx) Int(ctx context.Context, query string, args ...any) (n int64, ok bool, err error) {
+	err = b.tx.QueryRowContext(ctx, query, args...).Scan(&n)
+	if err == sql.ErrNoRows {
+		return 0, false, nil
+	}
+	return n, err == nil, err
+}
+
+// Seal seals personal data with the store's key, as a case's reporter is.
+func (b *BulkTx) Seal(plaintext []byte) ([]byte, error) { return b.db.sealer.Seal(plaintext) }
+
+// Commit commits the transaction.
+func (b *BulkTx) Commit() error {
+	b.closeStmts()
+	return b.tx.Commit()
+}
+
+// Rollback rolls the transaction back; after Commit it does nothing.
+func (b *BulkTx) Rollback() error {
+	b.closeStmts()
+	return b.tx.Rollback()
+}
+
+func (b *BulkTx) closeStmts() {
+	for q, s := range b.stmts {
+		s.Close()
+		delete(b.stmts, q)
+	}
+}
