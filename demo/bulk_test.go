@@ -78,7 +78,11 @@ func checkBulk(t *testing.T, db *store.DB, n int) {
 	if s := share(by[pingan.StatusRejected]); s < 0.01 || s > 0.08 {
 		t.Errorf("rejected %.3f of the cases: %v", s, by)
 	}
-	for _, s := range []pingan.Status{pingan.StatusAccepted, pingan.StatusDispatched, pingan.StatusInProgress, pingan.StatusResolved} {
+	open := []pingan.Status{pingan.StatusDispatched, pingan.StatusInProgress, pingan.StatusResolved}
+	if !race { // held before dispatch is rare: a smaller city may have none
+		open = append(open, pingan.StatusAccepted)
+	}
+	for _, s := range open {
 		if by[s] == 0 {
 			t.Errorf("no case %s: %v", s, by)
 		}
