@@ -176,11 +176,12 @@ func (s *Cases) relations(ctx context.Context, tx *sql.Tx, scope string, c *ping
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	rows, err = tx.QueryContext(ctx, `SELECT id, title, status, unit_code, CASE WHEN `+caseIn("$3")+` THEN 1 ELSE 0 END
-		FROM cases WHERE (region, id) IN (
-			SELECT linked_region, linked_id FROM case_links WHERE region = $1 AND case_id = $2
-			UNION ALL SELECT region, case_id FROM case_links WHERE linked_region = $1 AND linked_id = $2)
-		ORDER BY id`, c.Region, c.ID, scope)
+	// A join, not (region, id) IN (…): SQLite scanned every case for that.
+	rows, err = tx.QueryContext(ctx, `SELECT c.id, c.title, c.status, c.unit_code, CASE WHEN `+caseIn("$3")+` THEN 1 ELSE 0 END
+		FROM (SELECT linked_region AS r, linked_id AS i FROM case_links WHERE region = $1 AND case_id = $2
+			UNION ALL SELECT region, case_id FROM case_links WHERE linked_region = $1 AND linked_id = $2) l
+		JOIN cases c ON c.region = l.r AND c.id = l.i
+		ORDER BY c.id`, c.Region, c.ID, scope)
 	if err != nil {
 		return err
 	}
