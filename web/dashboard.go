@@ -828,6 +828,18 @@ func readFigure(q url.Values) caseFigure {
 	return cf
 }
 
+// Hidden answers the filters set, as the hidden inputs of the inbox's
+// filter form: changing another filter keeps the figure's.
+func (cf caseFigure) Hidden() []struct{ Name, Value string } {
+	var out []struct{ Name, Value string }
+	for i, p := range cf.fields() {
+		if *p != "" {
+			out = append(out, struct{ Name, Value string }{figureParams[i], *p})
+		}
+	}
+	return out
+}
+
 // set writes the filters into q.
 func (cf caseFigure) set(q url.Values) {
 	for i, p := range cf.fields() {

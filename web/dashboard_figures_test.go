@@ -191,6 +191,9 @@ func TestDashboardFilters(t *testing.T) {
 	}
 	// The category select lists the subcategories indented.
 	mustContain(t, all, `<option value="0102">&#12288;`, `<select name="source">`)
+	// A figure's list keeps the figure's filters in its own filter form.
+	list := c.get("/inbox?tab=all&unit=" + e.fx.County.Code + "&status=closed&overdue_ever=no&reworked=yes").body
+	mustContain(t, list, `<input type="hidden" name="overdue_ever" value="no">`, `<input type="hidden" name="reworked" value="yes">`)
 	// At a community, the grid filter and the table of grids.
 	village := c.get("/dashboard?unit=" + e.fx.Village.Code + "&period=month&at=2026-04").body
 	mustContain(t, village, `<select name="grid">`, `id="grid-620902001001-01"`)
