@@ -2,7 +2,6 @@ package demo
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math/rand/v2"
 	"sort"
@@ -168,7 +167,7 @@ func newBulkGen(ctx context.Context, svc Services, o BulkOptions) (*bulkGen, err
 		return nil, err
 	}
 	g := &bulkGen{o: o, rng: rand.New(rand.NewPCG(o.Seed, 0xb01c)), cal: calendar.Official(), places: c.places,
-		units: map[string]*bulkUnit{}, cats: map[string]*pingan.Category{}, seq: map[bulkSeqKey]int{}}
+		units: map[string]*bulkUnit{}, seq: map[bulkSeqKey]int{}}
 	// The grids as Seed laid them out with the same seed.
 	g.grids = lay(c.top, c.ref, o.Seed)
 	grids := make([]*pingan.Grid, len(g.grids))
@@ -192,20 +191,8 @@ func newBulkGen(ctx context.Context, svc Services, o BulkOptions) (*bulkGen, err
 		}
 		g.units[u.Code] = b
 	}
-	cats, err := svc.Categories.Categories(ctx)
-	if err != nil {
+	if g.cats, g.profs, err = storeProfiles(ctx, svc.Categories); err != nil {
 		return nil, err
-	}
-	for _, c := range cats {
-		g.cats[c.Code] = c
-	}
-	for _, p := range profiles {
-		if g.cats[p.code] != nil {
-			g.profs = append(g.profs, p)
-		}
-	}
-	if len(g.profs) == 0 {
-		return nil, errors.New("demo: the store has none of the default categories")
 	}
 	// The days, and how many cases each: the seasons of the categories,
 	// fewer at the weekend and on holidays.

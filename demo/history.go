@@ -128,7 +128,7 @@ func newHistory(ctx context.Context, svc Services, clock *Clock, c *city, seed u
 	w := &history{svc: svc, ctx: ctx, clock: clock, rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
 		cal:    calendar.Official(),
 		places: c.places, staff: c.staff, top: c.top, grids: c.grids,
-		cats: map[string]*pingan.Category{}, plans: map[string]*plan{}, cases: map[string]*pingan.Case{},
+		plans: map[string]*plan{}, cases: map[string]*pingan.Case{},
 		open: map[string]bool{}, stale: map[string]bool{}, lastIn: map[string]string{}}
 	grids := make([]*pingan.Grid, len(c.grids))
 	sum := 0.0
@@ -150,20 +150,8 @@ func newHistory(ctx context.Context, svc Services, clock *Clock, c *city, seed u
 	if err := fixCategories(ctx, svc.Categories); err != nil {
 		return nil, err
 	}
-	cats, err := svc.Categories.Categories(ctx)
-	if err != nil {
+	if w.cats, w.profs, err = storeProfiles(ctx, svc.Categories); err != nil {
 		return nil, err
-	}
-	for _, c := range cats {
-		w.cats[c.Code] = c
-	}
-	for _, p := range profiles {
-		if w.cats[p.code] != nil {
-			w.profs = append(w.profs, p)
-		}
-	}
-	if len(w.profs) == 0 {
-		return nil, errors.New("demo: the store has none of the default categories")
 	}
 	return w, nil
 }
@@ -905,4 +893,27 @@ func (w *history) supervise(c *pingan.Case, centre *place, note string) error {
 	due := w.clock.Now().AddDate(0, 0, 5)
 	_, err := w.act(l, c, pingan.ActionInput{Action: pingan.ActSupervise, Deadline: &due, Note: note})
 	return err
+}
+
+// storeProfiles answers the store's categories by code and the profiles
+// of reports whose category the store has; an error when it has none.
+func storeProfiles(ctx context.Context, cs pingan.CategoryService) (map[string]*pingan.Category, []*profile, error) {
+	cats, err := cs.Categories(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	byCode := make(map[string]*pingan.Category, len(cats))
+	for _, c := range cats {
+		byCode[c.Code] = c
+	}
+	var profs []*profile
+	for _, p := range profiles {
+		if byCode[p.code] != nil {
+			profs = append(profs, p)
+		}
+	}
+	if len(profs) == 0 {
+		return nil, nil, errors.New("demo: the store has none of the default categories")
+	}
+	return byCode, profs, nil
 }

@@ -9,7 +9,7 @@ func TestAnonymous(t *testing.T) {
 		{`SELECT a FROM t WHERE b = $1 AND c = $2`, `SELECT a FROM t WHERE b = ? AND c = ?`},
 		{`INSERT INTO t VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
 			`INSERT INTO t VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
-		{`SELECT a FROM t WHERE b = $1 OR c = $1`, `SELECT a FROM t WHERE b = $1 OR c = $1`}, // used twice
+		{`SELECT a FROM t WHERE b = $1 OR c = $1`, `SELECT a FROM t WHERE b = $1 OR c = $1`},   // used twice
 		{`SELECT a FROM t WHERE b = $2 AND c = $1`, `SELECT a FROM t WHERE b = $2 AND c = $1`}, // out of order
 		{`SELECT a FROM t WHERE b = $1 AND c = $3`, `SELECT a FROM t WHERE b = $1 AND c = $3`}, // a gap
 		{`SELECT '$1' || a FROM t WHERE b = $1`, `SELECT '$1' || a FROM t WHERE b = ?`},
