@@ -76,3 +76,20 @@ func (db *DB) MigrateTo(ctx context.Context, n int) error {
 // Seal seals data with the store's key, for tests that write the rows of
 // earlier versions.
 func (db *DB) Seal(data []byte) ([]byte, error) { return db.sealer.Seal(data) }
+
+// HaltFolder stops moving the journal of the counters into them: what
+// is journalled stays in the journal until Fold.
+func (db *DB) HaltFolder() { db.haltFolder() }
+
+// JournalRows answers the rows in the journal of the counters.
+func (db *DB) JournalRows(ctx context.Context) (int, error) {
+	var n int
+	err := db.write.QueryRowContext(ctx, `SELECT count(*) FROM tally_journal`).Scan(&n)
+	return n, err
+}
+
+// EncodeTallies and DecodeTallies are the journal's encoding.
+var (
+	EncodeTallies = encodeTallies
+	DecodeTallies = decodeTallies
+)

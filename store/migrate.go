@@ -106,6 +106,7 @@ func (db *DB) Migrate(ctx context.Context) error {
 		}
 	}
 	db.tallying.Store(true)
+	db.journaling.Store(true)
 	return nil
 }
 

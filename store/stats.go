@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -132,6 +133,9 @@ type statsRead struct {
 	nodes []string
 	q     pingan.StatsQuery
 	cats  []string // the category and its subcategories, when filtered
+	// journal: the counts of the journal not yet in the tables, read in
+	// the same snapshot (journal.go).
+	journal []pingan.TallyRow
 }
 
 // begin checks q and starts the reading over the unit of q (the actor's
@@ -146,11 +150,19 @@ func (s *Stats) begin(ctx context.Context, actor *pingan.User, q pingan.StatsQue
 	if err != nil {
 		return nil, err
 	}
-	tx, err := s.beginRead(ctx)
+	// One snapshot for the tables and the journal (a fold may commit
+	// between two statements).
+	tx, err := s.beginSnapshot(ctx)
 	if err != nil {
 		return nil, err
 	}
 	r := &statsRead{s: s, tx: tx, q: q}
+	if s.journaling.Load() {
+		if r.journal, err = readJournal(ctx, tx); err != nil {
+			tx.Rollback()
+			return nil, err
+		}
+	}
 	if q.Unit == "" {
 		r.unit, err = scanUnit(tx.QueryRowContext(ctx, `SELECT `+unitColumns+` FROM units WHERE path = $1`, actor.ScopePath))
 	} else {
@@ -307,8 +319,55 @@ func (r *statsRead) sum(ctx context.Context, spans []span, col string) (*sums, e
 		if err := out.scan(rows); err != nil {
 			return nil, err
 		}
+		r.addJournal(out, sp, col)
 	}
 	return out, nil
+}
+
+// addJournal adds to out the journal's counts that the span and the
+// filters select, by the column col as sum does.
+func (r *statsRead) addJournal(out *sums, sp span, col string) {
+	if len(r.journal) == 0 {
+		return
+	}
+	nodes := make(map[string]bool, len(r.nodes))
+	for _, n := range r.nodes {
+		nodes[n] = true
+	}
+	for i := range r.journal {
+		row := &r.journal[i]
+		k := row.Key
+		p := k.Day
+		if sp.period == "month" {
+			p = k.Month()
+		}
+		if !nodes[row.Node] || p < sp.lo || p >= sp.hi || (r.q.Kind != "" && k.Kind != r.q.Kind) ||
+			(r.q.Source != "" && k.Source != r.q.Source) || (len(r.cats) > 0 && !slices.Contains(r.cats, k.Category)) {
+			continue
+		}
+		var key string
+		switch col {
+		case "month":
+			key = p
+		case "node":
+			key = row.Node
+		case "category":
+			key = k.Category
+		case "kind":
+			key = string(k.Kind)
+		case "source":
+			key = string(k.Source)
+		}
+		m := out.by[key]
+		if m == nil {
+			m = map[pingan.Kind]*pingan.Tally{}
+			out.by[key] = m
+		}
+		if m[k.Kind] == nil {
+			m[k.Kind] = new(pingan.Tally)
+		}
+		m[k.Kind].Add(&row.T)
+	}
 }
 
 func (s *sums) scan(rows *sql.Rows) error {

@@ -128,6 +128,10 @@ type handle struct {
 
 	// tallying: the schema has the counters of the statistics (tally.go).
 	tallying atomic.Bool
+	// journaling: the schema has the journal of the counters, which the
+	// folder moves into them (journal.go).
+	journaling atomic.Bool
+	folder     *folder
 
 	group *groupWriter // writes reports that arrive together in one transaction; see group.go
 
@@ -208,6 +212,7 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 		return nil, err
 	}
 	db.tallying.Store(have >= tallyVersion)
+	db.journaling.Store(have >= journalVersion)
 	if err := db.checkKey(ctx, o.NewKey); err != nil {
 		db.Close()
 		return nil, err
@@ -217,6 +222,7 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 		return nil, fmt.Errorf("store: %s: %w", pingan.Text(pingan.ZH, "store.grids.load"), err)
 	}
 	db.startGroupWriter()
+	db.startFolder()
 	return db, nil
 }
 
@@ -271,6 +277,7 @@ func (db *DB) openPostgres(ctx context.Context, dsn string) error {
 // the prepared statements and the connections.
 func (db *DB) Close() error {
 	db.stopGroupWriter()
+	db.stopFolder()
 	db.background.Wait()
 	db.stmts.close()
 	err := db.write.Close()

@@ -87,6 +87,9 @@ func (h *handle) tally(ctx context.Context, tx *sql.Tx, before, after *pingan.Ca
 		p.add(rows)
 		return nil
 	}
+	if h.journaling.Load() {
+		return h.journal(ctx, tx, rows)
+	}
 	return h.addTallies(ctx, tx, rows, tallyTables)
 }
 
@@ -135,8 +138,27 @@ func (p *pendingTallies) merge(q *pendingTallies) {
 	clear(q.rows)
 }
 
-// flush writes the counts into tx, in the order of their keys.
+// flush writes the counts into tx: as one row of the journal
+// (journal.go), or into the counters when the schema has no journal.
 func (h *handle) flush(ctx context.Context, tx *sql.Tx, p *pendingTallies) error {
+	if !h.journaling.Load() {
+		return h.writePending(ctx, tx, p)
+	}
+	return h.journal(ctx, tx, p.sorted())
+}
+
+// writePending adds the counts to the counters in tx.
+func (h *handle) writePending(ctx context.Context, tx *sql.Tx, p *pendingTallies) error {
+	rows := p.sorted()
+	if len(rows) == 0 {
+		return nil
+	}
+	return h.addTallies(ctx, tx, rows, tallyTables)
+}
+
+// sorted answers the counts that are not zero in the order of their keys,
+// and empties p.
+func (p *pendingTallies) sorted() []pingan.TallyRow {
 	if len(p.rows) == 0 {
 		return nil
 	}
@@ -148,7 +170,7 @@ func (h *handle) flush(ctx context.Context, tx *sql.Tx, p *pendingTallies) error
 	}
 	clear(p.rows)
 	sort.Slice(rows, func(i, j int) bool { return pingan.TallyLess(rows[i], rows[j]) })
-	return h.addTallies(ctx, tx, rows, tallyTables)
+	return rows
 }
 
 // addTallies adds day rows to the day table of tables, and the same rows

@@ -195,6 +195,9 @@ func (s *Stats) clearTallies(ctx context.Context, months []time.Time) error {
 		return err
 	}
 	defer tx.Rollback()
+	if err := s.drainJournal(ctx, tx); err != nil {
+		return err
+	}
 	if len(months) == 0 {
 		for _, tt := range tallyTables {
 			if _, err := tx.ExecContext(ctx, `DELETE FROM `+tt.table); err != nil {
@@ -225,6 +228,11 @@ func (s *Stats) rebuildMonth(ctx context.Context, m time.Time) (int64, error) {
 		if _, err := tx.ExecContext(ctx, `LOCK TABLE tallies_day, tallies_month IN EXCLUSIVE MODE`); err != nil {
 			return 0, err
 		}
+	}
+	// The journal first: its changes are in the cases recounted below,
+	// and with the journal locked no change joins it until the commit.
+	if err := s.drainJournal(ctx, tx); err != nil {
+		return 0, err
 	}
 	next := m.AddDate(0, 1, 0)
 	if _, err := tx.ExecContext(ctx, `DELETE FROM tallies_day WHERE day >= $1 AND day < $2`,
@@ -318,8 +326,13 @@ func (s *Stats) verifyOutside(ctx context.Context, months []time.Time, note func
 	if len(months) > 0 {
 		lo, hi = months[0].Format("2006-01"), months[len(months)-1].AddDate(0, 1, 0).Format("2006-01")
 	}
+	journal, err := s.journalOf(ctx, tx)
+	if err != nil {
+		return err
+	}
 	for _, tt := range tallyTables {
-		got, err := s.readTallies(ctx, tx, tt.table, tt.period, `(`+tt.period+` < $1 OR `+tt.period+` >= $2)`, lo, hi)
+		got, err := s.readTallies(ctx, tx, tt.table, tt.period, `(`+tt.period+` < $1 OR `+tt.period+` >= $2)`, lo, hi,
+			journal, func(p string) bool { return p < lo || p >= hi })
 		if err != nil {
 			return err
 		}
@@ -340,12 +353,20 @@ func (s *Stats) verifyMonth(ctx context.Context, m time.Time, out *TallyCheck, l
 	}
 	out.Cases += r.cases
 	next := m.AddDate(0, 1, 0)
-	days, err := s.readTallies(ctx, tx, "tallies_day", "day", `day >= $1 AND day < $2`, m.Format("2006-01-02"), next.Format("2006-01-02"))
+	journal, err := s.journalOf(ctx, tx)
+	if err != nil {
+		return err
+	}
+	dlo, dhi := m.Format("2006-01-02"), next.Format("2006-01-02")
+	days, err := s.readTallies(ctx, tx, "tallies_day", "day", `day >= $1 AND day < $2`, dlo, dhi,
+		journal, func(p string) bool { return p >= dlo && p < dhi })
 	if err != nil {
 		return err
 	}
 	compareTallies("tallies_day", days, r.day, note)
-	months, err := s.readTallies(ctx, tx, "tallies_month", "month", `month >= $1 AND month < $2`, m.Format("2006-01"), next.Format("2006-01"))
+	mlo, mhi := m.Format("2006-01"), next.Format("2006-01")
+	months, err := s.readTallies(ctx, tx, "tallies_month", "month", `month >= $1 AND month < $2`, mlo, mhi,
+		journal, func(p string) bool { return p >= mlo && p < mhi })
 	if err != nil {
 		return err
 	}
@@ -412,8 +433,19 @@ func keptIndex(a pingan.ActionName) int {
 	return 0
 }
 
-// readTallies reads the counters of table where cond (over $1 and $2).
-func (s *Stats) readTallies(ctx context.Context, tx *sql.Tx, table, period, cond string, lo, hi string) (map[tallyNK]*pingan.Tally, error) {
+// journalOf answers the journal's rows in tx, when there is a journal.
+func (s *Stats) journalOf(ctx context.Context, tx *sql.Tx) ([]pingan.TallyRow, error) {
+	if !s.journaling.Load() {
+		return nil, nil
+	}
+	return readJournal(ctx, tx)
+}
+
+// readTallies reads the counters of table where cond (over $1 and $2),
+// and adds the rows of the journal whose period (a day, or its month for
+// the month table) in says the condition holds for.
+func (s *Stats) readTallies(ctx context.Context, tx *sql.Tx, table, period, cond string, lo, hi string,
+	journal []pingan.TallyRow, in func(period string) bool) (map[tallyNK]*pingan.Tally, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT node, `+period+`, `+tallyKeyColumns+`, `+strings.Join(measureColumns, ", ")+
 		` FROM `+table+` WHERE `+cond, lo, hi)
 	if err != nil {
@@ -433,7 +465,23 @@ func (s *Stats) readTallies(ctx context.Context, tx *sql.Tx, table, period, cond
 		}
 		out[k] = t
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for _, r := range journal {
+		k := tallyNK{r.Node, r.Key}
+		if period == "month" {
+			k.key.Day = r.Key.Month()
+		}
+		if !in(k.key.Day) {
+			continue
+		}
+		if out[k] == nil {
+			out[k] = new(pingan.Tally)
+		}
+		out[k].Add(&r.T)
+	}
+	return out, nil
 }
 
 // compareTallies notes each measure where the counters got and the
