@@ -648,6 +648,9 @@ func TestGuardJurisdictionEveryRoute(t *testing.T) {
 				continue
 			}
 			path, _ := r.fill(valsOf(id))
+			if unprintable(t, path) {
+				continue
+			}
 			if res := own.get(path); res.status != http.StatusOK {
 				t.Errorf("%s GET %s of their own county: %d", p.owner.Username, path, res.status)
 			}

@@ -142,6 +142,9 @@ func TestRolesEveryPage(t *testing.T) {
 				if !ok {
 					t.Fatalf("%s: no value for a wildcard", r.pattern)
 				}
+				if unprintable(t, path) {
+					continue
+				}
 				var res response
 				if r.method == http.MethodPost {
 					form := url.Values{}
