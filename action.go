@@ -42,13 +42,28 @@ const (
 	ActMerge  ActionName = "merge"  // 合并 (into the case that carries the work)
 	ActLink   ActionName = "link"   // 关联
 	ActUnlink ActionName = "unlink" // 取消关联
+	// Mediation of a dispute (调解, dispute.go): the mediator records
+	// sessions, then the outcome, which resolves the case; after an
+	// agreement, the court's answer, each term's performance and the
+	// follow-up visit.
+	ActMediate         ActionName = "mediate"          // 记录调解
+	ActAgree           ActionName = "agree"            // 达成协议
+	ActMediationFail   ActionName = "mediation_fail"   // 调解不成
+	ActRefuseMediation ActionName = "refuse_mediation" // 拒绝调解
+	ActConfirm         ActionName = "confirm"          // 司法确认
+	ActPerform         ActionName = "perform"          // 履行登记
+	ActRevisit         ActionName = "revisit"          // 回访
+	// ActTermOverdue is the system's: a term of an agreement not performed
+	// by its day raises the case again for the mediator (履行逾期).
+	ActTermOverdue ActionName = "term_overdue"
 )
 
 // ActionNames lists every action a user can take (report is the creation).
 var ActionNames = []ActionName{ActAccept, ActReject, ActDispatch, ActSign, ActReturn, ActResolve, ActClose,
 	ActRework, ActEscalate, ActExtend, ActSuspend, ActResume, ActSupervise, ActComment, ActRate, ActReopen,
 	ActRequestExtend, ActRequestSuspend, ActApproveRequest, ActRefuseRequest,
-	ActAssistSign, ActAssistReport, ActMerge, ActLink, ActUnlink}
+	ActAssistSign, ActAssistReport, ActMerge, ActLink, ActUnlink,
+	ActMediate, ActAgree, ActMediationFail, ActRefuseMediation, ActConfirm, ActPerform, ActRevisit}
 
 // Label is the zh-CN name of the action.
 func (a ActionName) Label() string {
@@ -107,6 +122,22 @@ func (a ActionName) Label() string {
 		return "关联"
 	case ActUnlink:
 		return "取消关联"
+	case ActMediate:
+		return "记录调解"
+	case ActAgree:
+		return "达成协议"
+	case ActMediationFail:
+		return "调解不成"
+	case ActRefuseMediation:
+		return "拒绝调解"
+	case ActConfirm:
+		return "司法确认"
+	case ActPerform:
+		return "履行登记"
+	case ActRevisit:
+		return "回访"
+	case ActTermOverdue:
+		return "履行逾期"
 	}
 	return string(a)
 }
@@ -132,6 +163,24 @@ type ActionInput struct {
 	// AssistUnits are the assisting units (协办) a dispatch names beside
 	// ToUnit (主办), by code.
 	AssistUnits []string `json:"assist_units,omitempty"`
+
+	// Mediation (dispute.go). Session is the session mediate records, and
+	// the last one of agree and mediation_fail when given; Agreement the
+	// agreement of agree; Referral the route of mediation_fail and
+	// refuse_mediation (with Reason); Confirmation the court's answer of
+	// confirm; Term and PerformedOn the term perform records (with Note);
+	// Revisit the visit of revisit.
+	Session      *MediationSession `json:"session,omitempty"`
+	Agreement    *Agreement        `json:"agreement,omitempty"`
+	Referral     Referral          `json:"referral,omitempty"`
+	Confirmation Confirmation      `json:"confirmation,omitempty"`
+	Term         int               `json:"term,omitempty"`
+	PerformedOn  *time.Time        `json:"performed_on,omitempty"`
+	Revisit      *Revisit          `json:"revisit,omitempty"`
+	// Parties are the parties of a dispute (当事人), given by the
+	// dispatcher who accepts it when the report named none or not all:
+	// they replace the report's. Only accept takes them.
+	Parties []Person `json:"parties,omitempty"`
 }
 
 // Action is one append-only row of a case's timeline.

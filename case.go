@@ -66,10 +66,13 @@ const (
 	SourceAPI        Source = "api"
 	SourceOpen311    Source = "open311"
 	SourceImport     Source = "import"
+	// SourceCourt is a dispute a court refers for mediation before
+	// litigation (诉前调解委派), through the API.
+	SourceCourt Source = "court"
 )
 
 // Sources lists the valid sources.
-var Sources = []Source{SourceGridWorker, SourceCitizen, SourceHotline, SourceLetter, SourceVisit, SourceAPI, SourceOpen311, SourceImport}
+var Sources = []Source{SourceGridWorker, SourceCitizen, SourceHotline, SourceLetter, SourceVisit, SourceAPI, SourceOpen311, SourceImport, SourceCourt}
 
 // Urgency of a case (紧急程度): how soon it must be resolved. An urgent or
 // critical case, and one marked 重大敏感, has a shorter resolve period than
@@ -126,11 +129,21 @@ type Person struct {
 	Name     string `json:"name,omitempty"`
 	Phone    string `json:"phone,omitempty"`
 	IDNumber string `json:"id_number,omitempty"`
+	// Type is whether a party is a person or an organisation ("" is a
+	// person); Address where a party lives or sits, optional.
+	Type    PartyType `json:"type,omitempty"`
+	Address string    `json:"address,omitempty"`
 }
 
-// Masked answers p with its name, phone and ID number masked.
+// Masked answers p with its name, phone, ID number and address masked; an
+// organisation's name is not personal and stays.
 func (p Person) Masked() Person {
-	return Person{Role: p.Role, Name: MaskName(p.Name), Phone: MaskPhone(p.Phone), IDNumber: MaskID(p.IDNumber)}
+	m := Person{Role: p.Role, Name: MaskName(p.Name), Phone: MaskPhone(p.Phone), IDNumber: MaskID(p.IDNumber),
+		Type: p.Type, Address: MaskAddress(p.Address)}
+	if p.Type == PartyOrganisation {
+		m.Name = p.Name
+	}
+	return m
 }
 
 // Case is an item in the closed loop (事件): a dispute, a petition, a
@@ -232,23 +245,29 @@ type Case struct {
 	// included, oldest dispatch first; loaded with a single case, not in
 	// lists (cohandle.go).
 	Assists []Assist `json:"assists,omitempty"`
+	// Mediation is the state of a dispute's mediation (dispute.go); nil
+	// for the other kinds.
+	Mediation *Mediation `json:"mediation,omitempty"`
 }
 
 // NewCase is the input of a report.
 type NewCase struct {
-	Kind           Kind      `json:"kind"`
-	Category       string    `json:"category"`
-	Title          string    `json:"title"`
-	Description    string    `json:"description"`
-	Location       *Location `json:"location,omitempty"`
-	Address        string    `json:"address,omitempty"`
-	Grid           string    `json:"grid,omitempty"`
-	Unit           string    `json:"unit,omitempty"`
-	Source         Source    `json:"source,omitempty"`
-	Reporter       *Person   `json:"reporter,omitempty"`
-	Parties        []Person  `json:"parties,omitempty"`
-	ResolvedOnSite bool      `json:"resolved_on_site,omitempty"`
-	Result         string    `json:"result,omitempty"` // what was done on site
+	Kind        Kind      `json:"kind"`
+	Category    string    `json:"category"`
+	Title       string    `json:"title"`
+	Description string    `json:"description"`
+	Location    *Location `json:"location,omitempty"`
+	Address     string    `json:"address,omitempty"`
+	Grid        string    `json:"grid,omitempty"`
+	Unit        string    `json:"unit,omitempty"`
+	Source      Source    `json:"source,omitempty"`
+	Reporter    *Person   `json:"reporter,omitempty"`
+	Parties     []Person  `json:"parties,omitempty"`
+	// Dispute is the facts of a dispute (标的额、涉及人数); only for the
+	// kind dispute.
+	Dispute        *DisputeFacts `json:"dispute,omitempty"`
+	ResolvedOnSite bool          `json:"resolved_on_site,omitempty"`
+	Result         string        `json:"result,omitempty"` // what was done on site
 	// HotlineNo is the 12345 work order number (工单号): letters and
 	// digits, at most MaxHotlineNo, optional.
 	HotlineNo string `json:"hotline_no,omitempty"`
@@ -326,6 +345,10 @@ type CaseFilter struct {
 	Source                                Source
 	Escalated, Reworked, Signed, SignLate *bool
 	Satisfied                             bool
+	// Mediation keeps the disputes a measure of mediation counts, by its
+	// name (MeasureNames, docs/disputes.md): mediated, agreed, settled,
+	// confirmed, perform_base or performed; "" for any case.
+	Mediation string
 }
 
 // CaseService runs the closed loop. Every method checks the actor's

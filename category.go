@@ -89,6 +89,10 @@ type Category struct {
 	Name   string `json:"name"`
 	Parent string `json:"parent,omitempty"`
 	Policy Policy `json:"policy"`
+	// OrgType is the kind of mediation organisation a dispute of the
+	// category goes to by default (0502 医疗纠纷 → medical, the 医调委),
+	// found among those above the case; "" for none.
+	OrgType OrgType `json:"org_type,omitempty"`
 }
 
 // CategoryService reads and maintains categories.

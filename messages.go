@@ -30,7 +30,8 @@ const (
 // messageSets are the maps of the catalogue, one per file.
 var messageSets = []map[string][2]string{commonMessages, reportMessages, caseMessages, storeMessages, webMessages,
 	roleMessages, deadlineMessages, phoneMessages, escalateMessages, printMessages, notifyMessages, findMessages, mapMessages, pickerMessages, queueMessages, urgencyMessages, accountMessages, requestMessages,
-	cohandleMessages, mergeMessages, fieldMessages, statsMessages, exportMessages, dashboardMessages}
+	cohandleMessages, mergeMessages, fieldMessages, statsMessages, exportMessages, dashboardMessages, gaugeMessages, disputeMessages, disputeNumberMessages,
+	campaignMessages, mediationPrintMessages, mediationStoreMessages, mediationWebMessages}
 
 // catalogue is every message by key.
 var catalogue = func() map[string][2]string {

@@ -11,7 +11,7 @@ var statsMessages = map[string][2]string{
 	"stats.category.unknown": {"未知类别 %s", "unknown category %s"},
 	"stats.grid.unknown":     {"网格 %s 不存在或不在该单位辖区", "grid %s does not exist or lies outside the unit"},
 	"api.stats.series":       {"series 只能为 month", "series may only be month"},
-	"stats.dim.unknown":      {"未知分组 %s（可用 unit、grid、category、kind、source）", "unknown breakdown %s (use unit, grid, category, kind or source)"},
+	"stats.dim.unknown":      {"未知分组 %s（可用 unit、grid、category、kind、source、org）", "unknown breakdown %s (use unit, grid, category, kind, source or org)"},
 
 	"rate.resolution.formula":     {"办结率 = (已办结 + 已结案) ÷ (上报数 − 不予受理 − 已合并)", "resolution = (resolved + closed) ÷ (reported − rejected − merged)"},
 	"rate.closing.formula":        {"结案率 = 已结案 ÷ (上报数 − 不予受理 − 已合并)", "closing = closed ÷ (reported − rejected − merged)"},

@@ -438,7 +438,7 @@ func withDomainNames(m map[string][2]string) map[string][2]string {
 	for _, s := range Statuses {
 		m["status."+string(s)] = [2]string{s.Label(), statusEN[s]}
 	}
-	for _, a := range append([]ActionName{ActReport, ActRecount}, ActionNames...) {
+	for _, a := range append([]ActionName{ActReport, ActRecount, ActTermOverdue}, ActionNames...) {
 		m["action."+string(a)] = [2]string{a.Label(), actionEN[a]}
 	}
 	for _, k := range Kinds {
@@ -468,6 +468,9 @@ var actionEN = map[ActionName]string{
 	ActRequestExtend: "Request extension", ActRequestSuspend: "Request suspension", ActApproveRequest: "Approve request", ActRefuseRequest: "Refuse request",
 	ActMerge: "Merge", ActLink: "Link", ActUnlink: "Unlink",
 	ActAssistSign: "Sign as assisting unit", ActAssistReport: "Report as assisting unit",
+	ActMediate: "Record a mediation session", ActAgree: "Agreement reached", ActMediationFail: "Mediation failed",
+	ActRefuseMediation: "Mediation refused", ActConfirm: "Judicial confirmation", ActPerform: "Record performance",
+	ActRevisit: "Follow-up visit", ActTermOverdue: "Term overdue",
 }
 
 var kindEN = map[Kind]string{

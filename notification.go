@@ -23,10 +23,21 @@ const (
 	// NoticeDissatisfied: a closed case the recipient's unit handled, or the
 	// recipient closed, was rated dissatisfied (不满意).
 	NoticeDissatisfied NotificationKind = "dissatisfied"
+	// NoticeTermOverdue: a term of the agreement of a dispute the
+	// recipient's unit mediated was not performed by its day, and the case
+	// is back with the unit (履行逾期).
+	NoticeTermOverdue NotificationKind = "term_overdue"
+	// NoticeConfirmDue: the 30 days to apply for judicial confirmation (司法
+	// 确认) of an agreement the recipient mediated end within a week.
+	NoticeConfirmDue NotificationKind = "confirm_due"
+	// NoticeRevisitDue: the follow-up visit (回访) of a dispute the
+	// recipient mediated is due.
+	NoticeRevisitDue NotificationKind = "revisit_due"
 )
 
 // NotificationKinds lists the kinds, for pages and tests.
-var NotificationKinds = []NotificationKind{NoticeDispatched, NoticeSignDue, NoticeSupervised, NoticeReturned, NoticeDissatisfied}
+var NotificationKinds = []NotificationKind{NoticeDispatched, NoticeSignDue, NoticeSupervised, NoticeReturned, NoticeDissatisfied,
+	NoticeTermOverdue, NoticeConfirmDue, NoticeRevisitDue}
 
 // Notification is one item of a user's bell (提醒): written in the same
 // transaction as the action that causes it, one row for each member of

@@ -38,11 +38,14 @@ const (
 	CapAdminGrids      Capability = "admin_grids"
 	CapAdminCategories Capability = "admin_categories"
 	CapAdminHolidays   Capability = "admin_holidays"
+	// CapManageCampaigns: create the campaigns of a city or county (大排查,
+	// 敲门行动, campaign.go); visits are CapPatrol's, coverage CapStatistics'.
+	CapManageCampaigns Capability = "manage_campaigns"
 )
 
 // Capabilities lists every capability in the order of the table.
 var Capabilities = []Capability{CapReadCases, CapReport, CapPatrol, CapStatistics, CapAssess,
-	CapAdminUnits, CapAdminUsers, CapAdminGrids, CapAdminCategories, CapAdminHolidays}
+	CapAdminUnits, CapAdminUsers, CapAdminGrids, CapAdminCategories, CapAdminHolidays, CapManageCampaigns}
 
 // permission is a row of the table: who may, and the sentence that
 // refuses everyone else.
@@ -74,6 +77,7 @@ var permissions = map[Capability]permission{
 	CapAdminGrids:      {roles: []Role{RoleAdmin}, refusal: "capability.admin.forbidden"},
 	CapAdminCategories: {roles: []Role{RoleAdmin}, refusal: "capability.admin.forbidden"},
 	CapAdminHolidays:   {roles: []Role{RoleAdmin}, refusal: "capability.admin.forbidden"},
+	CapManageCampaigns: {roles: []Role{RoleAdmin, RoleDispatcher}, refusal: "capability.campaigns.forbidden"},
 }
 
 // May reports whether one of the user's roles holds capability c. A nil

@@ -9,8 +9,8 @@ import (
 // that a change to the table is a change to this test too.
 func TestMay(t *testing.T) {
 	want := map[Role][]Capability{
-		RoleAdmin:      {CapReadCases, CapReport, CapStatistics, CapAdminUnits, CapAdminUsers, CapAdminGrids, CapAdminCategories, CapAdminHolidays},
-		RoleDispatcher: {CapReadCases, CapReport, CapStatistics},
+		RoleAdmin:      {CapReadCases, CapReport, CapStatistics, CapAdminUnits, CapAdminUsers, CapAdminGrids, CapAdminCategories, CapAdminHolidays, CapManageCampaigns},
+		RoleDispatcher: {CapReadCases, CapReport, CapStatistics, CapManageCampaigns},
 		RoleHandler:    {CapReadCases, CapReport, CapStatistics},
 		RoleGridWorker: {CapReadCases, CapReport, CapPatrol, CapStatistics},
 		RoleMediator:   {CapReadCases, CapReport, CapStatistics},

@@ -42,6 +42,14 @@ func MaskID(s string) string {
 	return string(r[:6]) + strings.Repeat("*", len(r)-8) + string(r[len(r)-2:])
 }
 
+// MaskAddress keeps the first six characters, at most half the address:
+// 肃州区东关街道3号楼 → 肃州区东关街*****.
+func MaskAddress(s string) string {
+	r := []rune(s)
+	keep := min(6, len(r)/2)
+	return string(r[:keep]) + strings.Repeat("*", len(r)-keep)
+}
+
 // SeesPersonal is the one rule for who reads the personal data of a case
 // (names, phone numbers, ID numbers of its reporter and parties) whole: a
 // user whose jurisdiction holds the case (its unit, holding unit or

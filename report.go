@@ -2,6 +2,8 @@ package pingan
 
 import (
 	"math"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -42,13 +44,54 @@ func (in *NewCase) Normalize(cat *Category) {
 	if in.Kind == "" && cat != nil {
 		in.Kind = cat.Kind
 	}
+	NormalizeParties(in.Parties)
+}
+
+// NormalizeParties trims the parties' fields and gives a party without a
+// role the plain one (当事人); one without a type is a person.
+func NormalizeParties(ps []Person) {
+	for i := range ps {
+		p := &ps[i]
+		p.Role, p.Name, p.Phone = strings.TrimSpace(p.Role), strings.TrimSpace(p.Name), strings.TrimSpace(p.Phone)
+		p.IDNumber, p.Address = strings.TrimSpace(p.IDNumber), strings.TrimSpace(p.Address)
+		p.Type = PartyType(strings.TrimSpace(string(p.Type)))
+		if p.Role == "" {
+			p.Role = PartyOther
+		}
+	}
+}
+
+// CheckParties adds to v what is wrong with the normalized parties: at
+// most MaxParties (field parties), and each (parties.N, N from 1) with a
+// name, a known role (PartyRoles) and type, and texts of sensible length.
+func CheckParties(v *Invalid, ps []Person) {
+	if len(ps) > MaxParties {
+		v.Add("parties", "report.parties.many", MaxParties)
+		return
+	}
+	for i, p := range ps {
+		f := "parties." + strconv.Itoa(i+1) + "."
+		v.Require(f+"name", p.Name)
+		checkLen(v, f+"name", p.Name, MaxMediationLine)
+		if !slices.Contains(PartyRoles, p.Role) {
+			v.Add(f+"role", "report.party.role", p.Role)
+		}
+		if p.Type != "" && p.Type != PartyPerson && p.Type != PartyOrganisation {
+			v.Add(f+"type", "report.party.type", string(p.Type))
+		}
+		checkLen(v, f+"phone", p.Phone, 50)
+		checkLen(v, f+"id_number", p.IDNumber, 50)
+		checkLen(v, f+"address", p.Address, MaxMediationLine)
+	}
 }
 
 // Validate adds to v what is wrong with the normalized report: its kind,
 // its category (cat is the category it names, nil when the store found
 // none), title and description, source, position, report time (not after
 // now), the 12345 work order number and the urgency, the result of a case
-// resolved on site (就地化解) and its photos. It checks nothing that needs the database.
+// resolved on site (就地化解), its photos, its parties (CheckParties) and a
+// dispute's facts (only a dispute has them, and only a dispute comes from
+// a court). It checks nothing that needs the database.
 func (in *NewCase) Validate(v *Invalid, cat *Category, now time.Time) {
 	if in.Kind != "" && !in.Kind.Valid() {
 		v.Add("kind", "report.kind.unknown", string(in.Kind))
@@ -72,6 +115,19 @@ func (in *NewCase) Validate(v *Invalid, cat *Category, now time.Time) {
 	}
 	if in.Source != "" && !in.Source.Valid() {
 		v.Add("source", "report.source.unknown", string(in.Source))
+	}
+	// A dispute's parties and facts (dispute.go); a court refers disputes
+	// only (诉前调解).
+	CheckParties(v, in.Parties)
+	if in.Dispute != nil {
+		if in.Kind.Valid() && in.Kind != KindDispute {
+			v.Add("dispute", "report.dispute.kind", string(in.Kind))
+		} else {
+			in.Dispute.Check(v, "dispute.")
+		}
+	}
+	if in.Source == SourceCourt && in.Kind.Valid() && in.Kind != KindDispute {
+		v.Add("source", "report.source.court", string(in.Kind))
 	}
 	if n := utf8.RuneCountInString(in.HotlineNo); n > MaxHotlineNo {
 		v.Add("hotline_no", "urgency.hotline_no.long", MaxHotlineNo)

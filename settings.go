@@ -155,7 +155,7 @@ func (t *MapTiles) Hosts() []string {
 }
 
 // SettingsService keeps the settings of the whole deployment that are not
-// the categories or the calendar: the map's tiles.
+// the categories or the calendar: the map's tiles, the rules for disputes.
 type SettingsService interface {
 	// MapTiles answers the map's tiles; a zero MapTiles (not Configured)
 	// when none were set.
@@ -167,4 +167,12 @@ type SettingsService interface {
 	// annotation, subdomains, attribution, max_zoom); EFORBIDDEN for any
 	// other actor.
 	SetMapTiles(ctx context.Context, actor *User, t *MapTiles) error
+	// DisputeSettings answers the rules for disputes (dispute.go), the
+	// defaults filled where none were set.
+	DisputeSettings(ctx context.Context) (*DisputeSettings, error)
+	// SetDisputeSettings replaces them (0 takes a default). The actor
+	// must be an administrator of the whole tree (nil: the operator);
+	// EFORBIDDEN for any other, EINVALID naming the bad field
+	// (group_size, revisit_days).
+	SetDisputeSettings(ctx context.Context, actor *User, s *DisputeSettings) error
 }

@@ -67,12 +67,15 @@ const (
 	ByCategory StatsDim = "category" // each category
 	ByKind     StatsDim = "kind"
 	BySource   StatsDim = "source"
+	// ByOrg: the mediation organisations of the subtree (调解组织, units
+	// with an OrgType), each counting the cases it holds or is assigned.
+	ByOrg StatsDim = "org"
 )
 
 // Valid reports whether d is a dimension statistics are broken down by.
 func (d StatsDim) Valid() bool {
 	switch d {
-	case ByUnit, ByGrid, ByCategory, ByKind, BySource:
+	case ByUnit, ByGrid, ByCategory, ByKind, BySource, ByOrg:
 		return true
 	}
 	return false
@@ -99,6 +102,10 @@ type Stats struct {
 	// has nothing to count and is shown as "—").
 	Rates map[string]float64 `json:"rates"`
 	Bases map[string]int64   `json:"rate_bases"`
+	// AgreementDays is the average days from report to agreement of the
+	// disputes that reached one (平均达成协议用时, AgreementDays); 0 when
+	// none did (counts.agreed is its base).
+	AgreementDays float64 `json:"avg_agreement_days"`
 }
 
 // Rate is one rate of the statistics: the sum of the measures Num over
@@ -109,6 +116,10 @@ type Rate struct {
 	Den, Less []Measure
 	// Good: a rise is good.
 	Good bool
+	// Kind, when set, is the kind whose cases alone the rate counts, its
+	// base included: 化解率 is over the disputes accepted, not every case
+	// (NewStats reads it from the counts by kind).
+	Kind Kind
 }
 
 // Rates are the rates of the statistics, in the order shown. Their
@@ -122,6 +133,22 @@ var Rates = []Rate{
 	{ID: "rework", Num: ms(MReworked), Den: ms(MVerified)},                                                                // 返工率
 	{ID: "satisfaction", Num: ms(MSatisfied), Den: ms(MRated), Good: true},                                                // 满意率
 	{ID: "escalation", Num: ms(MEscalated), Den: ms(MReported)},                                                           // 上交率
+	// Disputes (dispute.go): over the counts of the kind dispute.
+	{ID: "mediation_success", Num: ms(MAgreed), Den: ms(MMediated), Good: true, Kind: KindDispute},                                          // 调解成功率
+	{ID: "settlement", Num: ms(MSettled), Den: ms(MReported), Less: ms(MInReported, MInRejected, MInMerged), Good: true, Kind: KindDispute}, // 化解率 (over 受理数 of disputes)
+	{ID: "performance", Num: ms(MPerformed), Den: ms(MPerformBase), Good: true, Kind: KindDispute},                                          // 协议履行率
+}
+
+// DisputeRates are the rates of Rates that count disputes only.
+var DisputeRates = []string{"mediation_success", "settlement", "performance"}
+
+// AgreementDays answers the average days from report to agreement (平均
+// 达成协议用时) over t, 0 when no agreement was reached.
+func AgreementDays(t *Tally) float64 {
+	if t[MAgreed] == 0 {
+		return 0
+	}
+	return float64(t[MAgreementDays]) / float64(t[MAgreed])
 }
 
 func ms(m ...Measure) []Measure { return m }
@@ -147,7 +174,9 @@ func (r Rate) Of(t *Tally) float64 {
 }
 
 // NewStats answers the statistics of the counts t, their counts by kind
-// (nil when not read), for unit and [from, to).
+// (nil when not read), for unit and [from, to). A rate of one kind
+// (Rate.Kind) counts that kind's counts when byKind is given, else t
+// (whose cases are then of that kind, or count nothing of it).
 func NewStats(unit string, from, to time.Time, t *Tally, byKind map[Kind]*Tally) *Stats {
 	s := &Stats{Unit: unit, From: from, To: to, ByStatus: map[Status]int{}, ByKind: map[Kind]int{},
 		Counts: map[string]int64{}, Rates: map[string]float64{}, Bases: map[string]int64{}}
@@ -170,12 +199,20 @@ func NewStats(unit string, from, to time.Time, t *Tally, byKind map[Kind]*Tally)
 	s.Rated, s.Happy = int(t[MRated]), int(t[MSatisfied])
 	s.Escalate = int(t[MEscalated])
 	for _, r := range Rates {
-		s.Rates[r.ID], s.Bases[r.ID] = r.Of(t), r.Base(t)
+		rt := t
+		if r.Kind != "" && byKind != nil {
+			if rt = byKind[r.Kind]; rt == nil {
+				rt = new(Tally)
+			}
+		}
+		s.Rates[r.ID], s.Bases[r.ID] = r.Of(rt), r.Base(rt)
 	}
+	s.AgreementDays = AgreementDays(t)
 	return s
 }
 
-// StatsService computes statistics from the counters.
+// StatsService computes statistics from the counters, and what is open
+// now from the gauges.
 type StatsService interface {
 	// Stats answers the statistics of q. EINVALID naming the parameter for
 	// a bad query or an unknown category or grid; ENOTFOUND for a unit
@@ -188,4 +225,37 @@ type StatsService interface {
 	// StatsBy is Stats of q broken down by d, each with its Key, those
 	// that count nothing left out except the units one level down.
 	StatsBy(ctx context.Context, actor *User, q StatsQuery, d StatsDim) ([]*Stats, error)
+	// What is open now, whenever reported, from the gauges.
+	OpenNowService
+}
+
+// OpenNow is what is open now (在办) in a subtree, whenever reported: kept
+// as gauges (gauge.go), not counted from the cases.
+type OpenNow struct {
+	// Key is the unit or grid of a breakdown.
+	Key string `json:"key,omitempty"`
+	// Open counts the open cases (Status.Open); SensitiveOpen those of
+	// them marked 重大敏感 (重大敏感在办); OverdueNow those overdue now (超期,
+	// Case.OverdueAt at the store's clock).
+	Open          int64 `json:"open"`
+	SensitiveOpen int64 `json:"sensitive_open"`
+	OverdueNow    int64 `json:"overdue_now"`
+}
+
+// OpenNowService reads what is open now from the gauges.
+type OpenNowService interface {
+	// OpenNow answers what is open now in the subtree of q's unit (or its
+	// grid), of q's kind, category and source; q's period is not used.
+	// The errors of Stats.
+	OpenNow(ctx context.Context, actor *User, q StatsQuery) (*OpenNow, error)
+	// OpenNowBy is OpenNow of each unit one level down (ByUnit, centres
+	// left out) or of each grid of the subtree (ByGrid), every one with its
+	// Key, in the order of their codes; EINVALID for another dimension.
+	OpenNowBy(ctx context.Context, actor *User, q StatsQuery, d StatsDim) ([]*OpenNow, error)
+}
+
+// GaugeRebuilder recounts the open-now gauges from the open cases: after
+// cases are written in bulk, around the transactions of every change.
+type GaugeRebuilder interface {
+	RebuildGauges(ctx context.Context) (int, error)
 }

@@ -49,6 +49,14 @@ const (
 	MSatisfied                   // 满意数: satisfied or basically satisfied
 	MDissatisfied                // 不满意数
 	MSensitive                   // 重大敏感数
+	// Disputes (矛盾纠纷, dispute.go); zero for the other kinds.
+	MMediated      // 调解终结数: mediation ended (agreement, failed or refused)
+	MAgreed        // 调解成功数: an agreement was reached
+	MSettled       // 化解数: an agreement, or settled as a follow-up visit found
+	MConfirmed     // 司法确认数: the court confirmed the agreement
+	MPerformBase   // 协议履行应考核数: an agreement performed, or whose every term's day has passed
+	MPerformed     // 协议履行数: every term of the agreement performed
+	MAgreementDays // 达成协议用时 (days from the report to the agreement, summed)
 	NumMeasures
 )
 
@@ -57,7 +65,8 @@ const (
 var MeasureNames = [NumMeasures]string{"reported", "in_reported", "in_accepted", "in_rejected", "in_dispatched",
 	"in_progress", "in_resolved", "in_closed", "in_merged", "signed", "signed_on_time", "on_time", "closed_on_time",
 	"overdue", "due", "deferred", "escalated", "returned", "reworked", "verified", "reopened", "rated", "satisfied",
-	"dissatisfied", "sensitive"}
+	"dissatisfied", "sensitive", "mediated", "agreed", "settled", "confirmed", "perform_base", "performed",
+	"agreement_days"}
 
 // statusMeasure maps each status to the measure counting it.
 var statusMeasure = map[Status]Measure{StatusReported: MInReported, StatusAccepted: MInAccepted,
@@ -122,6 +131,18 @@ func CaseTally(c *Case) Tally {
 		b(MDissatisfied, *c.Satisfaction == Dissatisfied)
 	}
 	b(MSensitive, c.Sensitive)
+	if m := c.Mediation; m != nil && c.Kind == KindDispute {
+		agreed := m.Outcome == OutcomeAgreement
+		b(MMediated, m.Outcome != "")
+		b(MAgreed, agreed)
+		b(MSettled, m.Settled)
+		b(MConfirmed, agreed && m.Confirmation == ConfirmConfirmed)
+		b(MPerformed, m.Performed())
+		b(MPerformBase, agreed && (m.PerformDue || m.Performed()))
+		if agreed && m.AgreedAt != nil {
+			t[MAgreementDays] = int64(max(0, DayOf(*m.AgreedAt).Sub(DayOf(c.ReportedAt)).Hours()/24))
+		}
+	}
 	return t
 }
 
@@ -178,6 +199,15 @@ type TallyRow struct {
 // counts change, sorted by node and cohort so that writers take row locks
 // in one order.
 func TallyChange(before, after *Case) []TallyRow {
+	if before == nil && after != nil { // a new case: its tally at each node, in node order
+		t, k := CaseTally(after), CaseTallyKey(after)
+		nodes := TallyNodes(after)
+		out := make([]TallyRow, len(nodes))
+		for i, n := range nodes {
+			out[i] = TallyRow{Node: n, Key: k, T: t}
+		}
+		return out
+	}
 	type nk struct {
 		node string
 		key  TallyKey

@@ -69,6 +69,9 @@ type Unit struct {
 	// above counties) the unit belongs to; tables that grow with cases are
 	// keyed by it.
 	Region string `json:"region"`
+	// OrgType marks a mediation organisation (调解组织, dispute.go): "" for
+	// any other unit.
+	OrgType OrgType `json:"org_type,omitempty"`
 }
 
 // Contains reports whether path lies in the subtree rooted at u.
@@ -93,6 +96,11 @@ type UnitService interface {
 	// ImportUnits creates or updates units all together or not at all;
 	// parents may be in the same batch, in any order. EINVALID names the row.
 	ImportUnits(ctx context.Context, units []*Unit) (ImportResult, error)
+	// SetUnitOrgType makes a unit a mediation organisation of the kind t,
+	// or none when t is "": an administrator of the unit's jurisdiction
+	// (EFORBIDDEN otherwise, ENOTFOUND outside it); EINVALID for an unknown
+	// kind.
+	SetUnitOrgType(ctx context.Context, actor *User, code string, t OrgType) error
 }
 
 // ImportResult counts what an import changed.

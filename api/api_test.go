@@ -50,7 +50,7 @@ func newEnvAt(t testing.TB, dsn string) *env {
 	fx := storetest.Seed(t, db)
 	srv := api.New(api.Config{
 		Units: db.Units, Users: db.Users, Categories: db.Categories, Cases: db.Cases, Stats: db.Stats, Grids: db.Grids,
-		Calendar: db.Calendar, Holidays: db.Calendar,
+		Calendar: db.Calendar, Holidays: db.Calendar, Campaigns: db.Campaigns, Mediation: db.Mediation, Settings: db.Settings,
 		Clock:  clock,
 		Logger: slog.New(slog.DiscardHandler),
 	})

@@ -44,6 +44,12 @@ type Config struct {
 	// Holidays keeps the holiday arrangements entered at run time
 	// (/calendar/years); when nil those routes answer 404.
 	Holidays pingan.CalendarService
+	// Campaigns serves /campaigns (campaign.go); when nil those routes answer 404.
+	Campaigns pingan.CampaignService
+	// Mediation serves /cases/{id}/mediation and Settings
+	// /settings/disputes (mediation.go); when nil those routes answer 404.
+	Mediation pingan.MediationService
+	Settings  pingan.SettingsService
 	// Calendar counts deadlines for /calendar/due: the store, which holds
 	// the years entered at run time; calendar.Official() when nil.
 	Calendar calendar.Source
@@ -70,6 +76,9 @@ type Server struct {
 	grids      pingan.GridService
 	calendar   calendar.Source
 	holidays   pingan.CalendarService
+	campaigns  pingan.CampaignService
+	mediation  pingan.MediationService
+	settings   pingan.SettingsService
 	clock      pingan.Clock
 	log        *slog.Logger
 	maxBody    int64
@@ -91,6 +100,9 @@ func New(cfg Config) *Server {
 		grids:      cfg.Grids,
 		calendar:   cfg.Calendar,
 		holidays:   cfg.Holidays,
+		campaigns:  cfg.Campaigns,
+		mediation:  cfg.Mediation,
+		settings:   cfg.Settings,
 		clock:      cfg.Clock,
 		log:        cfg.Logger,
 		maxBody:    cfg.MaxBodyBytes,
@@ -153,6 +165,8 @@ func (s *Server) routes() {
 		s.authed("GET /api/v1/grids", s.listGrids)
 		s.authed("GET /api/v1/grids/{code}", s.getGrid)
 	}
+	s.routesCampaigns()
+	s.routesMediation()
 
 	// Everything else under the prefix: 405 when the path exists for
 	// another method, 404 otherwise — in the API's JSON shape.

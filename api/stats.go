@@ -28,7 +28,8 @@ type statsAnswer struct {
 // midnights in China Standard Time. Without either, the period is the
 // current month; with from alone it runs to the end of today; with to
 // alone it starts on the first day of to's month. by breaks it down by
-// unit (one level down), grid, category, kind or source; series=month
+// unit (one level down), grid, category, kind, source or org (the
+// mediation organisations of the subtree, docs/disputes.md); series=month
 // adds each month of the period. format=xlsx answers the same as an Excel
 // workbook (statsXLSX); JSON is the default.
 func (s *Server) getStats(w http.ResponseWriter, r *http.Request) error {
@@ -178,8 +179,8 @@ func (s *Server) statsXLSX(w http.ResponseWriter, r *http.Request, out statsAnsw
 }
 
 // statsNames answers the names of the keys of a breakdown by d under unit:
-// the units one level down, the categories, the grids, the kinds and the
-// sources, in lang.
+// the units one level down, the mediation organisations, the categories,
+// the grids, the kinds and the sources, in lang.
 func (s *Server) statsNames(ctx context.Context, u *pingan.User, lang pingan.Lang, unit string, d pingan.StatsDim) (map[string]string, error) {
 	names := map[string]string{}
 	switch d {
@@ -190,6 +191,16 @@ func (s *Server) statsNames(ctx context.Context, u *pingan.User, lang pingan.Lan
 		}
 		for _, x := range units {
 			names[x.Code] = x.Name
+		}
+	case pingan.ByOrg:
+		units, err := s.units.FindUnits(ctx, u, pingan.UnitFilter{})
+		if err != nil {
+			return nil, err
+		}
+		for _, x := range units {
+			if x.OrgType != "" {
+				names[x.Code] = x.Name
+			}
 		}
 	case pingan.ByCategory:
 		cats, err := s.categories.Categories(ctx)

@@ -18,15 +18,16 @@ import (
 // with the timeline of the steps it went through — report, accept (or
 // reject), dispatch, sign, resolve, close, rate, and some returned,
 // escalated on a missed deadline, sent back for rework or reopened — and
-// its row as those steps left it. They are written many rows to a
-// statement and tens of thousands to a transaction, bypassing the
-// services, and each transaction adds the counters of its cases
-// (pingan.CaseTally at pingan.TallyNodes, summed in memory), so the
-// statistics need no rebuild. The personal data of every case is the same
+// its row as those steps left it. They are written tens of thousands to a
+// transaction, bypassing the services (the store writes them many rows to
+// a statement, or copies them, store.BulkLoad), the next batch drawn and
+// bound while the last is written, and each transaction adds the counters
+// of its cases (pingan.CaseTally at pingan.TallyNodes, summed in memory),
+// so the statistics need no rebuild. The personal data of every case is the same
 // sealed reporter.
 
 // BulkTx is one transaction of bulk writes; the store's BulkTx is one
-// (cmd/pingan begins it with store.DB.BeginBulk).
+// (cmd/pingan begins it with store.BulkLoad.Begin).
 type BulkTx interface {
 	// Insert writes rows into table: args are the values of cols, row
 	// after row; times are time.Time or *time.Time.
@@ -39,6 +40,10 @@ type BulkTx interface {
 	Int(ctx context.Context, query string, args ...any) (n int64, ok bool, err error)
 	// Seal seals personal data with the store's key.
 	Seal(plaintext []byte) ([]byte, error)
+	// BindTime answers the value Insert takes for a timestamp, as it
+	// would bind t itself: the next batch's rows are bound as they are
+	// drawn, away from the writer.
+	BindTime(t time.Time) any
 	Commit() error
 	Rollback() error
 }
@@ -54,6 +59,10 @@ type BulkOptions struct {
 	Now   time.Time
 	// Progress is told the cases written so far, after each transaction.
 	Progress func(done, total int)
+	// End, when set, ends the load after its last transaction, also when
+	// it failed: store.BulkLoad.End, which makes the indexes dropped for
+	// the load again.
+	End func(context.Context) error
 }
 
 // BulkResult is what Bulk wrote.
@@ -68,7 +77,19 @@ const bulkTxCases = 50000
 
 // Bulk writes o.Cases cases into the demo city, through begin's
 // transactions; categories are read from svc.
-func Bulk(ctx context.Context, svc Services, begin func(context.Context) (BulkTx, error), o BulkOptions) (*BulkResult, error) {
+func Bulk(ctx context.Context, svc Services, begin func(context.Context) (BulkTx, error), o BulkOptions) (res *BulkResult, err error) {
+	// The load ends however Bulk answers, and before what follows the
+	// last transaction, which may want the indexes.
+	ended := o.End == nil
+	end := func() {
+		if !ended {
+			ended = true
+			if e := o.End(ctx); e != nil && err == nil {
+				err = fmt.Errorf("demo bulk: %w", e)
+			}
+		}
+	}
+	defer end()
 	if o.City == "" {
 		o.City = DefaultCity
 	}
@@ -83,9 +104,26 @@ func Bulk(ctx context.Context, svc Services, begin func(context.Context) (BulkTx
 	if err != nil {
 		return nil, err
 	}
-	res := &BulkResult{ByStatus: map[pingan.Status]int{}, From: g.days[0], To: o.Now}
+	res = &BulkResult{ByStatus: map[pingan.Status]int{}, From: g.days[0], To: o.Now}
+	err = g.load(ctx, begin, res)
+	end()
+	if err != nil {
+		return res, err
+	}
+	// The open-now gauges (在办计数), recounted from the open cases written.
+	if gs, ok := svc.Stats.(pingan.GaugeRebuilder); ok {
+		if _, err := gs.RebuildGauges(ctx); err != nil {
+			return res, fmt.Errorf("demo bulk: %w", err)
+		}
+	}
+	return res, nil
+}
+
+// load draws the cases and writes them, a batch a transaction.
+func (g *bulkGen) load(ctx context.Context, begin func(context.Context) (BulkTx, error), res *BulkResult) error {
+	o := g.o
 	if err := g.prepare(ctx, begin); err != nil {
-		return res, fmt.Errorf("demo bulk: %w", err)
+		return fmt.Errorf("demo bulk: %w", err)
 	}
 	// The next batch is drawn while the last is written.
 	batches := make(chan *bulkBatch, 1)
@@ -94,7 +132,12 @@ func Bulk(ctx context.Context, svc Services, begin func(context.Context) (BulkTx
 	go func() {
 		defer close(batches)
 		for {
-			b := g.batch()
+			var old *bulkBatch
+			select {
+			case old = <-g.free:
+			default:
+			}
+			b := g.batch(old)
 			if b.n == 0 {
 				return
 			}
@@ -108,7 +151,7 @@ func Bulk(ctx context.Context, svc Services, begin func(context.Context) (BulkTx
 	for b := range batches {
 		tx, err := begin(ctx)
 		if err != nil {
-			return res, err
+			return err
 		}
 		err = b.write(ctx, tx)
 		if err == nil {
@@ -117,7 +160,7 @@ func Bulk(ctx context.Context, svc Services, begin func(context.Context) (BulkTx
 			tx.Rollback()
 		}
 		if err != nil {
-			return res, fmt.Errorf("demo bulk: %w", err)
+			return fmt.Errorf("demo bulk: %w", err)
 		}
 		res.Cases += b.n
 		res.Actions += b.actions
@@ -127,8 +170,12 @@ func Bulk(ctx context.Context, svc Services, begin func(context.Context) (BulkTx
 		if o.Progress != nil {
 			o.Progress(res.Cases, o.Cases)
 		}
+		select {
+		case g.free <- b: // its buffers are drawn into again
+		default:
+		}
 	}
-	return res, nil
+	return nil
 }
 
 // bulkUnit is a unit a case passes through, with its path and region.
@@ -148,6 +195,11 @@ type bulkGen struct {
 	cats   map[string]*pingan.Category
 	profs  []*profile
 	sealed []byte
+	bind   func(time.Time) any // BulkTx.BindTime
+
+	placements map[string]string // by grid
+
+	free chan *bulkBatch // batches written, whose buffers are drawn into again
 
 	days  []time.Time        // of the history
 	count []int              // cases reported on each day
@@ -167,7 +219,7 @@ func newBulkGen(ctx context.Context, svc Services, o BulkOptions) (*bulkGen, err
 		return nil, err
 	}
 	g := &bulkGen{o: o, rng: rand.New(rand.NewPCG(o.Seed, 0xb01c)), cal: calendar.Official(), places: c.places,
-		units: map[string]*bulkUnit{}, seq: map[bulkSeqKey]int{}}
+		units: map[string]*bulkUnit{}, seq: map[bulkSeqKey]int{}, placements: map[string]string{}, free: make(chan *bulkBatch, 1)}
 	// The grids as Seed laid them out with the same seed.
 	g.grids = lay(c.top, c.ref, o.Seed)
 	grids := make([]*pingan.Grid, len(g.grids))
@@ -244,6 +296,7 @@ func (g *bulkGen) prepare(ctx context.Context, begin func(context.Context) (Bulk
 	if g.sealed, err = tx.Seal([]byte(`{"role":"reporter","name":"王五","phone":"13712345678"}`)); err != nil {
 		return err
 	}
+	g.bind = tx.BindTime
 	regions := map[string]bool{}
 	for _, gp := range g.grids {
 		regions[g.units[gp.village.unit.Code].region] = true
@@ -272,9 +325,14 @@ type bulkBatch struct {
 }
 
 // batch draws the next cases, up to bulkTxCases and to the end of a
-// month.
-func (g *bulkGen) batch() *bulkBatch {
+// month, into the buffers of old, a batch written, when there is one.
+func (g *bulkGen) batch(old *bulkBatch) *bulkBatch {
 	b := &bulkBatch{seqs: map[bulkSeqKey]int{}, byStatus: map[pingan.Status]int{}}
+	if old != nil {
+		clear(old.caseArgs[:cap(old.caseArgs)])
+		clear(old.actionArgs[:cap(old.actionArgs)])
+		b.caseArgs, b.actionArgs = old.caseArgs[:0], old.actionArgs[:0]
+	}
 	tallies := map[tallyKey]*pingan.Tally{}
 	if g.day >= len(g.days) {
 		return b
@@ -301,8 +359,8 @@ func (g *bulkGen) batch() *bulkBatch {
 		b.actions += len(acts)
 		b.caseArgs = g.caseRow(b.caseArgs, c)
 		for i, a := range acts {
-			b.actionArgs = append(b.actionArgs, c.Region, c.ID, i+1, string(a.Action), 0, a.ActorName, a.At,
-				string(a.FromStatus), string(a.ToStatus), a.FromUnit, a.ToUnit, a.Note, a.Deadline, string(a.Satisfaction))
+			b.actionArgs = append(b.actionArgs, c.Region, c.ID, i+1, string(a.Action), 0, a.ActorName, g.bind(a.At),
+				string(a.FromStatus), string(a.ToStatus), a.FromUnit, a.ToUnit, a.Note, g.bindp(a.Deadline), string(a.Satisfaction))
 		}
 		t, k := pingan.CaseTally(c), pingan.CaseTallyKey(c)
 		for _, node := range pingan.TallyNodes(c) {
@@ -359,15 +417,35 @@ func (g *bulkGen) caseRow(out []any, c *pingan.Case) []any {
 	if c.Satisfaction != nil {
 		satisfaction = string(*c.Satisfaction)
 	}
+	resolveBy := g.bindp(c.ResolveBy)
 	var watched any
 	if c.Overdue {
-		watched = c.ResolveBy // the deadline watch has met its deadline
+		watched = resolveBy // the deadline watch has met its deadline
 	}
 	return append(out, c.Region, c.ID, c.ID, string(c.Kind), c.Category, c.Title, c.Description, string(c.Status),
 		c.Location.Lat, c.Location.Lng, c.Address, c.Grid, c.Unit, c.UnitPath, c.HoldingUnit, c.HoldingPath,
-		c.AssignedUnit, c.AssignedPath, string(c.Source), 0, c.ReportedAt, c.SignBy, c.ResolveBy, c.Overdue, false,
-		c.EscalationLevel, false, c.SignedAt, c.ResolvedAt, c.ClosedAt, satisfaction, g.sealed, updated, c.Version,
-		false, "位置在网格 "+c.Grid+" 内", c.Returns, c.Reworks, c.Reopens, c.SignLate, watched)
+		c.AssignedUnit, c.AssignedPath, string(c.Source), 0, g.bind(c.ReportedAt), g.bindp(c.SignBy), resolveBy, c.Overdue, false,
+		c.EscalationLevel, false, g.bindp(c.SignedAt), g.bindp(c.ResolvedAt), g.bindp(c.ClosedAt), satisfaction, g.sealed,
+		g.bind(updated), c.Version, false, g.placement(c.Grid), c.Returns, c.Reworks, c.Reopens, c.SignLate, watched)
+}
+
+// bindp binds a timestamp that may be NULL.
+func (g *bulkGen) bindp(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return g.bind(*t)
+}
+
+// placement answers the placement note of a case in grid, made once a
+// grid.
+func (g *bulkGen) placement(grid string) string {
+	p, ok := g.placements[grid]
+	if !ok {
+		p = "位置在网格 " + grid + " 内"
+		g.placements[grid] = p
+	}
+	return p
 }
 
 // pickGrid answers a grid, the busier the likelier.
@@ -437,7 +515,7 @@ func (g *bulkGen) newCase(day time.Time) (*pingan.Case, []pingan.Action) {
 	rep := prof.reports[g.rng.IntN(len(prof.reports))]
 	loc := point(g.ix, gp, g.rng)
 	due := period(cat, at)
-	c := &pingan.Case{Region: vu.region, ID: fmt.Sprintf("%04d-%s-%06d", at.Year(), vu.region, g.seq[key]),
+	c := &pingan.Case{Region: vu.region, ID: caseNumber(at.Year(), vu.region, g.seq[key]),
 		Kind: cat.Kind, Category: cat.Code, Title: rep[0], Description: "群众反映：" + rep[1] + "。",
 		Status: pingan.StatusReported, Location: &loc, Address: gp.grid.Name, Grid: gp.grid.Code,
 		Unit: vu.code, UnitPath: vu.path, HoldingUnit: vu.code, HoldingPath: vu.path, Source: source,
@@ -451,6 +529,31 @@ func (g *bulkGen) newCase(day time.Time) (*pingan.Case, []pingan.Action) {
 	}
 	w.run(desk)
 	return c, w.acts
+}
+
+// caseNumber answers the number of a case, as the store gives it:
+// 2026-620902-000123.
+func caseNumber(year int, region string, seq int) string {
+	b := make([]byte, 0, 12+len(region))
+	b = appendPadded(b, year, 4)
+	b = append(b, '-')
+	b = append(b, region...)
+	b = append(b, '-')
+	return string(appendPadded(b, seq, 6))
+}
+
+// appendPadded appends n with zeros before it to width digits at least.
+func appendPadded(b []byte, n, width int) []byte {
+	var d [20]byte
+	i := len(d)
+	for n >= 10 || len(d)-i < width-1 {
+		i--
+		d[i] = byte('0' + n%10)
+		n /= 10
+	}
+	i--
+	d[i] = byte('0' + n)
+	return append(b, d[i:]...)
 }
 
 // bulkWalk takes one case along the loop, a step at a time, until the

@@ -3,6 +3,12 @@ package demo
 import (
 	"context"
 	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -35,12 +41,26 @@ func TestBulk(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			begin := func(ctx context.Context) (BulkTx, error) { return db.BeginBulk(ctx) }
-			var calls int
-			res, err := Bulk(ctx, services(db), begin, BulkOptions{City: c.Code, Seed: opt.Seed, Cases: n, Years: 2, Now: opt.Now,
-				Progress: func(done, total int) { calls++ }})
+			// The load drops the indexes of cases and timelines (and their
+			// foreign keys on PostgreSQL) and makes them again at its end,
+			// as they were.
+			indexes := indexDefs(t, db)
+			load, err := db.BeginBulkLoad(ctx, store.BulkLoadOptions{DropIndexes: []string{"cases", "actions"}, Unjournaled: true})
 			if err != nil {
 				t.Fatal(err)
+			}
+			if got := indexDefs(t, db); len(got) >= len(indexes) {
+				t.Errorf("%d indexes during the load, %d before", len(got), len(indexes))
+			}
+			begin := func(ctx context.Context) (BulkTx, error) { return load.Begin(ctx) }
+			var calls int
+			res, err := Bulk(ctx, services(db), begin, BulkOptions{City: c.Code, Seed: opt.Seed, Cases: n, Years: 2, Now: opt.Now,
+				Progress: func(done, total int) { calls++ }, End: load.End})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := indexDefs(t, db); !slices.Equal(got, indexes) {
+				t.Errorf("indexes after the load:\n%s\nbefore:\n%s", strings.Join(got, "\n"), strings.Join(indexes, "\n"))
 			}
 			if res.Cases != n || calls < 24 {
 				t.Errorf("wrote %d cases in %d transactions, want %d in one a month at least", res.Cases, calls, n)
@@ -48,6 +68,38 @@ func TestBulk(t *testing.T) {
 			checkBulk(t, db, n)
 		})
 	}
+}
+
+// indexDefs answers the statements that make the indexes of the database
+// (and on PostgreSQL its constraints), in the order of their names.
+func indexDefs(t *testing.T, db *store.DB) []string {
+	t.Helper()
+	q := `SELECT name || ': ' || sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name`
+	if db.Dialect() == store.Postgres {
+		q = `SELECT indexname || ': ' || indexdef FROM pg_indexes WHERE schemaname = current_schema()
+			UNION ALL SELECT c.conname || ': ' || pg_get_constraintdef(c.oid) FROM pg_constraint c
+			JOIN pg_class t ON t.oid = c.conrelid WHERE t.relnamespace = current_schema()::regnamespace ORDER BY 1`
+	}
+	var out []string
+	err := db.BulkExec(context.Background(), func(tx *sql.Tx) error {
+		rows, err := tx.Query(q)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var s string
+			if err := rows.Scan(&s); err != nil {
+				return err
+			}
+			out = append(out, s)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
 
 func checkBulk(t *testing.T, db *store.DB, n int) {
@@ -164,4 +216,110 @@ func checkBulk(t *testing.T, db *store.DB, n int) {
 		t.Errorf("the counters differ from the recount of %d cases: %v %v", check.Cases, check.Counters, check.Rows)
 	}
 	t.Logf("%d cases verified in %v", check.Cases, time.Since(began).Round(time.Millisecond))
+}
+
+// BenchmarkBulk writes PINGAN_BENCH_BULK cases (100,000 by default) in
+// bulk into a small demo city, on SQLite (or on PostgreSQL with
+// PINGAN_BENCH_POSTGRES=1 and PINGAN_TEST_POSTGRES), a new database each
+// time: `go test -run '^$' -bench Bulk -benchtime 1x -cpuprofile cpu.out
+// ./demo/`.
+func BenchmarkBulk(b *testing.B) {
+	n := 100000
+	if s := os.Getenv("PINGAN_BENCH_BULK"); s != "" {
+		var err error
+		if n, err = strconv.Atoi(s); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for range b.N {
+		b.StopTimer()
+		clock := NewClock()
+		o := store.Options{Clock: clock}
+		if os.Getenv("PINGAN_BENCH_POSTGRES") != "" {
+			o.DSN = storetest.PostgresDSN(b)
+		}
+		db := storetest.OpenWith(b, o)
+		ctx := context.Background()
+		opt := small
+		opt.Days, opt.Cases = 14, 60
+		c, err := Seed(ctx, services(db), clock, opt)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		began := time.Now()
+		// As `pingan demo --bulk` loads into a new database.
+		lo := store.BulkLoadOptions{DropIndexes: []string{"cases", "actions"}, Unjournaled: true}
+		load, err := db.BeginBulkLoad(ctx, lo)
+		if err != nil {
+			b.Fatal(err)
+		}
+		begin := func(ctx context.Context) (BulkTx, error) { return load.Begin(ctx) }
+		if _, err := Bulk(ctx, services(db), begin, BulkOptions{City: c.Code, Seed: opt.Seed, Cases: n, Now: opt.Now, End: load.End}); err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(n)/time.Since(began).Seconds(), "cases/s")
+	}
+}
+
+// TestCaseNumber: the numbers of bulk cases are written as the store
+// writes them.
+func TestCaseNumber(t *testing.T) {
+	for _, year := range []int{7, 2026, 12345} {
+		for _, seq := range []int{0, 1, 9, 10, 123, 999999, 1000000, 12345678} {
+			if got, want := caseNumber(year, "620902", seq), fmt.Sprintf("%04d-%s-%06d", year, "620902", seq); got != want {
+				t.Errorf("caseNumber(%d, 620902, %d) = %s, want %s", year, seq, got, want)
+			}
+		}
+	}
+}
+
+// TestBulkLoadRecovers: the indexes a load dropped come back when the load
+// fails, and after a load that died before its end, at the start of the
+// next one.
+func TestBulkLoadRecovers(t *testing.T) {
+	for _, dbName := range []string{"SQLite", "Postgres"} {
+		t.Run(dbName, func(t *testing.T) {
+			var o store.Options
+			if dbName == "Postgres" {
+				o.DSN = storetest.PostgresDSN(t)
+			}
+			db := storetest.OpenWith(t, o)
+			ctx := context.Background()
+			indexes := indexDefs(t, db)
+			drop := store.BulkLoadOptions{DropIndexes: []string{"cases", "actions"}}
+			// A load that fails, before its cases or at its first
+			// transaction: Bulk ends it all the same.
+			begin := func(ctx context.Context) (BulkTx, error) { return nil, errors.New("no transaction") }
+			for _, city := range []string{"no such city", "500114"} {
+				load, err := db.BeginBulkLoad(ctx, drop)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if _, err := Bulk(ctx, services(db), begin, BulkOptions{City: city, Seed: 1, Cases: 10, End: load.End}); err == nil {
+					t.Fatal("a load without transactions succeeded")
+				}
+				if got := indexDefs(t, db); !slices.Equal(got, indexes) {
+					t.Errorf("after a failed load into %s, %d indexes and keys, want %d", city, len(got), len(indexes))
+				}
+			}
+			// A load that dies: the next one makes them again first.
+			if _, err := db.BeginBulkLoad(ctx, drop); err != nil {
+				t.Fatal(err)
+			}
+			if got := indexDefs(t, db); len(got) >= len(indexes) {
+				t.Fatalf("%d indexes and keys during the load, %d before", len(got), len(indexes))
+			}
+			next, err := db.BeginBulkLoad(ctx, store.BulkLoadOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := indexDefs(t, db); !slices.Equal(got, indexes) {
+				t.Errorf("after a load that died, %d indexes and keys, want %d", len(got), len(indexes))
+			}
+			if err := next.End(ctx); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
 }

@@ -97,6 +97,11 @@ var profiles = []*profile{
 			{"交通事故赔偿争议", "电动车与小轿车剐蹭致人受伤，双方就赔偿金额协商不成"},
 			{"农用三轮车事故赔偿纠纷", "农用三轮车与摩托车相撞，责任已认定，赔偿未落实"},
 		}},
+	{code: "0502", weight: 1.2, urban: 1.2, rural: 0.8, to: []string{"SF"}, results: disputeResults,
+		reports: [][2]string{
+			{"手术后并发症医疗纠纷", "患者在乡镇卫生院手术后出现并发症，家属认为医院存在过错，要求赔偿"},
+			{"医疗费用争议", "患者家属对住院费用和诊疗过程有异议，在医院滞留不走"},
+		}},
 	{code: "05", weight: 2, urban: 1, rural: 1, to: []string{"SF", "T"}, onSite: 0.15, results: disputeResults,
 		reports: [][2]string{
 			{"装修损坏邻居房屋赔偿纠纷", "装修施工致邻居墙面开裂，双方就赔偿发生争议"},
@@ -206,10 +211,11 @@ var profiles = []*profile{
 // (0101) and family (0102) disputes. Each keeps the deadline policy of the
 // category it replaces, or of its parent.
 var disputeTree = []*pingan.Category{
-	{Code: "01", Kind: pingan.KindDispute, Name: "婚恋家庭纠纷"},
-	{Code: "0101", Kind: pingan.KindDispute, Name: "婚姻纠纷", Parent: "01"},
-	{Code: "0102", Kind: pingan.KindDispute, Name: "家庭纠纷", Parent: "01"},
+	{Code: "01", Kind: pingan.KindDispute, Name: "婚恋家庭纠纷", OrgType: pingan.OrgFamily},
+	{Code: "0101", Kind: pingan.KindDispute, Name: "婚姻纠纷", Parent: "01", OrgType: pingan.OrgFamily},
+	{Code: "0102", Kind: pingan.KindDispute, Name: "家庭纠纷", Parent: "01", OrgType: pingan.OrgFamily},
 	{Code: "02", Kind: pingan.KindDispute, Name: "邻里纠纷"},
+	{Code: "0502", Kind: pingan.KindDispute, Name: "医疗纠纷", Parent: "05", OrgType: pingan.OrgMedical},
 }
 
 // fixCategories writes disputeTree through the category service, as the

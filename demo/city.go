@@ -89,6 +89,8 @@ type place struct {
 	depts    map[string]*pingan.Unit // county: by suffix (GA, ZJ …)
 	bound    orb.Bound
 	grids    []*gridPlace // village or community
+	// orgs are the mediation organisations it hosts (调解组织, mediation.go).
+	orgs []*pingan.Unit
 }
 
 func (p *place) level() pingan.Level { return p.unit.Level }
@@ -228,6 +230,7 @@ func territory(ref reference) (*place, []*pingan.Unit, map[string]*place, error)
 			}
 		}
 	})
+	units = append(units, addMediationOrgs(top, byCode)...) // mediation.go
 	for _, code := range []string{ref.seat, ref.second, ref.town} {
 		if code != "" && byCode[code] == nil {
 			return nil, nil, nil, fmt.Errorf("demo divisions: %s lacks %s", ref.code, code)

@@ -34,6 +34,8 @@ type Services struct {
 	Cases      pingan.CaseService
 	Stats      pingan.StatsService
 	Escalator  pingan.Escalator
+	// Campaigns writes the demo's campaigns and visits (campaign.go); none when nil.
+	Campaigns pingan.CampaignService
 }
 
 // Users is the user service, with the lookup of an account by name.
@@ -162,6 +164,9 @@ func Seed(ctx context.Context, svc Services, clock *Clock, opt Options) (*City, 
 		return nil, err
 	}
 	if err := h.run(start, opt.Now, cases); err != nil {
+		return nil, err
+	}
+	if err := seedCampaigns(ctx, svc, clock, c, h.ix, opt.Seed, opt.Now, cases); err != nil { // 大排查, 敲门行动 (campaign.go)
 		return nil, err
 	}
 	// Whole days: from the first day of the demo to the end of today.

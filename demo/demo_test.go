@@ -24,9 +24,14 @@ func TestTerritory(t *testing.T) {
 			t.Fatalf("%s: %v", code, err)
 		}
 		counts := map[pingan.Level]int{}
+		orgs := map[pingan.OrgType]int{}
 		codes := map[string]bool{}
 		for _, u := range c.units {
-			counts[u.Level]++
+			if u.OrgType != "" {
+				orgs[u.OrgType]++ // a mediation organisation (mediation.go), not a department
+			} else {
+				counts[u.Level]++
+			}
 			if codes[u.Code] {
 				t.Errorf("%s: unit %s twice", code, u.Code)
 			}
@@ -44,12 +49,25 @@ func TestTerritory(t *testing.T) {
 		if counts[pingan.LevelDepartment] != 6*counts[pingan.LevelCounty] {
 			t.Errorf("%s: %d departments for %d counties", code, counts[pingan.LevelDepartment], counts[pingan.LevelCounty])
 		}
+		// Mediation organisations: every township's committee, some
+		// villages', and three of each county.
+		if orgs[pingan.OrgTownship] != counts[pingan.LevelTownship] {
+			t.Errorf("%s: %d township committees for %d townships", code, orgs[pingan.OrgTownship], counts[pingan.LevelTownship])
+		}
+		if n := orgs[pingan.OrgVillage]; n == 0 || n >= counts[pingan.LevelVillage] {
+			t.Errorf("%s: %d village committees for %d villages", code, n, counts[pingan.LevelVillage])
+		}
+		for _, k := range []pingan.OrgType{pingan.OrgMedical, pingan.OrgTraffic, pingan.OrgLabour} {
+			if orgs[k] != counts[pingan.LevelCounty] {
+				t.Errorf("%s: %d %s organisations for %d counties", code, orgs[k], k, counts[pingan.LevelCounty])
+			}
+		}
 		for _, a := range c.accounts() {
 			if !codes[a.Unit] {
 				t.Errorf("%s: account %s in unknown unit %s", code, a.Username, a.Unit)
 			}
 		}
-		t.Logf("%s %s: %v; showcase %s %s", code, c.top.unit.Name, counts, c.showcase.unit.Code, c.showcase.unit.Name)
+		t.Logf("%s %s: %v, mediation %v; showcase %s %s", code, c.top.unit.Name, counts, orgs, c.showcase.unit.Code, c.showcase.unit.Name)
 	}
 	_, err := newCity("110000")
 	if e, ok := err.(*pingan.Error); !ok || e.Code != pingan.EINVALID || e.Fields["city"].Key != "demo.city.unknown" ||
@@ -207,7 +225,7 @@ func init() {
 // services are the store's services, as cmd/pingan hands them to Seed.
 func services(db *store.DB) Services {
 	return Services{Units: db.Units, Users: db.Users, Categories: db.Categories, Grids: db.Grids,
-		Cases: db.Cases, Stats: db.Stats, Escalator: db.Cases}
+		Cases: db.Cases, Stats: db.Stats, Escalator: db.Cases, Campaigns: db.Campaigns}
 }
 
 // build seeds a demo city into a fresh SQLite store.

@@ -72,6 +72,7 @@ type plan struct {
 	reopened bool
 	avoid    string // the unit that sent it back
 	stall    pingan.Status
+	med      *medPlan // a dispute's mediation (mediation.go)
 }
 
 // event is something that happens at a time: the deadline watch, a report,
@@ -423,7 +424,9 @@ func (w *history) report(s *spec) error {
 	if cat.Kind == pingan.KindDispute {
 		in.Parties = []pingan.Person{w.person("applicant"), w.person("respondent")}
 	}
-	if s.source == pingan.SourceGridWorker && cat.Kind == pingan.KindDispute && s.stall == "" && w.rng.Float64() < s.prof.onSite {
+	// A dispute goes to a mediation organisation (mediation.go): only
+	// where the city has none does a grid worker settle it on the spot.
+	if s.source == pingan.SourceGridWorker && cat.Kind == pingan.KindDispute && s.stall == "" && len(w.staff.mediators) == 0 && w.rng.Float64() < s.prof.onSite {
 		in.ResolvedOnSite, in.Result = true, "网格员现场调解，双方握手言和，矛盾就地化解"
 	}
 	if cat.Kind == pingan.KindDispute && !in.ResolvedOnSite && w.rng.Float64() < 0.03 {
@@ -585,6 +588,11 @@ func (w *history) target(c *pingan.Case, p *plan, centre *place) string {
 		v = p.grid.village
 	}
 	town, county := v.township(), v.county()
+	if c.Kind == pingan.KindDispute {
+		if org := w.mediationOrg(c, v, centre); org != "" && org != p.avoid { // mediation.go
+			return org
+		}
+	}
 	if centre.level() == pingan.LevelTownship {
 		return centre.unit.Code
 	}
@@ -703,6 +711,15 @@ var rejectReasons = map[pingan.Kind]string{
 
 // advance takes the step the case's status calls for and plans the next.
 func (w *history) advance(p *plan, c *pingan.Case) error {
+	// A dispute's follow-up whose time has come (mediation.go), else the
+	// next one once nothing else is planned.
+	if c.Status == pingan.StatusResolved || c.Status == pingan.StatusClosed {
+		if took, err := w.followUpStep(p, c); took || err != nil {
+			return err
+		}
+		gen := p.gen
+		defer func() { w.nextFollowUp(p, w.cases[p.id], gen) }()
+	}
 	centre := w.centreOf(c, p)
 	disp := w.staff.dispatcher[centre.unit.Code]
 	var err error
@@ -812,6 +829,8 @@ func (w *history) advance(p *plan, c *pingan.Case) error {
 			return err
 		}
 		w.resolveLater(p, c, 0.3, 0.8)
+	case c.Status == pingan.StatusInProgress && c.Kind == pingan.KindDispute && w.isOrg(c.AssignedUnit):
+		return w.mediateStep(p, c) // mediation.go
 	case c.Status == pingan.StatusInProgress && p.mediate:
 		p.mediate = false
 		h, err := w.handler(c.AssignedUnit)

@@ -35,8 +35,11 @@ type staff struct {
 	handlers   map[string][]*pingan.User // by unit: every department and township
 	leader     map[string]*pingan.User   // by unit: the city and every county
 	crews      []Crew
-	created    int
-	examples   map[string]string // the first username by prefix (d_, h_ …)
+	// mediators are the names of the mediators of each mediation
+	// organisation, its head first (mediation.go).
+	mediators map[string][]string
+	created   int
+	examples  map[string]string // the first username by prefix (d_, h_ …)
 }
 
 // namedAccounts are the accounts printed for people to log in with; for
@@ -175,7 +178,10 @@ func hire(ctx context.Context, svc Services, top *place, named []Account, showca
 			err = s.gridWorkers(p, p == showcase, add, rng)
 		}
 	})
-	return s, err
+	if err != nil {
+		return nil, err
+	}
+	return s, s.hireMediators(top, add, rng) // mediation.go
 }
 
 // gridWorkers creates the grid workers of a village: for the showcase

@@ -57,12 +57,13 @@ func Units(r io.Reader) ([]*pingan.Unit, error) {
 			return nil, csvError(err)
 		}
 		get := func(name string) string {
-			if i := col[name]; i < len(rec) {
+			if i, ok := col[name]; ok && i < len(rec) {
 				return strings.TrimSpace(rec[i])
 			}
 			return ""
 		}
-		u := &pingan.Unit{Code: get("code"), Name: get("name"), Level: pingan.Level(get("level")), ParentCode: get("parent_code")}
+		u := &pingan.Unit{Code: get("code"), Name: get("name"), Level: pingan.Level(get("level")), ParentCode: get("parent_code"),
+			OrgType: pingan.OrgType(get("org_type"))}
 		if len(rec) == 1 && rec[0] == "" {
 			continue // blank line
 		}
@@ -78,6 +79,8 @@ func Units(r io.Reader) ([]*pingan.Unit, error) {
 			bad[key] = pingan.Msg("import.unit.level.bad", u.Code, string(u.Level))
 		case u.ParentCode == u.Code:
 			bad[key] = pingan.Msg("import.unit.parent.self", u.Code)
+		case u.OrgType != "" && !u.OrgType.Valid():
+			bad[key] = pingan.Msg("unit.org_type.unknown", string(u.OrgType))
 		case seen[u.Code] > 0:
 			bad[key] = pingan.Msg("import.unit.duplicate", u.Code, seen[u.Code])
 		}

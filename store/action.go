@@ -14,8 +14,10 @@ import (
 // Act applies one lifecycle action to a case in the actor's jurisdiction:
 // it loads the case (locking its row on PostgreSQL), fills workflow.Env from
 // the database, calls workflow.Apply, and writes the case's new state (if
-// its version is unchanged) and the timeline entry in one transaction. The
-// answer has its personal data masked.
+// its version is unchanged) and the timeline entry in one transaction,
+// with what a dispute's mediation recorded beside the row (a session, an
+// agreement and its terms, a term's performance, a visit; the parties an
+// accept gives), mediation.go. The answer has its personal data masked.
 //
 // A refusal (EFORBIDDEN, ECONFLICT) is written to the audit log: in the
 // same transaction when the workflow refuses, in one of its own when the
@@ -27,6 +29,7 @@ func (s *Cases) Act(ctx context.Context, actor *pingan.User, id string, in pinga
 	}
 	var v pingan.Invalid
 	pingan.CheckPhotos(&v, "photos", in.Photos)
+	checkActParties(&v, &in) // a dispute's parties, on accept (mediation.go)
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
@@ -74,6 +77,15 @@ func (s *Cases) act(ctx context.Context, actor *pingan.User, scope, id string, i
 	if err := s.save(ctx, tx, c, old, act, now); err != nil {
 		tx.Rollback() // before another transaction on SQLite's one writer
 		return nil, s.refusedAlone(ctx, actor, id, in, c.Status, err)
+	}
+	// What a dispute's mediation recorded beside the row (mediation.go).
+	if err := s.writeMediation(ctx, tx, actor, c, act, in, now); err != nil {
+		return nil, err
+	}
+	if len(in.Parties) > 0 {
+		if err := s.replaceParties(ctx, tx, &sc, in.Parties); err != nil {
+			return nil, err
+		}
 	}
 	return s.committed(tx, sc, c, actor)
 }
@@ -147,7 +159,8 @@ func (s *Cases) refusedAlone(ctx context.Context, actor *pingan.User, id string,
 // (escalationTarget, the one rule for people and for the deadline watch,
 // which calls env with no actor), the target of a dispatch if it lies in
 // the actor's jurisdiction (nil otherwise, which workflow answers as a bad
-// to_unit).
+// to_unit), and for a dispute the terms of its agreement or the days to
+// its follow-up visit (mediationEnv).
 func (s *Cases) env(ctx context.Context, tx *sql.Tx, c *pingan.Case, actor *pingan.User, in pingan.ActionInput, now time.Time) (workflow.Env, error) {
 	env := workflow.Env{Now: now, Calendar: s.calendarNow()}
 	cat, err := categoryByCode(ctx, tx, c.Category)
@@ -188,6 +201,10 @@ func (s *Cases) env(ctx context.Context, tx *sql.Tx, c *pingan.Case, actor *ping
 		if env.AssistUnits, err = s.assistUnits(ctx, tx, actor, in.AssistUnits); err != nil { // 协办
 			return env, err
 		}
+	}
+	// A dispute's agreement and rules (mediation.go).
+	if err := mediationEnv(ctx, tx, c, in.Action, &env); err != nil {
+		return env, err
 	}
 	return env, nil
 }

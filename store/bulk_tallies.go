@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/pingan-gov/pingan"
@@ -26,11 +27,27 @@ func (db *DB) BulkTallies(ctx context.Context, tx *sql.Tx, rows []pingan.TallyRo
 type BulkTx struct {
 	db    *DB
 	tx    *sql.Tx
+	conn  *sql.Conn            // PostgreSQL: the connection of tx, for COPY
 	stmts map[string]*sql.Stmt // the full statements of Insert, prepared once in tx
 }
 
 // BeginBulk begins a transaction of bulk writes on the writer.
 func (db *DB) BeginBulk(ctx context.Context) (*BulkTx, error) {
+	if db.dialect == Postgres {
+		// A connection of its own, whose pgx connection copies the rows
+		// of Insert in the transaction.
+		db.stmts.prepareUnready(ctx)
+		conn, err := db.write.Conn(ctx)
+		if err != nil {
+			return nil, err
+		}
+		tx, err := conn.BeginTx(ctx, nil)
+		if err != nil {
+			conn.Close()
+			return nil, err
+		}
+		return &BulkTx{db: db, tx: tx, conn: conn, stmts: map[string]*sql.Stmt{}}, nil
+	}
 	tx, err := db.beginWrite(ctx)
 	if err != nil {
 		return nil, err
@@ -47,19 +64,20 @@ func (db *DB) BeginBulk(ctx context.Context) (*BulkTx, error) {
 	return &BulkTx{db: db, tx: tx, stmts: map[string]*sql.Stmt{}}, nil
 }
 
-// bulkRows is the rows of one INSERT of BulkTx.Insert: on SQLite a few,
-// whose parameters the driver binds fastest (stmt.go, anonymous); on
-// PostgreSQL many, each statement a round trip.
-func (db *DB) bulkRows(cols int) int {
-	if db.dialect == SQLite {
-		return max(1, 512/cols)
-	}
-	return max(1, 8000/cols)
-}
+// bulkRows is the rows of one INSERT of BulkTx.Insert on SQLite: a few,
+// whose parameters the driver binds fastest (stmt.go, anonymous).
+func bulkRows(cols int) int { return max(1, 512/cols) }
+
+// BindTime answers t as the store binds a timestamp (Dialect.BindTime),
+// for a writer that binds its rows before Insert, away from the writer.
+func (b *BulkTx) BindTime(t time.Time) any { return b.db.dialect.ts(t) }
 
 // Insert writes rows into table: args are the values of cols, row after
 // row; a time.Time (or *time.Time, nil for NULL) is bound as the store
-// binds timestamps.
+// binds timestamps. On PostgreSQL the rows are copied (COPY … FROM STDIN,
+// binary); on SQLite they go a few to a prepared INSERT, which stops at a
+// failing row (OR FAIL: the transaction is rolled back then, and SQLite
+// keeps no statement journal for it).
 func (b *BulkTx) Insert(ctx context.Context, table string, cols []string, args []any) error {
 	n := len(cols)
 	for i, a := range args {
@@ -74,14 +92,20 @@ func (b *BulkTx) Insert(ctx context.Context, table string, cols []string, args [
 			}
 		}
 	}
+	if b.conn != nil {
+		return b.copy(ctx, table, cols, args)
+	}
+	joined := strings.Join(cols, ", ")
 	text := func(rows int) string {
-		q := `INSERT INTO ` + table + ` (` + strings.Join(cols, ", ") + `) VALUES ` + valuesList(rows, n)
-		if b.db.dialect == SQLite {
-			q = anonymous(q)
+		k := bulkTextKey{table, joined, rows}
+		if q, ok := bulkTexts.Load(k); ok {
+			return q.(string)
 		}
+		q := anonymous(`INSERT OR FAIL INTO ` + table + ` (` + joined + `) VALUES ` + valuesList(rows, n))
+		bulkTexts.Store(k, q)
 		return q
 	}
-	per := b.db.bulkRows(n)
+	per := bulkRows(n)
 	for len(args) > 0 {
 		rows := min(per, len(args)/n)
 		chunk := args[:rows*n]
@@ -108,8 +132,22 @@ func (b *BulkTx) Insert(ctx context.Context, table string, cols []string, args [
 	return nil
 }
 
-// AddTallies adds the counter rows in the transaction (BulkTallies).
+// bulkTextKey names the text of an INSERT of BulkTx.Insert: its table, its
+// columns and its rows.
+type bulkTextKey struct {
+	table, cols string
+	rows        int
+}
+
+// bulkTexts are the texts of Insert, made once.
+var bulkTexts sync.Map
+
+// AddTallies adds the counter rows in the transaction (BulkTallies; on
+// PostgreSQL copied, copyTallies).
 func (b *BulkTx) AddTallies(ctx context.Context, rows []pingan.TallyRow) error {
+	if b.conn != nil {
+		return b.copyTallies(ctx, rows)
+	}
 	return b.db.BulkTallies(ctx, b.tx, rows)
 }
 
@@ -135,13 +173,24 @@ func (b *BulkTx) Seal(plaintext []byte) ([]byte, error) { return b.db.sealer.Sea
 // Commit commits the transaction.
 func (b *BulkTx) Commit() error {
 	b.closeStmts()
-	return b.tx.Commit()
+	err := b.tx.Commit()
+	b.closeConn()
+	return err
 }
 
 // Rollback rolls the transaction back; after Commit it does nothing.
 func (b *BulkTx) Rollback() error {
 	b.closeStmts()
-	return b.tx.Rollback()
+	err := b.tx.Rollback()
+	b.closeConn()
+	return err
+}
+
+func (b *BulkTx) closeConn() {
+	if b.conn != nil {
+		b.conn.Close()
+		b.conn = nil
+	}
 }
 
 func (b *BulkTx) closeStmts() {

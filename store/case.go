@@ -89,7 +89,8 @@ const caseRequestColumns = `request_action, request_days, request_reason`
 // state (tally.go), written by updateCase only.
 const caseCountColumns = `returns, reworks, reopens, sign_late`
 
-const caseColumns = caseInsertColumns + `, supervise_by, ` + caseTradeColumns + `, ` + caseRequestColumns + `, ` + caseCountColumns
+const caseColumns = caseInsertColumns + `, supervise_by, ` + caseTradeColumns + `, ` + caseRequestColumns + `, ` + caseCountColumns +
+	`, ` + caseMediationColumns
 
 // sealedCase is a case as read, its personal data still sealed.
 type sealedCase struct {
@@ -103,16 +104,18 @@ func scanCase(s scanner) (sealedCase, error) {
 	var lat, lng sql.NullFloat64
 	var reportedAt, signBy, resolveBy, suspendedAt, signedAt, resolvedAt, closedAt, updatedAt, superviseBy stamp
 	var satisfaction sql.NullString
-	err := s.Scan(&c.Region, &c.ID, &c.Number, &c.Kind, &c.Category, &c.Title, &c.Description, &c.Status,
+	var med mediationScan
+	err := s.Scan(append([]any{&c.Region, &c.ID, &c.Number, &c.Kind, &c.Category, &c.Title, &c.Description, &c.Status,
 		&lat, &lng, &c.Address, &c.Grid,
 		&c.Unit, &c.UnitPath, &c.HoldingUnit, &c.HoldingPath, &c.AssignedUnit, &c.AssignedPath, &c.Source, &c.ReportedBy,
 		&reportedAt, &signBy, &resolveBy, &c.Overdue, &c.Suspended, &suspendedAt, &c.EscalationLevel, &c.Supervised,
 		&signedAt, &resolvedAt, &closedAt, &satisfaction, &sc.reporter, &sc.parties, &updatedAt, &c.Version,
 		&c.Ungridded, &c.Placement, &superviseBy, &c.HotlineNo, &c.Urgency, &c.Sensitive,
-		&c.RequestAction, &c.RequestDays, &c.RequestReason, &c.Returns, &c.Reworks, &c.Reopens, &c.SignLate)
+		&c.RequestAction, &c.RequestDays, &c.RequestReason, &c.Returns, &c.Reworks, &c.Reopens, &c.SignLate}, med.dest()...)...)
 	if err != nil {
 		return sc, err
 	}
+	med.apply(&c)
 	if lat.Valid && lng.Valid {
 		c.Location = &pingan.Location{Lat: lat.Float64, Lng: lng.Float64}
 	}
@@ -156,6 +159,10 @@ func (h *handle) insertCase(ctx context.Context, tx *sql.Tx, c *pingan.Case, rep
 		cols += ", " + caseTradeColumns
 		a = append(a, c.HotlineNo, string(c.Urgency), c.Sensitive)
 	}
+	if hasFacts(c) { // a dispute's facts (dispute.go), as the trade's
+		cols += ", " + caseFactColumns
+		a = append(a, c.Mediation.AmountFen, c.Mediation.People, c.Mediation.Group)
+	}
 	marks := make([]string, len(a))
 	for i := range marks {
 		marks[i] = "$" + strconv.Itoa(i+1)
@@ -167,7 +174,7 @@ func (h *handle) insertCase(ctx context.Context, tx *sql.Tx, c *pingan.Case, rep
 	if _, err = s.ExecContext(ctx, a...); err != nil {
 		return err
 	}
-	return h.tally(ctx, tx, nil, c) // the counters of the statistics (tally.go)
+	return h.counters(ctx, tx, nil, c) // the counters of the statistics and the open-now gauges (tally.go)
 }
 
 // updateCase writes the state of c, if the row still has version old:
@@ -190,14 +197,18 @@ func (h *handle) updateCase(ctx context.Context, tx *sql.Tx, c *pingan.Case, old
 		suspended_at = $21, escalation_level = $22, supervised = $23, signed_at = $24, resolved_at = $25,
 		closed_at = $26, satisfaction = $27, updated_at = $28, version = $29, supervise_by = $30,
 		request_action = $31, request_days = $32, request_reason = $33,
-		returns = $34, reworks = $35, reopens = $36, sign_late = $37
-		WHERE region = $1 AND id = $2 AND version = $3`,
+		returns = $34, reworks = $35, reopens = $36, sign_late = $37,
+		amount_fen = $38, people = $39, group_dispute = $40, med_sessions = $41, med_outcome = $42, med_referral = $43,
+		agreed_at = $44, confirm_by = $45, confirmation = $46, terms = $47, terms_performed = $48, next_due = $49,
+		perform_due = $50, revisit_by = $51, revisited_at = $52, settled = $53
+		WHERE region = $1 AND id = $2 AND version = $3`, append([]any{
 		c.Region, c.ID, old, string(c.Kind), c.Category, c.Title, c.Description, string(c.Status),
 		lat, lng, c.Address, c.Grid, c.HoldingUnit, c.HoldingPath,
 		c.AssignedUnit, c.AssignedPath, d.tsp(c.SignBy), d.tsp(c.ResolveBy), c.Overdue, c.Suspended,
 		d.tsp(c.SuspendedAt), c.EscalationLevel, c.Supervised, d.tsp(c.SignedAt), d.tsp(c.ResolvedAt),
 		d.tsp(c.ClosedAt), satisfactionValue(c.Satisfaction), d.ts(c.UpdatedAt), c.Version, d.tsp(c.SuperviseBy),
-		string(c.RequestAction), c.RequestDays, c.RequestReason, c.Returns, c.Reworks, c.Reopens, c.SignLate)
+		string(c.RequestAction), c.RequestDays, c.RequestReason, c.Returns, c.Reworks, c.Reopens, c.SignLate},
+		mediationArgs(d, c)...)...)
 	if err != nil {
 		return err
 	}
@@ -209,7 +220,7 @@ func (h *handle) updateCase(ctx context.Context, tx *sql.Tx, c *pingan.Case, old
 	if before == nil {
 		return nil
 	}
-	return h.tally(ctx, tx, before, c) // the counters of the statistics (tally.go)
+	return h.counters(ctx, tx, before, c) // the counters of the statistics and the open-now gauges (tally.go)
 }
 
 func satisfactionValue(s *pingan.Satisfaction) any {
@@ -533,6 +544,9 @@ func (h *handle) checkNewCase(ctx context.Context, tx *sql.Tx, actor *pingan.Use
 		Reporter: in.Reporter, Parties: in.Parties,
 		HotlineNo: in.HotlineNo, Urgency: in.Urgency, Sensitive: in.Sensitive, // docs/urgency.md
 	}
+	if c.Mediation, err = newMediation(ctx, tx, c.Kind, in.Dispute); err != nil { // a dispute's facts (mediation.go)
+		return nil, nil, err
+	}
 	return c, cat, nil
 }
 
@@ -853,6 +867,9 @@ func figureFilter(v *pingan.Invalid, f pingan.CaseFilter, a *args) []string {
 	}
 	if f.Satisfied {
 		where = append(where, "satisfaction IN ("+a.add(string(pingan.Satisfied))+", "+a.add(string(pingan.BasicallySatisfied))+")")
+	}
+	if f.Mediation != "" {
+		where = append(where, mediationFigure(v, f.Mediation, a)...)
 	}
 	return where
 }

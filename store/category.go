@@ -18,10 +18,20 @@ var _ pingan.CategoryService = (*Categories)(nil)
 
 const categoryColumns = `code, kind, name, parent, sign_n, sign_unit, resolve_n, resolve_unit`
 
+// categorySelect answers the columns a read of categories selects:
+// categoryColumns and org_type, or ” for it on a schema from before
+// orgTypeVersion.
+func (h *handle) categorySelect() string {
+	if h.orgTyped.Load() {
+		return categoryColumns + `, org_type`
+	}
+	return categoryColumns + `, ''`
+}
+
 func scanCategory(s scanner) (*pingan.Category, error) {
 	var c pingan.Category
 	err := s.Scan(&c.Code, &c.Kind, &c.Name, &c.Parent,
-		&c.Policy.Sign.N, &c.Policy.Sign.Unit, &c.Policy.Resolve.N, &c.Policy.Resolve.Unit)
+		&c.Policy.Sign.N, &c.Policy.Sign.Unit, &c.Policy.Resolve.N, &c.Policy.Resolve.Unit, &c.OrgType)
 	if err != nil {
 		return nil, err
 	}
@@ -30,7 +40,7 @@ func scanCategory(s scanner) (*pingan.Category, error) {
 
 // Categories answers every category, ordered by code.
 func (s *Categories) Categories(ctx context.Context) ([]*pingan.Category, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT `+categoryColumns+` FROM categories ORDER BY code`)
+	rows, err := s.read.QueryContext(ctx, `SELECT `+s.categorySelect()+` FROM categories ORDER BY code`)
 	if err != nil {
 		return nil, err
 	}
@@ -48,12 +58,13 @@ func (s *Categories) Categories(ctx context.Context) ([]*pingan.Category, error)
 
 var categoryCodeRe = regexp.MustCompile(`^[0-9A-Za-z]{1,16}$`)
 
-// SaveCategory creates or updates a category. The categories and their
+// SaveCategory creates or updates a category (with the kind of mediation
+// organisation its disputes go to by default, OrgType). The categories and their
 // deadline policies hold for every unit: only an administrator of the whole
 // tree (or nil, the command line and the seeding) changes them, anyone else
 // gets EFORBIDDEN. EINVALID names the field: a bad code, kind or name, a
-// period that cannot be counted, or a parent that does not exist or is of
-// another kind.
+// period that cannot be counted, a parent that does not exist or is of
+// another kind, an unknown OrgType or one on a category not of disputes.
 func (s *Categories) SaveCategory(ctx context.Context, actor *pingan.User, c *pingan.Category) error {
 	tx, err := s.beginWrite(ctx)
 	if err != nil {
@@ -81,6 +92,12 @@ func (s *Categories) SaveCategory(ctx context.Context, actor *pingan.User, c *pi
 	if c.Parent == c.Code && c.Code != "" {
 		v.Add("parent", "category.parent.self")
 	}
+	switch {
+	case c.OrgType != "" && !c.OrgType.Valid():
+		v.Add("org_type", "unit.org_type.unknown", string(c.OrgType))
+	case c.OrgType != "" && c.Kind != pingan.KindDispute:
+		v.Add("org_type", "category.org_type.dispute")
+	}
 	if err := v.Err(); err != nil {
 		return err
 	}
@@ -98,10 +115,11 @@ func (s *Categories) SaveCategory(ctx context.Context, actor *pingan.User, c *pi
 			return err
 		}
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO categories (`+categoryColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+	_, err = tx.ExecContext(ctx, `INSERT INTO categories (`+categoryColumns+`, org_type) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
 		ON CONFLICT (code) DO UPDATE SET kind = excluded.kind, name = excluded.name, parent = excluded.parent,
-			sign_n = excluded.sign_n, sign_unit = excluded.sign_unit, resolve_n = excluded.resolve_n, resolve_unit = excluded.resolve_unit`,
-		c.Code, string(c.Kind), c.Name, c.Parent, c.Policy.Sign.N, c.Policy.Sign.Unit, c.Policy.Resolve.N, c.Policy.Resolve.Unit)
+			sign_n = excluded.sign_n, sign_unit = excluded.sign_unit, resolve_n = excluded.resolve_n, resolve_unit = excluded.resolve_unit,
+			org_type = excluded.org_type`,
+		c.Code, string(c.Kind), c.Name, c.Parent, c.Policy.Sign.N, c.Policy.Sign.Unit, c.Policy.Resolve.N, c.Policy.Resolve.Unit, string(c.OrgType))
 	if err != nil {
 		return err
 	}
@@ -110,9 +128,10 @@ func (s *Categories) SaveCategory(ctx context.Context, actor *pingan.User, c *pi
 	return err
 }
 
-// categoryByCode answers the category, or nil when there is none.
+// categoryByCode answers the category, or nil when there is none; its
+// OrgType is not read (Categories reads it).
 func categoryByCode(ctx context.Context, tx *sql.Tx, code string) (*pingan.Category, error) {
-	c, err := scanCategory(tx.QueryRowContext(ctx, `SELECT `+categoryColumns+` FROM categories WHERE code = $1`, code))
+	c, err := scanCategory(tx.QueryRowContext(ctx, `SELECT `+categoryColumns+`, '' FROM categories WHERE code = $1`, code))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}

@@ -30,8 +30,10 @@ const DefaultEscalateLimit = 100
 // escalated (markSupervision). So a case is touched once for each
 // missed deadline and never escalated above the top unit. On PostgreSQL the
 // rows are claimed with FOR UPDATE SKIP LOCKED so that several servers
-// never take the same case. It answers how many cases it escalated or
-// marked.
+// never take the same case. Then it watches the deadlines of disputes'
+// agreements (watchMediation: a term overdue, every term's day passed, the
+// reminders of judicial confirmation and of the follow-up visit). It
+// answers how many cases it escalated, marked, raised or reminded of.
 func (s *Cases) EscalateDue(ctx context.Context, now time.Time, limit int) (int, error) {
 	if limit <= 0 {
 		limit = DefaultEscalateLimit
@@ -100,7 +102,13 @@ func (s *Cases) EscalateDue(ctx context.Context, now time.Time, limit int) (int,
 	if len(ids)+marked > 0 {
 		s.log.Info("overdue cases", "found", len(ids), "escalated", escalated, "supervision missed", marked)
 	}
-	return len(ids) + marked, nil
+	// The deadlines of disputes' agreements, in a transaction of their
+	// own (mediation_watch.go).
+	mediated, err := s.watchMediation(ctx, now, limit)
+	if err != nil {
+		return len(ids) + marked, err
+	}
+	return len(ids) + marked + mediated, nil
 }
 
 // markSupervision marks overdue, once for each supervision deadline (督办时限)

@@ -88,8 +88,8 @@ func (db *DB) JournalRows(ctx context.Context) (int, error) {
 	return n, err
 }
 
-// EncodeTallies and DecodeTallies are the journal's encoding.
+// EncodeJournal and DecodeJournal are the journal's encoding.
 var (
-	EncodeTallies = encodeTallies
-	DecodeTallies = decodeTallies
+	EncodeJournal = encodeJournal
+	DecodeJournal = decodeJournal
 )

@@ -204,7 +204,7 @@ func (h *handle) writeGroup(group []*groupJob) {
 				return
 			}
 		}
-		clear(one.rows)
+		one.reset()
 		if j.err = j.write(withPending(context.WithoutCancel(j.ctx), one), tx); j.err == nil {
 			sum.merge(one)
 			mark = `RELEASE SAVEPOINT report; SAVEPOINT report`

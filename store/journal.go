@@ -13,8 +13,9 @@ import (
 )
 
 // The journal of the counters (计数日志). A transaction that changes cases
-// does not add to the counters themselves: it writes what it adds, every
-// node and cohort of it, as one row of tally_journal. The folder, a
+// does not add to the counters themselves, nor to the open-now gauges
+// (gauge.go): it writes what it adds, every node and cohort of it, as one
+// row of tally_journal. The folder, a
 // goroutine of the store, moves the journal into the counter tables a
 // moment later: in one transaction it deletes a batch of rows and adds
 // their sums. Every change is thus counted exactly once, in the
@@ -34,45 +35,71 @@ import (
 const journalVersion = 21
 
 // journalFormat is the first byte of an encoded journal row.
-const journalFormat = 1
+const journalFormat = 2
 
-// encodeTallies encodes counter rows for the journal: the format byte and
-// the number of rows, then for each its node, day, region, kind, category
-// and source (each a length and bytes), the set of measures it changes (a
-// bit each) and their values (signed varints).
-func encodeTallies(rows []pingan.TallyRow) []byte {
-	b := make([]byte, 0, 16+len(rows)*64)
+// encodeJournal encodes the counter rows and the gauge rows of a change for
+// the journal: the format byte, the number of counter rows, then for each
+// a byte whose bit i says that its i-th key string is the row before's,
+// the others of its node, day, region, kind, category and source (each a
+// length and bytes), the set of measures it changes (a bit each) and their
+// values (signed varints); then the gauge rows the same way, the due day
+// in the place of the day. The rows of one change differ mostly by node:
+// a report's dozen rows take about three hundred bytes.
+func encodeJournal(rows []pingan.TallyRow, gauges []pingan.GaugeRow) []byte {
+	b := make([]byte, 0, 32+(len(rows)+len(gauges))*24)
 	b = append(b, journalFormat)
-	b = binary.AppendUvarint(b, uint64(len(rows)))
-	str := func(s string) {
-		b = binary.AppendUvarint(b, uint64(len(s)))
-		b = append(b, s...)
+	var last [6]string
+	key := func(k [6]string) {
+		var same byte
+		for i := range k {
+			if k[i] == last[i] {
+				same |= 1 << i
+			}
+		}
+		b = append(b, same)
+		for i := range k {
+			if same&(1<<i) == 0 {
+				b = binary.AppendUvarint(b, uint64(len(k[i])))
+				b = append(b, k[i]...)
+			}
+		}
+		last = k
 	}
-	for _, r := range rows {
-		str(r.Node)
-		str(r.Key.Day)
-		str(r.Key.Region)
-		str(string(r.Key.Kind))
-		str(r.Key.Category)
-		str(string(r.Key.Source))
-		set := measuresOf(&r.T)
-		b = binary.AppendUvarint(b, uint64(set))
-		for i, v := range r.T {
-			if set&(1<<i) != 0 {
+	values := func(vs []int64) {
+		var set uint64
+		for i, v := range vs {
+			if v != 0 {
+				set |= 1 << i
+			}
+		}
+		b = binary.AppendUvarint(b, set)
+		for _, v := range vs {
+			if v != 0 {
 				b = binary.AppendVarint(b, v)
 			}
 		}
+	}
+	b = binary.AppendUvarint(b, uint64(len(rows)))
+	for _, r := range rows {
+		key([6]string{r.Node, r.Key.Day, r.Key.Region, string(r.Key.Kind), r.Key.Category, string(r.Key.Source)})
+		values(r.T[:])
+	}
+	b = binary.AppendUvarint(b, uint64(len(gauges)))
+	for _, g := range gauges {
+		key([6]string{g.Node, g.Key.DueDay, g.Key.Region, string(g.Key.Kind), g.Key.Category, string(g.Key.Source)})
+		values(g.G[:])
 	}
 	return b
 }
 
 var errJournalRow = errors.New("store: a row of the counters' journal cannot be read")
 
-// decodeTallies reads rows encoded by encodeTallies, appending to out.
-// Equal strings of consecutive rows share one copy.
-func decodeTallies(b []byte, out []pingan.TallyRow) ([]pingan.TallyRow, error) {
+// decodeJournal reads a row encoded by encodeJournal, appending its
+// counter rows to rows and its gauge rows to gauges. Equal strings of
+// consecutive rows share one copy.
+func decodeJournal(b []byte, rows []pingan.TallyRow, gauges []pingan.GaugeRow) ([]pingan.TallyRow, []pingan.GaugeRow, error) {
 	if len(b) == 0 || b[0] != journalFormat {
-		return out, errJournalRow
+		return rows, gauges, errJournalRow
 	}
 	b = b[1:]
 	next := func() (uint64, bool) {
@@ -83,64 +110,95 @@ func decodeTallies(b []byte, out []pingan.TallyRow) ([]pingan.TallyRow, error) {
 		b = b[n:]
 		return v, true
 	}
-	n, ok := next()
-	if !ok || n > uint64(len(b)) {
-		return out, errJournalRow
-	}
 	var last [6]string
-	str := func(i int) bool {
-		l, ok := next()
-		if !ok || l > uint64(len(b)) {
+	key := func() bool {
+		if len(b) == 0 {
 			return false
 		}
-		if string(b[:l]) != last[i] {
-			last[i] = string(b[:l])
+		same := b[0]
+		b = b[1:]
+		if same >= 1<<len(last) {
+			return false
 		}
-		b = b[l:]
+		for i := range last {
+			if same&(1<<i) != 0 {
+				continue
+			}
+			l, ok := next()
+			if !ok || l > uint64(len(b)) {
+				return false
+			}
+			if string(b[:l]) != last[i] {
+				last[i] = string(b[:l])
+			}
+			b = b[l:]
+		}
 		return true
 	}
-	for range n {
-		for i := range last {
-			if !str(i) {
-				return out, errJournalRow
-			}
-		}
+	values := func(vs []int64) bool {
 		set, ok := next()
-		if !ok || set >= 1<<pingan.NumMeasures {
-			return out, errJournalRow
+		if !ok || set >= 1<<len(vs) {
+			return false
 		}
-		r := pingan.TallyRow{Node: last[0], Key: pingan.TallyKey{Day: last[1], Region: last[2], Kind: pingan.Kind(last[3]),
-			Category: last[4], Source: pingan.Source(last[5])}}
-		for i := range r.T {
+		for i := range vs {
 			if set&(1<<i) == 0 {
 				continue
 			}
 			v, m := binary.Varint(b)
 			if m <= 0 {
-				return out, errJournalRow
+				return false
 			}
 			b = b[m:]
-			r.T[i] = v
+			vs[i] = v
 		}
-		out = append(out, r)
+		return true
+	}
+	n, ok := next()
+	if !ok || n > uint64(len(b)) {
+		return rows, gauges, errJournalRow
+	}
+	for range n {
+		if !key() {
+			return rows, gauges, errJournalRow
+		}
+		r := pingan.TallyRow{Node: last[0], Key: pingan.TallyKey{Day: last[1], Region: last[2], Kind: pingan.Kind(last[3]),
+			Category: last[4], Source: pingan.Source(last[5])}}
+		if !values(r.T[:]) {
+			return rows, gauges, errJournalRow
+		}
+		rows = append(rows, r)
+	}
+	if n, ok = next(); !ok || n > uint64(len(b)) {
+		return rows, gauges, errJournalRow
+	}
+	for range n {
+		if !key() {
+			return rows, gauges, errJournalRow
+		}
+		g := pingan.GaugeRow{Node: last[0], Key: pingan.GaugeKey{DueDay: last[1], Region: last[2], Kind: pingan.Kind(last[3]),
+			Category: last[4], Source: pingan.Source(last[5])}}
+		if !values(g.G[:]) {
+			return rows, gauges, errJournalRow
+		}
+		gauges = append(gauges, g)
 	}
 	if len(b) != 0 {
-		return out, errJournalRow
+		return rows, gauges, errJournalRow
 	}
-	return out, nil
+	return rows, gauges, nil
 }
 
-// journal writes the counter rows of a change as one row of the journal,
-// in tx, and tells the folder there is work.
-func (h *handle) journal(ctx context.Context, tx *sql.Tx, rows []pingan.TallyRow) error {
-	if len(rows) == 0 {
+// journal writes the counter and gauge rows of a change as one row of the
+// journal, in tx, and tells the folder there is work.
+func (h *handle) journal(ctx context.Context, tx *sql.Tx, rows []pingan.TallyRow, gauges []pingan.GaugeRow) error {
+	if len(rows) == 0 && len(gauges) == 0 {
 		return nil
 	}
 	s, err := h.stmt(ctx, tx, `INSERT INTO tally_journal (rows) VALUES ($1)`)
 	if err != nil {
 		return err
 	}
-	if _, err := s.ExecContext(ctx, encodeTallies(rows)); err != nil {
+	if _, err := s.ExecContext(ctx, encodeJournal(rows, gauges)); err != nil {
 		return err
 	}
 	if f := h.folder; f != nil {
@@ -149,20 +207,26 @@ func (h *handle) journal(ctx context.Context, tx *sql.Tx, rows []pingan.TallyRow
 	return nil
 }
 
+// journalRows are the rows of the journal, decoded.
+type journalRows struct {
+	tallies []pingan.TallyRow
+	gauges  []pingan.GaugeRow
+}
+
 // readJournal answers every row of the journal, decoded, as tx sees it.
-func readJournal(ctx context.Context, tx *sql.Tx) ([]pingan.TallyRow, error) {
+func readJournal(ctx context.Context, tx *sql.Tx) (*journalRows, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT rows FROM tally_journal ORDER BY id`)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []pingan.TallyRow
+	out := &journalRows{}
 	for rows.Next() {
 		var b []byte
 		if err := rows.Scan(&b); err != nil {
 			return nil, err
 		}
-		if out, err = decodeTallies(b, out); err != nil {
+		if out.tallies, out.gauges, err = decodeJournal(b, out.tallies, out.gauges); err != nil {
 			return nil, err
 		}
 	}
@@ -188,6 +252,7 @@ func (h *handle) foldInto(ctx context.Context, tx *sql.Tx) (int, error) {
 	}
 	p := newPending()
 	var buf []pingan.TallyRow
+	var gbuf []pingan.GaugeRow
 	n := 0
 	for rows.Next() {
 		var b []byte
@@ -195,11 +260,12 @@ func (h *handle) foldInto(ctx context.Context, tx *sql.Tx) (int, error) {
 			rows.Close()
 			return 0, err
 		}
-		if buf, err = decodeTallies(b, buf[:0]); err != nil {
+		if buf, gbuf, err = decodeJournal(b, buf[:0], gbuf[:0]); err != nil {
 			rows.Close()
 			return 0, err
 		}
 		p.add(buf)
+		p.addGauges(gbuf)
 		n++
 	}
 	rows.Close()

@@ -34,6 +34,9 @@ type statsView struct {
 	ByUnit      []*pingan.Stats
 	ByCategory  []*pingan.Stats
 	Days        *pingan.Stats
+	// What is open now, from the gauges.
+	Open   *pingan.OpenNow
+	OpenBy []*pingan.OpenNow
 }
 
 func readView(t *testing.T, e *env) statsView {
@@ -71,6 +74,12 @@ func readView(t *testing.T, e *env) statsView {
 	if v.Days, err = e.db.Stats.Stats(ctx, u, dq); err != nil {
 		t.Fatal(err)
 	}
+	if v.Open, err = e.db.Stats.OpenNow(ctx, u, pingan.StatsQuery{Unit: "620900"}); err != nil {
+		t.Fatal(err)
+	}
+	if v.OpenBy, err = e.db.Stats.OpenNowBy(ctx, u, pingan.StatsQuery{Unit: "620900"}, pingan.ByUnit); err != nil {
+		t.Fatal(err)
+	}
 	return v
 }
 
@@ -91,8 +100,8 @@ func testTallyJournalRead(t *testing.T, e *env) {
 	}
 	e.noDiffs(t)
 	before := readView(t, e)
-	if before.Whole.Total == 0 || len(before.Series) != 6 {
-		t.Fatalf("the reading counts nothing: %+v", before.Whole)
+	if before.Whole.Total == 0 || len(before.Series) != 6 || before.Open.Open == 0 || before.Open.OverdueNow == 0 {
+		t.Fatalf("the reading counts nothing: %+v, open now %+v", before.Whole, before.Open)
 	}
 	if err := e.db.Fold(ctx); err != nil {
 		t.Fatal(err)
@@ -103,7 +112,8 @@ func testTallyJournalRead(t *testing.T, e *env) {
 	e.noDiffs(t)
 	after := readView(t, e)
 	if !reflect.DeepEqual(before, after) {
-		t.Errorf("the readings differ once the journal is in the tables:\nbefore %+v\nafter  %+v", before.Whole, after.Whole)
+		t.Errorf("the readings differ once the journal is in the tables:\nbefore %+v %+v\nafter  %+v %+v", before.Whole, before.Open,
+			after.Whole, after.Open)
 	}
 }
 
@@ -155,44 +165,54 @@ func testTallyJournalRebuild(t *testing.T, e *env) {
 	e.noDiffs(t)
 }
 
-// The journal's encoding reads back what it wrote, and refuses what is
-// cut short or has bytes left over.
+// The journal's encoding reads back what it wrote, counters and gauges,
+// and refuses what is cut short or has bytes left over.
 func TestTallyJournalEncoding(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 7))
 	words := []string{"", "620902", "620902001001-01", "2026-11-27", "dispute", "0102", "hotline", "网格"}
+	w := func() string { return words[r.IntN(len(words))] }
+	value := func() int64 {
+		if r.IntN(4) == 0 {
+			return r.Int64N(1<<40) - 1<<39
+		}
+		return 0
+	}
 	for range 200 {
 		rows := make([]pingan.TallyRow, r.IntN(20))
 		for i := range rows {
-			w := func() string { return words[r.IntN(len(words))] }
 			rows[i] = pingan.TallyRow{Node: w(), Key: pingan.TallyKey{Region: w(), Day: w(), Kind: pingan.Kind(w()),
 				Category: w(), Source: pingan.Source(w())}}
 			for m := range rows[i].T {
-				if r.IntN(4) == 0 {
-					rows[i].T[m] = r.Int64N(1<<40) - 1<<39
-				}
+				rows[i].T[m] = value()
 			}
 		}
-		b := store.EncodeTallies(rows)
-		got, err := store.DecodeTallies(b, nil)
+		gauges := make([]pingan.GaugeRow, r.IntN(8))
+		for i := range gauges {
+			gauges[i] = pingan.GaugeRow{Node: w(), Key: pingan.GaugeKey{DueDay: w(), Region: w(), Kind: pingan.Kind(w()),
+				Category: w(), Source: pingan.Source(w())}}
+			for m := range gauges[i].G {
+				gauges[i].G[m] = value()
+			}
+		}
+		b := store.EncodeJournal(rows, gauges)
+		got, gotGauges, err := store.DecodeJournal(b, nil, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(rows) == 0 && len(got) == 0 {
-			continue
-		}
-		if !reflect.DeepEqual(got, rows) {
+		if (len(rows) > 0 || len(got) > 0) && !reflect.DeepEqual(got, rows) {
 			t.Fatalf("decoded %v, encoded %v", got, rows)
 		}
-		if len(b) > 2 {
-			if _, err := store.DecodeTallies(b[:len(b)-1], nil); err == nil {
-				t.Fatal("a row cut short was read")
-			}
-			if _, err := store.DecodeTallies(append(b, 0), nil); err == nil {
-				t.Fatal("a row with a byte too many was read")
-			}
+		if (len(gauges) > 0 || len(gotGauges) > 0) && !reflect.DeepEqual(gotGauges, gauges) {
+			t.Fatalf("decoded gauges %v, encoded %v", gotGauges, gauges)
+		}
+		if _, _, err := store.DecodeJournal(b[:len(b)-1], nil, nil); err == nil {
+			t.Fatal("a row cut short was read")
+		}
+		if _, _, err := store.DecodeJournal(append(b, 0), nil, nil); err == nil {
+			t.Fatal("a row with a byte too many was read")
 		}
 	}
-	if _, err := store.DecodeTallies([]byte{9, 0}, nil); err == nil {
+	if _, _, err := store.DecodeJournal([]byte{9, 0, 0}, nil, nil); err == nil {
 		t.Fatal("an unknown format was read")
 	}
 }

@@ -106,7 +106,9 @@ func (db *DB) Migrate(ctx context.Context) error {
 		}
 	}
 	db.tallying.Store(true)
+	db.gauging.Store(true)
 	db.journaling.Store(true)
+	db.orgTyped.Store(true)
 	return nil
 }
 

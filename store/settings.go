@@ -11,7 +11,8 @@ import (
 )
 
 // Settings keeps the settings of the whole deployment (settings, migration
-// 0013), each a JSON value by name: the map under the grids (map_tiles).
+// 0013), each a JSON value by name: the map under the grids (map_tiles),
+// the rules for disputes (disputes).
 // Like the categories and the calendar they hold for every unit, so only
 // an administrator of the whole tree changes them (mayChangeWholeTree).
 type Settings struct{ *handle }
@@ -75,5 +76,70 @@ func (s *Settings) SetMapTiles(ctx context.Context, actor *pingan.User, t *pinga
 		return err
 	}
 	*t = in
+	return nil
+}
+
+// settingDisputes is the name of the rules for disputes (dispute.go).
+const settingDisputes = "disputes"
+
+// DisputeSettings answers the rules for disputes, the defaults filled
+// where none were set.
+func (s *Settings) DisputeSettings(ctx context.Context) (*pingan.DisputeSettings, error) {
+	return disputeSettingsIn(ctx, s.read)
+}
+
+// disputeSettingsIn answers the rules for disputes as q reads them (a
+// transaction acting on a dispute, or a reader).
+func disputeSettingsIn(ctx context.Context, q queryer) (*pingan.DisputeSettings, error) {
+	var value string
+	err := q.QueryRowContext(ctx, `SELECT value FROM settings WHERE name = $1`, settingDisputes).Scan(&value)
+	out := &pingan.DisputeSettings{}
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+	case err != nil:
+		return nil, err
+	default:
+		if err := json.Unmarshal([]byte(value), out); err != nil {
+			return nil, fmt.Errorf("store: setting %s: %w", settingDisputes, err)
+		}
+	}
+	out.Normalize()
+	return out, nil
+}
+
+// SetDisputeSettings replaces the rules for disputes; see
+// pingan.SettingsService. A dispute already reported keeps its group flag
+// and an agreement already reached its visit's day: the rules hold for
+// what is recorded from now on.
+func (s *Settings) SetDisputeSettings(ctx context.Context, actor *pingan.User, ds *pingan.DisputeSettings) error {
+	tx, err := s.beginWrite(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	// Forbidden comes before the fields are judged.
+	if err := mayChangeWholeTree(ctx, tx, actor, pingan.E(pingan.EFORBIDDEN, "dispute.settings.forbidden")); err != nil {
+		return err
+	}
+	in := *ds
+	in.Normalize()
+	var v pingan.Invalid
+	in.Validate(&v)
+	if err := v.Err(); err != nil {
+		return err
+	}
+	value, err := json.Marshal(in)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO settings (name, value, updated_by, updated_at) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
+		settingDisputes, string(value), actorLabel(operator(actor)), s.dialect.ts(s.now())); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	*ds = in
 	return nil
 }

@@ -92,8 +92,12 @@ func (s *Stats) StatsBy(ctx context.Context, actor *pingan.User, q pingan.StatsQ
 		if r.nodes, err = r.grids(ctx); err != nil {
 			return nil, err
 		}
+	case pingan.ByOrg:
+		if r.nodes, err = r.orgs(ctx); err != nil {
+			return nil, err
+		}
 	}
-	col := map[pingan.StatsDim]string{pingan.ByUnit: "node", pingan.ByGrid: "node", pingan.ByCategory: "category",
+	col := map[pingan.StatsDim]string{pingan.ByUnit: "node", pingan.ByGrid: "node", pingan.ByOrg: "node", pingan.ByCategory: "category",
 		pingan.ByKind: "kind", pingan.BySource: "source"}[d]
 	got, err := r.sum(ctx, spansOf(q.From, q.To), col)
 	if err != nil {
@@ -134,8 +138,9 @@ type statsRead struct {
 	q     pingan.StatsQuery
 	cats  []string // the category and its subcategories, when filtered
 	// journal: the counts of the journal not yet in the tables, read in
-	// the same snapshot (journal.go).
-	journal []pingan.TallyRow
+	// the same snapshot (journal.go); journalGauges its gauges.
+	journal       []pingan.TallyRow
+	journalGauges []pingan.GaugeRow
 }
 
 // begin checks q and starts the reading over the unit of q (the actor's
@@ -158,10 +163,12 @@ func (s *Stats) begin(ctx context.Context, actor *pingan.User, q pingan.StatsQue
 	}
 	r := &statsRead{s: s, tx: tx, q: q}
 	if s.journaling.Load() {
-		if r.journal, err = readJournal(ctx, tx); err != nil {
+		j, err := readJournal(ctx, tx)
+		if err != nil {
 			tx.Rollback()
 			return nil, err
 		}
+		r.journal, r.journalGauges = j.tallies, j.gauges
 	}
 	if q.Unit == "" {
 		r.unit, err = scanUnit(tx.QueryRowContext(ctx, `SELECT `+unitColumns+` FROM units WHERE path = $1`, actor.ScopePath))
@@ -232,6 +239,13 @@ func categoryTree(ctx context.Context, tx *sql.Tx, code string) ([]string, error
 // children answers the codes of the units one level down, centres left out.
 func (r *statsRead) children(ctx context.Context) ([]string, error) {
 	return r.codes(ctx, `SELECT code FROM units WHERE parent_code = $1 AND level <> $2 ORDER BY code`, r.unit.Code, string(pingan.LevelCentre))
+}
+
+// orgs answers the codes of the mediation organisations (调解组织, units
+// with an org_type) of the unit's subtree, itself included.
+func (r *statsRead) orgs(ctx context.Context) ([]string, error) {
+	return r.codes(ctx, `SELECT code FROM units WHERE org_type <> '' AND `+unitIn("path", "$1")+` ORDER BY code`,
+		likePrefix(r.unit.Path))
 }
 
 // grids answers the codes of the grids of the unit's subtree.

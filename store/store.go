@@ -8,8 +8,9 @@
 // group writer, caches, the territory and the calendar) and one type per
 // service of the domain over it, as its fields: db.Units
 // (pingan.UnitService), db.Users, db.Categories, db.Cases (CaseService,
-// Escalator and FileService), db.Stats, db.Grids, db.Calendar, db.Audit
-// and db.Public. Each public method runs in one transaction;
+// Escalator and FileService), db.Stats, db.Grids, db.Calendar, db.Audit,
+// db.Public, db.Notifications, db.Settings, db.Campaigns and
+// db.Mediation (MediationService). Each public method runs in one transaction;
 // jurisdiction is enforced in the queries, so a case or unit outside the
 // actor's subtree answers ENOTFOUND exactly like one that does not exist.
 // The grids' polygons are also held in memory, in a spatial index that
@@ -95,6 +96,8 @@ type DB struct {
 
 	Notifications *Notifications // pingan.NotificationService, pingan.Outbox, pingan.Notifier
 	Settings      *Settings      // pingan.SettingsService
+	Campaigns     *Campaigns     // pingan.CampaignService
+	Mediation     *Mediation     // pingan.MediationService
 }
 
 // handle is what every service shares: the connections and the dialect,
@@ -128,10 +131,15 @@ type handle struct {
 
 	// tallying: the schema has the counters of the statistics (tally.go).
 	tallying atomic.Bool
+	// gauging: the schema has the open-now gauges (gauge.go).
+	gauging atomic.Bool
 	// journaling: the schema has the journal of the counters, which the
 	// folder moves into them (journal.go).
 	journaling atomic.Bool
-	folder     *folder
+	// orgTyped: the schema has the kinds of mediation organisation of
+	// units and categories (migration 0023, orgTypeVersion).
+	orgTyped atomic.Bool
+	folder   *folder
 
 	group *groupWriter // writes reports that arrive together in one transaction; see group.go
 
@@ -150,7 +158,7 @@ func newDB(h *handle) *DB {
 	return &DB{handle: h,
 		Units: &Units{h}, Users: &Users{handle: h}, Categories: &Categories{h}, Cases: &Cases{h}, Stats: &Stats{h},
 		Grids: &Grids{h}, Calendar: &Calendar{h}, Audit: &Audit{h}, Public: &Public{h},
-		Notifications: &Notifications{h}, Settings: &Settings{h}}
+		Notifications: &Notifications{h}, Settings: &Settings{h}, Campaigns: &Campaigns{h}, Mediation: &Mediation{h}}
 }
 
 // Open connects to the database of o.DSN. It refuses a schema newer than
@@ -212,7 +220,9 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 		return nil, err
 	}
 	db.tallying.Store(have >= tallyVersion)
+	db.gauging.Store(have >= gaugeVersion)
 	db.journaling.Store(have >= journalVersion)
+	db.orgTyped.Store(have >= orgTypeVersion)
 	if err := db.checkKey(ctx, o.NewKey); err != nil {
 		db.Close()
 		return nil, err

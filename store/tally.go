@@ -38,21 +38,27 @@ var measureColumns = func() []string {
 // tallyKeyColumns are the key columns after the period.
 const tallyKeyColumns = "region, kind, category, source"
 
-// tallyCaseColumns are the columns of a case that its tally depends on.
+// tallyCaseColumns are the columns of a case that its tally and its gauge
+// (gauge.go: its deadlines) depend on.
 const tallyCaseColumns = `region, kind, category, source, reported_at, status, unit_path, holding_path, assigned_path,
-	grid, signed_at, sign_late, overdue, suspended, escalation_level, returns, reworks, reopens, satisfaction, sensitive`
+	grid, signed_at, sign_late, overdue, suspended, escalation_level, returns, reworks, reopens, satisfaction, sensitive,
+	sign_by, resolve_by, supervise_by, suspended_at, ` + caseMediationColumns
 
 // scanTallyCase reads the tallyCaseColumns of a case.
 func scanTallyCase(s scanner) (*pingan.Case, error) {
 	var c pingan.Case
-	var reportedAt, signedAt stamp
+	var reportedAt, signedAt, signBy, resolveBy, superviseBy, suspendedAt stamp
 	var satisfaction sql.NullString
-	if err := s.Scan(&c.Region, &c.Kind, &c.Category, &c.Source, &reportedAt, &c.Status, &c.UnitPath, &c.HoldingPath,
+	var med mediationScan
+	if err := s.Scan(append([]any{&c.Region, &c.Kind, &c.Category, &c.Source, &reportedAt, &c.Status, &c.UnitPath, &c.HoldingPath,
 		&c.AssignedPath, &c.Grid, &signedAt, &c.SignLate, &c.Overdue, &c.Suspended, &c.EscalationLevel,
-		&c.Returns, &c.Reworks, &c.Reopens, &satisfaction, &c.Sensitive); err != nil {
+		&c.Returns, &c.Reworks, &c.Reopens, &satisfaction, &c.Sensitive,
+		&signBy, &resolveBy, &superviseBy, &suspendedAt}, med.dest()...)...); err != nil {
 		return nil, err
 	}
+	med.apply(&c)
 	c.ReportedAt, c.SignedAt = reportedAt.T, signedAt.ptr()
+	c.SignBy, c.ResolveBy, c.SuperviseBy, c.SuspendedAt = signBy.ptr(), resolveBy.ptr(), superviseBy.ptr(), suspendedAt.ptr()
 	if satisfaction.Valid && satisfaction.String != "" {
 		s := pingan.Satisfaction(satisfaction.String)
 		c.Satisfaction = &s
@@ -72,32 +78,40 @@ func (h *handle) tallyBefore(ctx context.Context, tx *sql.Tx, region, id string)
 	return scanTallyCase(s.QueryRowContext(ctx, region, id))
 }
 
-// tally writes the change of a case from before (nil when new) to after
-// into the counters, in tx; or, in work of the group writer, adds it to
-// the counts the group writes once before it commits.
-func (h *handle) tally(ctx context.Context, tx *sql.Tx, before, after *pingan.Case) error {
-	if !h.tallying.Load() {
-		return nil
+// counters writes the change of a case from before (nil when new) to
+// after into the counters of the statistics (tally.go) and the open-now
+// gauges (gauge.go), in tx: as one row of the journal (journal.go); or, in
+// work of the group writer, adds it to the counts the group writes once
+// before it commits; or, on a schema without the journal, into the tables.
+func (h *handle) counters(ctx context.Context, tx *sql.Tx, before, after *pingan.Case) error {
+	var rows []pingan.TallyRow
+	if h.tallying.Load() {
+		rows = pingan.TallyChange(before, after)
 	}
-	rows := pingan.TallyChange(before, after)
-	if len(rows) == 0 {
+	gauges := h.gaugeRows(before, after)
+	if len(rows) == 0 && len(gauges) == 0 {
 		return nil
 	}
 	if p := pendingOf(ctx); p != nil {
 		p.add(rows)
+		p.addGauges(gauges)
 		return nil
 	}
 	if h.journaling.Load() {
-		return h.journal(ctx, tx, rows)
+		return h.journal(ctx, tx, rows, gauges)
 	}
-	return h.addTallies(ctx, tx, rows, tallyTables)
+	if err := h.addTallies(ctx, tx, rows, tallyTables); err != nil {
+		return err
+	}
+	return h.addGauges(ctx, tx, gauges)
 }
 
 // pendingTallies are the counts of a transaction's work not yet written:
 // the group writer's reports share the rows of the units above them, so a
 // group of reports writes each of those rows once, not once a report.
 type pendingTallies struct {
-	rows map[tallyNK]*pingan.Tally
+	rows   map[tallyNK]*pingan.Tally
+	gauges map[gaugeNK]*pingan.Gauge
 }
 
 type pendingKey struct{}
@@ -112,7 +126,21 @@ func pendingOf(ctx context.Context) *pendingTallies {
 	return p
 }
 
-func newPending() *pendingTallies { return &pendingTallies{rows: map[tallyNK]*pingan.Tally{}} }
+func newPending() *pendingTallies {
+	return &pendingTallies{rows: map[tallyNK]*pingan.Tally{}, gauges: map[gaugeNK]*pingan.Gauge{}}
+}
+
+func (p *pendingTallies) addGauges(rows []pingan.GaugeRow) {
+	for _, r := range rows {
+		k := gaugeNK{r.Node, r.Key}
+		g := p.gauges[k]
+		if g == nil {
+			g = new(pingan.Gauge)
+			p.gauges[k] = g
+		}
+		g.Add(&r.G)
+	}
+}
 
 func (p *pendingTallies) add(rows []pingan.TallyRow) {
 	for _, r := range rows {
@@ -126,6 +154,12 @@ func (p *pendingTallies) add(rows []pingan.TallyRow) {
 	}
 }
 
+// reset empties p.
+func (p *pendingTallies) reset() {
+	clear(p.rows)
+	clear(p.gauges)
+}
+
 // merge adds the counts of q, work that succeeded, to p.
 func (p *pendingTallies) merge(q *pendingTallies) {
 	for k, t := range q.rows {
@@ -135,7 +169,15 @@ func (p *pendingTallies) merge(q *pendingTallies) {
 			p.rows[k] = t
 		}
 	}
+	for k, g := range q.gauges {
+		if s := p.gauges[k]; s != nil {
+			s.Add(g)
+		} else {
+			p.gauges[k] = g
+		}
+	}
 	clear(q.rows)
+	clear(q.gauges)
 }
 
 // flush writes the counts into tx: as one row of the journal
@@ -144,16 +186,34 @@ func (h *handle) flush(ctx context.Context, tx *sql.Tx, p *pendingTallies) error
 	if !h.journaling.Load() {
 		return h.writePending(ctx, tx, p)
 	}
-	return h.journal(ctx, tx, p.sorted())
+	return h.journal(ctx, tx, p.sorted(), p.sortedGauges())
 }
 
-// writePending adds the counts to the counters in tx.
+// writePending adds the counts to the counters and the gauges in tx.
 func (h *handle) writePending(ctx context.Context, tx *sql.Tx, p *pendingTallies) error {
-	rows := p.sorted()
-	if len(rows) == 0 {
+	if rows := p.sorted(); len(rows) > 0 {
+		if err := h.addTallies(ctx, tx, rows, tallyTables); err != nil {
+			return err
+		}
+	}
+	return h.addGauges(ctx, tx, p.sortedGauges())
+}
+
+// sortedGauges answers the gauges that are not zero in the order of their
+// keys, and empties p's gauges.
+func (p *pendingTallies) sortedGauges() []pingan.GaugeRow {
+	if len(p.gauges) == 0 {
 		return nil
 	}
-	return h.addTallies(ctx, tx, rows, tallyTables)
+	rows := make([]pingan.GaugeRow, 0, len(p.gauges))
+	for k, g := range p.gauges {
+		if !g.Zero() {
+			rows = append(rows, pingan.GaugeRow{Node: k.node, Key: k.key, G: *g})
+		}
+	}
+	clear(p.gauges)
+	sort.Slice(rows, func(i, j int) bool { return pingan.GaugeLess(rows[i], rows[j]) })
+	return rows
 }
 
 // sorted answers the counts that are not zero in the order of their keys,
@@ -195,7 +255,7 @@ func (h *handle) addTallies(ctx context.Context, tx *sql.Tx, rows []pingan.Tally
 const maxTallyRows = 16
 
 // measureSet is a set of measures, a bit each.
-type measureSet uint32
+type measureSet uint64
 
 // measuresOf answers the measures t changes.
 func measuresOf(t *pingan.Tally) measureSet {

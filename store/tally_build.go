@@ -185,6 +185,9 @@ func (s *Stats) RebuildTallies(ctx context.Context, progress TallyProgress) (int
 			progress(done, total)
 		}
 	}
+	if _, err := s.RebuildGauges(ctx); err != nil { // the open-now gauges (gauge_build.go)
+		return done, err
+	}
 	return done, nil
 }
 
@@ -255,6 +258,9 @@ func (s *Stats) rebuildMonth(ctx context.Context, m time.Time) (int64, error) {
 // BuildTalliesIfEmpty builds the counters when there are cases and no
 // counters: once, after the upgrade that made them.
 func (s *Stats) BuildTalliesIfEmpty(ctx context.Context, progress TallyProgress) (int64, error) {
+	if err := s.BuildGaugesIfEmpty(ctx); err != nil { // the open-now gauges (gauge_build.go)
+		return 0, err
+	}
 	var some int
 	err := s.write.QueryRowContext(ctx, `SELECT 1 FROM tallies_month LIMIT 1`).Scan(&some)
 	if err == nil {
@@ -294,6 +300,9 @@ func (s *Stats) VerifyTallies(ctx context.Context, limit int, progress TallyProg
 	}
 	// Counters outside every month of reports.
 	if err := s.verifyOutside(ctx, months, note); err != nil {
+		return nil, err
+	}
+	if err := s.verifyGauges(ctx, note); err != nil { // the open-now gauges (gauge_build.go)
 		return nil, err
 	}
 	for _, m := range months {
@@ -438,7 +447,11 @@ func (s *Stats) journalOf(ctx context.Context, tx *sql.Tx) ([]pingan.TallyRow, e
 	if !s.journaling.Load() {
 		return nil, nil
 	}
-	return readJournal(ctx, tx)
+	j, err := readJournal(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	return j.tallies, nil
 }
 
 // readTallies reads the counters of table where cond (over $1 and $2),

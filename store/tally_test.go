@@ -43,7 +43,7 @@ func walkSize() (cases, steps int) {
 
 // forward are the actions that move a case along the loop.
 var forward = map[pingan.ActionName]bool{pingan.ActAccept: true, pingan.ActDispatch: true, pingan.ActSign: true,
-	pingan.ActResolve: true, pingan.ActClose: true, pingan.ActRate: true}
+	pingan.ActResolve: true, pingan.ActClose: true, pingan.ActRate: true, pingan.ActAgree: true, pingan.ActMediationFail: true}
 
 // within answers one of the units that u sees, if any; any of them if none.
 func within(r *rand.Rand, u *pingan.User, units []*pingan.Unit) *pingan.Unit {
@@ -118,6 +118,12 @@ func (e *env) walk(t *testing.T, seed uint64, cases, steps int) int {
 				if a == pingan.ActComment && r.IntN(5) > 0 {
 					continue // comments change no count: fewer of them
 				}
+				if a == pingan.ActMerge || a == pingan.ActLink || a == pingan.ActUnlink {
+					continue // the walk names no second case: each would be refused
+				}
+				if mediating[a] && a != pingan.ActMediate && r.IntN(3) > 0 {
+					continue // four more actions of an in-progress dispute: less often each
+				}
 				any = append(any, pair{x, a})
 				if forward[a] {
 					fwd = append(fwd, pair{x, a})
@@ -140,6 +146,7 @@ func (e *env) walk(t *testing.T, seed uint64, cases, steps int) int {
 		if name == pingan.ActAccept && r.IntN(3) == 0 {
 			in.Category = cats[r.IntN(len(cats))]
 		}
+		mediationInput(r, &in, e.clock.Now())
 		if _, err := e.db.Cases.Act(ctx, u, id, in); err == nil {
 			acted++
 		} else if code := pingan.ErrorCode(err); code != pingan.EINVALID && code != pingan.ECONFLICT && code != pingan.ENOTFOUND {
@@ -147,6 +154,31 @@ func (e *env) walk(t *testing.T, seed uint64, cases, steps int) int {
 		}
 	}
 	return acted
+}
+
+// mediating are the actions of a mediation in progress.
+var mediating = map[pingan.ActionName]bool{pingan.ActMediate: true, pingan.ActAgree: true, pingan.ActMediationFail: true,
+	pingan.ActRefuseMediation: true}
+
+// mediationInput fills what the actions of a mediation need (dispute.go),
+// now and then something wrong.
+func mediationInput(r *rand.Rand, in *pingan.ActionInput, now time.Time) {
+	day := pingan.DayOf(now)
+	in.Session = &pingan.MediationSession{HeldAt: now.Add(-time.Hour), Place: "调解室", Mediators: []string{"调解员甲", "调解员乙"},
+		Attendees: "双方当事人", RightsNotified: true, Record: "双方陈述意见", Result: pingan.SessionContinue}
+	terms := make([]pingan.Term, 1+r.IntN(3))
+	for i := range terms {
+		terms[i] = pingan.Term{Text: fmt.Sprintf("第 %d 项", i+1), By: "被申请人", Due: day.AddDate(0, 0, r.IntN(40))}
+	}
+	in.Agreement = &pingan.Agreement{Written: r.IntN(2) == 0, Facts: "邻里纠纷", SignedOn: day.AddDate(0, 0, -r.IntN(3)), Terms: terms}
+	in.Referral = pingan.Referrals[r.IntN(len(pingan.Referrals))]
+	in.Confirmation = []pingan.Confirmation{pingan.ConfirmApplied, pingan.ConfirmConfirmed, pingan.ConfirmRefused}[r.IntN(3)]
+	in.Term = 1 + r.IntN(3)
+	in.PerformedOn = &day
+	in.Revisit = &pingan.Revisit{On: day, Result: []pingan.RevisitResult{pingan.RevisitSettled, pingan.RevisitPerforming, pingan.RevisitUnsettled}[r.IntN(3)], Note: "回访"}
+	if r.IntN(20) == 0 {
+		in.Agreement.Terms = nil // refused: an agreement without terms
+	}
 }
 
 // noDiffs fails unless the counters equal a recount.
@@ -202,7 +234,8 @@ func testTalliesRandomWalk(t *testing.T, e *env) {
 	}
 	// And takes every action that a measure counts.
 	for _, a := range []pingan.ActionName{pingan.ActReturn, pingan.ActRework, pingan.ActReopen, pingan.ActEscalate,
-		pingan.ActRate, pingan.ActSuspend, pingan.ActReject} {
+		pingan.ActRate, pingan.ActSuspend, pingan.ActReject, pingan.ActMediate, pingan.ActAgree, pingan.ActMediationFail, pingan.ActConfirm,
+		pingan.ActPerform, pingan.ActRevisit} {
 		var n int
 		if err := e.raw(t).QueryRowContext(ctx, `SELECT count(*) FROM actions WHERE action = $1`, string(a)).Scan(&n); err != nil {
 			t.Fatal(err)

@@ -28,6 +28,30 @@ func scanUnit(s scanner) (*pingan.Unit, error) {
 	return &u, nil
 }
 
+// orgTypeVersion is the migration that gave units and categories their
+// kinds of mediation organisation (org_type).
+const orgTypeVersion = 23
+
+// unitOrgColumns are unitColumns and the kind of mediation organisation,
+// read by the service's answers (FindUnits, FindUnit): the store's own
+// reads of units need no more than unitColumns. On a schema from before
+// orgTypeVersion the kind reads as "" (store/intake_files_test.go writes
+// with such a schema).
+func (h *handle) unitOrgColumns() string {
+	if h.orgTyped.Load() {
+		return unitColumns + `, org_type`
+	}
+	return unitColumns + `, ''`
+}
+
+func scanOrgUnit(s scanner) (*pingan.Unit, error) {
+	var u pingan.Unit
+	if err := s.Scan(&u.Code, &u.Name, &u.Level, &u.ParentCode, &u.Path, &u.Region, &u.OrgType); err != nil {
+		return nil, err
+	}
+	return &u, nil
+}
+
 // scopeOf answers the LIKE pattern of the actor's jurisdiction.
 func scopeOf(actor *pingan.User) (string, error) {
 	if actor == nil {
@@ -46,7 +70,7 @@ func (s *Units) FindUnits(ctx context.Context, actor *pingan.User, f pingan.Unit
 	if err != nil {
 		return nil, err
 	}
-	q := `SELECT ` + unitColumns + ` FROM units WHERE ` + unitIn("path", "$1")
+	q := `SELECT ` + s.unitOrgColumns() + ` FROM units WHERE ` + unitIn("path", "$1")
 	a := args{scope}
 	if f.Parent != "" {
 		q += " AND parent_code = " + a.add(f.Parent)
@@ -58,7 +82,20 @@ func (s *Units) FindUnits(ctx context.Context, actor *pingan.User, f pingan.Unit
 	if f.Limit > 0 {
 		q += " LIMIT " + a.add(f.Limit)
 	}
-	return s.queryUnits(ctx, q, a...)
+	rows, err := s.read.QueryContext(ctx, q, a...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*pingan.Unit
+	for rows.Next() {
+		u, err := scanOrgUnit(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
 }
 
 // queryUnits answers the units a query of unitColumns reads.
@@ -85,7 +122,51 @@ func (s *Units) FindUnit(ctx context.Context, actor *pingan.User, code string) (
 	if err != nil {
 		return nil, err
 	}
-	return unitInScope(ctx, s.read, code, scope)
+	u, err := scanOrgUnit(s.read.QueryRowContext(ctx, `SELECT `+s.unitOrgColumns()+` FROM units WHERE code = $1 AND `+unitIn("path", "$2"), code, scope))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errUnitNotFound(code)
+	}
+	return u, err
+}
+
+// SetUnitOrgType makes the unit code a mediation organisation of the kind
+// t (调解组织), or no longer one when t is "". Only an administrator whose
+// jurisdiction holds the unit may (or nil, the operator and the seeding):
+// EFORBIDDEN for anyone else, ENOTFOUND for a unit outside it, EINVALID
+// (field org_type) for an unknown kind.
+func (s *Units) SetUnitOrgType(ctx context.Context, actor *pingan.User, code string, t pingan.OrgType) error {
+	if t != "" && !t.Valid() {
+		return pingan.Invalidf("org_type", "unit.org_type.unknown", string(t))
+	}
+	tx, err := s.beginWrite(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if actor != nil {
+		if err := pingan.Permit(actor, pingan.CapAdminUnits); err != nil {
+			return err
+		}
+		scope, err := scopeOf(actor)
+		if err != nil {
+			return err
+		}
+		if _, err := unitInScope(ctx, tx, code, scope); err != nil {
+			return err
+		}
+	}
+	res, err := tx.ExecContext(ctx, `UPDATE units SET org_type = $2 WHERE code = $1`, code, string(t))
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n == 0 {
+		return errUnitNotFound(code)
+	}
+	err = tx.Commit()
+	s.units.invalidate()
+	return err
 }
 
 // unitByCode answers the unit, or nil when there is none.

@@ -14,8 +14,8 @@ import (
 // maxRowErrors caps the rows one refused unit import names.
 const maxRowErrors = 50
 
-// unitBatch is how many units one INSERT statement writes, 6 parameters
-// each: on PostgreSQL 1,000 (6,000 parameters, under its 65,535); on
+// unitBatch is how many units one INSERT statement writes, 7 parameters
+// each: on PostgreSQL 1,000 (7,000 parameters, under its 65,535); on
 // SQLite 32, because modernc.org/sqlite looks up each parameter's name in a
 // list as long as the statement's, so binding is quadratic in the
 // parameters of one statement: with 500 rows a statement binding took three
@@ -60,7 +60,8 @@ func (s *Units) ImportUnitsProgress(ctx context.Context, units []*pingan.Unit, p
 			continue
 		}
 		u := pingan.Unit{Code: strings.TrimSpace(p.Code), Name: strings.TrimSpace(p.Name),
-			Level: pingan.Level(strings.TrimSpace(string(p.Level))), ParentCode: strings.TrimSpace(p.ParentCode)}
+			Level: pingan.Level(strings.TrimSpace(string(p.Level))), ParentCode: strings.TrimSpace(p.ParentCode),
+			OrgType: pingan.OrgType(strings.TrimSpace(string(p.OrgType)))}
 		in[i] = u
 		switch {
 		case !unitCodeRe.MatchString(u.Code):
@@ -73,6 +74,8 @@ func (s *Units) ImportUnitsProgress(ctx context.Context, units []*pingan.Unit, p
 			add(i, pingan.Msg("unit.parent.self", u.Code))
 		case u.ParentCode == "" && !u.Level.Administrative():
 			add(i, pingan.Msg("unit.parent.required", u.Code))
+		case u.OrgType != "" && !u.OrgType.Valid():
+			add(i, pingan.Msg("unit.org_type.unknown", string(u.OrgType)))
 		}
 		if j, dup := index[u.Code]; dup && u.Code != "" {
 			add(i, pingan.Msg("unit.import.duplicate", j+1, u.Code))
@@ -105,6 +108,9 @@ func (s *Units) ImportUnitsProgress(ctx context.Context, units []*pingan.Unit, p
 	need = slices.Compact(need)
 	stored, err := storedUnits(ctx, tx, need)
 	if err != nil {
+		return res, err
+	}
+	if err := storedOrgTypes(ctx, tx, in, stored); err != nil {
 		return res, err
 	}
 
@@ -187,16 +193,25 @@ func (s *Units) ImportUnitsProgress(ctx context.Context, units []*pingan.Unit, p
 		if len(batch) != unitBatch {
 			q = insertUnitsSQL(len(batch))
 		}
-		args := make([]any, 0, 6*len(batch))
+		// A batch without a mediation organisation leaves org_type to its
+		// default (and so imports into a schema from before 0023 too).
+		orgs := slices.ContainsFunc(batch, func(u *pingan.Unit) bool { return u.OrgType != "" })
+		if orgs {
+			q = insertOrgUnitsSQL(len(batch))
+		}
+		args := make([]any, 0, 7*len(batch))
 		for _, u := range batch {
 			var parent any
 			if u.ParentCode != "" {
 				parent = u.ParentCode
 			}
 			args = append(args, u.Code, u.Name, string(u.Level), parent, u.Path, u.Region)
+			if orgs {
+				args = append(args, string(u.OrgType))
+			}
 		}
 		var err error
-		if len(batch) == unitBatch {
+		if len(batch) == unitBatch && !orgs {
 			if full == nil {
 				if full, err = tx.PrepareContext(ctx, q); err != nil {
 					return err
@@ -232,8 +247,17 @@ func (s *Units) ImportUnitsProgress(ctx context.Context, units []*pingan.Unit, p
 				}
 			}
 			res.Created++
-		case old.Name != u.Name:
-			if _, err := tx.ExecContext(ctx, `UPDATE units SET name = $2 WHERE code = $1`, u.Code, u.Name); err != nil {
+		case old.Name != u.Name || (u.OrgType != "" && old.OrgType != u.OrgType):
+			// A row without a kind of mediation organisation keeps the
+			// unit's (SetUnitOrgType clears it).
+			if u.OrgType == "" {
+				u.OrgType = old.OrgType
+			}
+			q, a := `UPDATE units SET name = $2 WHERE code = $1`, []any{u.Code, u.Name}
+			if u.OrgType != old.OrgType {
+				q, a = `UPDATE units SET name = $2, org_type = $3 WHERE code = $1`, append(a, string(u.OrgType))
+			}
+			if _, err := tx.ExecContext(ctx, q, a...); err != nil {
 				return res, err
 			}
 			res.Updated++
@@ -254,6 +278,40 @@ func (s *Units) ImportUnitsProgress(ctx context.Context, units []*pingan.Unit, p
 	}
 	report(total)
 	return res, nil
+}
+
+// storedOrgTypes fills in the kinds of mediation organisation of the
+// stored units (which unitColumns leaves out) when a row of the batch
+// names one.
+func storedOrgTypes(ctx context.Context, tx *sql.Tx, in []pingan.Unit, stored map[string]*pingan.Unit) error {
+	if !slices.ContainsFunc(in, func(u pingan.Unit) bool { return u.OrgType != "" }) || len(stored) == 0 {
+		return nil
+	}
+	codes := make([]string, 0, len(stored))
+	for c := range stored {
+		codes = append(codes, c)
+	}
+	slices.Sort(codes)
+	for chunk := range slices.Chunk(codes, 100) {
+		var a args
+		rows, err := tx.QueryContext(ctx, `SELECT code, org_type FROM units WHERE code IN (`+a.list(anySlice(chunk)...)+`)`, a...)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var code string
+			var t pingan.OrgType
+			if err := rows.Scan(&code, &t); err != nil {
+				rows.Close()
+				return err
+			}
+			stored[code].OrgType = t
+		}
+		if err := rows.Close(); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // storedUnits answers the stored units with these codes (sorted), by code:
@@ -298,6 +356,12 @@ func storedUnits(ctx context.Context, tx *sql.Tx, codes []string) (map[string]*p
 // insertUnitsSQL inserts n units.
 func insertUnitsSQL(n int) string {
 	return `INSERT INTO units (code, name, level, parent_code, path, region) VALUES ` + valuesList(n, 6)
+}
+
+// insertOrgUnitsSQL inserts n units with their kinds of mediation
+// organisation.
+func insertOrgUnitsSQL(n int) string {
+	return `INSERT INTO units (code, name, level, parent_code, path, region, org_type) VALUES ` + valuesList(n, 7)
 }
 
 // valuesList answers "($1, $2, $3), ($4, $5, $6)" for rows of cols parameters.

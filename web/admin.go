@@ -4,6 +4,7 @@ import (
 	"io"
 	"maps"
 	"net/http"
+	"net/url"
 	"slices"
 	"sort"
 	"strconv"
@@ -22,10 +23,14 @@ type unitsData struct {
 	Result *pingan.ImportResult
 	Errors []string
 	CSV    string
+	// OrgTypes are the kinds of mediation organisation a unit may be.
+	OrgTypes []pingan.OrgType
+	// OrgSaved is the unit whose kind was changed.
+	OrgSaved string
 }
 
 func (s *Server) adminUnits(w http.ResponseWriter, r *http.Request) {
-	s.renderUnits(w, r, &unitsData{}, http.StatusOK)
+	s.renderUnits(w, r, &unitsData{OrgSaved: r.URL.Query().Get("org_saved")}, http.StatusOK)
 }
 
 func (s *Server) renderUnits(w http.ResponseWriter, r *http.Request, d *unitsData, status int) {
@@ -35,9 +40,12 @@ func (s *Server) renderUnits(w http.ResponseWriter, r *http.Request, d *unitsDat
 		return
 	}
 	s.rememberUnits(units...)
-	d.Units = units
+	d.Units, d.OrgTypes = units, pingan.OrgTypes
 	v := s.newView(r, "admin_units")
 	v.Title, v.Nav, v.D = v.T("admin.units"), "admin", d
+	if d.OrgSaved != "" {
+		v.Notice = v.T("admin.units.org_type.saved", d.OrgSaved)
+	}
 	s.renderStatus(w, r, v, status)
 }
 
@@ -84,6 +92,23 @@ func (s *Server) importUnits(w http.ResponseWriter, r *http.Request) {
 	s.renderUnits(w, r, d, http.StatusOK)
 }
 
+// setUnitOrgType makes a unit a mediation organisation of a kind (调解组织),
+// or no longer one.
+func (s *Server) setUnitOrgType(w http.ResponseWriter, r *http.Request) {
+	code := strings.TrimSpace(r.PostFormValue("unit"))
+	err := s.units.SetUnitOrgType(r.Context(), userOf(r), code, pingan.OrgType(strings.TrimSpace(r.PostFormValue("org_type"))))
+	if err == nil {
+		http.Redirect(w, r, "/admin/units?org_saved="+url.QueryEscape(code), http.StatusSeeOther)
+		return
+	}
+	if pingan.ErrorCode(err) == pingan.EINTERNAL {
+		s.fail(w, r, err)
+		return
+	}
+	v := s.newView(r, "admin_units")
+	s.renderUnits(w, r, &unitsData{Errors: sortedFields(v, err)}, statusOf(err))
+}
+
 func (s *Server) checkImportScope(r *http.Request, units []*pingan.Unit) error {
 	u := userOf(r)
 	batch := map[string]bool{}
@@ -128,6 +153,7 @@ type categoriesData struct {
 	Categories []*pingan.Category
 	Kinds      []pingan.Kind
 	Units      []string
+	OrgTypes   []pingan.OrgType
 	Edited     string // the code of the row the errors belong to
 	Errors     map[string]string
 	Error      string
@@ -143,7 +169,7 @@ type fieldProblem struct{ Label, Message string }
 
 // categoryColumns names each field of a category by the key of its column.
 var categoryColumns = map[string]string{"code": "cat.code", "kind": "case.kind", "name": "cat.name", "parent": "cat.parent",
-	"policy.sign": "cat.sign", "policy.resolve": "cat.resolve"}
+	"policy.sign": "cat.sign", "policy.resolve": "cat.resolve", "org_type": "cat.org_type"}
 
 func (s *Server) adminCategories(w http.ResponseWriter, r *http.Request) {
 	s.renderCategories(w, r, &categoriesData{Saved: r.URL.Query().Get("saved")}, http.StatusOK)
@@ -155,7 +181,7 @@ func (s *Server) renderCategories(w http.ResponseWriter, r *http.Request, d *cat
 		s.fail(w, r, err)
 		return
 	}
-	d.Categories, d.Units = cats, []string{"hours", "calendar", "working"}
+	d.Categories, d.Units, d.OrgTypes = cats, []string{"hours", "calendar", "working"}, pingan.OrgTypes
 	for _, k := range pingan.Kinds {
 		d.Kinds = append(d.Kinds, k.Kind)
 	}
@@ -172,7 +198,8 @@ func (s *Server) saveCategory(w http.ResponseWriter, r *http.Request) {
 	num := func(k string) int { n, _ := strconv.Atoi(val(k)); return n }
 	c := &pingan.Category{Code: val("code"), Kind: pingan.Kind(val("kind")), Name: val("name"), Parent: val("parent"),
 		Policy: pingan.Policy{Sign: pingan.Period{N: num("sign_n"), Unit: val("sign_unit")},
-			Resolve: pingan.Period{N: num("resolve_n"), Unit: val("resolve_unit")}}}
+			Resolve: pingan.Period{N: num("resolve_n"), Unit: val("resolve_unit")}},
+		OrgType: pingan.OrgType(val("org_type"))}
 	err := s.categories.SaveCategory(r.Context(), userOf(r), c)
 	if err == nil {
 		http.Redirect(w, r, "/admin/categories?saved="+c.Code, http.StatusSeeOther)
@@ -185,7 +212,7 @@ func (s *Server) saveCategory(w http.ResponseWriter, r *http.Request) {
 	v := s.newView(r, "admin_categories")
 	edited := val("row")
 	d := &categoriesData{Edited: edited, Errors: v.fields(err),
-		Values: formValues(r, []string{"code", "kind", "name", "parent", "sign_n", "sign_unit", "resolve_n", "resolve_unit"})}
+		Values: formValues(r, []string{"code", "kind", "name", "parent", "sign_n", "sign_unit", "resolve_n", "resolve_unit", "org_type"})}
 	if len(d.Errors) == 0 {
 		d.Error = v.Message(err)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"html/template"
+	"maps"
 	"math"
 	"net/http"
 	"net/url"
@@ -115,6 +116,9 @@ type caseData struct {
 	Rel *relationsCard
 	// Assists are the assisting units (协办) of the card 协办单位 (cohandle.go).
 	Assists []*assistView
+	// Med is the mediation of a dispute (调解, mediation.go); nil for the
+	// other kinds.
+	Med *mediationView
 }
 
 func (s *Server) casePage(w http.ResponseWriter, r *http.Request) {
@@ -247,6 +251,10 @@ func (s *Server) loadCase(ctx context.Context, u *pingan.User, id string, lang p
 		d.Timeline = append(d.Timeline, tr)
 	}
 	d.Rel = s.relationsOf(ctx, u, c) // duplicates and links (merge.go)
+	// A dispute's mediation (mediation.go).
+	if d.Med, err = s.loadMediation(ctx, u, c, name, unit, lang); err != nil {
+		return nil, err
+	}
 	for _, name := range c.AllowedActions {
 		if pairAction(name) {
 			continue // the card's own forms
@@ -264,6 +272,9 @@ func (s *Server) loadCase(ctx context.Context, u *pingan.User, id string, lang p
 				if x.Level != pingan.LevelCentre && x.Level != pingan.LevelProvince {
 					d.Units = append(d.Units, x)
 				}
+			}
+			if code := mediationOrgFor(c, cat, d.Units); code != "" { // a dispute's (dispatch_org.go)
+				f.Values = map[string]string{"to_unit": code}
 			}
 		case pingan.ActEscalate:
 			if cu == nil {
@@ -302,6 +313,12 @@ func (s *Server) act(w http.ResponseWriter, r *http.Request) {
 		in.AssistUnits = assistCodes(r.PostForm[assistUnitsField]) // 协办 (cohandle.go)
 	}
 	var bad pingan.Invalid
+	if mediationAction(name) {
+		readMediation(r, &in, &bad) // a dispute's mediation (mediation.go)
+	}
+	if name == pingan.ActAccept {
+		readAcceptParties(r, &in) // a dispute's parties (mediation.go)
+	}
 	if days := strings.TrimSpace(r.PostFormValue("days")); days != "" {
 		n, err := strconv.Atoi(days)
 		if err != nil {
@@ -372,6 +389,9 @@ func (s *Server) act(w http.ResponseWriter, r *http.Request) {
 		values[k] = r.PostFormValue(k)
 	}
 	values[assistUnitsField] = strings.Join(r.PostForm[assistUnitsField], ",")
+	if mediationAction(name) {
+		maps.Copy(values, mediationValues(r, name))
+	}
 	found := false
 	if pairAction(name) {
 		d.Rel.refusedPair(v, r, name, err)
@@ -382,6 +402,9 @@ func (s *Server) act(w http.ResponseWriter, r *http.Request) {
 			f.Open, f.Errors, f.Values, found = true, v.fields(err), values, true
 			if len(f.Errors) == 0 {
 				f.Error = v.Message(err)
+			}
+			if name == pingan.ActAccept {
+				d.refusedAccept(r, f.Errors)
 			}
 		}
 	}

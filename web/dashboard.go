@@ -66,7 +66,9 @@ type delta struct {
 }
 
 type metric struct {
-	ID    string
+	ID string
+	// Label names a figure of the section of disputes (dashboard_disputes.go).
+	Label string
 	Value string
 	// Formula is the figure's formula, shown on hover.
 	Formula string
@@ -178,6 +180,9 @@ type dashData struct {
 	Map        template.HTML
 	MapReady   bool
 	MapNote    string
+	// Disputes is the section 矛盾纠纷化解 (dashboard_disputes.go); nil
+	// when the kind filter is another kind.
+	Disputes *disputeSection
 }
 
 // dashCrumb is a link of the breadcrumb or of the period switch.
@@ -229,6 +234,10 @@ var rateCases = map[string]url.Values{
 	"rework":         {"status": {counted}, "reworked": {"yes"}},
 	"satisfaction":   {"status": {counted}, "satisfied": {"1"}},
 	"escalation":     {"status": {counted}, "escalated": {"yes"}},
+	// Disputes (dashboard_disputes.go): the disputes the measure counts.
+	"mediation_success": {"mediation": {"agreed"}},
+	"settlement":        {"mediation": {"settled"}},
+	"performance":       {"mediation": {"performed"}},
 }
 
 // countOf answers the sum of the measures ms in st.
@@ -333,34 +342,10 @@ func (s *Server) dashFigures(ctx context.Context, u *pingan.User, v *view, d *da
 	// and the twelve months of the trend. For a month all of them are
 	// months of one series, read at once; quarters and years add three
 	// readings of their own.
-	bounds := make([]time.Time, 13)
-	last := p.To.AddDate(0, -1, 0)
-	for i := range bounds {
-		bounds[i] = last.AddDate(0, i-11, 0)
-	}
-	var cur, prev, yoy *pingan.Stats
-	var series []*pingan.Stats
 	sq := func(p period) pingan.StatsQuery { return fl.stats(unit.Code, p.From, p.To) }
-	if p.Kind == "month" {
-		all, err := s.stats.StatsSeries(ctx, u, sq(period{}), append([]time.Time{p.From.AddDate(0, -12, 0)}, bounds...))
-		if err != nil {
-			return err
-		}
-		yoy, prev, cur, series = all[0], all[11], all[12], all[1:]
-	} else {
-		var err error
-		if cur, err = s.stats.Stats(ctx, u, sq(p)); err != nil {
-			return err
-		}
-		if prev, err = s.stats.Stats(ctx, u, sq(p.shift(-p.length()))); err != nil {
-			return err
-		}
-		if yoy, err = s.stats.Stats(ctx, u, sq(p.shift(-12))); err != nil {
-			return err
-		}
-		if series, err = s.stats.StatsSeries(ctx, u, sq(period{}), bounds); err != nil {
-			return err
-		}
+	cur, prev, yoy, series, bounds, err := s.periodStats(ctx, u, p, sq)
+	if err != nil {
+		return err
 	}
 	// cases opens the inbox on exactly the cases a figure counts: the
 	// unit's subtree, reported in the period, the filters and what else.
@@ -391,12 +376,13 @@ func (s *Server) dashFigures(ctx context.Context, u *pingan.User, v *view, d *da
 		d.Metrics = append(d.Metrics, m)
 	}
 	// 重大敏感在办: the open 重大敏感 cases of the unit's subtree, whenever
-	// reported (docs/urgency.md); the link opens exactly those.
-	sensitive, capped, err := s.total(ctx, u, fl.caseFilter(pingan.CaseFilter{Unit: unit.Code, Status: openStatuses, Sensitive: true}))
+	// reported (docs/urgency.md), from the open-now gauges; the link opens
+	// exactly those.
+	openNow, err := s.stats.OpenNow(ctx, u, fl.stats(unit.Code, p.From, p.To))
 	if err != nil {
 		return err
 	}
-	d.Metrics = append(d.Metrics, metric{ID: "sensitive_open", Value: countText(sensitive, capped),
+	d.Metrics = append(d.Metrics, metric{ID: "sensitive_open", Value: countText(int(openNow.SensitiveOpen), false),
 		Href: sensitiveLink(unit.Code, fl), Note: v.T("fields.dash.sensitive"), Formula: v.T("dash.formula.sensitive_open")})
 
 	// The trend: the twelve months up to the period's last.
@@ -452,11 +438,47 @@ func (s *Server) dashFigures(ctx context.Context, u *pingan.User, v *view, d *da
 		d.TopOverdue = d.TopOverdue[:5]
 	}
 
+	// 矛盾纠纷化解 (dashboard_disputes.go).
+	if err := s.dashDisputes(ctx, u, v, d, fl, link); err != nil {
+		return err
+	}
 	if s.grids != nil {
 		return s.gridMap(ctx, u, v, d, p, fl, byGrid, cases)
 	}
 	d.MapNote = v.T("dash.map.none")
 	return nil
+}
+
+// periodStats reads the statistics of sq for the period p, the one before
+// (环比), the same one a year before (同比) and each of the twelve months up
+// to p's last (the trend), whose first days bounds answers. For a month all
+// of them are months of one series, read at once; quarters and years add
+// three readings of their own.
+func (s *Server) periodStats(ctx context.Context, u *pingan.User, p period, sq func(period) pingan.StatsQuery) (
+	cur, prev, yoy *pingan.Stats, series []*pingan.Stats, bounds []time.Time, err error) {
+	bounds = make([]time.Time, 13)
+	last := p.To.AddDate(0, -1, 0)
+	for i := range bounds {
+		bounds[i] = last.AddDate(0, i-11, 0)
+	}
+	if p.Kind == "month" {
+		all, err := s.stats.StatsSeries(ctx, u, sq(period{}), append([]time.Time{p.From.AddDate(0, -12, 0)}, bounds...))
+		if err != nil {
+			return nil, nil, nil, nil, nil, err
+		}
+		return all[12], all[11], all[0], all[1:], bounds, nil
+	}
+	if cur, err = s.stats.Stats(ctx, u, sq(p)); err != nil {
+		return
+	}
+	if prev, err = s.stats.Stats(ctx, u, sq(p.shift(-p.length()))); err != nil {
+		return
+	}
+	if yoy, err = s.stats.Stats(ctx, u, sq(p.shift(-12))); err != nil {
+		return
+	}
+	series, err = s.stats.StatsSeries(ctx, u, sq(period{}), bounds)
+	return
 }
 
 // dashChildren fills the table of the units one level down, or at a
@@ -465,14 +487,35 @@ func (s *Server) dashFigures(ctx context.Context, u *pingan.User, v *view, d *da
 func (s *Server) dashChildren(ctx context.Context, u *pingan.User, v *view, d *dashData, fl dashFilter,
 	link func(string, period) string, cases func(string, url.Values) string, byGrid *[]*pingan.Stats) error {
 	p, unit := d.Period, d.Unit
-	yes := true
-	openOverdue := func(f pingan.CaseFilter) (int, bool, error) {
+	// 在办超期 of each row: one reading of the open-now gauges for all of
+	// them; a row they do not know (a grid counted and since removed) is
+	// counted from its cases.
+	var overdueNow map[string]int
+	openOverdue := func(key string, f pingan.CaseFilter) (int, bool, error) {
+		if n, ok := overdueNow[key]; ok {
+			return n, false, nil
+		}
+		yes := true
 		f.Status, f.OverdueNow = openStatuses, &yes
 		return s.total(ctx, u, f)
+	}
+	readNow := func(q pingan.StatsQuery, by pingan.StatsDim) error {
+		rows, err := s.stats.OpenNowBy(ctx, u, q, by)
+		if err != nil {
+			return err
+		}
+		overdueNow = make(map[string]int, len(rows))
+		for _, r := range rows {
+			overdueNow[r.Key] = int(r.OverdueNow)
+		}
+		return nil
 	}
 	if unit.Level == pingan.LevelVillage {
 		st, err := s.stats.StatsBy(ctx, u, fl.stats(unit.Code, p.From, p.To), pingan.ByGrid)
 		if err != nil {
+			return err
+		}
+		if err := readNow(fl.stats(unit.Code, p.From, p.To), pingan.ByGrid); err != nil {
 			return err
 		}
 		*byGrid = st
@@ -501,7 +544,7 @@ func (s *Server) dashChildren(ctx context.Context, u *pingan.User, v *view, d *d
 			}
 			gf := fl
 			gf.Grid = g.Key
-			n, capped, err := openOverdue(gf.caseFilter(pingan.CaseFilter{Unit: unit.Code}))
+			n, capped, err := openOverdue(g.Key, gf.caseFilter(pingan.CaseFilter{Unit: unit.Code}))
 			if err != nil {
 				return err
 			}
@@ -530,12 +573,15 @@ func (s *Server) dashChildren(ctx context.Context, u *pingan.User, v *view, d *d
 	}
 	cf := fl
 	cf.Grid = ""
+	if err := readNow(cf.stats(unit.Code, p.From, p.To), pingan.ByUnit); err != nil {
+		return err
+	}
 	for _, c := range children {
 		st := stOf[c.Code]
 		if c.Level == pingan.LevelCentre || st == nil {
 			continue
 		}
-		n, capped, err := openOverdue(cf.caseFilter(pingan.CaseFilter{Unit: c.Code}))
+		n, capped, err := openOverdue(c.Code, cf.caseFilter(pingan.CaseFilter{Unit: c.Code}))
 		if err != nil {
 			return err
 		}
@@ -806,17 +852,20 @@ func (s *Server) total(ctx context.Context, u *pingan.User, f pingan.CaseFilter)
 // caseFigure is the filters of the lists the dashboard's figures open,
 // beyond the inbox's own (inboxFilter): the source, whether ever overdue
 // (曾超期, overdue_ever=yes|no), escalated, reworked, signed, signed late
-// (each yes|no) and rated satisfied (satisfied=1): what a measure counts
-// (pingan.CaseTally).
+// (each yes|no), rated satisfied (satisfied=1) and the measures of
+// disputes (mediation=agreed …): what a measure counts (pingan.CaseTally).
 type caseFigure struct {
 	Source, OverdueEver, Escalated, Reworked, Signed, SignLate, Satisfied string
+	// Mediation names the measure of disputes a figure of mediation counts
+	// (mediation=agreed …, pingan.CaseFilter.Mediation).
+	Mediation string
 }
 
 // figureParams are caseFigure's parameters.
-var figureParams = []string{"source", "overdue_ever", "escalated", "reworked", "signed", "sign_late", "satisfied"}
+var figureParams = []string{"source", "overdue_ever", "escalated", "reworked", "signed", "sign_late", "satisfied", "mediation"}
 
 func (cf *caseFigure) fields() []*string {
-	return []*string{&cf.Source, &cf.OverdueEver, &cf.Escalated, &cf.Reworked, &cf.Signed, &cf.SignLate, &cf.Satisfied}
+	return []*string{&cf.Source, &cf.OverdueEver, &cf.Escalated, &cf.Reworked, &cf.Signed, &cf.SignLate, &cf.Satisfied, &cf.Mediation}
 }
 
 // readFigure reads the filters of a figure's list from a query.
@@ -876,6 +925,7 @@ func (cf caseFigure) apply(f *pingan.CaseFilter, v *pingan.Invalid) {
 	if b := yesNo("satisfied", cf.Satisfied); b != nil && *b {
 		f.Satisfied = true
 	}
+	f.Mediation = cf.Mediation
 }
 
 // statusList reads statuses apart by commas ("resolved,closed").

@@ -610,6 +610,7 @@ func TestGuardJurisdictionEveryRoute(t *testing.T) {
 			case "id", "number":
 				isCase = true
 			case "sum", "lang":
+			case "campaign": // a campaign, not a case: TestCampaignJurisdiction (campaign_test.go) sweeps it
 			default:
 				t.Errorf("route %q has the wildcard {%s}, which this test does not know how to fill: teach it, "+
 					"and if it names a case, sweep it with another county's case", r.pattern, w)
@@ -651,7 +652,7 @@ func TestGuardJurisdictionEveryRoute(t *testing.T) {
 			if unprintable(t, path) {
 				continue
 			}
-			if res := own.get(path); res.status != http.StatusOK {
+			if res := own.get(path); res.status != http.StatusOK && !unmediated(path, res.status) {
 				t.Errorf("%s GET %s of their own county: %d", p.owner.Username, path, res.status)
 			}
 		}

@@ -25,6 +25,11 @@ type tab struct {
 	// Assists lists the cases the user's own unit assists now (协办), not
 	// by jurisdiction: assistTab (cohandle.go).
 	Assists bool
+	// pick keeps only the disputes whose mediation is in the tab's state,
+	// counted page by page; soonest orders them by the day they are due
+	// by, soonest first (a mediator's tabs, mediation_inbox.go).
+	pick    func(*pingan.Case) bool
+	soonest func(*pingan.Case) *time.Time
 }
 
 // The windows of the queues of closed cases (docs/queues.md): a case closed
@@ -92,14 +97,19 @@ func tabsFor(u *pingan.User) []tab {
 			tab{ID: "handle", Statuses: []pingan.Status{pingan.StatusInProgress}, Mine: true},
 			assistTab)
 	}
+	if u.Has(pingan.RoleMediator) {
+		out = append(out, mediatorTabs(u)...) // mediation_inbox.go
+	}
 	return append(out, tab{ID: "open", Statuses: openStatuses}, tab{ID: "all"})
 }
 
 func (t tab) keep(u *pingan.User) func(*pingan.Case) bool {
-	if !t.Mine {
+	if !t.Mine && t.pick == nil {
 		return nil
 	}
-	return func(c *pingan.Case) bool { return c.AssignedUnit == u.UnitCode }
+	return func(c *pingan.Case) bool {
+		return (!t.Mine || c.AssignedUnit == u.UnitCode) && (t.pick == nil || t.pick(c))
+	}
 }
 
 // Counting stops after countCap cases: "1000+".
@@ -299,6 +309,8 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request) {
 		var capped bool
 		if t.Assists {
 			n, overdue, err = s.countAssists(ctx, u)
+		} else if t.pick != nil {
+			n, overdue, capped, err = s.countPaged(ctx, u, t.filter(base, now), t.keep(u))
 		} else {
 			n, overdue, capped, err = s.count(ctx, u, t.filter(base, now), t.keep(u))
 		}
@@ -376,7 +388,11 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request) {
 			f.OverdueNow = &no
 		}
 		f.Cursor = cursor
-		cs, next, err := s.collect(ctx, u, f, cur.keep(u), inboxPage)
+		want := inboxPage
+		if cur.soonest != nil {
+			want = pickPage // ordered soonest first over more than a page
+		}
+		cs, next, err := s.collect(ctx, u, f, cur.keep(u), want)
 		if err != nil {
 			d.Error = v.Message(err)
 		}
@@ -392,6 +408,9 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request) {
 	}
 	sortUrgent(d.Overdue)
 	sortUrgent(d.Rows)
+	if cur.soonest != nil {
+		sortSoonest(d.Rows, cur.soonest)
+	}
 	v.D = d
 	status := http.StatusOK
 	if d.Error != "" {

@@ -28,6 +28,10 @@ type mobileData struct {
 	Error  []string
 	Sent   string
 	Map    template.HTML // the worker's grids, to pick the position on
+	// Visit is the 走访登记 card (campaign.go); nil without campaigns.
+	Visit *visitForm
+	// Parties are the rows of a dispute's parties (当事人, mediation_report.go).
+	Parties []partyRow
 }
 
 // phonePlaces says where the quick report shows an error about each field
@@ -98,6 +102,13 @@ func (s *Server) mobile(w http.ResponseWriter, r *http.Request) {
 // renderMobile draws the phone page; after a refused report (ferr) with
 // everything that was typed (values), each bad field marked.
 func (s *Server) renderMobile(w http.ResponseWriter, r *http.Request, values map[string]string, ferr error, status int) {
+	s.renderMobileWith(w, r, values, ferr, status, nil, nil)
+}
+
+// renderMobileWith is renderMobile, after a refused visit (verr) with what
+// was typed in the visit card (visit), each bad field marked.
+func (s *Server) renderMobileWith(w http.ResponseWriter, r *http.Request, values map[string]string, ferr error, status int,
+	visit map[string]string, verr error) {
 	ctx, u := r.Context(), userOf(r)
 	v := s.newView(r, "mobile")
 	v.Title, v.Nav = v.T("m.title"), "m"
@@ -112,8 +123,11 @@ func (s *Server) renderMobile(w http.ResponseWriter, r *http.Request, values map
 			d.Errors["photos"] = v.T("m.photo.again")
 		}
 	}
+	d.Parties = partyRows(values, nil) // a dispute's (mediation_report.go); errors at their place
 	if d.Sent != "" {
 		v.Notice = v.T("m.sent", d.Sent)
+	} else if p := r.URL.Query().Get("visited"); p != "" {
+		v.Notice = v.T("campaign.visited", p)
 	}
 	cats, err := s.categories.Categories(ctx)
 	if err != nil {
@@ -140,6 +154,7 @@ func (s *Server) renderMobile(w http.ResponseWriter, r *http.Request, values map
 		}
 		d.Map, _ = pickMap(v, d.Grids, "m-map")
 	}
+	s.fillVisit(r, d, visit, verr) // the 走访登记 card (campaign.go)
 	cs, _, err := s.cases.FindCases(ctx, u, pingan.CaseFilter{Status: openStatuses, Limit: 20})
 	if err != nil {
 		s.fail(w, r, err)

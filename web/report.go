@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"html/template"
+	"maps"
 	"math"
 	"net/http"
 	"strconv"
@@ -25,6 +26,8 @@ type reportForm struct {
 	// why there is none.
 	Map     template.HTML
 	MapNote string
+	// Parties are the rows of the parties' table (当事人, mediation_report.go).
+	Parties []partyRow
 }
 
 // reportFields are the fields of the report forms.
@@ -46,6 +49,14 @@ func formValues(r *http.Request, fields []string) map[string]string {
 // coordinate that is no number is passed on as NaN, which the domain
 // names as such (location.lat, location.lng).
 func parseReport(r *http.Request) *pingan.NewCase {
+	in, _ := parseReportChecked(r)
+	return in
+}
+
+// parseReportChecked is parseReport that answers too what the form could
+// not read (an amount in dispute that is no amount), as the domain would
+// name the field; createReport lets its words win.
+func parseReportChecked(r *http.Request) (*pingan.NewCase, *pingan.Invalid) {
 	val := func(k string) string { return strings.TrimSpace(r.PostFormValue(k)) }
 	in := &pingan.NewCase{
 		Kind: pingan.Kind(val("kind")), Category: val("category"), Title: val("title"),
@@ -61,10 +72,15 @@ func parseReport(r *http.Request) *pingan.NewCase {
 	if name, phone := val("reporter_name"), val("reporter_phone"); name != "" || phone != "" {
 		in.Reporter = &pingan.Person{Role: "reporter", Name: name, Phone: phone}
 	}
+	// The parties' table and the facts of a dispute (mediation_report.go);
+	// the one party of the earlier form is read too.
+	in.Parties = readParties(r)
 	if name, phone := val("party_name"), val("party_phone"); name != "" || phone != "" {
-		in.Parties = []pingan.Person{{Role: "party", Name: name, Phone: phone}}
+		in.Parties = append(in.Parties, pingan.Person{Role: "party", Name: name, Phone: phone})
 	}
-	return in
+	var bad pingan.Invalid
+	readDispute(r, in, &bad)
+	return in, &bad
 }
 
 // number answers s as a number, NaN when it is none.
@@ -110,6 +126,7 @@ func (s *Server) renderReport(w http.ResponseWriter, r *http.Request, f *reportF
 		return
 	}
 	f.Categories, f.Units = cats, units
+	f.Parties = partyRows(f.Values, f.Errors)
 	f.Sources = []pingan.Source{pingan.SourceHotline, pingan.SourceVisit, pingan.SourceLetter, pingan.SourceGridWorker}
 	for _, k := range pingan.Kinds {
 		f.Kinds = append(f.Kinds, k.Kind)
@@ -156,13 +173,22 @@ func pickMap(v *view, grids []*pingan.Grid, id string) (template.HTML, string) {
 // createReport creates a case from a report form with its photos, which
 // go with the report (its first timeline entry).
 func (s *Server) createReport(r *http.Request) (*pingan.Case, error) {
-	in := parseReport(r)
+	in, bad := parseReportChecked(r)
 	in.Grid = strings.TrimSpace(r.PostFormValue("grid")) // the staff's forms may name the grid (picker.go)
 	var err error
 	if in.Photos, err = readPhotos(r, photoField); err != nil {
 		return nil, err
 	}
-	return s.cases.CreateCase(r.Context(), userOf(r), in)
+	c, err := s.cases.CreateCase(r.Context(), userOf(r), in)
+	if bad.Err() != nil && pingan.ErrorCode(err) == pingan.EINVALID {
+		// What the form could not read was passed on out of range, so
+		// the store refused it; the form's words say what was wrong.
+		if err := bad.Merge(err); err != nil {
+			return nil, err
+		}
+		return nil, bad.Err()
+	}
+	return c, err
 }
 
 func (s *Server) report(w http.ResponseWriter, r *http.Request) {
@@ -177,6 +203,7 @@ func (s *Server) report(w http.ResponseWriter, r *http.Request) {
 	}
 	v := s.newView(r, "report")
 	f := &reportForm{Values: formValues(r, reportFields), Errors: v.fields(err)}
+	maps.Copy(f.Values, disputeValues(r))
 	if len(f.Errors) == 0 {
 		f.Error = v.Message(err)
 	}
@@ -207,7 +234,9 @@ func (s *Server) mobileReport(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, err)
 			return
 		}
-		s.renderMobile(w, r, formValues(r, reportFields), err, http.StatusBadRequest)
+		values := formValues(r, reportFields)
+		maps.Copy(values, disputeValues(r)) // a dispute's parties and facts (mediation_report.go)
+		s.renderMobile(w, r, values, err, http.StatusBadRequest)
 		return
 	}
 	http.Redirect(w, r, "/m?sent="+c.Number, http.StatusSeeOther)

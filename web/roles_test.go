@@ -20,43 +20,51 @@ const anySignedIn pingan.Capability = ""
 // capability it needs (pingan.Capability). A page registered without a row
 // here fails TestRolesEveryPage: give it one.
 var rolePages = map[string]pingan.Capability{
-	"GET /inbox":                          pingan.CapReadCases,
-	"GET /cases/{id}":                     pingan.CapReadCases,
-	"POST /cases/{id}/act":                pingan.CapReadCases, // and the action: the workflow's table
-	"GET /cases/{id}/files/{sum}":         pingan.CapReadCases,
-	"GET /report":                         pingan.CapReport,
-	"POST /report":                        pingan.CapReport,
-	"GET /m":                              pingan.CapPatrol,
-	"POST /m/report":                      pingan.CapPatrol,
-	"GET /dashboard":                      pingan.CapStatistics,
-	"GET /admin/units":                    pingan.CapAdminUnits,
-	"POST /admin/units":                   pingan.CapAdminUnits,
-	"GET /admin/users":                    pingan.CapAdminUsers,
-	"POST /admin/users":                   pingan.CapAdminUsers,
-	"POST /admin/users/edit":              pingan.CapAdminUsers,
-	"POST /admin/users/disable":           pingan.CapAdminUsers,
-	"POST /admin/users/enable":            pingan.CapAdminUsers,
-	"POST /admin/users/password":          pingan.CapAdminUsers,
-	"GET /admin/grids":                    pingan.CapAdminGrids,
-	"POST /admin/grids":                   pingan.CapAdminGrids,
-	"GET /admin/grids.geojson":            pingan.CapAdminGrids,
-	"GET /admin/categories":               pingan.CapAdminCategories,
-	"POST /admin/categories":              pingan.CapAdminCategories,
-	"GET /admin/holidays":                 pingan.CapAdminHolidays,
-	"POST /admin/holidays/preview":        pingan.CapAdminHolidays,
-	"POST /admin/holidays":                pingan.CapAdminHolidays,
-	"POST /admin/holidays/day":            pingan.CapAdminHolidays,
-	"GET /search":                         pingan.CapReadCases,
-	"GET /cases/{id}/print/assign.pdf":    pingan.CapReadCases, // printed orders of a case one reads
-	"GET /cases/{id}/print/supervise.pdf": pingan.CapReadCases,
-	"GET /cases/{id}/print/summary.pdf":   pingan.CapReadCases,
-	"GET /notifications":                  anySignedIn,
-	"POST /notifications/read":            anySignedIn,
-	"GET /picker/units":                   anySignedIn, // the units of one's own jurisdiction (picker.go)
-	"GET /picker/grids":                   anySignedIn,
-	"GET /inbox.xlsx":                     pingan.CapReadCases, // the downloads of a page (export.go): its capability
-	"GET /search.xlsx":                    pingan.CapReadCases,
-	"GET /dashboard.xlsx":                 pingan.CapStatistics,
+	"GET /inbox":                              pingan.CapReadCases,
+	"GET /cases/{id}":                         pingan.CapReadCases,
+	"POST /cases/{id}/act":                    pingan.CapReadCases, // and the action: the workflow's table
+	"GET /cases/{id}/files/{sum}":             pingan.CapReadCases,
+	"GET /report":                             pingan.CapReport,
+	"POST /report":                            pingan.CapReport,
+	"GET /m":                                  pingan.CapPatrol,
+	"POST /m/report":                          pingan.CapPatrol,
+	"GET /dashboard":                          pingan.CapStatistics,
+	"GET /admin/units":                        pingan.CapAdminUnits,
+	"POST /admin/units":                       pingan.CapAdminUnits,
+	"POST /admin/units/org_type":              pingan.CapAdminUnits, // a unit as a mediation organisation
+	"GET /admin/users":                        pingan.CapAdminUsers,
+	"POST /admin/users":                       pingan.CapAdminUsers,
+	"POST /admin/users/edit":                  pingan.CapAdminUsers,
+	"POST /admin/users/disable":               pingan.CapAdminUsers,
+	"POST /admin/users/enable":                pingan.CapAdminUsers,
+	"POST /admin/users/password":              pingan.CapAdminUsers,
+	"GET /admin/grids":                        pingan.CapAdminGrids,
+	"POST /admin/grids":                       pingan.CapAdminGrids,
+	"GET /admin/grids.geojson":                pingan.CapAdminGrids,
+	"GET /admin/categories":                   pingan.CapAdminCategories,
+	"POST /admin/categories":                  pingan.CapAdminCategories,
+	"GET /admin/holidays":                     pingan.CapAdminHolidays,
+	"POST /admin/holidays/preview":            pingan.CapAdminHolidays,
+	"POST /admin/holidays":                    pingan.CapAdminHolidays,
+	"POST /admin/holidays/day":                pingan.CapAdminHolidays,
+	"GET /search":                             pingan.CapReadCases,
+	"GET /cases/{id}/print/assign.pdf":        pingan.CapReadCases, // printed orders of a case one reads
+	"GET /cases/{id}/print/supervise.pdf":     pingan.CapReadCases,
+	"GET /cases/{id}/print/summary.pdf":       pingan.CapReadCases,
+	"GET /cases/{id}/print/agreement.pdf":     pingan.CapReadCases,
+	"GET /cases/{id}/print/dossier.pdf":       pingan.CapReadCases,
+	"GET /notifications":                      anySignedIn,
+	"POST /notifications/read":                anySignedIn,
+	"GET /picker/units":                       anySignedIn, // the units of one's own jurisdiction (picker.go)
+	"GET /picker/grids":                       anySignedIn,
+	"GET /inbox.xlsx":                         pingan.CapReadCases, // the downloads of a page (export.go): its capability
+	"GET /search.xlsx":                        pingan.CapReadCases,
+	"GET /dashboard.xlsx":                     pingan.CapStatistics,
+	"GET /campaigns":                          pingan.CapStatistics, // the campaigns (campaign.go)
+	"POST /campaigns":                         pingan.CapManageCampaigns,
+	"GET /campaigns/{campaign}":               pingan.CapStatistics,
+	"GET /campaigns/{campaign}/coverage.xlsx": pingan.CapStatistics,
+	"POST /m/visit":                           pingan.CapPatrol,
 }
 
 // openPages are the pages anyone reaches signed out: the assets, signing
@@ -69,7 +77,7 @@ var openPages = []string{"GET /static/", "GET /{$}", "GET /login", "POST /login"
 // page each leads to.
 var menuEntries = map[string]pingan.Capability{
 	"/m": pingan.CapPatrol, "/inbox": pingan.CapReadCases, "/report": pingan.CapReport,
-	"/dashboard": pingan.CapStatistics, "/admin/units": pingan.CapAdminUnits,
+	"/dashboard": pingan.CapStatistics, "/admin/units": pingan.CapAdminUnits, "/campaigns": pingan.CapStatistics,
 }
 
 // roleUsers answers one fixture user of each role, all of whom see the
@@ -100,7 +108,7 @@ var navRe = regexp.MustCompile(`(?s)<nav class="main"[^>]*>(.*?)</nav>`)
 func TestRolesEveryPage(t *testing.T) {
 	e := newEnv(t)
 	c := e.newCase(e.fx.GridWorker, "0102", "楼上漏水")
-	vals := map[string]string{"id": c.ID, "sum": "sha256:" + strings.Repeat("0f", 32)}
+	vals := map[string]string{"id": c.ID, "sum": "sha256:" + strings.Repeat("0f", 32), "campaign": "1"}
 
 	var routes []guardRoute
 	for _, r := range guardRoutes(e.srv) {

@@ -40,6 +40,8 @@ func sweepFill(name string, c *pingan.Case) (string, bool) {
 		return strings.Repeat("ab", 32), true
 	case "lang":
 		return "en", true
+	case "campaign":
+		return "1", true
 	}
 	return "", false
 }

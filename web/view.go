@@ -20,10 +20,10 @@ type page struct {
 }
 
 // pageNames are the templates under templates/ that are pages; the others
-// (layout.html, parts.html) are parsed into each.
+// (layout.html, parts.html, mediation.html) are parsed into each.
 var pageNames = []string{"login", "error", "inbox", "case", "report", "mobile", "dashboard",
 	"admin_units", "admin_users", "admin_categories", "admin_grids", "admin_holidays", "admin_holidays_preview",
-	"public_report", "public_receipt", "public_track", "public_case"}
+	"public_report", "public_receipt", "public_track", "public_case", "campaigns", "campaign"}
 
 var funcs = template.FuncMap{
 	"add": func(a, b int) int { return a + b },
@@ -54,7 +54,7 @@ func loadPages() map[string]*page {
 	out := map[string]*page{}
 	for _, name := range pageNames {
 		t := template.Must(template.New(name).Funcs(funcs).ParseFS(assets,
-			"templates/layout.html", "templates/parts.html", "templates/"+name+".html"))
+			"templates/layout.html", "templates/parts.html", "templates/mediation.html", "templates/"+name+".html"))
 		out[name] = &page{t: t}
 	}
 	return out

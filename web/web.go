@@ -62,6 +62,13 @@ type Config struct {
 	// Settings keeps the map under the grids (底图, map.go); when nil the
 	// grids are drawn alone and /admin/map answers 404.
 	Settings pingan.SettingsService
+	// Campaigns serves the campaigns' pages and the phone page's visits
+	// (campaign.go); when nil they are not offered.
+	Campaigns pingan.CampaignService
+	// Mediation answers what a dispute's mediation recorded (sessions,
+	// agreement, visits) for the case page (mediation.go); when nil the
+	// page shows the state on the case row only.
+	Mediation pingan.MediationService
 
 	// Calendar counts the time left before deadlines: the store, which
 	// holds the years entered at run time; calendar.Official() when nil.
@@ -108,6 +115,8 @@ type Server struct {
 	public     pingan.PublicService
 	grids      pingan.GridService
 	holidays   pingan.CalendarService
+	campaigns  pingan.CampaignService
+	mediation  pingan.MediationService
 	cal        calendar.Source
 	clock      pingan.Clock
 	log        *slog.Logger
@@ -136,7 +145,7 @@ type Server struct {
 func New(cfg Config) *Server {
 	s := &Server{
 		units: cfg.Units, users: cfg.Users, categories: cfg.Categories, cases: cfg.Cases, stats: cfg.Stats,
-		public: cfg.Public, grids: cfg.Grids, holidays: cfg.Holidays, cal: cfg.Calendar, clock: cfg.Clock, log: cfg.Logger,
+		public: cfg.Public, grids: cfg.Grids, holidays: cfg.Holidays, campaigns: cfg.Campaigns, mediation: cfg.Mediation, cal: cfg.Calendar, clock: cfg.Clock, log: cfg.Logger,
 		idle: cfg.IdleTimeout, secure: cfg.SecureCookies, secret: cfg.Secret,
 		files: &fileStore{dir: cfg.DataDir},
 	}
@@ -215,6 +224,7 @@ func (s *Server) routes() {
 
 	h("GET /admin/units", s.signedIn(s.may(pingan.CapAdminUnits, s.adminUnits)))
 	h("POST /admin/units", s.signedIn(s.may(pingan.CapAdminUnits, s.form(s.importUnits))))
+	h("POST /admin/units/org_type", s.signedIn(s.may(pingan.CapAdminUnits, s.form(s.setUnitOrgType))))
 	h("GET /admin/users", s.signedIn(s.may(pingan.CapAdminUsers, s.adminUsers)))
 	h("POST /admin/users", s.signedIn(s.may(pingan.CapAdminUsers, s.form(s.addUser))))
 	h("POST /admin/users/edit", s.signedIn(s.may(pingan.CapAdminUsers, s.form(s.editUser))))
@@ -244,6 +254,7 @@ func (s *Server) routes() {
 	s.routesMap(h)
 	s.routesPhone(h)
 	s.routesExport(h)
+	s.routesCampaigns(h)
 
 	h("/", func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, pingan.E(pingan.ENOTFOUND, "page.notfound"))

@@ -22,6 +22,7 @@ import (
 //	dispatch               sign_by    = Due(at, policy.sign)
 //	return                 sign_by    = none
 //	escalate, reopen       resolve_by = Due(at, policy.resolve), sign_by = none
+//	term_overdue           resolve_by = Due(at, policy.resolve)
 //	extend                 resolve_by = Extend(resolve_by, days)
 //	suspend … resume       resolve_by = Shift(resolve_by, suspended at, resumed at)
 //
@@ -171,6 +172,8 @@ func replay(c *pingan.Case, timeline []*pingan.Action, env RecountEnv) (before, 
 				st.signBy = nil
 			case pingan.ActEscalate, pingan.ActReopen:
 				st.signBy = nil
+				st.resolveBy, err = due(cal, a.At, env.Policy.ResolveFor(c.Urgency, c.Sensitive))
+			case pingan.ActTermOverdue: // the mediator keeps the case: sign_by stays
 				st.resolveBy, err = due(cal, a.At, env.Policy.ResolveFor(c.Urgency, c.Sensitive))
 			case pingan.ActExtend:
 				if st.resolveBy != nil && days > 0 {

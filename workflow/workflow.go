@@ -58,6 +58,11 @@ type Env struct {
 	// says whether the two are linked already (merge.go).
 	Other  *pingan.Case
 	Linked bool
+	// Terms are the terms of the dispute's agreement, for perform and
+	// term_overdue (dispute.go); RevisitDays the days from an agreement to
+	// its follow-up visit (pingan.DisputeSettings).
+	Terms       []pingan.Term
+	RevisitDays int
 }
 
 // rule says from which statuses an action may be taken and who may take it.
@@ -75,6 +80,11 @@ type rule struct {
 	// assist: the state the actor's unit's assist (协办) must be in; "" when
 	// the action needs none.
 	assist pingan.AssistState
+	// kind: the only kind of case the action applies to ("" any);
+	// agreement: it needs a mediation agreement; mediated: a mediation
+	// that ended; noAgreement: no agreement yet (dispute.go).
+	kind                             pingan.Kind
+	agreement, mediated, noAgreement bool
 }
 
 const (
@@ -88,7 +98,7 @@ var rules = map[pingan.ActionName]rule{
 	pingan.ActAccept:    {from: st(pingan.StatusReported), may: dispatcher},
 	pingan.ActReject:    {from: st(pingan.StatusReported), may: dispatcher},
 	pingan.ActDispatch:  {from: st(pingan.StatusAccepted), may: dispatcher},
-	pingan.ActSign:      {from: st(pingan.StatusDispatched), may: assignedHandler},
+	pingan.ActSign:      {from: st(pingan.StatusDispatched), may: signer},
 	pingan.ActReturn:    {from: st(pingan.StatusDispatched), may: assignedHandler},
 	pingan.ActResolve:   {from: st(pingan.StatusInProgress), may: assignedHandler},
 	pingan.ActClose:     {from: st(pingan.StatusResolved), may: dispatcher},
@@ -212,7 +222,7 @@ func Allowed(c *pingan.Case, actor *pingan.User) []pingan.ActionName {
 	var out []pingan.ActionName
 	for _, name := range pingan.ActionNames {
 		r := rules[name]
-		if r.allowsStatus(c) && r.allowsRequest(c) && r.allowsAssist(c, actor) && r.may(c, actor) {
+		if r.allowsStatus(c) && r.allowsMediation(c) && r.allowsRequest(c) && r.allowsAssist(c, actor) && r.may(c, actor) {
 			out = append(out, name)
 		}
 	}
@@ -296,6 +306,9 @@ func Apply(c *pingan.Case, actor *pingan.User, in pingan.ActionInput, env Env) (
 		}
 		return nil, conflict(c, actor, in.Action)
 	}
+	if !r.allowsMediation(c) {
+		return nil, conflict(c, actor, in.Action)
+	}
 	if !r.allowsRequest(c) {
 		return nil, requestConflict(c, in.Action)
 	}
@@ -308,7 +321,7 @@ func Apply(c *pingan.Case, actor *pingan.User, in pingan.ActionInput, env Env) (
 	if err := validate(c, in, env); err != nil {
 		return nil, err
 	}
-	if in.Action == pingan.ActResolve {
+	if in.Action == pingan.ActResolve || ending(in.Action) {
 		if err := assistsMissing(c); err != nil {
 			return nil, err
 		}
@@ -399,6 +412,11 @@ func validate(c *pingan.Case, in pingan.ActionInput, env Env) error {
 		if in.Category != "" && in.Category != c.Category && env.Category == nil {
 			v.Add("category", "action.category.unknown", in.Category)
 		}
+	case pingan.ActMediate, pingan.ActAgree, pingan.ActMediationFail, pingan.ActRefuseMediation, pingan.ActConfirm,
+		pingan.ActPerform, pingan.ActRevisit, pingan.ActTermOverdue:
+		if err := validateMediation(c, &in, env, &v); err != nil {
+			return err
+		}
 	}
 	if in.Action == pingan.ActEscalate && env.Parent == nil {
 		if err := v.Err(); err != nil {
@@ -448,7 +466,7 @@ func transition(next *pingan.Case, act *pingan.Action, actor *pingan.User, in pi
 		next.Returns++
 		act.FromUnit = next.AssignedUnit
 		next.AssignedUnit, next.AssignedPath, next.SignBy = "", "", nil
-	case pingan.ActResolve:
+	case pingan.ActResolve, pingan.ActAgree, pingan.ActMediationFail, pingan.ActRefuseMediation:
 		next.Status = pingan.StatusResolved
 		next.ResolvedAt = &now
 	case pingan.ActClose:
@@ -526,6 +544,14 @@ func transition(next *pingan.Case, act *pingan.Action, actor *pingan.User, in pi
 		s := in.Satisfaction
 		next.Satisfaction = &s
 		act.Satisfaction = s
+	case pingan.ActTermOverdue:
+		// 履行逾期: back to the mediator, with a full resolve period from
+		// now, so that the raised case is not overdue at once.
+		next.Status = pingan.StatusInProgress
+		next.ResolvedAt, next.ClosedAt = nil, nil
+		if err := setDeadline(&next.ResolveBy, act, env, now, env.Policy.ResolveFor(next.Urgency, next.Sensitive)); err != nil {
+			return err
+		}
 	case pingan.ActReopen:
 		next.Status = pingan.StatusAccepted
 		next.Reopens++
@@ -536,6 +562,7 @@ func transition(next *pingan.Case, act *pingan.Action, actor *pingan.User, in pi
 			return err
 		}
 	}
+	mediationTransition(next, act, in, env)
 	act.ToStatus = next.Status
 	return nil
 }

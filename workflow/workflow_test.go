@@ -68,8 +68,13 @@ func caseIn(s pingan.Status, suspended bool) *pingan.Case {
 // input answers a complete input for each action.
 func input(a pingan.ActionName) pingan.ActionInput {
 	dl := t0.AddDate(0, 0, 3)
+	performed := t0.Add(time.Hour)
 	return pingan.ActionInput{Action: a, Reason: "原因", Result: "已调解", Note: "备注", ToUnit: dept.Code,
-		Days: 5, Deadline: &dl, Satisfaction: pingan.Satisfied, ToCase: mainID}
+		Days: 5, Deadline: &dl, Satisfaction: pingan.Satisfied, ToCase: mainID,
+		Session:   &pingan.MediationSession{HeldAt: t0.Add(time.Hour), Place: "调解室", Mediators: []string{"李调解"}, Record: "双方陈述", Result: pingan.SessionContinue},
+		Agreement: &pingan.Agreement{Written: true, Facts: "邻里漏水", SignedOn: t0, Terms: []pingan.Term{{Text: "赔偿 500 元", By: "被申请人", Due: t0.AddDate(0, 0, 10)}}},
+		Referral:  pingan.ReferLitigation, Confirmation: pingan.ConfirmConfirmed, Term: 1, PerformedOn: &performed,
+		Revisit: &pingan.Revisit{On: t0, Result: pingan.RevisitSettled, Note: "双方满意"}}
 }
 
 // allowed is the lifecycle table of API.md, written out by hand: for each
@@ -79,7 +84,7 @@ var allowed = map[string][]pingan.ActionName{
 	"accepted":              {pingan.ActDispatch, pingan.ActEscalate, pingan.ActSupervise, pingan.ActComment, pingan.ActMerge, pingan.ActLink, pingan.ActUnlink},
 	"rejected":              {pingan.ActComment, pingan.ActLink, pingan.ActUnlink},
 	"dispatched":            {pingan.ActSign, pingan.ActReturn, pingan.ActSupervise, pingan.ActComment, pingan.ActMerge, pingan.ActLink, pingan.ActUnlink},
-	"in_progress":           {pingan.ActResolve, pingan.ActEscalate, pingan.ActExtend, pingan.ActSuspend, pingan.ActSupervise, pingan.ActComment, pingan.ActRequestExtend, pingan.ActRequestSuspend, pingan.ActMerge, pingan.ActLink, pingan.ActUnlink},
+	"in_progress":           {pingan.ActResolve, pingan.ActEscalate, pingan.ActExtend, pingan.ActSuspend, pingan.ActSupervise, pingan.ActComment, pingan.ActRequestExtend, pingan.ActRequestSuspend, pingan.ActMerge, pingan.ActLink, pingan.ActUnlink, pingan.ActMediate, pingan.ActAgree, pingan.ActMediationFail, pingan.ActRefuseMediation},
 	"in_progress+suspended": {pingan.ActResume, pingan.ActSupervise, pingan.ActComment, pingan.ActLink, pingan.ActUnlink},
 	"resolved":              {pingan.ActClose, pingan.ActRework, pingan.ActSupervise, pingan.ActComment, pingan.ActLink, pingan.ActUnlink},
 	"closed":                {pingan.ActComment, pingan.ActRate, pingan.ActReopen, pingan.ActLink, pingan.ActUnlink},
@@ -88,12 +93,13 @@ var allowed = map[string][]pingan.ActionName{
 
 // to is the status after each allowed (status, action).
 var to = map[string]map[pingan.ActionName]pingan.Status{
-	"reported":    {pingan.ActAccept: pingan.StatusAccepted, pingan.ActReject: pingan.StatusRejected, pingan.ActEscalate: pingan.StatusAccepted},
-	"accepted":    {pingan.ActDispatch: pingan.StatusDispatched, pingan.ActEscalate: pingan.StatusAccepted},
-	"dispatched":  {pingan.ActSign: pingan.StatusInProgress, pingan.ActReturn: pingan.StatusAccepted},
-	"in_progress": {pingan.ActResolve: pingan.StatusResolved, pingan.ActEscalate: pingan.StatusAccepted},
-	"resolved":    {pingan.ActClose: pingan.StatusClosed, pingan.ActRework: pingan.StatusInProgress},
-	"closed":      {pingan.ActReopen: pingan.StatusAccepted},
+	"reported":   {pingan.ActAccept: pingan.StatusAccepted, pingan.ActReject: pingan.StatusRejected, pingan.ActEscalate: pingan.StatusAccepted},
+	"accepted":   {pingan.ActDispatch: pingan.StatusDispatched, pingan.ActEscalate: pingan.StatusAccepted},
+	"dispatched": {pingan.ActSign: pingan.StatusInProgress, pingan.ActReturn: pingan.StatusAccepted},
+	"in_progress": {pingan.ActResolve: pingan.StatusResolved, pingan.ActEscalate: pingan.StatusAccepted, pingan.ActAgree: pingan.StatusResolved,
+		pingan.ActMediationFail: pingan.StatusResolved, pingan.ActRefuseMediation: pingan.StatusResolved},
+	"resolved": {pingan.ActClose: pingan.StatusClosed, pingan.ActRework: pingan.StatusInProgress},
+	"closed":   {pingan.ActReopen: pingan.StatusAccepted},
 }
 
 // TestEveryStatusAndAction walks every (status, action) pair.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"flag"
 	"fmt"
 	"log/slog"
@@ -78,7 +79,7 @@ func (e *cmdEnv) demo(args []string) error {
 	if bulk > 0 {
 		// Into an existing city too, with the --seed it was built with:
 		// the grids are laid out again from it.
-		err = demoBulk(e, db, c.Code, seed, bulk, end)
+		err = demoBulk(e, db, c.Code, seed, bulk, end, !c.Existing)
 	}
 	db.Close()
 	if err != nil {
@@ -98,12 +99,36 @@ func (e *cmdEnv) demo(args []string) error {
 
 // demoBulk adds n cases to the demo city in bulk (demo.Bulk), showing
 // the cases written a second.
-func demoBulk(e *cmdEnv, db *store.DB, city string, seed uint64, n int, end time.Time) error {
-	bar := newProgress(e.stderr, "批量写入案件 (writing cases)", "cases")
+//
+// The load drops the secondary indexes of cases and timelines and makes
+// them again at its end when it at least doubles the cases; into a
+// database made by this run (fresh), SQLite writes without journal and
+// sync meanwhile, as said on stderr.
+func demoBulk(e *cmdEnv, db *store.DB, city string, seed uint64, n int, end time.Time, fresh bool) error {
 	began := time.Now()
-	begin := func(ctx context.Context) (demo.BulkTx, error) { return db.BeginBulk(ctx) }
+	var have int
+	err := db.BulkExec(e.ctx, func(tx *sql.Tx) error {
+		return tx.QueryRowContext(e.ctx, `SELECT count(*) FROM cases`).Scan(&have)
+	})
+	if err != nil {
+		return err
+	}
+	var o store.BulkLoadOptions
+	if n >= have {
+		o.DropIndexes = []string{"cases", "actions"}
+	}
+	if fresh && db.Dialect() == store.SQLite {
+		o.Unjournaled = true
+		fmt.Fprintln(e.stderr, "新建的数据库：批量写入期间不写回滚日志、不同步磁盘，中途失败请删除后重来 (a new database: written without journal and sync during the load; if it fails, delete it and start again)")
+	}
+	load, err := db.BeginBulkLoad(e.ctx, o)
+	if err != nil {
+		return err
+	}
+	bar := newProgress(e.stderr, "批量写入案件 (writing cases)", "cases")
+	begin := func(ctx context.Context) (demo.BulkTx, error) { return load.Begin(ctx) }
 	res, err := demo.Bulk(e.ctx, demoServices(db), begin, demo.BulkOptions{City: city, Seed: seed, Cases: n, Now: end,
-		Progress: bar.update})
+		Progress: bar.update, End: load.End})
 	bar.finish()
 	if err != nil {
 		return err
@@ -205,5 +230,5 @@ func printDemoAccounts(e *cmdEnv, c *demo.City) {
 // demoServices are the store's services, for the demo to write through.
 func demoServices(db *store.DB) demo.Services {
 	return demo.Services{Units: db.Units, Users: db.Users, Categories: db.Categories, Grids: db.Grids,
-		Cases: db.Cases, Stats: db.Stats, Escalator: db.Cases}
+		Cases: db.Cases, Stats: db.Stats, Escalator: db.Cases, Campaigns: db.Campaigns}
 }

@@ -88,7 +88,8 @@ func (e *cmdEnv) listenAndServe(db *store.DB, f serveFlags, clock pingan.Clock) 
 	}
 	apiServer := api.New(api.Config{
 		Units: db.Units, Users: db.Users, Categories: db.Categories, Cases: db.Cases, Stats: db.Stats, Grids: db.Grids,
-		Calendar: db.Calendar, Holidays: db.Calendar, Clock: clock, Logger: logger,
+		Calendar: db.Calendar, Holidays: db.Calendar, Campaigns: db.Campaigns,
+		Mediation: db.Mediation, Settings: db.Settings, Clock: clock, Logger: logger,
 	})
 	mux := http.NewServeMux()
 	mux.Handle("/api/v1/", apiServer.Handler())
@@ -97,7 +98,7 @@ func (e *cmdEnv) listenAndServe(db *store.DB, f serveFlags, clock pingan.Clock) 
 	// public pages.
 	webServer := web.New(web.Config{
 		Units: db.Units, Users: db.Users, Categories: db.Categories, Cases: db.Cases, Stats: db.Stats,
-		Public: db.Public, Grids: db.Grids, Holidays: db.Calendar, Notifications: db.Notifications,
+		Public: db.Public, Grids: db.Grids, Holidays: db.Calendar, Notifications: db.Notifications, Campaigns: db.Campaigns, Mediation: db.Mediation,
 		Settings:     db.Settings, // the map under the grids (底图)
 		SessionEnded: apiServer.ForgetSession,
 		// The forms' anti-forgery key is derived from the data key, so

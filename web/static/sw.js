@@ -13,7 +13,7 @@
 var CACHE = 'pingan-m-1';
 var PAGE = '/m';
 // ASSETS are what the page loads (web/templates/layout.html, mobile.html).
-var ASSETS = ['/static/app.css', '/static/app.js'];
+var ASSETS = ['/static/app.css', '/static/app.js', '/static/mediation.js'];
 
 self.addEventListener('install', function (e) {
   e.waitUntil(caches.open(CACHE).then(function (c) {

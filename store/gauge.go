@@ -1,0 +1,282 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/pingan-gov/pingan"
+)
+
+// The open-now gauges (在办计数, pingan.CaseGauge; docs/statistics.md "The
+// gauges"): what the open cases count at each node, by the day they become
+// overdue. Written in the transaction of every change to a case, beside
+// the counters (tally.go): the change of the row from what it was to what
+// it is now, at every node of either. A row that comes to count nothing is
+// removed, so that the table holds about the open cases' cohorts only and
+// a node's rows stay few to add up.
+
+// gaugeVersion is the migration that made the gauges.
+const gaugeVersion = 20
+
+// gaugeColumns lists the gauges' measure columns: m_open, m_sensitive_open.
+var gaugeColumns = func() []string {
+	out := make([]string, pingan.NumGaugeMeasures)
+	for i, n := range pingan.GaugeMeasureNames {
+		out[i] = "m_" + n
+	}
+	return out
+}()
+
+// gaugeKeyColumns are the key columns of the gauges, in the key's order.
+const gaugeKeyColumns = "node, due_day, region, kind, category, source"
+
+// gaugeRows answers the gauges to add when a case changes from before
+// (nil when new) to after; none when the schema has no gauges.
+func (h *handle) gaugeRows(before, after *pingan.Case) []pingan.GaugeRow {
+	if !h.gauging.Load() {
+		return nil
+	}
+	if before == nil && after != nil && after.SuperviseBy != nil {
+		// A new row has no supervision deadline (insertCase): count the
+		// row as written.
+		c := *after
+		c.SuperviseBy = nil
+		after = &c
+	}
+	return pingan.GaugeChange(before, after)
+}
+
+// gaugeSet is a set of gauge measures, a bit each.
+type gaugeSet uint8
+
+func gaugeMeasuresOf(g *pingan.Gauge) gaugeSet {
+	var m gaugeSet
+	for i, v := range g {
+		if v != 0 {
+			m |= 1 << i
+		}
+	}
+	return m
+}
+
+// addGauges adds rows to the gauges, rows of the same measures together,
+// at most maxTallyRows in a statement, and removes those that come to
+// count nothing. Every write of the gauges goes through it.
+func (h *handle) addGauges(ctx context.Context, tx *sql.Tx, rows []pingan.GaugeRow) error {
+	var sets []gaugeSet
+	bySet := map[gaugeSet][]pingan.GaugeRow{}
+	for _, r := range rows {
+		m := gaugeMeasuresOf(&r.G)
+		if m == 0 {
+			continue
+		}
+		if _, ok := bySet[m]; !ok {
+			sets = append(sets, m)
+		}
+		bySet[m] = append(bySet[m], r)
+	}
+	var zero []pingan.GaugeRow
+	for _, m := range sets {
+		rs := bySet[m]
+		for len(rs) > 0 {
+			n := min(len(rs), maxTallyRows)
+			z, err := h.writeGaugeSet(ctx, tx, m, rs[:n])
+			if err != nil {
+				return err
+			}
+			zero = append(zero, z...)
+			rs = rs[n:]
+		}
+	}
+	for len(zero) > 0 {
+		n := min(len(zero), maxTallyRows)
+		if err := h.dropGauges(ctx, tx, zero[:n]); err != nil {
+			return err
+		}
+		zero = zero[n:]
+	}
+	return nil
+}
+
+// writeGaugeSet adds rs, each with the measures of set, and answers those
+// that took something away and now count nothing.
+func (h *handle) writeGaugeSet(ctx context.Context, tx *sql.Tx, set gaugeSet, rs []pingan.GaugeRow) ([]pingan.GaugeRow, error) {
+	less := false // some row takes away: read back what the rows count
+	a := make([]any, 0, len(rs)*8)
+	for _, r := range rs {
+		a = append(a, r.Node, r.Key.DueDay, r.Key.Region, string(r.Key.Kind), r.Key.Category, string(r.Key.Source))
+		for i, v := range r.G {
+			if set&(1<<i) != 0 {
+				a = append(a, v)
+				less = less || v < 0
+			}
+		}
+	}
+	s, err := h.stmt(ctx, tx, upsertGauge(set, len(rs), less))
+	if err != nil {
+		return nil, err
+	}
+	if !less {
+		_, err = s.ExecContext(ctx, a...)
+		return nil, err
+	}
+	got, err := s.QueryContext(ctx, a...)
+	if err != nil {
+		return nil, err
+	}
+	defer got.Close()
+	var zero []pingan.GaugeRow
+	for got.Next() {
+		var r pingan.GaugeRow
+		dest := []any{&r.Node, &r.Key.DueDay, &r.Key.Region, &r.Key.Kind, &r.Key.Category, &r.Key.Source}
+		for i := range r.G {
+			dest = append(dest, &r.G[i])
+		}
+		if err := got.Scan(dest...); err != nil {
+			return nil, err
+		}
+		if r.G.Zero() {
+			zero = append(zero, r)
+		}
+	}
+	return zero, got.Err()
+}
+
+// dropGauges removes the rows of the keys of rs that count nothing.
+func (h *handle) dropGauges(ctx context.Context, tx *sql.Tx, rs []pingan.GaugeRow) error {
+	s, err := h.stmt(ctx, tx, deleteGauges(len(rs)))
+	if err != nil {
+		return err
+	}
+	a := make([]any, 0, len(rs)*6)
+	for _, r := range rs {
+		a = append(a, r.Node, r.Key.DueDay, r.Key.Region, string(r.Key.Kind), r.Key.Category, string(r.Key.Source))
+	}
+	_, err = s.ExecContext(ctx, a...)
+	return err
+}
+
+type gaugeTextKey struct {
+	set  gaugeSet
+	n    int
+	back bool // the upsert reads back; deleteGauges: set and back are zero
+}
+
+var gaugeTexts sync.Map
+
+// upsertGauge answers the statement adding n rows of the measures of set
+// to the gauges; with back, it answers each row's key and measures after.
+func upsertGauge(set gaugeSet, n int, back bool) string {
+	k := gaugeTextKey{set, n, back}
+	if q, ok := gaugeTexts.Load(k); ok {
+		return q.(string)
+	}
+	var cols []string
+	for i, c := range gaugeColumns {
+		if set&(1<<i) != 0 {
+			cols = append(cols, c)
+		}
+	}
+	var b strings.Builder
+	b.WriteString("INSERT INTO gauges (" + gaugeKeyColumns + ", " + strings.Join(cols, ", ") + ") VALUES ")
+	b.WriteString(placeholders(n, 6+len(cols)))
+	b.WriteString(" ON CONFLICT (" + gaugeKeyColumns + ") DO UPDATE SET ")
+	for i, c := range cols {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(c + " = gauges." + c + " + excluded." + c)
+	}
+	if back {
+		b.WriteString(" RETURNING " + gaugeKeyColumns + ", " + strings.Join(gaugeColumns, ", "))
+	}
+	q := b.String()
+	gaugeTexts.Store(k, q)
+	return q
+}
+
+// deleteGauges answers the statement removing the rows of n keys that
+// count nothing.
+func deleteGauges(n int) string {
+	k := gaugeTextKey{n: -n}
+	if q, ok := gaugeTexts.Load(k); ok {
+		return q.(string)
+	}
+	var b strings.Builder
+	b.WriteString("DELETE FROM gauges WHERE ")
+	for i, c := range gaugeColumns {
+		if i > 0 {
+			b.WriteString(" AND ")
+		}
+		b.WriteString(c + " = 0")
+	}
+	b.WriteString(" AND (")
+	p := 0
+	for i := range n {
+		if i > 0 {
+			b.WriteString(" OR ")
+		}
+		b.WriteByte('(')
+		for j, c := range strings.Split(gaugeKeyColumns, ", ") {
+			if j > 0 {
+				b.WriteString(" AND ")
+			}
+			p++
+			b.WriteString(c + " = $" + strconv.Itoa(p))
+		}
+		b.WriteByte(')')
+	}
+	b.WriteByte(')')
+	q := b.String()
+	gaugeTexts.Store(k, q)
+	return q
+}
+
+// placeholders answers n rows of m parameters: ($1, $2), ($3, $4) …
+func placeholders(n, m int) string {
+	var b strings.Builder
+	p := 0
+	for i := range n {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteByte('(')
+		for j := range m {
+			if j > 0 {
+				b.WriteString(", ")
+			}
+			p++
+			b.WriteString("$" + strconv.Itoa(p))
+		}
+		b.WriteByte(')')
+	}
+	return b.String()
+}
+
+// dueMoment is the SQL of pingan.DueMoment over a case row, NULL when no
+// deadline can pass or a stopped one passed before it stopped: the
+// expression of the index cases_open_due (migration 0020), repeated
+// verbatim so that the query reads the index. gaugeOpen is the condition
+// of that index.
+func dueMoment(d Dialect) string {
+	if d == Postgres {
+		return `(CASE
+    WHEN status IN ('reported', 'accepted', 'dispatched', 'in_progress') AND suspended AND resolve_by < suspended_at THEN NULL
+    ELSE LEAST(
+        CASE WHEN status = 'dispatched' THEN sign_by END,
+        CASE WHEN status IN ('reported', 'accepted', 'dispatched', 'in_progress') AND NOT suspended THEN resolve_by END,
+        supervise_by) END)`
+	}
+	return `(CASE
+    WHEN status IN ('reported', 'accepted', 'dispatched', 'in_progress') AND suspended AND resolve_by < suspended_at THEN NULL
+    ELSE NULLIF(min(
+        CASE WHEN status = 'dispatched' AND sign_by IS NOT NULL THEN sign_by ELSE '~' END,
+        CASE WHEN status IN ('reported', 'accepted', 'dispatched', 'in_progress') AND NOT suspended AND resolve_by IS NOT NULL THEN resolve_by ELSE '~' END,
+        COALESCE(supervise_by, '~')), '~') END)`
+}
+
+// gaugeOpen is the condition of the index cases_open_due: the case is open.
+const gaugeOpen = `status IN ('accepted', 'dispatched', 'in_progress', 'reported', 'resolved')`

@@ -1,0 +1,285 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"sort"
+	"strconv"
+
+	"github.com/pingan-gov/pingan"
+)
+
+// The dashboard's section 矛盾纠纷化解 (docs/disputes.md): the numbers of the
+// disputes of the unit's subtree in the period — 受理数, 调解成功数, 调解成功率,
+// 化解率, 协议履行率, 司法确认数 and 平均达成协议用时 — with 同比 and 环比, and the
+// same numbers by mediation organisation, by unit one level down (to drill
+// down), by category and by month. Shown when the kind filter is empty or
+// dispute; every figure reads the counters of the kind dispute, shows its
+// formula on hover and links to the list of exactly the disputes it counts.
+
+// disputeSection is the section's figures and tables.
+type disputeSection struct {
+	Metrics    []metric
+	ByOrg      []*disputeRow
+	ByUnit     []*disputeRow
+	ByCategory []*disputeRow
+	ByMonth    []*disputeRow
+}
+
+// disputeRow is a row of a table of the section: a mediation organisation,
+// a unit, a category or a month, with the lists its counts open.
+type disputeRow struct {
+	Name, Key string
+	// Href drills down: the dashboard of a unit; "" for other rows.
+	Href  string
+	Note  string // the kind of a mediation organisation
+	Stats *pingan.Stats
+	// Links open the disputes each count of the row counts, by figure.
+	Links map[string]string
+	// Days is the average days to an agreement, "—" when none.
+	Days string
+}
+
+// disputeCounts are the counts of the section, each the inbox's filter of
+// the disputes it counts (pingan.CaseTally), and its measures.
+var disputeCounts = []struct {
+	ID       string
+	Filter   url.Values
+	Measures []pingan.Measure
+	Less     []pingan.Measure
+}{
+	// 受理数: reported, less those awaiting registration, rejected and merged.
+	{"d_accepted", url.Values{"status": {"accepted,dispatched,in_progress,resolved,closed"}},
+		[]pingan.Measure{pingan.MReported}, []pingan.Measure{pingan.MInReported, pingan.MInRejected, pingan.MInMerged}},
+	{"d_agreed", url.Values{"mediation": {"agreed"}}, []pingan.Measure{pingan.MAgreed}, nil},
+	{"d_confirmed", url.Values{"mediation": {"confirmed"}}, []pingan.Measure{pingan.MConfirmed}, nil},
+}
+
+// disputeRates are the rates of the section, after the counts.
+var disputeRates = []string{"mediation_success", "settlement", "performance"}
+
+// disputeCount answers the count id of st.
+func disputeCount(st *pingan.Stats, id string) int64 {
+	for _, c := range disputeCounts {
+		if c.ID == id {
+			return countOf(st, c.Measures) - countOf(st, c.Less)
+		}
+	}
+	return 0
+}
+
+// Count answers the count id of the row (for the template).
+func (r *disputeRow) Count(id string) int64 { return disputeCount(r.Stats, id) }
+
+// daysText is the average days to an agreement, one decimal, "—" without
+// an agreement.
+func daysText(st *pingan.Stats) string {
+	if st.Counts[pingan.MeasureNames[pingan.MAgreed]] == 0 {
+		return "—"
+	}
+	return strconv.FormatFloat(st.AgreementDays, 'f', 1, 64)
+}
+
+// showDisputes reports whether the dashboard filtered by fl shows the
+// section: every kind, or disputes.
+func showDisputes(fl dashFilter) bool {
+	return fl.Kind == "" || fl.Kind == string(pingan.KindDispute)
+}
+
+// dashDisputes fills the section of the dashboard d.
+func (s *Server) dashDisputes(ctx context.Context, u *pingan.User, v *view, d *dashData, fl dashFilter,
+	link func(string, period) string) error {
+	if !showDisputes(fl) {
+		return nil
+	}
+	p, unit := d.Period, d.Unit
+	fl.Kind = string(pingan.KindDispute)
+	sq := func(p period) pingan.StatsQuery { return fl.stats(unit.Code, p.From, p.To) }
+	cur, prev, yoy, series, bounds, err := s.periodStats(ctx, u, p, sq)
+	if err != nil {
+		return err
+	}
+	// cases opens the inbox on the disputes of the subtree of code
+	// reported in the period q, with the filters and more.
+	cases := func(code string, q period, more url.Values) string {
+		qv := url.Values{}
+		f := fl
+		if code != unit.Code {
+			f.Grid = ""
+		}
+		f.set(qv)
+		for k, vs := range more {
+			qv[k] = vs
+		}
+		return casesLink(code, q, qv)
+	}
+	links := func(code string, q period) map[string]string {
+		out := map[string]string{}
+		for _, c := range disputeCounts {
+			out[c.ID] = cases(code, q, c.Filter)
+		}
+		return out
+	}
+	sec := &disputeSection{}
+	for _, c := range disputeCounts {
+		n, b, y := disputeCount(cur, c.ID), disputeCount(prev, c.ID), disputeCount(yoy, c.ID)
+		sec.Metrics = append(sec.Metrics, metric{ID: c.ID, Label: v.T("dash." + c.ID), Value: strconv.FormatInt(n, 10),
+			Formula: v.T("dash.formula." + c.ID), Href: cases(unit.Code, p, c.Filter),
+			MoM: countDelta(int(n), int(b), b > 0), YoY: countDelta(int(n), int(y), y > 0)})
+	}
+	for _, id := range disputeRates {
+		rt := rateByID(id)
+		cell := rateOf(cur, id, v.Lang)
+		has := rateBase(cur, id) > 0
+		sec.Metrics = append(sec.Metrics, metric{ID: "d_" + id, Label: v.T("dash.rate." + id), Value: cell.Text, Why: cell.Why,
+			Formula: v.T("rate." + id + ".formula"), Num: countOf(cur, rt.Num), Base: cur.Bases[id], HasBase: has,
+			Href: cases(unit.Code, p, rateCases[id]),
+			MoM:  rateDelta(cur.Rates[id], prev.Rates[id], has && rateBase(prev, id) > 0, rt.Good, v.T("dash.points")),
+			YoY:  rateDelta(cur.Rates[id], yoy.Rates[id], has && rateBase(yoy, id) > 0, rt.Good, v.T("dash.points"))})
+	}
+	days := metric{ID: "d_agreement_days", Label: v.T("dash.agreement_days"), Value: daysText(cur),
+		Formula: v.T("dash.formula.agreement_days"), Href: cases(unit.Code, p, url.Values{"mediation": {"agreed"}})}
+	if days.Value == "—" {
+		days.Why = v.T("dash.agreement_days.none")
+	}
+	sec.Metrics = append(sec.Metrics, days)
+
+	// By mediation organisation: those of the subtree that count something.
+	byOrg, err := s.stats.StatsBy(ctx, u, sq(p), pingan.ByOrg)
+	if err != nil {
+		return err
+	}
+	for _, st := range byOrg {
+		row := &disputeRow{Key: st.Key, Name: st.Key, Stats: st, Links: links(st.Key, p), Days: daysText(st)}
+		if o, err := s.units.FindUnit(ctx, u, st.Key); err == nil {
+			row.Name, row.Note = o.Name, v.T("org.type."+string(o.OrgType))
+		}
+		sec.ByOrg = append(sec.ByOrg, row)
+	}
+
+	// By unit one level down, each drilling down to its own dashboard.
+	if unit.Level != pingan.LevelVillage {
+		children, err := s.units.FindUnits(ctx, u, pingan.UnitFilter{Parent: unit.Code})
+		if err != nil {
+			return err
+		}
+		cf := fl
+		cf.Grid = ""
+		byUnit, err := s.stats.StatsBy(ctx, u, cf.stats(unit.Code, p.From, p.To), pingan.ByUnit)
+		if err != nil {
+			return err
+		}
+		stOf := map[string]*pingan.Stats{}
+		for _, st := range byUnit {
+			stOf[st.Key] = st
+		}
+		for _, c := range children {
+			st := stOf[c.Code]
+			if c.Level == pingan.LevelCentre || st == nil {
+				continue
+			}
+			sec.ByUnit = append(sec.ByUnit, &disputeRow{Key: c.Code, Name: c.Name, Href: disputeLink(link(c.Code, p)),
+				Stats: st, Links: links(c.Code, p), Days: daysText(st)})
+		}
+	}
+
+	// By category: the categories of disputes counted, each adding up its
+	// subcategories under the top one (or under the filtered one's
+	// children).
+	byCat, err := s.stats.StatsBy(ctx, u, sq(p), pingan.ByCategory)
+	if err != nil {
+		return err
+	}
+	cats, err := s.categories.Categories(ctx)
+	if err != nil {
+		return err
+	}
+	index := indexCategories(cats)
+	rowOf := func(code string) string {
+		for range 8 {
+			c := index[code]
+			if c == nil || c.Parent == "" || c.Code == fl.Category || c.Parent == fl.Category {
+				return code
+			}
+			code = c.Parent
+		}
+		return code
+	}
+	sum := map[string]*pingan.Tally{}
+	for _, st := range byCat {
+		k := rowOf(st.Key)
+		if sum[k] == nil {
+			sum[k] = new(pingan.Tally)
+		}
+		t := tallyOf(st)
+		sum[k].Add(&t)
+	}
+	codes := make([]string, 0, len(sum))
+	for k := range sum {
+		codes = append(codes, k)
+	}
+	sort.Strings(codes)
+	for _, k := range codes {
+		st := pingan.NewStats(unit.Code, p.From, p.To, sum[k], nil)
+		st.Key = k
+		name := k
+		if c := index[k]; c != nil {
+			name = c.Name
+		}
+		ls := map[string]string{}
+		for _, c := range disputeCounts {
+			more := url.Values{"category": {k}}
+			for key, vs := range c.Filter {
+				more[key] = vs
+			}
+			ls[c.ID] = cases(unit.Code, p, more)
+		}
+		sec.ByCategory = append(sec.ByCategory, &disputeRow{Key: k, Name: name, Stats: st, Links: ls, Days: daysText(st)})
+	}
+
+	// By month: the twelve months up to the period's last, latest first.
+	for i := len(series) - 1; i >= 0; i-- {
+		m := period{Kind: "month", From: bounds[i], To: bounds[i].AddDate(0, 1, 0)}
+		key := m.From.Format("2006-01")
+		sec.ByMonth = append(sec.ByMonth, &disputeRow{Key: key, Name: key, Href: disputeLink(link(unit.Code, m)),
+			Stats: series[i], Links: links(unit.Code, m), Days: daysText(series[i])})
+	}
+	d.Disputes = sec
+	return nil
+}
+
+// disputeLink is a dashboard's link filtered by the kind dispute.
+func disputeLink(href string) string {
+	u, err := url.Parse(href)
+	if err != nil {
+		return href
+	}
+	q := u.Query()
+	q.Set("kind", string(pingan.KindDispute))
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+// rateByID answers the rate id of pingan.Rates.
+func rateByID(id string) pingan.Rate {
+	for _, r := range pingan.Rates {
+		if r.ID == id {
+			return r
+		}
+	}
+	panic(fmt.Sprintf("web: no rate %q", id))
+}
+
+// CountIDs are the counts of the section's tables, in the order of
+// their columns (for the template).
+func (d *disputeSection) CountIDs() []string {
+	out := make([]string, len(disputeCounts))
+	for i, c := range disputeCounts {
+		out[i] = c.ID
+	}
+	return out
+}
+
+// RateIDs are the rates of the section's tables.
+func (d *disputeSection) RateIDs() []string { return disputeRates }
