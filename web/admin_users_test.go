@@ -23,6 +23,7 @@ func wordsOf(body string) string {
 // Account administration: the search finds by name, username, unit and
 // role within the jurisdiction only.
 func TestAdminUsersSearch(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	a := countyAdmin(t, e)
 	res := a.get("/admin/users")
@@ -57,6 +58,7 @@ func TestAdminUsersSearch(t *testing.T) {
 // a good one is saved, and the grid roster reads the position in words
 // before the person's new name.
 func TestAdminUsersEdit(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	storetest.SeedGrids(t, e.db, e.fx)
 	a := e.login(e.fx.Admin)
@@ -103,6 +105,7 @@ func TestAdminUsersEdit(t *testing.T) {
 
 // Disabling ends the account's sessions; enabling lets it sign in again.
 func TestAdminUsersDisable(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	a := countyAdmin(t, e)
 	g := e.login(e.fx.GridWorker)
@@ -130,6 +133,7 @@ func TestAdminUsersDisable(t *testing.T) {
 // Setting a password: a weak one is named at the field; a good one, or a
 // generated one shown once, replaces the old and ends the sessions.
 func TestAdminUsersResetPassword(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	a := countyAdmin(t, e)
 	g := e.login(e.fx.GridWorker)

@@ -31,6 +31,7 @@ func (e *env) campaignsOf(t *testing.T) []*pingan.Campaign {
 }
 
 func TestCampaignPages(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	storetest.SeedGrids(t, e.db, e.fx)
 	d := e.login(e.fx.CountyDispatcher)
@@ -120,6 +121,7 @@ func TestCampaignPages(t *testing.T) {
 // its download answer exactly as a campaign that does not exist, and its
 // name is shown nowhere.
 func TestCampaignJurisdiction(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	c, err := e.db.Campaigns.CreateCampaign(context.Background(), e.fx.OtherDispatcher, &pingan.Campaign{Name: "金塔县敲门行动",
 		Kind: pingan.CampaignKnock, From: "2026-03-01", To: "2026-03-31"})

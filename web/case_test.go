@@ -43,6 +43,7 @@ func followMoved(t *testing.T, cl *client, id string, form url.Values) string {
 // A department's 退回 takes the case out of its sight: the page goes back
 // to the inbox and says where the case went, never "案件不存在".
 func TestReturnGoesBackToTheInbox(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	c := e.departmentCase(false)
 	cl := e.login(e.fx.CountyHandler)
@@ -55,6 +56,7 @@ func TestReturnGoesBackToTheInbox(t *testing.T) {
 // city, never the street office below the county), then goes back to the
 // inbox saying where the case went.
 func TestEscalateShowsTheTargetAndGoesBackToTheInbox(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	c := e.departmentCase(true)
 	cl := e.login(e.fx.CountyHandler)
@@ -73,6 +75,7 @@ func TestEscalateShowsTheTargetAndGoesBackToTheInbox(t *testing.T) {
 
 // At the top of the tree the escalation is shown as impossible.
 func TestEscalateAtTheTop(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	ctx := context.Background()
 	if _, err := e.db.Units.ImportUnits(ctx, []*pingan.Unit{{Code: "620000-zz", Name: "甘肃省综治中心", Level: pingan.LevelCentre, ParentCode: "620000"}}); err != nil {
@@ -90,6 +93,7 @@ func TestEscalateAtTheTop(t *testing.T) {
 // A dispatcher who still sees the case after escalating it stays on its
 // page.
 func TestEscalateInSightStaysOnTheCase(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	c := e.newCase(e.fx.GridWorker, "0102", "邻里纠纷")
 	cl := e.login(e.fx.CountyDispatcher)
@@ -103,6 +107,7 @@ func TestEscalateInSightStaysOnTheCase(t *testing.T) {
 // the automatic escalation's note, the roles of the parties — are shown in
 // the reader's language, and the grid and the holding centre by name.
 func TestCaseWordsByKey(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	ctx := context.Background()
 	storetest.SeedGrids(t, e.db, e.fx)
@@ -144,6 +149,7 @@ func TestCaseWordsByKey(t *testing.T) {
 // The citizen reads the outcome — the reason of a 不予受理, the unit that
 // handled the case and its result — before being asked to rate it.
 func TestPublicOutcome(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	ctx := context.Background()
 	file := func(title string) *pingan.PublicReceipt {

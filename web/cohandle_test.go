@@ -22,6 +22,7 @@ import (
 // signs and reports on the case page; the department's 办结反馈 is refused
 // until both assisting units reported.
 func TestCoHandlingThroughThePages(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	ctx := context.Background()
 	yd := &pingan.User{Username: "yd-handler", Name: "银达镇处置员", UnitCode: e.fx.Township2.Code, Roles: []pingan.Role{pingan.RoleHandler}}
@@ -100,6 +101,7 @@ func TestCoHandlingThroughThePages(t *testing.T) {
 // of their names' pinyin, removes one and adds it again, and the dispatch
 // lands with the handling unit and both assisting units.
 func TestBrowserDispatchPickers(t *testing.T) {
+	t.Parallel()
 	ctx := newBrowser(t, 1280, 1000)
 	e := newPickerEnv(t)
 	c := e.newCase(e.fx.GridWorker, "0102", "夜间噪音扰民")

@@ -25,6 +25,7 @@ var disputeMetricRe = regexp.MustCompile(`(?s)<div class="metric dispute" title=
 // section leaves the dashboard of another kind, whose rates of disputes
 // show "—".
 func TestDashboardDisputes(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	storetest.DisputeHistory(t, e.db, e.fx, e.clock)
 	c := e.login(e.fx.CountyDispatcher)
@@ -109,6 +110,7 @@ func TestDashboardDisputes(t *testing.T) {
 // organisation on the units page and a category name the kind its
 // disputes go to; a bad kind is a 400 naming it.
 func TestAdminOrgTypes(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	a := e.login(e.fx.Admin)
 	res := a.post("/admin/units/org_type", url.Values{"unit": {e.fx.Township.Code}, "org_type": {"township"}})
@@ -145,6 +147,7 @@ func TestAdminOrgTypes(t *testing.T) {
 // TestDispatchPreselectsMediationOrg: the dispatch form of a dispute
 // preselects the people's mediation committee of its township.
 func TestDispatchPreselectsMediationOrg(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	if err := e.db.Units.SetUnitOrgType(context.Background(), e.fx.Admin, e.fx.Township.Code, pingan.OrgTownship); err != nil {
 		t.Fatal(err)

@@ -79,6 +79,7 @@ func listedCases(t *testing.T, c *client, href string) int {
 // the count, each rate's numerator and the figures of the tables, the
 // same number on both sides; each shows its formula on hover.
 func TestDashboardFiguresOpenTheirCases(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	storetest.SeedGrids(t, e.db, e.fx)
 	seedFigures(t, e)
@@ -160,6 +161,7 @@ func TestDashboardFiguresOpenTheirCases(t *testing.T) {
 // The filters are applied to every figure and carried by every link; a
 // bad one is named on the page.
 func TestDashboardFilters(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	storetest.SeedGrids(t, e.db, e.fx)
 	seedFigures(t, e)

@@ -16,6 +16,7 @@ import (
 // grid, and 重大敏感在办 — are read from the open-now gauges and open the
 // inbox on exactly the cases they count, as deadlines pass.
 func TestDashboardOpenNowOpensItsCases(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	storetest.SeedGrids(t, e.db, e.fx)
 	seedFigures(t, e)

@@ -17,6 +17,7 @@ import (
 // days (working days for a deadline counted in them); time past is rounded
 // up, time left down.
 func TestCountdownWords(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	now := time.Date(2026, 3, 4, 10, 0, 0, 0, pingan.CST) // a Wednesday
 	for _, tt := range []struct {
@@ -67,6 +68,7 @@ var overdueSection = regexp.MustCompile(`<h2 class="overdue-h">`)
 // a case flagged once but with days left is no longer listed as overdue;
 // a missed sign deadline is.
 func TestInboxOverdueNowAndWasOverdue(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	fx := e.fx
 	ctx := context.Background()
@@ -136,6 +138,7 @@ func rowOf(t *testing.T, body, s string) string {
 // A supervision deadline (督办) shows in the handler's list and on the case's
 // 办理时限 card, and once passed it is 超期 (督办超期) and the watch marks it.
 func TestSupervisionDeadlineShown(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	fx := e.fx
 	ctx := context.Background()
@@ -193,6 +196,7 @@ func renderDeadlines(t *testing.T, e *env, id string) string {
 
 // A rate with nothing to count shows "—" with its reason, not 0.0%.
 func TestRatesWithNothingToCount(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	c := e.login(e.fx.CountyDispatcher)
 	page := c.get("/dashboard?unit=" + e.fx.County.Code + "&period=month&at=2026-03")
@@ -222,6 +226,7 @@ func TestRatesWithNothingToCount(t *testing.T) {
 
 // A bad date in the inbox's filter is refused naming the field.
 func TestInboxFilterBadDate(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	page := e.login(e.fx.CountyDispatcher).get("/inbox?tab=all&from=2026-13-01")
 	if page.status != http.StatusBadRequest {

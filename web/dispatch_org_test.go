@@ -10,6 +10,7 @@ import (
 // the nearest organisation of the category's kind, else the village's or
 // the township's people's mediation committee, nothing for other kinds.
 func TestMediationOrgFor(t *testing.T) {
+	t.Parallel()
 	unit := func(code, parent string, l pingan.Level, o pingan.OrgType) *pingan.Unit {
 		return &pingan.Unit{Code: code, ParentCode: parent, Level: l, OrgType: o}
 	}

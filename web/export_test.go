@@ -134,6 +134,7 @@ func smallPages(t *testing.T) {
 // times as dates, and the reporter masked; the page links to it with its
 // query; a unit of another county answers 404.
 func TestExportInbox(t *testing.T) {
+	t.Parallel()
 	smallPages(t)
 	e := newEnv(t)
 	for i := range 45 {
@@ -229,6 +230,7 @@ func TestExportInbox(t *testing.T) {
 // page says, over several pages — and a search by a person shows the
 // person masked in its filter line and nobody whole anywhere.
 func TestExportSearch(t *testing.T) {
+	t.Parallel()
 	smallPages(t)
 	e := newEnv(t)
 	for i := range 45 {
@@ -283,6 +285,7 @@ func TestExportSearch(t *testing.T) {
 // statistics service's, rates as percentages; another county's unit
 // answers 404.
 func TestExportDashboard(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	var last *pingan.Case
 	for _, title := range []string{"楼道堆物", "邻里纠纷", "噪音扰民", "占道经营"} {

@@ -89,6 +89,7 @@ func checkRowTags(t *testing.T, rows map[string]string) {
 // the filters kept in the tabs' links; an exact 12345 number typed in the
 // search finds its case.
 func TestFieldsInLists(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	seedFields(t, e)
 	c := e.login(e.fx.CountyDispatcher)
@@ -179,6 +180,7 @@ func TestFieldsInLists(t *testing.T) {
 // the unit's subtree, and opens the inbox on exactly them: the same
 // number on both sides.
 func TestFieldsDashboardSensitive(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	seedFields(t, e)
 	c := e.login(e.fx.CountyDispatcher)
@@ -207,6 +209,7 @@ func TestFieldsDashboardSensitive(t *testing.T) {
 // The phone page's plain form files the urgency and 重大敏感 (no 12345
 // number on the phone); a refused report keeps them; none is 一般.
 func TestFieldsPhoneForm(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	g := e.login(e.fx.GridWorker)
 	body := g.get("/m").body

@@ -21,6 +21,7 @@ func rowsOn(body string) int { return len(caseRowRe.FindAllStringIndex(body, -1)
 // lists them twenty to a page with page numbers, each page's links
 // keeping the search.
 func TestSearchCountsAndPages(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	for i := range 45 {
 		e.clock.Set(e.clock.Now().Add(time.Minute))
@@ -80,6 +81,7 @@ func TestSearchCountsAndPages(t *testing.T) {
 // list shows no personal data, not even of the person found; a role that
 // reads personal data masked may not search by a person.
 func TestSearchByPersonMasked(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	ctx := context.Background()
 	found, err := e.db.Cases.CreateCase(ctx, e.fx.GridWorker, &pingan.NewCase{Kind: pingan.KindDispute, Category: "0102",
@@ -118,6 +120,7 @@ func TestSearchByPersonMasked(t *testing.T) {
 // TestSearchByDateAndGridName: the date range counts whole days; a grid is
 // found by part of its name.
 func TestSearchByDateAndGridName(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	ctx := context.Background()
 	if _, err := e.db.Grids.ImportGrids(ctx, []*pingan.Grid{{Code: "620902001001-01", Name: "富康社区第一网格", Type: pingan.GridCommunity,

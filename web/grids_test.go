@@ -36,6 +36,7 @@ func countyAdmin(t *testing.T, e *env) *client {
 // Grid administration: the list with workers and the map, the filter by
 // unit, the jurisdiction, and the download.
 func TestAdminGrids(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	storetest.SeedGrids(t, e.db, e.fx)
 	a := e.login(e.fx.Admin)
@@ -90,6 +91,7 @@ func TestAdminGrids(t *testing.T) {
 // A county's administrator sees and imports the grids of the county only,
 // by URL guessing either.
 func TestAdminGridsJurisdiction(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	storetest.SeedGrids(t, e.db, e.fx)
 	a := countyAdmin(t, e)
@@ -124,6 +126,7 @@ func TestAdminGridsJurisdiction(t *testing.T) {
 
 // The import takes a whole file or nothing, and names each bad grid.
 func TestAdminGridsImport(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	storetest.SeedGrids(t, e.db, e.fx)
 	a := e.login(e.fx.Admin)
@@ -171,6 +174,7 @@ func TestAdminGridsImport(t *testing.T) {
 // The report form draws the user's grids to pick the position on; a
 // picked or typed position places the case in its grid.
 func TestReportPickMap(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	d := e.login(e.fx.CountyDispatcher)
 	// No grids yet: no map, and the form works as before.

@@ -30,6 +30,7 @@ func (e *env) addUser(username, unit string, roles ...pingan.Role) *pingan.User 
 // The case page shows personal data whole or masked by the one rule the
 // store applies (pingan.SeesPersonal), and each read is audited with it.
 func TestCasePagePersonalByRole(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	cs := e.newCase(e.fx.GridWorker, "0102", "楼上漏水")
 	e.act(e.fx.CountyDispatcher, cs.ID, pingan.ActionInput{Action: pingan.ActAccept})
@@ -70,6 +71,7 @@ func TestCasePagePersonalByRole(t *testing.T) {
 // The categories and their deadlines hold for every county: the
 // administrator of one county may not change them.
 func TestCategoriesPageTopAdminOnly(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	countyAdmin := e.addUser("jt-admin", "620921", pingan.RoleAdmin)
 	change := func() url.Values {
@@ -107,6 +109,7 @@ func TestCategoriesPageTopAdminOnly(t *testing.T) {
 // A photo sent with a report is kept sealed: neither the data directory
 // nor the database holds its bytes in clear, and the case page serves it.
 func TestPhotosSealedAtRest(t *testing.T) {
+	t.Parallel()
 	clock := storetest.NewClock(storetest.Epoch)
 	dsn := filepath.Join(t.TempDir(), "pingan.db")
 	e := newEnvOn(t, storetest.OpenWith(t, store.Options{DSN: dsn, Clock: clock}), clock)
@@ -149,6 +152,7 @@ func TestPhotosSealedAtRest(t *testing.T) {
 // (The check is the page's, checkImportScope, over the store's refusal to
 // move a unit; ImportUnits itself takes no actor.)
 func TestUnitsImportScoped(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	a := e.login(e.addUser("jt-admin", "620921", pingan.RoleAdmin))
 	const header = "code,name,level,parent_code\n"

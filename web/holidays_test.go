@@ -37,6 +37,7 @@ var at2027 = time.Date(2027, 1, 25, 10, 0, 0, 0, pingan.CST)
 // The page shows a year as twelve month grids, marked, for an
 // administrator; others are refused; without the service it is not there.
 func TestHolidaysPage(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	a := e.login(e.fx.Admin)
 	res := a.get("/admin/holidays")
@@ -111,6 +112,7 @@ func TestHolidaysPage(t *testing.T) {
 // A notice with a line the parser refuses shows the line, its number and
 // why, and offers nothing to confirm.
 func TestHolidaysPreviewProblems(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	a := e.login(e.fx.Admin)
 	res := a.post("/admin/holidays/preview", url.Values{"text": {notice2027Wrong}, "year": {"2027"}})
@@ -153,6 +155,7 @@ func TestHolidaysPreviewProblems(t *testing.T) {
 // confirmed, it is entered and the deadline recounted. Until then an
 // administrator is asked for the notice, and the deadline is marked 暂定.
 func TestHolidaysPreviewAndEnter(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.clock.Set(at2027)
 	c := e.newCase(e.fx.GridWorker, "0102", "楼上漏水引发邻里纠纷")
@@ -235,6 +238,7 @@ func unescape(s string) string {
 // One day is corrected: the year is entered again with it; the store's
 // refusal is shown beside the form, in Chinese.
 func TestHolidaysCorrectDay(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	a := e.login(e.fx.Admin)
 	// A make-up working day on a Wednesday.
@@ -313,6 +317,7 @@ func TestHolidaysCorrectDay(t *testing.T) {
 // that year's own notice again keeps them. A year still provisional is
 // not entered that way, with nothing else in it.
 func TestHolidaysNoticeAcrossYears(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	a := e.login(e.fx.Admin)
 	const notice2028 = "国务院办公厅关于2028年部分节假日安排的通知\n一、元旦：2027年12月31日（周五）至2028年1月2日（周日）放假，共3天。\n"

@@ -95,6 +95,7 @@ func latinWords(page string) []string {
 }
 
 func TestNoLatinWordsOnChinesePages(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	ctx := context.Background()
 	fx := e.fx
@@ -209,6 +210,7 @@ func ptrTime(t time.Time) *time.Time { return &t }
 // The check itself: words are found in text and in what is read aloud,
 // codes are not.
 func TestLatinWords(t *testing.T) {
+	t.Parallel()
 	page := `<html><head><style>a{}</style><script>var x</script></head><body title="Hello">
 		<p>系统 (system) AQ01 2026-620902-000001 个百分点 pp</p><option value="dispute">矛盾纠纷</option>
 		<a href="/lang/en">English</a><input placeholder="Name"><td class="mono">admin</td></body></html>`

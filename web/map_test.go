@@ -49,6 +49,7 @@ func imgSrc(res response) string {
 }
 
 func TestGridMapTiles(t *testing.T) {
+	t.Parallel()
 	e := newMapEnv(t)
 	admin := e.login(e.fx.Admin)
 	dispatcher := e.login(e.fx.CountyDispatcher)
@@ -134,6 +135,7 @@ func TestGridMapTiles(t *testing.T) {
 // and keeps what was typed; only an administrator of the whole tree sets
 // the map.
 func TestMapSettingsRefused(t *testing.T) {
+	t.Parallel()
 	e := newMapEnv(t)
 	admin := e.login(e.fx.Admin)
 	for _, tc := range []struct {

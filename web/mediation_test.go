@@ -123,6 +123,7 @@ func section(t *testing.T, body, tag, id string) string {
 // forms record a session, an agreement of two terms, a term's performance,
 // the court's answer and the follow-up visit, each shown on the page.
 func TestMediationCasePage(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	c := e.dispute(true)
 	cl := e.login(e.fx.Mediator)
@@ -179,6 +180,7 @@ func TestMediationCasePage(t *testing.T) {
 // Each refusal of a mediation's form is shown beside its field in
 // Chinese, with what was typed kept, and nothing is written.
 func TestMediationFormRefusals(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	c := e.dispute(true)
 	cl := e.login(e.fx.Mediator)
@@ -263,6 +265,7 @@ func TestMediationFormRefusals(t *testing.T) {
 // and facts; a party without a name is refused beside its row, the rows
 // kept; the amount is typed in yuan and kept in fen.
 func TestReportDisputeParties(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	cl := e.login(e.fx.TownshipDispatcher)
 	page := cl.get("/report")
@@ -317,6 +320,7 @@ func TestReportDisputeParties(t *testing.T) {
 // The grid worker's phone page reports a dispute with its parties; a
 // party without a name is refused at the parties' place.
 func TestPhoneDisputeParties(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	cl := e.login(e.fx.GridWorker)
 	mustContain(t, cl.get("/m").body, `id="m-dispute"`, `name="parties.1.name"`, `name="dispute.amount"`)
@@ -336,6 +340,7 @@ func TestPhoneDisputeParties(t *testing.T) {
 // The dispatcher's 受理 form of a dispute may add or correct its parties;
 // a party without a name is refused beside it, nothing written.
 func TestAcceptDisputeParties(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	c, err := e.db.Cases.CreateCase(context.Background(), e.fx.GridWorker, &pingan.NewCase{Kind: pingan.KindDispute, Category: "0102",
 		Title: "邻里噪音纠纷", Description: "夜间噪音。", Parties: []pingan.Person{{Role: pingan.PartyApplicant, Name: "周敏"}}})
@@ -367,6 +372,7 @@ func TestAcceptDisputeParties(t *testing.T) {
 // 履行跟踪 of agreements with terms to perform (the soonest first), 待回访
 // of visits due; each lists exactly its cases.
 func TestMediatorTabs(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	waiting := e.dispute(false)
 	mediating := e.dispute(true)
@@ -419,6 +425,7 @@ func TestMediatorTabs(t *testing.T) {
 
 // The pages of mediation hold no Latin word in Chinese.
 func TestMediationPagesInChinese(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	c := e.dispute(true)
 	cl := e.login(e.fx.Mediator)
@@ -449,6 +456,7 @@ func TestMediationPagesInChinese(t *testing.T) {
 
 // Amounts in yuan and fen.
 func TestYuan(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		in  string
 		fen int64

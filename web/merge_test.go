@@ -14,6 +14,7 @@ import (
 // follows M and shows M's outcome once M is closed, never M's reporter. A
 // link shows on both cases' pages and is undone from either.
 func TestMergeAndLinkThroughTheCasePage(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	ctx := context.Background()
 	fx := e.fx

@@ -11,6 +11,7 @@ import (
 // back whole after sign-in, its query escaped into next, also when the
 // request asked for JSON.
 func TestLoginNextKeepsTheQuery(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	for _, accept := range []string{"text/html", "application/json"} {
 		req, _ := http.NewRequest("GET", e.ts.URL+"/inbox?status=reported&kind=dispute", nil)

@@ -44,6 +44,7 @@ func bellCount(t *testing.T, body string) int {
 // The bell in the header counts the user's unread notifications on every
 // page; the list shows them, and marking one or all read empties the bell.
 func TestBellCountsAndMarksRead(t *testing.T) {
+	t.Parallel()
 	e := newNotifyEnv(t)
 	fx := e.fx
 	handler := e.login(fx.CountyHandler)
@@ -112,6 +113,7 @@ func TestBellCountsAndMarksRead(t *testing.T) {
 
 // Without a notification service there is no bell and no list.
 func TestNoBellWithoutService(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	c := e.login(e.fx.CountyHandler)
 	mustNotContain(t, c.get("/inbox").body, `id="bell"`)

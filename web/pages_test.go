@@ -18,6 +18,7 @@ import (
 
 // Every page renders for the users who may see it.
 func TestPagesRender(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	c := e.newCase(e.fx.GridWorker, "0102", "楼上漏水引发邻里纠纷")
 	for _, tc := range []struct {
@@ -55,6 +56,7 @@ var tagRe = regexp.MustCompile(`(?s)<script.*?</script>|<[^>]*>`)
 func textOf(html string) string { return tagRe.ReplaceAllString(html, " ") }
 
 func TestLoginLogout(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	anon := e.anon()
 	if res := anon.get("/inbox"); res.status != http.StatusSeeOther || !strings.HasPrefix(res.location, "/login?next=%2Finbox") {
@@ -101,6 +103,7 @@ func TestLoginLogout(t *testing.T) {
 }
 
 func TestSecureCookieOverTLS(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	req := httptest.NewRequest(http.MethodPost, "https://pingan.example/login",
 		strings.NewReader(url.Values{"username": {"sz-dispatcher"}, "password": {"pingan-test-password"}}.Encode()))
@@ -113,6 +116,7 @@ func TestSecureCookieOverTLS(t *testing.T) {
 }
 
 func TestIdleTimeout(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	c := e.login(e.fx.CountyDispatcher)
 	e.clock.Advance(25 * time.Minute)
@@ -131,6 +135,7 @@ func TestIdleTimeout(t *testing.T) {
 }
 
 func TestLanguageSwitch(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	c := e.login(e.fx.CountyDispatcher)
 	mustContain(t, c.get("/inbox").body, "工作台", "待受理")
@@ -151,6 +156,7 @@ func TestLanguageSwitch(t *testing.T) {
 
 // Forms refuse a missing or forged token and cross-origin posts.
 func TestFormsRefuseForgery(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	cs := e.newCase(e.fx.GridWorker, "0102", "噪音扰民")
 	c := e.login(e.fx.CountyDispatcher)
@@ -206,6 +212,7 @@ func TestFormsRefuseForgery(t *testing.T) {
 // A user never sees a case or unit outside their jurisdiction, also by
 // guessing URLs: the answer is 404, the same as for what does not exist.
 func TestJurisdiction(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	other := e.newCase(e.fx.OtherGridWorker, "0102", "金塔村宅基地纠纷")
 	mine := e.newCase(e.fx.GridWorker, "0102", "富康社区邻里纠纷")
@@ -264,6 +271,7 @@ func TestJurisdiction(t *testing.T) {
 }
 
 func TestInboxByRole(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	a := e.newCase(e.fx.GridWorker, "0102", "邻里噪音")
 	b := e.newCase(e.fx.GridWorker, "FW01", "路灯不亮")
@@ -307,6 +315,7 @@ func TestInboxByRole(t *testing.T) {
 }
 
 func TestInboxPaging(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	for i := range inboxPage + 5 {
 		e.newCase(e.fx.GridWorker, "FW03", "环境卫生问题 "+string(rune('A'+i%26)))
@@ -326,6 +335,7 @@ func TestInboxPaging(t *testing.T) {
 }
 
 func TestCasePage(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	cs := e.newCase(e.fx.GridWorker, "0102", "楼上漏水")
 	d := e.login(e.fx.CountyDispatcher)
@@ -385,6 +395,7 @@ func TestCasePage(t *testing.T) {
 }
 
 func TestReportWithPhotos(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	c := e.login(e.fx.CountyDispatcher)
 	form := url.Values{"source": {"hotline"}, "category": {"AQ01"}, "title": {"商铺消防通道堵塞"},
@@ -430,6 +441,7 @@ func TestReportWithPhotos(t *testing.T) {
 }
 
 func TestMobileReport(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	g := e.login(e.fx.GridWorker)
 	mustContain(t, g.get("/m").body, `id="quick"`, "尚未分配网格")
@@ -490,6 +502,7 @@ func TestMobileReport(t *testing.T) {
 }
 
 func TestPublicReportTrackAndRate(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	citizen := e.anon()
 	res := citizen.postMultipart("/public/report", url.Values{"category": {"FW01"}, "unit": {"620902001001"},
@@ -561,6 +574,7 @@ func TestPublicReportTrackAndRate(t *testing.T) {
 }
 
 func TestPublicReportErrors(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	res := e.anon().postMultipart("/public/report", url.Values{"unit": {"620902"}, "title": {"x"}}, nil)
 	if res.status != http.StatusBadRequest {
@@ -570,6 +584,7 @@ func TestPublicReportErrors(t *testing.T) {
 }
 
 func TestAdmin(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	a := e.login(e.fx.Admin)
 	mustContain(t, a.get("/admin/units").body, "肃州区", "620902001001")
@@ -618,6 +633,7 @@ func TestAdmin(t *testing.T) {
 }
 
 func TestDashboard(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	a := e.newCase(e.fx.GridWorker, "0102", "纠纷一")
 	e.newCase(e.fx.GridWorker, "FW01", "路灯二")
@@ -656,6 +672,7 @@ func TestDashboard(t *testing.T) {
 // catalogue, which has the pages' words (the root package's tests check
 // both languages of every key and the keys of the Go code).
 func TestCatalogue(t *testing.T) {
+	t.Parallel()
 	files, err := templateFiles()
 	if err != nil {
 		t.Fatal(err)
@@ -709,6 +726,7 @@ func TestCatalogue(t *testing.T) {
 // TestFormErrorKeys: the keys of the form errors that reach the catalogue
 // only through pingan.BadTextError are written.
 func TestFormErrorKeys(t *testing.T) {
+	t.Parallel()
 	for _, key := range []string{"form.file.text", "text.nul", "text.utf8"} {
 		if !pingan.HasMessage(key) {
 			t.Errorf("%q is not in the catalogue", key)
@@ -717,6 +735,7 @@ func TestFormErrorKeys(t *testing.T) {
 }
 
 func TestSafeNext(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{"/inbox": "/inbox", "//evil": "/", "https://evil": "/", "/\\evil": "/", "": "/", "/a\r\nb": "/"} {
 		if got := safeNext(in); got != want {
 			t.Errorf("safeNext(%q) = %q", in, got)
@@ -727,6 +746,7 @@ func TestSafeNext(t *testing.T) {
 // Grids: the dashboard's map and the phone page show the grids of the
 // jurisdiction only, shaded by load; a grid drills down to its cases.
 func TestGrids(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	storetest.SeedGrids(t, e.db, e.fx)
 	c, err := e.db.Cases.CreateCase(context.Background(), e.fx.GridWorker, &pingan.NewCase{Kind: pingan.KindService, Category: "FW03",

@@ -15,6 +15,7 @@ import (
 // A quick report the server refuses, sent as a plain form, comes back with
 // everything typed and each bad field marked at its place with its message.
 func TestPhoneRefusedFormKeepsInput(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	g := e.login(e.fx.GridWorker)
 	form := url.Values{"description": {"楼道堆放杂物<堵塞>通道"}, "address": {"富康小区 5 栋"}, "lat": {"39.7551"}, "lng": {"98.5052"},
@@ -73,6 +74,7 @@ func TestPhoneRefusedFormKeepsInput(t *testing.T) {
 // phonePlaces, so the script (which reads data-for) and the server mark
 // the same control.
 func TestPhonePlaces(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	g := e.login(e.fx.GridWorker)
 	body := g.get("/m").body
@@ -105,6 +107,7 @@ func TestPhonePlaces(t *testing.T) {
 // for long; every asset it keeps is served, and every asset the phone page
 // loads is one it keeps, so the page opens offline whole.
 func TestPhoneServiceWorker(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	res := e.anon().get("/m/sw.js")
 	if res.status != http.StatusOK {

@@ -71,6 +71,7 @@ func itemOf(ans pickAnswer, code string) *pick {
 // TestPickUnitsJurisdiction: the staff picker answers the units of the
 // user's jurisdiction only, whatever is asked: never another county's.
 func TestPickUnitsJurisdiction(t *testing.T) {
+	t.Parallel()
 	e := newPickerEnv(t)
 	sz := e.login(e.fx.CountyDispatcher)
 	for _, q := range []string{"", "xbc", "下坝", "620921", "JTX", "金塔", "jinta"} {
@@ -96,6 +97,7 @@ func TestPickUnitsJurisdiction(t *testing.T) {
 // TestPickUnitsRepeatedNames: a name that repeats in the jurisdiction
 // carries the path above it, and is marked; one that does not is not.
 func TestPickUnitsRepeatedNames(t *testing.T) {
+	t.Parallel()
 	e := newPickerEnv(t)
 	ans := picked(t, e.login(e.fx.CountyDispatcher), "/picker/units?q="+url.QueryEscape("下坝村委会"))
 	want := map[string]string{xiabaDongbei: "肃州区 / 东北街街道", xiabaYinda: "肃州区 / 银达镇"}
@@ -123,6 +125,7 @@ func TestPickUnitsRepeatedNames(t *testing.T) {
 // either case, the name's start first; the level filter keeps to its
 // levels; a dispatcher sees departments first, others the tree top down.
 func TestPickUnitsInitials(t *testing.T) {
+	t.Parallel()
 	e := newPickerEnv(t)
 	admin := e.login(e.fx.Admin)
 	for q, want := range map[string]string{"SZQ": "620902", "szq": "620902", "jqs": "620900", "JTX": "620921",
@@ -167,6 +170,7 @@ func TestPickUnitsInitials(t *testing.T) {
 // department or a county as a child — and a search of townships and
 // villages with the codes above each.
 func TestPickPublicCascade(t *testing.T) {
+	t.Parallel()
 	e := newPickerEnv(t)
 	c := e.anon()
 	if got := codesOf(picked(t, c, "/public/picker/units")); !slices.Equal(got, []string{"620902", "620921"}) {
@@ -206,6 +210,7 @@ func TestPickPublicCascade(t *testing.T) {
 // jurisdiction, with their village's path; a report naming a grid lands
 // in it.
 func TestPickGrids(t *testing.T) {
+	t.Parallel()
 	e := newPickerEnv(t)
 	sz := e.login(e.fx.CountyDispatcher)
 	ans := picked(t, sz, "/picker/grids?q=fksq")
@@ -246,6 +251,7 @@ func TestPickGrids(t *testing.T) {
 // TestPickerPages: both report forms mark their place for the script
 // and load it, keeping the plain control for a browser without it.
 func TestPickerPages(t *testing.T) {
+	t.Parallel()
 	e := newPickerEnv(t)
 	staff := e.login(e.fx.CountyDispatcher).get("/report")
 	mustContain(t, staff.body, `data-picker="units"`, `data-picker="grids"`, `<script src="/static/picker.js" defer></script>`,

@@ -83,6 +83,7 @@ func pdfText(t *testing.T, pdf string) string {
 // county's reader, exactly as for a case that does not exist; the sign-in
 // page for nobody.
 func TestPrintCase(t *testing.T) {
+	t.Parallel()
 	printReady(t)
 	e := newEnv(t)
 	fx := e.fx
@@ -150,6 +151,7 @@ func TestPrintCase(t *testing.T) {
 // page that names the font and the package to install, and logs it; it
 // does not crash, and the case page still works.
 func TestPrintWithoutFont(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	fx := e.fx
 	c := e.newCase(fx.GridWorker, "0102", "无字体时的打印")
@@ -198,6 +200,7 @@ func mediationServer(t *testing.T, e *env) *env {
 // print the agreement; 404 for another county's reader exactly as for no
 // case.
 func TestPrintMediation(t *testing.T) {
+	t.Parallel()
 	printReady(t)
 	e := mediationServer(t, newEnv(t))
 	fx := e.fx

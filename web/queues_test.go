@@ -49,6 +49,7 @@ func tabCount(t *testing.T, body, id string) string {
 }
 
 func TestInboxQueues(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	fx := e.fx
 	d := fx.TownshipDispatcher

@@ -13,6 +13,7 @@ import (
 // longitude off the globe, an unknown category — gets one answer naming
 // every field, in the domain's words, and nothing is written.
 func TestReportAnsweredOnce(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	c := e.login(e.fx.CountyDispatcher)
 	before, _, err := e.db.Cases.FindCases(t.Context(), e.fx.CountyDispatcher, pingan.CaseFilter{})

@@ -27,6 +27,7 @@ func postAct(t *testing.T, cl *client, id string, form url.Values) string {
 // Handlers ask, centres decide: the handler's page offers 延期申请 and
 // 挂起申请, the centre's shows the pending request with 批准 and 驳回.
 func TestRequestThroughTheCasePage(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	c := e.departmentCase(true)
 	before := *c.ResolveBy

@@ -106,6 +106,7 @@ var navRe = regexp.MustCompile(`(?s)<nav class="main"[^>]*>(.*?)</nav>`)
 // role may open. A comment (备注) through the case page is refused to the
 // roles that only read, as the workflow's table says.
 func TestRolesEveryPage(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	c := e.newCase(e.fx.GridWorker, "0102", "楼上漏水")
 	vals := map[string]string{"id": c.ID, "sum": "sha256:" + strings.Repeat("0f", 32), "campaign": "1"}
@@ -195,6 +196,7 @@ func TestRolesEveryPage(t *testing.T) {
 // /report; a viewer and an assessor cannot post a 备注, and no comment form
 // is offered to them.
 func TestRolesReadOnly(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	c := e.newCase(e.fx.GridWorker, "0102", "楼上漏水")
 	report := url.Values{"category": {"0102"}, "title": {"楼道堆物"}, "description": {"三楼住户在楼道堆放杂物"}, "unit": {"620902001001"}}

@@ -36,6 +36,7 @@ var localPaths = []string{
 }
 
 func TestSafeNextTricks(t *testing.T) {
+	t.Parallel()
 	for _, next := range openRedirects {
 		if got := safeNext(next); got != "/" {
 			t.Errorf("safeNext(%q) = %q, want /", next, got)
@@ -50,6 +51,7 @@ func TestSafeNextTricks(t *testing.T) {
 
 // Neither the language switch nor signing in sends a browser elsewhere.
 func TestNoOpenRedirect(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	c := e.anon()
 	for _, next := range openRedirects {
@@ -73,6 +75,7 @@ func TestNoOpenRedirect(t *testing.T) {
 // although the API caches sessions (api.DefaultSessionCacheTTL); and so
 // does the end of an idle session.
 func TestWebLogoutEndsAPISession(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	apiSrv := api.New(api.Config{Units: e.db.Units, Users: e.db.Users, Categories: e.db.Categories, Cases: e.db.Cases, Stats: e.db.Stats,
 		Calendar: e.db.Calendar, Clock: e.clock, Logger: slog.New(slog.DiscardHandler)})
@@ -134,6 +137,7 @@ func (busyUsers) Login(context.Context, string, string) (*pingan.Session, error)
 
 // A busy server says so, not that the account is locked.
 func TestLoginBusy(t *testing.T) {
+	t.Parallel()
 	srv := New(Config{Users: busyUsers{}, Logger: slog.New(slog.DiscardHandler)})
 	req := httptest.NewRequest("POST", "/login", strings.NewReader(url.Values{"username": {"zhang"}, "password": {"x"}}.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")

@@ -51,6 +51,7 @@ func sweepFill(name string, c *pingan.Case) (string, bool) {
 var sweepFields = []string{"username", "password", "title", "description", "note", "reason", "csv", "text", "name", "code", "unit", "next", "q"}
 
 func TestBadTextOnEveryPage(t *testing.T) {
+	t.Parallel()
 	t.Run("sqlite", func(t *testing.T) {
 		t.Parallel()
 		clock := storetest.NewClock(storetest.Epoch)
@@ -177,6 +178,7 @@ func (s *syncBuffer) lines(t *testing.T) []map[string]any {
 // request id it answers in X-Request-Id and the signed-in user, never the
 // query or a form.
 func TestRequestLog(t *testing.T) {
+	t.Parallel()
 	clock := storetest.NewClock(storetest.Epoch)
 	db := storetest.OpenWith(t, store.Options{Clock: clock})
 	var log syncBuffer

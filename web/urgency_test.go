@@ -14,6 +14,7 @@ import (
 // named and kept in the form, a good one is stored and the case page
 // shows its 特急 and 重大敏感 tags, which a normal case has not.
 func TestReportUrgency(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	c := e.login(e.fx.CountyDispatcher)
 	page := c.get("/report")
