@@ -569,25 +569,38 @@ func maskParties(ps []pingan.Person) []pingan.Person {
 	return out
 }
 
+// beginAuditedRead starts the transaction of a read of a case whose
+// personal data is audited — a write, for the audit row — and loads the
+// case id in the actor's jurisdiction (and the cases their unit assists).
+// The caller rolls tx back or commits it; on an error there is none.
+func (h *handle) beginAuditedRead(ctx context.Context, actor *pingan.User, id string) (*sql.Tx, sealedCase, error) {
+	scope, err := scopeOf(actor)
+	if err != nil {
+		return nil, sealedCase{}, err
+	}
+	tx, err := h.beginWrite(ctx)
+	if err != nil {
+		return nil, sealedCase{}, err
+	}
+	sc, err := h.loadCaseAs(ctx, tx, scope, unitOf(actor), id, false)
+	if err != nil {
+		tx.Rollback()
+		return nil, sealedCase{}, err
+	}
+	return tx, sc, nil
+}
+
 // FindCase answers one case in the actor's jurisdiction with its personal
 // data whole or masked as pingan.SeesPersonal decides, and the actions the
 // actor may take. Reading a case that has personal data writes an audit
 // row (read_personal, with whether the read was masked) in the same
 // transaction.
 func (s *Cases) FindCase(ctx context.Context, actor *pingan.User, id string) (*pingan.Case, error) {
-	scope, err := scopeOf(actor)
-	if err != nil {
-		return nil, err
-	}
-	tx, err := s.beginWrite(ctx)
+	tx, sc, err := s.beginAuditedRead(ctx, actor, id)
 	if err != nil {
 		return nil, err
 	}
 	defer tx.Rollback()
-	sc, err := s.loadCaseAs(ctx, tx, scope, unitOf(actor), id, false)
-	if err != nil {
-		return nil, err
-	}
 	reader, err := s.gridsOf(ctx, tx, actor, sc.Case)
 	if err != nil {
 		return nil, err
@@ -608,6 +621,7 @@ func (s *Cases) FindCase(ctx context.Context, actor *pingan.User, id string) (*p
 			return nil, err
 		}
 	}
+	scope, _ := scopeOf(actor) // known good: the case was read with it
 	if err := s.relations(ctx, tx, scope, sc.Case); err != nil { // duplicates and links (merge.go)
 		return nil, err
 	}

@@ -315,19 +315,11 @@ func (h *handle) replaceParties(ctx context.Context, tx *sql.Tx, sc *sealedCase,
 // an agreement writes the read to the audit log (read_personal, with
 // whether it was masked) in the same transaction, as FindCase does.
 func (s *Mediation) Mediation(ctx context.Context, actor *pingan.User, id string) (*pingan.MediationRecord, error) {
-	scope, err := scopeOf(actor)
-	if err != nil {
-		return nil, err
-	}
-	tx, err := s.beginWrite(ctx)
+	tx, sc, err := s.beginAuditedRead(ctx, actor, id)
 	if err != nil {
 		return nil, err
 	}
 	defer tx.Rollback()
-	sc, err := s.loadCaseAs(ctx, tx, scope, unitOf(actor), id, false)
-	if err != nil {
-		return nil, err
-	}
 	c := sc.Case
 	if c.Kind != pingan.KindDispute {
 		return nil, pingan.E(pingan.ENOTFOUND, "mediation.not_dispute", id)
