@@ -621,7 +621,7 @@ func (s *Cases) FindCase(ctx context.Context, actor *pingan.User, id string) (*p
 			return nil, err
 		}
 	}
-	scope, _ := scopeOf(actor) // known good: the case was read with it
+	scope, _ := scopeOf(actor)                                   // known good: the case was read with it
 	if err := s.relations(ctx, tx, scope, sc.Case); err != nil { // duplicates and links (merge.go)
 		return nil, err
 	}

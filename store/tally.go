@@ -236,12 +236,18 @@ func (p *pendingTallies) sorted() []pingan.TallyRow {
 // addTallies adds day rows to the day table of tables, and the same rows
 // summed by month to its month table.
 func (h *handle) addTallies(ctx context.Context, tx *sql.Tx, rows []pingan.TallyRow, tables [2]struct{ table, period string }) error {
+	return writeTallyTables(ctx, rows, tables, func(q string) (*sql.Stmt, error) { return h.stmt(ctx, tx, q) })
+}
+
+// writeTallyTables adds rows to the day table and their month sums to the
+// month table of tables, with the statements stmt prepares.
+func writeTallyTables(ctx context.Context, rows []pingan.TallyRow, tables [2]struct{ table, period string }, stmt func(query string) (*sql.Stmt, error)) error {
 	for i, tt := range tables {
 		rs := rows
 		if i == 1 {
 			rs = monthRows(rows)
 		}
-		if err := h.writeTallies(ctx, tx, tt.table, tt.period, i == 1, rs); err != nil {
+		if err := writeTallies(ctx, tt.table, tt.period, i == 1, rs, stmt); err != nil {
 			return err
 		}
 	}
@@ -325,7 +331,7 @@ func upsertText(table, period string, set measureSet, n int) string {
 }
 
 // writeTallies adds rs to table, rows of the same measures together.
-func (h *handle) writeTallies(ctx context.Context, tx *sql.Tx, table, period string, month bool, rs []pingan.TallyRow) error {
+func writeTallies(ctx context.Context, table, period string, month bool, rs []pingan.TallyRow, stmt func(string) (*sql.Stmt, error)) error {
 	var sets []measureSet
 	bySet := map[measureSet][]pingan.TallyRow{}
 	for _, r := range rs {
@@ -342,7 +348,7 @@ func (h *handle) writeTallies(ctx context.Context, tx *sql.Tx, table, period str
 		rows := bySet[m]
 		for len(rows) > 0 {
 			n := min(len(rows), maxTallyRows)
-			if err := h.writeTallySet(ctx, tx, table, period, month, m, rows[:n]); err != nil {
+			if err := writeTallySet(ctx, table, period, month, m, rows[:n], stmt); err != nil {
 				return err
 			}
 			rows = rows[n:]
@@ -351,8 +357,8 @@ func (h *handle) writeTallies(ctx context.Context, tx *sql.Tx, table, period str
 	return nil
 }
 
-func (h *handle) writeTallySet(ctx context.Context, tx *sql.Tx, table, period string, month bool, set measureSet, rs []pingan.TallyRow) error {
-	s, err := h.stmt(ctx, tx, upsertTally(table, period, set, len(rs)))
+func writeTallySet(ctx context.Context, table, period string, month bool, set measureSet, rs []pingan.TallyRow, stmt func(string) (*sql.Stmt, error)) error {
+	s, err := stmt(upsertTally(table, period, set, len(rs)))
 	if err != nil {
 		return err
 	}
