@@ -56,6 +56,19 @@ const (
 	// ActTermOverdue is the system's: a term of an agreement not performed
 	// by its day raises the case again for the mediator (履行逾期).
 	ActTermOverdue ActionName = "term_overdue"
+	// The regulation's steps of a petition (信访, petition.go): the
+	// 信访部门 tells of another route; the unit accepts or not, extends
+	// once, answers in writing; a document is delivered; the petitioner
+	// asks for 复查 and 复核; a leader takes a matter on (包案).
+	ActInform         ActionName = "inform"          // 告知 (another statutory route)
+	ActPetitionAccept ActionName = "petition_accept" // 受理 (受理告知书)
+	ActPetitionRefuse ActionName = "petition_refuse" // 不予受理 (不予受理告知书)
+	ActPetitionExtend ActionName = "petition_extend" // 延期办理 (延期告知书)
+	ActAnswer         ActionName = "answer"          // 出具意见书 (处理、复查、复核意见书)
+	ActDeliver        ActionName = "deliver"         // 送达
+	ActRequestReview  ActionName = "request_review"  // 复查申请
+	ActRequestRecheck ActionName = "request_recheck" // 复核申请
+	ActLead           ActionName = "lead"            // 包案
 )
 
 // ActionNames lists every action a user can take (report is the creation).
@@ -63,7 +76,9 @@ var ActionNames = []ActionName{ActAccept, ActReject, ActDispatch, ActSign, ActRe
 	ActRework, ActEscalate, ActExtend, ActSuspend, ActResume, ActSupervise, ActComment, ActRate, ActReopen,
 	ActRequestExtend, ActRequestSuspend, ActApproveRequest, ActRefuseRequest,
 	ActAssistSign, ActAssistReport, ActMerge, ActLink, ActUnlink,
-	ActMediate, ActAgree, ActMediationFail, ActRefuseMediation, ActConfirm, ActPerform, ActRevisit}
+	ActMediate, ActAgree, ActMediationFail, ActRefuseMediation, ActConfirm, ActPerform, ActRevisit,
+	ActInform, ActPetitionAccept, ActPetitionRefuse, ActPetitionExtend, ActAnswer, ActDeliver, ActRequestReview,
+	ActRequestRecheck, ActLead}
 
 // Label is the zh-CN name of the action.
 func (a ActionName) Label() string {
@@ -138,6 +153,24 @@ func (a ActionName) Label() string {
 		return "回访"
 	case ActTermOverdue:
 		return "履行逾期"
+	case ActInform:
+		return "告知其他途径"
+	case ActPetitionAccept:
+		return "受理信访事项"
+	case ActPetitionRefuse:
+		return "不予受理信访事项"
+	case ActPetitionExtend:
+		return "延期办理"
+	case ActAnswer:
+		return "出具意见书"
+	case ActDeliver:
+		return "送达"
+	case ActRequestReview:
+		return "复查申请"
+	case ActRequestRecheck:
+		return "复核申请"
+	case ActLead:
+		return "包案"
 	}
 	return string(a)
 }
@@ -181,6 +214,25 @@ type ActionInput struct {
 	// dispatcher who accepts it when the report named none or not all:
 	// they replace the report's. Only accept takes them.
 	Parties []Person `json:"parties,omitempty"`
+
+	// Petitions (petition.go). Document is the document the action issues
+	// (dispatch of a petition: the 转送交办单; reject and inform: the
+	// 告知书; petition_accept, petition_refuse, petition_extend, answer:
+	// theirs); ForwardMode the dispatch's 转送 or 交办; Opinion the
+	// answer's; DocID, On and Method the document deliver records as sent
+	// on that day that way; On also the day a 复查 or 复核 request was
+	// received, with LateReason when after its 30 days; MergeAs what a
+	// merged petition is (repeat when not given); Lead the leader of lead
+	// (包案), 0 to end it.
+	Document    *DocumentInput `json:"document,omitempty"`
+	ForwardMode ForwardMode    `json:"forward_mode,omitempty"`
+	Opinion     Opinion        `json:"opinion,omitempty"`
+	DocID       int64          `json:"doc_id,omitempty"`
+	On          *time.Time     `json:"on,omitempty"`
+	Method      SendMethod     `json:"method,omitempty"`
+	LateReason  string         `json:"late_reason,omitempty"`
+	MergeAs     MergeAs        `json:"merge_as,omitempty"`
+	Lead        int64          `json:"lead,omitempty"`
 }
 
 // Action is one append-only row of a case's timeline.

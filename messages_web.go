@@ -471,6 +471,9 @@ var actionEN = map[ActionName]string{
 	ActMediate: "Record a mediation session", ActAgree: "Agreement reached", ActMediationFail: "Mediation failed",
 	ActRefuseMediation: "Mediation refused", ActConfirm: "Judicial confirmation", ActPerform: "Record performance",
 	ActRevisit: "Follow-up visit", ActTermOverdue: "Term overdue",
+	ActInform: "Tell of another route", ActPetitionAccept: "Accept the petition", ActPetitionRefuse: "Do not accept the petition",
+	ActPetitionExtend: "Extend handling", ActAnswer: "Issue the written answer", ActDeliver: "Record delivery",
+	ActRequestReview: "Request for review (复查)", ActRequestRecheck: "Request for re-examination (复核)", ActLead: "Leader takes on the matter",
 }
 
 var kindEN = map[Kind]string{

@@ -73,7 +73,7 @@ func CheckParties(v *Invalid, ps []Person) {
 		f := "parties." + strconv.Itoa(i+1) + "."
 		v.Require(f+"name", p.Name)
 		checkLen(v, f+"name", p.Name, MaxMediationLine)
-		if !slices.Contains(PartyRoles, p.Role) {
+		if !slices.Contains(PartyRoles, p.Role) && p.Role != PartyRepresentative {
 			v.Add(f+"role", "report.party.role", p.Role)
 		}
 		if p.Type != "" && p.Type != PartyPerson && p.Type != PartyOrganisation {
@@ -128,6 +128,27 @@ func (in *NewCase) Validate(v *Invalid, cat *Category, now time.Time) {
 	}
 	if in.Source == SourceCourt && in.Kind.Valid() && in.Kind != KindDispute {
 		v.Add("source", "report.source.court", string(in.Kind))
+	}
+	// A petition's registration and the representatives of a visit by
+	// many (petition.go, art. 20).
+	if in.Petition != nil {
+		if in.Kind.Valid() && in.Kind != KindPetition {
+			v.Add("petition", "report.petition.kind", string(in.Kind))
+		} else {
+			in.Petition.Check(v, "petition.", now)
+		}
+	}
+	reps := 0
+	for _, p := range in.Parties {
+		if p.Role == PartyRepresentative {
+			reps++
+		}
+	}
+	switch {
+	case reps > 0 && in.Kind.Valid() && in.Kind != KindPetition:
+		v.Add("parties", "report.representative.kind")
+	case reps > MaxRepresentatives:
+		v.Add("parties", "report.representatives.many", MaxRepresentatives)
 	}
 	if n := utf8.RuneCountInString(in.HotlineNo); n > MaxHotlineNo {
 		v.Add("hotline_no", "urgency.hotline_no.long", MaxHotlineNo)

@@ -57,6 +57,25 @@ const (
 	MPerformBase   // 协议履行应考核数: an agreement performed, or whose every term's day has passed
 	MPerformed     // 协议履行数: every term of the agreement performed
 	MAgreementDays // 达成协议用时 (days from the report to the agreement, summed)
+	// Petitions (信访, petition.go); zero for the other kinds. A petition
+	// merged into its matter (a repeat or 越级) counts in the first four
+	// only: the others count matters.
+	MPetitions         // 信访件次: every petition registered
+	MPetitionPeople    // 信访人次: the people of each petition
+	MPetRepeats        // 重复件: merged into its matter as a repeat
+	MPetOverreach      // 越级件: merged into the matter open below
+	MPetLetters        // 来信件: matters that came by letter
+	MPetLettersReplied // 来信已复件: a letter whose written reply was delivered
+	MPetDecided        // 受理决定数: forwarded, told of another route, accepted or not
+	MPetDecidedOnTime  // 及时受理数: every decision within its 15 days
+	MPetAccepted       // 受理数
+	MPetAnswered       // 办结数: the 处理意见书 issued
+	MPetAnsweredOnTime // 按期办结数: issued within 60 days (and the extension)
+	MPetExtended       // 延期数
+	MPetReviews        // 复查数
+	MPetReviewChanged  // 复查变更数: the 复查 changed or revoked the answer
+	MPetRechecks       // 复核数
+	MPetRecheckChanged // 复核变更数
 	NumMeasures
 )
 
@@ -66,7 +85,9 @@ var MeasureNames = [NumMeasures]string{"reported", "in_reported", "in_accepted",
 	"in_progress", "in_resolved", "in_closed", "in_merged", "signed", "signed_on_time", "on_time", "closed_on_time",
 	"overdue", "due", "deferred", "escalated", "returned", "reworked", "verified", "reopened", "rated", "satisfied",
 	"dissatisfied", "sensitive", "mediated", "agreed", "settled", "confirmed", "perform_base", "performed",
-	"agreement_days"}
+	"agreement_days", "petitions", "petition_people", "pet_repeats", "pet_overreach", "pet_letters",
+	"pet_letters_replied", "pet_decided", "pet_decided_on_time", "pet_accepted", "pet_answered", "pet_answered_on_time",
+	"pet_extended", "pet_reviews", "pet_review_changed", "pet_rechecks", "pet_recheck_changed"}
 
 // statusMeasure maps each status to the measure counting it.
 var statusMeasure = map[Status]Measure{StatusReported: MInReported, StatusAccepted: MInAccepted,
@@ -103,13 +124,20 @@ func CaseTally(c *Case) Tally {
 	if m, ok := statusMeasure[c.Status]; ok {
 		t[m] = 1
 	}
-	if c.Status == StatusMerged {
-		return t
-	}
 	b := func(m Measure, yes bool) {
 		if yes {
 			t[m] = 1
 		}
+	}
+	p := c.Petition
+	if p != nil && c.Kind == KindPetition {
+		t[MPetitions] = 1
+		t[MPetitionPeople] = int64(max(1, p.People))
+		b(MPetRepeats, p.MergedAs == MergeRepeat)
+		b(MPetOverreach, p.MergedAs == MergeOverreach)
+	}
+	if c.Status == StatusMerged {
+		return t
 	}
 	open := c.Status.Open()
 	done := c.Status == StatusResolved || c.Status == StatusClosed
@@ -142,6 +170,21 @@ func CaseTally(c *Case) Tally {
 		if agreed && m.AgreedAt != nil {
 			t[MAgreementDays] = int64(max(0, DayOf(*m.AgreedAt).Sub(DayOf(c.ReportedAt)).Hours()/24))
 		}
+	}
+	if p != nil && c.Kind == KindPetition {
+		answered := (p.Level == 0 && p.AnsweredOn != nil) || p.Level > 0
+		b(MPetLetters, p.Channel == PetitionLetter)
+		b(MPetLettersReplied, p.Channel == PetitionLetter && p.Replied)
+		b(MPetDecided, p.DecidedOn != nil)
+		b(MPetDecidedOnTime, p.DecidedOn != nil && !p.DecideLate)
+		b(MPetAccepted, p.AcceptedOn != nil)
+		b(MPetAnswered, answered)
+		b(MPetAnsweredOnTime, answered && !p.FirstAnswerLate)
+		b(MPetExtended, p.ExtendedDays > 0)
+		b(MPetReviews, p.Level >= 1)
+		b(MPetReviewChanged, p.ReviewOpinion == OpinionChange || p.ReviewOpinion == OpinionRevoke)
+		b(MPetRechecks, p.Level >= 2)
+		b(MPetRecheckChanged, p.RecheckOpinion == OpinionChange || p.RecheckOpinion == OpinionRevoke)
 	}
 	return t
 }

@@ -135,6 +135,7 @@ func ApplyPair(c, other *pingan.Case, actor *pingan.User, in pingan.ActionInput,
 	case pingan.ActUnlink:
 		second.Note = pairNote("取消关联 %s", c.ID, firstNonEmpty(in.Reason, in.Note))
 	}
+	petitionPair(c, other, in)
 	other.UpdatedAt = env.Now
 	return self, second, nil
 }

@@ -26,6 +26,15 @@ import (
 //	extend                 resolve_by = Extend(resolve_by, days)
 //	suspend … resume       resolve_by = Shift(resolve_by, suspended at, resumed at)
 //
+// A petition's deadlines are the regulation's, in days (petition.go):
+//
+//	report                 resolve_by = Due(received_on, 15)
+//	dispatch, return, escalate  resolve_by = Due(at, 15) (dispatch: sign_by as above)
+//	petition_accept        resolve_by = Due(at, 60)
+//	petition_extend        resolve_by = Extend(resolve_by, days)
+//	request_review, request_recheck  resolve_by = Due(day received, 30); the day of the
+//	                       last request is the case's, an earlier one's is its entry's
+//
 // The replay on the old calendar must give back the deadlines the case
 // holds; where it does not (the category's policy has changed since, say),
 // that deadline is left alone and reported as not recountable, never
@@ -125,7 +134,18 @@ type clock struct {
 // replay walks the timeline on both calendars in step and answers the
 // deadlines each gives at the end.
 func replay(c *pingan.Case, timeline []*pingan.Action, env RecountEnv) (before, after clock, err error) {
-	resolve := calendar.Unit(unitOf(env.Policy.Resolve))
+	resolve := resolveUnit(c, env.Policy)
+	petition := c.Kind == pingan.KindPetition
+	calendarDue := func(cal *calendar.Calendar, from time.Time, n int) (*time.Time, error) {
+		d, err := cal.Due(from, n, calendar.CalendarDays)
+		return &d, err
+	}
+	lastRequest := -1
+	for i, a := range timeline {
+		if a.Action == pingan.ActRequestReview || a.Action == pingan.ActRequestRecheck {
+			lastRequest = i
+		}
+	}
 	due := func(cal *calendar.Calendar, from time.Time, p pingan.Period) (*time.Time, error) {
 		if !p.Valid() {
 			return nil, nil
@@ -138,7 +158,7 @@ func replay(c *pingan.Case, timeline []*pingan.Action, env RecountEnv) (before, 
 		st  *clock
 	}
 	sides := []side{{env.Old, &before}, {env.New, &after}}
-	for _, a := range timeline {
+	for ai, a := range timeline {
 		days := a.Days
 		if a.Action == pingan.ActExtend && days == 0 && a.Deadline != nil && before.resolveBy != nil {
 			// Entered before the length was kept: it is the length the
@@ -159,6 +179,47 @@ func replay(c *pingan.Case, timeline []*pingan.Action, env RecountEnv) (before, 
 					kind = pingan.ActExtend
 				}
 			}
+			if petition {
+				handled := true
+				switch kind {
+				case pingan.ActReport:
+					if c.Petition != nil && !c.Petition.ReceivedOn.IsZero() {
+						st.resolveBy, err = calendarDue(cal, c.Petition.ReceivedOn, pingan.PetitionDecideDays)
+					}
+				case pingan.ActAccept:
+				case pingan.ActDispatch:
+					st.signBy, err = due(cal, a.At, env.Policy.Sign)
+					if err == nil {
+						st.resolveBy, err = calendarDue(cal, a.At, pingan.PetitionDecideDays)
+					}
+				case pingan.ActReturn, pingan.ActEscalate:
+					st.signBy = nil
+					st.resolveBy, err = calendarDue(cal, a.At, pingan.PetitionDecideDays)
+				case pingan.ActPetitionAccept:
+					st.resolveBy, err = calendarDue(cal, a.At, pingan.PetitionHandleDays)
+				case pingan.ActPetitionExtend:
+					if st.resolveBy != nil && days > 0 {
+						var d time.Time
+						d, err = cal.Extend(*st.resolveBy, days, calendar.CalendarDays)
+						st.resolveBy = &d
+					}
+				case pingan.ActRequestReview, pingan.ActRequestRecheck:
+					from := a.At
+					if ai == lastRequest && c.Petition != nil && c.Petition.RequestedOn != nil {
+						from = *c.Petition.RequestedOn
+					}
+					st.signBy = nil
+					st.resolveBy, err = calendarDue(cal, from, pingan.PetitionReviewDays)
+				default:
+					handled = false
+				}
+				if err != nil {
+					return before, after, fmt.Errorf("workflow: recount %s, entry %d (%s), calendar %d: %w", c.ID, a.Seq, a.Action, i, err)
+				}
+				if handled {
+					continue
+				}
+			}
 			switch kind {
 			case pingan.ActReport:
 				st.resolveBy, err = due(cal, c.ReportedAt, env.Policy.ResolveFor(c.Urgency, c.Sensitive))
@@ -175,7 +236,7 @@ func replay(c *pingan.Case, timeline []*pingan.Action, env RecountEnv) (before, 
 				st.resolveBy, err = due(cal, a.At, env.Policy.ResolveFor(c.Urgency, c.Sensitive))
 			case pingan.ActTermOverdue: // the mediator keeps the case: sign_by stays
 				st.resolveBy, err = due(cal, a.At, env.Policy.ResolveFor(c.Urgency, c.Sensitive))
-			case pingan.ActExtend:
+			case pingan.ActExtend, pingan.ActPetitionExtend:
 				if st.resolveBy != nil && days > 0 {
 					var d time.Time
 					d, err = cal.Extend(*st.resolveBy, days, resolve)

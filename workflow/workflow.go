@@ -63,6 +63,14 @@ type Env struct {
 	// its follow-up visit (pingan.DisputeSettings).
 	Terms       []pingan.Term
 	RevisitDays int
+	// Petitions (petition.go): Document is the document deliver names,
+	// read from the case; ReviewUnit the administrative unit one level
+	// above the unit that answered, which handles a 复查 or 复核; Lead the
+	// leader lead names, looked up in the case's jurisdiction (nil when
+	// not found there).
+	Document   *pingan.PetitionDocument
+	ReviewUnit *pingan.Unit
+	Lead       *pingan.User
 }
 
 // rule says from which statuses an action may be taken and who may take it.
@@ -85,6 +93,9 @@ type rule struct {
 	// that ended; noAgreement: no agreement yet (dispute.go).
 	kind                             pingan.Kind
 	agreement, mediated, noAgreement bool
+	// stages: the petition stages the action is taken from (none: any;
+	// petition.go).
+	stages []pingan.PetitionStage
 }
 
 const (
@@ -222,7 +233,8 @@ func Allowed(c *pingan.Case, actor *pingan.User) []pingan.ActionName {
 	var out []pingan.ActionName
 	for _, name := range pingan.ActionNames {
 		r := rules[name]
-		if r.allowsStatus(c) && r.allowsMediation(c) && r.allowsRequest(c) && r.allowsAssist(c, actor) && r.may(c, actor) {
+		if r.allowsStatus(c) && r.allowsMediation(c) && r.allowsPetition(c) && !petitionBlocked(c, name) &&
+			r.allowsRequest(c) && r.allowsAssist(c, actor) && r.may(c, actor) {
 			out = append(out, name)
 		}
 	}
@@ -306,7 +318,7 @@ func Apply(c *pingan.Case, actor *pingan.User, in pingan.ActionInput, env Env) (
 		}
 		return nil, conflict(c, actor, in.Action)
 	}
-	if !r.allowsMediation(c) {
+	if !r.allowsMediation(c) || !r.allowsPetition(c) || petitionBlocked(c, in.Action) {
 		return nil, conflict(c, actor, in.Action)
 	}
 	if !r.allowsRequest(c) {
@@ -319,6 +331,13 @@ func Apply(c *pingan.Case, actor *pingan.User, in pingan.ActionInput, env Env) (
 		return nil, pingan.E(pingan.EFORBIDDEN, "action.forbidden", in.Action.Label(), string(in.Action))
 	}
 	if err := validate(c, in, env); err != nil {
+		return nil, err
+	}
+	var pv pingan.Invalid
+	if err := validatePetition(c, actor, &in, env, &pv); err != nil {
+		return nil, err
+	}
+	if err := pv.Err(); err != nil {
 		return nil, err
 	}
 	if in.Action == pingan.ActResolve || ending(in.Action) {
@@ -340,6 +359,9 @@ func Apply(c *pingan.Case, actor *pingan.User, in pingan.ActionInput, env Env) (
 		act.ActorID, act.ActorName = actor.ID, actorName(actor)
 	}
 	if err := transition(&next, act, actor, in, env); err != nil {
+		return nil, err
+	}
+	if err := petitionTransition(c, &next, act, in, env); err != nil {
 		return nil, err
 	}
 	cohandle(c, &next, act, actor, in, env)
@@ -525,7 +547,7 @@ func transition(next *pingan.Case, act *pingan.Action, actor *pingan.User, in pi
 		next.RequestAction, next.RequestDays, next.RequestReason = "", 0, ""
 	case pingan.ActResume:
 		if next.ResolveBy != nil && next.SuspendedAt != nil {
-			due, err := env.Calendar.Shift(*next.ResolveBy, *next.SuspendedAt, now, calendar.Unit(unitOf(env.Policy.Resolve)))
+			due, err := env.Calendar.Shift(*next.ResolveBy, *next.SuspendedAt, now, resolveUnit(next, env.Policy))
 			if err != nil {
 				return calendarError(err, "resolve_by")
 			}
@@ -650,6 +672,9 @@ func Report(c *pingan.Case, actor *pingan.User, in *pingan.NewCase, env Env) (*p
 	c.ResolveBy = &due
 	act := &pingan.Action{Action: pingan.ActReport, At: c.ReportedAt, ToStatus: pingan.StatusReported,
 		ToUnit: c.Unit, Note: strings.TrimSpace(in.Title), Deadline: &due, ActorName: pingan.SystemActor}
+	if err := petitionReport(c, act, env); err != nil {
+		return nil, err
+	}
 	if in.ResolvedOnSite {
 		// 就地化解: reported and resolved by the same person at the same
 		// visit; the centre verifies and closes it.
