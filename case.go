@@ -268,15 +268,15 @@ type NewCase struct {
 	Parties     []Person  `json:"parties,omitempty"`
 	// Dispute is the facts of a dispute (标的额、涉及人数); only for the
 	// kind dispute.
-	Dispute        *DisputeFacts `json:"dispute,omitempty"`
+	Dispute *DisputeFacts `json:"dispute,omitempty"`
 	// Petition is the registration of a petition (channel, day received,
 	// postmark, people), only for the kind petition. A petition reported
 	// without it (the phone page, the public form, a 12345 transfer) is
 	// registered as received the day it was reported, by the channel its
 	// source implies (PetitionFactsOf).
-	Petition *PetitionFacts `json:"petition,omitempty"`
-	ResolvedOnSite bool          `json:"resolved_on_site,omitempty"`
-	Result         string        `json:"result,omitempty"` // what was done on site
+	Petition       *PetitionFacts `json:"petition,omitempty"`
+	ResolvedOnSite bool           `json:"resolved_on_site,omitempty"`
+	Result         string         `json:"result,omitempty"` // what was done on site
 	// HotlineNo is the 12345 work order number (工单号): letters and
 	// digits, at most MaxHotlineNo, optional.
 	HotlineNo string `json:"hotline_no,omitempty"`

@@ -146,7 +146,9 @@ func documentKind(c *pingan.Case, name pingan.ActionName) pingan.DocKind {
 
 // DocumentKind answers the kind of document the action issues on c (the
 // store keeps it with the timeline entry), "" when it issues none.
-func DocumentKind(c *pingan.Case, name pingan.ActionName) pingan.DocKind { return documentKind(c, name) }
+func DocumentKind(c *pingan.Case, name pingan.ActionName) pingan.DocKind {
+	return documentKind(c, name)
+}
 
 // validatePetition checks the fields of a petition's steps into v.
 func validatePetition(c *pingan.Case, actor *pingan.User, in *pingan.ActionInput, env Env, v *pingan.Invalid) error {

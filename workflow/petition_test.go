@@ -92,7 +92,7 @@ func TestPetitionRows(t *testing.T) {
 		{pingan.ActReject, pingan.StatusReported, pingan.StageRegistered, 0, townDispatcher, ""},
 		{pingan.ActPetitionAccept, pingan.StatusInProgress, pingan.StageForwarded, 0, deptHandler, ""},
 		{pingan.ActPetitionAccept, pingan.StatusInProgress, pingan.StageForwarded, 0, townDispatcher, pingan.EFORBIDDEN},
-		{pingan.ActPetitionAccept, pingan.StatusInProgress, pingan.StageAccepted, 0, deptHandler, pingan.ECONFLICT}, // accepted already
+		{pingan.ActPetitionAccept, pingan.StatusInProgress, pingan.StageAccepted, 0, deptHandler, pingan.ECONFLICT},  // accepted already
 		{pingan.ActPetitionAccept, pingan.StatusDispatched, pingan.StageForwarded, 0, deptHandler, pingan.ECONFLICT}, // not received (signed) yet
 		{pingan.ActPetitionRefuse, pingan.StatusInProgress, pingan.StageForwarded, 0, deptHandler, ""},
 		{pingan.ActPetitionExtend, pingan.StatusInProgress, pingan.StageAccepted, 0, townDispatcher, ""},
@@ -101,7 +101,7 @@ func TestPetitionRows(t *testing.T) {
 		{pingan.ActPetitionExtend, pingan.StatusInProgress, pingan.StageForwarded, 0, townDispatcher, pingan.ECONFLICT},
 		{pingan.ActAnswer, pingan.StatusInProgress, pingan.StageAccepted, 0, deptHandler, ""},
 		{pingan.ActAnswer, pingan.StatusInProgress, pingan.StageForwarded, 0, deptHandler, pingan.ECONFLICT}, // not accepted yet
-		{pingan.ActAnswer, pingan.StatusInProgress, pingan.StageReview, 1, countyDisp, ""},                    // the county's centre answers its 复查
+		{pingan.ActAnswer, pingan.StatusInProgress, pingan.StageReview, 1, countyDisp, ""},                   // the county's centre answers its 复查
 		{pingan.ActAnswer, pingan.StatusInProgress, pingan.StageReview, 1, townDispatcher, pingan.EFORBIDDEN},
 		{pingan.ActDeliver, pingan.StatusClosed, pingan.StageAnswered, 0, townDispatcher, ""},
 		{pingan.ActDeliver, pingan.StatusResolved, pingan.StageAnswered, 0, deptHandler, ""},
@@ -112,7 +112,7 @@ func TestPetitionRows(t *testing.T) {
 		{pingan.ActRequestReview, pingan.StatusClosed, pingan.StageNotAccepted, 0, countyDisp, pingan.ECONFLICT},
 		{pingan.ActRequestRecheck, pingan.StatusClosed, pingan.StageReviewed, 1, cityDisp, ""},
 		{pingan.ActRequestRecheck, pingan.StatusClosed, pingan.StageReviewed, 1, countyDisp, pingan.EFORBIDDEN}, // the city handles it
-		{pingan.ActRequestRecheck, pingan.StatusClosed, pingan.StageRechecked, 2, cityDisp, pingan.ECONFLICT},  // final
+		{pingan.ActRequestRecheck, pingan.StatusClosed, pingan.StageRechecked, 2, cityDisp, pingan.ECONFLICT},   // final
 		{pingan.ActLead, pingan.StatusInProgress, pingan.StageAccepted, 0, leader, ""},
 		{pingan.ActLead, pingan.StatusInProgress, pingan.StageAccepted, 0, deptHandler, pingan.EFORBIDDEN},
 		{pingan.ActResolve, pingan.StatusInProgress, pingan.StageAccepted, 0, deptHandler, pingan.ECONFLICT}, // answer instead
