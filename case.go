@@ -358,6 +358,11 @@ type CaseFilter struct {
 	// name (MeasureNames, docs/disputes.md): mediated, agreed, settled,
 	// confirmed, perform_base or performed; "" for any case.
 	Mediation string
+	// Petition keeps the petitions a measure of petitions counts, by its
+	// name (MeasureNames, docs/petitions.md: petitions, pet_repeats,
+	// pet_decided_on_time …), or matters (信访事项: not merged); "" for any
+	// case.
+	Petition string
 }
 
 // CaseService runs the closed loop. Every method checks the actor's

@@ -41,11 +41,18 @@ const (
 	// CapManageCampaigns: create the campaigns of a city or county (大排查,
 	// 敲门行动, campaign.go); visits are CapPatrol's, coverage CapStatistics'.
 	CapManageCampaigns Capability = "manage_campaigns"
+	// CapReceptions: the leaders' reception work of petitions (reception.go):
+	// the schedule (领导接访日), the records of receptions (接访, 下访, 约访)
+	// and the long-standing matters (积案). CapLeadCases: a leader's own
+	// list of the matters they lead (我的包案).
+	CapReceptions Capability = "receptions"
+	CapLeadCases  Capability = "lead_cases"
 )
 
 // Capabilities lists every capability in the order of the table.
 var Capabilities = []Capability{CapReadCases, CapReport, CapPatrol, CapStatistics, CapAssess,
-	CapAdminUnits, CapAdminUsers, CapAdminGrids, CapAdminCategories, CapAdminHolidays, CapManageCampaigns}
+	CapAdminUnits, CapAdminUsers, CapAdminGrids, CapAdminCategories, CapAdminHolidays, CapManageCampaigns,
+	CapReceptions, CapLeadCases}
 
 // permission is a row of the table: who may, and the sentence that
 // refuses everyone else.
@@ -78,6 +85,8 @@ var permissions = map[Capability]permission{
 	CapAdminCategories: {roles: []Role{RoleAdmin}, refusal: "capability.admin.forbidden"},
 	CapAdminHolidays:   {roles: []Role{RoleAdmin}, refusal: "capability.admin.forbidden"},
 	CapManageCampaigns: {roles: []Role{RoleAdmin, RoleDispatcher}, refusal: "capability.campaigns.forbidden"},
+	CapReceptions:      {roles: []Role{RoleDispatcher, RoleLeader}, refusal: "capability.receptions.forbidden"},
+	CapLeadCases:       {roles: []Role{RoleLeader}, refusal: "capability.lead_cases.forbidden"},
 }
 
 // May reports whether one of the user's roles holds capability c. A nil

@@ -10,11 +10,11 @@ import (
 func TestMay(t *testing.T) {
 	want := map[Role][]Capability{
 		RoleAdmin:      {CapReadCases, CapReport, CapStatistics, CapAdminUnits, CapAdminUsers, CapAdminGrids, CapAdminCategories, CapAdminHolidays, CapManageCampaigns},
-		RoleDispatcher: {CapReadCases, CapReport, CapStatistics, CapManageCampaigns},
+		RoleDispatcher: {CapReadCases, CapReport, CapStatistics, CapManageCampaigns, CapReceptions},
 		RoleHandler:    {CapReadCases, CapReport, CapStatistics},
 		RoleGridWorker: {CapReadCases, CapReport, CapPatrol, CapStatistics},
 		RoleMediator:   {CapReadCases, CapReport, CapStatistics},
-		RoleLeader:     {CapReadCases, CapStatistics},
+		RoleLeader:     {CapReadCases, CapStatistics, CapReceptions, CapLeadCases},
 		RoleAssessor:   {CapReadCases, CapStatistics, CapAssess},
 		RoleViewer:     {CapReadCases, CapStatistics},
 	}

@@ -137,10 +137,28 @@ var Rates = []Rate{
 	{ID: "mediation_success", Num: ms(MAgreed), Den: ms(MMediated), Good: true, Kind: KindDispute},                                          // 调解成功率
 	{ID: "settlement", Num: ms(MSettled), Den: ms(MReported), Less: ms(MInReported, MInRejected, MInMerged), Good: true, Kind: KindDispute}, // 化解率 (over 受理数 of disputes)
 	{ID: "performance", Num: ms(MPerformed), Den: ms(MPerformBase), Good: true, Kind: KindDispute},                                          // 协议履行率
+	// Petitions (petition.go, docs/petitions.md): over the counts of the
+	// kind petition.
+	{ID: "petition_timely", Num: ms(MPetDecidedOnTime), Den: ms(MPetDecided), Good: true, Kind: KindPetition},    // 及时受理率
+	{ID: "petition_on_time", Num: ms(MPetAnsweredOnTime), Den: ms(MPetAnswered), Good: true, Kind: KindPetition}, // 按期办结率 (信访)
+	{ID: "petition_reply", Num: ms(MPetLettersReplied), Den: ms(MPetLetters), Good: true, Kind: KindPetition},    // 来信必复率
+	{ID: "petition_repeat", Num: ms(MPetRepeats), Den: ms(MPetitions), Kind: KindPetition},                       // 重复信访率
+	{ID: "petition_overreach", Num: ms(MPetOverreach), Den: ms(MPetitions), Kind: KindPetition},                  // 越级信访率
+	{ID: "petition_review_change", Num: ms(MPetReviewChanged), Den: ms(MPetReviews), Kind: KindPetition},         // 复查变更率
+	{ID: "petition_recheck_change", Num: ms(MPetRecheckChanged), Den: ms(MPetRechecks), Kind: KindPetition},      // 复核变更率
+	{ID: "petition_satisfaction", Num: ms(MSatisfied), Den: ms(MRated), Good: true, Kind: KindPetition},          // 满意率 (信访)
 }
 
 // DisputeRates are the rates of Rates that count disputes only.
 var DisputeRates = []string{"mediation_success", "settlement", "performance"}
+
+// PetitionRates are the rates of Rates that count petitions only.
+var PetitionRates = []string{"petition_timely", "petition_on_time", "petition_reply", "petition_repeat",
+	"petition_overreach", "petition_review_change", "petition_recheck_change", "petition_satisfaction"}
+
+// PetitionMatters answers the matters (信访事项数) of t: the petitions
+// less those merged into a matter as a repeat or 越级.
+func PetitionMatters(t *Tally) int64 { return t[MPetitions] - t[MPetRepeats] - t[MPetOverreach] }
 
 // AgreementDays answers the average days from report to agreement (平均
 // 达成协议用时) over t, 0 when no agreement was reached.

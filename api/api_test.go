@@ -51,8 +51,9 @@ func newEnvAt(t testing.TB, dsn string) *env {
 	srv := api.New(api.Config{
 		Units: db.Units, Users: db.Users, Categories: db.Categories, Cases: db.Cases, Stats: db.Stats, Grids: db.Grids,
 		Calendar: db.Calendar, Holidays: db.Calendar, Campaigns: db.Campaigns, Mediation: db.Mediation, Settings: db.Settings,
-		Clock:  clock,
-		Logger: slog.New(slog.DiscardHandler),
+		Petitions: db.Petitions,
+		Clock:     clock,
+		Logger:    slog.New(slog.DiscardHandler),
 	})
 	return &env{t: t, db: db, fx: fx, clock: clock, h: srv.Handler(), tokens: map[string]string{}}
 }

@@ -50,6 +50,12 @@ type Config struct {
 	// /settings/disputes (mediation.go); when nil those routes answer 404.
 	Mediation pingan.MediationService
 	Settings  pingan.SettingsService
+	// Petitions serves /cases/{id}/petition… and /settings/petitions
+	// (petition.go); when nil those routes answer 404.
+	Petitions pingan.PetitionService
+	// Receptions serves /reception-days, /receptions and the leaders' lists
+	// of petitions (reception.go); when nil those routes answer 404.
+	Receptions pingan.ReceptionService
 	// Calendar counts deadlines for /calendar/due: the store, which holds
 	// the years entered at run time; calendar.Official() when nil.
 	Calendar calendar.Source
@@ -79,6 +85,8 @@ type Server struct {
 	campaigns  pingan.CampaignService
 	mediation  pingan.MediationService
 	settings   pingan.SettingsService
+	petitions  pingan.PetitionService
+	receptions pingan.ReceptionService
 	clock      pingan.Clock
 	log        *slog.Logger
 	maxBody    int64
@@ -103,6 +111,8 @@ func New(cfg Config) *Server {
 		campaigns:  cfg.Campaigns,
 		mediation:  cfg.Mediation,
 		settings:   cfg.Settings,
+		petitions:  cfg.Petitions,
+		receptions: cfg.Receptions,
 		clock:      cfg.Clock,
 		log:        cfg.Logger,
 		maxBody:    cfg.MaxBodyBytes,
@@ -167,6 +177,8 @@ func (s *Server) routes() {
 	}
 	s.routesCampaigns()
 	s.routesMediation()
+	s.routesPetitions()
+	s.routesReceptions()
 
 	// Everything else under the prefix: 405 when the path exists for
 	// another method, 404 otherwise — in the API's JSON shape.

@@ -277,11 +277,11 @@ func newBulkGen(ctx context.Context, svc Services, o BulkOptions) (*bulkGen, err
 }
 
 var (
-	bulkCaseCols = []string{"region", "id", "number", "kind", "category", "title", "description", "status",
+	bulkCaseCols = append([]string{"region", "id", "number", "kind", "category", "title", "description", "status",
 		"lat", "lng", "address", "grid", "unit_code", "unit_path", "holding_unit", "holding_path", "assigned_unit", "assigned_path",
 		"source", "reported_by", "reported_at", "sign_by", "resolve_by", "overdue", "suspended", "escalation_level",
 		"supervised", "signed_at", "resolved_at", "closed_at", "satisfaction", "reporter_sealed", "updated_at", "version",
-		"ungridded", "placement", "returns", "reworks", "reopens", "sign_late", "watched_due"}
+		"ungridded", "placement", "returns", "reworks", "reopens", "sign_late", "watched_due"}, bulkPetitionCols...)
 	bulkActionCols = []string{"region", "case_id", "seq", "action", "actor_id", "actor_name", "acted_at",
 		"from_status", "to_status", "from_unit", "to_unit", "note", "deadline", "satisfaction"}
 )
@@ -422,11 +422,12 @@ func (g *bulkGen) caseRow(out []any, c *pingan.Case) []any {
 	if c.Overdue {
 		watched = resolveBy // the deadline watch has met its deadline
 	}
-	return append(out, c.Region, c.ID, c.ID, string(c.Kind), c.Category, c.Title, c.Description, string(c.Status),
+	out = append(out, c.Region, c.ID, c.ID, string(c.Kind), c.Category, c.Title, c.Description, string(c.Status),
 		c.Location.Lat, c.Location.Lng, c.Address, c.Grid, c.Unit, c.UnitPath, c.HoldingUnit, c.HoldingPath,
 		c.AssignedUnit, c.AssignedPath, string(c.Source), 0, g.bind(c.ReportedAt), g.bindp(c.SignBy), resolveBy, c.Overdue, false,
 		c.EscalationLevel, false, g.bindp(c.SignedAt), g.bindp(c.ResolvedAt), g.bindp(c.ClosedAt), satisfaction, g.sealed,
 		g.bind(updated), c.Version, false, g.placement(c.Grid), c.Returns, c.Reworks, c.Reopens, c.SignLate, watched)
+	return g.petitionRow(out, c) // bulk_petition.go
 }
 
 // bindp binds a timestamp that may be NULL.
@@ -527,6 +528,11 @@ func (g *bulkGen) newCase(day time.Time) (*pingan.Case, []pingan.Action) {
 	if source == pingan.SourceHotline || source == pingan.SourceLetter || source == pingan.SourceVisit || desk == nil {
 		desk = v.county()
 	}
+	if c.Kind == pingan.KindPetition { // its own procedure (bulk_petition.go)
+		g.newPetition(c)
+		w.runPetition(desk)
+		return c, w.acts
+	}
 	w.run(desk)
 	return c, w.acts
 }
@@ -605,7 +611,8 @@ func (w *bulkWalk) next(d time.Duration, desk **place) (time.Time, bool) {
 		for up != nil && up.centre == nil {
 			up = up.parent
 		}
-		if escalatable(c.Status) && up != nil {
+		// A petition is marked, never escalated by the watch.
+		if escalatable(c.Status) && up != nil && c.Kind != pingan.KindPetition {
 			to := w.g.units[up.centre.Code]
 			a := w.do(pingan.ActEscalate, watch, pingan.SystemActor, pingan.StatusAccepted, c.HoldingUnit, to.code)
 			a.Note = "超过办结时限自动上报 (resolve deadline missed)"

@@ -143,11 +143,12 @@ func checkBulk(t *testing.T, db *store.DB, n int) {
 		t.Errorf("overdue %.3f of the cases", s)
 	}
 	for what, k := range map[string]int{
-		"escalated": count(`SELECT count(*) FROM cases c WHERE ` + bulk + ` AND escalation_level > 0`),
-		"returned":  count(`SELECT count(*) FROM cases c WHERE ` + bulk + ` AND returns > 0`),
-		"reworked":  count(`SELECT count(*) FROM cases c WHERE ` + bulk + ` AND reworks > 0`),
-		"reopened":  count(`SELECT count(*) FROM cases c WHERE ` + bulk + ` AND reopens > 0`),
-		"rated":     count(`SELECT count(*) FROM cases c WHERE ` + bulk + ` AND satisfaction IS NOT NULL`),
+		"petition answered": count(`SELECT count(*) FROM cases c WHERE ` + bulk + ` AND kind = 'petition' AND pet_stage = 'answered'`),
+		"escalated":         count(`SELECT count(*) FROM cases c WHERE ` + bulk + ` AND escalation_level > 0`),
+		"returned":          count(`SELECT count(*) FROM cases c WHERE ` + bulk + ` AND returns > 0`),
+		"reworked":          count(`SELECT count(*) FROM cases c WHERE ` + bulk + ` AND reworks > 0`),
+		"reopened":          count(`SELECT count(*) FROM cases c WHERE ` + bulk + ` AND reopens > 0`),
+		"rated":             count(`SELECT count(*) FROM cases c WHERE ` + bulk + ` AND satisfaction IS NOT NULL`),
 	} {
 		if k == 0 {
 			t.Errorf("no case %s", what)
@@ -174,6 +175,13 @@ func checkBulk(t *testing.T, db *store.DB, n int) {
 		"rated": `SELECT count(*) FROM cases c WHERE ` + bulk + ` AND c.satisfaction IS NOT NULL AND NOT EXISTS (SELECT 1 FROM actions a
 			WHERE a.region = c.region AND a.case_id = c.id AND a.action = 'rate' AND a.satisfaction = c.satisfaction)`,
 		"outside the city's grids": `SELECT count(*) FROM cases c WHERE ` + bulk + ` AND NOT EXISTS (SELECT 1 FROM grids g WHERE g.code = c.grid)`,
+		// A petition's stage fits its status (docs/petitions.md).
+		"a petition's stage not its status": `SELECT count(*) FROM cases c WHERE ` + bulk + ` AND c.kind = 'petition' AND NOT (
+			(c.pet_stage = 'registered' AND c.status IN ('reported', 'accepted')) OR
+			(c.pet_stage = 'forwarded' AND c.status IN ('dispatched', 'in_progress') AND c.pet_decided_on IS NOT NULL) OR
+			(c.pet_stage = 'accepted' AND c.status = 'in_progress' AND c.pet_accepted_on IS NOT NULL) OR
+			(c.pet_stage = 'answered' AND c.status IN ('resolved', 'closed') AND c.pet_answered_on IS NOT NULL AND c.pet_opinion <> '') OR
+			(c.pet_stage = 'not_accepted' AND c.status IN ('rejected', 'resolved', 'closed')))`,
 	} {
 		if k := count(q); k > 0 {
 			t.Errorf("%d bulk cases: %s", k, what)

@@ -36,6 +36,9 @@ type Services struct {
 	Escalator  pingan.Escalator
 	// Campaigns writes the demo's campaigns and visits (campaign.go); none when nil.
 	Campaigns pingan.CampaignService
+	// Petitions gives the petitions' documents their numbers and texts
+	// (petition.go); the demo numbers them itself when nil.
+	Petitions pingan.PetitionService
 }
 
 // Users is the user service, with the lookup of an account by name.

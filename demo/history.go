@@ -44,6 +44,7 @@ type history struct {
 	// lastIn is the latest case reported to each centre, which a report of
 	// the same matter may be a duplicate of (重复上报).
 	lastIn map[string]string
+	pets   petState // the petitions' (petition.go)
 }
 
 // plan is how one case will go.
@@ -73,6 +74,7 @@ type plan struct {
 	avoid    string // the unit that sent it back
 	stall    pingan.Status
 	med      *medPlan // a dispute's mediation (mediation.go)
+	pet      *petPlan // a petition's procedure (petition.go)
 }
 
 // event is something that happens at a time: the deadline watch, a report,
@@ -424,6 +426,9 @@ func (w *history) report(s *spec) error {
 	if cat.Kind == pingan.KindDispute {
 		in.Parties = []pingan.Person{w.person("applicant"), w.person("respondent")}
 	}
+	if cat.Kind == pingan.KindPetition {
+		in.Petition = w.petitionFacts(s) // petition.go
+	}
 	// A dispute goes to a mediation organisation (mediation.go): only
 	// where the city has none does a grid worker settle it on the spot.
 	if s.source == pingan.SourceGridWorker && cat.Kind == pingan.KindDispute && s.stall == "" && len(w.staff.mediators) == 0 && w.rng.Float64() < s.prof.onSite {
@@ -711,6 +716,9 @@ var rejectReasons = map[pingan.Kind]string{
 
 // advance takes the step the case's status calls for and plans the next.
 func (w *history) advance(p *plan, c *pingan.Case) error {
+	if c.Kind == pingan.KindPetition {
+		return w.petitionStep(p, c) // its own procedure (petition.go)
+	}
 	// A dispute's follow-up whose time has come (mediation.go), else the
 	// next one once nothing else is planned.
 	if c.Status == pingan.StatusResolved || c.Status == pingan.StatusClosed {

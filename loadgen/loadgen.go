@@ -10,6 +10,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/pingan-gov/pingan"
 	"math/rand/v2"
 	"net/http"
 	"strings"
@@ -55,7 +56,7 @@ type Progress struct {
 }
 
 // Operations are the operations a run times, in the table's order.
-var Operations = []string{OpReport, OpAccept, OpDispatch, OpSign, OpResolve, OpClose}
+var Operations = []string{OpReport, OpAccept, OpDispatch, OpSign, OpDecide, OpResolve, OpClose}
 
 // The operations.
 const (
@@ -63,8 +64,11 @@ const (
 	OpAccept   = "accept"
 	OpDispatch = "dispatch"
 	OpSign     = "sign"
-	OpResolve  = "resolve"
-	OpClose    = "close"
+	// OpDecide is a petition's acceptance by the unit (受理, with its
+	// notice); OpResolve is its written answer (处理意见书).
+	OpDecide  = "decide"
+	OpResolve = "resolve"
+	OpClose   = "close"
 )
 
 // Result of a run.
@@ -280,25 +284,41 @@ func (w *worker) loop(ctx context.Context) {
 		}
 		r.filed.Add(1)
 		if walk {
-			w.walk(ctx, id)
+			w.walk(ctx, id, rep.Kind == pingan.KindPetition, n)
 		}
 	}
 }
 
 // walk takes a filed case through the loop, stopping at the first step
-// that fails.
-func (w *worker) walk(ctx context.Context, id string) {
+// that fails; a petition (n its report's number in the run) through the
+// regulation's steps, each written one with its document.
+func (w *worker) walk(ctx context.Context, id string, petition bool, n int64) {
 	r := w.r
-	steps := []struct {
+	result := results[w.rng.IntN(len(results))]
+	type step struct {
 		op   string
 		as   *session
 		body map[string]any
-	}{
+	}
+	steps := []step{
 		{OpAccept, r.disp, map[string]any{"action": "accept"}},
 		{OpDispatch, r.disp, map[string]any{"action": "dispatch", "to_unit": r.toUnit}},
 		{OpSign, r.handler, map[string]any{"action": "sign"}},
-		{OpResolve, r.handler, map[string]any{"action": "resolve", "result": results[w.rng.IntN(len(results))]}},
+		{OpResolve, r.handler, map[string]any{"action": "resolve", "result": result}},
 		{OpClose, r.disp, map[string]any{"action": "close"}},
+	}
+	if petition {
+		doc := func(mark string) map[string]any {
+			return map[string]any{"number": fmt.Sprintf("测信%s〔%s〕%d号", mark, r.runID, n), "body": result}
+		}
+		steps = []step{
+			steps[0],
+			{OpDispatch, r.disp, map[string]any{"action": "dispatch", "to_unit": r.toUnit, "forward_mode": "assign", "document": doc("转")}},
+			steps[2],
+			{OpDecide, r.handler, map[string]any{"action": "petition_accept", "document": doc("受")}},
+			{OpResolve, r.handler, map[string]any{"action": "answer", "opinion": "support", "result": result, "document": doc("处")}},
+			steps[4],
+		}
 	}
 	for _, s := range steps {
 		if !w.do(ctx, s.op, func() (int, error) { return r.api.act(ctx, s.as, id, s.body) }) {

@@ -60,9 +60,17 @@ func (s *Cases) act(ctx context.Context, actor *pingan.User, scope, id string, i
 		return nil, err
 	}
 	old := c.Version
+	doc, err := s.documentToIssue(ctx, tx, actor, c, in) // a petition's document, known before the step (petition_doc.go)
+	if err != nil {
+		return nil, err
+	}
 	act, err := workflow.Apply(c, actor, in, env)
 	if err != nil {
 		return nil, s.refused(ctx, tx, actor, id, in, c.Status, err)
+	}
+	if err := doc.free(ctx, tx, in); err != nil {
+		tx.Rollback() // before another transaction on SQLite's one writer
+		return nil, s.refusedAlone(ctx, actor, id, in, c.Status, err)
 	}
 	if act != nil {
 		refs, err := s.keepPhotos(ctx, tx, actor, in.Photos, w)
@@ -80,6 +88,10 @@ func (s *Cases) act(ctx context.Context, actor *pingan.User, scope, id string, i
 	}
 	// What a dispute's mediation recorded beside the row (mediation.go).
 	if err := s.writeMediation(ctx, tx, actor, c, act, in, now); err != nil {
+		return nil, err
+	}
+	// A petition's document and its delivery (petition_doc.go).
+	if err := s.writePetition(ctx, tx, actor, c, act, in, doc, now); err != nil {
 		return nil, err
 	}
 	if len(in.Parties) > 0 {
@@ -204,6 +216,10 @@ func (s *Cases) env(ctx context.Context, tx *sql.Tx, c *pingan.Case, actor *ping
 	}
 	// A dispute's agreement and rules (mediation.go).
 	if err := mediationEnv(ctx, tx, c, in.Action, &env); err != nil {
+		return env, err
+	}
+	// A petition's document, review unit or leader (petition_doc.go).
+	if err := s.petitionEnv(ctx, tx, c, in, &env); err != nil {
 		return env, err
 	}
 	return env, nil

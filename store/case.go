@@ -90,7 +90,7 @@ const caseRequestColumns = `request_action, request_days, request_reason`
 const caseCountColumns = `returns, reworks, reopens, sign_late`
 
 const caseColumns = caseInsertColumns + `, supervise_by, ` + caseTradeColumns + `, ` + caseRequestColumns + `, ` + caseCountColumns +
-	`, ` + caseMediationColumns
+	`, ` + caseMediationColumns + `, ` + casePetitionColumns
 
 // sealedCase is a case as read, its personal data still sealed.
 type sealedCase struct {
@@ -105,17 +105,19 @@ func scanCase(s scanner) (sealedCase, error) {
 	var reportedAt, signBy, resolveBy, suspendedAt, signedAt, resolvedAt, closedAt, updatedAt, superviseBy stamp
 	var satisfaction sql.NullString
 	var med mediationScan
-	err := s.Scan(append([]any{&c.Region, &c.ID, &c.Number, &c.Kind, &c.Category, &c.Title, &c.Description, &c.Status,
+	var pet petitionScan
+	err := s.Scan(append(append([]any{&c.Region, &c.ID, &c.Number, &c.Kind, &c.Category, &c.Title, &c.Description, &c.Status,
 		&lat, &lng, &c.Address, &c.Grid,
 		&c.Unit, &c.UnitPath, &c.HoldingUnit, &c.HoldingPath, &c.AssignedUnit, &c.AssignedPath, &c.Source, &c.ReportedBy,
 		&reportedAt, &signBy, &resolveBy, &c.Overdue, &c.Suspended, &suspendedAt, &c.EscalationLevel, &c.Supervised,
 		&signedAt, &resolvedAt, &closedAt, &satisfaction, &sc.reporter, &sc.parties, &updatedAt, &c.Version,
 		&c.Ungridded, &c.Placement, &superviseBy, &c.HotlineNo, &c.Urgency, &c.Sensitive,
-		&c.RequestAction, &c.RequestDays, &c.RequestReason, &c.Returns, &c.Reworks, &c.Reopens, &c.SignLate}, med.dest()...)...)
+		&c.RequestAction, &c.RequestDays, &c.RequestReason, &c.Returns, &c.Reworks, &c.Reopens, &c.SignLate}, med.dest()...), pet.dest()...)...)
 	if err != nil {
 		return sc, err
 	}
 	med.apply(&c)
+	pet.apply(&c)
 	if lat.Valid && lng.Valid {
 		c.Location = &pingan.Location{Lat: lat.Float64, Lng: lng.Float64}
 	}
@@ -163,6 +165,10 @@ func (h *handle) insertCase(ctx context.Context, tx *sql.Tx, c *pingan.Case, rep
 		cols += ", " + caseFactColumns
 		a = append(a, c.Mediation.AmountFen, c.Mediation.People, c.Mediation.Group)
 	}
+	if isPetition(c) { // a petition's registration and state, and its petitioner's key (petition_row.go)
+		cols += ", " + casePetitionColumns + ", petitioner_key"
+		a = append(append(a, petitionArgs(d, c)...), h.petitionerKey(c))
+	}
 	marks := make([]string, len(a))
 	for i := range marks {
 		marks[i] = "$" + strconv.Itoa(i+1)
@@ -200,15 +206,15 @@ func (h *handle) updateCase(ctx context.Context, tx *sql.Tx, c *pingan.Case, old
 		returns = $34, reworks = $35, reopens = $36, sign_late = $37,
 		amount_fen = $38, people = $39, group_dispute = $40, med_sessions = $41, med_outcome = $42, med_referral = $43,
 		agreed_at = $44, confirm_by = $45, confirmation = $46, terms = $47, terms_performed = $48, next_due = $49,
-		perform_due = $50, revisit_by = $51, revisited_at = $52, settled = $53
-		WHERE region = $1 AND id = $2 AND version = $3`, append([]any{
+		perform_due = $50, revisit_by = $51, revisited_at = $52, settled = $53, `+petitionSet(54)+`
+		WHERE region = $1 AND id = $2 AND version = $3`, append(append([]any{
 		c.Region, c.ID, old, string(c.Kind), c.Category, c.Title, c.Description, string(c.Status),
 		lat, lng, c.Address, c.Grid, c.HoldingUnit, c.HoldingPath,
 		c.AssignedUnit, c.AssignedPath, d.tsp(c.SignBy), d.tsp(c.ResolveBy), c.Overdue, c.Suspended,
 		d.tsp(c.SuspendedAt), c.EscalationLevel, c.Supervised, d.tsp(c.SignedAt), d.tsp(c.ResolvedAt),
 		d.tsp(c.ClosedAt), satisfactionValue(c.Satisfaction), d.ts(c.UpdatedAt), c.Version, d.tsp(c.SuperviseBy),
 		string(c.RequestAction), c.RequestDays, c.RequestReason, c.Returns, c.Reworks, c.Reopens, c.SignLate},
-		mediationArgs(d, c)...)...)
+		mediationArgs(d, c)...), petitionArgs(d, c)...)...)
 	if err != nil {
 		return err
 	}
@@ -547,6 +553,7 @@ func (h *handle) checkNewCase(ctx context.Context, tx *sql.Tx, actor *pingan.Use
 	if c.Mediation, err = newMediation(ctx, tx, c.Kind, in.Dispute); err != nil { // a dispute's facts (mediation.go)
 		return nil, nil, err
 	}
+	c.Petition = newPetition(c.Kind, in.Petition, source, reportedAt) // a petition's registration (petition.go)
 	return c, cat, nil
 }
 
@@ -884,6 +891,9 @@ func figureFilter(v *pingan.Invalid, f pingan.CaseFilter, a *args) []string {
 	}
 	if f.Mediation != "" {
 		where = append(where, mediationFigure(v, f.Mediation, a)...)
+	}
+	if f.Petition != "" {
+		where = append(where, petitionFigure(v, f.Petition, a)...)
 	}
 	return where
 }

@@ -24,8 +24,9 @@ const DefaultEscalateLimit = 100
 // unit has an administrative parent — escalated there by the system with a
 // timeline entry and a new resolve deadline; when that one passes too, the
 // case rises again (小事不出村、大事不出镇: village → township → county …).
-// A dispatched case, or one held at the top of the tree, is only marked,
-// once for each deadline it misses. Then, while the batch has room, the
+// A dispatched case, one held at the top of the tree, or a petition (信访:
+// its escalation is a dispatcher's decision), is only marked, once for
+// each deadline it misses. Then, while the batch has room, the
 // open cases that missed a supervision deadline are marked, never
 // escalated (markSupervision). So a case is touched once for each
 // missed deadline and never escalated above the top unit. On PostgreSQL the
@@ -61,8 +62,11 @@ func (s *Cases) EscalateDue(ctx context.Context, now time.Time, limit int) (int,
 		old, missed := c.Version, *c.ResolveBy
 		c.Overdue = true
 		var act *pingan.Action
-		switch c.Status {
-		case pingan.StatusReported, pingan.StatusAccepted, pingan.StatusInProgress:
+		switch {
+		case c.Kind == pingan.KindPetition:
+			// A petition is marked only: its escalation is a dispatcher's
+			// decision (docs/petitions.md).
+		case c.Status == pingan.StatusReported, c.Status == pingan.StatusAccepted, c.Status == pingan.StatusInProgress:
 			in := pingan.ActionInput{Action: pingan.ActEscalate, Reason: EscalateReason}
 			env, err := s.env(ctx, tx, c, nil, in, now)
 			if err != nil {

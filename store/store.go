@@ -98,6 +98,8 @@ type DB struct {
 	Settings      *Settings      // pingan.SettingsService
 	Campaigns     *Campaigns     // pingan.CampaignService
 	Mediation     *Mediation     // pingan.MediationService
+	Receptions    *Receptions    // pingan.ReceptionService
+	Petitions     *Petitions     // pingan.PetitionService
 }
 
 // handle is what every service shares: the connections and the dialect,
@@ -158,7 +160,9 @@ func newDB(h *handle) *DB {
 	return &DB{handle: h,
 		Units: &Units{h}, Users: &Users{handle: h}, Categories: &Categories{h}, Cases: &Cases{h}, Stats: &Stats{h},
 		Grids: &Grids{h}, Calendar: &Calendar{h}, Audit: &Audit{h}, Public: &Public{h},
-		Notifications: &Notifications{h}, Settings: &Settings{h}, Campaigns: &Campaigns{h}, Mediation: &Mediation{h}}
+		Receptions:    &Receptions{handle: h, PetitionSettings: (&Petitions{h}).Settings}, // the 积案 thresholds: the petitions' rules
+		Notifications: &Notifications{h}, Settings: &Settings{h}, Campaigns: &Campaigns{h}, Mediation: &Mediation{h},
+		Petitions: &Petitions{h}}
 }
 
 // Open connects to the database of o.DSN. It refuses a schema newer than

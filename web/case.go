@@ -119,6 +119,8 @@ type caseData struct {
 	// Med is the mediation of a dispute (调解, mediation.go); nil for the
 	// other kinds.
 	Med *mediationView
+	// Pet is a petition's card (信访, petition.go); nil for the other kinds.
+	Pet *petitionView
 }
 
 func (s *Server) casePage(w http.ResponseWriter, r *http.Request) {
@@ -292,6 +294,10 @@ func (s *Server) loadCase(ctx context.Context, u *pingan.User, id string, lang p
 			d.EscalateTarget = pingan.Text(lang, "escalate.target", pingan.Text(lang, "escalate.level."+string(target.Level)), target.Name)
 		}
 	}
+	// A petition's card and its steps' documents (petition.go).
+	if d.Pet, err = s.loadPetition(ctx, u, c, d, lang); err != nil {
+		return nil, err
+	}
 	return d, nil
 }
 
@@ -319,6 +325,7 @@ func (s *Server) act(w http.ResponseWriter, r *http.Request) {
 	if name == pingan.ActAccept {
 		readAcceptParties(r, &in) // a dispute's parties (mediation.go)
 	}
+	readPetition(r, &in, &bad) // a petition's steps (petition.go)
 	if days := strings.TrimSpace(r.PostFormValue("days")); days != "" {
 		n, err := strconv.Atoi(days)
 		if err != nil {
@@ -392,6 +399,7 @@ func (s *Server) act(w http.ResponseWriter, r *http.Request) {
 	if mediationAction(name) {
 		maps.Copy(values, mediationValues(r, name))
 	}
+	maps.Copy(values, petitionValues(r)) // petition.go
 	found := false
 	if pairAction(name) {
 		d.Rel.refusedPair(v, r, name, err)
@@ -407,6 +415,9 @@ func (s *Server) act(w http.ResponseWriter, r *http.Request) {
 				d.refusedAccept(r, f.Errors)
 			}
 		}
+	}
+	if d.Pet != nil && d.Pet.refused(v, r, name, err, d.Rel) { // 送达, merge (petition.go)
+		found = true
 	}
 	if !found || pingan.ErrorCode(err) != pingan.EINVALID {
 		d.Error = v.Message(err)

@@ -183,6 +183,9 @@ type dashData struct {
 	// Disputes is the section 矛盾纠纷化解 (dashboard_disputes.go); nil
 	// when the kind filter is another kind.
 	Disputes *disputeSection
+	// Petitions is the section 信访 (dashboard_petitions.go); nil when the
+	// kind filter is another kind.
+	Petitions *petitionSection
 }
 
 // dashCrumb is a link of the breadcrumb or of the period switch.
@@ -192,7 +195,8 @@ type dashCrumb struct {
 }
 
 // shownRates are the rates of the dashboard's figures, pingan.Rates in
-// the order shown: the four of old first.
+// the order shown: the four of old first. The rates of petitions are the
+// section 信访 (dashboard_petitions.go).
 var shownRates = func() []pingan.Rate {
 	first := []string{"resolution", "on_time", "satisfaction", "escalation"}
 	var out []pingan.Rate
@@ -204,7 +208,7 @@ var shownRates = func() []pingan.Rate {
 		}
 	}
 	for _, r := range pingan.Rates {
-		if !slices.Contains(first, r.ID) {
+		if !slices.Contains(first, r.ID) && r.Kind != pingan.KindPetition {
 			out = append(out, r)
 		}
 	}
@@ -440,6 +444,10 @@ func (s *Server) dashFigures(ctx context.Context, u *pingan.User, v *view, d *da
 
 	// 矛盾纠纷化解 (dashboard_disputes.go).
 	if err := s.dashDisputes(ctx, u, v, d, fl, link); err != nil {
+		return err
+	}
+	// 信访 (dashboard_petitions.go).
+	if err := s.dashPetitions(ctx, u, v, d, fl, link); err != nil {
 		return err
 	}
 	if s.grids != nil {
@@ -859,13 +867,16 @@ type caseFigure struct {
 	// Mediation names the measure of disputes a figure of mediation counts
 	// (mediation=agreed …, pingan.CaseFilter.Mediation).
 	Mediation string
+	// Petition names the measure of petitions a figure of petitions
+	// counts (petition=pet_decided …, pingan.CaseFilter.Petition).
+	Petition string
 }
 
 // figureParams are caseFigure's parameters.
-var figureParams = []string{"source", "overdue_ever", "escalated", "reworked", "signed", "sign_late", "satisfied", "mediation"}
+var figureParams = []string{"source", "overdue_ever", "escalated", "reworked", "signed", "sign_late", "satisfied", "mediation", "petition"}
 
 func (cf *caseFigure) fields() []*string {
-	return []*string{&cf.Source, &cf.OverdueEver, &cf.Escalated, &cf.Reworked, &cf.Signed, &cf.SignLate, &cf.Satisfied, &cf.Mediation}
+	return []*string{&cf.Source, &cf.OverdueEver, &cf.Escalated, &cf.Reworked, &cf.Signed, &cf.SignLate, &cf.Satisfied, &cf.Mediation, &cf.Petition}
 }
 
 // readFigure reads the filters of a figure's list from a query.
@@ -926,6 +937,7 @@ func (cf caseFigure) apply(f *pingan.CaseFilter, v *pingan.Invalid) {
 		f.Satisfied = true
 	}
 	f.Mediation = cf.Mediation
+	f.Petition = cf.Petition
 }
 
 // statusList reads statuses apart by commas ("resolved,closed").

@@ -100,6 +100,7 @@ func tabsFor(u *pingan.User) []tab {
 	if u.Has(pingan.RoleMediator) {
 		out = append(out, mediatorTabs(u)...) // mediation_inbox.go
 	}
+	out = append(out, petitionTabs(u)...) // petition_inbox.go
 	return append(out, tab{ID: "open", Statuses: openStatuses}, tab{ID: "all"})
 }
 

@@ -80,6 +80,7 @@ func parseReportChecked(r *http.Request) (*pingan.NewCase, *pingan.Invalid) {
 	}
 	var bad pingan.Invalid
 	readDispute(r, in, &bad)
+	readPetitionReport(r, in, &bad) // a petition's registration and representatives (petition_report.go)
 	return in, &bad
 }
 
@@ -204,6 +205,8 @@ func (s *Server) report(w http.ResponseWriter, r *http.Request) {
 	v := s.newView(r, "report")
 	f := &reportForm{Values: formValues(r, reportFields), Errors: v.fields(err)}
 	maps.Copy(f.Values, disputeValues(r))
+	maps.Copy(f.Values, petitionReportValues(r)) // petition_report.go
+	repErrors(r, f.Errors)
 	if len(f.Errors) == 0 {
 		f.Error = v.Message(err)
 	}

@@ -65,19 +65,34 @@ var rolePages = map[string]pingan.Capability{
 	"GET /campaigns/{campaign}":               pingan.CapStatistics,
 	"GET /campaigns/{campaign}/coverage.xlsx": pingan.CapStatistics,
 	"POST /m/visit":                           pingan.CapPatrol,
+	"POST /cases/{id}/petition/drafts/{kind}": pingan.CapReadCases, // a petition's draft document (petition.go)
+
+	// A petition's printed document (petition_print.go).
+	"GET /cases/{id}/petition/documents/{doc}": pingan.CapReadCases,
+
+	// The leaders' reception work and 包案 (reception.go).
+	"GET /reception-days":          pingan.CapReceptions,
+	"POST /reception-days":         pingan.CapReceptions,
+	"POST /reception-days/publish": pingan.CapReceptions,
+	"GET /receptions":              pingan.CapReceptions,
+	"POST /receptions":             pingan.CapReceptions,
+	"GET /receptions/record":       pingan.CapReceptions,
+	"GET /petitions/backlog":       pingan.CapReceptions,
+	"GET /petitions/led":           pingan.CapLeadCases,
 }
 
 // openPages are the pages anyone reaches signed out: the assets, signing
 // in and out, the language switch, the citizens' pages and the catch-all.
 var openPages = []string{"GET /static/", "GET /{$}", "GET /login", "POST /login", "POST /logout", "GET /lang/{lang}",
 	"GET /public/report", "POST /public/report", "GET /public/track", "GET /public/cases/{number}",
-	"POST /public/cases/{number}/rate", "GET /m/sw.js", "GET /public/picker/units", "/"}
+	"POST /public/cases/{number}/rate", "GET /m/sw.js", "GET /public/picker/units", "GET /public/receptions", "/"}
 
 // menuEntries are the links of the main menu and the capability of the
 // page each leads to.
 var menuEntries = map[string]pingan.Capability{
 	"/m": pingan.CapPatrol, "/inbox": pingan.CapReadCases, "/report": pingan.CapReport,
 	"/dashboard": pingan.CapStatistics, "/admin/units": pingan.CapAdminUnits, "/campaigns": pingan.CapStatistics,
+	"/reception-days": pingan.CapReceptions, "/petitions/led": pingan.CapLeadCases,
 }
 
 // roleUsers answers one fixture user of each role, all of whom see the
@@ -109,7 +124,7 @@ func TestRolesEveryPage(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	c := e.newCase(e.fx.GridWorker, "0102", "楼上漏水")
-	vals := map[string]string{"id": c.ID, "sum": "sha256:" + strings.Repeat("0f", 32), "campaign": "1"}
+	vals := map[string]string{"id": c.ID, "sum": "sha256:" + strings.Repeat("0f", 32), "campaign": "1", "doc": "1.pdf", "kind": "accept"}
 
 	var routes []guardRoute
 	for _, r := range guardRoutes(e.srv) {

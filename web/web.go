@@ -69,6 +69,14 @@ type Config struct {
 	// agreement, visits) for the case page (mediation.go); when nil the
 	// page shows the state on the case row only.
 	Mediation pingan.MediationService
+	// Petitions answers a petition's documents, drafts and similar
+	// matters for the case page (petition.go); when nil the page shows
+	// the state on the case row only.
+	Petitions pingan.PetitionService
+	// Receptions serves the leaders' reception schedule, its public page,
+	// the records of receptions, 积案 and 我的包案 (reception.go); when
+	// nil they are not offered.
+	Receptions pingan.ReceptionService
 
 	// Calendar counts the time left before deadlines: the store, which
 	// holds the years entered at run time; calendar.Official() when nil.
@@ -117,6 +125,8 @@ type Server struct {
 	holidays   pingan.CalendarService
 	campaigns  pingan.CampaignService
 	mediation  pingan.MediationService
+	petitions  pingan.PetitionService
+	receptions pingan.ReceptionService
 	cal        calendar.Source
 	clock      pingan.Clock
 	log        *slog.Logger
@@ -166,6 +176,8 @@ func New(cfg Config) *Server {
 		rand.Read(s.secret)
 	}
 	s.notifications = cfg.Notifications
+	s.petitions = cfg.Petitions
+	s.receptions = cfg.Receptions
 	s.font = cfg.Font
 	s.tiles = &tileCache{svc: cfg.Settings}
 	s.activity = &activity{seen: map[string]time.Time{}}
@@ -255,6 +267,9 @@ func (s *Server) routes() {
 	s.routesPhone(h)
 	s.routesExport(h)
 	s.routesCampaigns(h)
+	s.routesPetitions(h)
+	s.routesPetitionPrint(h)
+	s.routesReceptions(h)
 
 	h("/", func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, pingan.E(pingan.ENOTFOUND, "page.notfound"))

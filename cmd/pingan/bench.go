@@ -31,6 +31,7 @@ var opNames = map[string]string{
 	loadgen.OpSign:     "签收 sign",
 	loadgen.OpResolve:  "办结 resolve",
 	loadgen.OpClose:    "结案 close",
+	loadgen.OpDecide:   "受理信访事项 decide",
 	"total":            "合计 total",
 }
 

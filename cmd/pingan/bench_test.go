@@ -84,10 +84,18 @@ func TestBench(t *testing.T) {
 		t.Errorf("reports counted %d (report row %d), cases in the store %d, want 200 each",
 			res.Reports, byOp[loadgen.OpReport].Count, len(cases))
 	}
-	closed, kinds := 0, map[pingan.Kind]int{}
+	closed, petitions, kinds := 0, 0, map[pingan.Kind]int{}
 	for _, c := range cases {
 		if c.Status == pingan.StatusClosed {
 			closed++
+			if c.Kind == pingan.KindPetition {
+				// Walked through the regulation's steps: accepted and
+				// answered, each with its document.
+				petitions++
+				if p := c.Petition; p == nil || p.Stage != pingan.StageAnswered || p.AcceptedOn == nil {
+					t.Errorf("petition %s closed at stage %+v, want answered after its acceptance", c.ID, p)
+				}
+			}
 		} else if c.Status != pingan.StatusReported {
 			t.Errorf("case %s is %s: a walk stopped half-way", c.ID, c.Status)
 		}
@@ -115,16 +123,21 @@ func TestBench(t *testing.T) {
 		if s.Errors != 0 {
 			t.Errorf("%s: %d errors %v (%s)", op, s.Errors, s.ByStatus, s.LastError)
 		}
-		if op != loadgen.OpReport && s.Count != res.Walked {
-			t.Errorf("%s counted %d, want one for each of the %d walked cases", op, s.Count, res.Walked)
+		switch want := res.Walked; {
+		case op == loadgen.OpDecide:
+			if s.Count != petitions || petitions == 0 {
+				t.Errorf("%s counted %d, want one for each of the %d walked petitions (none is unlikely)", op, s.Count, petitions)
+			}
+		case op != loadgen.OpReport && s.Count != want:
+			t.Errorf("%s counted %d, want one for each of the %d walked cases", op, s.Count, want)
 		}
 		if s.Count > 0 && !(s.P50 <= s.P95 && s.P95 <= s.P99 && s.P99 <= s.Max && s.Max > 0 && s.PerSecond > 0) {
 			t.Errorf("%s: p50 %g p95 %g p99 %g max %g, %g/s", op, s.P50, s.P95, s.P99, s.Max, s.PerSecond)
 		}
 	}
-	if res.Total.Count != sum || res.Total.Errors != errors || sum != res.Reports+5*res.Walked {
-		t.Errorf("total %d (errors %d), the operations add up to %d (errors %d), reports %d + 5 × walked %d",
-			res.Total.Count, res.Total.Errors, sum, errors, res.Reports, res.Walked)
+	if res.Total.Count != sum || res.Total.Errors != errors || sum != res.Reports+5*res.Walked+petitions {
+		t.Errorf("total %d (errors %d), the operations add up to %d (errors %d), reports %d + 5 × walked %d + petitions %d",
+			res.Total.Count, res.Total.Errors, sum, errors, res.Reports, res.Walked, petitions)
 	}
 }
 

@@ -90,6 +90,8 @@ func (e *cmdEnv) listenAndServe(db *store.DB, f serveFlags, clock pingan.Clock) 
 		Units: db.Units, Users: db.Users, Categories: db.Categories, Cases: db.Cases, Stats: db.Stats, Grids: db.Grids,
 		Calendar: db.Calendar, Holidays: db.Calendar, Campaigns: db.Campaigns,
 		Mediation: db.Mediation, Settings: db.Settings, Clock: clock, Logger: logger,
+		Petitions:  db.Petitions,
+		Receptions: db.Receptions,
 	})
 	mux := http.NewServeMux()
 	mux.Handle("/api/v1/", apiServer.Handler())
@@ -100,6 +102,8 @@ func (e *cmdEnv) listenAndServe(db *store.DB, f serveFlags, clock pingan.Clock) 
 		Units: db.Units, Users: db.Users, Categories: db.Categories, Cases: db.Cases, Stats: db.Stats,
 		Public: db.Public, Grids: db.Grids, Holidays: db.Calendar, Notifications: db.Notifications, Campaigns: db.Campaigns, Mediation: db.Mediation,
 		Settings:     db.Settings, // the map under the grids (底图)
+		Petitions:    db.Petitions,
+		Receptions:   db.Receptions,
 		SessionEnded: apiServer.ForgetSession,
 		// The forms' anti-forgery key is derived from the data key, so
 		// every server sharing the database accepts the others' forms.
