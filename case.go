@@ -363,6 +363,12 @@ type CaseFilter struct {
 	// pet_decided_on_time …), or matters (信访事项: not merged); "" for any
 	// case.
 	Petition string
+	// PetitionStages selects the petitions at one of these stages (a
+	// petition tab of the inbox); none: any case.
+	PetitionStages []PetitionStage
+	// AssignedUnits selects the cases assigned to one of these units (the
+	// 复查复核 tab: the reader's unit, or the one their centre serves).
+	AssignedUnits []string
 }
 
 // CaseService runs the closed loop. Every method checks the actor's

@@ -895,6 +895,20 @@ func figureFilter(v *pingan.Invalid, f pingan.CaseFilter, a *args) []string {
 	if f.Petition != "" {
 		where = append(where, petitionFigure(v, f.Petition, a)...)
 	}
+	if len(f.PetitionStages) > 0 {
+		ss := make([]any, len(f.PetitionStages))
+		for i, st := range f.PetitionStages {
+			ss[i] = string(st)
+		}
+		where = append(where, "kind = "+a.add(string(pingan.KindPetition)), "pet_stage IN ("+a.list(ss...)+")")
+	}
+	if len(f.AssignedUnits) > 0 {
+		us := make([]any, len(f.AssignedUnits))
+		for i, u := range f.AssignedUnits {
+			us[i] = u
+		}
+		where = append(where, "assigned_unit IN ("+a.list(us...)+")")
+	}
 	return where
 }
 
