@@ -325,12 +325,17 @@ func (r *statsRead) sum(ctx context.Context, spans []span, col string) (*sums, e
 		if r.q.Source != "" {
 			w = append(w, "source = "+a.add(string(r.q.Source)))
 		}
-		rows, err := r.tx.QueryContext(ctx, `SELECT `+sel+`, `+sumColumns+` FROM `+sp.table+` WHERE `+
+		cols, which := sumColumns, []pingan.Measure(nil)
+		if r.q.Measures != 0 {
+			which = r.q.Measures.List()
+			cols = sumColumnsOf(which)
+		}
+		rows, err := r.tx.QueryContext(ctx, `SELECT `+sel+`, `+cols+` FROM `+sp.table+` WHERE `+
 			strings.Join(w, " AND ")+` GROUP BY `+group, a...)
 		if err != nil {
 			return nil, err
 		}
-		if err := out.scan(rows); err != nil {
+		if err := out.scan(rows, which); err != nil {
 			return nil, err
 		}
 		r.addJournal(out, sp, col)
@@ -384,15 +389,22 @@ func (r *statsRead) addJournal(out *sums, sp span, col string) {
 	}
 }
 
-func (s *sums) scan(rows *sql.Rows) error {
+// scan adds up the rows: a key, a kind and the sums of the measures which
+// names (every measure when nil).
+func (s *sums) scan(rows *sql.Rows, which []pingan.Measure) error {
 	defer rows.Close()
 	for rows.Next() {
 		var key string
 		var kind pingan.Kind
 		var t pingan.Tally
 		dest := []any{&key, &kind}
-		for i := range t {
-			dest = append(dest, &t[i])
+		if which == nil {
+			for i := range t {
+				dest = append(dest, &t[i])
+			}
+		}
+		for _, m := range which {
+			dest = append(dest, &t[m])
 		}
 		if err := rows.Scan(dest...); err != nil {
 			return err
@@ -418,6 +430,15 @@ var sumColumns = func() string {
 	}
 	return strings.Join(out, ", ")
 }()
+
+// sumColumnsOf is sumColumns of the measures ms alone.
+func sumColumnsOf(ms []pingan.Measure) string {
+	out := make([]string, len(ms))
+	for i, m := range ms {
+		out[i] = "COALESCE(SUM(" + measureColumns[m] + "), 0)"
+	}
+	return strings.Join(out, ", ")
+}
 
 // span is a part of a range read from one counter table: periods in
 // [lo, hi).

@@ -12,6 +12,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"syscall"
 
 	"github.com/pingan-gov/pingan"
@@ -48,7 +49,14 @@ PINGAN_DATA, PINGAN_SECRET_KEY (the key for personal data).
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr); err != nil {
+	stopProfile, err := cpuProfile(os.Getenv("PINGAN_CPUPROFILE"))
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "pingan:", err)
+		os.Exit(1)
+	}
+	err = run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stopProfile()
+	if err != nil {
 		if !errors.Is(err, flag.ErrHelp) {
 			fmt.Fprintln(os.Stderr, "pingan:", describe(err))
 		}
@@ -119,4 +127,25 @@ func envOr(name, def string) string {
 		return v
 	}
 	return def
+}
+
+// cpuProfile starts writing a CPU profile of the whole command to path
+// (PINGAN_CPUPROFILE, for `go tool pprof`: where a server's or a load's time
+// goes) and answers the function that ends it; nothing when path is "".
+func cpuProfile(path string) (stop func(), err error) {
+	if path == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("PINGAN_CPUPROFILE: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("PINGAN_CPUPROFILE: %w", err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}, nil
 }
