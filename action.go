@@ -233,6 +233,12 @@ type ActionInput struct {
 	LateReason  string         `json:"late_reason,omitempty"`
 	MergeAs     MergeAs        `json:"merge_as,omitempty"`
 	Lead        int64          `json:"lead,omitempty"`
+	// Petition is a petition's registration (channel, day received,
+	// postmark, people) as the dispatcher who accepts it corrects it, for
+	// a petition reported without one (the public form, a 12345
+	// transfer): it replaces the registration and the 15 days count again
+	// from the day received. Only accept takes it.
+	Petition *PetitionFacts `json:"petition,omitempty"`
 }
 
 // Action is one append-only row of a case's timeline.

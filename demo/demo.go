@@ -39,6 +39,9 @@ type Services struct {
 	// Petitions gives the petitions' documents their numbers and texts
 	// (petition.go); the demo numbers them itself when nil.
 	Petitions pingan.PetitionService
+	// Receptions writes the leaders' reception days and records
+	// (reception.go); none when nil.
+	Receptions pingan.ReceptionService
 }
 
 // Users is the user service, with the lookup of an account by name.
@@ -170,6 +173,9 @@ func Seed(ctx context.Context, svc Services, clock *Clock, opt Options) (*City, 
 		return nil, err
 	}
 	if err := seedCampaigns(ctx, svc, clock, c, h.ix, opt.Seed, opt.Now, cases); err != nil { // 大排查, 敲门行动 (campaign.go)
+		return nil, err
+	}
+	if err := seedReceptions(ctx, svc, clock, c, opt.Now); err != nil { // 领导接访 (reception.go)
 		return nil, err
 	}
 	// Whole days: from the first day of the demo to the end of today.

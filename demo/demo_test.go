@@ -225,7 +225,7 @@ func init() {
 // services are the store's services, as cmd/pingan hands them to Seed.
 func services(db *store.DB) Services {
 	return Services{Units: db.Units, Users: db.Users, Categories: db.Categories, Grids: db.Grids,
-		Cases: db.Cases, Stats: db.Stats, Escalator: db.Cases, Campaigns: db.Campaigns, Petitions: db.Petitions}
+		Cases: db.Cases, Stats: db.Stats, Escalator: db.Cases, Campaigns: db.Campaigns, Petitions: db.Petitions, Receptions: db.Receptions}
 }
 
 // build seeds a demo city into a fresh SQLite store.

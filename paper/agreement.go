@@ -118,13 +118,19 @@ func (d *doc) agreement(m *MediationSheet, a *pingan.Agreement, y float64) {
 // running sets the running head of every page after the first: the
 // document's title and the case number, small, above a thin rule.
 func (d *doc) running(title string) {
+	d.runningWith(title + "　" + d.t("print.number", d.s.Case.Number))
+}
+
+// runningWith sets the running head of every page after the first to s,
+// small, above a thin rule.
+func (d *doc) runningWith(s string) {
 	p := d.pdf
 	p.SetHeaderFunc(func() {
 		size := d.size
 		d.font(8.5)
 		p.SetTextColor(110, 110, 110)
 		p.SetXY(margin, 10)
-		d.text(contentW, 5, title+"　"+d.t("print.number", d.s.Case.Number), "R")
+		d.text(contentW, 5, s, "R")
 		p.SetDrawColor(160, 160, 160)
 		p.Line(margin, 15.5, pageW-margin, 15.5)
 		p.SetDrawColor(0, 0, 0)

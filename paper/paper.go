@@ -359,6 +359,17 @@ func (p *Printer) render(s *Sheet, title string, draw func(d *doc)) (out []byte,
 
 // footer prints who printed the page and when, and the page number.
 func (d *doc) footer() {
+	at := d.s.PrintedAt
+	if at.IsZero() {
+		at = time.Now()
+	}
+	d.footerWith(d.t("print.footer", d.s.PrintedBy, d.datetime(at)))
+}
+
+// footerWith prints s at the left of the page's foot and the page number
+// at its right, small and grey, leaving the font and the place as they
+// were.
+func (d *doc) footerWith(s string) {
 	p := d.pdf
 	x, y, size := p.GetX(), p.GetY(), d.size
 	defer func() {
@@ -370,11 +381,7 @@ func (d *doc) footer() {
 	d.font(8.5)
 	p.SetTextColor(110, 110, 110)
 	p.SetXY(margin, pageH-15)
-	at := d.s.PrintedAt
-	if at.IsZero() {
-		at = time.Now()
-	}
-	d.text(contentW/2, 5, d.t("print.footer", d.s.PrintedBy, d.datetime(at)), "L")
+	d.text(contentW/2, 5, s, "L")
 	// The count of pages is written when the last is done: the text is
 	// placed as wide as it will be then, about.
 	num := d.t("print.page", p.PageNo(), "{nb}")

@@ -94,7 +94,7 @@ func (p *Printer) Petition(x *PetitionDoc) ([]byte, error) {
 	title := x.Doc.Kind.Title()
 	return p.render(&sheet, title, func(d *doc) {
 		d.pdf.SetFooterFunc(d.petitionFooter)
-		d.petitionRunning(title + "　" + x.Doc.Number)
+		d.runningWith(title + "　" + x.Doc.Number)
 		d.petitionHead(x.issuer(), title, x.Doc.Number)
 		addressee, paras := splitAddressee(x.Doc.Body)
 		if x.Doc.Kind == pingan.DocForward {
@@ -259,46 +259,9 @@ func (d *doc) petitionClosing(issuer, day string) {
 	p.SetXY(margin, top+2*sealR+2)
 }
 
-// petitionRunning sets the running head of every page after the first:
-// the document's title and number, small, above a thin rule.
-func (d *doc) petitionRunning(s string) {
-	p := d.pdf
-	p.SetHeaderFunc(func() {
-		size := d.size
-		d.font(8.5)
-		p.SetTextColor(110, 110, 110)
-		p.SetXY(margin, 10)
-		d.text(contentW, 5, s, "R")
-		p.SetDrawColor(160, 160, 160)
-		p.Line(margin, 15.5, pageW-margin, 15.5)
-		p.SetDrawColor(0, 0, 0)
-		p.SetTextColor(0, 0, 0)
-		if size > 0 {
-			d.font(size)
-		}
-		p.SetXY(margin, margin)
-	})
-}
-
 // petitionFooter prints the matter's number and the page's number of the
 // whole: a document goes to the petitioner or to a unit, so it says
 // nothing of who printed it.
 func (d *doc) petitionFooter() {
-	p := d.pdf
-	x, y, size := p.GetX(), p.GetY(), d.size
-	defer func() {
-		if size > 0 {
-			d.font(size)
-		}
-		p.SetXY(x, y)
-	}()
-	d.font(8.5)
-	p.SetTextColor(110, 110, 110)
-	p.SetXY(margin, pageH-15)
-	d.text(contentW/2, 5, d.t("print.petition.footer", d.s.Case.Number), "L")
-	num := d.t("print.page", p.PageNo(), "{nb}")
-	w := d.width(strings.Replace(num, "{nb}", itoa(p.PageNo()), 1))
-	p.SetX(pageW - margin - w)
-	d.text(w, 5, num, "L")
-	p.SetTextColor(0, 0, 0)
+	d.footerWith(d.t("print.petition.footer", d.s.Case.Number))
 }

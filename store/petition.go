@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -388,17 +387,9 @@ func (s *Petitions) Settings(ctx context.Context) (*pingan.PetitionSettings, err
 
 // petitionSettingsIn answers the rules for petitions as q reads them.
 func petitionSettingsIn(ctx context.Context, q queryer) (*pingan.PetitionSettings, error) {
-	var value string
-	err := q.QueryRowContext(ctx, `SELECT value FROM settings WHERE name = $1`, settingPetitions).Scan(&value)
 	out := pingan.DefaultPetitionSettings
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-	case err != nil:
+	if err := readSetting(ctx, q, settingPetitions, &out); err != nil {
 		return nil, err
-	default:
-		if err := json.Unmarshal([]byte(value), &out); err != nil {
-			return nil, fmt.Errorf("store: setting %s: %w", settingPetitions, err)
-		}
 	}
 	fillPetitionSettings(&out)
 	return &out, nil
@@ -431,13 +422,7 @@ func (s *Petitions) SetSettings(ctx context.Context, actor *pingan.User, ps *pin
 	if err := in.Check(); err != nil {
 		return err
 	}
-	value, err := json.Marshal(in)
-	if err != nil {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO settings (name, value, updated_by, updated_at) VALUES ($1, $2, $3, $4)
-		ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
-		settingPetitions, string(value), actorLabel(operator(actor)), s.dialect.ts(s.now())); err != nil {
+	if err := s.putSetting(ctx, tx, settingPetitions, in, actorLabel(operator(actor)), s.now()); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {

@@ -47,10 +47,16 @@ func scanReceptionDay(row interface{ Scan(...any) error }) (*pingan.ReceptionDay
 // mayReceive answers the actor's jurisdiction pattern when they may keep
 // the reception work (CapReceptions).
 func mayReceive(actor *pingan.User) (string, error) {
+	return permittedScope(actor, pingan.CapReceptions)
+}
+
+// permittedScope answers the jurisdiction of the actor who holds the
+// capability c.
+func permittedScope(actor *pingan.User, c pingan.Capability) (string, error) {
 	if actor == nil {
 		return "", errNoActor()
 	}
-	if err := pingan.Permit(actor, pingan.CapReceptions); err != nil {
+	if err := pingan.Permit(actor, c); err != nil {
 		return "", err
 	}
 	return scopeOf(actor)
@@ -570,13 +576,7 @@ func (s *Receptions) Backlog(ctx context.Context, actor *pingan.User, lead pinga
 // open ones first, by deadline, then the finished ones, newest first; each
 // with its latest step.
 func (s *Receptions) Led(ctx context.Context, actor *pingan.User) ([]*pingan.BacklogItem, error) {
-	if actor == nil {
-		return nil, errNoActor()
-	}
-	if err := pingan.Permit(actor, pingan.CapLeadCases); err != nil {
-		return nil, err
-	}
-	scope, err := scopeOf(actor)
+	scope, err := permittedScope(actor, pingan.CapLeadCases)
 	if err != nil {
 		return nil, err
 	}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/pingan-gov/pingan"
 )
@@ -62,14 +63,9 @@ func (s *Settings) SetMapTiles(ctx context.Context, actor *pingan.User, t *pinga
 	}
 	now := s.now()
 	in.UpdatedBy, in.UpdatedAt = actorLabel(operator(actor)), now
-	value, err := json.Marshal(pingan.MapTiles{URL: in.URL, Subdomains: in.Subdomains, Annotation: in.Annotation,
-		Attribution: in.Attribution, MaxZoom: in.MaxZoom})
-	if err != nil {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO settings (name, value, updated_by, updated_at) VALUES ($1, $2, $3, $4)
-		ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
-		settingMapTiles, string(value), in.UpdatedBy, s.dialect.ts(now)); err != nil {
+	value := pingan.MapTiles{URL: in.URL, Subdomains: in.Subdomains, Annotation: in.Annotation,
+		Attribution: in.Attribution, MaxZoom: in.MaxZoom}
+	if err := s.putSetting(ctx, tx, settingMapTiles, value, in.UpdatedBy, now); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {
@@ -91,17 +87,9 @@ func (s *Settings) DisputeSettings(ctx context.Context) (*pingan.DisputeSettings
 // disputeSettingsIn answers the rules for disputes as q reads them (a
 // transaction acting on a dispute, or a reader).
 func disputeSettingsIn(ctx context.Context, q queryer) (*pingan.DisputeSettings, error) {
-	var value string
-	err := q.QueryRowContext(ctx, `SELECT value FROM settings WHERE name = $1`, settingDisputes).Scan(&value)
 	out := &pingan.DisputeSettings{}
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-	case err != nil:
+	if err := readSetting(ctx, q, settingDisputes, out); err != nil {
 		return nil, err
-	default:
-		if err := json.Unmarshal([]byte(value), out); err != nil {
-			return nil, fmt.Errorf("store: setting %s: %w", settingDisputes, err)
-		}
 	}
 	out.Normalize()
 	return out, nil
@@ -128,13 +116,7 @@ func (s *Settings) SetDisputeSettings(ctx context.Context, actor *pingan.User, d
 	if err := v.Err(); err != nil {
 		return err
 	}
-	value, err := json.Marshal(in)
-	if err != nil {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO settings (name, value, updated_by, updated_at) VALUES ($1, $2, $3, $4)
-		ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
-		settingDisputes, string(value), actorLabel(operator(actor)), s.dialect.ts(s.now())); err != nil {
+	if err := s.putSetting(ctx, tx, settingDisputes, in, actorLabel(operator(actor)), s.now()); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {
@@ -142,4 +124,34 @@ func (s *Settings) SetDisputeSettings(ctx context.Context, actor *pingan.User, d
 	}
 	*ds = in
 	return nil
+}
+
+// readSetting reads the setting name, as q reads it, into out (JSON); out
+// keeps what it holds when none was set.
+func readSetting(ctx context.Context, q queryer, name string, out any) error {
+	var value string
+	err := q.QueryRowContext(ctx, `SELECT value FROM settings WHERE name = $1`, name).Scan(&value)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return nil
+	case err != nil:
+		return err
+	}
+	if err := json.Unmarshal([]byte(value), out); err != nil {
+		return fmt.Errorf("store: setting %s: %w", name, err)
+	}
+	return nil
+}
+
+// putSetting replaces the setting name with value (as JSON) in tx, set by
+// by at at.
+func (h *handle) putSetting(ctx context.Context, tx *sql.Tx, name string, value any, by string, at time.Time) error {
+	b, err := json.Marshal(value)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO settings (name, value, updated_by, updated_at) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
+		name, string(b), by, h.dialect.ts(at))
+	return err
 }

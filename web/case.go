@@ -323,7 +323,8 @@ func (s *Server) act(w http.ResponseWriter, r *http.Request) {
 		readMediation(r, &in, &bad) // a dispute's mediation (mediation.go)
 	}
 	if name == pingan.ActAccept {
-		readAcceptParties(r, &in) // a dispute's parties (mediation.go)
+		readAcceptParties(r, &in)        // a dispute's parties (mediation.go)
+		readAcceptPetition(r, &in, &bad) // a petition's registration (petition_accept.go)
 	}
 	readPetition(r, &in, &bad) // a petition's steps (petition.go)
 	if days := strings.TrimSpace(r.PostFormValue("days")); days != "" {
@@ -400,6 +401,9 @@ func (s *Server) act(w http.ResponseWriter, r *http.Request) {
 		maps.Copy(values, mediationValues(r, name))
 	}
 	maps.Copy(values, petitionValues(r)) // petition.go
+	if name == pingan.ActAccept {
+		maps.Copy(values, acceptPetitionValues(r)) // petition_accept.go
+	}
 	found := false
 	if pairAction(name) {
 		d.Rel.refusedPair(v, r, name, err)

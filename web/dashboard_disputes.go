@@ -102,18 +102,7 @@ func (s *Server) dashDisputes(ctx context.Context, u *pingan.User, v *view, d *d
 	}
 	// cases opens the inbox on the disputes of the subtree of code
 	// reported in the period q, with the filters and more.
-	cases := func(code string, q period, more url.Values) string {
-		qv := url.Values{}
-		f := fl
-		if code != unit.Code {
-			f.Grid = ""
-		}
-		f.set(qv)
-		for k, vs := range more {
-			qv[k] = vs
-		}
-		return casesLink(code, q, qv)
-	}
+	cases := sectionCases(fl, unit.Code)
 	links := func(code string, q period) map[string]string {
 		out := map[string]string{}
 		for _, c := range disputeCounts {
@@ -124,19 +113,10 @@ func (s *Server) dashDisputes(ctx context.Context, u *pingan.User, v *view, d *d
 	sec := &disputeSection{}
 	for _, c := range disputeCounts {
 		n, b, y := disputeCount(cur, c.ID), disputeCount(prev, c.ID), disputeCount(yoy, c.ID)
-		sec.Metrics = append(sec.Metrics, metric{ID: c.ID, Label: v.T("dash." + c.ID), Value: strconv.FormatInt(n, 10),
-			Formula: v.T("dash.formula." + c.ID), Href: cases(unit.Code, p, c.Filter),
-			MoM: countDelta(int(n), int(b), b > 0), YoY: countDelta(int(n), int(y), y > 0)})
+		sec.Metrics = append(sec.Metrics, countMetric(v, c.ID, n, b, y, cases(unit.Code, p, c.Filter)))
 	}
 	for _, id := range disputeRates {
-		rt := rateByID(id)
-		cell := rateOf(cur, id, v.Lang)
-		has := rateBase(cur, id) > 0
-		sec.Metrics = append(sec.Metrics, metric{ID: "d_" + id, Label: v.T("dash.rate." + id), Value: cell.Text, Why: cell.Why,
-			Formula: v.T("rate." + id + ".formula"), Num: countOf(cur, rt.Num), Base: cur.Bases[id], HasBase: has,
-			Href: cases(unit.Code, p, rateCases[id]),
-			MoM:  rateDelta(cur.Rates[id], prev.Rates[id], has && rateBase(prev, id) > 0, rt.Good, v.T("dash.points")),
-			YoY:  rateDelta(cur.Rates[id], yoy.Rates[id], has && rateBase(yoy, id) > 0, rt.Good, v.T("dash.points"))})
+		sec.Metrics = append(sec.Metrics, rateMetric(v, "d_", id, cur, prev, yoy, cases(unit.Code, p, rateCases[id])))
 	}
 	days := metric{ID: "d_agreement_days", Label: v.T("dash.agreement_days"), Value: daysText(cur),
 		Formula: v.T("dash.formula.agreement_days"), Href: cases(unit.Code, p, url.Values{"mediation": {"agreed"}})}
@@ -159,29 +139,14 @@ func (s *Server) dashDisputes(ctx context.Context, u *pingan.User, v *view, d *d
 	}
 
 	// By unit one level down, each drilling down to its own dashboard.
-	if unit.Level != pingan.LevelVillage {
-		children, err := s.units.FindUnits(ctx, u, pingan.UnitFilter{Parent: unit.Code})
-		if err != nil {
-			return err
-		}
-		cf := fl
-		cf.Grid = ""
-		byUnit, err := s.stats.StatsBy(ctx, u, cf.stats(unit.Code, p.From, p.To), pingan.ByUnit)
-		if err != nil {
-			return err
-		}
-		stOf := map[string]*pingan.Stats{}
-		for _, st := range byUnit {
-			stOf[st.Key] = st
-		}
-		for _, c := range children {
-			st := stOf[c.Code]
-			if c.Level == pingan.LevelCentre || st == nil {
-				continue
-			}
-			sec.ByUnit = append(sec.ByUnit, &disputeRow{Key: c.Code, Name: c.Name, Href: disputeLink(link(c.Code, p)),
-				Stats: st, Links: links(c.Code, p), Days: daysText(st)})
-		}
+	children, stOf, err := s.childStats(ctx, u, unit, fl, p)
+	if err != nil {
+		return err
+	}
+	for _, c := range children {
+		st := stOf[c.Code]
+		sec.ByUnit = append(sec.ByUnit, &disputeRow{Key: c.Code, Name: c.Name, Href: kindLink(link(c.Code, p), pingan.KindDispute),
+			Stats: st, Links: links(c.Code, p), Days: daysText(st)})
 	}
 
 	// By category: the categories of disputes counted, each adding up its
@@ -242,23 +207,11 @@ func (s *Server) dashDisputes(ctx context.Context, u *pingan.User, v *view, d *d
 	for i := len(series) - 1; i >= 0; i-- {
 		m := period{Kind: "month", From: bounds[i], To: bounds[i].AddDate(0, 1, 0)}
 		key := m.From.Format("2006-01")
-		sec.ByMonth = append(sec.ByMonth, &disputeRow{Key: key, Name: key, Href: disputeLink(link(unit.Code, m)),
+		sec.ByMonth = append(sec.ByMonth, &disputeRow{Key: key, Name: key, Href: kindLink(link(unit.Code, m), pingan.KindDispute),
 			Stats: series[i], Links: links(unit.Code, m), Days: daysText(series[i])})
 	}
 	d.Disputes = sec
 	return nil
-}
-
-// disputeLink is a dashboard's link filtered by the kind dispute.
-func disputeLink(href string) string {
-	u, err := url.Parse(href)
-	if err != nil {
-		return href
-	}
-	q := u.Query()
-	q.Set("kind", string(pingan.KindDispute))
-	u.RawQuery = q.Encode()
-	return u.String()
 }
 
 // rateByID answers the rate id of pingan.Rates.

@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"net/url"
-	"strconv"
 
 	"github.com/pingan-gov/pingan"
 )
@@ -100,18 +99,7 @@ func (s *Server) dashPetitions(ctx context.Context, u *pingan.User, v *view, d *
 	}
 	// cases opens the inbox on the petitions of the subtree of code
 	// reported in the period q, with the filters and more.
-	cases := func(code string, q period, more url.Values) string {
-		qv := url.Values{}
-		f := fl
-		if code != unit.Code {
-			f.Grid = ""
-		}
-		f.set(qv)
-		for k, vs := range more {
-			qv[k] = vs
-		}
-		return casesLink(code, q, qv)
-	}
+	cases := sectionCases(fl, unit.Code)
 	figure := func(name string) url.Values { return url.Values{"petition": {name}} }
 	links := func(code string, q period) map[string]string {
 		out := map[string]string{}
@@ -123,45 +111,24 @@ func (s *Server) dashPetitions(ctx context.Context, u *pingan.User, v *view, d *
 	sec := &petitionSection{}
 	for _, c := range petitionCounts {
 		n, b, y := petitionCount(cur, c.ID), petitionCount(prev, c.ID), petitionCount(yoy, c.ID)
-		sec.Metrics = append(sec.Metrics, metric{ID: c.ID, Label: v.T("dash." + c.ID), Value: strconv.FormatInt(n, 10),
-			Formula: v.T("dash.formula." + c.ID), Href: cases(unit.Code, p, figure(c.Figure)),
-			MoM: countDelta(int(n), int(b), b > 0), YoY: countDelta(int(n), int(y), y > 0)})
+		sec.Metrics = append(sec.Metrics, countMetric(v, c.ID, n, b, y, cases(unit.Code, p, figure(c.Figure))))
 	}
 	for _, id := range pingan.PetitionRates {
-		rt := rateByID(id)
-		cell := rateOf(cur, id, v.Lang)
-		has := rateBase(cur, id) > 0
-		sec.Metrics = append(sec.Metrics, metric{ID: "p_" + id, Label: v.T("dash.rate." + id), Value: cell.Text, Why: cell.Why,
-			Formula: v.T("rate." + id + ".formula"), Num: countOf(cur, rt.Num), Base: cur.Bases[id], HasBase: has,
-			Href: cases(unit.Code, p, petitionRateCases[id]),
-			MoM:  rateDelta(cur.Rates[id], prev.Rates[id], has && rateBase(prev, id) > 0, rt.Good, v.T("dash.points")),
-			YoY:  rateDelta(cur.Rates[id], yoy.Rates[id], has && rateBase(yoy, id) > 0, rt.Good, v.T("dash.points"))})
+		sec.Metrics = append(sec.Metrics, rateMetric(v, "p_", id, cur, prev, yoy, cases(unit.Code, p, petitionRateCases[id])))
 	}
 
 	// By unit one level down, each drilling down to its own dashboard.
-	if unit.Level != pingan.LevelVillage {
-		children, err := s.units.FindUnits(ctx, u, pingan.UnitFilter{Parent: unit.Code})
-		if err != nil {
-			return err
+	children, stOf, err := s.childStats(ctx, u, unit, fl, p)
+	if err != nil {
+		return err
+	}
+	for _, c := range children {
+		st := stOf[c.Code]
+		if st.Counts[pingan.MeasureNames[pingan.MPetitions]] == 0 {
+			continue
 		}
-		cf := fl
-		cf.Grid = ""
-		byUnit, err := s.stats.StatsBy(ctx, u, cf.stats(unit.Code, p.From, p.To), pingan.ByUnit)
-		if err != nil {
-			return err
-		}
-		stOf := map[string]*pingan.Stats{}
-		for _, st := range byUnit {
-			stOf[st.Key] = st
-		}
-		for _, c := range children {
-			st := stOf[c.Code]
-			if c.Level == pingan.LevelCentre || st == nil || st.Counts[pingan.MeasureNames[pingan.MPetitions]] == 0 {
-				continue
-			}
-			sec.ByUnit = append(sec.ByUnit, &petitionRow{Key: c.Code, Name: c.Name, Href: kindLink(link(c.Code, p), pingan.KindPetition),
-				Stats: st, Links: links(c.Code, p)})
-		}
+		sec.ByUnit = append(sec.ByUnit, &petitionRow{Key: c.Code, Name: c.Name, Href: kindLink(link(c.Code, p), pingan.KindPetition),
+			Stats: st, Links: links(c.Code, p)})
 	}
 
 	// By month: the twelve months up to the period's last, latest first.
@@ -173,18 +140,6 @@ func (s *Server) dashPetitions(ctx context.Context, u *pingan.User, v *view, d *
 	}
 	d.Petitions = sec
 	return nil
-}
-
-// kindLink is a dashboard's link filtered by kind.
-func kindLink(href string, kind pingan.Kind) string {
-	u, err := url.Parse(href)
-	if err != nil {
-		return href
-	}
-	q := u.Query()
-	q.Set("kind", string(kind))
-	u.RawQuery = q.Encode()
-	return u.String()
 }
 
 // CountIDs are the counts of the section's tables, in the order of their

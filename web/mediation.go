@@ -169,13 +169,17 @@ type termView struct {
 // mediationService is what the case page reads the record of a mediation
 // from (Config.Mediation), or the case service when it answers it too.
 func (s *Server) mediationService() pingan.MediationService {
-	if s.mediation != nil {
-		return s.mediation
+	return ownOrCases(s.mediation, s.cases)
+}
+
+// ownOrCases answers the service own when it is set, or else the case
+// service cases when it answers that service too; nil otherwise.
+func ownOrCases[T any](own T, cases any) T {
+	if any(own) != nil {
+		return own
 	}
-	if m, ok := s.cases.(pingan.MediationService); ok {
-		return m
-	}
-	return nil
+	t, _ := cases.(T)
+	return t
 }
 
 // loadMediation reads what the case page shows of a dispute's mediation;

@@ -32,6 +32,8 @@ type mobileData struct {
 	Visit *visitForm
 	// Parties are the rows of a dispute's parties (当事人, mediation_report.go).
 	Parties []partyRow
+	// Petition is a petition's registration card (phone_petition.go).
+	Petition *phonePetition
 }
 
 // phonePlaces says where the quick report shows an error about each field
@@ -135,6 +137,7 @@ func (s *Server) renderMobileWith(w http.ResponseWriter, r *http.Request, values
 		return
 	}
 	d.Categories = cats
+	s.fillPhonePetition(d, values) // a petition's registration (phone_petition.go)
 	if s.grids != nil {
 		grids, err := s.grids.FindGrids(ctx, u, u.UnitCode)
 		if err != nil && !isNotFound(err) {

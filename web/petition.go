@@ -124,13 +124,7 @@ func (p *petitionView) DocValue(id int64, field string) string {
 // drafts and similar matters from (Config.Petitions), or the case service
 // when it answers them too.
 func (s *Server) petitionService() pingan.PetitionService {
-	if s.petitions != nil {
-		return s.petitions
-	}
-	if p, ok := s.cases.(pingan.PetitionService); ok {
-		return p
-	}
-	return nil
+	return ownOrCases(s.petitions, s.cases)
 }
 
 // runningStages are the stages whose statutory period is the case's

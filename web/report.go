@@ -217,7 +217,12 @@ func (s *Server) report(w http.ResponseWriter, r *http.Request) {
 // from the page's script (which sends it again after being offline, with
 // the same idempotency key). The script asks for JSON.
 func (s *Server) mobileReport(w http.ResponseWriter, r *http.Request) {
+	if err := s.phoneOnlyPetition(r.Context(), r); err != nil { // phone_petition.go
+		s.fail(w, r, err)
+		return
+	}
 	c, err := s.createReport(r)
+	err = phoneRepErrors(r, err) // the representatives' errors at their rows (phone_petition.go)
 	if wantsJSON(r) {
 		// The answer of the JSON API, in the page's language.
 		lang := langOf(r)
@@ -238,7 +243,8 @@ func (s *Server) mobileReport(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		values := formValues(r, reportFields)
-		maps.Copy(values, disputeValues(r)) // a dispute's parties and facts (mediation_report.go)
+		maps.Copy(values, disputeValues(r))       // a dispute's parties and facts (mediation_report.go)
+		maps.Copy(values, phonePetitionValues(r)) // a petition's registration (phone_petition.go)
 		s.renderMobile(w, r, values, err, http.StatusBadRequest)
 		return
 	}

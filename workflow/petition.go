@@ -152,6 +152,11 @@ func DocumentKind(c *pingan.Case, name pingan.ActionName) pingan.DocKind {
 
 // validatePetition checks the fields of a petition's steps into v.
 func validatePetition(c *pingan.Case, actor *pingan.User, in *pingan.ActionInput, env Env, v *pingan.Invalid) error {
+	if in.Petition != nil && (c.Kind != pingan.KindPetition || in.Action != pingan.ActAccept) {
+		// Only the accept of a petition corrects its registration.
+		v.Add("petition", "petition.facts.accept_only")
+		return nil
+	}
 	if c.Kind != pingan.KindPetition {
 		return nil
 	}
@@ -261,6 +266,10 @@ func validatePetition(c *pingan.Case, actor *pingan.User, in *pingan.ActionInput
 		if actor != nil && !actor.Sees(env.ReviewUnit.Path) {
 			return pingan.E(pingan.EFORBIDDEN, "petition.request.reach", env.ReviewUnit.Name)
 		}
+	case pingan.ActAccept:
+		if in.Petition != nil {
+			in.Petition.Check(v, "petition.", env.Now)
+		}
 	case pingan.ActMerge:
 		if in.MergeAs != "" && !in.MergeAs.Valid() {
 			v.Add("merge_as", "petition.merge_as.unknown", string(in.MergeAs))
@@ -280,6 +289,20 @@ func validatePetition(c *pingan.Case, actor *pingan.User, in *pingan.ActionInput
 		}
 	}
 	return nil
+}
+
+// acceptedFacts answers a registration corrected at accept as the report
+// keeps one: days without their time, at least one person.
+func acceptedFacts(f pingan.PetitionFacts) pingan.PetitionFacts {
+	f.ReceivedOn = pingan.DayOf(f.ReceivedOn)
+	if f.PostmarkedOn != nil {
+		d := pingan.DayOf(*f.PostmarkedOn)
+		f.PostmarkedOn = &d
+	}
+	if f.People < 1 {
+		f.People = 1
+	}
+	return f
 }
 
 // petitionDue answers the day n days after from, under the Civil Code's
@@ -327,8 +350,18 @@ func petitionTransition(c, next *pingan.Case, act *pingan.Action, in pingan.Acti
 		err = setDue(now, pingan.PetitionDecideDays)
 	case pingan.ActAccept:
 		// The centre's registration keeps the statutory 15 days from the
-		// day received, whatever the category says.
+		// day received, whatever the category says; a registration the
+		// dispatcher corrects (a petition reported without one) replaces
+		// the report's and the 15 days count again from its day received.
+		// The stage stays.
 		next.ResolveBy, act.Deadline = c.ResolveBy, nil
+		if in.Petition != nil {
+			p.PetitionFacts = acceptedFacts(*in.Petition)
+			var due *time.Time
+			if due, err = petitionDue(env, p.ReceivedOn, pingan.PetitionDecideDays, "petition.received_on"); err == nil {
+				next.ResolveBy, act.Deadline = due, due
+			}
+		}
 	case pingan.ActReject:
 		decided()
 		p.Stage = pingan.StageNotAccepted

@@ -188,6 +188,11 @@ func TestPetitionDeadlines(t *testing.T) {
 				on := pingan.DayOf(at(2026, 1, 20))
 				in.On = &on
 			}, day(2026, 2, 24)},
+		{"accepted by the centre with the registration corrected: received 09-25 + 15 = 10-10, a Saturday worked",
+			func() *pingan.Case { return petitionIn(pingan.StatusReported, pingan.StageRegistered, 0) },
+			pingan.ActAccept, at(2026, 9, 28), townDispatcher, func(in *pingan.ActionInput) {
+				in.Petition = &pingan.PetitionFacts{Channel: pingan.PetitionVisit, ReceivedOn: at(2026, 9, 25), People: 6}
+			}, day(2026, 10, 10)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := tc.make()
@@ -201,6 +206,12 @@ func TestPetitionDeadlines(t *testing.T) {
 			}
 			if c.ResolveBy == nil || !c.ResolveBy.Equal(tc.want) || act.Deadline == nil || !act.Deadline.Equal(tc.want) {
 				t.Fatalf("resolve_by %v (entry %v), want %v", c.ResolveBy, act.Deadline, tc.want)
+			}
+			if f := in.Petition; f != nil {
+				p := c.Petition
+				if p.Channel != f.Channel || !p.ReceivedOn.Equal(pingan.DayOf(f.ReceivedOn)) || p.People != f.People || p.Stage != pingan.StageRegistered {
+					t.Fatalf("registration %+v stage %s, want %+v registered", p.PetitionFacts, p.Stage, *f)
+				}
 			}
 		})
 	}
@@ -288,6 +299,14 @@ func TestPetitionBadInput(t *testing.T) {
 				d := a.AddDate(0, 0, -1)
 				in.On = &d
 			}, "on"},
+		{"an accept correcting the registration to a day received in the future", pingan.ActAccept, pingan.StatusReported, pingan.StageRegistered, townDispatcher,
+			func(_ *pingan.Case, in *pingan.ActionInput) {
+				in.Petition = &pingan.PetitionFacts{Channel: pingan.PetitionVisit, ReceivedOn: t0.AddDate(0, 0, 2), People: 2}
+			}, "petition.received_on"},
+		{"a registration corrected by another step than accept", pingan.ActDispatch, pingan.StatusAccepted, pingan.StageRegistered, townDispatcher,
+			func(_ *pingan.Case, in *pingan.ActionInput) {
+				in.Petition = &pingan.PetitionFacts{Channel: pingan.PetitionVisit, ReceivedOn: t0, People: 2}
+			}, "petition"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := petitionIn(tc.status, tc.stage, 0)

@@ -196,6 +196,33 @@
   // again unless another is chosen.
   var keptPhoto = null;
 
+  // The petition's registration (信访登记) is shown and sent for a petition
+  // category only (data-cats: their codes); for another its fields are
+  // turned off, so that their defaults are not sent with it.
+  var petCard = document.getElementById('m-petition');
+  var petFields = document.getElementById('m-petition-fields');
+  var catSelect = document.getElementById('m-category');
+  var petitionKind = function () {
+    if (!petCard || !petFields) { return; }
+    var v = catSelect.value;
+    var on = v !== '' && (' ' + petCard.getAttribute('data-cats') + ' ').indexOf(' ' + v + ' ') >= 0;
+    petCard.hidden = !on;
+    petFields.disabled = !on;
+    if (on) { petCard.open = true; }
+  };
+  catSelect.addEventListener('change', petitionKind);
+  petitionKind();
+  // rowFor adds empty rows to the table whose fields are named as name
+  // (data-rows: prefix.N.field) until the form has a control of that name.
+  var rowFor = function (name) {
+    Array.prototype.forEach.call(form.querySelectorAll('[data-rows]'), function (box) {
+      var prefix = box.getAttribute('data-rows');
+      var add = document.querySelector('[data-add-row="' + box.id + '"]');
+      if (name.indexOf(prefix) !== 0 || !add) { return; }
+      for (var i = 0; i < 10 && !form.elements[name]; i++) { add.click(); }
+    });
+  };
+
   // show says s (a line, or lines) above the form; '' hides it.
   var show = function (s) {
     message.textContent = '';
@@ -333,17 +360,22 @@
     photoKept.hidden = true;
     latInput.value = lat;
     lngInput.value = lng;
+    petitionKind();
   };
 
   // correct puts a refused report back into the form, its fields marked.
   var correct = function (item) {
     form.reset();
+    catSelect.value = valueOf(item, 'category');
+    petitionKind();
     item.fields.forEach(function (kv) {
+      if (!form.elements[kv[0]]) { rowFor(kv[0]); }
       var x = form.elements[kv[0]];
       if (!x || kv[0] === 'csrf' || kv[0] === 'key' || !x.tagName) { return; }
       if (x.type === 'checkbox') { x.checked = true; } else { x.value = kv[1]; }
     });
     keyInput.value = item.key;
+    petitionKind();
     keptPhoto = item.photo || null;
     photoKept.hidden = !keptPhoto;
     latInput.dispatchEvent(new Event('change'));
