@@ -6,15 +6,15 @@ import (
 	"testing"
 
 	"github.com/pingan-gov/pingan"
+	"github.com/pingan-gov/pingan/store"
 )
 
-// TestDisputeTree builds the demo city and finds the GB/T 31000-2015
+// checkDisputeTree finds in the demo city the GB/T 31000-2015
 // dispute categories right: 邻里纠纷 a category of its own, not under 01
 // 婚恋家庭纠纷, and every case whose words are of one category filed under
 // that category in the end, also those a reporter filed wrongly and the
 // centre corrected.
-func TestDisputeTree(t *testing.T) {
-	db, _ := build(t, small)
+func checkDisputeTree(t *testing.T, db *store.DB, _ *City) {
 	ctx := context.Background()
 	cats, err := db.Categories.Categories(ctx)
 	if err != nil {

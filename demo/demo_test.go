@@ -218,7 +218,24 @@ var small = Options{City: "500114", Seed: 11, Days: 45, Cases: 520, Now: time.Da
 
 func init() {
 	if race {
-		small.Days, small.Cases = 21, 240
+		// Fewer cases, over two months still: a petition's procedure
+		// (15 days to forward, 15 to accept, then its answer) needs them.
+		small.Days, small.Cases = 60, 240
+	}
+}
+
+// TestSmallCity builds the small city once and checks what it holds, each
+// check reading it only: the dispute categories, the mediation of its
+// disputes, the procedure of its petitions, the leaders' receptions.
+func TestSmallCity(t *testing.T) {
+	db, c := build(t, small)
+	for _, check := range []struct {
+		name string
+		fn   func(*testing.T, *store.DB, *City)
+	}{
+		{"DisputeTree", checkDisputeTree}, {"Mediation", checkMediation}, {"Petitions", checkPetitions}, {"Receptions", checkReceptions},
+	} {
+		t.Run(check.name, func(t *testing.T) { check.fn(t, db, c) })
 	}
 }
 

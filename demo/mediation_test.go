@@ -5,15 +5,15 @@ import (
 	"testing"
 
 	"github.com/pingan-gov/pingan"
+	"github.com/pingan-gov/pingan/store"
 )
 
-// TestDemoMediation builds the small demo city and finds its disputes
+// checkMediation finds in the small demo city its disputes
 // mediated through the actions: dispatched to mediation organisations,
 // most ending in an agreement, a few failing or refused with a route,
 // some confirmed by a court, agreements performed and visited again; its
 // 化解率 and 调解成功率 are those a people's mediation committee reports.
-func TestDemoMediation(t *testing.T) {
-	db, c := build(t, small)
+func checkMediation(t *testing.T, db *store.DB, c *City) {
 	ctx := context.Background()
 	admin, err := db.Users.UserByUsername(ctx, "admin")
 	if err != nil {

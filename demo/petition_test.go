@@ -6,14 +6,14 @@ import (
 	"testing"
 
 	"github.com/pingan-gov/pingan"
+	"github.com/pingan-gov/pingan/store"
 )
 
-// TestDemoPetitions builds the small demo city and finds its petitions
+// checkPetitions finds in the small demo city its petitions
 // walked through the regulation's procedure with the actions: registered,
 // forwarded with a numbered slip, accepted with a notice, answered with a
 // 处理意见书 and delivered; none escalated by the deadline watch.
-func TestDemoPetitions(t *testing.T) {
-	db, c := build(t, small)
+func checkPetitions(t *testing.T, db *store.DB, c *City) {
 	ctx := context.Background()
 	admin, err := db.Users.UserByUsername(ctx, "admin")
 	if err != nil {

@@ -5,13 +5,13 @@ import (
 	"testing"
 
 	"github.com/pingan-gov/pingan"
+	"github.com/pingan-gov/pingan/store"
 )
 
-// TestDemoReceptions builds the small demo city and finds the leaders'
+// checkReceptions finds in the small demo city the leaders'
 // reception days published on the public list, at the centre's hall, and
 // records of receptions linked to the city's petition matters.
-func TestDemoReceptions(t *testing.T) {
-	db, c := build(t, small)
+func checkReceptions(t *testing.T, db *store.DB, c *City) {
 	ctx := context.Background()
 	days, err := db.Receptions.PublicReceptionDays(ctx)
 	if err != nil {

@@ -24,7 +24,7 @@ func init() {
 func testStatsMeasures(t *testing.T, e *env) {
 	ctx, fx := context.Background(), e.fx
 	storetest.SeedGrids(t, e.db, fx)
-	storetest.BulkCases(t, e.db, fx, 1500, storetest.BulkOptions{Now: e.clock.Now()})
+	storetest.BulkCases(t, e.db, fx, 500, storetest.BulkOptions{Now: e.clock.Now()})
 	from := time.Date(2025, 3, 1, 0, 0, 0, 0, pingan.CST)
 	some := pingan.MeasuresOf(pingan.MReported, pingan.MOverdue)
 	for _, by := range []pingan.StatsDim{pingan.ByGrid, pingan.ByUnit, pingan.ByKind} {
