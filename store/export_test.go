@@ -22,6 +22,10 @@ func (db *DB) SetHooks(before, after Hook) {
 	db.beforeCaseUpdate, db.afterCaseUpdate = before, after
 }
 
+// SetSimilarScan sets the window of petitions Similar compares titles
+// with (0: the default).
+func (db *DB) SetSimilarScan(n int) { db.similarScan = n }
+
 // Migrations answers the migrations of a dialect.
 var Migrations = migrations
 

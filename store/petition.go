@@ -279,7 +279,8 @@ func (s *Petitions) SaveDraft(ctx context.Context, actor *pingan.User, caseID st
 }
 
 // similarScan bounds the petitions Similar compares titles with: the
-// newest of the reader's jurisdiction.
+// newest of the reader's jurisdiction (the same petitioner's are found
+// whenever reported).
 const similarScan = 2000
 
 // Similar answers the petitions in the actor's jurisdiction that may be
@@ -303,42 +304,65 @@ func (s *Petitions) Similar(ctx context.Context, actor *pingan.User, caseID stri
 	if err := tx.QueryRowContext(ctx, `SELECT petitioner_key FROM cases WHERE region = $1 AND id = $2`, c.Region, c.ID).Scan(&key); err != nil {
 		return nil, err
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT id, number, title, status, pet_stage, reported_at,
+	// The same petitioner's matters first, whenever reported (the index
+	// of petitioner_key), then the newest of the jurisdiction by title.
+	const cols = `SELECT id, number, title, status, pet_stage, reported_at,
 		CASE WHEN petitioner_key IS NOT NULL AND petitioner_key = $3 THEN 1 ELSE 0 END
-		FROM cases WHERE kind = $1 AND NOT (region = $2 AND id = $4) AND `+caseIn("$5")+`
-		ORDER BY reported_at DESC, id DESC LIMIT $6`,
-		string(pingan.KindPetition), c.Region, key, c.ID, scope, similarScan)
-	if err != nil {
-		return nil, err
+		FROM cases WHERE kind = $1 AND NOT (region = $2 AND id = $4) AND `
+	window := similarScan
+	if s.similarScan > 0 {
+		window = s.similarScan
 	}
-	defer rows.Close()
+	type query struct {
+		sql   string
+		limit int
+	}
+	queries := []query{{cols + caseIn("$5") + ` ORDER BY reported_at DESC, id DESC LIMIT $6`, window}}
+	if key.Valid {
+		queries = append([]query{{cols + `petitioner_key = $3 AND ` + caseIn("$5") + ` ORDER BY reported_at DESC, id DESC LIMIT $6`,
+			pingan.MaxSimilar}}, queries...)
+	}
 	mine := bigrams(c.Title)
 	out := []pingan.SimilarMatter{}
-	for rows.Next() && len(out) < pingan.MaxSimilar {
-		var m pingan.SimilarMatter
-		var reported stamp
-		var same int
-		if err := rows.Scan(&m.ID, &m.Number, &m.Title, &m.Status, &m.Stage, &reported, &same); err != nil {
+	seen := map[string]bool{}
+	for _, q := range queries {
+		rows, err := tx.QueryContext(ctx, q.sql, string(pingan.KindPetition), c.Region, key, c.ID, scope, q.limit)
+		if err != nil {
 			return nil, err
 		}
-		m.ReportedAt = reported.T
-		var why []string
-		if same == 1 {
-			m.Reasons = append(m.Reasons, "petitioner")
-			why = append(why, pingan.Text(pingan.ZH, "petition.similar.petitioner"))
+		for rows.Next() && len(out) < pingan.MaxSimilar {
+			var m pingan.SimilarMatter
+			var reported stamp
+			var same int
+			if err := rows.Scan(&m.ID, &m.Number, &m.Title, &m.Status, &m.Stage, &reported, &same); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			if seen[m.ID] {
+				continue
+			}
+			seen[m.ID] = true
+			m.ReportedAt = reported.T
+			var why []string
+			if same == 1 {
+				m.Reasons = append(m.Reasons, "petitioner")
+				why = append(why, pingan.Text(pingan.ZH, "petition.similar.petitioner"))
+			}
+			if titlesNear(mine, bigrams(m.Title)) {
+				m.Reasons = append(m.Reasons, "title")
+				why = append(why, pingan.Text(pingan.ZH, "petition.similar.title"))
+			}
+			if len(m.Reasons) == 0 {
+				continue
+			}
+			m.Why = strings.Join(why, "、")
+			out = append(out, m)
 		}
-		if titlesNear(mine, bigrams(m.Title)) {
-			m.Reasons = append(m.Reasons, "title")
-			why = append(why, pingan.Text(pingan.ZH, "petition.similar.title"))
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return nil, err
 		}
-		if len(m.Reasons) == 0 {
-			continue
-		}
-		m.Why = strings.Join(why, "、")
-		out = append(out, m)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
 	}
 	return out, tx.Commit()
 }

@@ -120,6 +120,9 @@ type handle struct {
 	clock   pingan.Clock
 	log     *slog.Logger
 	pw      secret.Params
+	// similarScan, when set, replaces the window of petitions Similar
+	// compares titles with (petition.go; tests).
+	similarScan int
 
 	// The grids' spatial index and the units' known areas (territory.go).
 	terr *territory
