@@ -328,6 +328,20 @@ func TestBulkLoadRecovers(t *testing.T) {
 			if err := next.End(ctx); err != nil {
 				t.Fatal(err)
 			}
+			if dbName == "Postgres" {
+				// The end of a load leaves the planner statistics of the
+				// tables it wrote.
+				var analyzed bool
+				if err := db.BulkExec(ctx, func(tx *sql.Tx) error {
+					return tx.QueryRow(`SELECT last_analyze IS NOT NULL FROM pg_stat_user_tables
+						WHERE schemaname = current_schema() AND relname = 'cases'`).Scan(&analyzed)
+				}); err != nil {
+					t.Fatal(err)
+				}
+				if !analyzed {
+					t.Error("the cases were not analysed at the end of the load")
+				}
+			}
 		})
 	}
 }

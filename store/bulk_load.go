@@ -141,6 +141,15 @@ func (l *BulkLoad) End(ctx context.Context) error {
 			err = errors.Join(err, e)
 		}
 	}
+	if db.dialect == Postgres {
+		// The planner's statistics, for the tables as they are now: left
+		// to autovacuum, the lists read a million new cases with the
+		// estimates of an empty table for a while (a 待受理 tab of 3.3 s
+		// instead of 0.16 s). A sample of each table: seconds.
+		if _, e := db.write.ExecContext(ctx, `ANALYZE`); e != nil {
+			err = errors.Join(err, e)
+		}
+	}
 	return err
 }
 
