@@ -100,12 +100,16 @@ const (
 	// ByOrg: the mediation organisations of the subtree (调解组织, units
 	// with an OrgType), each counting the cases it holds or is assigned.
 	ByOrg StatsDim = "org"
+	// ByHandler: the centres (综治中心) and departments (职能部门) of the
+	// subtree, each counting the cases it holds or must act on — the people
+	// in the loop judged as well as the areas (数字城管 evaluation).
+	ByHandler StatsDim = "handler"
 )
 
 // Valid reports whether d is a dimension statistics are broken down by.
 func (d StatsDim) Valid() bool {
 	switch d {
-	case ByUnit, ByGrid, ByCategory, ByKind, BySource, ByOrg:
+	case ByUnit, ByGrid, ByCategory, ByKind, BySource, ByOrg, ByHandler:
 		return true
 	}
 	return false

@@ -76,6 +76,10 @@ const (
 	MPetReviewChanged  // 复查变更数: the 复查 changed or revoked the answer
 	MPetRechecks       // 复核数
 	MPetRecheckChanged // 复核变更数
+	// 处置用时: the hours from the report to the resolution of the cases
+	// resolved or closed, summed (平均处置用时 = HandleHours / (resolved +
+	// closed), the handling units' evaluation).
+	MHandleHours
 	NumMeasures
 )
 
@@ -87,7 +91,7 @@ var MeasureNames = [NumMeasures]string{"reported", "in_reported", "in_accepted",
 	"dissatisfied", "sensitive", "mediated", "agreed", "settled", "confirmed", "perform_base", "performed",
 	"agreement_days", "petitions", "petition_people", "pet_repeats", "pet_overreach", "pet_letters",
 	"pet_letters_replied", "pet_decided", "pet_decided_on_time", "pet_accepted", "pet_answered", "pet_answered_on_time",
-	"pet_extended", "pet_reviews", "pet_review_changed", "pet_rechecks", "pet_recheck_changed"}
+	"pet_extended", "pet_reviews", "pet_review_changed", "pet_rechecks", "pet_recheck_changed", "handle_hours"}
 
 // statusMeasure maps each status to the measure counting it.
 var statusMeasure = map[Status]Measure{StatusReported: MInReported, StatusAccepted: MInAccepted,
@@ -159,6 +163,9 @@ func CaseTally(c *Case) Tally {
 		b(MDissatisfied, *c.Satisfaction == Dissatisfied)
 	}
 	b(MSensitive, c.Sensitive)
+	if done && c.ResolvedAt != nil {
+		t[MHandleHours] = int64(max(0, c.ResolvedAt.Sub(c.ReportedAt).Hours()))
+	}
 	if m := c.Mediation; m != nil && c.Kind == KindDispute {
 		agreed := m.Outcome == OutcomeAgreement
 		b(MMediated, m.Outcome != "")
