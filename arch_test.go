@@ -41,6 +41,8 @@ func TestAdaptersKeepTheirPlace(t *testing.T) {
 			module + "/secret", module + "/geo", module + "/workflow", module + "/files", module + "/paper"}, store...),
 		"paper": append([]string{"net/http", module + "/api", module + "/web", module + "/demo", module + "/jobs",
 			module + "/secret", module + "/geo", module + "/workflow", module + "/files"}, store...),
+		"monthly": append([]string{"net/http", module + "/api", module + "/web", module + "/demo", module + "/jobs",
+			module + "/secret", module + "/geo", module + "/workflow", module + "/files"}, store...),
 		"sheet": append([]string{"net/http", module + "/api", module + "/web", module + "/demo", module + "/jobs",
 			module + "/secret", module + "/geo", module + "/workflow", module + "/files", module + "/paper"}, store...),
 		"files": append([]string{"net/http", module + "/api", module + "/web", module + "/demo", module + "/jobs",

@@ -1,0 +1,5 @@
+//go:build !race
+
+package monthly_test
+
+const race = false
