@@ -28,8 +28,9 @@ type statsAnswer struct {
 // midnights in China Standard Time. Without either, the period is the
 // current month; with from alone it runs to the end of today; with to
 // alone it starts on the first day of to's month. by breaks it down by
-// unit (one level down), grid, category, kind, source or org (the
-// mediation organisations of the subtree, docs/disputes.md); series=month
+// unit (one level down), grid, category, kind, source, org (the
+// mediation organisations of the subtree, docs/disputes.md) or handler
+// (the centres and departments of the subtree); series=month
 // adds each month of the period. format=xlsx answers the same as an Excel
 // workbook (statsXLSX); JSON is the default.
 func (s *Server) getStats(w http.ResponseWriter, r *http.Request) error {
@@ -192,13 +193,13 @@ func (s *Server) statsNames(ctx context.Context, u *pingan.User, lang pingan.Lan
 		for _, x := range units {
 			names[x.Code] = x.Name
 		}
-	case pingan.ByOrg:
+	case pingan.ByOrg, pingan.ByHandler:
 		units, err := s.units.FindUnits(ctx, u, pingan.UnitFilter{})
 		if err != nil {
 			return nil, err
 		}
 		for _, x := range units {
-			if x.OrgType != "" {
+			if x.OrgType != "" || (d == pingan.ByHandler && (x.Level == pingan.LevelCentre || x.Level == pingan.LevelDepartment)) {
 				names[x.Code] = x.Name
 			}
 		}

@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
 	"path"
@@ -96,6 +98,7 @@ func (db *DB) Migrate(ctx context.Context) error {
 	if _, err := db.write.ExecContext(ctx, createMigrationsTable); err != nil {
 		return fmt.Errorf("store: migrate: %w", err)
 	}
+	recount := false
 	for _, m := range ms {
 		applied, err := db.migrate(ctx, m)
 		if err != nil {
@@ -103,12 +106,39 @@ func (db *DB) Migrate(ctx context.Context) error {
 		}
 		if applied {
 			db.log.Info("database migrated", "version", m.Version, "name", m.Name, "dialect", string(db.dialect))
+			recount = recount || m.Version == handleHoursVersion
 		}
 	}
 	db.tallying.Store(true)
 	db.gauging.Store(true)
 	db.journaling.Store(true)
 	db.orgTyped.Store(true)
+	if recount {
+		return db.recountHandleHours(ctx)
+	}
+	return nil
+}
+
+// handleHoursVersion is the migration that added the counter 处置用时
+// (m_handle_hours); the counters of a database that held cases before it
+// are recounted once, so that the cases resolved before count their hours.
+const handleHoursVersion = 25
+
+// recountHandleHours rebuilds the counters when there are cases.
+func (db *DB) recountHandleHours(ctx context.Context) error {
+	var some int
+	err := db.write.QueryRowContext(ctx, `SELECT 1 FROM cases LIMIT 1`).Scan(&some)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err == nil {
+		var n int64
+		n, err = db.Stats.RebuildTallies(ctx, nil)
+		db.log.Info("counters recounted", "cases", n)
+	}
+	if err != nil {
+		return fmt.Errorf("store: %s: %w", pingan.Text(pingan.ZH, "store.migration.failed", fmt.Sprintf("%04d (recount)", handleHoursVersion)), err)
+	}
 	return nil
 }
 

@@ -82,6 +82,7 @@ func (s *Stats) StatsBy(ctx context.Context, actor *pingan.User, q pingan.StatsQ
 	}
 	defer r.tx.Rollback()
 	var keys []string // the units one level down, counted or not
+	var served map[string]string
 	switch d {
 	case pingan.ByUnit:
 		if keys, err = r.children(ctx); err != nil {
@@ -96,12 +97,29 @@ func (s *Stats) StatsBy(ctx context.Context, actor *pingan.User, q pingan.StatsQ
 		if r.nodes, err = r.orgs(ctx); err != nil {
 			return nil, err
 		}
+	case pingan.ByHandler:
+		if keys, served, err = r.handlers(ctx); err != nil {
+			return nil, err
+		}
+		r.nodes = nil
+		for _, k := range keys {
+			r.nodes = append(r.nodes, served[k])
+		}
 	}
-	col := map[pingan.StatsDim]string{pingan.ByUnit: "node", pingan.ByGrid: "node", pingan.ByOrg: "node", pingan.ByCategory: "category",
+	col := map[pingan.StatsDim]string{pingan.ByUnit: "node", pingan.ByGrid: "node", pingan.ByOrg: "node", pingan.ByHandler: "node", pingan.ByCategory: "category",
 		pingan.ByKind: "kind", pingan.BySource: "source"}[d]
 	got, err := r.sum(ctx, spansOf(q.From, q.To), col)
 	if err != nil {
 		return nil, err
+	}
+	if served != nil { // each handling unit by the node it answers for
+		by := make(map[string]map[pingan.Kind]*pingan.Tally, len(keys))
+		for _, k := range keys {
+			if t := got.by[served[k]]; t != nil {
+				by[k] = t
+			}
+		}
+		got.by = by
 	}
 	seen := map[string]bool{}
 	var out []*pingan.Stats
@@ -246,6 +264,35 @@ func (r *statsRead) children(ctx context.Context) ([]string, error) {
 func (r *statsRead) orgs(ctx context.Context) ([]string, error) {
 	return r.codes(ctx, `SELECT code FROM units WHERE org_type <> '' AND `+unitIn("path", "$1")+` ORDER BY code`,
 		likePrefix(r.unit.Path))
+}
+
+// handlers answers the codes of the centres (综治中心) and departments
+// (职能部门) of the unit's subtree, itself included — the units that hold
+// cases or must act on them — and the node whose counters each answers
+// for: a department its own (the cases it must act on), a centre its
+// parent's (the cases of the area it holds: a case's holder is the unit
+// whose centre took it).
+func (r *statsRead) handlers(ctx context.Context) ([]string, map[string]string, error) {
+	rows, err := r.tx.QueryContext(ctx, `SELECT code, level, parent_code FROM units WHERE level IN ($1, $2) AND `+
+		unitIn("path", "$3")+` ORDER BY code`, string(pingan.LevelCentre), string(pingan.LevelDepartment), likePrefix(r.unit.Path))
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	var keys []string
+	served := map[string]string{}
+	for rows.Next() {
+		var code, level, parent string
+		if err := rows.Scan(&code, &level, &parent); err != nil {
+			return nil, nil, err
+		}
+		keys = append(keys, code)
+		served[code] = code
+		if pingan.Level(level) == pingan.LevelCentre && parent != "" {
+			served[code] = parent
+		}
+	}
+	return keys, served, rows.Err()
 }
 
 // grids answers the codes of the grids of the unit's subtree.
