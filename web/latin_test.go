@@ -43,6 +43,11 @@ var latinAllowed = map[string]string{
 	"GBK":     "an encoding's name",
 	"MB":      "a unit",
 	"WGS":     "a coordinate system's name, WGS84",
+	"A":       "a grade of an assessment (pingan.DefaultGrades, A to E)",
+	"B":       "a grade of an assessment",
+	"C":       "a grade of an assessment",
+	"D":       "a grade of an assessment",
+	"E":       "a grade of an assessment",
 }
 
 // latinFormat are the words of the import files' formats, which the

@@ -46,6 +46,12 @@ func sweepFill(name string, c *pingan.Case) (string, bool) {
 		return "accept", true
 	case "doc": // a petition's document, printed (petition_print.go)
 		return "1.pdf", true
+	case "scheme": // an assessment's scheme, period and unit (assess.go)
+		return "1", true
+	case "period":
+		return "2026-03", true
+	case "unit":
+		return "620902", true
 	}
 	return "", false
 }
