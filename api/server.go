@@ -56,6 +56,15 @@ type Config struct {
 	// Receptions serves /reception-days, /receptions and the leaders' lists
 	// of petitions (reception.go); when nil those routes answer 404.
 	Receptions pingan.ReceptionService
+	// Schemes and Assess serve /assess (assess.go); when either is nil
+	// those routes answer 404.
+	Schemes pingan.SchemeService
+	Assess  pingan.AssessService
+	// Monthly keeps the monthly reports (/reports/monthly, monthly.go),
+	// printed with the TrueType font at Font ("" for the first of
+	// paper.FontPaths); when nil those routes answer 404.
+	Monthly pingan.MonthlyReportService
+	Font    string
 	// Calendar counts deadlines for /calendar/due: the store, which holds
 	// the years entered at run time; calendar.Official() when nil.
 	Calendar calendar.Source
@@ -87,6 +96,10 @@ type Server struct {
 	settings   pingan.SettingsService
 	petitions  pingan.PetitionService
 	receptions pingan.ReceptionService
+	schemes    pingan.SchemeService
+	assess     pingan.AssessService
+	monthly    pingan.MonthlyReportService
+	font       string
 	clock      pingan.Clock
 	log        *slog.Logger
 	maxBody    int64
@@ -113,6 +126,10 @@ func New(cfg Config) *Server {
 		settings:   cfg.Settings,
 		petitions:  cfg.Petitions,
 		receptions: cfg.Receptions,
+		schemes:    cfg.Schemes,
+		assess:     cfg.Assess,
+		monthly:    cfg.Monthly,
+		font:       cfg.Font,
 		clock:      cfg.Clock,
 		log:        cfg.Logger,
 		maxBody:    cfg.MaxBodyBytes,
@@ -179,6 +196,8 @@ func (s *Server) routes() {
 	s.routesMediation()
 	s.routesPetitions()
 	s.routesReceptions()
+	s.routesAssess()
+	s.routesMonthly()
 
 	// Everything else under the prefix: 405 when the path exists for
 	// another method, 404 otherwise — in the API's JSON shape.

@@ -42,6 +42,10 @@ type Services struct {
 	// Receptions writes the leaders' reception days and records
 	// (reception.go); none when nil.
 	Receptions pingan.ReceptionService
+	// Schemes and Assess write the demo's assessment (assess.go); none
+	// when either is nil.
+	Schemes pingan.SchemeService
+	Assess  pingan.AssessService
 }
 
 // Users is the user service, with the lookup of an account by name.
@@ -176,6 +180,9 @@ func Seed(ctx context.Context, svc Services, clock *Clock, opt Options) (*City, 
 		return nil, err
 	}
 	if err := seedReceptions(ctx, svc, clock, c, opt.Now); err != nil { // 领导接访 (reception.go)
+		return nil, err
+	}
+	if err := seedAssessment(ctx, svc, clock, c, start, opt.Now, opt.Seed); err != nil { // 考核 (assess.go)
 		return nil, err
 	}
 	// Whole days: from the first day of the demo to the end of today.

@@ -233,7 +233,7 @@ func TestSmallCity(t *testing.T) {
 		name string
 		fn   func(*testing.T, *store.DB, *City)
 	}{
-		{"DisputeTree", checkDisputeTree}, {"Mediation", checkMediation}, {"Petitions", checkPetitions}, {"Receptions", checkReceptions},
+		{"DisputeTree", checkDisputeTree}, {"Mediation", checkMediation}, {"Petitions", checkPetitions}, {"Receptions", checkReceptions}, {"Assessment", checkAssessment},
 	} {
 		t.Run(check.name, func(t *testing.T) { check.fn(t, db, c) })
 	}
@@ -242,7 +242,8 @@ func TestSmallCity(t *testing.T) {
 // services are the store's services, as cmd/pingan hands them to Seed.
 func services(db *store.DB) Services {
 	return Services{Units: db.Units, Users: db.Users, Categories: db.Categories, Grids: db.Grids,
-		Cases: db.Cases, Stats: db.Stats, Escalator: db.Cases, Campaigns: db.Campaigns, Petitions: db.Petitions, Receptions: db.Receptions}
+		Cases: db.Cases, Stats: db.Stats, Escalator: db.Cases, Campaigns: db.Campaigns, Petitions: db.Petitions, Receptions: db.Receptions,
+		Schemes: db.Schemes, Assess: db.Assess}
 }
 
 // build seeds a demo city into a fresh SQLite store.

@@ -100,6 +100,10 @@ type DB struct {
 	Mediation     *Mediation     // pingan.MediationService
 	Receptions    *Receptions    // pingan.ReceptionService
 	Petitions     *Petitions     // pingan.PetitionService
+	Schemes       *Schemes       // pingan.SchemeService
+	Assess        *Assess        // pingan.AssessService
+
+	Monthly *MonthlyReports // pingan.MonthlyReportService: the 平安报表 kept
 }
 
 // handle is what every service shares: the connections and the dialect,
@@ -165,7 +169,8 @@ func newDB(h *handle) *DB {
 		Grids: &Grids{h}, Calendar: &Calendar{h}, Audit: &Audit{h}, Public: &Public{h},
 		Receptions:    &Receptions{handle: h, PetitionSettings: (&Petitions{h}).Settings}, // the 积案 thresholds: the petitions' rules
 		Notifications: &Notifications{h}, Settings: &Settings{h}, Campaigns: &Campaigns{h}, Mediation: &Mediation{h},
-		Petitions: &Petitions{h}}
+		Petitions: &Petitions{h}, Schemes: &Schemes{h}, Assess: &Assess{h},
+		Monthly: &MonthlyReports{h}}
 }
 
 // Open connects to the database of o.DSN. It refuses a schema newer than

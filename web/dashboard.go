@@ -186,6 +186,9 @@ type dashData struct {
 	// Petitions is the section 信访 (dashboard_petitions.go); nil when the
 	// kind filter is another kind.
 	Petitions *petitionSection
+	// Creation is the section 平安创建 (dashboard_creation.go); nil when
+	// nothing is designated.
+	Creation *creationSection
 }
 
 // dashCrumb is a link of the breadcrumb or of the period switch.
@@ -448,6 +451,10 @@ func (s *Server) dashFigures(ctx context.Context, u *pingan.User, v *view, d *da
 	}
 	// 信访 (dashboard_petitions.go).
 	if err := s.dashPetitions(ctx, u, v, d, fl, link); err != nil {
+		return err
+	}
+	// 平安创建 (dashboard_creation.go).
+	if err := s.dashCreation(ctx, u, d, fl); err != nil {
 		return err
 	}
 	if s.grids != nil {

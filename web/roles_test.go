@@ -79,6 +79,33 @@ var rolePages = map[string]pingan.Capability{
 	"GET /receptions/record":       pingan.CapReceptions,
 	"GET /petitions/backlog":       pingan.CapReceptions,
 	"GET /petitions/led":           pingan.CapLeadCases,
+
+	// The assessment (assess.go): every role reads what the services let
+	// it; assessors define schemes, enter, publish and answer.
+	"GET /assess":                                                 pingan.CapStatistics,
+	"GET /assess/schemes/new":                                     pingan.CapAssess,
+	"POST /assess/schemes":                                        pingan.CapAssess,
+	"GET /assess/schemes/{scheme}":                                pingan.CapAssess,
+	"POST /assess/schemes/{scheme}":                               pingan.CapAssess,
+	"GET /assess/schemes/{scheme}/{period}":                       pingan.CapStatistics,
+	"GET /assess/schemes/{scheme}/{period}/board.xlsx":            pingan.CapStatistics,
+	"POST /assess/schemes/{scheme}/{period}/inputs":               pingan.CapAssess,
+	"POST /assess/schemes/{scheme}/{period}/withdraw":             pingan.CapAssess,
+	"POST /assess/schemes/{scheme}/{period}/publish":              pingan.CapAssess,
+	"GET /assess/schemes/{scheme}/{period}/{unit}":                pingan.CapStatistics,
+	"POST /assess/schemes/{scheme}/{period}/{unit}/notices":       pingan.CapAssess,
+	"POST /assess/schemes/{scheme}/{period}/{unit}/answer":        pingan.CapAssess,
+	"POST /assess/schemes/{scheme}/{period}/{unit}/objections":    pingan.CapStatistics, // a unit's; the store judges who
+	"GET /assess/schemes/{scheme}/{period}/{unit}/evidence/{sum}": pingan.CapStatistics,
+
+	// The monthly reports' archive (monthly.go): generating again is a
+	// leader's, a dispatcher's or an assessor's (the handler judges); the
+	// handling units judged (handlers.go).
+	"GET /reports/monthly":              pingan.CapStatistics,
+	"POST /reports/monthly":             pingan.CapStatistics,
+	"GET /reports/monthly/{unit}/{doc}": pingan.CapStatistics,
+	"GET /stats/handlers":               pingan.CapStatistics,
+	"GET /stats/handlers.xlsx":          pingan.CapStatistics,
 }
 
 // openPages are the pages anyone reaches signed out: the assets, signing
@@ -93,6 +120,7 @@ var menuEntries = map[string]pingan.Capability{
 	"/m": pingan.CapPatrol, "/inbox": pingan.CapReadCases, "/report": pingan.CapReport,
 	"/dashboard": pingan.CapStatistics, "/admin/units": pingan.CapAdminUnits, "/campaigns": pingan.CapStatistics,
 	"/reception-days": pingan.CapReceptions, "/petitions/led": pingan.CapLeadCases,
+	"/reports/monthly": pingan.CapStatistics, "/stats/handlers": pingan.CapStatistics,
 }
 
 // roleUsers answers one fixture user of each role, all of whom see the
@@ -124,7 +152,8 @@ func TestRolesEveryPage(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	c := e.newCase(e.fx.GridWorker, "0102", "楼上漏水")
-	vals := map[string]string{"id": c.ID, "sum": "sha256:" + strings.Repeat("0f", 32), "campaign": "1", "doc": "1.pdf", "kind": "accept"}
+	vals := map[string]string{"id": c.ID, "sum": "sha256:" + strings.Repeat("0f", 32), "campaign": "1", "doc": "1.pdf", "kind": "accept",
+		"scheme": "1", "period": "2026-03", "unit": "620902"}
 
 	var routes []guardRoute
 	for _, r := range guardRoutes(e.srv) {

@@ -24,7 +24,8 @@ type page struct {
 var pageNames = []string{"login", "error", "inbox", "case", "report", "mobile", "dashboard",
 	"admin_units", "admin_users", "admin_categories", "admin_grids", "admin_holidays", "admin_holidays_preview",
 	"public_report", "public_receipt", "public_track", "public_case", "campaigns", "campaign",
-	"reception_days", "receptions", "reception", "petition_backlog", "petitions_led", "public_receptions"}
+	"reception_days", "receptions", "reception", "petition_backlog", "petitions_led", "public_receptions",
+	"assess", "assess_scheme", "assess_period", "assess_result", "monthly", "handlers"}
 
 var funcs = template.FuncMap{
 	"add": func(a, b int) int { return a + b },
@@ -55,7 +56,7 @@ func loadPages() map[string]*page {
 	out := map[string]*page{}
 	for _, name := range pageNames {
 		t := template.Must(template.New(name).Funcs(funcs).ParseFS(assets,
-			"templates/layout.html", "templates/parts.html", "templates/mediation.html", "templates/petition.html", "templates/"+name+".html"))
+			"templates/layout.html", "templates/parts.html", "templates/mediation.html", "templates/petition.html", "templates/dashboard_creation.html", "templates/"+name+".html"))
 		out[name] = &page{t: t}
 	}
 	return out

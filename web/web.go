@@ -77,6 +77,13 @@ type Config struct {
 	// the records of receptions, 积案 and 我的包案 (reception.go); when
 	// nil they are not offered.
 	Receptions pingan.ReceptionService
+	// Schemes and Assess serve the assessment's pages (考核, 排名晾晒,
+	// assess.go); when either is nil they are not offered.
+	Schemes pingan.SchemeService
+	Assess  pingan.AssessService
+	// Monthly keeps the monthly reports (平安报表, monthly.go): the archive
+	// and its form; when nil they are not offered.
+	Monthly pingan.MonthlyReportService
 
 	// Calendar counts the time left before deadlines: the store, which
 	// holds the years entered at run time; calendar.Official() when nil.
@@ -127,6 +134,10 @@ type Server struct {
 	mediation  pingan.MediationService
 	petitions  pingan.PetitionService
 	receptions pingan.ReceptionService
+	schemes    pingan.SchemeService
+	assess     pingan.AssessService
+	boards     *boardCache // who sees a published board (the menu, assess.go)
+	monthly    pingan.MonthlyReportService
 	cal        calendar.Source
 	clock      pingan.Clock
 	log        *slog.Logger
@@ -178,7 +189,9 @@ func New(cfg Config) *Server {
 	s.notifications = cfg.Notifications
 	s.petitions = cfg.Petitions
 	s.receptions = cfg.Receptions
+	s.schemes, s.assess, s.boards = cfg.Schemes, cfg.Assess, &boardCache{m: map[int64]boardEntry{}}
 	s.font = cfg.Font
+	s.monthly = cfg.Monthly
 	s.tiles = &tileCache{svc: cfg.Settings}
 	s.activity = &activity{seen: map[string]time.Time{}}
 	s.sessionEnded = cfg.SessionEnded
@@ -270,6 +283,9 @@ func (s *Server) routes() {
 	s.routesPetitions(h)
 	s.routesPetitionPrint(h)
 	s.routesReceptions(h)
+	s.routesAssess(h)
+	s.routesMonthly(h)
+	s.routesHandlers(h)
 
 	h("/", func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, pingan.E(pingan.ENOTFOUND, "page.notfound"))

@@ -230,5 +230,6 @@ func printDemoAccounts(e *cmdEnv, c *demo.City) {
 // demoServices are the store's services, for the demo to write through.
 func demoServices(db *store.DB) demo.Services {
 	return demo.Services{Units: db.Units, Users: db.Users, Categories: db.Categories, Grids: db.Grids,
-		Cases: db.Cases, Stats: db.Stats, Escalator: db.Cases, Campaigns: db.Campaigns, Petitions: db.Petitions, Receptions: db.Receptions}
+		Cases: db.Cases, Stats: db.Stats, Escalator: db.Cases, Campaigns: db.Campaigns, Petitions: db.Petitions, Receptions: db.Receptions,
+		Schemes: db.Schemes, Assess: db.Assess}
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/pingan-gov/pingan"
 	"github.com/pingan-gov/pingan/api"
 	"github.com/pingan-gov/pingan/jobs"
+	"github.com/pingan-gov/pingan/monthly"
 	"github.com/pingan-gov/pingan/paper"
 	"github.com/pingan-gov/pingan/store"
 	"github.com/pingan-gov/pingan/web"
@@ -92,6 +93,8 @@ func (e *cmdEnv) listenAndServe(db *store.DB, f serveFlags, clock pingan.Clock) 
 		Mediation: db.Mediation, Settings: db.Settings, Clock: clock, Logger: logger,
 		Petitions:  db.Petitions,
 		Receptions: db.Receptions,
+		Schemes:    db.Schemes, Assess: db.Assess,
+		Monthly: db.Monthly, Font: f.font,
 	})
 	mux := http.NewServeMux()
 	mux.Handle("/api/v1/", apiServer.Handler())
@@ -104,6 +107,9 @@ func (e *cmdEnv) listenAndServe(db *store.DB, f serveFlags, clock pingan.Clock) 
 		Settings:     db.Settings, // the map under the grids (底图)
 		Petitions:    db.Petitions,
 		Receptions:   db.Receptions,
+		Monthly:      db.Monthly,
+		Schemes:      db.Schemes, // 考核, 排名晾晒
+		Assess:       db.Assess,
 		SessionEnded: apiServer.ForgetSession,
 		// The forms' anti-forgery key is derived from the data key, so
 		// every server sharing the database accepts the others' forms.
@@ -139,6 +145,8 @@ func (e *cmdEnv) listenAndServe(db *store.DB, f serveFlags, clock pingan.Clock) 
 	done := make(chan struct{})
 	go func() { watch.Run(ctx); close(done) }()
 	go notice.Run(ctx)
+	go (&jobs.MonthlyReports{Services: monthly.Services{Stats: db.Stats, Cases: db.Cases, Units: db.Units, Schemes: db.Schemes,
+		Assess: db.Assess, Categories: db.Categories}, Reports: db.Monthly, Calendar: db.Calendar, Font: f.font, Clock: clock, Logger: logger}).Run(ctx)
 
 	fmt.Fprintf(e.stdout, "pingan listening on http://%s\n", ln.Addr())
 	errc := make(chan error, 1)
