@@ -46,10 +46,8 @@ func countyScheme(unit string, year int) *pingan.Scheme {
 		Indicators: []pingan.Indicator{
 			{Key: "i1", Name: "按期结案率", Weight: 25, Source: pingan.SourceComputed, Rate: "closed_on_time",
 				Rule: pingan.ScoreRule{Kind: pingan.RuleLinear, Floor: 0.6, Target: 0.95}},
-			{Key: "i2", Name: "矛盾纠纷化解率", Weight: 20, Source: pingan.SourceComputed, Rate: "settlement",
-				Rule: pingan.ScoreRule{Kind: pingan.RuleLinear, Floor: 0.5, Target: 0.9}},
-			{Key: "i3", Name: "群众满意率", Weight: 15, Source: pingan.SourceComputed, Rate: "satisfaction",
-				Rule: pingan.ScoreRule{Kind: pingan.RuleThreshold, Steps: []pingan.Step{{At: 0.7, Share: 0.6}, {At: 0.8, Share: 0.8}, {At: 0.9, Share: 1}}}},
+			settlementIndicator("i2", 20),
+			satisfactionIndicator("i3", 15),
 			{Key: "i4", Name: "来信必复率", Weight: 10, Source: pingan.SourceComputed, Rate: "petition_reply",
 				Rule: pingan.ScoreRule{Kind: pingan.RuleLinear, Floor: 0.5, Target: 1}},
 			{Key: "i5", Name: "上交率", Weight: 10, Source: pingan.SourceComputed, Rate: "escalation",
@@ -65,14 +63,26 @@ func townshipScheme(unit, name string, year int) *pingan.Scheme {
 		Indicators: []pingan.Indicator{
 			{Key: "i1", Name: "办结率", Weight: 30, Source: pingan.SourceComputed, Rate: "resolution",
 				Rule: pingan.ScoreRule{Kind: pingan.RuleLinear, Floor: 0.6, Target: 0.95}},
-			{Key: "i2", Name: "矛盾纠纷化解率", Weight: 25, Source: pingan.SourceComputed, Rate: "settlement",
-				Rule: pingan.ScoreRule{Kind: pingan.RuleLinear, Floor: 0.5, Target: 0.9}},
-			{Key: "i3", Name: "群众满意率", Weight: 15, Source: pingan.SourceComputed, Rate: "satisfaction",
-				Rule: pingan.ScoreRule{Kind: pingan.RuleThreshold, Steps: []pingan.Step{{At: 0.7, Share: 0.6}, {At: 0.8, Share: 0.8}, {At: 0.9, Share: 1}}}},
+			settlementIndicator("i2", 25),
+			satisfactionIndicator("i3", 15),
 			{Key: "i4", Name: "上交率", Weight: 10, Source: pingan.SourceComputed, Rate: "escalation",
 				Rule: pingan.ScoreRule{Kind: pingan.RuleRank, Last: 0.6}},
 			{Key: "i5", Name: "网格化服务管理", Weight: 20, Source: pingan.SourceManual, Guide: assessGuides["网格化服务管理"]},
 		}}
+}
+
+// settlementIndicator is the indicator of the 矛盾纠纷化解率 both levels'
+// schemes hold, as key with weight.
+func settlementIndicator(key string, weight float64) pingan.Indicator {
+	return pingan.Indicator{Key: key, Name: "矛盾纠纷化解率", Weight: weight, Source: pingan.SourceComputed, Rate: "settlement",
+		Rule: pingan.ScoreRule{Kind: pingan.RuleLinear, Floor: 0.5, Target: 0.9}}
+}
+
+// satisfactionIndicator is the indicator of the 群众满意率 both levels'
+// schemes hold, as key with weight.
+func satisfactionIndicator(key string, weight float64) pingan.Indicator {
+	return pingan.Indicator{Key: key, Name: "群众满意率", Weight: weight, Source: pingan.SourceComputed, Rate: "satisfaction",
+		Rule: pingan.ScoreRule{Kind: pingan.RuleThreshold, Steps: []pingan.Step{{At: 0.7, Share: 0.6}, {At: 0.8, Share: 0.8}, {At: 0.9, Share: 1}}}}
 }
 
 // assessedScheme is a scheme of the demo with the units it assesses.

@@ -341,3 +341,24 @@ func absent(t *testing.T, what string) {
 	}
 	t.Skip(msg)
 }
+
+// TestChangeText checks the changes as a table shows them: of a count in
+// per cent, of a rate in percentage points, level, and without a base.
+func TestChangeText(t *testing.T) {
+	count := monthly.Figure{ID: "reported", Cur: 110, Prev: 100, YoY: 200, HasCur: true, HasPrev: true, HasYoY: true}
+	rate := monthly.Figure{ID: "closed_on_time", Rate: true, Cur: 0.9, Prev: 0.9, YoY: 0.95, HasCur: true, HasPrev: true, HasYoY: true}
+	for _, c := range []struct {
+		f          monthly.Figure
+		which, out string
+	}{
+		{count, "mom", "+10.0%"},
+		{count, "yoy", "-45.0%"},
+		{rate, "mom", "0.0个百分点"},
+		{rate, "yoy", "-5.0个百分点"},
+		{monthly.Figure{ID: "reported", Cur: 3, HasCur: true}, "mom", "—"},
+	} {
+		if got := c.f.ChangeText(pingan.ZH, c.which); got != c.out {
+			t.Errorf("%s %s: %q, want %q", c.f.ID, c.which, got, c.out)
+		}
+	}
+}

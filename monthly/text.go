@@ -67,20 +67,11 @@ func (f Figure) Value(v float64, has bool) string {
 // changeWords answers the change of f on a base in words (which: "yoy"
 // or "mom"): 同比下降5.2%, 环比上升0.4个百分点, 同比持平; "" without a base.
 func changeWords(lang pingan.Lang, f Figure, which string) string {
-	var c float64
-	var ok bool
-	if which == "yoy" {
-		c, ok = f.YoYChange()
-	} else {
-		c, ok = f.MoM()
-	}
+	c, ok := f.changeOn(which)
 	if !ok {
 		return ""
 	}
-	amount := percent(math.Abs(c))
-	if f.Rate {
-		amount = t(lang, "monthly.points", strconv.FormatFloat(math.Abs(c)*100, 'f', 1, 64))
-	}
+	amount := f.amount(lang, c)
 	switch {
 	case math.Round(c*1000) == 0: // under 0.05%: the same
 		return t(lang, "monthly."+which+".flat")
@@ -94,13 +85,7 @@ func changeWords(lang pingan.Lang, f Figure, which string) string {
 // "mom") or a year before (同比, "yoy") as a table shows it: +5.2%,
 // -0.4 个百分点, "—" without a base.
 func (f Figure) ChangeText(lang pingan.Lang, which string) string {
-	var c float64
-	var ok bool
-	if which == "yoy" {
-		c, ok = f.YoYChange()
-	} else {
-		c, ok = f.MoM()
-	}
+	c, ok := f.changeOn(which)
 	if !ok {
 		return "—"
 	}
@@ -111,10 +96,25 @@ func (f Figure) ChangeText(lang pingan.Lang, which string) string {
 	case c < 0:
 		sign = "-"
 	}
-	if f.Rate {
-		return sign + t(lang, "monthly.points", strconv.FormatFloat(math.Abs(c)*100, 'f', 1, 64))
+	return sign + f.amount(lang, c)
+}
+
+// changeOn answers the change of f on the month before (which "mom") or a
+// year before ("yoy"), false without a base.
+func (f Figure) changeOn(which string) (float64, bool) {
+	if which == "yoy" {
+		return f.YoYChange()
 	}
-	return sign + percent(math.Abs(c))
+	return f.MoM()
+}
+
+// amount answers the size of a change c of f: a percentage, or for a rate
+// percentage points (个百分点).
+func (f Figure) amount(lang pingan.Lang, c float64) string {
+	if f.Rate {
+		return t(lang, "monthly.points", strconv.FormatFloat(math.Abs(c)*100, 'f', 1, 64))
+	}
+	return percent(math.Abs(c))
 }
 
 // clause answers a figure with its changes: "本月共受理各类事项1,234件，同比

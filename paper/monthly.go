@@ -1,13 +1,10 @@
 package paper
 
 import (
-	"bytes"
-	"fmt"
 	"math"
 	"strconv"
 	"time"
 
-	"github.com/go-pdf/fpdf"
 	"github.com/pingan-gov/pingan"
 )
 
@@ -75,7 +72,7 @@ const (
 
 // Monthly prints m. A fault of the PDF library (a font it cannot read) is
 // an error, not a crash.
-func (p *Printer) Monthly(m *MonthlyDoc) (out []byte, err error) {
+func (p *Printer) Monthly(m *MonthlyDoc) ([]byte, error) {
 	if m == nil {
 		return nil, pingan.E(pingan.EINTERNAL, "print.nocase")
 	}
@@ -83,32 +80,12 @@ func (p *Printer) Monthly(m *MonthlyDoc) (out []byte, err error) {
 	if lang == "" {
 		lang = pingan.ZH
 	}
-	defer func() {
-		if r := recover(); r != nil {
-			out, err = nil, pingan.E(pingan.EINTERNAL, "print.failed", p.faces[0].path, fmt.Sprint(r))
-		}
-	}()
-	pdf := fpdf.New("P", "mm", "A4", "")
-	pdf.SetMargins(margin, mTop, margin)
-	pdf.SetAutoPageBreak(false, 0)
-	pdf.SetCellMargin(0)
-	for _, f := range p.faces {
-		pdf.AddUTF8FontFromBytes(f.name, "", f.data)
-		if err := pdf.Error(); err != nil {
-			return nil, pingan.E(pingan.EINTERNAL, "print.failed", f.path, err.Error())
-		}
-	}
-	at := m.At
-	if at.IsZero() {
-		at = time.Now()
-	}
-	pdf.SetCreationDate(at)
-	pdf.SetModificationDate(at)
-	pdf.SetCatalogSort(true)
-	pdf.SetTitle(m.Title, true)
-	pdf.SetCreator("pingan", true)
-	pdf.AliasNbPages("{nb}")
-	d := &doc{pdf: pdf, p: p, s: &Sheet{Lang: lang}, widths: map[widthKey]float64{}}
+	return p.output(&Sheet{Lang: lang}, mTop, m.At, m.Title, func(d *doc) { d.monthly(m) })
+}
+
+// monthly draws m's pages: the title, then each block.
+func (d *doc) monthly(m *MonthlyDoc) {
+	pdf := d.pdf
 	pdf.SetHeaderFunc(func() { d.monthlyHeader(m.Header) })
 	pdf.SetFooterFunc(func() { d.footerWith(m.Footer) })
 	pdf.AddPage()
@@ -129,11 +106,7 @@ func (p *Printer) Monthly(m *MonthlyDoc) (out []byte, err error) {
 		pdf.SetY(pdf.GetY() + 6)
 	}
 	y := pdf.GetY() + 2
-	pdf.SetDrawColor(190, 20, 20)
-	pdf.SetLineWidth(0.6)
-	pdf.Line(margin, y, pageW-margin, y)
-	pdf.SetDrawColor(0, 0, 0)
-	pdf.SetLineWidth(0.2)
+	d.redRule(y)
 	pdf.SetY(y + 3)
 
 	for _, b := range m.Blocks {
@@ -153,11 +126,6 @@ func (p *Printer) Monthly(m *MonthlyDoc) (out []byte, err error) {
 			d.mNote(b.Note)
 		}
 	}
-	var buf bytes.Buffer
-	if err := pdf.Output(&buf); err != nil {
-		return nil, pingan.E(pingan.EINTERNAL, "print.failed", p.faces[0].path, err.Error())
-	}
-	return buf.Bytes(), nil
 }
 
 // monthlyHeader draws s at the top of the page over a thin rule, small and

@@ -314,20 +314,32 @@ func (d *doc) t(key string, args ...any) string { return pingan.Text(d.s.Lang, k
 
 // render draws a document with draw and answers its bytes. A fault of the
 // PDF library (a font it cannot read) is an error, not a crash.
-func (p *Printer) render(s *Sheet, title string, draw func(d *doc)) (out []byte, err error) {
+func (p *Printer) render(s *Sheet, title string, draw func(d *doc)) ([]byte, error) {
 	if s == nil || s.Case == nil {
 		return nil, pingan.E(pingan.EINTERNAL, "print.nocase")
 	}
 	if s.Lang == "" {
 		s.Lang = pingan.ZH
 	}
+	return p.output(s, margin, s.PrintedAt, title+" "+s.Case.Number, func(d *doc) {
+		d.pdf.SetFooterFunc(d.footer)
+		d.pdf.AddPage()
+		draw(d)
+	})
+}
+
+// output starts an A4 document in the printer's fonts, its top margin top,
+// made at at (now when zero) and titled title, lets draw add its pages and
+// answers its bytes. A fault of the PDF library (a font it cannot read) is
+// an error, not a crash.
+func (p *Printer) output(s *Sheet, top float64, at time.Time, title string, draw func(d *doc)) (out []byte, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			out, err = nil, pingan.E(pingan.EINTERNAL, "print.failed", p.faces[0].path, fmt.Sprint(r))
 		}
 	}()
 	pdf := fpdf.New("P", "mm", "A4", "")
-	pdf.SetMargins(margin, margin, margin)
+	pdf.SetMargins(margin, top, margin)
 	pdf.SetAutoPageBreak(false, 0)
 	pdf.SetCellMargin(0)
 	for _, f := range p.faces {
@@ -336,20 +348,16 @@ func (p *Printer) render(s *Sheet, title string, draw func(d *doc)) (out []byte,
 			return nil, pingan.E(pingan.EINTERNAL, "print.failed", f.path, err.Error())
 		}
 	}
-	at := s.PrintedAt
 	if at.IsZero() {
 		at = time.Now()
 	}
 	pdf.SetCreationDate(at)
 	pdf.SetModificationDate(at)
 	pdf.SetCatalogSort(true)
-	pdf.SetTitle(title+" "+s.Case.Number, true)
+	pdf.SetTitle(title, true)
 	pdf.SetCreator("pingan", true)
 	pdf.AliasNbPages("{nb}")
-	d := &doc{pdf: pdf, p: p, s: s, widths: map[widthKey]float64{}}
-	pdf.SetFooterFunc(d.footer)
-	pdf.AddPage()
-	draw(d)
+	draw(&doc{pdf: pdf, p: p, s: s, widths: map[widthKey]float64{}})
 	var buf bytes.Buffer
 	if err := pdf.Output(&buf); err != nil {
 		return nil, pingan.E(pingan.EINTERNAL, "print.failed", p.faces[0].path, err.Error())
@@ -439,12 +447,19 @@ func (d *doc) head(issuer, title, date string) {
 		d.text(contentW/2, lineH, date, "R")
 	}
 	y += lineH + 1
+	d.redRule(y)
+	p.SetY(y + 4)
+}
+
+// redRule draws the red rule under a document's head (红线) across the
+// page at y.
+func (d *doc) redRule(y float64) {
+	p := d.pdf
 	p.SetDrawColor(190, 20, 20)
 	p.SetLineWidth(0.6)
 	p.Line(margin, y, pageW-margin, y)
 	p.SetDrawColor(0, 0, 0)
 	p.SetLineWidth(0.2)
-	p.SetY(y + 4)
 }
 
 // row draws one row of a form: the label in a shaded cell at the left, the

@@ -73,7 +73,8 @@ func TestAssessPages(t *testing.T) {
 	}
 	body := html.UnescapeString(res.body)
 	mustContain(t, body, `data-field="indicators">各指标权重之和为 90，须为 100`, `data-field="indicators[0].rule.floor">下限 95% 不低于目标 90%`,
-		`value="2026年度县区平安建设考核"`, `name="indicators[1].weight" value="30"`)
+		`value="2026年度县区平安建设考核"`, `name="indicators[1].weight" value="30"`,
+		`<label for="s-yellow">`, `id="s-yellow" name="yellow" inputmode="decimal" value="75">`)
 	noLatin(t, "POST /assess/schemes", res.body)
 
 	res = as.post("/assess/schemes", assessSchemeForm())

@@ -63,7 +63,7 @@ func (s *Server) renderMonthly(w http.ResponseWriter, r *http.Request, values ur
 	ctx, u := r.Context(), userOf(r)
 	v := s.newView(r, "monthly")
 	v.Title, v.Nav = v.T("mr.title"), "monthly"
-	d := &monthlyData{Values: values, May: mayGenerateMonthly(u)}
+	d := &monthlyData{Values: values, May: monthly.MayGenerate(u)}
 	if ferr != nil {
 		d.Errors = v.fields(ferr)
 		d.Error = v.Message(ferr)
@@ -78,13 +78,9 @@ func (s *Server) renderMonthly(w http.ResponseWriter, r *http.Request, values ur
 	}
 	d.Reports = rs
 	if d.May {
-		for _, level := range []pingan.Level{pingan.LevelCity, pingan.LevelCounty} {
-			us, err := s.units.FindUnits(ctx, u, pingan.UnitFilter{Level: level})
-			if err != nil {
-				s.fail(w, r, err)
-				return
-			}
-			d.Units = append(d.Units, us...)
+		if d.Units, err = monthly.ReportUnits(ctx, s.units, u); err != nil {
+			s.fail(w, r, err)
+			return
 		}
 		now := s.clock.Now().In(pingan.CST)
 		d.Last = time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, pingan.CST).AddDate(0, -1, 0).Format("2006-01")
@@ -94,12 +90,6 @@ func (s *Server) renderMonthly(w http.ResponseWriter, r *http.Request, values ur
 	}
 	v.D = d
 	s.renderStatus(w, r, v, status)
-}
-
-// mayGenerateMonthly reports whether u may generate a report again: a
-// leader, a dispatcher or an assessor.
-func mayGenerateMonthly(u *pingan.User) bool {
-	return u != nil && (u.Has(pingan.RoleLeader) || u.Has(pingan.RoleDispatcher) || u.Has(pingan.RoleAssessor))
 }
 
 // generateMonthly generates the report of the form's unit and month again.
@@ -122,55 +112,26 @@ func (s *Server) generateMonthly(w http.ResponseWriter, r *http.Request) {
 // dispatcher or an assessor (EFORBIDDEN for others).
 func (s *Server) keepMonthly(ctx context.Context, u *pingan.User, unit, month string) (*pingan.MonthlyReport, error) {
 	now := s.clock.Now()
-	p, ok := pingan.ParseAssessPeriod(month)
-	if !ok || p.Kind != pingan.PeriodMonth {
-		return nil, pingan.Invalidf("month", "monthly.month.bad", month)
-	}
-	if !p.Ended(now) {
-		return nil, pingan.Invalidf("month", "monthly.month.open", month)
-	}
-	if !mayGenerateMonthly(u) { // after the form's checks: a bad form is named to anyone
-		return nil, pingan.E(pingan.EFORBIDDEN, "monthly.generate.forbidden")
-	}
-	un, err := s.units.FindUnit(ctx, u, unit)
-	if err != nil {
-		if pingan.ErrorCode(err) == pingan.ENOTFOUND {
-			return nil, pingan.Invalidf("unit", "monthly.unit.level", unit)
-		}
+	if err := monthly.CheckMonth(month, now); err != nil {
 		return nil, err
 	}
-	if un.Level != pingan.LevelCity && un.Level != pingan.LevelCounty {
-		return nil, pingan.Invalidf("unit", "monthly.unit.level", un.Name)
+	if !monthly.MayGenerate(u) { // after the form's checks: a bad form is named to anyone
+		return nil, pingan.E(pingan.EFORBIDDEN, "monthly.generate.forbidden")
+	}
+	un, err := monthly.ReportUnit(ctx, s.units, u, unit)
+	if pingan.ErrorCode(err) == pingan.ENOTFOUND {
+		return nil, pingan.Invalidf("unit", "monthly.unit.level", unit)
+	}
+	if err != nil {
+		return nil, err
 	}
 	printer, err := paper.New(s.font)
 	if err != nil {
 		return nil, err
 	}
-	svc := monthly.Services{Stats: s.stats, Cases: s.cases, Units: s.units, Categories: s.categories}
-	if s.schemes != nil && s.assess != nil {
-		svc.Schemes, svc.Assess = s.schemes, s.assess
-	}
-	rep, err := monthly.Build(ctx, svc, u, un.Code, p.String(), now)
-	if err != nil {
-		return nil, err
-	}
-	x, err := monthly.XLSX(pingan.ZH, rep)
-	if err != nil {
-		return nil, err
-	}
-	pdf, err := monthly.PDF(printer, pingan.ZH, rep)
-	if err != nil {
-		return nil, err
-	}
-	by := u.Name
-	if by == "" {
-		by = u.Username
-	}
-	kept := &pingan.MonthlyReport{Unit: rep.Unit, UnitName: rep.UnitName, Month: rep.Month, GeneratedAt: now, GeneratedBy: by}
-	if err := s.monthly.KeepMonthlyReport(ctx, kept, x, pdf); err != nil {
-		return nil, err
-	}
-	return kept, nil
+	svc := monthly.Services{Stats: s.stats, Cases: s.cases, Units: s.units, Schemes: s.schemes,
+		Assess: s.assess, Categories: s.categories}
+	return monthly.Generate(ctx, svc, s.monthly, printer, u, un.Code, month, now, monthly.Requester(u))
 }
 
 // monthlyFile answers /reports/monthly/{unit}/{month}.pdf or .xlsx: the

@@ -56,7 +56,7 @@ func TestHandlersAndMonthlyPages(t *testing.T) {
 		}
 	}
 	for _, want := range []string{pingan.Text(pingan.ZH, "rate.rework.formula"), pingan.Text(pingan.ZH, "ha.formula.hours"),
-		fx.CountyHousing.Name, pingan.Text(pingan.ZH, "dash.label.month", 2026, 3)} {
+		fx.CountyHousing.Name, `<strong id="ha-period">` + pingan.Text(pingan.ZH, "dash.label.month", 2026, 3), `id="ha-export" href="/stats/handlers.xlsx?`} {
 		if !strings.Contains(html.UnescapeString(page.body), want) {
 			t.Errorf("the page lacks %q", want)
 		}
