@@ -64,6 +64,9 @@ type objectionRow struct {
 	Unit     string
 	UnitName string
 	Href     string
+	// Deductions of the result, one of which an upheld objection may
+	// withdraw.
+	Deductions []pingan.Input
 }
 
 type periodData struct {
@@ -161,7 +164,8 @@ func (s *Server) renderPeriod(w http.ResponseWriter, r *http.Request, f *assessF
 		if d.Assessor {
 			for _, o := range res.Objections {
 				if !o.Answered {
-					d.Objections = append(d.Objections, objectionRow{O: o, Unit: res.Unit, UnitName: res.UnitName, Href: row.Href})
+					d.Objections = append(d.Objections, objectionRow{O: o, Unit: res.Unit, UnitName: res.UnitName, Href: row.Href,
+						Deductions: res.Deductions})
 				}
 			}
 		}
