@@ -228,6 +228,7 @@ func init() {
 // check reading it only: the dispute categories, the mediation of its
 // disputes, the procedure of its petitions, the leaders' receptions.
 func TestSmallCity(t *testing.T) {
+	skipShort(t)
 	db, c := build(t, small)
 	for _, check := range []struct {
 		name string
@@ -309,6 +310,7 @@ func digest(t *testing.T, db *store.DB) ([]string, []*pingan.Case) {
 // each case in the grid its position lies in; and another seed builds
 // another history.
 func TestSeedIsDeterministic(t *testing.T) {
+	skipShort(t)
 	db1, c1 := build(t, small)
 	db2, c2 := build(t, small)
 	d1, cases := digest(t, db1)
@@ -414,4 +416,13 @@ func gridIndex(t *testing.T, db *store.DB) *geo.Index {
 		t.Fatal(err)
 	}
 	return ix
+}
+
+// skipShort skips a test that builds a city on the clock, one report after
+// another, in -short mode: the README's race pass runs the demo's
+// concurrent bulk loading, and these serial builds run in its first pass.
+func skipShort(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a serial build of a city: runs in the full pass, skipped with -short")
+	}
 }

@@ -96,9 +96,23 @@ func TestPostgres(t *testing.T) {
 	runSuite(t, func(t *testing.T) string { return storetest.PostgresDSN(t) })
 }
 
+// concurrent names the tests of the suite that run goroutines against the
+// store. With -short (the race detector's pass of the README's test
+// command) the suite runs only these: the others are serial, and the race
+// detector learns nothing from them that the full pass does not test.
+// TestConcurrentSuiteListed keeps the list whole.
+var concurrent = map[string]bool{
+	"GroupCommit": true, "GroupCommitDeadlock": true, "EscalateDueConcurrent": true,
+	"ImportGridsConcurrent": true, "PhotosWithTheReport": true, "TallyJournalTwoFolders": true,
+	"MergeCrossConcurrent": true, "AcceptConcurrent": true,
+}
+
 func runSuite(t *testing.T, dsnFor opener) {
 	for _, tc := range suite {
 		t.Run(tc.name, func(t *testing.T) {
+			if testing.Short() && !concurrent[tc.name] {
+				t.Skip("serial: runs in the full pass, skipped with -short")
+			}
 			t.Parallel()
 			dsn := dsnFor(t)
 			if dsn == "" {

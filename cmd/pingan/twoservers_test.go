@@ -32,30 +32,7 @@ func TestFormsAcrossServers(t *testing.T) {
 	fx := storetest.Seed(t, seed)
 	seed.Close()
 
-	start := func() string {
-		db, err := f.open(ctx, pingan.SystemClock, true)
-		if err != nil {
-			t.Fatal(err)
-		}
-		sctx, cancel := context.WithCancel(ctx)
-		out, w := io.Pipe()
-		e := &cmdEnv{ctx: sctx, stdin: strings.NewReader(""), stdout: w, stderr: io.Discard}
-		done := make(chan struct{})
-		go func() {
-			e.listenAndServe(db, serveFlags{dbFlags: f, addr: "127.0.0.1:0", tick: time.Hour, secureCookies: "auto"}, pingan.SystemClock)
-			w.Close()
-			db.Close()
-			close(done)
-		}()
-		t.Cleanup(func() { cancel(); <-done })
-		line, err := bufio.NewReader(out).ReadString('\n')
-		if err != nil {
-			t.Fatalf("the server did not start: %v", err)
-		}
-		go io.Copy(io.Discard, out)
-		return strings.TrimSpace(strings.TrimPrefix(line, "pingan listening on "))
-	}
-	a, b := start(), start()
+	a, b := serve(t, f), serve(t, f)
 
 	jar, _ := cookiejar.New(nil)
 	client := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
@@ -121,4 +98,32 @@ func TestSecureCookiesFlag(t *testing.T) {
 	if _, err := (&serveFlags{addr: ":80", secureCookies: "sometimes"}).secure(); err == nil {
 		t.Error("a bad value was accepted")
 	}
+}
+
+// serve starts a server of the command on the data of f, on a free port,
+// and answers its address; the test's end stops it.
+func serve(t *testing.T, f dbFlags) string {
+	t.Helper()
+	ctx := context.Background()
+	db, err := f.open(ctx, pingan.SystemClock, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sctx, cancel := context.WithCancel(ctx)
+	out, w := io.Pipe()
+	e := &cmdEnv{ctx: sctx, stdin: strings.NewReader(""), stdout: w, stderr: io.Discard}
+	done := make(chan struct{})
+	go func() {
+		e.listenAndServe(db, serveFlags{dbFlags: f, addr: "127.0.0.1:0", tick: time.Hour, secureCookies: "auto"}, pingan.SystemClock)
+		w.Close()
+		db.Close()
+		close(done)
+	}()
+	t.Cleanup(func() { cancel(); <-done })
+	line, err := bufio.NewReader(out).ReadString('\n')
+	if err != nil {
+		t.Fatalf("the server did not start: %v", err)
+	}
+	go io.Copy(io.Discard, out)
+	return strings.TrimSpace(strings.TrimPrefix(line, "pingan listening on "))
 }
