@@ -101,6 +101,9 @@ type DisputeFacts struct {
 	// threshold the deployment sets (DisputeSettings.GroupSize). Set by
 	// the store, never by the caller.
 	Group bool `json:"group"`
+	// Volatile marks a dispute likely to escalate (可能激化), as the
+	// reporter judges it; the warning rule "volatile" reads it.
+	Volatile bool `json:"volatile"`
 }
 
 // MaxAmountFen bounds the amount in dispute: ten billion yuan.

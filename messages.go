@@ -32,7 +32,8 @@ var messageSets = []map[string][2]string{commonMessages, reportMessages, caseMes
 	roleMessages, deadlineMessages, phoneMessages, escalateMessages, printMessages, notifyMessages, findMessages, mapMessages, pickerMessages, queueMessages, urgencyMessages, accountMessages, requestMessages,
 	cohandleMessages, mergeMessages, fieldMessages, statsMessages, exportMessages, dashboardMessages, gaugeMessages, disputeMessages, disputeNumberMessages,
 	campaignMessages, mediationPrintMessages, mediationStoreMessages, mediationWebMessages, petitionMessages, petitionNumberMessages, petitionPrintMessages, petitionWebMessages, receptionMessages, petitionStoreMessages, petitionIntakeMessages,
-	assessMessages, assessStoreMessages, assessWebMessages, monthlyMessages, handlerMessages, creationMessages}
+	assessMessages, assessStoreMessages, assessWebMessages, monthlyMessages, handlerMessages, creationMessages,
+	riskMessages, stabilityMessages, warningMessages, taskMessages, briefingMessages, riskWebMessages, warningWebMessages, taskWebMessages}
 
 // catalogue is every message by key.
 var catalogue = func() map[string][2]string {

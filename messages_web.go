@@ -40,6 +40,7 @@ var webMessages = withDomainNames(map[string][2]string{
 	"inbox.tabs":      {"待办分类", "Work queues"},
 	"inbox.overdue":   {"已超期", "Overdue"},
 	"inbox.overdue.n": {"超期 %d", "%d overdue"},
+	"inbox.more":      {"其他待办：", "Also waiting: "},
 	"inbox.others":    {"其他待办", "Other cases"},
 	"inbox.empty":     {"没有符合条件的案件", "No cases match"},
 	"tab.register":    {"待受理", "To register"},

@@ -47,12 +47,26 @@ const (
 	// list of the matters they lead (我的包案).
 	CapReceptions Capability = "receptions"
 	CapLeadCases  Capability = "lead_cases"
+	// CapRisks: the risk ledger (风险台账, risk.go) and the social stability
+	// risk assessments of major decisions (稳评) of one's jurisdiction:
+	// read them, and take the steps the risk's rules allow the role.
+	CapRisks Capability = "risks"
+	// CapWarnings: the warnings raised from the cases (预警, warning.go):
+	// read those of one's jurisdiction and handle those sent to one's unit.
+	// CapWarningRules: configure the rules and the spike detector.
+	CapWarnings     Capability = "warnings"
+	CapWarningRules Capability = "warning_rules"
+	// CapTasks: supervised work tasks (督办事项, task.go): read those one's
+	// unit issued or works on; issuing is a step of the task's rules.
+	// CapBriefings: the weekly 研判 of a unit (briefing.go).
+	CapTasks     Capability = "tasks"
+	CapBriefings Capability = "briefings"
 )
 
 // Capabilities lists every capability in the order of the table.
 var Capabilities = []Capability{CapReadCases, CapReport, CapPatrol, CapStatistics, CapAssess,
 	CapAdminUnits, CapAdminUsers, CapAdminGrids, CapAdminCategories, CapAdminHolidays, CapManageCampaigns,
-	CapReceptions, CapLeadCases}
+	CapReceptions, CapLeadCases, CapRisks, CapWarnings, CapWarningRules, CapTasks, CapBriefings}
 
 // permission is a row of the table: who may, and the sentence that
 // refuses everyone else.
@@ -87,6 +101,11 @@ var permissions = map[Capability]permission{
 	CapManageCampaigns: {roles: []Role{RoleAdmin, RoleDispatcher}, refusal: "capability.campaigns.forbidden"},
 	CapReceptions:      {roles: []Role{RoleDispatcher, RoleLeader}, refusal: "capability.receptions.forbidden"},
 	CapLeadCases:       {roles: []Role{RoleLeader}, refusal: "capability.lead_cases.forbidden"},
+	CapRisks:           {roles: []Role{RoleDispatcher, RoleHandler, RoleLeader, RoleAssessor}, refusal: "capability.risks.forbidden"},
+	CapWarnings:        {roles: []Role{RoleDispatcher, RoleHandler, RoleMediator, RoleLeader, RoleAssessor}, refusal: "capability.warnings.forbidden"},
+	CapWarningRules:    {roles: []Role{RoleDispatcher, RoleAssessor}, refusal: "capability.warning_rules.forbidden"},
+	CapTasks:           {roles: []Role{RoleDispatcher, RoleHandler, RoleMediator, RoleLeader, RoleAssessor}, refusal: "capability.tasks.forbidden"},
+	CapBriefings:       {roles: []Role{RoleDispatcher, RoleLeader, RoleAssessor}, refusal: "capability.briefings.forbidden"},
 }
 
 // May reports whether one of the user's roles holds capability c. A nil

@@ -10,12 +10,12 @@ import (
 func TestMay(t *testing.T) {
 	want := map[Role][]Capability{
 		RoleAdmin:      {CapReadCases, CapReport, CapStatistics, CapAdminUnits, CapAdminUsers, CapAdminGrids, CapAdminCategories, CapAdminHolidays, CapManageCampaigns},
-		RoleDispatcher: {CapReadCases, CapReport, CapStatistics, CapManageCampaigns, CapReceptions},
-		RoleHandler:    {CapReadCases, CapReport, CapStatistics},
+		RoleDispatcher: {CapReadCases, CapReport, CapStatistics, CapManageCampaigns, CapReceptions, CapRisks, CapWarnings, CapWarningRules, CapTasks, CapBriefings},
+		RoleHandler:    {CapReadCases, CapReport, CapStatistics, CapRisks, CapWarnings, CapTasks},
 		RoleGridWorker: {CapReadCases, CapReport, CapPatrol, CapStatistics},
-		RoleMediator:   {CapReadCases, CapReport, CapStatistics},
-		RoleLeader:     {CapReadCases, CapStatistics, CapReceptions, CapLeadCases},
-		RoleAssessor:   {CapReadCases, CapStatistics, CapAssess},
+		RoleMediator:   {CapReadCases, CapReport, CapStatistics, CapWarnings, CapTasks},
+		RoleLeader:     {CapReadCases, CapStatistics, CapReceptions, CapLeadCases, CapRisks, CapWarnings, CapTasks, CapBriefings},
+		RoleAssessor:   {CapReadCases, CapStatistics, CapAssess, CapRisks, CapWarnings, CapWarningRules, CapTasks, CapBriefings},
 		RoleViewer:     {CapReadCases, CapStatistics},
 	}
 	for _, r := range Roles {

@@ -65,6 +65,16 @@ type Config struct {
 	// paper.FontPaths); when nil those routes answer 404.
 	Monthly pingan.MonthlyReportService
 	Font    string
+	// Tasks serves /tasks (task.go); when nil those routes answer 404.
+	Tasks pingan.TaskService
+	// Warnings serves /warnings and /warning-rules (warning.go); when nil those routes answer 404.
+	Warnings pingan.WarningService
+	// Risks and Stability serve /risks and /stability (risk.go,
+	// stability.go); when nil those routes answer 404.
+	Risks     pingan.RiskService
+	Stability pingan.StabilityService
+	// Briefings serves /briefings (briefing.go); when nil those routes answer 404.
+	Briefings pingan.BriefingService
 	// Calendar counts deadlines for /calendar/due: the store, which holds
 	// the years entered at run time; calendar.Official() when nil.
 	Calendar calendar.Source
@@ -99,6 +109,11 @@ type Server struct {
 	schemes    pingan.SchemeService
 	assess     pingan.AssessService
 	monthly    pingan.MonthlyReportService
+	tasks      pingan.TaskService
+	warnings   pingan.WarningService
+	risks      pingan.RiskService
+	stability  pingan.StabilityService
+	briefings  pingan.BriefingService
 	font       string
 	clock      pingan.Clock
 	log        *slog.Logger
@@ -129,6 +144,11 @@ func New(cfg Config) *Server {
 		schemes:    cfg.Schemes,
 		assess:     cfg.Assess,
 		monthly:    cfg.Monthly,
+		tasks:      cfg.Tasks,
+		warnings:   cfg.Warnings,
+		risks:      cfg.Risks,
+		stability:  cfg.Stability,
+		briefings:  cfg.Briefings,
 		font:       cfg.Font,
 		clock:      cfg.Clock,
 		log:        cfg.Logger,
@@ -198,6 +218,10 @@ func (s *Server) routes() {
 	s.routesReceptions()
 	s.routesAssess()
 	s.routesMonthly()
+	s.routesTasks()
+	s.routesWarnings()
+	s.routesRisks()
+	s.routesBriefings()
 
 	// Everything else under the prefix: 405 when the path exists for
 	// another method, 404 otherwise — in the API's JSON shape.

@@ -46,6 +46,17 @@ type Services struct {
 	// when either is nil.
 	Schemes pingan.SchemeService
 	Assess  pingan.AssessService
+	// Tasks writes the demo's supervised work tasks (tasks.go); none when nil.
+	Tasks pingan.TaskService
+	// Risks and Stability write the demo's risk ledger and 稳评 (risks.go);
+	// none when Risks is nil.
+	Risks     pingan.RiskService
+	Stability pingan.StabilityService
+	// Warnings raises and handles the demo's warnings (warnings.go); none
+	// when nil.
+	Warnings Warnings
+	// Briefings holds the demo's weekly 研判 (briefings.go); none when nil.
+	Briefings pingan.BriefingService
 }
 
 // Users is the user service, with the lookup of an account by name.
@@ -173,7 +184,11 @@ func Seed(ctx context.Context, svc Services, clock *Clock, opt Options) (*City, 
 	if err != nil {
 		return nil, err
 	}
+	warnings := planWarnings(h, start, opt.Now, opt.Seed) // 预警: clusters in the history (warnings.go)
 	if err := h.run(start, opt.Now, cases); err != nil {
+		return nil, err
+	}
+	if err := warnings.seed(ctx, h, c); err != nil { // and the engine over it
 		return nil, err
 	}
 	if err := seedCampaigns(ctx, svc, clock, c, h.ix, opt.Seed, opt.Now, cases); err != nil { // 大排查, 敲门行动 (campaign.go)
@@ -183,6 +198,15 @@ func Seed(ctx context.Context, svc Services, clock *Clock, opt Options) (*City, 
 		return nil, err
 	}
 	if err := seedAssessment(ctx, svc, clock, c, start, opt.Now, opt.Seed); err != nil { // 考核 (assess.go)
+		return nil, err
+	}
+	if err := seedRisks(ctx, svc, clock, c, start, opt.Now, opt.Seed); err != nil { // 风险台账, 稳评 (risks.go)
+		return nil, err
+	}
+	if err := seedBriefings(ctx, svc, clock, c, opt.Now, opt.Seed); err != nil { // 周研判, its decisions' tasks (briefings.go)
+		return nil, err
+	}
+	if err := seedTasks(ctx, svc, clock, c, start, opt.Now, opt.Seed); err != nil { // 督办事项 (tasks.go)
 		return nil, err
 	}
 	// Whole days: from the first day of the demo to the end of today.

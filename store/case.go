@@ -163,7 +163,7 @@ func (h *handle) insertCase(ctx context.Context, tx *sql.Tx, c *pingan.Case, rep
 	}
 	if hasFacts(c) { // a dispute's facts (dispute.go), as the trade's
 		cols += ", " + caseFactColumns
-		a = append(a, c.Mediation.AmountFen, c.Mediation.People, c.Mediation.Group)
+		a = append(a, c.Mediation.AmountFen, c.Mediation.People, c.Mediation.Group, c.Mediation.Volatile)
 	}
 	if isPetition(c) { // a petition's registration and state, and its petitioner's key (petition_row.go)
 		cols += ", " + casePetitionColumns + ", petitioner_key"

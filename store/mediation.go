@@ -242,7 +242,7 @@ func newMediation(ctx context.Context, tx *sql.Tx, kind pingan.Kind, facts *ping
 	}
 	m := &pingan.Mediation{}
 	if facts != nil {
-		m.AmountFen, m.People = facts.AmountFen, facts.People
+		m.AmountFen, m.People, m.Volatile = facts.AmountFen, facts.People, facts.Volatile
 		if m.People > 0 {
 			ds, err := disputeSettingsIn(ctx, tx)
 			if err != nil {

@@ -9,11 +9,11 @@ import (
 // of it, written by updateCase; a new dispute writes its facts.
 
 // caseMediationColumns are the columns of pingan.Mediation.
-const caseMediationColumns = `amount_fen, people, group_dispute, med_sessions, med_outcome, med_referral, agreed_at,
+const caseMediationColumns = `amount_fen, people, group_dispute, volatile, med_sessions, med_outcome, med_referral, agreed_at,
 	confirm_by, confirmation, terms, terms_performed, next_due, perform_due, revisit_by, revisited_at, settled`
 
 // caseFactColumns are the facts of a dispute, written with a new case.
-const caseFactColumns = `amount_fen, people, group_dispute`
+const caseFactColumns = `amount_fen, people, group_dispute, volatile`
 
 // mediationScan receives the caseMediationColumns.
 type mediationScan struct {
@@ -25,7 +25,7 @@ type mediationScan struct {
 // dest answers the scan's destinations, in the order of the columns.
 func (ms *mediationScan) dest() []any {
 	m := &ms.m
-	return []any{&m.AmountFen, &m.People, &m.Group, &m.Sessions, &ms.outcome, &ms.referral, &ms.agreedAt,
+	return []any{&m.AmountFen, &m.People, &m.Group, &m.Volatile, &m.Sessions, &ms.outcome, &ms.referral, &ms.agreedAt,
 		&ms.confirmBy, &ms.confirmation, &m.Terms, &m.TermsPerformed, &ms.nextDue, &m.PerformDue, &ms.revisitBy,
 		&ms.revisitedAt, &m.Settled}
 }
@@ -43,7 +43,8 @@ func (ms *mediationScan) apply(c *pingan.Case) {
 	c.Mediation = &m
 }
 
-// mediationArgs answers the values of the caseMediationColumns of c.
+// mediationArgs answers the values of the caseMediationColumns of c that
+// an update writes: all but volatile, which is a fact of the report.
 func mediationArgs(d Dialect, c *pingan.Case) []any {
 	m := c.Mediation
 	if m == nil || c.Kind != pingan.KindDispute {
@@ -57,5 +58,5 @@ func mediationArgs(d Dialect, c *pingan.Case) []any {
 // hasFacts reports whether c is a dispute with facts to write.
 func hasFacts(c *pingan.Case) bool {
 	m := c.Mediation
-	return c.Kind == pingan.KindDispute && m != nil && (m.AmountFen != 0 || m.People != 0 || m.Group)
+	return c.Kind == pingan.KindDispute && m != nil && (m.AmountFen != 0 || m.People != 0 || m.Group || m.Volatile)
 }

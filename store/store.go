@@ -104,6 +104,12 @@ type DB struct {
 	Assess        *Assess        // pingan.AssessService
 
 	Monthly *MonthlyReports // pingan.MonthlyReportService: the 平安报表 kept
+	Tasks   *Tasks          // pingan.TaskService: supervised work tasks (督办事项)
+	Risks   *Risks          // pingan.RiskService: the risk ledger (风险台账)
+
+	Stability *Stability // pingan.StabilityService: 稳评 (social stability risk assessment)
+	Warnings  *Warnings  // pingan.WarningService, pingan.WarningEngine: 预警
+	Briefings *Briefings // pingan.BriefingService: the weekly 研判
 }
 
 // handle is what every service shares: the connections and the dialect,
@@ -170,7 +176,8 @@ func newDB(h *handle) *DB {
 		Receptions:    &Receptions{handle: h, PetitionSettings: (&Petitions{h}).Settings}, // the 积案 thresholds: the petitions' rules
 		Notifications: &Notifications{h}, Settings: &Settings{h}, Campaigns: &Campaigns{h}, Mediation: &Mediation{h},
 		Petitions: &Petitions{h}, Schemes: &Schemes{h}, Assess: &Assess{h},
-		Monthly: &MonthlyReports{h}}
+		Monthly: &MonthlyReports{h}, Tasks: &Tasks{h}, Risks: &Risks{h}, Stability: &Stability{h}, Warnings: &Warnings{h},
+		Briefings: &Briefings{h}}
 }
 
 // Open connects to the database of o.DSN. It refuses a schema newer than

@@ -189,6 +189,9 @@ type dashData struct {
 	// Creation is the section 平安创建 (dashboard_creation.go); nil when
 	// nothing is designated.
 	Creation *creationSection
+	// Risks is the section 风险预警 (dashboard_risks.go); nil when it
+	// counts nothing.
+	Risks *riskSection
 }
 
 // dashCrumb is a link of the breadcrumb or of the period switch.
@@ -455,6 +458,10 @@ func (s *Server) dashFigures(ctx context.Context, u *pingan.User, v *view, d *da
 	}
 	// 平安创建 (dashboard_creation.go).
 	if err := s.dashCreation(ctx, u, d, fl); err != nil {
+		return err
+	}
+	// 风险预警 (dashboard_risks.go).
+	if err := s.dashRisks(ctx, u, v, d, fl); err != nil {
 		return err
 	}
 	if s.grids != nil {

@@ -231,6 +231,9 @@ type inboxData struct {
 	Sections bool
 	// Window is the days of the queue of closed cases shown (0 otherwise).
 	Window int
+	// More is the other kinds of work waiting for the user's unit
+	// (inbox_more.go).
+	More []inboxMore
 }
 
 // inboxQuery reads the tab (the first of tabs unless named) and the filters
@@ -282,7 +285,7 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request) {
 	}
 	catIndex := indexCategories(cats)
 	d := &inboxData{Tab: cur.ID, Filter: fl, Categories: cats, Statuses: pingan.Statuses,
-		GridWorker: u.Has(pingan.RoleGridWorker)}
+		GridWorker: u.Has(pingan.RoleGridWorker), More: s.inboxMores(r, u)}
 	for _, k := range pingan.Kinds {
 		d.Kinds = append(d.Kinds, k.Kind)
 	}

@@ -118,7 +118,8 @@ func readParties(r *http.Request) []pingan.Person {
 // disputeValues answers what was typed in the parties and facts of a
 // refused report, the parties renumbered as they were read.
 func disputeValues(r *http.Request) map[string]string {
-	out := map[string]string{"dispute.amount": r.PostFormValue("dispute.amount"), "dispute.people": r.PostFormValue("dispute.people")}
+	out := map[string]string{"dispute.amount": r.PostFormValue("dispute.amount"), "dispute.people": r.PostFormValue("dispute.people"),
+		"dispute.volatile": r.PostFormValue("dispute.volatile")}
 	for i, row := range partyInputs(r) {
 		for j, f := range partyFields {
 			out[partyField(i+1, f)] = row[j]
@@ -132,10 +133,11 @@ func disputeValues(r *http.Request) map[string]string {
 // named in bad, whose words win over the domain's (createReport).
 func readDispute(r *http.Request, in *pingan.NewCase, bad *pingan.Invalid) {
 	amount, people := strings.TrimSpace(r.PostFormValue("dispute.amount")), strings.TrimSpace(r.PostFormValue("dispute.people"))
-	if amount == "" && people == "" {
+	volatile := r.PostFormValue("dispute.volatile") != "" // 可能激化, read by the warning rules
+	if amount == "" && people == "" && !volatile {
 		return
 	}
-	f := &pingan.DisputeFacts{}
+	f := &pingan.DisputeFacts{Volatile: volatile}
 	fen, ok := parseYuan(amount)
 	if !ok {
 		fen = -1

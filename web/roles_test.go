@@ -106,6 +106,39 @@ var rolePages = map[string]pingan.Capability{
 	"GET /reports/monthly/{unit}/{doc}": pingan.CapStatistics,
 	"GET /stats/handlers":               pingan.CapStatistics,
 	"GET /stats/handlers.xlsx":          pingan.CapStatistics,
+	// The risk ledger and 稳评 (risk.go, stability.go): the steps' own
+	// rules say who registers, reviews and closes.
+	"GET /risks":                 pingan.CapRisks,
+	"GET /risks.xlsx":            pingan.CapRisks,
+	"POST /risks":                pingan.CapRisks,
+	"GET /risks/{risk}":          pingan.CapRisks,
+	"POST /risks/{risk}/act":     pingan.CapRisks,
+	"GET /stability":             pingan.CapRisks,
+	"POST /stability":            pingan.CapRisks,
+	"GET /stability/{stab}":      pingan.CapRisks,
+	"POST /stability/{stab}/act": pingan.CapRisks,
+	// The supervised work tasks (task.go): the steps' own rules say who
+	// issues, signs, reports and verifies.
+	"GET /tasks":                       pingan.CapTasks,
+	"GET /tasks/new":                   pingan.CapTasks,
+	"POST /tasks":                      pingan.CapTasks,
+	"GET /tasks/{task}":                pingan.CapTasks,
+	"POST /tasks/{task}/act":           pingan.CapTasks,
+	"GET /tasks/{task}/evidence/{sum}": pingan.CapTasks,
+	"GET /tasks/list/{year}":           pingan.CapTasks,
+	// The weekly 研判 (briefing.go): the store says which units hold one.
+	"GET /briefings":                          pingan.CapBriefings,
+	"GET /briefings/{unit}/{week}":            pingan.CapBriefings,
+	"POST /briefings/{unit}/{week}/meeting":   pingan.CapBriefings,
+	"POST /briefings/{unit}/{week}/decisions": pingan.CapBriefings,
+	// Warnings (warning.go): the steps' own rules say who signs, feeds
+	// back and releases; the store who may change the rules (a city's).
+	"GET /warnings":                pingan.CapWarnings,
+	"GET /warnings/{warning}":      pingan.CapWarnings,
+	"POST /warnings/{warning}/act": pingan.CapWarnings,
+	"GET /warnings/rules":          pingan.CapWarnings,
+	"POST /warnings/rules":         pingan.CapWarningRules,
+	"POST /warnings/deadlines":     pingan.CapWarningRules,
 }
 
 // openPages are the pages anyone reaches signed out: the assets, signing
@@ -121,6 +154,11 @@ var menuEntries = map[string]pingan.Capability{
 	"/dashboard": pingan.CapStatistics, "/admin/units": pingan.CapAdminUnits, "/campaigns": pingan.CapStatistics,
 	"/reception-days": pingan.CapReceptions, "/petitions/led": pingan.CapLeadCases,
 	"/reports/monthly": pingan.CapStatistics, "/stats/handlers": pingan.CapStatistics,
+	"/risks":     pingan.CapRisks,
+	"/tasks":     pingan.CapTasks,
+	"/briefings": pingan.CapBriefings,
+
+	"/warnings": pingan.CapWarnings,
 }
 
 // roleUsers answers one fixture user of each role, all of whom see the
@@ -153,7 +191,8 @@ func TestRolesEveryPage(t *testing.T) {
 	e := newEnv(t)
 	c := e.newCase(e.fx.GridWorker, "0102", "楼上漏水")
 	vals := map[string]string{"id": c.ID, "sum": "sha256:" + strings.Repeat("0f", 32), "campaign": "1", "doc": "1.pdf", "kind": "accept",
-		"scheme": "1", "period": "2026-03", "unit": "620902"}
+		"scheme": "1", "period": "2026-03", "unit": "620902", "task": "1", "year": "2026",
+		"warning": "1", "risk": "1", "stab": "1", "week": "2026-W10"}
 
 	var routes []guardRoute
 	for _, r := range guardRoutes(e.srv) {
@@ -217,6 +256,14 @@ func TestRolesEveryPage(t *testing.T) {
 					}
 					if res.status != want {
 						t.Errorf("comment as %s: %d, want %d", role, res.status, want)
+					}
+					continue
+				}
+				if (r.pattern == "POST /risks" || r.pattern == "POST /stability") && allowed {
+					// Registering itself: the ledger's rule (dispatchers and assessors).
+					registrar := u.Has(pingan.RoleDispatcher) || u.Has(pingan.RoleAssessor)
+					if refused := res.status == http.StatusForbidden; refused == registrar || res.status >= 500 {
+						t.Errorf("%s as %s: %d", r.pattern, role, res.status)
 					}
 					continue
 				}

@@ -52,6 +52,16 @@ func sweepFill(name string, c *pingan.Case) (string, bool) {
 		return "2026-03", true
 	case "unit":
 		return "620902", true
+	case "risk", "stab": // a risk, a 稳评 (risk.go, stability.go)
+		return "1", true
+	case "warning": // a warning (warning.go)
+		return "1", true
+	case "task": // a supervised task (task.go)
+		return "1", true
+	case "year": // a yearly list of tasks (task.go)
+		return "2026", true
+	case "week": // a unit's weekly 研判 (briefing.go)
+		return "2026-W10", true
 	}
 	return "", false
 }

@@ -84,6 +84,19 @@ type Config struct {
 	// Monthly keeps the monthly reports (平安报表, monthly.go): the archive
 	// and its form; when nil they are not offered.
 	Monthly pingan.MonthlyReportService
+	// Tasks serves the supervised work tasks' pages (督办事项, task.go);
+	// when nil they are not offered.
+	Tasks pingan.TaskService
+	// Risks and Stability serve the risk ledger (风险台账) and 稳评
+	// (risk.go, stability.go); when nil they are not offered.
+	Risks     pingan.RiskService
+	Stability pingan.StabilityService
+	// Warnings serves the warnings' pages (预警, warning.go) and the
+	// inbox's line of them; when nil they are not offered.
+	Warnings pingan.WarningService
+	// Briefings serves the weekly 研判 (briefing.go) and the dashboard's
+	// section 风险预警 (dashboard_risks.go); when nil they are not offered.
+	Briefings pingan.BriefingService
 
 	// Calendar counts the time left before deadlines: the store, which
 	// holds the years entered at run time; calendar.Official() when nil.
@@ -138,6 +151,11 @@ type Server struct {
 	assess     pingan.AssessService
 	boards     *boardCache // who sees a published board (the menu, assess.go)
 	monthly    pingan.MonthlyReportService
+	tasks      pingan.TaskService
+	risks      pingan.RiskService
+	stability  pingan.StabilityService
+	briefings  pingan.BriefingService
+	warnings   pingan.WarningService
 	cal        calendar.Source
 	clock      pingan.Clock
 	log        *slog.Logger
@@ -192,6 +210,10 @@ func New(cfg Config) *Server {
 	s.schemes, s.assess, s.boards = cfg.Schemes, cfg.Assess, &boardCache{m: map[int64]boardEntry{}}
 	s.font = cfg.Font
 	s.monthly = cfg.Monthly
+	s.tasks = cfg.Tasks
+	s.risks, s.stability = cfg.Risks, cfg.Stability
+	s.warnings = cfg.Warnings
+	s.briefings = cfg.Briefings
 	s.tiles = &tileCache{svc: cfg.Settings}
 	s.activity = &activity{seen: map[string]time.Time{}}
 	s.sessionEnded = cfg.SessionEnded
@@ -285,6 +307,10 @@ func (s *Server) routes() {
 	s.routesReceptions(h)
 	s.routesAssess(h)
 	s.routesMonthly(h)
+	s.routesTasks(h)
+	s.routesRisks(h)
+	s.routesWarnings(h)
+	s.routesBriefings(h)
 	s.routesHandlers(h)
 
 	h("/", func(w http.ResponseWriter, r *http.Request) {

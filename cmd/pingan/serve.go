@@ -95,6 +95,10 @@ func (e *cmdEnv) listenAndServe(db *store.DB, f serveFlags, clock pingan.Clock) 
 		Receptions: db.Receptions,
 		Schemes:    db.Schemes, Assess: db.Assess,
 		Monthly: db.Monthly, Font: f.font,
+		Tasks:    db.Tasks,
+		Warnings: db.Warnings, // 预警
+		Risks:    db.Risks, Stability: db.Stability,
+		Briefings: db.Briefings, // 周研判
 	})
 	mux := http.NewServeMux()
 	mux.Handle("/api/v1/", apiServer.Handler())
@@ -108,6 +112,7 @@ func (e *cmdEnv) listenAndServe(db *store.DB, f serveFlags, clock pingan.Clock) 
 		Petitions:    db.Petitions,
 		Receptions:   db.Receptions,
 		Monthly:      db.Monthly,
+		Tasks:        db.Tasks,   // 督办事项
 		Schemes:      db.Schemes, // 考核, 排名晾晒
 		Assess:       db.Assess,
 		SessionEnded: apiServer.ForgetSession,
@@ -115,6 +120,9 @@ func (e *cmdEnv) listenAndServe(db *store.DB, f serveFlags, clock pingan.Clock) 
 		// every server sharing the database accepts the others' forms.
 		Secret: db.DerivedKey("web forms"), SecureCookies: secure,
 		Calendar: db.Calendar, Clock: clock, Logger: logger, DataDir: f.data, Font: f.font,
+		Risks: db.Risks, Stability: db.Stability, // 风险台账, 稳评
+		Warnings:  db.Warnings,  // 预警
+		Briefings: db.Briefings, // 周研判, the dashboard's 风险预警
 	})
 	if _, err := paper.New(f.font); err != nil { // the pages still serve; printing answers this error
 		logger.Warn(pingan.Text(pingan.ZH, "print.unavailable"), "err", err)
@@ -145,6 +153,10 @@ func (e *cmdEnv) listenAndServe(db *store.DB, f serveFlags, clock pingan.Clock) 
 	done := make(chan struct{})
 	go func() { watch.Run(ctx); close(done) }()
 	go notice.Run(ctx)
+	go (&jobs.Tasks{Watch: db.Tasks, Clock: clock, Interval: f.tick, Logger: logger}).Run(ctx) // 督办事项: missed milestones
+	go (&jobs.Warnings{Engine: db.Warnings, Clock: clock, Logger: logger}).Run(ctx)            // 预警: the engine and the overdue marks
+	// 风险台账: the missed reviews.
+	go (&jobs.RiskReviews{Watch: db.Risks, Clock: clock, Interval: f.tick, Logger: logger}).Run(ctx)
 	go (&jobs.MonthlyReports{Services: monthly.Services{Stats: db.Stats, Cases: db.Cases, Units: db.Units, Schemes: db.Schemes,
 		Assess: db.Assess, Categories: db.Categories}, Reports: db.Monthly, Calendar: db.Calendar, Font: f.font, Clock: clock, Logger: logger}).Run(ctx)
 
