@@ -1,18 +1,23 @@
 package api_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"log/slog"
 	"maps"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/pingan-gov/pingan"
 	"github.com/pingan-gov/pingan/api"
+	"github.com/pingan-gov/pingan/paper"
 	"github.com/pingan-gov/pingan/store"
 	"github.com/pingan-gov/pingan/store/storetest"
 )
@@ -32,29 +37,328 @@ var badTexts = []struct {
 	{"invalid UTF-8", "%FF", "\xff"},
 }
 
+// sweepConfig is the server of the sweep: every service of api.Config,
+// wired from the store as cmd/pingan wires it. A new service is one line
+// here (and its routes' entries in sweepFill, sweepUser and sweepBody);
+// sweepPending names the services not swept yet.
+func sweepConfig(db *store.DB, clock pingan.Clock) api.Config {
+	return api.Config{
+		Units: db.Units, Users: db.Users, Categories: db.Categories, Cases: db.Cases, Stats: db.Stats, Grids: db.Grids,
+		Calendar: db.Calendar, Holidays: db.Calendar,
+		Campaigns: db.Campaigns,
+		Mediation: db.Mediation, Settings: db.Settings,
+		Petitions:  db.Petitions,
+		Receptions: db.Receptions,
+		Schemes:    db.Schemes, Assess: db.Assess,
+		Monthly: db.Monthly, Briefings: db.Briefings,
+		Tasks:    db.Tasks,
+		Warnings: db.Warnings,
+		Risks:    db.Risks, Stability: db.Stability,
+		Clock: clock, Logger: slog.New(slog.DiscardHandler),
+	}
+}
+
+// sweepPending are the services of api.Config the sweep does not wire yet.
+var sweepPending = []string{}
+
+// The values of the fixture the sweep's wildcards take (sweepFixture).
+const (
+	sweepCase       = "case"          // a dispute reported by the grid worker
+	sweepPetition   = "petition"      // a letter registered in 东北街, not yet forwarded
+	sweepForwarded  = "forwarded"     // a letter forwarded with its document
+	sweepDoc        = "doc"           // that document
+	sweepCampaign   = "campaign"      // a campaign of 肃州区 under way
+	sweepScheme     = "scheme"        // 肃州区's scheme for its townships
+	sweepInput      = "input"         // an input of its draft period 2026-03
+	sweepObjection  = "objection"     // 东北街's objection to its result of 2026-02, published
+	sweepSum        = "sum"           // the evidence of that result
+	sweepDay        = "reception-day" // a day of 肃州区's reception schedule
+	sweepReception  = "reception"     // a reception about the petition
+	sweepMonth      = "2026-02"       // the period published and the monthly report kept
+	sweepDraftMonth = "2026-03"       // the draft period
+	sweepEndedMonth = "2026-01"       // a period ended, for the publish route
+	sweepHeldWeek   = "2026-W09"      // a week of 肃州区 whose 研判 meeting is recorded
+	sweepTask       = "task"          // a task of 肃州区 led by 东北街, signed
+	sweepTaskSum    = "task-sum"      // the evidence of its progress report
+	sweepRisk       = "risk"          // a risk of 东北街 under control, 肃州区's leader its 包保 leader
+	sweepStability  = "stability"     // a 稳评 of 肃州区, registered
+	sweepWarning    = "warning"       // a warning sent to 东北街, signed
+)
+
 // sweepFill gives each wildcard of a route a value that exists in the
-// fixture, by the route's pattern; sweepBody gives each route that reads a
-// JSON body one that it accepts. A new route needs its entries here, or
-// the sweep fails saying so.
-func sweepFill(pattern, name, caseID string) (string, bool) {
-	switch {
-	case name == "id":
-		return caseID, true
-	case name == "code" && strings.Contains(pattern, "/units/"):
-		return "620902", true
-	case name == "code" && strings.Contains(pattern, "/grids/"):
-		return "620902001001-01", true
-	case name == "year":
+// fixture, by the route's pattern; sweepUser the user who may call it;
+// sweepBody gives each route that reads a JSON body one that it accepts.
+// A new route needs its entries here, or the sweep fails saying so.
+func sweepFill(pattern, name string, ids map[string]string) (string, bool) {
+	in := func(part string) bool { return strings.Contains(pattern, part) }
+	switch name {
+	case "id":
+		switch {
+		case in("/petition/documents/"):
+			return ids[sweepForwarded], true
+		case in("/petition"):
+			return ids[sweepPetition], true
+		case in("/cases/"):
+			return ids[sweepCase], true
+		case in("/campaigns/"):
+			return ids[sweepCampaign], true
+		case in("/assess/schemes/"):
+			return ids[sweepScheme], true
+		case in("/assess/objections/"):
+			return ids[sweepObjection], true
+		case in("/reception-days/"):
+			return ids[sweepDay], true
+		case in("/receptions/"):
+			return ids[sweepReception], true
+		case in("/tasks/"):
+			return ids[sweepTask], true
+		case in("/risks/"):
+			return ids[sweepRisk], true
+		case in("/stability/"):
+			return ids[sweepStability], true
+		case in("/warnings/"):
+			return ids[sweepWarning], true
+		}
+	case "code":
+		switch {
+		case in("/units/"):
+			return "620902", true
+		case in("/grids/"):
+			return "620902001001-01", true
+		}
+	case "year":
 		return "2026", true
+	case "period":
+		switch {
+		case strings.HasSuffix(pattern, "/publish"):
+			return sweepEndedMonth, true
+		case in("/results/"):
+			return sweepMonth, true
+		}
+		return sweepDraftMonth, true
+	case "unit":
+		switch {
+		case in("/assess/") && in("/results/"):
+			return "620902001000", true
+		case in("/reports/monthly/"), in("/briefings/"):
+			return "620902", true
+		}
+	case "week": // a briefing: the week before has its meeting (sweepFixture), for a decision
+		if in("/decisions") {
+			return sweepHeldWeek, true
+		}
+		return "2026-W10", true
+	case "input", "sum", "doc":
+		if name == "sum" && in("/tasks/") {
+			return ids[sweepTaskSum], true
+		}
+		return ids[name], true
+	case "kind":
+		if in("/petition/drafts/") {
+			return "forward", true
+		}
+	case "file":
+		return sweepMonth + ".pdf", true
+	case "month":
+		return sweepMonth, true
 	}
 	return "", false
 }
 
-var sweepBody = map[string]string{
-	"POST /api/v1/session":            fmt.Sprintf(`{"username":"admin","password":%q}`, storetest.Password),
-	"POST /api/v1/cases":              neighbourDispute,
-	"POST /api/v1/cases/{id}/actions": `{"action":"comment","note":"请尽快处理"}`,
-	"POST /api/v1/calendar/years":     mustJSON(map[string]any{"notice": notice2027}),
+// sweepUser answers who calls the route: a user whose role may.
+func sweepUser(pattern string) string {
+	in := func(part string) bool { return strings.Contains(pattern, part) }
+	switch {
+	case strings.HasSuffix(pattern, "/objections"):
+		return "dbj-dispatcher" // the township objects to its own result
+	case in("/assess/"):
+		return "assessor"
+	case strings.HasSuffix(pattern, "/visits"):
+		return "fk-grid"
+	case in("/petition/") || strings.HasSuffix(pattern, "/petition"):
+		return "dbj-dispatcher"
+	case in("/petitions/led"), in("/reports/monthly"), in("/briefings"):
+		return "sz-leader"
+	case strings.HasSuffix(pattern, "/warning-rules"), pattern == "POST /api/v1/risk-fields":
+		return "city-dispatcher" // a city's own
+	case in("/tasks/{id}/actions"), in("/warnings/{id}/actions"):
+		return "dbj-handler" // the task's lead, the warning's unit
+	case in("/risks/{id}/actions"):
+		return "sz-leader" // the risk's 包保 leader
+	case in("/campaigns"), in("/reception-days"), in("/receptions"), in("/petitions/"),
+		in("/task"), in("/risk"), in("/stability"), in("/warnings"):
+		return "sz-dispatcher"
+	}
+	return "admin"
+}
+
+// sweepBody answers the JSON bodies of the routes that take one ("" for
+// a POST that reads none), filled from the fixture.
+func sweepBody(e *env, ids map[string]string) map[string]string {
+	const p = "POST /api/v1/assess/schemes/{id}/periods/{period}"
+	today, tomorrow := pingan.Day(e.clock.Now()), pingan.Day(e.clock.Now().AddDate(0, 0, 1))
+	return map[string]string{
+		"POST /api/v1/session":            fmt.Sprintf(`{"username":"admin","password":%q}`, storetest.Password),
+		"POST /api/v1/cases":              neighbourDispute,
+		"POST /api/v1/cases/{id}/actions": `{"action":"comment","note":"请尽快处理"}`,
+		"POST /api/v1/calendar/years":     mustJSON(map[string]any{"notice": notice2027}),
+
+		"POST /api/v1/campaigns":             `{"name":"大排查","kind":"door_knock","from":"2026-03-01","to":"2026-03-31","units":["620902001001"]}`,
+		"POST /api/v1/campaigns/{id}/visits": `{"grid":"620902001001-01","place":"3号楼2单元501","outcome":"none","note":"无隐患"}`,
+
+		"PUT /api/v1/settings/disputes":                 `{"group_size":8,"revisit_days":20}`,
+		"PUT /api/v1/settings/petitions":                `{"backlog_days":30}`,
+		"PUT /api/v1/cases/{id}/petition/drafts/{kind}": `{"number":"东信转〔2026〕2号","body":"王秀英：\n你反映的信访事项已收悉。"}`,
+
+		"POST /api/v1/reception-days":     sweepReceptionDay(e, tomorrow),
+		"PUT /api/v1/reception-days/{id}": sweepReceptionDay(e, tomorrow),
+		"POST /api/v1/receptions": fmt.Sprintf(`{"kind":"appointment","unit":"620902-zz","leader_id":%d,"held_on":%q,"place":"银达镇政府","people":3,"notes":"约访","cases":[%q]}`,
+			e.fx.CountyLeader.ID, today, ids[sweepPetition]),
+
+		"POST /api/v1/assess/schemes":                 assessBody(e.fx.OtherCounty.Code, indClosing+","+indManual),
+		"PUT /api/v1/assess/schemes/{id}":             assessBody(e.fx.County.Code, indClosing+","+indManual),
+		p + "/inputs":                                 sweepInputBody,
+		p + "/publish":                                "",
+		p + "/results/{unit}/notices":                 fmt.Sprintf(`{"kind":"notice","day":%q,"required":"限期整改"}`, today),
+		p + "/results/{unit}/objections":              `{"text":"数据有误","evidence":[{"name":"a.pdf","data":"JVBERi0xLjQK"}]}`,
+		p + "/results/{unit}/corrections":             `{"indicator":"i2","score":35,"reason":"复核"}`,
+		"POST /api/v1/assess/objections/{id}/answer":  `{"upheld":false,"reply":"维持原结果"}`,
+		"POST /api/v1/reports/monthly/{unit}/{month}": "",
+
+		"POST /api/v1/briefings/{unit}/{week}/meeting":   fmt.Sprintf(`{"on":%q,"chair":"区委政法委书记","summary":"研判本周风险"}`, today),
+		"POST /api/v1/briefings/{unit}/{week}/decisions": `{"text":"开展涉房矛盾排查","lead_unit":"620902001000","co_units":["620902-zjj"],"task":true}`,
+
+		"POST /api/v1/tasks":              sweepTaskBody,
+		"POST /api/v1/tasks/{id}/actions": sweepProgressBody,
+
+		"POST /api/v1/risks": fmt.Sprintf(`{"title":"涉众集资兑付风险","description":"某合作社逾期未兑付","field":"mass_finance","unit":"620902001000",
+			"level":"red","leader":%d,"responsible":"620902-zjj","measures":[{"text":"约谈负责人","unit":"620902-zjj","owner":"分管副局长","due":%q}],
+			"cases":[%q],"note":"排查发现"}`, e.fx.CountyLeader.ID, pingan.Day(e.clock.Now().AddDate(0, 0, 10)), ids[sweepCase]),
+		"POST /api/v1/risks/{id}/actions":     `{"step":"review","note":"兑付方案已报批","level":"red"}`,
+		"POST /api/v1/risk-fields":            `{"code":"sweep_field","name":"排查领域","seq":90,"active":true}`,
+		"POST /api/v1/stability":              sweepStabilityBody,
+		"POST /api/v1/stability/{id}/actions": fmt.Sprintf(`{"step":"notice","from":%q,"to":%q,"note":"网站公示"}`, today, pingan.Day(e.clock.Now().AddDate(0, 0, 7))),
+
+		"POST /api/v1/warnings/{id}/actions": `{"step":"handle","note":"已上门调处"}`,
+		"POST /api/v1/warning-rules":         `{"kind":"group","title":"群体性纠纷","case_kind":"dispute","threshold":30,"level":"red","send_to":"620902001000","active":true}`,
+	}
+}
+
+const (
+	sweepTaskBody = `{"title":"整治占道经营","content":"清理主街占道","source":"instruction","ref":"肃政办〔2026〕3号","lead_unit":"620902001000",
+		"co_units":["620902-zjj"],"milestones":[{"name":"摸排","due":"2026-03-20","share":50},{"name":"整治","due":"2026-04-30","share":100}]}`
+	sweepProgressBody  = `{"step":"progress","percent":60,"note":"已完成摸排","unit":"620902001000","evidence":[{"name":"a.pdf","data":"JVBERi0xLjQK"}]}`
+	sweepStabilityBody = `{"title":"城区供水价格调整","body":"区政府","kind":"重大政策","unit":"620902"}`
+)
+
+const sweepInputBody = `{"kind":"score","unit":"620902001000","indicator":"i2","points":30,"reason":"齐全","evidence":[{"name":"a.pdf","data":"JVBERi0xLjQK"}]}`
+
+func sweepReceptionDay(e *env, day string) string {
+	return fmt.Sprintf(`{"unit":"620902-zz","leader_id":%d,"leader_post":"区长","day":%q,"time_from":"09:00","time_to":"11:00","place":"接访室","topic":"劳动保障","published":false}`,
+		e.fx.CountyLeader.ID, day)
+}
+
+// sweepFixture makes what the wildcards name and answers their values.
+func sweepFixture(e *env) map[string]string {
+	t, ctx := e.t, context.Background()
+	must := func(user, method, path, body string) answer {
+		t.Helper()
+		a := e.do(method, path, user, body)
+		if a.status >= 300 {
+			t.Fatalf("sweep fixture: %s %s as %s: %d %s", method, path, user, a.status, a.raw)
+		}
+		return a
+	}
+	ids := map[string]string{sweepCase: e.report("fk-grid", neighbourDispute)}
+
+	letter := `{"kind":"petition","category":"XF01","title":"反映拆迁补偿标准过低","unit":"620902001001",
+		"reporter":{"name":"王秀英","phone":"13812345678","id_number":"62090219800101123X"},
+		"petition":{"channel":"letter","received_on":"2026-02-26T00:00:00+08:00","postmarked_on":"2026-02-24T00:00:00+08:00"}}`
+	ids[sweepPetition], ids[sweepForwarded] = e.report("dbj-dispatcher", letter), e.report("dbj-dispatcher", letter)
+	for _, id := range []string{ids[sweepPetition], ids[sweepForwarded]} {
+		if str(must("dbj-dispatcher", "GET", "/api/v1/cases/"+id, "").body, "status") == "reported" {
+			must("dbj-dispatcher", "POST", "/api/v1/cases/"+id+"/actions", `{"action":"accept"}`)
+		}
+	}
+	fwd := ids[sweepForwarded]
+	must("dbj-dispatcher", "POST", "/api/v1/cases/"+fwd+"/actions", `{"action":"dispatch","to_unit":"620902001000","forward_mode":"transfer",
+		"document":{"number":"东信转〔2026〕1号","body":"王秀英：\n你反映的信访事项已收悉，现转送东北街街道依法处理。"}}`)
+	docs, _ := must("dbj-dispatcher", "GET", "/api/v1/cases/"+fwd+"/petition", "").body["documents"].([]any)
+	if len(docs) != 1 {
+		t.Fatalf("sweep fixture: the forwarded letter's documents: %v", docs)
+	}
+	ids[sweepDoc] = fmt.Sprint(docs[0].(map[string]any)["id"])
+
+	ids[sweepCampaign] = fmt.Sprint(must("sz-dispatcher", "POST", "/api/v1/campaigns",
+		`{"name":"敲门行动","kind":"door_knock","from":"2026-03-01","to":"2026-03-31","units":["620902001001"]}`).body["id"])
+
+	ids[sweepDay] = fmt.Sprint(must("sz-dispatcher", "POST", "/api/v1/reception-days", sweepReceptionDay(e, pingan.Day(e.clock.Now().AddDate(0, 0, 2)))).body["id"])
+	ids[sweepReception] = fmt.Sprint(must("sz-dispatcher", "POST", "/api/v1/receptions", sweepBody(e, ids)["POST /api/v1/receptions"]).body["id"])
+
+	scheme := fmt.Sprint(must("assessor", "POST", "/api/v1/assess/schemes", assessBody(e.fx.County.Code, indClosing+","+indManual)).body["id"])
+	ids[sweepScheme] = scheme
+	periods := "/api/v1/assess/schemes/" + scheme + "/periods/"
+	// A deduction, which the control's score does not replace.
+	ids[sweepInput] = fmt.Sprint(must("assessor", "POST", periods+sweepDraftMonth+"/inputs",
+		`{"kind":"deduction","unit":"620902001000","points":2,"reason":"台账缺失"}`).body["id"])
+	in := must("assessor", "POST", periods+sweepMonth+"/inputs", sweepInputBody)
+	ev, _ := in.body["evidence"].([]any)
+	if len(ev) != 1 {
+		t.Fatalf("sweep fixture: the input's evidence: %s", in.raw)
+	}
+	ids[sweepSum] = fmt.Sprint(ev[0].(map[string]any)["sum"])
+	must("assessor", "POST", periods+sweepMonth+"/publish", "")
+	ids[sweepObjection] = fmt.Sprint(must("dbj-dispatcher", "POST", periods+sweepMonth+"/results/620902001000/objections", `{"text":"台账已补齐"}`).body["id"])
+
+	must("sz-leader", "POST", "/api/v1/briefings/620902/"+sweepHeldWeek+"/meeting", `{"on":"2026-03-02","chair":"区长"}`)
+	if err := e.db.Monthly.KeepMonthlyReport(ctx, &pingan.MonthlyReport{Unit: e.fx.County.Code, UnitName: e.fx.County.Name, Month: sweepMonth,
+		GeneratedAt: e.clock.Now()}, []byte("xlsx"), []byte("%PDF-1.4\n")); err != nil {
+		t.Fatalf("sweep fixture: a monthly report: %v", err)
+	}
+
+	ids[sweepTask] = fmt.Sprint(must("sz-dispatcher", "POST", "/api/v1/tasks", sweepTaskBody).body["id"])
+	must("dbj-handler", "POST", "/api/v1/tasks/"+ids[sweepTask]+"/actions", `{"step":"sign"}`)
+	must("dbj-handler", "POST", "/api/v1/tasks/"+ids[sweepTask]+"/actions", sweepProgressBody)
+	for _, ev := range must("dbj-handler", "GET", "/api/v1/tasks/"+ids[sweepTask], "").body["events"].([]any) {
+		if files, _ := ev.(map[string]any)["evidence"].([]any); len(files) > 0 {
+			ids[sweepTaskSum] = fmt.Sprint(files[0].(map[string]any)["sum"])
+		}
+	}
+	if ids[sweepTaskSum] == "" {
+		t.Fatal("sweep fixture: the task's progress has no evidence")
+	}
+
+	ids[sweepRisk] = fmt.Sprint(must("sz-dispatcher", "POST", "/api/v1/risks", fmt.Sprintf(`{"title":"涉众集资兑付风险","field":"mass_finance",
+		"unit":"620902001000","level":"red","leader":%d,"responsible":"620902-zjj"}`, e.fx.CountyLeader.ID)).body["id"])
+	ids[sweepStability] = fmt.Sprint(must("sz-dispatcher", "POST", "/api/v1/stability", sweepStabilityBody).body["id"])
+
+	// A dispute that may escalate (可能激化) raises a warning, sent to 东北街 by its rule.
+	rules, err := e.db.Warnings.Rules(ctx, e.fx.CityDispatcher)
+	if err != nil {
+		t.Fatalf("sweep fixture: the warning rules: %v", err)
+	}
+	for _, r := range rules {
+		if r.Kind == pingan.RuleVolatile {
+			r.SendTo = e.fx.Township.Code
+			if _, err := e.db.Warnings.SaveRule(ctx, e.fx.CityDispatcher, r); err != nil {
+				t.Fatalf("sweep fixture: the volatile rule: %v", err)
+			}
+		}
+	}
+	if _, err := e.db.Cases.CreateCase(ctx, e.fx.GridWorker, &pingan.NewCase{Kind: pingan.KindDispute, Category: "0101", Title: "婚姻纠纷",
+		Description: "双方争吵升级", Grid: "620902001001-01", Dispute: &pingan.DisputeFacts{Volatile: true}}); err != nil {
+		t.Fatalf("sweep fixture: a volatile dispute: %v", err)
+	}
+	if _, err := e.db.Warnings.RunWarnings(ctx, e.clock.Now()); err != nil {
+		t.Fatalf("sweep fixture: the warnings' run: %v", err)
+	}
+	ws, err := e.db.Warnings.FindWarnings(ctx, e.fx.CountyDispatcher, pingan.WarningFilter{Kind: pingan.RuleVolatile})
+	if err != nil || len(ws) != 1 {
+		t.Fatalf("sweep fixture: the volatile warning: %v %v", ws, err)
+	}
+	ids[sweepWarning] = fmt.Sprint(ws[0].ID)
+	must("dbj-handler", "POST", "/api/v1/warnings/"+ids[sweepWarning]+"/actions", `{"step":"sign"}`)
+	return ids
 }
 
 // sweepQuery answers a query the route accepts, so that the control
@@ -88,26 +392,45 @@ func TestBadTextOnEveryRoute(t *testing.T) {
 	})
 }
 
+// TestSweepWiresEveryService: a service added to api.Config is swept once
+// sweepConfig wires it, or named in sweepPending until then.
+func TestSweepWiresEveryService(t *testing.T) {
+	cfg := reflect.ValueOf(sweepConfig(storetest.Open(t), storetest.NewClock(storetest.Epoch)))
+	for i := range cfg.NumField() {
+		f, name := cfg.Field(i), cfg.Type().Field(i).Name
+		if f.Kind() != reflect.Interface || !f.IsNil() || slices.Contains(sweepPending, name) {
+			continue
+		}
+		t.Errorf("the bad-text sweep does not wire api.Config.%s: add it to sweepConfig (and its routes to sweepFill, sweepUser, sweepBody)", name)
+	}
+}
+
 func sweepBadText(t *testing.T, dsn string) {
 	clock := storetest.NewClock(storetest.Epoch)
 	db := storetest.OpenWith(t, store.Options{DSN: dsn, Clock: clock, Logger: slog.New(slog.DiscardHandler)})
 	fx := storetest.Seed(t, db)
 	storetest.SeedGrids(t, db, fx)
-	srv := api.New(api.Config{Units: db.Units, Users: db.Users, Categories: db.Categories, Cases: db.Cases, Stats: db.Stats, Grids: db.Grids,
-		Calendar: db.Calendar, Holidays: db.Calendar, Clock: clock, Logger: slog.New(slog.DiscardHandler)})
+	srv := api.New(sweepConfig(db, clock))
 	e := &env{t: t, db: db, fx: fx, clock: clock, h: srv.Handler(), tokens: map[string]string{}}
-	caseID := e.report("fk-grid", neighbourDispute)
+	ids := sweepFixture(e)
+	bodies := sweepBody(e, ids)
+	_, noFont := paper.New("")
 
 	routes := srv.Routes()
-	if len(routes) < 15 {
+	if len(routes) < 50 {
 		t.Fatalf("only %d routes: %v", len(routes), routes)
 	}
 	for _, pattern := range routes {
 		method, tmpl, _ := strings.Cut(pattern, " ")
-		// A fresh token for each route: DELETE /session ends the one it is sent with.
+		user := sweepUser(pattern)
+		// The user's token; a fresh one for DELETE /session, which ends
+		// the one it is sent with.
 		token := func() string {
-			a := send(t, e.h, "POST", "/api/v1/session", "", sweepBody["POST /api/v1/session"])
-			return str(a.body, "token")
+			if pattern == "DELETE /api/v1/session" {
+				a := send(t, e.h, "POST", "/api/v1/session", "", bodies["POST /api/v1/session"])
+				return str(a.body, "token")
+			}
+			return e.token(user)
 		}
 		path := func(bad, badName string) string {
 			var segs []string
@@ -121,7 +444,7 @@ func sweepBadText(t *testing.T, dsn string) {
 					segs = append(segs, "x"+bad+"y")
 					continue
 				}
-				v, ok := sweepFill(pattern, name, caseID)
+				v, ok := sweepFill(pattern, name, ids)
 				if !ok {
 					t.Fatalf("%s: the sweep has no value for {%s}: add one to sweepFill", pattern, name)
 				}
@@ -129,14 +452,18 @@ func sweepBadText(t *testing.T, dsn string) {
 			}
 			return strings.Join(segs, "/")
 		}
-		body := sweepBody[pattern]
-		if method == "POST" && body == "" {
-			t.Fatalf("%s: the sweep has no JSON body for it: add one to sweepBody", pattern)
+		body, ok := bodies[pattern]
+		if !ok && (method == "POST" || method == "PUT" || method == "PATCH") {
+			t.Fatalf("%s: the sweep has no JSON body for it: add one to sweepBody (\"\" when it reads none)", pattern)
 		}
 
 		// The control: the route accepts the request without bad text.
-		if a := send(t, e.h, method, path("", "")+"?"+sweepQuery(pattern), token(), body); a.status >= 300 {
-			t.Errorf("%s: the control request answers %d %s", pattern, a.status, a.raw)
+		// (Generating a monthly report needs a font for its PDF.)
+		control := noFont == nil || pattern != "POST /api/v1/reports/monthly/{unit}/{month}"
+		if control {
+			if status, raw := sweepControl(e.h, method, path("", "")+"?"+sweepQuery(pattern), token(), body, "application/json"); status >= 300 {
+				t.Errorf("%s: the control request as %s answers %d %s", pattern, user, status, raw)
+			}
 		}
 
 		type probe struct {
@@ -186,8 +513,11 @@ func sweepBadText(t *testing.T, dsn string) {
 			if a := send(t, e.h, method, path("", "")+bt.url, token(), body); a.status >= 500 {
 				t.Errorf("%s with %s after the path: %d %s", pattern, bt.name, a.status, a.raw)
 			}
-			if a := send(t, e.h, method, path("", ""), token(), "note=a"+bt.url, "Content-Type: application/x-www-form-urlencoded"); a.status >= 500 {
-				t.Errorf("%s with %s in a form: %d %s", pattern, bt.name, a.status, a.raw)
+			if !control {
+				continue
+			}
+			if status, raw := sweepControl(e.h, method, path("", ""), token(), "note=a"+bt.url, "application/x-www-form-urlencoded"); status >= 500 {
+				t.Errorf("%s with %s in a form: %d %s", pattern, bt.name, status, raw)
 			}
 		}
 	}
@@ -196,6 +526,16 @@ func sweepBadText(t *testing.T, dsn string) {
 	if a := e.do("POST", "/api/v1/cases", "fk-grid", neighbourDispute, "Idempotency-Key: a\xffb"); a.status != 400 || a.errFields()["Idempotency-Key"] == nil {
 		t.Errorf("Idempotency-Key with a byte that is not ASCII: %d %s", a.status, a.raw)
 	}
+}
+
+// sweepControl sends a request whose answer may be a file.
+func sweepControl(h http.Handler, method, target, token, body, ctype string) (int, string) {
+	req := httptest.NewRequest(method, target, strings.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", ctype)
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	return rec.Code, rec.Body.String()
 }
 
 func wildcardsOf(tmpl string) []string {
