@@ -34,6 +34,7 @@ func TestDemoNow(t *testing.T) {
 // TestDemo builds a small demo city with the command, prints its accounts
 // and counts, and finds it the second time.
 func TestDemo(t *testing.T) {
+	skipSerialBuild(t)
 	dir := t.TempDir()
 	t.Setenv("PINGAN_SECRET_KEY", "")
 	args := []string{"demo", "--no-serve", "--data", dir, "--city", "500114", "--days", "7", "--cases", "40", "--now", "2026-11-23"}

@@ -168,3 +168,12 @@ func TestCalendarDue(t *testing.T) {
 		}
 	}
 }
+
+// skipSerialBuild skips, in -short mode, a test that builds a demo city one
+// report after another: the README's race pass runs this package for its
+// servers and clients, and these builds run in its first pass.
+func skipSerialBuild(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a serial build of a demo city: runs in the full pass, skipped with -short")
+	}
+}

@@ -87,43 +87,13 @@ func (e *cmdEnv) listenAndServe(db *store.DB, f serveFlags, clock pingan.Clock) 
 	if err != nil {
 		return err
 	}
-	apiServer := api.New(api.Config{
-		Units: db.Units, Users: db.Users, Categories: db.Categories, Cases: db.Cases, Stats: db.Stats, Grids: db.Grids,
-		Calendar: db.Calendar, Holidays: db.Calendar, Campaigns: db.Campaigns,
-		Mediation: db.Mediation, Settings: db.Settings, Clock: clock, Logger: logger,
-		Petitions:  db.Petitions,
-		Receptions: db.Receptions,
-		Schemes:    db.Schemes, Assess: db.Assess,
-		Monthly: db.Monthly, Font: f.font,
-		Tasks:    db.Tasks,
-		Warnings: db.Warnings, // 预警
-		Risks:    db.Risks, Stability: db.Stability,
-		Briefings: db.Briefings, // 周研判
-	})
+	apiServer := api.New(apiConfig(db, f, clock, logger))
 	mux := http.NewServeMux()
 	mux.Handle("/api/v1/", apiServer.Handler())
 	// The pages people work in: 工作台, case pages, report forms, the
 	// grid worker's phone page, 驾驶舱, administration and the citizens'
 	// public pages.
-	webServer := web.New(web.Config{
-		Units: db.Units, Users: db.Users, Categories: db.Categories, Cases: db.Cases, Stats: db.Stats,
-		Public: db.Public, Grids: db.Grids, Holidays: db.Calendar, Notifications: db.Notifications, Campaigns: db.Campaigns, Mediation: db.Mediation,
-		Settings:     db.Settings, // the map under the grids (底图)
-		Petitions:    db.Petitions,
-		Receptions:   db.Receptions,
-		Monthly:      db.Monthly,
-		Tasks:        db.Tasks,   // 督办事项
-		Schemes:      db.Schemes, // 考核, 排名晾晒
-		Assess:       db.Assess,
-		SessionEnded: apiServer.ForgetSession,
-		// The forms' anti-forgery key is derived from the data key, so
-		// every server sharing the database accepts the others' forms.
-		Secret: db.DerivedKey("web forms"), SecureCookies: secure,
-		Calendar: db.Calendar, Clock: clock, Logger: logger, DataDir: f.data, Font: f.font,
-		Risks: db.Risks, Stability: db.Stability, // 风险台账, 稳评
-		Warnings:  db.Warnings,  // 预警
-		Briefings: db.Briefings, // 周研判, the dashboard's 风险预警
-	})
+	webServer := web.New(webConfig(db, f, clock, logger, secure, apiServer.ForgetSession))
 	if _, err := paper.New(f.font); err != nil { // the pages still serve; printing answers this error
 		logger.Warn(pingan.Text(pingan.ZH, "print.unavailable"), "err", err)
 	}
@@ -179,4 +149,46 @@ func (e *cmdEnv) listenAndServe(db *store.DB, f serveFlags, clock pingan.Clock) 
 		err = nil
 	}
 	return err
+}
+
+// apiConfig wires every service of the store into the API
+// (TestServeWiresEveryService checks that none is left out).
+func apiConfig(db *store.DB, f serveFlags, clock pingan.Clock, logger *slog.Logger) api.Config {
+	return api.Config{
+		Units: db.Units, Users: db.Users, Categories: db.Categories, Cases: db.Cases, Stats: db.Stats, Grids: db.Grids,
+		Calendar: db.Calendar, Holidays: db.Calendar, Campaigns: db.Campaigns,
+		Mediation: db.Mediation, Settings: db.Settings, Clock: clock, Logger: logger,
+		Petitions:  db.Petitions,
+		Receptions: db.Receptions,
+		Schemes:    db.Schemes, Assess: db.Assess,
+		Monthly: db.Monthly, Font: f.font,
+		Tasks:    db.Tasks,
+		Warnings: db.Warnings, // 预警
+		Risks:    db.Risks, Stability: db.Stability,
+		Briefings: db.Briefings, // 周研判
+	}
+}
+
+// webConfig wires every service of the store into the pages; sessionEnded
+// is the API's, so that signing out of the pages ends the API session too.
+func webConfig(db *store.DB, f serveFlags, clock pingan.Clock, logger *slog.Logger, secure bool, sessionEnded func(string)) web.Config {
+	return web.Config{
+		Units: db.Units, Users: db.Users, Categories: db.Categories, Cases: db.Cases, Stats: db.Stats,
+		Public: db.Public, Grids: db.Grids, Holidays: db.Calendar, Notifications: db.Notifications, Campaigns: db.Campaigns, Mediation: db.Mediation,
+		Settings:     db.Settings, // the map under the grids (底图)
+		Petitions:    db.Petitions,
+		Receptions:   db.Receptions,
+		Monthly:      db.Monthly,
+		Tasks:        db.Tasks,   // 督办事项
+		Schemes:      db.Schemes, // 考核, 排名晾晒
+		Assess:       db.Assess,
+		SessionEnded: sessionEnded,
+		// The forms' anti-forgery key is derived from the data key, so
+		// every server sharing the database accepts the others' forms.
+		Secret: db.DerivedKey("web forms"), SecureCookies: secure,
+		Calendar: db.Calendar, Clock: clock, Logger: logger, DataDir: f.data, Font: f.font,
+		Risks: db.Risks, Stability: db.Stability, // 风险台账, 稳评
+		Warnings:  db.Warnings,  // 预警
+		Briefings: db.Briefings, // 周研判, the dashboard's 风险预警
+	}
 }
