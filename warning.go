@@ -478,16 +478,9 @@ func (w *Warning) Late(now time.Time) bool {
 	return (w.State == WarningRaised && now.After(w.SignBy)) || (w.FedBackAt == nil && now.After(w.FeedbackBy))
 }
 
-// WarningEvent is one row of a warning's timeline.
-type WarningEvent struct {
-	At        time.Time      `json:"at"`
-	ActorID   int64          `json:"actor_id"`
-	ActorName string         `json:"actor_name"`
-	Unit      string         `json:"unit"`
-	Step      string         `json:"step"`
-	Note      string         `json:"note,omitempty"`
-	Details   map[string]any `json:"details,omitempty"`
-}
+// WarningEvent is one row of a warning's timeline: the shape of every
+// timeline of an item of its own kind (RiskEvent).
+type WarningEvent = RiskEvent
 
 // WarningAction is a step taken on a warning.
 type WarningAction struct {

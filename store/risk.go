@@ -200,6 +200,20 @@ func (h *handle) writeRiskEvent(ctx context.Context, tx *sql.Tx, id int64, regio
 // item's id) of the item id, and an audit row (action, with {key: id,
 // step}) — the ledger's and 稳评's alike.
 func (h *handle) writeEvent(ctx context.Context, tx *sql.Tx, table, col, key, action string, id int64, region string, ev *pingan.RiskEvent, actor *pingan.User) error {
+	if err := h.insertEvent(ctx, tx, table, col, id, ev); err != nil {
+		return err
+	}
+	b, err := json.Marshal(map[string]any{key: id, "step": ev.Step})
+	if err != nil {
+		return err
+	}
+	return h.audit(ctx, tx, actor, action, region, "", string(b))
+}
+
+// insertEvent writes ev as a row of the timeline table of an item of its
+// own kind (risk_events, stability_events, warning_events), whose column
+// col holds the item's id; readEvents reads them back.
+func (h *handle) insertEvent(ctx context.Context, tx *sql.Tx, table, col string, id int64, ev *pingan.RiskEvent) error {
 	details := "{}"
 	if len(ev.Details) > 0 {
 		b, err := json.Marshal(ev.Details)
@@ -208,15 +222,9 @@ func (h *handle) writeEvent(ctx context.Context, tx *sql.Tx, table, col, key, ac
 		}
 		details = string(b)
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO `+table+` (`+col+`, at, actor_id, actor_name, unit_code, step, note, details)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, id, h.dialect.ts(ev.At), ev.ActorID, ev.ActorName, ev.Unit, ev.Step, ev.Note, details); err != nil {
-		return err
-	}
-	b, err := json.Marshal(map[string]any{key: id, "step": ev.Step})
-	if err != nil {
-		return err
-	}
-	return h.audit(ctx, tx, actor, action, region, "", string(b))
+	_, err := tx.ExecContext(ctx, `INSERT INTO `+table+` (`+col+`, at, actor_id, actor_name, unit_code, step, note, details)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, id, h.dialect.ts(ev.At), ev.ActorID, ev.ActorName, ev.Unit, ev.Step, ev.Note, details)
+	return err
 }
 
 // riskTally is a change of the counters of one level and field.

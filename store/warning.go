@@ -102,27 +102,9 @@ func (s *Warnings) FindWarning(ctx context.Context, actor *pingan.User, id int64
 	if err != nil {
 		return nil, nil, err
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT at, actor_id, actor_name, unit_code, step, note, details FROM warning_events
-		WHERE warning_id = $1 ORDER BY id`, id)
-	if err != nil {
-		return nil, nil, err
-	}
-	defer rows.Close()
-	var evs []*pingan.WarningEvent
-	for rows.Next() {
-		var e pingan.WarningEvent
-		var at stamp
-		var details string
-		if err := rows.Scan(&at, &e.ActorID, &e.ActorName, &e.Unit, &e.Step, &e.Note, &details); err != nil {
-			return nil, nil, err
-		}
-		e.At = at.T
-		if details != "" && details != "{}" {
-			_ = json.Unmarshal([]byte(details), &e.Details)
-		}
-		evs = append(evs, &e)
-	}
-	return w.Warning, evs, rows.Err()
+	evs, err := readEvents(ctx, tx, `SELECT id, at, actor_id, actor_name, unit_code, step, note, details
+		FROM warning_events WHERE warning_id = $1 ORDER BY id`, id)
+	return w.Warning, evs, err
 }
 
 // FindWarnings answers the warnings in the actor's jurisdiction, open
@@ -268,17 +250,7 @@ func (h *handle) writeStep(ctx context.Context, tx *sql.Tx, actor *pingan.User, 
 }
 
 func (h *handle) warningEvent(ctx context.Context, tx *sql.Tx, id int64, ev *pingan.WarningEvent) error {
-	details := "{}"
-	if len(ev.Details) > 0 {
-		b, err := json.Marshal(ev.Details)
-		if err != nil {
-			return err
-		}
-		details = string(b)
-	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO warning_events (warning_id, at, actor_id, actor_name, unit_code, step, note, details)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, id, h.dialect.ts(ev.At), ev.ActorID, ev.ActorName, ev.Unit, ev.Step, ev.Note, details)
-	return err
+	return h.insertEvent(ctx, tx, "warning_events", "warning_id", id, ev)
 }
 
 // ActWarning takes a step on a warning in one transaction.
