@@ -69,10 +69,18 @@ const (
 	// SourceCourt is a dispute a court refers for mediation before
 	// litigation (诉前调解委派), through the API.
 	SourceCourt Source = "court"
+	// SourceInspection, SourcePatrol, SourceMonitoring: a hazard found by an
+	// inspection of a key site (检查, site.go), at a check-in of a grid
+	// patrol (巡查, patrol.go), or raised by a monitoring alarm (监测报警,
+	// monitor.go).
+	SourceInspection Source = "inspection"
+	SourcePatrol     Source = "patrol"
+	SourceMonitoring Source = "monitoring"
 )
 
 // Sources lists the valid sources.
-var Sources = []Source{SourceGridWorker, SourceCitizen, SourceHotline, SourceLetter, SourceVisit, SourceAPI, SourceOpen311, SourceImport, SourceCourt}
+var Sources = []Source{SourceGridWorker, SourceCitizen, SourceHotline, SourceLetter, SourceVisit, SourceAPI, SourceOpen311, SourceImport, SourceCourt,
+	SourceInspection, SourcePatrol, SourceMonitoring}
 
 // Urgency of a case (紧急程度): how soon it must be resolved. An urgent or
 // critical case, and one marked 重大敏感, has a shorter resolve period than
@@ -274,9 +282,13 @@ type NewCase struct {
 	// without it (the phone page, the public form, a 12345 transfer) is
 	// registered as received the day it was reported, by the channel its
 	// source implies (PetitionFactsOf).
-	Petition       *PetitionFacts `json:"petition,omitempty"`
-	ResolvedOnSite bool           `json:"resolved_on_site,omitempty"`
-	Result         string         `json:"result,omitempty"` // what was done on site
+	Petition *PetitionFacts `json:"petition,omitempty"`
+	// Hazard is the facts of a safety hazard (隐患等级、所在重点场所); only
+	// for the kind hazard (hazard.go). A hazard reported without it is
+	// 一般隐患 at the reported position.
+	Hazard         *HazardFacts `json:"hazard,omitempty"`
+	ResolvedOnSite bool         `json:"resolved_on_site,omitempty"`
+	Result         string       `json:"result,omitempty"` // what was done on site
 	// HotlineNo is the 12345 work order number (工单号): letters and
 	// digits, at most MaxHotlineNo, optional.
 	HotlineNo string `json:"hotline_no,omitempty"`

@@ -33,7 +33,8 @@ var messageSets = []map[string][2]string{commonMessages, reportMessages, caseMes
 	cohandleMessages, mergeMessages, fieldMessages, statsMessages, exportMessages, dashboardMessages, gaugeMessages, disputeMessages, disputeNumberMessages,
 	campaignMessages, mediationPrintMessages, mediationStoreMessages, mediationWebMessages, petitionMessages, petitionNumberMessages, petitionPrintMessages, petitionWebMessages, receptionMessages, petitionStoreMessages, petitionIntakeMessages,
 	assessMessages, assessStoreMessages, assessWebMessages, monthlyMessages, handlerMessages, creationMessages,
-	riskMessages, stabilityMessages, warningMessages, taskMessages, briefingMessages, riskWebMessages, warningWebMessages, taskWebMessages}
+	riskMessages, stabilityMessages, warningMessages, taskMessages, briefingMessages, riskWebMessages, warningWebMessages, taskWebMessages,
+	hazardMessages, siteMessages, monitorMessages, patrolMessages}
 
 // catalogue is every message by key.
 var catalogue = func() map[string][2]string {

@@ -61,12 +61,26 @@ const (
 	// CapBriefings: the weekly 研判 of a unit (briefing.go).
 	CapTasks     Capability = "tasks"
 	CapBriefings Capability = "briefings"
+	// CapSites: read the register of key sites (重点场所/重点单位, site.go);
+	// CapSitesEdit: add, change and import them; CapInspect: record an
+	// inspection (检查) against a site's checklist.
+	CapSites     Capability = "sites"
+	CapSitesEdit Capability = "sites_edit"
+	CapInspect   Capability = "inspect"
+	// CapSensors: configure a site's sensors and thresholds (监测, monitor.go);
+	// CapReadings: send readings (a monitoring system's API key).
+	CapSensors  Capability = "sensors"
+	CapReadings Capability = "readings"
+	// CapPatrolPoints: set the patrol points of the grids in one's
+	// jurisdiction (巡查点位, patrol.go); the patrol itself is CapPatrol's.
+	CapPatrolPoints Capability = "patrol_points"
 )
 
 // Capabilities lists every capability in the order of the table.
 var Capabilities = []Capability{CapReadCases, CapReport, CapPatrol, CapStatistics, CapAssess,
 	CapAdminUnits, CapAdminUsers, CapAdminGrids, CapAdminCategories, CapAdminHolidays, CapManageCampaigns,
-	CapReceptions, CapLeadCases, CapRisks, CapWarnings, CapWarningRules, CapTasks, CapBriefings}
+	CapReceptions, CapLeadCases, CapRisks, CapWarnings, CapWarningRules, CapTasks, CapBriefings,
+	CapSites, CapSitesEdit, CapInspect, CapSensors, CapReadings, CapPatrolPoints}
 
 // permission is a row of the table: who may, and the sentence that
 // refuses everyone else.
@@ -106,6 +120,12 @@ var permissions = map[Capability]permission{
 	CapWarningRules:    {roles: []Role{RoleDispatcher, RoleAssessor}, refusal: "capability.warning_rules.forbidden"},
 	CapTasks:           {roles: []Role{RoleDispatcher, RoleHandler, RoleMediator, RoleLeader, RoleAssessor}, refusal: "capability.tasks.forbidden"},
 	CapBriefings:       {roles: []Role{RoleDispatcher, RoleLeader, RoleAssessor}, refusal: "capability.briefings.forbidden"},
+	CapSites:           {roles: []Role{RoleAdmin, RoleDispatcher, RoleHandler, RoleGridWorker, RoleLeader, RoleAssessor, RoleViewer}, refusal: "capability.sites.forbidden"},
+	CapSitesEdit:       {roles: []Role{RoleAdmin, RoleDispatcher, RoleHandler}, refusal: "capability.sites_edit.forbidden"},
+	CapInspect:         {roles: []Role{RoleDispatcher, RoleHandler, RoleGridWorker}, refusal: "capability.inspect.forbidden"},
+	CapSensors:         {roles: []Role{RoleAdmin, RoleDispatcher, RoleHandler}, refusal: "capability.sensors.forbidden"},
+	CapReadings:        {roles: []Role{RoleAdmin}, refusal: "capability.readings.forbidden"},
+	CapPatrolPoints:    {roles: []Role{RoleDispatcher, RoleLeader}, refusal: "capability.patrol_points.forbidden"},
 }
 
 // May reports whether one of the user's roles holds capability c. A nil

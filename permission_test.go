@@ -9,14 +9,14 @@ import (
 // that a change to the table is a change to this test too.
 func TestMay(t *testing.T) {
 	want := map[Role][]Capability{
-		RoleAdmin:      {CapReadCases, CapReport, CapStatistics, CapAdminUnits, CapAdminUsers, CapAdminGrids, CapAdminCategories, CapAdminHolidays, CapManageCampaigns},
-		RoleDispatcher: {CapReadCases, CapReport, CapStatistics, CapManageCampaigns, CapReceptions, CapRisks, CapWarnings, CapWarningRules, CapTasks, CapBriefings},
-		RoleHandler:    {CapReadCases, CapReport, CapStatistics, CapRisks, CapWarnings, CapTasks},
-		RoleGridWorker: {CapReadCases, CapReport, CapPatrol, CapStatistics},
+		RoleAdmin:      {CapReadCases, CapReport, CapStatistics, CapAdminUnits, CapAdminUsers, CapAdminGrids, CapAdminCategories, CapAdminHolidays, CapManageCampaigns, CapSites, CapSitesEdit, CapSensors, CapReadings},
+		RoleDispatcher: {CapReadCases, CapReport, CapStatistics, CapManageCampaigns, CapReceptions, CapRisks, CapWarnings, CapWarningRules, CapTasks, CapBriefings, CapSites, CapSitesEdit, CapInspect, CapSensors, CapPatrolPoints},
+		RoleHandler:    {CapReadCases, CapReport, CapStatistics, CapRisks, CapWarnings, CapTasks, CapSites, CapSitesEdit, CapInspect, CapSensors},
+		RoleGridWorker: {CapReadCases, CapReport, CapPatrol, CapStatistics, CapSites, CapInspect},
 		RoleMediator:   {CapReadCases, CapReport, CapStatistics, CapWarnings, CapTasks},
-		RoleLeader:     {CapReadCases, CapStatistics, CapReceptions, CapLeadCases, CapRisks, CapWarnings, CapTasks, CapBriefings},
-		RoleAssessor:   {CapReadCases, CapStatistics, CapAssess, CapRisks, CapWarnings, CapWarningRules, CapTasks, CapBriefings},
-		RoleViewer:     {CapReadCases, CapStatistics},
+		RoleLeader:     {CapReadCases, CapStatistics, CapReceptions, CapLeadCases, CapRisks, CapWarnings, CapTasks, CapBriefings, CapSites, CapPatrolPoints},
+		RoleAssessor:   {CapReadCases, CapStatistics, CapAssess, CapRisks, CapWarnings, CapWarningRules, CapTasks, CapBriefings, CapSites},
+		RoleViewer:     {CapReadCases, CapStatistics, CapSites},
 	}
 	for _, r := range Roles {
 		caps, ok := want[r]
