@@ -69,6 +69,14 @@ const (
 	ActRequestReview  ActionName = "request_review"  // 复查申请
 	ActRequestRecheck ActionName = "request_recheck" // 复核申请
 	ActLead           ActionName = "lead"            // 包案
+	// The rectification of a hazard (隐患整改, hazard.go): the order with a
+	// deadline and the party, the party's report that it is done, the
+	// recheck on site (复查: passed closes it, 销号; failed orders it
+	// again); the system marks a missed rectification deadline.
+	ActRectifyOrder   ActionName = "rectify_order"   // 责令整改
+	ActRectifyDone    ActionName = "rectify_done"    // 整改完成
+	ActRecheck        ActionName = "recheck"         // 复查
+	ActRectifyOverdue ActionName = "rectify_overdue" // 整改超期 (the system's)
 )
 
 // ActionNames lists every action a user can take (report is the creation).
@@ -78,7 +86,7 @@ var ActionNames = []ActionName{ActAccept, ActReject, ActDispatch, ActSign, ActRe
 	ActAssistSign, ActAssistReport, ActMerge, ActLink, ActUnlink,
 	ActMediate, ActAgree, ActMediationFail, ActRefuseMediation, ActConfirm, ActPerform, ActRevisit,
 	ActInform, ActPetitionAccept, ActPetitionRefuse, ActPetitionExtend, ActAnswer, ActDeliver, ActRequestReview,
-	ActRequestRecheck, ActLead}
+	ActRequestRecheck, ActLead, ActRectifyOrder, ActRectifyDone, ActRecheck}
 
 // Label is the zh-CN name of the action.
 func (a ActionName) Label() string {
@@ -171,6 +179,14 @@ func (a ActionName) Label() string {
 		return "复核申请"
 	case ActLead:
 		return "包案"
+	case ActRectifyOrder:
+		return "责令整改"
+	case ActRectifyDone:
+		return "整改完成"
+	case ActRecheck:
+		return "复查"
+	case ActRectifyOverdue:
+		return "整改超期"
 	}
 	return string(a)
 }
@@ -239,6 +255,11 @@ type ActionInput struct {
 	// transfer): it replaces the registration and the 15 days count again
 	// from the day received. Only accept takes it.
 	Petition *PetitionFacts `json:"petition,omitempty"`
+
+	// Hazards (hazard.go). Rectify is the order of rectify_order, and the
+	// new deadline of a failed recheck; Recheck the result of recheck.
+	Rectify *RectifyInput `json:"rectify,omitempty"`
+	Recheck *RecheckInput `json:"recheck,omitempty"`
 }
 
 // Action is one append-only row of a case's timeline.

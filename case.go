@@ -259,6 +259,9 @@ type Case struct {
 	// Petition is the state of a petition (petition.go); nil for the
 	// other kinds.
 	Petition *Petition `json:"petition,omitempty"`
+	// Hazard is the state of a hazard (hazard.go); nil for the other
+	// kinds.
+	Hazard *Hazard `json:"hazard,omitempty"`
 }
 
 // NewCase is the input of a report.
@@ -375,6 +378,10 @@ type CaseFilter struct {
 	// pet_decided_on_time …), or matters (信访事项: not merged); "" for any
 	// case.
 	Petition string
+	// Hazard keeps the hazards a measure of hazards counts, by its name
+	// (MeasureNames, docs/hazards.md: hz_major, hz_rectified …) or found
+	// (every hazard); "" for any case.
+	Hazard string
 	// PetitionStages selects the petitions at one of these stages (a
 	// petition tab of the inbox); none: any case.
 	PetitionStages []PetitionStage

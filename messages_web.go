@@ -475,6 +475,7 @@ var actionEN = map[ActionName]string{
 	ActInform: "Tell of another route", ActPetitionAccept: "Accept the petition", ActPetitionRefuse: "Do not accept the petition",
 	ActPetitionExtend: "Extend handling", ActAnswer: "Issue the written answer", ActDeliver: "Record delivery",
 	ActRequestReview: "Request for review (复查)", ActRequestRecheck: "Request for re-examination (复核)", ActLead: "Leader takes on the matter",
+	ActRectifyOrder: "Order rectification", ActRectifyDone: "Rectification done", ActRecheck: "Recheck",
 }
 
 var kindEN = map[Kind]string{

@@ -124,7 +124,7 @@ var permissions = map[Capability]permission{
 	CapSitesEdit:       {roles: []Role{RoleAdmin, RoleDispatcher, RoleHandler}, refusal: "capability.sites_edit.forbidden"},
 	CapInspect:         {roles: []Role{RoleDispatcher, RoleHandler, RoleGridWorker}, refusal: "capability.inspect.forbidden"},
 	CapSensors:         {roles: []Role{RoleAdmin, RoleDispatcher, RoleHandler}, refusal: "capability.sensors.forbidden"},
-	CapReadings:        {roles: []Role{RoleAdmin}, refusal: "capability.readings.forbidden"},
+	CapReadings:        {roles: []Role{RoleMonitor}, refusal: "capability.readings.forbidden"},
 	CapPatrolPoints:    {roles: []Role{RoleDispatcher, RoleLeader}, refusal: "capability.patrol_points.forbidden"},
 }
 

@@ -9,7 +9,7 @@ import (
 // that a change to the table is a change to this test too.
 func TestMay(t *testing.T) {
 	want := map[Role][]Capability{
-		RoleAdmin:      {CapReadCases, CapReport, CapStatistics, CapAdminUnits, CapAdminUsers, CapAdminGrids, CapAdminCategories, CapAdminHolidays, CapManageCampaigns, CapSites, CapSitesEdit, CapSensors, CapReadings},
+		RoleAdmin:      {CapReadCases, CapReport, CapStatistics, CapAdminUnits, CapAdminUsers, CapAdminGrids, CapAdminCategories, CapAdminHolidays, CapManageCampaigns, CapSites, CapSitesEdit, CapSensors},
 		RoleDispatcher: {CapReadCases, CapReport, CapStatistics, CapManageCampaigns, CapReceptions, CapRisks, CapWarnings, CapWarningRules, CapTasks, CapBriefings, CapSites, CapSitesEdit, CapInspect, CapSensors, CapPatrolPoints},
 		RoleHandler:    {CapReadCases, CapReport, CapStatistics, CapRisks, CapWarnings, CapTasks, CapSites, CapSitesEdit, CapInspect, CapSensors},
 		RoleGridWorker: {CapReadCases, CapReport, CapPatrol, CapStatistics, CapSites, CapInspect},
@@ -17,8 +17,9 @@ func TestMay(t *testing.T) {
 		RoleLeader:     {CapReadCases, CapStatistics, CapReceptions, CapLeadCases, CapRisks, CapWarnings, CapTasks, CapBriefings, CapSites, CapPatrolPoints},
 		RoleAssessor:   {CapReadCases, CapStatistics, CapAssess, CapRisks, CapWarnings, CapWarningRules, CapTasks, CapBriefings, CapSites},
 		RoleViewer:     {CapReadCases, CapStatistics, CapSites},
+		RoleMonitor:    {CapReadings}, // an API key's role only (monitor.go)
 	}
-	for _, r := range Roles {
+	for _, r := range KeyRoles {
 		caps, ok := want[r]
 		if !ok {
 			t.Errorf("role %s has no row in this test", r)
@@ -79,7 +80,7 @@ func TestPermissionTable(t *testing.T) {
 			t.Errorf("capability %s: refusal %q is not in the catalogue", c, p.refusal)
 		}
 		for _, r := range p.roles {
-			if !slices.Contains(Roles, r) {
+			if !slices.Contains(KeyRoles, r) {
 				t.Errorf("capability %s: unknown role %q", c, r)
 			}
 		}

@@ -138,6 +138,14 @@ func (in *NewCase) Validate(v *Invalid, cat *Category, now time.Time) {
 			in.Petition.Check(v, "petition.", now)
 		}
 	}
+	// A hazard's level and site (hazard.go).
+	if in.Hazard != nil {
+		if in.Kind.Valid() && in.Kind != KindHazard {
+			v.Add("hazard", "report.hazard.kind", string(in.Kind))
+		} else {
+			in.Hazard.Check(v)
+		}
+	}
 	reps := 0
 	for _, p := range in.Parties {
 		if p.Role == PartyRepresentative {

@@ -181,7 +181,15 @@ var Rates = []Rate{
 	{ID: "petition_review_change", Num: ms(MPetReviewChanged), Den: ms(MPetReviews), Kind: KindPetition},         // 复查变更率
 	{ID: "petition_recheck_change", Num: ms(MPetRecheckChanged), Den: ms(MPetRechecks), Kind: KindPetition},      // 复核变更率
 	{ID: "petition_satisfaction", Num: ms(MSatisfied), Den: ms(MRated), Good: true, Kind: KindPetition},          // 满意率 (信访)
+	// Hazards (hazard.go, docs/hazards.md): over the counts of the kind
+	// hazard.
+	{ID: "hazard_rectify", Num: ms(MHazardRectified), Den: ms(MHazardOrdered), Good: true, Kind: KindHazard},                 // 整改率
+	{ID: "hazard_rectify_on_time", Num: ms(MHazardRectifiedOnTime), Den: ms(MHazardRectified), Good: true, Kind: KindHazard}, // 按期整改率
+	{ID: "hazard_recheck_pass", Num: ms(MHazardPassedFirst), Den: ms(MHazardRechecked), Good: true, Kind: KindHazard},        // 复查合格率
 }
+
+// HazardRates are the rates of Rates that count hazards only.
+var HazardRates = []string{"hazard_rectify", "hazard_rectify_on_time", "hazard_recheck_pass"}
 
 // DisputeRates are the rates of Rates that count disputes only.
 var DisputeRates = []string{"mediation_success", "settlement", "performance"}

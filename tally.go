@@ -80,6 +80,19 @@ const (
 	// resolved or closed, summed (平均处置用时 = HandleHours / (resolved +
 	// closed), the handling units' evaluation).
 	MHandleHours
+	// Hazards (安全隐患, hazard.go, docs/hazards.md); zero for the other
+	// kinds. They follow the measures before them so that the journal's
+	// rows written before they existed read the same (journal.go numbers
+	// the measures).
+	MHazardMajor           // 重大隐患数
+	MHazardOrdered         // 责令整改数: rectification ordered
+	MHazardRectified       // 整改完成数: rechecked, passed and closed (销号)
+	MHazardRectifiedOnTime // 按期整改数: closed so, never missing a rectification deadline
+	MHazardRechecked       // 复查数: rechecked at least once
+	MHazardPassedFirst     // 复查合格数: passed at the first recheck
+	MHazardLate            // 整改超期数: missed a rectification deadline
+	MHazardListed          // 挂牌督办数
+	MHazardMajorOpen       // 重大隐患未销号: major and open now
 	NumMeasures
 )
 
@@ -91,7 +104,9 @@ var MeasureNames = [NumMeasures]string{"reported", "in_reported", "in_accepted",
 	"dissatisfied", "sensitive", "mediated", "agreed", "settled", "confirmed", "perform_base", "performed",
 	"agreement_days", "petitions", "petition_people", "pet_repeats", "pet_overreach", "pet_letters",
 	"pet_letters_replied", "pet_decided", "pet_decided_on_time", "pet_accepted", "pet_answered", "pet_answered_on_time",
-	"pet_extended", "pet_reviews", "pet_review_changed", "pet_rechecks", "pet_recheck_changed", "handle_hours"}
+	"pet_extended", "pet_reviews", "pet_review_changed", "pet_rechecks", "pet_recheck_changed", "handle_hours",
+	"hz_major", "hz_ordered", "hz_rectified", "hz_rectified_on_time", "hz_rechecked", "hz_passed_first", "hz_late",
+	"hz_listed", "hz_major_open"}
 
 // statusMeasure maps each status to the measure counting it.
 var statusMeasure = map[Status]Measure{StatusReported: MInReported, StatusAccepted: MInAccepted,
@@ -192,6 +207,18 @@ func CaseTally(c *Case) Tally {
 		b(MPetReviewChanged, p.ReviewOpinion == OpinionChange || p.ReviewOpinion == OpinionRevoke)
 		b(MPetRechecks, p.Level >= 2)
 		b(MPetRecheckChanged, p.RecheckOpinion == OpinionChange || p.RecheckOpinion == OpinionRevoke)
+	}
+	if h := c.Hazard; h != nil && c.Kind == KindHazard {
+		passed := h.Stage == HazardPassed
+		b(MHazardMajor, h.Level == HazardMajor)
+		b(MHazardOrdered, h.Round > 0)
+		b(MHazardRectified, passed)
+		b(MHazardRectifiedOnTime, passed && !h.Late)
+		b(MHazardRechecked, h.Rechecks > 0)
+		b(MHazardPassedFirst, passed && h.Round == 1)
+		b(MHazardLate, h.Late)
+		b(MHazardListed, h.Listed)
+		b(MHazardMajorOpen, h.Level == HazardMajor && open)
 	}
 	return t
 }

@@ -71,6 +71,10 @@ type Env struct {
 	Document   *pingan.PetitionDocument
 	ReviewUnit *pingan.Unit
 	Lead       *pingan.User
+	// PartyUnit is the department rectify_order names as the party
+	// (hazard.go), looked up in the actor's jurisdiction; nil when not
+	// found there.
+	PartyUnit *pingan.Unit
 }
 
 // rule says from which statuses an action may be taken and who may take it.
@@ -167,7 +171,7 @@ func supervisor(c *pingan.Case, a *pingan.User) bool {
 // sees: anyone whose jurisdiction holds the case, and the users of a unit
 // that assists it now (协办).
 func sees(c *pingan.Case, a *pingan.User) bool {
-	return a.Sees(c.UnitPath) || a.Sees(c.AssignedPath) || a.Sees(c.HoldingPath) || assisting(c, a)
+	return a.Sees(c.UnitPath) || a.Sees(c.AssignedPath) || a.Sees(c.HoldingPath) || assisting(c, a) || rectifyingParty(c, a)
 }
 
 // commenter: anyone whose jurisdiction holds the case and whose role
@@ -234,7 +238,8 @@ func Allowed(c *pingan.Case, actor *pingan.User) []pingan.ActionName {
 	for _, name := range pingan.ActionNames {
 		r := rules[name]
 		if r.allowsStatus(c) && r.allowsMediation(c) && r.allowsPetition(c) && !petitionBlocked(c, name) &&
-			r.allowsRequest(c) && r.allowsAssist(c, actor) && r.may(c, actor) {
+			!hazardBlocked(c, name) && r.allowsRequest(c) && r.allowsAssist(c, actor) && r.may(c, actor) &&
+			hazardRefused(c, actor, name) == nil {
 			out = append(out, name)
 		}
 	}
@@ -318,7 +323,7 @@ func Apply(c *pingan.Case, actor *pingan.User, in pingan.ActionInput, env Env) (
 		}
 		return nil, conflict(c, actor, in.Action)
 	}
-	if !r.allowsMediation(c) || !r.allowsPetition(c) || petitionBlocked(c, in.Action) {
+	if !r.allowsMediation(c) || !r.allowsPetition(c) || petitionBlocked(c, in.Action) || hazardBlocked(c, in.Action) {
 		return nil, conflict(c, actor, in.Action)
 	}
 	if !r.allowsRequest(c) {
@@ -329,6 +334,9 @@ func Apply(c *pingan.Case, actor *pingan.User, in pingan.ActionInput, env Env) (
 	}
 	if !r.may(c, actor) {
 		return nil, pingan.E(pingan.EFORBIDDEN, "action.forbidden", in.Action.Label(), string(in.Action))
+	}
+	if err := hazardRefused(c, actor, in.Action); err != nil { // 复查 by the rectifier (hazard.go)
+		return nil, err
 	}
 	if err := validate(c, in, env); err != nil {
 		return nil, err
@@ -439,6 +447,8 @@ func validate(c *pingan.Case, in pingan.ActionInput, env Env) error {
 		if err := validateMediation(c, &in, env, &v); err != nil {
 			return err
 		}
+	case pingan.ActRectifyOrder, pingan.ActRectifyDone, pingan.ActRecheck:
+		validateHazard(c, &in, env, &v) // hazard.go
 	}
 	if in.Action == pingan.ActEscalate && env.Parent == nil {
 		if err := v.Err(); err != nil {
@@ -585,6 +595,7 @@ func transition(next *pingan.Case, act *pingan.Action, actor *pingan.User, in pi
 		}
 	}
 	mediationTransition(next, act, in, env)
+	hazardTransition(next, act, actor, in, env) // hazard.go
 	act.ToStatus = next.Status
 	return nil
 }
