@@ -200,6 +200,10 @@ func (s *Cases) env(ctx context.Context, tx *sql.Tx, c *pingan.Case, actor *ping
 		if env.Parent, err = escalationTarget(ctx, tx, c, actor); err != nil {
 			return env, err
 		}
+	case pingan.ActRectifyOrder: // the party's department (hazard.go)
+		if err := s.hazardEnv(ctx, tx, actor, in, &env); err != nil {
+			return env, err
+		}
 	case pingan.ActDispatch:
 		if code := strings.TrimSpace(in.ToUnit); code != "" {
 			u, err := unitByCode(ctx, tx, code)

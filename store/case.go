@@ -90,7 +90,7 @@ const caseRequestColumns = `request_action, request_days, request_reason`
 const caseCountColumns = `returns, reworks, reopens, sign_late`
 
 const caseColumns = caseInsertColumns + `, supervise_by, ` + caseTradeColumns + `, ` + caseRequestColumns + `, ` + caseCountColumns +
-	`, ` + caseMediationColumns + `, ` + casePetitionColumns
+	`, ` + caseMediationColumns + `, ` + casePetitionColumns + `, ` + caseHazardColumns
 
 // sealedCase is a case as read, its personal data still sealed.
 type sealedCase struct {
@@ -106,18 +106,20 @@ func scanCase(s scanner) (sealedCase, error) {
 	var satisfaction sql.NullString
 	var med mediationScan
 	var pet petitionScan
-	err := s.Scan(append(append([]any{&c.Region, &c.ID, &c.Number, &c.Kind, &c.Category, &c.Title, &c.Description, &c.Status,
+	var hz hazardScan // a hazard's (hazard.go)
+	err := s.Scan(append(append(append([]any{&c.Region, &c.ID, &c.Number, &c.Kind, &c.Category, &c.Title, &c.Description, &c.Status,
 		&lat, &lng, &c.Address, &c.Grid,
 		&c.Unit, &c.UnitPath, &c.HoldingUnit, &c.HoldingPath, &c.AssignedUnit, &c.AssignedPath, &c.Source, &c.ReportedBy,
 		&reportedAt, &signBy, &resolveBy, &c.Overdue, &c.Suspended, &suspendedAt, &c.EscalationLevel, &c.Supervised,
 		&signedAt, &resolvedAt, &closedAt, &satisfaction, &sc.reporter, &sc.parties, &updatedAt, &c.Version,
 		&c.Ungridded, &c.Placement, &superviseBy, &c.HotlineNo, &c.Urgency, &c.Sensitive,
-		&c.RequestAction, &c.RequestDays, &c.RequestReason, &c.Returns, &c.Reworks, &c.Reopens, &c.SignLate}, med.dest()...), pet.dest()...)...)
+		&c.RequestAction, &c.RequestDays, &c.RequestReason, &c.Returns, &c.Reworks, &c.Reopens, &c.SignLate}, med.dest()...), pet.dest()...), hz.dest()...)...)
 	if err != nil {
 		return sc, err
 	}
 	med.apply(&c)
 	pet.apply(&c)
+	hz.apply(&c)
 	if lat.Valid && lng.Valid {
 		c.Location = &pingan.Location{Lat: lat.Float64, Lng: lng.Float64}
 	}
@@ -169,6 +171,10 @@ func (h *handle) insertCase(ctx context.Context, tx *sql.Tx, c *pingan.Case, rep
 		cols += ", " + casePetitionColumns + ", petitioner_key"
 		a = append(append(a, petitionArgs(d, c)...), h.petitionerKey(c))
 	}
+	if isHazard(c) { // a hazard's level, site and state (hazard.go)
+		cols += ", " + caseHazardColumns
+		a = append(a, hazardArgs(d, c)...)
+	}
 	marks := make([]string, len(a))
 	for i := range marks {
 		marks[i] = "$" + strconv.Itoa(i+1)
@@ -206,15 +212,16 @@ func (h *handle) updateCase(ctx context.Context, tx *sql.Tx, c *pingan.Case, old
 		returns = $34, reworks = $35, reopens = $36, sign_late = $37,
 		amount_fen = $38, people = $39, group_dispute = $40, med_sessions = $41, med_outcome = $42, med_referral = $43,
 		agreed_at = $44, confirm_by = $45, confirmation = $46, terms = $47, terms_performed = $48, next_due = $49,
-		perform_due = $50, revisit_by = $51, revisited_at = $52, settled = $53, `+petitionSet(54)+`
-		WHERE region = $1 AND id = $2 AND version = $3`, append(append([]any{
+		perform_due = $50, revisit_by = $51, revisited_at = $52, settled = $53, `+petitionSet(54)+`,
+		`+hazardSet(54+len(petitionColumnNames))+`
+		WHERE region = $1 AND id = $2 AND version = $3`, append(append(append([]any{
 		c.Region, c.ID, old, string(c.Kind), c.Category, c.Title, c.Description, string(c.Status),
 		lat, lng, c.Address, c.Grid, c.HoldingUnit, c.HoldingPath,
 		c.AssignedUnit, c.AssignedPath, d.tsp(c.SignBy), d.tsp(c.ResolveBy), c.Overdue, c.Suspended,
 		d.tsp(c.SuspendedAt), c.EscalationLevel, c.Supervised, d.tsp(c.SignedAt), d.tsp(c.ResolvedAt),
 		d.tsp(c.ClosedAt), satisfactionValue(c.Satisfaction), d.ts(c.UpdatedAt), c.Version, d.tsp(c.SuperviseBy),
 		string(c.RequestAction), c.RequestDays, c.RequestReason, c.Returns, c.Reworks, c.Reopens, c.SignLate},
-		mediationArgs(d, c)...), petitionArgs(d, c)...)...)
+		mediationArgs(d, c)...), petitionArgs(d, c)...), hazardArgs(d, c)...)...)
 	if err != nil {
 		return err
 	}
@@ -425,6 +432,9 @@ func (h *handle) writeCase(ctx context.Context, tx *sql.Tx, r *intake, now time.
 	if err := h.attach(ctx, tx, r.actor, c.Region, c.ID, refs); err != nil {
 		return nil, err
 	}
+	if err := h.listHazard(ctx, tx, c, now); err != nil { // a major hazard's 挂牌督办 (hazard.go)
+		return nil, err
+	}
 	if r.after != nil {
 		if err := r.after(ctx, tx, c); err != nil {
 			return nil, err
@@ -533,6 +543,9 @@ func (h *handle) checkNewCase(ctx context.Context, tx *sql.Tx, actor *pingan.Use
 	if err != nil {
 		return nil, nil, err
 	}
+	if err := checkHazardSite(ctx, tx, actor, in, &v); err != nil { // a hazard's key site (hazard.go)
+		return nil, nil, err
+	}
 	if check != nil {
 		if err := check(ctx, tx, &v); err != nil {
 			return nil, nil, err
@@ -554,6 +567,7 @@ func (h *handle) checkNewCase(ctx context.Context, tx *sql.Tx, actor *pingan.Use
 		return nil, nil, err
 	}
 	c.Petition = newPetition(c.Kind, in.Petition, source, reportedAt) // a petition's registration (petition.go)
+	c.Hazard = newHazard(c.Kind, in.Hazard)                           // a hazard's level and site (hazard.go)
 	return c, cat, nil
 }
 
@@ -894,6 +908,9 @@ func figureFilter(v *pingan.Invalid, f pingan.CaseFilter, a *args) []string {
 	}
 	if f.Petition != "" {
 		where = append(where, petitionFigure(v, f.Petition, a)...)
+	}
+	if f.Hazard != "" {
+		where = append(where, hazardFigure(v, f.Hazard, a)...) // hazard.go
 	}
 	if len(f.PetitionStages) > 0 {
 		ss := make([]any, len(f.PetitionStages))

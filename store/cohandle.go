@@ -21,7 +21,8 @@ import (
 // with the code in the parameter unit assists it now (协办).
 func caseSeen(p, unit string) string {
 	return `(` + caseIn(p) + ` OR EXISTS (SELECT 1 FROM case_assists ca WHERE ca.region = cases.region
-		AND ca.case_id = cases.id AND ca.unit_code = ` + unit + ` AND ca.state <> 'withdrawn'))`
+		AND ca.case_id = cases.id AND ca.unit_code = ` + unit + ` AND ca.state <> 'withdrawn')
+		OR (hz_party_unit <> '' AND hz_stage <> '' AND hz_party_unit = ` + unit + `))` // a hazard's party (hazard.go)
 }
 
 // unitOf answers the code of actor's own unit, "" for none.

@@ -66,6 +66,9 @@ func (s *Cases) EscalateDue(ctx context.Context, now time.Time, limit int) (int,
 		case c.Kind == pingan.KindPetition:
 			// A petition is marked only: its escalation is a dispatcher's
 			// decision (docs/petitions.md).
+		case c.Hazard.Ordered():
+			// A hazard under rectification is marked only: its deadline is
+			// the rectification's (hazard.go).
 		case c.Status == pingan.StatusReported, c.Status == pingan.StatusAccepted, c.Status == pingan.StatusInProgress:
 			in := pingan.ActionInput{Action: pingan.ActEscalate, Reason: EscalateReason}
 			env, err := s.env(ctx, tx, c, nil, in, now)
@@ -112,7 +115,12 @@ func (s *Cases) EscalateDue(ctx context.Context, now time.Time, limit int) (int,
 	if err != nil {
 		return len(ids) + marked, err
 	}
-	return len(ids) + marked + mediated, nil
+	// The rectification deadlines of hazards (hazard.go).
+	rectify, err := s.watchHazards(ctx, now, limit)
+	if err != nil {
+		return len(ids) + marked + mediated, err
+	}
+	return len(ids) + marked + mediated + rectify, nil
 }
 
 // markSupervision marks overdue, once for each supervision deadline (督办时限)

@@ -110,6 +110,10 @@ type DB struct {
 	Stability *Stability // pingan.StabilityService: 稳评 (social stability risk assessment)
 	Warnings  *Warnings  // pingan.WarningService, pingan.WarningEngine: 预警
 	Briefings *Briefings // pingan.BriefingService: the weekly 研判
+	Sites     *Sites     // pingan.SiteService: the register of key sites (重点场所) and inspections
+	Patrols   *Patrols   // pingan.PatrolService: patrols of the grids (网格巡查)
+	Monitor   *Monitor   // pingan.MonitorService, pingan.MonitorWatch: sensors, readings, alarms (监测)
+	APIKeys   *APIKeys   // pingan.APIKeyService: keys of machine clients (接口密钥)
 }
 
 // handle is what every service shares: the connections and the dialect,
@@ -177,7 +181,9 @@ func newDB(h *handle) *DB {
 		Notifications: &Notifications{h}, Settings: &Settings{h}, Campaigns: &Campaigns{h}, Mediation: &Mediation{h},
 		Petitions: &Petitions{h}, Schemes: &Schemes{h}, Assess: &Assess{h},
 		Monthly: &MonthlyReports{h}, Tasks: &Tasks{h}, Risks: &Risks{h}, Stability: &Stability{h}, Warnings: &Warnings{h},
-		Briefings: &Briefings{h}}
+		Monitor: &Monitor{h}, APIKeys: &APIKeys{h},
+		Patrols:   &Patrols{handle: h},
+		Briefings: &Briefings{h}, Sites: &Sites{h}}
 }
 
 // Open connects to the database of o.DSN. It refuses a schema newer than

@@ -104,7 +104,7 @@ func TestPostgres(t *testing.T) {
 var concurrent = map[string]bool{
 	"GroupCommit": true, "GroupCommitDeadlock": true, "EscalateDueConcurrent": true,
 	"ImportGridsConcurrent": true, "PhotosWithTheReport": true, "TallyJournalTwoFolders": true,
-	"MergeCrossConcurrent": true, "AcceptConcurrent": true,
+	"MergeCrossConcurrent": true, "AcceptConcurrent": true, "OnePatrolOpen": true,
 }
 
 func runSuite(t *testing.T, dsnFor opener) {

@@ -42,7 +42,7 @@ const tallyKeyColumns = "region, kind, category, source"
 // (gauge.go: its deadlines) depend on.
 const tallyCaseColumns = `region, kind, category, source, reported_at, status, unit_path, holding_path, assigned_path,
 	grid, signed_at, sign_late, overdue, suspended, escalation_level, returns, reworks, reopens, satisfaction, sensitive,
-	sign_by, resolve_by, supervise_by, suspended_at, resolved_at, ` + caseMediationColumns + `, ` + casePetitionColumns
+	sign_by, resolve_by, supervise_by, suspended_at, resolved_at, ` + caseMediationColumns + `, ` + casePetitionColumns + `, ` + caseHazardColumns
 
 // scanTallyCase reads the tallyCaseColumns of a case.
 func scanTallyCase(s scanner) (*pingan.Case, error) {
@@ -51,14 +51,16 @@ func scanTallyCase(s scanner) (*pingan.Case, error) {
 	var satisfaction sql.NullString
 	var med mediationScan
 	var pet petitionScan
-	if err := s.Scan(append(append([]any{&c.Region, &c.Kind, &c.Category, &c.Source, &reportedAt, &c.Status, &c.UnitPath, &c.HoldingPath,
+	var hz hazardScan
+	if err := s.Scan(append(append(append([]any{&c.Region, &c.Kind, &c.Category, &c.Source, &reportedAt, &c.Status, &c.UnitPath, &c.HoldingPath,
 		&c.AssignedPath, &c.Grid, &signedAt, &c.SignLate, &c.Overdue, &c.Suspended, &c.EscalationLevel,
 		&c.Returns, &c.Reworks, &c.Reopens, &satisfaction, &c.Sensitive,
-		&signBy, &resolveBy, &superviseBy, &suspendedAt, &resolvedAt}, med.dest()...), pet.dest()...)...); err != nil {
+		&signBy, &resolveBy, &superviseBy, &suspendedAt, &resolvedAt}, med.dest()...), pet.dest()...), hz.dest()...)...); err != nil {
 		return nil, err
 	}
 	med.apply(&c)
 	pet.apply(&c)
+	hz.apply(&c)
 	c.ReportedAt, c.SignedAt = reportedAt.T, signedAt.ptr()
 	c.SignBy, c.ResolveBy, c.SuperviseBy, c.SuspendedAt = signBy.ptr(), resolveBy.ptr(), superviseBy.ptr(), suspendedAt.ptr()
 	c.ResolvedAt = resolvedAt.ptr()

@@ -387,10 +387,13 @@ func (s *Stats) verifyMonth(ctx context.Context, m time.Time, out *TallyCheck, l
 	compareTallies("tallies_month", months, byMonth, note)
 	// Each case's kept counts against its timeline.
 	tl := map[string][3]int{}
-	rows, err := tx.QueryContext(ctx, `SELECT a.case_id, a.action, count(*) FROM actions a
+	// A failed recheck of a hazard (复查不合格, hazard.go) is a rework.
+	rows, err := tx.QueryContext(ctx, `SELECT a.case_id, CASE WHEN a.action = 'recheck' THEN 'rework' ELSE a.action END AS kept,
+		count(*) FROM actions a
 		JOIN cases c ON c.region = a.region AND c.id = a.case_id
-		WHERE c.reported_at >= $1 AND c.reported_at < $2 AND a.action IN ('return', 'rework', 'reopen')
-		GROUP BY a.case_id, a.action`, s.dialect.ts(m), s.dialect.ts(next))
+		WHERE c.reported_at >= $1 AND c.reported_at < $2
+		AND (a.action IN ('return', 'rework', 'reopen') OR (a.action = 'recheck' AND a.to_status = 'in_progress'))
+		GROUP BY a.case_id, kept`, s.dialect.ts(m), s.dialect.ts(next))
 	if err != nil {
 		return err
 	}

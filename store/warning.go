@@ -530,7 +530,9 @@ func (s *Warnings) Rules(ctx context.Context, actor *pingan.User) ([]*pingan.War
 }
 
 func rules(ctx context.Context, q querier) ([]*pingan.WarningRule, error) {
-	rows, err := q.QueryContext(ctx, `SELECT `+ruleColumns+` FROM warning_rules ORDER BY id`)
+	// The rule monitoring alarms are filed under (readings.go) is no rule of
+	// the engine's nor the pages'.
+	rows, err := q.QueryContext(ctx, `SELECT `+ruleColumns+` FROM warning_rules WHERE kind <> '`+monitoringRule+`' ORDER BY id`)
 	if err != nil {
 		return nil, err
 	}
