@@ -1,6 +1,7 @@
 package api
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"strings"
@@ -161,9 +162,13 @@ func (s *Server) getCase(w http.ResponseWriter, r *http.Request) error {
 // A dispatch takes assist_units (协办), and assist_sign and assist_report
 // are the assisting units' actions (docs/api.md, co-handling).
 func (s *Server) act(w http.ResponseWriter, r *http.Request) error {
-	var in pingan.ActionInput
-	if err := s.decode(w, r, &in); err != nil {
-		return err
+	var body actionBody
+	if err := s.decode(w, r, &body); err != nil {
+		return unembedded(err)
+	}
+	in := body.ActionInput
+	for _, p := range body.Photos { // e.g. a hazard's after-photos (rectify_done, docs/hazards.md)
+		in.Photos = append(in.Photos, pingan.Upload{Name: p.Name, Data: p.Data})
 	}
 	if strings.TrimSpace(string(in.Action)) == "" {
 		return invalid("action", pingan.Msg("field.required"), pingan.Msg("api.action.required"))
@@ -175,6 +180,34 @@ func (s *Server) act(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.writeJSON(w, http.StatusOK, answerCase(c))
 	return nil
+}
+
+// actionBody is an action with its photos as base64 (photos: [{"name",
+// "data"}]), which the service keeps with the timeline entry as a
+// report's.
+type actionBody struct {
+	pingan.ActionInput
+	Photos []struct {
+		Name string `json:"name"`
+		Data []byte `json:"data"`
+	} `json:"photos,omitempty"`
+}
+
+// unembedded answers err with its fields named as in the action's JSON:
+// a type error inside actionBody's ActionInput names its field
+// "ActionInput.attachments", which the caller sent as "attachments".
+func unembedded(err error) error {
+	var e *pingan.Error
+	if !errors.As(err, &e) || len(e.Fields) == 0 {
+		return err
+	}
+	fields := make(map[string]pingan.Message, len(e.Fields))
+	for k, m := range e.Fields {
+		fields[strings.TrimPrefix(k, "ActionInput.")] = m
+	}
+	out := *e
+	out.Fields = fields
+	return &out
 }
 
 // timeline answers GET /api/v1/cases/{id}/timeline: {"actions": […]},

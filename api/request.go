@@ -177,7 +177,8 @@ func (s *Server) decodeError(err error, dst any) error {
 		return invalid(typ.Field, typeProblem(typ.Type.Kind().String(), typ.Value), pingan.Msg("error.invalid"))
 	case errors.As(err, &timeErr):
 		field := "body"
-		if _, ok := dst.(*pingan.ActionInput); ok {
+		switch dst.(type) {
+		case *pingan.ActionInput, *actionBody: // actionBody: an action with its photos (case.go)
 			field = "deadline" // the only time in an input body
 		}
 		return invalid(field, pingan.Msg("api.body.time", timeErr.Value), pingan.Msg("error.invalid"))

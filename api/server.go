@@ -75,6 +75,17 @@ type Config struct {
 	Stability pingan.StabilityService
 	// Briefings serves /briefings (briefing.go); when nil those routes answer 404.
 	Briefings pingan.BriefingService
+	// Patrols serves /patrol-points and /patrols (patrol.go), and the
+	// patrols block of /stats; when nil those routes answer 404.
+	Patrols pingan.PatrolService
+	// Sites serves /sites, /site-types and /inspections (site.go); when
+	// nil those routes answer 404.
+	Sites pingan.SiteService
+	// Monitor serves /readings, /sensors and /alarms (readings.go,
+	// sensor.go); Keys authenticates API keys (Authorization: Bearer
+	// pak_…). When nil those routes answer 404 and keys are refused.
+	Monitor pingan.MonitorService
+	Keys    pingan.APIKeyService
 	// Calendar counts deadlines for /calendar/due: the store, which holds
 	// the years entered at run time; calendar.Official() when nil.
 	Calendar calendar.Source
@@ -114,6 +125,10 @@ type Server struct {
 	risks      pingan.RiskService
 	stability  pingan.StabilityService
 	briefings  pingan.BriefingService
+	monitor    pingan.MonitorService
+	keys       pingan.APIKeyService
+	patrols    pingan.PatrolService
+	sites      pingan.SiteService
 	font       string
 	clock      pingan.Clock
 	log        *slog.Logger
@@ -149,6 +164,10 @@ func New(cfg Config) *Server {
 		risks:      cfg.Risks,
 		stability:  cfg.Stability,
 		briefings:  cfg.Briefings,
+		monitor:    cfg.Monitor,
+		keys:       cfg.Keys,
+		patrols:    cfg.Patrols,
+		sites:      cfg.Sites,
 		font:       cfg.Font,
 		clock:      cfg.Clock,
 		log:        cfg.Logger,
@@ -222,6 +241,9 @@ func (s *Server) routes() {
 	s.routesWarnings()
 	s.routesRisks()
 	s.routesBriefings()
+	s.routesMonitor()
+	s.routesPatrols()
+	s.routesSites()
 
 	// Everything else under the prefix: 405 when the path exists for
 	// another method, 404 otherwise — in the API's JSON shape.

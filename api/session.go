@@ -109,7 +109,10 @@ func (s *Server) requireUser(next handlerFunc) handlerFunc {
 		if !ok || len(token) > 512 {
 			return errUnauthorized
 		}
-		u, err := s.authenticate(r.Context(), token)
+		u, err := s.authenticateKey(r, token) // an API key (readings.go), or nil
+		if u == nil && err == nil {
+			u, err = s.authenticate(r.Context(), token)
+		}
 		if err != nil {
 			return err
 		}

@@ -19,6 +19,12 @@ type statsAnswer struct {
 	By        pingan.StatsDim `json:"by,omitempty"`
 	Breakdown []*pingan.Stats `json:"breakdown,omitempty"`
 	Series    []*pingan.Stats `json:"series,omitempty"`
+	// Patrols is the patrol coverage of the unit over the ISO weeks of the
+	// period (patrol.go); absent without a patrol service.
+	Patrols *coverageAnswer `json:"patrols,omitempty"`
+	// Inspections are the inspections of key sites month by month of the
+	// period (site.go); absent without a site service.
+	Inspections *inspectionsAnswer `json:"inspections,omitempty"`
 }
 
 // getStats answers GET /api/v1/stats?unit=CODE&from=&to=&kind=&category=&source=&grid=&by=&series=month:
@@ -90,6 +96,12 @@ func (s *Server) getStats(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
+	if out.Patrols, err = s.statsPatrols(r, st.Unit, sq); err != nil { // patrol.go
+		return err
+	}
+	if out.Inspections, err = s.statsInspections(r, st.Unit, sq); err != nil { // site.go
+		return err
+	}
 	if format == "xlsx" {
 		return s.statsXLSX(w, r, out)
 	}
@@ -154,6 +166,12 @@ func (s *Server) statsXLSX(w http.ResponseWriter, r *http.Request, out statsAnsw
 		}
 		h, rs := sheet.Breakdown(lang, t("export.col.name"), keyed)
 		more = append(more, book("export.sheet."+string(out.By), h, rs))
+	}
+	if out.Patrols != nil { // patrol.go
+		more = append(more, book("patrol.stats.sheet", patrolHeader(lang), patrolRows(out.Patrols)))
+	}
+	if out.Inspections != nil { // site.go
+		more = append(more, book("site.stats.sheet", inspectionHeader(lang), inspectionRows(out.Inspections)))
 	}
 	if len(out.Series) > 0 {
 		var keyed []sheet.Keyed

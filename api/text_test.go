@@ -51,9 +51,12 @@ func sweepConfig(db *store.DB, clock pingan.Clock) api.Config {
 		Receptions: db.Receptions,
 		Schemes:    db.Schemes, Assess: db.Assess,
 		Monthly: db.Monthly, Briefings: db.Briefings,
+		Patrols:  db.Patrols,
+		Sites:    db.Sites,
 		Tasks:    db.Tasks,
 		Warnings: db.Warnings,
 		Risks:    db.Risks, Stability: db.Stability,
+		Monitor: db.Monitor, Keys: db.APIKeys,
 		Clock: clock, Logger: slog.New(slog.DiscardHandler),
 	}
 }
@@ -83,6 +86,9 @@ const (
 	sweepRisk       = "risk"          // a risk of 东北街 under control, 肃州区's leader its 包保 leader
 	sweepStability  = "stability"     // a 稳评 of 肃州区, registered
 	sweepWarning    = "warning"       // a warning sent to 东北街, signed
+	sweepPatrol     = "patrol"        // fk-grid's patrol of 620902001001-01, open
+	sweepPoint      = "patrol-point"  // a patrol point of that grid
+	sweepSite       = "site"          // a key site (其他) of 富康社区第二网格 under 住建局
 )
 
 // sweepFill gives each wildcard of a route a value that exists in the
@@ -118,6 +124,14 @@ func sweepFill(pattern, name string, ids map[string]string) (string, bool) {
 			return ids[sweepStability], true
 		case in("/warnings/"):
 			return ids[sweepWarning], true
+		case in("/sensors/"):
+			return ids[sweepSensor], true
+		case in("/patrols/"):
+			return ids[sweepPatrol], true
+		case in("/patrol-points/"):
+			return ids[sweepPoint], true
+		case in("/sites/"):
+			return ids[sweepSite], true
 		}
 	case "code":
 		switch {
@@ -125,6 +139,8 @@ func sweepFill(pattern, name string, ids map[string]string) (string, bool) {
 			return "620902", true
 		case in("/grids/"):
 			return "620902001001-01", true
+		case in("/site-types/"):
+			return pingan.SiteOther, true
 		}
 	case "year":
 		return "2026", true
@@ -169,12 +185,20 @@ func sweepFill(pattern, name string, ids map[string]string) (string, bool) {
 func sweepUser(pattern string) string {
 	in := func(part string) bool { return strings.Contains(pattern, part) }
 	switch {
+	case pattern == "POST /api/v1/readings":
+		return sweepKeyUser // a monitoring system's key (readings_test.go)
 	case strings.HasSuffix(pattern, "/objections"):
 		return "dbj-dispatcher" // the township objects to its own result
 	case in("/assess/"):
 		return "assessor"
 	case strings.HasSuffix(pattern, "/visits"):
 		return "fk-grid"
+	case in("/patrols/{id}/"), in("/patrols/open"), pattern == "POST /api/v1/patrols":
+		return "fk-grid" // the patrol's worker
+	case in("/patrol-points"):
+		return "sz-dispatcher" // sets the points of its grids
+	case in("/sites"), in("/site-types"), in("/inspections"):
+		return "sz-dispatcher" // keeps the register, inspects, reads a contact
 	case in("/petition/") || strings.HasSuffix(pattern, "/petition"):
 		return "dbj-dispatcher"
 	case in("/petitions/led"), in("/reports/monthly"), in("/briefings"):
@@ -241,6 +265,23 @@ func sweepBody(e *env, ids map[string]string) map[string]string {
 
 		"POST /api/v1/warnings/{id}/actions": `{"step":"handle","note":"已上门调处"}`,
 		"POST /api/v1/warning-rules":         `{"kind":"group","title":"群体性纠纷","case_kind":"dispute","threshold":30,"level":"red","send_to":"620902001000","active":true}`,
+
+		"POST /api/v1/patrol-points":         `{"grid":"620902001001-01","name":"幸福路口","location":{"lat":39.755,"lng":98.505},"cadence":7}`,
+		"PATCH /api/v1/patrol-points/{id}":   `{"cadence":14}`,
+		"POST /api/v1/patrols/{id}/checkins": fmt.Sprintf(`{"point":%s,"location":{"lat":39.755,"lng":98.505},"result":"ok","note":"正常"}`, ids[sweepPoint]),
+		"POST /api/v1/patrols/{id}/end":      "",
+		"POST /api/v1/patrols":               `{"grid":"620902001001-01"}`,
+
+		"POST /api/v1/sites":                  sweepSiteBody,
+		"PUT /api/v1/sites/{id}":              strings.NewReplacer("富康农贸市场", "富康社区卫生服务站", "market", "other").Replace(sweepSiteBody),
+		"POST /api/v1/sites/import":           `{"rows":[{"row":2,"site":{"name":"富康小学","type":"school","location":{"lat":39.752,"lng":98.515},"department":"620902-zjj","contact":{"name":"李老师","phone":"13900001111"}}}]}`,
+		"POST /api/v1/sites/{id}/contact":     "",
+		"POST /api/v1/sites/{id}/inspections": `{"day":"` + today + `","note":"例行检查","items":[{"seq":1,"ok":true,"note":"通道畅通"},{"seq":2,"ok":true}]}`,
+		"PUT /api/v1/site-types/{code}":       `{"name":"其他","seq":8,"active":true,"schedules":[{"level":0,"months":3}],"checklist":[{"text":"消防通道畅通"},{"text":"灭火器在有效期内","category":"AQ01"}]}`,
+
+		"POST /api/v1/readings":    sweepMonitorBody(e, ids, "POST /api/v1/readings"),
+		"POST /api/v1/sensors":     sweepMonitorBody(e, ids, "POST /api/v1/sensors"),
+		"PUT /api/v1/sensors/{id}": sweepMonitorBody(e, ids, "PUT /api/v1/sensors/{id}"),
 	}
 }
 
@@ -250,6 +291,9 @@ const (
 	sweepProgressBody  = `{"step":"progress","percent":60,"note":"已完成摸排","unit":"620902001000","evidence":[{"name":"a.pdf","data":"JVBERi0xLjQK"}]}`
 	sweepStabilityBody = `{"title":"城区供水价格调整","body":"区政府","kind":"重大政策","unit":"620902"}`
 )
+
+const sweepSiteBody = `{"name":"富康农贸市场","type":"market","location":{"lat":39.753,"lng":98.516},"address":"富康路8号",
+	"department":"620902-zjj","contact":{"name":"赵经理","phone":"13900003333"}}`
 
 const sweepInputBody = `{"kind":"score","unit":"620902001000","indicator":"i2","points":30,"reason":"齐全","evidence":[{"name":"a.pdf","data":"JVBERi0xLjQK"}]}`
 
@@ -358,6 +402,13 @@ func sweepFixture(e *env) map[string]string {
 	}
 	ids[sweepWarning] = fmt.Sprint(ws[0].ID)
 	must("dbj-handler", "POST", "/api/v1/warnings/"+ids[sweepWarning]+"/actions", `{"step":"sign"}`)
+
+	ids[sweepPoint] = fmt.Sprint(must("sz-dispatcher", "POST", "/api/v1/patrol-points",
+		`{"grid":"620902001001-01","name":"富康小区东门","location":{"lat":39.758,"lng":98.508}}`).body["id"])
+	ids[sweepPatrol] = fmt.Sprint(must("fk-grid", "POST", "/api/v1/patrols", `{"grid":"620902001001-01"}`).body["id"])
+	sweepMonitorFixture(e, ids) // a key site's sensor and a monitoring key (readings_test.go)
+	ids[sweepSite] = fmt.Sprint(must("sz-dispatcher", "POST", "/api/v1/sites", `{"name":"富康社区卫生站","type":"other",
+		"location":{"lat":39.752,"lng":98.515},"department":"620902-zjj","contact":{"name":"张医生","phone":"13900002222"}}`).body["id"])
 	return ids
 }
 
@@ -369,6 +420,8 @@ func sweepQuery(pattern string) string {
 		return "days=5&unit=working"
 	case "GET /api/v1/grids":
 		return "unit=620902"
+	case "GET /api/v1/patrol-points":
+		return "grid=620902001001-01"
 	}
 	return "preview=true"
 }

@@ -38,6 +38,9 @@ var opNames = map[string]string{
 // bench drives a running server with reports (and walks some of them
 // through the loop) and prints throughput and latencies per operation.
 func (e *cmdEnv) bench(args []string) error {
+	if len(args) > 0 && args[0] == "readings" { // 监测数据 (apikey.go)
+		return e.benchReadings(args[1:])
+	}
 	var (
 		cfg       loadgen.Config
 		fromStdin bool

@@ -40,6 +40,9 @@ usage:
   pingan stats rebuild [--db …]                  # rebuild the counters from the cases, with progress
   pingan backup  --to FILE [--db …]
   pingan bench   [--url http://127.0.0.1:8080] [--clients 16] [--duration 30s|--count N] [--walk 0.2] [--json]   # load: throughput and p50/p95/p99 per operation
+  pingan bench readings --sensors C1,C2 [--key-stdin] [--clients 4] [--batch 500] [--duration 30s]   # monitoring readings/s and p99 per batch
+  pingan apikey add --name N --unit CODE [--roles monitor] | list | revoke --name N   # keys of machine clients (监测接入)
+  pingan sites import FILE.xlsx --as USERNAME [--dry]   # the register of key sites (重点场所), all rows or none
   pingan version
 
 Every flag also reads an environment variable: PINGAN_ADDR, PINGAN_DB,
@@ -89,6 +92,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return env.calendarCmd(rest)
 	case "bench":
 		return env.bench(rest)
+	case "apikey":
+		return env.apikeyCmd(rest)
+	case "sites":
+		return env.sitesCmd(rest)
 	case "backup":
 		return env.backup(rest)
 	case "version":

@@ -28,11 +28,15 @@ type serveFlags struct {
 	secureCookies string
 	notify        notifyFlags // the notices that leave pingan (notify.go)
 	font          string      // the TrueType font of printed orders (web/print.go)
+
+	// MQTT and the readings' retention (apikey.go).
+	monitor monitorFlags
 }
 
 func (f *serveFlags) register(fs *flag.FlagSet) {
 	f.dbFlags.register(fs)
 	f.notify.register(fs)
+	f.monitor.register(fs)
 	fs.StringVar(&f.font, "font", envOr("PINGAN_FONT", ""), "打印交办单、督办单所用的中文 TrueType 字体文件（默认 fonts-droid-fallback 的字体）(TrueType font with Chinese glyphs for printed orders; default: that of fonts-droid-fallback) [PINGAN_FONT]")
 	fs.StringVar(&f.addr, "addr", envOr("PINGAN_ADDR", "127.0.0.1:8080"), "监听地址 (listen address) [PINGAN_ADDR]")
 	tick, _ := time.ParseDuration(envOr("PINGAN_TICK", "1m"))
@@ -87,6 +91,7 @@ func (e *cmdEnv) listenAndServe(db *store.DB, f serveFlags, clock pingan.Clock) 
 	if err != nil {
 		return err
 	}
+	f.monitor.brokerOf() // the subscription's state, shared with the pages
 	apiServer := api.New(apiConfig(db, f, clock, logger))
 	mux := http.NewServeMux()
 	mux.Handle("/api/v1/", apiServer.Handler())
@@ -104,6 +109,11 @@ func (e *cmdEnv) listenAndServe(db *store.DB, f serveFlags, clock pingan.Clock) 
 		return err
 	}
 	defer stopNotify()
+	stopMonitor, err := f.monitor.start(e.ctx, db, clock, logger) // 监测: MQTT, no data, retention
+	if err != nil {
+		return err
+	}
+	defer stopMonitor()
 	ln, err := net.Listen("tcp", f.addr)
 	if err != nil {
 		return fmt.Errorf("无法监听 (cannot listen on) %s: %w", f.addr, err)
@@ -127,6 +137,7 @@ func (e *cmdEnv) listenAndServe(db *store.DB, f serveFlags, clock pingan.Clock) 
 	go (&jobs.Warnings{Engine: db.Warnings, Clock: clock, Logger: logger}).Run(ctx)            // 预警: the engine and the overdue marks
 	// 风险台账: the missed reviews.
 	go (&jobs.RiskReviews{Watch: db.Risks, Clock: clock, Interval: f.tick, Logger: logger}).Run(ctx)
+	go (&jobs.SiteInspections{Watch: db.Sites, Interval: f.tick, Logger: logger}).Run(ctx) // 重点场所: missed inspections
 	go (&jobs.MonthlyReports{Services: monthly.Services{Stats: db.Stats, Cases: db.Cases, Units: db.Units, Schemes: db.Schemes,
 		Assess: db.Assess, Categories: db.Categories}, Reports: db.Monthly, Calendar: db.Calendar, Font: f.font, Clock: clock, Logger: logger}).Run(ctx)
 
@@ -166,6 +177,10 @@ func apiConfig(db *store.DB, f serveFlags, clock pingan.Clock, logger *slog.Logg
 		Warnings: db.Warnings, // 预警
 		Risks:    db.Risks, Stability: db.Stability,
 		Briefings: db.Briefings, // 周研判
+		Patrols:   db.Patrols,   // 网格巡查
+		Sites:     db.Sites,     // 重点场所, 检查
+		// 监测数据, 接口密钥
+		Monitor: db.Monitor, Keys: db.APIKeys,
 	}
 }
 
@@ -190,5 +205,9 @@ func webConfig(db *store.DB, f serveFlags, clock pingan.Clock, logger *slog.Logg
 		Risks: db.Risks, Stability: db.Stability, // 风险台账, 稳评
 		Warnings:  db.Warnings,  // 预警
 		Briefings: db.Briefings, // 周研判, the dashboard's 风险预警
+		Patrols:   db.Patrols,   // 网格巡查: the phone pages, the points, the dashboard's coverage
+		Sites:     db.Sites,     // 重点场所: the register, inspections, the dashboard's section
+		// 监测: the site page's panel, the sensors, the subscription's state
+		Monitor: db.Monitor, Broker: f.monitor.brokerOf(),
 	}
 }
