@@ -121,6 +121,8 @@ type caseData struct {
 	Med *mediationView
 	// Pet is a petition's card (信访, petition.go); nil for the other kinds.
 	Pet *petitionView
+	// Hz is a hazard's card (安全隐患, hazard.go); nil for the other kinds.
+	Hz *hazardView
 }
 
 func (s *Server) casePage(w http.ResponseWriter, r *http.Request) {
@@ -298,6 +300,9 @@ func (s *Server) loadCase(ctx context.Context, u *pingan.User, id string, lang p
 	if d.Pet, err = s.loadPetition(ctx, u, c, d, lang); err != nil {
 		return nil, err
 	}
+	if d.Hz, err = s.loadHazard(ctx, u, c, name); err != nil { // a hazard's (hazard.go)
+		return nil, err
+	}
 	return d, nil
 }
 
@@ -327,6 +332,7 @@ func (s *Server) act(w http.ResponseWriter, r *http.Request) {
 		readAcceptPetition(r, &in, &bad) // a petition's registration (petition_accept.go)
 	}
 	readPetition(r, &in, &bad) // a petition's steps (petition.go)
+	readHazard(r, &in, &bad)   // a hazard's steps (hazard.go)
 	if days := strings.TrimSpace(r.PostFormValue("days")); days != "" {
 		n, err := strconv.Atoi(days)
 		if err != nil {
@@ -348,7 +354,7 @@ func (s *Server) act(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	err := bad.Err()
-	if err == nil && (name == pingan.ActResolve || name == pingan.ActComment || name == pingan.ActAssistReport) {
+	if err == nil && (name == pingan.ActResolve || name == pingan.ActComment || name == pingan.ActAssistReport || name == pingan.ActRectifyDone) {
 		in.Photos, err = readPhotos(r, photoField)
 	}
 	if err == nil && (name == pingan.ActEscalate || name == pingan.ActReturn) {
@@ -401,6 +407,7 @@ func (s *Server) act(w http.ResponseWriter, r *http.Request) {
 		maps.Copy(values, mediationValues(r, name))
 	}
 	maps.Copy(values, petitionValues(r)) // petition.go
+	maps.Copy(values, hazardValues(r))   // hazard.go
 	if name == pingan.ActAccept {
 		maps.Copy(values, acceptPetitionValues(r)) // petition_accept.go
 	}

@@ -186,12 +186,21 @@ type dashData struct {
 	// Petitions is the section 信访 (dashboard_petitions.go); nil when the
 	// kind filter is another kind.
 	Petitions *petitionSection
+	// Hazards is the section 安全隐患 (dashboard_hazards.go); nil when the
+	// kind filter is another kind.
+	Hazards *hazardSection
 	// Creation is the section 平安创建 (dashboard_creation.go); nil when
 	// nothing is designated.
 	Creation *creationSection
 	// Risks is the section 风险预警 (dashboard_risks.go); nil when it
 	// counts nothing.
 	Risks *riskSection
+	// Sites is the section 重点场所检查 (dashboard_sites.go); nil when it
+	// counts nothing.
+	Sites *siteSection
+	// Patrols is the section 网格巡查 (dashboard_patrols.go); "" when it
+	// counts nothing.
+	Patrols template.HTML
 }
 
 // dashCrumb is a link of the breadcrumb or of the period switch.
@@ -456,12 +465,24 @@ func (s *Server) dashFigures(ctx context.Context, u *pingan.User, v *view, d *da
 	if err := s.dashPetitions(ctx, u, v, d, fl, link); err != nil {
 		return err
 	}
+	// 安全隐患 (dashboard_hazards.go).
+	if err := s.dashHazards(ctx, u, v, d, fl); err != nil {
+		return err
+	}
 	// 平安创建 (dashboard_creation.go).
 	if err := s.dashCreation(ctx, u, d, fl); err != nil {
 		return err
 	}
 	// 风险预警 (dashboard_risks.go).
 	if err := s.dashRisks(ctx, u, v, d, fl); err != nil {
+		return err
+	}
+	// 重点场所检查 (dashboard_sites.go).
+	if err := s.dashSites(ctx, u, d, fl); err != nil {
+		return err
+	}
+	// 网格巡查 (dashboard_patrols.go).
+	if d.Patrols, err = s.dashPatrols(ctx, u, v, d, fl); err != nil {
 		return err
 	}
 	if s.grids != nil {
@@ -888,13 +909,16 @@ type caseFigure struct {
 	// Petition names the measure of petitions a figure of petitions
 	// counts (petition=pet_decided …, pingan.CaseFilter.Petition).
 	Petition string
+	// Hazard names the measure of hazards a figure of hazards counts
+	// (hazard=hz_rectified …, pingan.CaseFilter.Hazard).
+	Hazard string
 }
 
 // figureParams are caseFigure's parameters.
-var figureParams = []string{"source", "overdue_ever", "escalated", "reworked", "signed", "sign_late", "satisfied", "mediation", "petition"}
+var figureParams = []string{"source", "overdue_ever", "escalated", "reworked", "signed", "sign_late", "satisfied", "mediation", "petition", "hazard"}
 
 func (cf *caseFigure) fields() []*string {
-	return []*string{&cf.Source, &cf.OverdueEver, &cf.Escalated, &cf.Reworked, &cf.Signed, &cf.SignLate, &cf.Satisfied, &cf.Mediation, &cf.Petition}
+	return []*string{&cf.Source, &cf.OverdueEver, &cf.Escalated, &cf.Reworked, &cf.Signed, &cf.SignLate, &cf.Satisfied, &cf.Mediation, &cf.Petition, &cf.Hazard}
 }
 
 // readFigure reads the filters of a figure's list from a query.
@@ -956,6 +980,7 @@ func (cf caseFigure) apply(f *pingan.CaseFilter, v *pingan.Invalid) {
 	}
 	f.Mediation = cf.Mediation
 	f.Petition = cf.Petition
+	f.Hazard = cf.Hazard
 }
 
 // statusList reads statuses apart by commas ("resolved,closed").

@@ -624,6 +624,8 @@ func TestGuardJurisdictionEveryRoute(t *testing.T) {
 			case "warning": // a warning, not a case: the store's jurisdiction (store/warning_test.go)
 			case "task", "year": // a supervised task, a yearly list: the store's jurisdiction (store/task_test.go)
 			case "week": // a unit's weekly 研判 ({unit} above): the store's jurisdiction (store/briefing_test.go)
+			case "point": // a patrol point, not a case: the store's jurisdiction (store/patrol_test.go)
+			case "site": // a key site, not a case: the store's jurisdiction (store/site_test.go)
 			default:
 				t.Errorf("route %q has the wildcard {%s}, which this test does not know how to fill: teach it, "+
 					"and if it names a case, sweep it with another county's case", r.pattern, w)

@@ -64,6 +64,13 @@ var rolePages = map[string]pingan.Capability{
 	"POST /campaigns":                         pingan.CapManageCampaigns,
 	"GET /campaigns/{campaign}":               pingan.CapStatistics,
 	"GET /campaigns/{campaign}/coverage.xlsx": pingan.CapStatistics,
+	"GET /m/patrol":                           pingan.CapPatrol, // patrols (patrol.go)
+	"POST /m/patrol/start":                    pingan.CapPatrol,
+	"POST /m/patrol/checkin":                  pingan.CapPatrol,
+	"POST /m/patrol/end":                      pingan.CapPatrol,
+	"GET /patrol-points":                      pingan.CapPatrolPoints,
+	"POST /patrol-points":                     pingan.CapPatrolPoints,
+	"POST /patrol-points/{point}":             pingan.CapPatrolPoints,
 	"POST /m/visit":                           pingan.CapPatrol,
 	"POST /cases/{id}/petition/drafts/{kind}": pingan.CapReadCases, // a petition's draft document (petition.go)
 
@@ -139,6 +146,27 @@ var rolePages = map[string]pingan.Capability{
 	"GET /warnings/rules":          pingan.CapWarnings,
 	"POST /warnings/rules":         pingan.CapWarningRules,
 	"POST /warnings/deadlines":     pingan.CapWarningRules,
+	// The register of key sites (site.go): the store says who reads a
+	// contact whole and who changes the types (an administrator or a
+	// dispatcher).
+	"GET /sites":                 pingan.CapSites,
+	"GET /sites.xlsx":            pingan.CapSites,
+	"GET /sites/new":             pingan.CapSitesEdit,
+	"POST /sites":                pingan.CapSitesEdit,
+	"GET /sites/types":           pingan.CapSites,
+	"POST /sites/types":          pingan.CapSitesEdit,
+	"GET /sites/import":          pingan.CapSitesEdit,
+	"POST /sites/import":         pingan.CapSitesEdit,
+	"GET /sites/{site}":          pingan.CapSites,
+	"GET /sites/{site}/edit":     pingan.CapSitesEdit,
+	"POST /sites/{site}":         pingan.CapSitesEdit,
+	"POST /sites/{site}/contact": pingan.CapSites,
+	"GET /sites/{site}/inspect":  pingan.CapInspect,
+	"POST /sites/{site}/inspect": pingan.CapInspect,
+	// Monitoring (monitor.go): a site's sensors, the subscription's state.
+	"GET /sites/{site}/sensors":  pingan.CapSensors,
+	"POST /sites/{site}/sensors": pingan.CapSensors,
+	"GET /admin/monitoring":      pingan.CapAdminUsers,
 }
 
 // openPages are the pages anyone reaches signed out: the assets, signing
@@ -159,6 +187,7 @@ var menuEntries = map[string]pingan.Capability{
 	"/briefings": pingan.CapBriefings,
 
 	"/warnings": pingan.CapWarnings,
+	"/sites":    pingan.CapSites,
 }
 
 // roleUsers answers one fixture user of each role, all of whom see the
@@ -192,7 +221,7 @@ func TestRolesEveryPage(t *testing.T) {
 	c := e.newCase(e.fx.GridWorker, "0102", "楼上漏水")
 	vals := map[string]string{"id": c.ID, "sum": "sha256:" + strings.Repeat("0f", 32), "campaign": "1", "doc": "1.pdf", "kind": "accept",
 		"scheme": "1", "period": "2026-03", "unit": "620902", "task": "1", "year": "2026",
-		"warning": "1", "risk": "1", "stab": "1", "week": "2026-W10"}
+		"warning": "1", "risk": "1", "stab": "1", "week": "2026-W10", "point": "1", "site": "1"}
 
 	var routes []guardRoute
 	for _, r := range guardRoutes(e.srv) {

@@ -42,6 +42,10 @@ func sweepFill(name string, c *pingan.Case) (string, bool) {
 		return "en", true
 	case "campaign":
 		return "1", true
+	case "point": // a patrol point (patrol.go)
+		return "1", true
+	case "site": // a key site (site.go)
+		return "1", true
 	case "kind": // a petition's document kind (petition.go)
 		return "accept", true
 	case "doc": // a petition's document, printed (petition_print.go)

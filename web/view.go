@@ -56,7 +56,7 @@ func loadPages() map[string]*page {
 	out := map[string]*page{}
 	for _, name := range pageNames {
 		t := template.Must(template.New(name).Funcs(funcs).ParseFS(assets,
-			"templates/layout.html", "templates/parts.html", "templates/mediation.html", "templates/petition.html", "templates/dashboard_creation.html", "templates/dashboard_risks.html", "templates/"+name+".html"))
+			"templates/layout.html", "templates/parts.html", "templates/mediation.html", "templates/petition.html", "templates/hazard_steps.html", "templates/dashboard_hazards.html", "templates/dashboard_creation.html", "templates/dashboard_risks.html", "templates/dashboard_sites.html", "templates/"+name+".html"))
 		out[name] = &page{t: t}
 	}
 	return out

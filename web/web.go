@@ -97,6 +97,19 @@ type Config struct {
 	// Briefings serves the weekly 研判 (briefing.go) and the dashboard's
 	// section 风险预警 (dashboard_risks.go); when nil they are not offered.
 	Briefings pingan.BriefingService
+	// Patrols serves the patrols of the phone page, the patrol points of
+	// the grids (patrol.go) and the dashboard's section 网格巡查
+	// (dashboard_patrols.go); when nil they are not offered.
+	Patrols pingan.PatrolService
+	// Sites serves the register of key sites and their inspections
+	// (site.go) and the dashboard's section 重点场所检查
+	// (dashboard_sites.go); when nil they are not offered.
+	Sites pingan.SiteService
+	// Monitor serves the sensors of key sites (monitor.go: the site page's
+	// panel, the sensors' page); Broker the MQTT subscription's state on
+	// /admin/monitoring. When Monitor is nil they are not offered.
+	Monitor pingan.MonitorService
+	Broker  pingan.BrokerStatus
 
 	// Calendar counts the time left before deadlines: the store, which
 	// holds the years entered at run time; calendar.Official() when nil.
@@ -155,6 +168,10 @@ type Server struct {
 	risks      pingan.RiskService
 	stability  pingan.StabilityService
 	briefings  pingan.BriefingService
+	patrols    pingan.PatrolService
+	sites      pingan.SiteService
+	monitor    pingan.MonitorService
+	broker     pingan.BrokerStatus
 	warnings   pingan.WarningService
 	cal        calendar.Source
 	clock      pingan.Clock
@@ -214,6 +231,9 @@ func New(cfg Config) *Server {
 	s.risks, s.stability = cfg.Risks, cfg.Stability
 	s.warnings = cfg.Warnings
 	s.briefings = cfg.Briefings
+	s.patrols = cfg.Patrols
+	s.sites = cfg.Sites
+	s.monitor, s.broker = cfg.Monitor, cfg.Broker
 	s.tiles = &tileCache{svc: cfg.Settings}
 	s.activity = &activity{seen: map[string]time.Time{}}
 	s.sessionEnded = cfg.SessionEnded
@@ -311,6 +331,9 @@ func (s *Server) routes() {
 	s.routesRisks(h)
 	s.routesWarnings(h)
 	s.routesBriefings(h)
+	s.routesPatrols(h)
+	s.routesSites(h)
+	s.routesMonitor(h)
 	s.routesHandlers(h)
 
 	h("/", func(w http.ResponseWriter, r *http.Request) {
@@ -532,8 +555,8 @@ func requestText(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	for _, name := range slices.Sorted(maps.Keys(r.MultipartForm.File)) {
-		if name == photoField {
-			continue // the domain keeps only what is an image by its bytes
+		if name == photoField || strings.HasPrefix(name, photoField+"_") || name == workbookField {
+			continue // the domain keeps only what is an image by its bytes; a workbook's reader checks its cells (site.go)
 		}
 		for _, fh := range r.MultipartForm.File[name] {
 			if err := fileText(name, fh); err != nil {

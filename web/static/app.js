@@ -510,3 +510,15 @@
   setInterval(function () { if (navigator.onLine) { flush(); } }, 30000);
   refresh().then(function (n) { if (n > 0 && navigator.onLine) { flush(); } });
 }());
+
+// The inspection form of a key site (site_inspect.html): a failed item's
+// photo, note and 重大隐患 box show when 不合格 is chosen.
+(function () {
+  'use strict';
+  document.querySelectorAll('input[data-fail]').forEach(function (r) {
+    r.addEventListener('change', function () {
+      var box = document.getElementById(r.getAttribute('data-fail'));
+      if (box) { box.hidden = r.value !== 'fail'; }
+    });
+  });
+}());
