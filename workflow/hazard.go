@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/pingan-gov/pingan"
+	"github.com/pingan-gov/pingan/calendar"
 )
 
 // The rectification of a hazard (隐患整改, pingan/hazard.go,
@@ -162,6 +163,7 @@ func hazardTransition(next *pingan.Case, act *pingan.Action, actor *pingan.User,
 		h.OrderedAt, h.DoneBy, h.DoneAt = &now, 0, nil
 		h.Round++
 		act.Deadline = &dl
+		resolveAfterRecheck(next, dl, env)
 		act.Note = firstNonEmpty(in.Note, pingan.Text(pingan.ZH, "hazard.note.order", h.Party.Name, day(&dl), h.Measures))
 	case pingan.ActRectifyDone:
 		h.Stage = pingan.HazardRechecking
@@ -196,6 +198,7 @@ func hazardTransition(next *pingan.Case, act *pingan.Action, actor *pingan.User,
 			h.DoneBy, h.DoneAt = 0, nil
 			next.Reworks++ // 返工
 			act.Deadline = &dl
+			resolveAfterRecheck(next, dl, env)
 			act.Note = firstNonEmpty(in.Note, pingan.Text(pingan.ZH, "hazard.note.failed", day(&dl)))
 		}
 	case pingan.ActRectifyOverdue:
@@ -214,6 +217,27 @@ func hazardTransition(next *pingan.Case, act *pingan.Action, actor *pingan.User,
 	}
 	act.ToStatus = next.Status
 	next.Hazard = &h
+}
+
+// RecheckDays are the working days a recheck (复查) takes at most after
+// the rectification's deadline.
+const RecheckDays = 3
+
+// resolveAfterRecheck moves the case's resolve deadline to the end of the
+// recheck of a rectification due at dl, when that is later: the deadline
+// the inspector sets (整改期限) governs the hazard, not the category's
+// period, so a hazard rectified and rechecked in time is resolved in time
+// and one that is not is overdue as a case too.
+func resolveAfterRecheck(next *pingan.Case, dl time.Time, env Env) {
+	due := dl.Add(RecheckDays * 24 * time.Hour)
+	if env.Calendar != nil {
+		if d, err := env.Calendar.Due(dl, RecheckDays, calendar.WorkingDays); err == nil {
+			due = d
+		}
+	}
+	if next.ResolveBy == nil || due.After(*next.ResolveBy) {
+		next.ResolveBy = &due
+	}
 }
 
 // List lists a major hazard for supervision (挂牌督办) by the unit above

@@ -187,6 +187,8 @@ func TestHazardFields(t *testing.T) {
 func TestHazardLoop(t *testing.T) {
 	c := hazardIn(pingan.StatusInProgress, "", false)
 	now := t0.Add(time.Hour)
+	due := t0.Add(72 * time.Hour) // the category's period, shorter than the rectification's
+	c.ResolveBy = &due
 	step := func(actor *pingan.User, in pingan.ActionInput) *pingan.Action {
 		t.Helper()
 		act, err := Apply(c, actor, in, envAt(now).withParty())
@@ -203,6 +205,10 @@ func TestHazardLoop(t *testing.T) {
 	if h.Stage != pingan.HazardRectifying || h.Round != 1 || h.Deadline == nil || !h.Deadline.Equal(t0.AddDate(0, 0, 10)) ||
 		h.Party.Unit != partyDept.Code || h.PartyPath != partyDept.Path || act.Deadline == nil || c.Status != pingan.StatusInProgress {
 		t.Fatalf("after the order: %+v, %+v", h, act)
+	}
+	// The inspector's deadline governs: the case is due when its recheck is.
+	if c.ResolveBy == nil || !c.ResolveBy.After(*h.Deadline) || c.ResolveBy.Sub(*h.Deadline) > 8*24*time.Hour {
+		t.Errorf("after the order due %v, the rectification %v", c.ResolveBy, h.Deadline)
 	}
 	if slices.Contains(Allowed(c, deptHandler), pingan.ActResolve) {
 		t.Error("an ordered hazard can still be resolved without recheck")
@@ -225,6 +231,9 @@ func TestHazardLoop(t *testing.T) {
 	if h = c.Hazard; h.Stage != pingan.HazardRectifying || h.Round != 2 || c.Reworks != 1 || h.Rechecks != 1 || h.LastPassed ||
 		h.DoneBy != 0 || act.Deadline == nil || c.Status != pingan.StatusInProgress {
 		t.Fatalf("after a failed recheck: %+v reworks %d", h, c.Reworks)
+	}
+	if c.ResolveBy == nil || !c.ResolveBy.After(again) {
+		t.Errorf("after a failed recheck due %v, the new rectification %v", c.ResolveBy, again)
 	}
 	now = now.Add(time.Hour)
 	step(deptHandler, hazardInput(pingan.ActRectifyDone, true))
