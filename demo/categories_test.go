@@ -45,6 +45,9 @@ func checkDisputeTree(t *testing.T, db *store.DB, _ *City) {
 	_, cases := digest(t, db)
 	misfiled, neighbours := 0, 0
 	for _, c := range cases {
+		if c.Source == pingan.SourceInspection {
+			continue // a failed checklist item's hazard, titled by its site and item (sites.go)
+		}
 		want := home[c.Title]
 		if want == "" {
 			t.Fatalf("case %s: title %q of no profile", c.Number, c.Title)

@@ -36,6 +36,10 @@ type Services struct {
 	Escalator  pingan.Escalator
 	// Campaigns writes the demo's campaigns and visits (campaign.go); none when nil.
 	Campaigns pingan.CampaignService
+	// Patrols writes the demo's patrol points and patrols (patrols.go); none when nil.
+	Patrols pingan.PatrolService
+	// Sites writes the demo's key sites and their inspections (sites.go); none when nil.
+	Sites pingan.SiteService
 	// Petitions gives the petitions' documents their numbers and texts
 	// (petition.go); the demo numbers them itself when nil.
 	Petitions pingan.PetitionService
@@ -57,6 +61,9 @@ type Services struct {
 	Warnings Warnings
 	// Briefings holds the demo's weekly 研判 (briefings.go); none when nil.
 	Briefings pingan.BriefingService
+	// Monitor keeps the sensors of the hazard-source enterprises and their
+	// readings (monitor.go); none when nil.
+	Monitor pingan.MonitorService
 }
 
 // Users is the user service, with the lookup of an account by name.
@@ -192,6 +199,15 @@ func Seed(ctx context.Context, svc Services, clock *Clock, opt Options) (*City, 
 		return nil, err
 	}
 	if err := seedCampaigns(ctx, svc, clock, c, h.ix, opt.Seed, opt.Now, cases); err != nil { // 大排查, 敲门行动 (campaign.go)
+		return nil, err
+	}
+	if err := seedSites(ctx, svc, clock, c, h.ix, opt.Seed, start, opt.Now); err != nil { // 重点场所, 检查 (sites.go)
+		return nil, err
+	}
+	if err := seedSiteSensors(ctx, svc, clock, c, start, opt.Now, opt.Seed); err != nil { // 监测: sensors, a year of readings (monitor.go)
+		return nil, err
+	}
+	if err := seedPatrols(ctx, svc, clock, c, h.ix, opt.Seed, opt.Now); err != nil { // 网格巡查 (patrols.go)
 		return nil, err
 	}
 	if err := seedReceptions(ctx, svc, clock, c, opt.Now); err != nil { // 领导接访 (reception.go)

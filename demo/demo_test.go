@@ -236,6 +236,8 @@ func TestSmallCity(t *testing.T) {
 	}{
 		{"DisputeTree", checkDisputeTree}, {"Mediation", checkMediation}, {"Petitions", checkPetitions}, {"Receptions", checkReceptions}, {"Assessment", checkAssessment},
 		{"Warnings", checkWarnings}, {"Tasks", checkTasks}, {"Risks", checkRisks}, {"Briefings", checkBriefings},
+		{"Patrols", checkPatrols}, {"Sites", checkSites},
+		{"Hazards", checkHazards},
 	} {
 		t.Run(check.name, func(t *testing.T) { check.fn(t, db, c) })
 	}
@@ -246,7 +248,7 @@ func services(db *store.DB) Services {
 	return Services{Units: db.Units, Users: db.Users, Categories: db.Categories, Grids: db.Grids,
 		Cases: db.Cases, Stats: db.Stats, Escalator: db.Cases, Campaigns: db.Campaigns, Petitions: db.Petitions, Receptions: db.Receptions,
 		Schemes: db.Schemes, Assess: db.Assess, Tasks: db.Tasks, Risks: db.Risks, Stability: db.Stability, Warnings: db.Warnings,
-		Briefings: db.Briefings}
+		Briefings: db.Briefings, Patrols: db.Patrols, Sites: db.Sites}
 }
 
 // build seeds a demo city into a fresh SQLite store.

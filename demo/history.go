@@ -75,6 +75,7 @@ type plan struct {
 	stall    pingan.Status
 	med      *medPlan // a dispute's mediation (mediation.go)
 	pet      *petPlan // a petition's procedure (petition.go)
+	hz       *hzPlan  // a hazard's rectification (hazards.go)
 }
 
 // event is something that happens at a time: the deadline watch, a report,
@@ -404,6 +405,9 @@ func (w *history) report(s *spec) error {
 	in := &pingan.NewCase{Kind: cat.Kind, Category: cat.Code, Title: rep[0], Location: &loc, Address: address,
 		Source: s.source, ReportedAt: s.at}
 	p := &plan{prof: s.prof, kind: cat.Kind, grid: g, desk: town, report: which, urgent: w.urgent(s.prof), stall: s.stall}
+	if cat.Kind == pingan.KindHazard {
+		in.Hazard, p.hz = w.planHazard() // hazards.go
+	}
 	var actor *pingan.User
 	switch s.source {
 	case pingan.SourceGridWorker:
@@ -513,6 +517,7 @@ func (w *history) watch(at time.Time) error {
 		}
 	}
 	slices.Sort(due)
+	rect := w.rectifyDue(at) // hazards.go
 	n := 0
 	for {
 		k, err := w.svc.Escalator.EscalateDue(w.ctx, at, 1000)
@@ -523,17 +528,19 @@ func (w *history) watch(at time.Time) error {
 			break
 		}
 	}
-	if n != len(due) {
+	if n != len(due)+len(rect) {
 		// The watch did something the demo did not foresee: read every
 		// open case again before its next step.
 		for id := range w.open {
 			w.stale[id] = true
 		}
 	}
+	w.rectifyWatched(rect)
 	for _, id := range due {
 		c := w.cases[id]
-		if c.Status == pingan.StatusDispatched {
-			// Only marked overdue: it waits for the handler to sign.
+		if c.Status == pingan.StatusDispatched || c.Hazard.Ordered() {
+			// Only marked overdue: it waits for the handler to sign (or
+			// for its rectification, hazards.go).
 			cc := *c
 			cc.Overdue = true
 			w.cases[id] = &cc
@@ -849,6 +856,8 @@ func (w *history) advance(p *plan, c *pingan.Case) error {
 			return err
 		}
 		w.resolveLater(p, c, 0.3, 0.8)
+	case c.Status == pingan.StatusInProgress && w.rectifies(p, c):
+		return w.hazardStep(p, c) // 整改, 复查 (hazards.go)
 	case c.Status == pingan.StatusInProgress:
 		h, err := w.handler(c.AssignedUnit)
 		if err != nil {
