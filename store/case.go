@@ -539,7 +539,15 @@ func (h *handle) checkNewCase(ctx context.Context, tx *sql.Tx, actor *pingan.Use
 	// Where it happened: the grid holding its position, the grid given, the
 	// lowest unit whose area holds the position, the unit given, or the
 	// reporter's own (placement.go).
-	place, err := h.placeCase(ctx, tx, actor, in, &v)
+	// A department's hazard at a key site it answers for is placed in the
+	// site's grid, which the department need not see (hazard.go).
+	placeAs := actor
+	if grid, err := siteVouches(ctx, tx, actor, in); err != nil {
+		return nil, nil, err
+	} else if grid != "" {
+		in.Grid, placeAs = grid, nil
+	}
+	place, err := h.placeCase(ctx, tx, placeAs, in, &v)
 	if err != nil {
 		return nil, nil, err
 	}

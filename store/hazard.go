@@ -109,14 +109,38 @@ func checkHazardSite(ctx context.Context, tx *sql.Tx, actor *pingan.User, in *pi
 	if in.Hazard == nil || in.Hazard.Site <= 0 || v.Has("hazard.site") {
 		return nil
 	}
-	var path string
-	err := tx.QueryRowContext(ctx, `SELECT unit_path FROM sites WHERE id = $1`, in.Hazard.Site).Scan(&path)
+	var path, dept string
+	err := tx.QueryRowContext(ctx, `SELECT unit_path, dept_path FROM sites WHERE id = $1`, in.Hazard.Site).Scan(&path, &dept)
 	switch {
-	case errors.Is(err, sql.ErrNoRows), err == nil && (actor == nil || !actor.Sees(path)):
+	case errors.Is(err, sql.ErrNoRows), err == nil && (actor == nil || !(actor.Sees(path) || dept != "" && actor.Sees(dept))):
 		v.Add("hazard.site", "hazard.site.unknown", in.Hazard.Site)
 		return nil
 	}
 	return err
+}
+
+// siteVouches answers the grid of the key site a hazard report names when
+// the actor answers for the site as its responsible department (主管部门)
+// without seeing its grid — a county's 应急管理局 inspecting an enterprise
+// in a township's grid files what it finds there; "" otherwise. The case
+// is then placed in that grid, whatever else the report says: the site
+// vouches for the place, and for nothing else.
+func siteVouches(ctx context.Context, tx *sql.Tx, actor *pingan.User, in *pingan.NewCase) (string, error) {
+	if actor == nil || in.Hazard == nil || in.Hazard.Site <= 0 {
+		return "", nil
+	}
+	var grid, path, dept string
+	err := tx.QueryRowContext(ctx, `SELECT grid, unit_path, dept_path FROM sites WHERE id = $1 AND active = $2`, in.Hazard.Site, true).
+		Scan(&grid, &path, &dept)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return "", nil
+	case err != nil:
+		return "", err
+	case actor.Sees(path) || dept == "" || !actor.Sees(dept):
+		return "", nil
+	}
+	return grid, nil
 }
 
 // newHazard answers the state of a new case of kind from the report's
