@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"time"
 
 	"github.com/pingan-gov/pingan"
@@ -198,4 +199,75 @@ func seedSiteSensors(ctx context.Context, svc Services, clock *Clock, c *city, s
 		return err
 	}
 	return seedMonitor(ctx, svc, clock, c.staff.users["admin"], sites, start, now, seed)
+}
+
+// Feed keeps the demo's sensors reporting while the demo serves, as the
+// enterprises' monitoring system would: now and then every interval, one
+// reading of each sensor at its usual level for the hour, through Ingest.
+// Without it every sensor falls silent once the demo starts serving, and
+// the no-data watch raises an alarm on each. Feed sends the first round and
+// answers the loop that sends the others, to be run by the caller until ctx
+// ends.
+func Feed(ctx context.Context, svc Services, now func() time.Time, every time.Duration) (run func() error, err error) {
+	if svc.Monitor == nil || svc.Sites == nil {
+		return func() error { return nil }, nil
+	}
+	admin, err := svc.Users.UserByUsername(ctx, "admin")
+	if err != nil {
+		return nil, err
+	}
+	sites, err := svc.Sites.FindSites(ctx, admin, pingan.SiteFilter{Type: pingan.SiteHazardSource})
+	if err != nil {
+		return nil, err
+	}
+	type fed struct {
+		code string
+		s    int // index in demoSensors
+	}
+	var sensors []fed
+	for _, site := range sites {
+		ss, err := svc.Monitor.Sensors(ctx, admin, site.ID)
+		if err != nil {
+			return nil, err
+		}
+		for _, x := range ss {
+			for j, d := range demoSensors {
+				if strings.HasSuffix(x.Code, "-"+d.suffix) {
+					sensors = append(sensors, fed{x.Code, j})
+				}
+			}
+		}
+	}
+	rng := rand.New(rand.NewPCG(uint64(now().UnixNano()), 33))
+	send := func() error {
+		t := now().Truncate(time.Second)
+		rs := make([]pingan.Reading, 0, len(sensors))
+		for _, x := range sensors {
+			d := demoSensors[x.s]
+			v := d.base + d.swing*math.Sin(2*math.Pi*float64(t.In(pingan.CST).Hour()-9)/24) + d.noise*rng.NormFloat64()
+			rs = append(rs, pingan.Reading{Sensor: x.code, At: t, Value: math.Round(v*100) / 100})
+		}
+		if len(rs) == 0 {
+			return nil
+		}
+		_, err := svc.Monitor.Ingest(ctx, demoMonitor, rs)
+		return err
+	}
+	if err := send(); err != nil {
+		return nil, fmt.Errorf("demo readings: %w", err)
+	}
+	return func() error {
+		tick := time.NewTicker(every)
+		defer tick.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return nil
+			case <-tick.C:
+				if err := send(); err != nil && ctx.Err() == nil {
+					return fmt.Errorf("demo readings: %w", err)
+				}
+			}
+		}
+	}, nil
 }

@@ -66,6 +66,22 @@ func TestSeedMonitor(t *testing.T) {
 	if err != nil || counts.Readings < 29*24*sensors || counts.NoData != int64(kinds["nodata/alarm"]) {
 		t.Errorf("counts %+v %v", counts, err)
 	}
+	// Serving on past the history, the feed keeps every sensor reporting:
+	// three hours on, the no-data watch finds none silent; without the
+	// feed it finds every one.
+	later := now.Add(3 * time.Hour)
+	clock.Set(later)
+	w := pingan.MonitorWatch(db.Monitor)
+	svc := Services{Users: db.Users, Sites: db.Sites, Monitor: db.Monitor}
+	if _, err := Feed(ctx, svc, clock.Now, time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := w.MarkNoData(ctx, later.Add(time.Minute), 1000); err != nil || n != 0 {
+		t.Errorf("after the feed, %d sensors silent (%v), want none", n, err)
+	}
+	if n, err := w.MarkNoData(ctx, later.Add(3*time.Hour), 1000); err != nil || n != int(sensors) {
+		t.Errorf("three hours after the feed stopped, %d sensors silent (%v), want %d", n, err, sensors)
+	}
 	ss, _ := db.Monitor.Sensors(ctx, fx.Admin, sites[1].ID)
 	rs, err := db.Monitor.Series(ctx, fx.Admin, ss[0].ID, start, now)
 	if err != nil || len(rs) < 365*24-48 {
