@@ -165,15 +165,15 @@ func (t Thresholds) Validate(v *Invalid) {
 	if t.WarnLow != nil && t.AlarmLow != nil && *t.WarnLow < *t.AlarmLow {
 		v.Add("warn_low", "monitor.threshold.warn_low")
 	}
-	lo, hi := t.WarnLow, t.WarnHigh
+	lo, hi, loName := t.WarnLow, t.WarnHigh, "warn_low"
 	if lo == nil {
-		lo = t.AlarmLow
+		lo, loName = t.AlarmLow, "alarm_low"
 	}
 	if hi == nil {
 		hi = t.AlarmHigh
 	}
 	if lo != nil && hi != nil && *lo >= *hi {
-		v.Add("warn_low", "monitor.threshold.low_high")
+		v.Add(loName, "monitor.threshold.low_high") // the low threshold compared
 	}
 	if t.WarnHigh == nil && t.AlarmHigh == nil && t.WarnLow == nil && t.AlarmLow == nil {
 		v.Add("alarm_high", "monitor.threshold.none")

@@ -113,6 +113,7 @@ func TestThresholdsValidate(t *testing.T) {
 		{Thresholds{WarnHigh: fp(60), AlarmHigh: fp(50)}, "warn_high"},
 		{Thresholds{WarnLow: fp(1), AlarmLow: fp(2)}, "warn_low"},
 		{Thresholds{WarnLow: fp(10), WarnHigh: fp(5)}, "warn_low"},
+		{Thresholds{AlarmLow: fp(10), AlarmHigh: fp(5)}, "alarm_low"},
 		{Thresholds{AlarmHigh: fp(math.Inf(1))}, "alarm_high"},
 		{Thresholds{AlarmHigh: fp(5), Deadband: -1}, "deadband"},
 	}

@@ -168,13 +168,30 @@ func (t *SiteType) Validate(v *Invalid) {
 	if utf8.RuneCountInString(t.Name) > MaxSiteTypeName {
 		v.Add("name", "site.text.long", MaxSiteTypeName)
 	}
+	// One schedule for each level 1–4 of a leveled type, one (level 0)
+	// for the others: an inspection always finds its cadence.
+	seen := map[int]bool{}
 	for i, s := range t.Schedules {
 		f := "schedules[" + strconv.Itoa(i) + "]"
+		if seen[s.Level] {
+			v.Add(f+".level", "site.schedule.twice", s.Level)
+		}
+		seen[s.Level] = true
 		if s.Months < 0 || s.Days < 0 || (s.Months == 0 && s.Days == 0) || s.Months > 24 || s.Days > 366 {
 			v.Add(f, "site.schedule.bad")
 		}
 		if (t.Leveled && (s.Level < 1 || s.Level > MaxHazardSourceLevel)) || (!t.Leveled && s.Level != 0) {
 			v.Add(f+".level", "site.level.bad")
+		}
+	}
+	first, last := 0, 0
+	if t.Leveled {
+		first, last = 1, MaxHazardSourceLevel
+	}
+	for l := first; l <= last; l++ {
+		if !seen[l] {
+			v.Add("schedules", "site.schedule.missing", l)
+			break
 		}
 	}
 	if len(t.Checklist) == 0 {
@@ -466,16 +483,6 @@ type SiteService interface {
 func SeesSiteContact(u *User) bool {
 	return u != nil && (u.Has(RoleDispatcher) || u.Has(RoleHandler) || u.Has(RoleGridWorker) || u.Has(RoleLeader))
 }
-
-// siteLabels are the Chinese names of the seeded types and levels.
-var siteLabels = map[string]string{
-	SiteSchool: "学校", SiteHospital: "医院", SiteStation: "车站", SiteMarket: "商圈/市场",
-	SiteIndustrialPark: "工业园区", SiteConstruction: "建筑工地", SiteHazardSource: "重大危险源企业", SiteOther: "其他",
-}
-
-// SiteTypeLabel answers the Chinese name of a seeded type; the code itself
-// for another.
-func SiteTypeLabel(code string) string { return labelIn(siteLabels, code) }
 
 // SiteLevelLabel answers 一级 … 四级 for a hazard source's level, "" for 0.
 func SiteLevelLabel(level int) string {

@@ -22,7 +22,7 @@ import (
 func caseSeen(p, unit string) string {
 	return `(` + caseIn(p) + ` OR EXISTS (SELECT 1 FROM case_assists ca WHERE ca.region = cases.region
 		AND ca.case_id = cases.id AND ca.unit_code = ` + unit + ` AND ca.state <> 'withdrawn')
-		OR (hz_party_unit <> '' AND hz_stage <> '' AND hz_party_unit = ` + unit + `))` // a hazard's party (hazard.go)
+		OR (hz_party_unit <> '' AND hz_stage IN ('rectifying', 'rechecking') AND hz_party_unit = ` + unit + `))` // a hazard's party (hazard.go)
 }
 
 // unitOf answers the code of actor's own unit, "" for none.

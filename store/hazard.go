@@ -201,7 +201,7 @@ func (s *Cases) hazardEnv(ctx context.Context, tx *sql.Tx, actor *pingan.User, i
 	if err != nil {
 		return err
 	}
-	if u != nil && (actor == nil || actor.Sees(u.Path)) {
+	if u != nil && u.Level == pingan.LevelDepartment && (actor == nil || actor.Sees(u.Path)) {
 		env.PartyUnit = u
 	}
 	return nil

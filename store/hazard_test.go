@@ -75,6 +75,13 @@ func testHazardLoop(t *testing.T, e *env) {
 		pingan.FieldTexts(err, pingan.ZH)["rectify.deadline"] == "" {
 		t.Fatalf("a past deadline: %v", err)
 	}
+	// A party "department" that is a village is refused naming its unit.
+	village := rectifyOrder(now.AddDate(0, 0, 7))
+	village.Rectify.Party = pingan.RectifyParty{Kind: pingan.PartyDepartment, Name: "富康社区", Unit: fx.Village.Code}
+	if _, err := e.db.Cases.Act(ctx, fx.CountyDispatcher, c.ID, village); pingan.ErrorCode(err) != pingan.EINVALID ||
+		pingan.FieldTexts(err, pingan.ZH)["rectify.party.unit"] == "" {
+		t.Fatalf("a village as the party's department: %v", err)
+	}
 	c = e.act(t, fx.CountyHandler, c.ID, rectifyOrder(now.AddDate(0, 0, 7)))
 	if h := c.Hazard; h.Stage != pingan.HazardRectifying || h.Round != 1 || h.Party.Name != "富康物业公司" || h.Deadline == nil {
 		t.Fatalf("after the order: %+v", h)

@@ -71,6 +71,10 @@ func (s *Sites) writeInspection(ctx context.Context, tx *sql.Tx, actor *pingan.U
 	if typ == nil {
 		return nil, pingan.E(pingan.ECONFLICT, "site.type.unknown", site.Type)
 	}
+	sched, ok := typ.Schedule(site.Level)
+	if !ok { // the type's schedules are whole (SiteType.Validate); this is a guard
+		return nil, pingan.E(pingan.ECONFLICT, "site.schedule.none", typ.Name, site.Level)
+	}
 	today := pingan.Day(now)
 	var v pingan.Invalid
 	in.Validate(&v, len(typ.Checklist), today)
@@ -120,7 +124,6 @@ func (s *Sites) writeInspection(ctx context.Context, tx *sql.Tx, actor *pingan.U
 		}
 	}
 	// The due answered, the next one set by the schedule.
-	sched, _ := typ.Schedule(site.Level)
 	next := sched.Next(ins.Day)
 	if next <= today {
 		next = sched.Next(today)

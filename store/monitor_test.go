@@ -27,6 +27,7 @@ func init() {
 		{"ReadingsIngest", testReadingsIngest},
 		{"AlarmOnceRecovers", testAlarmOnceRecovers},
 		{"NoDataAlarm", testNoDataAlarm},
+		{"SensorsFollowSite", testSensorsFollowSite},
 		{"APIKeyAuth", testAPIKeyAuth},
 	}...)
 }
@@ -396,5 +397,43 @@ func testAPIKeyAuth(t *testing.T, e *env) {
 	})
 	if err != nil || uses != 1 || adds != 2 {
 		t.Errorf("audit: %d uses, %d changes, %v", uses, adds, err)
+	}
+}
+
+// testSensorsFollowSite: a site moved to another village's grid takes its
+// sensors and their alarms with it, in the move's transaction.
+func testSensorsFollowSite(t *testing.T, e *env) {
+	fx := e.fx
+	s, key := monitoredSite(t, e, "MV-GAS", pingan.AlarmToWarning)
+	at := e.clock.Now().Add(-time.Minute)
+	if _, err := e.db.Monitor.Ingest(ctx, key, []pingan.Reading{{Sensor: s.Code, At: at, Value: 60}}); err != nil {
+		t.Fatal(err)
+	}
+	site, err := e.db.Sites.FindSite(ctx, fx.CountyDispatcher, s.Site)
+	if err != nil {
+		t.Fatal(err)
+	}
+	up := &pingan.NewSite{Name: site.Name, Type: site.Type, Level: site.Level, Department: site.Department, Version: site.Version,
+		Location: &pingan.Location{Lat: 39.755, Lng: 98.525}} // 南苑社区第一网格
+	moved, err := e.db.Sites.UpdateSite(ctx, fx.CountyDispatcher, site.ID, up)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if moved.Unit != fx.Village2.Code {
+		t.Fatalf("the site moved to %s, want %s", moved.Unit, fx.Village2.Code)
+	}
+	var sensorPath string
+	if err := e.raw(t).QueryRowContext(ctx, `SELECT unit_path FROM sensors WHERE id = $1`, s.ID).Scan(&sensorPath); err != nil {
+		t.Fatal(err)
+	}
+	var stale, alarms int
+	if err := e.raw(t).QueryRowContext(ctx, `SELECT count(*) FROM alarms WHERE site_id = $1 AND unit_path <> $2`, site.ID, fx.Village2.Path).Scan(&stale); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.raw(t).QueryRowContext(ctx, `SELECT count(*) FROM alarms WHERE site_id = $1`, site.ID).Scan(&alarms); err != nil || alarms == 0 {
+		t.Fatalf("%d alarms before the move (%v): the reading of 60 %%LEL raised none", alarms, err)
+	}
+	if sensorPath != fx.Village2.Path || stale != 0 {
+		t.Errorf("after the move the sensor is under %s and %d alarms elsewhere, want %s", sensorPath, stale, fx.Village2.Path)
 	}
 }

@@ -476,6 +476,20 @@ func (h *handle) updateSite(ctx context.Context, tx *sql.Tx, actor *pingan.User,
 	if _, err := tx.ExecContext(ctx, `UPDATE sites SET `+set+` WHERE id = $1`, a...); err != nil {
 		return err
 	}
+	// A site moved to another unit takes its sensors and their alarms with
+	// it (monitor.go): the new unit sees and configures them, its keys send
+	// their readings, their alarms go to it. The counters already kept stay
+	// where they were counted.
+	if c.grid.unit.Path != old.Path {
+		if _, err := tx.ExecContext(ctx, `UPDATE sensors SET unit_code = $2, unit_path = $3 WHERE site_id = $1`,
+			old.ID, c.grid.unit.Code, c.grid.unit.Path); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE alarms SET unit_path = $2, region = $3 WHERE site_id = $1`,
+			old.ID, c.grid.unit.Path, c.grid.unit.Region); err != nil {
+			return err
+		}
+	}
 	for _, m := range moves {
 		if err := m(); err != nil {
 			return err

@@ -63,8 +63,9 @@ func (s *Server) dashSites(ctx context.Context, u *pingan.User, d *dashData, fl 
 		return nil
 	}
 	sec := &siteSection{Month: month, Total: siteRowOf(total)}
-	sec.Total.Href, sec.Total.OverdueHref = "/sites?"+url.Values{"unit": {d.Unit.Code}}.Encode(),
-		"/sites?"+url.Values{"unit": {d.Unit.Code}, "overdue": {"1"}}.Encode()
+	// The counters follow the sites' departments (dept_path), and so do the links.
+	sec.Total.Href, sec.Total.OverdueHref = "/sites?"+url.Values{"department": {d.Unit.Code}}.Encode(),
+		"/sites?"+url.Values{"department": {d.Unit.Code}, "overdue": {"1"}}.Encode()
 	for _, r := range rows {
 		sec.Rows = append(sec.Rows, siteRowOf(r))
 	}

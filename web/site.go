@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -430,7 +431,6 @@ func (s *Server) recordInspection(w http.ResponseWriter, r *http.Request) {
 	f := r.PostForm
 	n, _ := strconv.Atoi(f.Get("items"))
 	in := &pingan.NewInspection{Day: f.Get("day"), Note: f.Get("note")}
-	var ferr error
 	for i := 1; i <= n && i <= pingan.MaxChecklistItems; i++ {
 		k := strconv.Itoa(i)
 		result := f.Get("item_" + k)
@@ -450,10 +450,7 @@ func (s *Server) recordInspection(w http.ResponseWriter, r *http.Request) {
 		}
 		in.Items = append(in.Items, it)
 	}
-	var ins *pingan.Inspection
-	if ferr == nil {
-		ins, ferr = s.sites.RecordInspection(r.Context(), userOf(r), id, in)
-	}
+	ins, ferr := s.sites.RecordInspection(r.Context(), userOf(r), id, in)
 	if ferr != nil {
 		switch pingan.ErrorCode(ferr) {
 		case pingan.EINVALID, pingan.ECONFLICT:
@@ -579,6 +576,7 @@ type siteImportData struct {
 
 // rowError is a refused cell: 第 3 行 类型: ….
 type rowError struct {
+	Row            int // the row's number in the workbook, 0 for the file
 	Field, Message string
 }
 
@@ -638,7 +636,7 @@ func (s *Server) importSites(w http.ResponseWriter, r *http.Request) {
 		}
 		d.Error = v.Message(err)
 		for k, m := range v.fields(err) {
-			d.Errors = append(d.Errors, rowError{Field: v.importField(k), Message: m})
+			d.Errors = append(d.Errors, rowError{Row: importRow(k), Field: v.importField(k), Message: m})
 		}
 		sortRowErrors(d.Errors)
 		s.renderStatus(w, r, v, statusOf(err))
@@ -673,9 +671,22 @@ func (v *view) importField(k string) string {
 
 // sortRowErrors orders the refusals by row.
 func sortRowErrors(es []rowError) {
-	for i := 1; i < len(es); i++ {
-		for j := i; j > 0 && es[j].Field < es[j-1].Field; j-- {
-			es[j], es[j-1] = es[j-1], es[j]
+	slices.SortStableFunc(es, func(a, b rowError) int {
+		if a.Row != b.Row {
+			return a.Row - b.Row // 第 3 行 before 第 10 行
 		}
+		return strings.Compare(a.Field, b.Field)
+	})
+}
+
+// importRow answers the row number a field of the import names
+// (rows[N].…), 0 for a field of the file.
+func importRow(k string) int {
+	rest, ok := strings.CutPrefix(k, "rows[")
+	if !ok {
+		return 0
 	}
+	n, _, _ := strings.Cut(rest, "]")
+	i, _ := strconv.Atoi(n)
+	return i
 }

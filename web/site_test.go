@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"html"
 	"net/http"
 	"net/url"
@@ -168,4 +169,19 @@ func regexpError(body string) string {
 		return body
 	}
 	return body[i:min(len(body), i+600)]
+}
+
+// TestSortRowErrors: an import's refusals read in the workbook's order,
+// 第 3 行 before 第 10 行, the file's own first.
+func TestSortRowErrors(t *testing.T) {
+	es := []rowError{{Row: importRow("rows[10].name"), Field: "b"}, {Row: importRow("rows[3].type"), Field: "c"},
+		{Row: importRow("workbook"), Field: "z"}, {Row: importRow("rows[3].level"), Field: "a"}}
+	sortRowErrors(es)
+	var got []int
+	for _, e := range es {
+		got = append(got, e.Row)
+	}
+	if fmt.Sprint(got) != "[0 3 3 10]" || es[1].Field != "a" {
+		t.Errorf("sorted %v %+v", got, es)
+	}
 }

@@ -264,6 +264,6 @@ func List(c *pingan.Case, by *pingan.Unit, now time.Time) *pingan.Action {
 // (整改责任单位) sees it while its rectification is ordered.
 func rectifyingParty(c *pingan.Case, a *pingan.User) bool {
 	h := c.Hazard
-	return a != nil && h != nil && h.Stage != "" && h.Party.Kind == pingan.PartyDepartment && h.Party.Unit != "" &&
+	return a != nil && h != nil && (h.Stage == pingan.HazardRectifying || h.Stage == pingan.HazardRechecking) && h.Party.Kind == pingan.PartyDepartment && h.Party.Unit != "" &&
 		a.UnitCode == h.Party.Unit
 }

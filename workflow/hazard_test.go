@@ -77,8 +77,8 @@ func TestHazardRows(t *testing.T) {
 						if !ok {
 							want = pingan.EFORBIDDEN
 						}
-						if actor == partyHandler && stage == "" {
-							want = pingan.ENOTFOUND // the party's unit sees the hazard once ordered
+						if actor == partyHandler && (stage == "" || stage == pingan.HazardPassed) {
+							want = pingan.ENOTFOUND // the party's unit sees the hazard while it is rectified and rechecked
 						} else if actor != foreign && (status != pingan.StatusInProgress || suspended || stage != stageOf[action]) {
 							want = pingan.ECONFLICT
 						}
@@ -243,6 +243,10 @@ func TestHazardLoop(t *testing.T) {
 	if h = c.Hazard; h.Stage != pingan.HazardPassed || c.Status != pingan.StatusClosed || h.Rechecks != 2 || !h.LastPassed ||
 		c.ClosedAt == nil || !c.ClosedAt.Equal(now) || c.ResolvedAt == nil || !c.ResolvedAt.Equal(done) || act.ToStatus != pingan.StatusClosed {
 		t.Fatalf("after the passed recheck: %+v %+v", h, c)
+	}
+	// Closed, the party's department no longer reads it.
+	if rectifyingParty(c, partyHandler) {
+		t.Error("the party's department still sees the hazard after 销号")
 	}
 	// Reopened, it is ordered again from the start.
 	step(townDispatcher, input(pingan.ActReopen))
