@@ -396,9 +396,12 @@ func (s *Monitor) MarkNoData(ctx context.Context, now time.Time, limit int) (int
 			} else if err != nil {
 				return err
 			}
-			since := now
+			// The alarm starts when the silence became one (the last
+			// reading and the sensor's minutes), not at this pass.
+			since, started := now, now
 			if sr.lastAt.Valid {
 				since = time.Unix(sr.lastAt.Int64, 0)
+				started = since.Add(time.Duration(sr.noDataMinutes) * time.Minute)
 			}
 			var value float64
 			if sr.lastValue.Valid {
@@ -406,7 +409,7 @@ func (s *Monitor) MarkNoData(ctx context.Context, now time.Time, limit int) (int
 			}
 			if err := tx.QueryRowContext(ctx, `INSERT INTO alarms (region, sensor_id, site_id, unit_path, kind, level, peak, value,
 				peak_value, started_at) VALUES ($1, $2, $3, $4, $5, $6, $6, $7, $7, $8) RETURNING id`, sr.region, sr.id, sr.site,
-				sr.unitPath, pingan.AlarmNoData, string(pingan.SensorAlarm), value, s.dialect.ts(now)).Scan(&sr.noDataID); err != nil {
+				sr.unitPath, pingan.AlarmNoData, string(pingan.SensorAlarm), value, s.dialect.ts(started)).Scan(&sr.noDataID); err != nil {
 				return err
 			}
 			if _, err := tx.ExecContext(ctx, `UPDATE sensors SET no_data = $1, no_data_id = $2 WHERE id = $3`, true, sr.noDataID, sr.id); err != nil {
