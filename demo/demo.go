@@ -210,6 +210,9 @@ func Seed(ctx context.Context, svc Services, clock *Clock, opt Options) (*City, 
 	if err := seedPatrols(ctx, svc, clock, c, h.ix, opt.Seed, opt.Now); err != nil { // 网格巡查 (patrols.go)
 		return nil, err
 	}
+	if err := walkFindings(h, opt.Seed, opt.Now); err != nil { // the findings above through their loop (findings.go)
+		return nil, err
+	}
 	if err := seedReceptions(ctx, svc, clock, c, opt.Now); err != nil { // 领导接访 (reception.go)
 		return nil, err
 	}

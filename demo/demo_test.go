@@ -237,7 +237,7 @@ func TestSmallCity(t *testing.T) {
 		{"DisputeTree", checkDisputeTree}, {"Mediation", checkMediation}, {"Petitions", checkPetitions}, {"Receptions", checkReceptions}, {"Assessment", checkAssessment},
 		{"Warnings", checkWarnings}, {"Tasks", checkTasks}, {"Risks", checkRisks}, {"Briefings", checkBriefings},
 		{"Patrols", checkPatrols}, {"Sites", checkSites},
-		{"Hazards", checkHazards},
+		{"Hazards", checkHazards}, {"Findings", checkFindings},
 	} {
 		t.Run(check.name, func(t *testing.T) { check.fn(t, db, c) })
 	}
