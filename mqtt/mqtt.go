@@ -11,6 +11,18 @@
 // pingan.MaxReadingsBatch readings, without waiting on a timer. A message
 // refused for a reading (an unknown sensor) is written again alone, so
 // that it fails by itself.
+//
+// A message is acknowledged to the broker (QoS 1, manual acknowledgement)
+// only once its readings are stored, or refused as bad input (logged and
+// counted; sending it again would not help). A batch the database fails
+// to store (busy, a timeout) is tried again after each of Config.StoreRetry;
+// when it still fails its messages are not acknowledged and the connection
+// they came on is dropped, so that the broker sends them again once
+// autopaho reconnects. The session outlives a restart for
+// SessionExpiryInterval when the client id stays the same (Config.ClientID,
+// pingan-<hostname> by default): messages unacknowledged or sent meanwhile
+// come to the next start. Close stops taking messages, stores what is
+// queued, lets the acknowledgements go out, and then disconnects.
 package mqtt
 
 import (
@@ -19,6 +31,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
+	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -39,7 +52,9 @@ type Config struct {
 	Topic string
 	// Username and Password, when the broker asks for them.
 	Username, Password string
-	// ClientID; "pingan-" and the host's time when empty.
+	// ClientID names the session the broker keeps across reconnects and
+	// restarts; DefaultClientID() when empty. Two servers subscribing to
+	// the same broker need ids of their own.
 	ClientID string
 	// Monitor stores the readings, as Actor (a user of the monitor role).
 	Monitor pingan.MonitorService
@@ -51,7 +66,24 @@ type Config struct {
 	// Backoff between connection attempts; exponential from 1 s to 2 min
 	// when nil.
 	Backoff func(attempt int) time.Duration
+	// StoreRetry is the wait before each new attempt to store a batch the
+	// database failed to store; 0.25 s, 1 s and 4 s when nil.
+	StoreRetry []time.Duration
 }
+
+// DefaultClientID is the client id when none is configured: pingan- and
+// the host's name, the same at every start on the host.
+func DefaultClientID() string {
+	h, err := os.Hostname()
+	if err != nil || h == "" {
+		return "pingan"
+	}
+	return "pingan-" + h
+}
+
+// ackInterval is how often paho sends the acknowledgements marked, in the
+// order the messages came.
+const ackInterval = 20 * time.Millisecond
 
 // Status is the broker connection's state (State.Status).
 type Status = string
@@ -65,9 +97,12 @@ const (
 // State is what the administration page shows of the subscription.
 type State = pingan.BrokerState
 
-// message is a decoded message waiting to be written.
+// message is a decoded message waiting to be written, with what
+// acknowledges it.
 type message struct {
 	readings []pingan.Reading
+	pub      *paho.Publish
+	cli      *paho.Client // the connection it came on
 }
 
 // Subscriber is a running subscription.
@@ -75,18 +110,28 @@ type Subscriber struct {
 	cfg    Config
 	log    *slog.Logger
 	cm     *autopaho.ConnectionManager
-	queue  chan message
+	ctx    context.Context // the writer's; ends when Close is done or gives up
 	cancel context.CancelFunc
-	done   chan struct{}
+	done   chan struct{} // closed when the writer has returned
+
+	// queue holds the decoded messages for the writer; Close closes stop,
+	// then, under qmu, the queue: no message is queued after.
+	queue     chan message
+	stop      chan struct{}
+	qmu       sync.RWMutex
+	closed    bool
+	closeOnce sync.Once
+	onClosing func() // tests: called once Close has stopped taking messages
 
 	mu    sync.Mutex
 	state State
 
-	messages, readings, dupes, refused atomic.Int64
+	messages, readings, dupes, refused, acked atomic.Int64
 }
 
 // Start connects to the broker in the background and subscribes; it
-// answers at once (an error only for a bad configuration). Close stops it.
+// answers at once (an error only for a bad configuration). The end of ctx
+// does not stop the subscription: Close does, after storing what is queued.
 func Start(ctx context.Context, cfg Config) (*Subscriber, error) {
 	u, err := brokerURL(cfg.Broker)
 	if err != nil {
@@ -107,18 +152,21 @@ func Start(ctx context.Context, cfg Config) (*Subscriber, error) {
 	if cfg.Backoff == nil {
 		cfg.Backoff = autopaho.NewExponentialBackoff(time.Second, 2*time.Minute, 2*time.Second, 2)
 	}
-	if cfg.ClientID == "" {
-		cfg.ClientID = fmt.Sprintf("pingan-%d", time.Now().UnixNano())
+	if cfg.StoreRetry == nil {
+		cfg.StoreRetry = []time.Duration{250 * time.Millisecond, time.Second, 4 * time.Second}
 	}
-	ctx, cancel := context.WithCancel(ctx)
-	s := &Subscriber{cfg: cfg, log: cfg.Logger.With("broker", redact(u)), queue: make(chan message, 256), cancel: cancel,
-		done:  make(chan struct{}),
+	if cfg.ClientID = strings.TrimSpace(cfg.ClientID); cfg.ClientID == "" {
+		cfg.ClientID = DefaultClientID()
+	}
+	ctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	s := &Subscriber{cfg: cfg, log: cfg.Logger.With("broker", redact(u)), ctx: ctx, cancel: cancel, done: make(chan struct{}),
+		queue: make(chan message, 256), stop: make(chan struct{}),
 		state: State{Broker: redact(u), Topic: cfg.Topic, Status: Connecting, Since: cfg.Clock.Now()}}
 	pc := autopaho.ClientConfig{
 		ServerUrls:                    []*url.URL{u},
 		KeepAlive:                     30,
 		CleanStartOnInitialConnection: false,
-		SessionExpiryInterval:         600, // the broker keeps QoS 1 messages for a short outage
+		SessionExpiryInterval:         600, // the broker keeps QoS 1 messages for a short outage or a restart
 		ReconnectBackoff:              cfg.Backoff,
 		ConnectTimeout:                10 * time.Second,
 		ConnectUsername:               cfg.Username,
@@ -133,9 +181,11 @@ func Start(ctx context.Context, cfg Config) (*Subscriber, error) {
 		},
 		OnConnectError: func(err error) { s.setStatus(Down, err.Error()) },
 		ClientConfig: paho.ClientConfig{
-			ClientID: cfg.ClientID,
+			ClientID:                   cfg.ClientID,
+			EnableManualAcknowledgment: true,
+			SendAcksInterval:           ackInterval,
 			OnPublishReceived: []func(paho.PublishReceived) (bool, error){func(pr paho.PublishReceived) (bool, error) {
-				s.receive(ctx, pr.Packet.Payload)
+				s.receive(pr.Client, pr.Packet)
 				return true, nil
 			}},
 		},
@@ -146,7 +196,7 @@ func Start(ctx context.Context, cfg Config) (*Subscriber, error) {
 		return nil, err
 	}
 	s.cm = cm
-	go s.write(ctx)
+	go s.write()
 	return s, nil
 }
 
@@ -207,39 +257,67 @@ func (s *Subscriber) setStatus(st Status, problem string) {
 }
 
 // receive decodes a message and queues it for the writer (waiting while
-// the queue is full, which holds the broker's next message back).
-func (s *Subscriber) receive(ctx context.Context, payload []byte) {
-	s.messages.Add(1)
-	rs, err := pingan.DecodeReadings(payload, s.cfg.Clock.Now())
-	if err != nil {
-		s.refused.Add(1)
-		s.log.Debug("mqtt: a message refused", "error", err)
+// the queue is full, which holds the broker's next message back). A bad
+// message is acknowledged at once; once Close began, a message is left
+// unacknowledged for the next session.
+func (s *Subscriber) receive(cli *paho.Client, pub *paho.Publish) {
+	s.qmu.RLock()
+	defer s.qmu.RUnlock()
+	if s.closed {
 		return
 	}
+	s.messages.Add(1)
+	m := message{pub: pub, cli: cli}
+	rs, err := pingan.DecodeReadings(pub.Payload, s.cfg.Clock.Now())
+	if err != nil {
+		s.refuse(m, err)
+		return
+	}
+	m.readings = rs
 	select {
-	case s.queue <- message{readings: rs}:
-	case <-ctx.Done():
+	case s.queue <- m:
+	case <-s.stop:
+		s.messages.Add(-1)
 	}
 }
 
-// write stores the queued messages, those waiting together in one batch.
-func (s *Subscriber) write(ctx context.Context) {
+// refuse counts, logs and acknowledges a message refused as bad input.
+func (s *Subscriber) refuse(m message, err error) {
+	s.refused.Add(1)
+	s.log.Warn("mqtt: a message refused", "topic", m.pub.Topic, "error", pingan.ErrorText(err, pingan.EN))
+	s.ack(m)
+}
+
+// ack acknowledges a message to the broker; paho sends it once the
+// messages before it are acknowledged too. On a connection since lost it
+// does nothing: the broker sends the message again, a duplicate then.
+func (s *Subscriber) ack(m message) {
+	if m.cli == nil {
+		return
+	}
+	if err := m.cli.Ack(m.pub); err != nil && !errors.Is(err, paho.ErrPacketNotFound) {
+		s.log.Debug("mqtt: acknowledging", "error", err)
+		return
+	}
+	s.acked.Add(1)
+}
+
+// write stores the queued messages, those waiting together in one batch,
+// until Close has closed the queue and it is empty.
+func (s *Subscriber) write() {
 	defer close(s.done)
-	for {
-		var first message
-		select {
-		case first = <-s.queue:
-		case <-ctx.Done():
-			return
-		}
+	for first := range s.queue {
 		batch := []message{first}
 		n := len(first.readings)
 	more:
 		for n < pingan.MaxReadingsBatch {
 			select {
-			case m := <-s.queue:
+			case m, ok := <-s.queue:
+				if !ok {
+					break more
+				}
 				if n+len(m.readings) > pingan.MaxReadingsBatch {
-					s.store(ctx, batch)
+					s.store(batch)
 					batch, n = nil, 0
 				}
 				batch = append(batch, m)
@@ -248,15 +326,17 @@ func (s *Subscriber) write(ctx context.Context) {
 				break more
 			}
 		}
-		s.store(ctx, batch)
+		s.store(batch)
 	}
 }
 
-// store writes messages as one batch; when the batch is refused, each
-// message alone.
-func (s *Subscriber) store(ctx context.Context, ms []message) {
-	if len(ms) == 0 {
-		return
+// store writes messages as one batch and acknowledges them; when the batch
+// is refused, each message alone; when the database fails, again after
+// each wait of StoreRetry, and then it leaves them to the broker to send
+// again.
+func (s *Subscriber) store(ms []message) {
+	if len(ms) == 0 || s.ctx.Err() != nil {
+		return // Close gave up: the broker sends them again
 	}
 	var all []pingan.Reading
 	for _, m := range ms {
@@ -265,23 +345,60 @@ func (s *Subscriber) store(ctx context.Context, ms []message) {
 	for i := range all {
 		all[i].Index = i
 	}
-	res, err := s.cfg.Monitor.Ingest(ctx, s.cfg.Actor, all)
-	if err == nil {
-		s.readings.Add(int64(res.Accepted))
-		s.dupes.Add(int64(res.Duplicates))
-		return
-	}
-	if len(ms) > 1 && pingan.ErrorCode(err) == pingan.EINVALID {
-		for _, m := range ms {
-			s.store(ctx, []message{m})
+	var err error
+	for attempt := 0; ; attempt++ {
+		var res pingan.IngestResult
+		res, err = s.cfg.Monitor.Ingest(s.ctx, s.cfg.Actor, all)
+		if err == nil {
+			s.readings.Add(int64(res.Accepted))
+			s.dupes.Add(int64(res.Duplicates))
+			for _, m := range ms {
+				s.ack(m)
+			}
+			return
 		}
+		if pingan.ErrorCode(err) == pingan.EINVALID || attempt >= len(s.cfg.StoreRetry) || s.ctx.Err() != nil {
+			break
+		}
+		s.log.Warn("mqtt: storing readings failed; trying again", "attempt", attempt+1, "error", err)
+		t := time.NewTimer(s.cfg.StoreRetry[attempt])
+		select {
+		case <-t.C:
+		case <-s.ctx.Done():
+			t.Stop()
+		}
+	}
+	if pingan.ErrorCode(err) == pingan.EINVALID {
+		if len(ms) > 1 {
+			for _, m := range ms {
+				s.store([]message{m})
+			}
+			return
+		}
+		s.refuse(ms[0], err)
 		return
 	}
-	s.refused.Add(int64(len(ms)))
-	if pingan.ErrorCode(err) == pingan.EINVALID {
-		s.log.Debug("mqtt: a message refused", "error", err)
-	} else if ctx.Err() == nil {
-		s.log.Error("mqtt: storing readings", "error", err)
+	if s.ctx.Err() != nil {
+		return
+	}
+	s.log.Error("mqtt: storing readings failed; the broker sends them again after reconnecting", "messages", len(ms), "error", err)
+	s.resend(ms)
+}
+
+// resend drops the connections the messages came on, unacknowledged: the
+// broker sends them again when autopaho reconnects. Left on the
+// connection, a message never acknowledged would hold back the
+// acknowledgements of every message after it (they go in order), and the
+// broker would stop sending once its window of unacknowledged messages is
+// full. Closing the network connection is paho's one way to drop it so
+// that autopaho reconnects (as on any loss of the connection).
+func (s *Subscriber) resend(ms []message) {
+	seen := map[*paho.Client]bool{}
+	for _, m := range ms {
+		if m.cli != nil && !seen[m.cli] {
+			seen[m.cli] = true
+			m.cli.TerminateConnectionForTest()
+		}
 	}
 }
 
@@ -294,13 +411,39 @@ func (s *Subscriber) State() State {
 	return st
 }
 
-// Close disconnects and stops the writer; readings queued and not yet
-// written are dropped (the broker sends unacknowledged QoS 1 messages
-// again to the next session).
+// Close stops taking messages (those arriving meanwhile are left to the
+// broker to send to the next session), stores the messages queued, waits
+// for their acknowledgements to go out, and disconnects. When ctx ends
+// first, the writing stops: what was not stored is not acknowledged, and
+// the broker sends it again to the next session.
 func (s *Subscriber) Close(ctx context.Context) error {
+	s.closeOnce.Do(func() {
+		close(s.stop) // a receive waiting on a full queue returns
+		s.qmu.Lock()
+		s.closed = true
+		close(s.queue)
+		s.qmu.Unlock()
+	})
+	if s.onClosing != nil {
+		s.onClosing()
+	}
+	select {
+	case <-s.done:
+		if s.acked.Load() > 0 {
+			// paho sends the acknowledgements marked on a ticker.
+			t := time.NewTimer(3 * ackInterval)
+			select {
+			case <-t.C:
+			case <-ctx.Done():
+				t.Stop()
+			}
+		}
+	case <-ctx.Done():
+		s.cancel()
+		<-s.done
+	}
 	err := s.cm.Disconnect(ctx)
 	s.cancel()
-	<-s.done
 	if errors.Is(err, context.Canceled) || errors.Is(err, autopaho.ConnectionDownError) {
 		err = nil
 	}

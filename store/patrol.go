@@ -201,9 +201,16 @@ func (s *Patrols) countDue(ctx context.Context, tx *sql.Tx, w pingan.Week, cond 
 	return patrolTally(ctx, tx, w, t)
 }
 
-// syncSites copies in the active key sites of grid (of every grid when
-// empty) that are not yet points, due at once and counted due in week,
-// and retires the points of sites no longer active.
+// syncSites makes the points of the key sites of grid (of every grid
+// when empty) follow the register: an active site that is not yet a point
+// is copied in, due at once and counted due in week; the point of a site
+// made active again is restored and counted as a restored point is
+// (ChangePatrolPoint); the point of a site moved to another grid, renamed
+// or moved follows it (a due of this week not yet visited moves with it,
+// so the new grid's visits never outnumber its dues); the point of a site
+// no longer active is retired. A point is a site's point once: the insert
+// does nothing where another transaction's insert of the same site won
+// (the unique index patrol_points_site).
 func (s *Patrols) syncSites(ctx context.Context, tx *sql.Tx, grid string, now time.Time, week pingan.Week) error {
 	a := args{pingan.Day(now), s.dialect.ts(now), int(week)}
 	cond := ``
@@ -214,6 +221,7 @@ func (s *Patrols) syncSites(ctx context.Context, tx *sql.Tx, grid string, now ti
 		due_week, created_at) SELECT g.region, st.grid, u.path, st.id, st.name, st.lat, st.lng, `+strconv.Itoa(pingan.DefaultPatrolCadence)+`,
 		$1, $3, $2 FROM sites st JOIN grids g ON g.code = st.grid JOIN units u ON u.code = g.unit_code
 		WHERE st.active AND NOT EXISTS (SELECT 1 FROM patrol_points p WHERE p.site_id = st.id)`+cond+`
+		ON CONFLICT (site_id) WHERE site_id <> 0 DO NOTHING
 		RETURNING grid, unit_path`, a...)
 	if err != nil {
 		return err
@@ -230,6 +238,9 @@ func (s *Patrols) syncSites(ctx context.Context, tx *sql.Tx, grid string, now ti
 	if err := rows.Close(); err != nil {
 		return err
 	}
+	if err := s.followSites(ctx, tx, grid, week, t); err != nil {
+		return err
+	}
 	if err := patrolTally(ctx, tx, week, t); err != nil {
 		return err
 	}
@@ -241,6 +252,83 @@ func (s *Patrols) syncSites(ctx context.Context, tx *sql.Tx, grid string, now ti
 	_, err = tx.ExecContext(ctx, `UPDATE patrol_points SET active = $1 WHERE site_id <> 0 AND active`+rc+`
 		AND site_id IN (SELECT id FROM sites WHERE NOT active)`, ra...)
 	return err
+}
+
+// staleSitePoints is the condition (over p, st the site and u its grid's
+// unit) of a site's point that no longer follows its active site.
+const staleSitePoints = `st.active AND (NOT p.active OR p.grid <> st.grid OR p.unit_path <> u.path OR p.name <> st.name
+	OR p.lat <> st.lat OR p.lng <> st.lng)`
+
+// followSites restores and moves, in tx, the points of the active sites of
+// grid (sites in it or points on it; all when empty) that no longer follow
+// their site, adding the dues this changes to t.
+func (s *Patrols) followSites(ctx context.Context, tx *sql.Tx, grid string, week pingan.Week, t tallies) error {
+	a := args{}
+	cond := ``
+	if grid != "" {
+		g := a.add(grid)
+		cond = ` AND (st.grid = ` + g + ` OR p.grid = ` + g + `)`
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT p.id, p.grid, p.unit_path, p.active, p.next_due, p.due_week, p.visited_week,
+		g.region, st.grid, u.path, st.name, st.lat, st.lng
+		FROM patrol_points p JOIN sites st ON st.id = p.site_id JOIN grids g ON g.code = st.grid JOIN units u ON u.code = g.unit_code
+		WHERE p.site_id <> 0 AND `+staleSitePoints+cond+s.patrolLock(), a...)
+	if err != nil {
+		return err
+	}
+	type follow struct {
+		id                           int64
+		grid, path, nextDue          string
+		active                       bool
+		dueWeek, visitedWeek         int
+		region, toGrid, toPath, name string
+		lat, lng                     float64
+	}
+	var fs []follow
+	for rows.Next() {
+		var f follow
+		if err := rows.Scan(&f.id, &f.grid, &f.path, &f.active, &f.nextDue, &f.dueWeek, &f.visitedWeek, &f.region, &f.toGrid,
+			&f.toPath, &f.name, &f.lat, &f.lng); err != nil {
+			rows.Close()
+			return err
+		}
+		fs = append(fs, f)
+	}
+	if err := rows.Close(); err != nil {
+		return err
+	}
+	for _, f := range fs {
+		moved := f.grid != f.toGrid || f.path != f.toPath
+		switch {
+		case !f.active && f.nextDue <= week.Sunday() && f.dueWeek < int(week):
+			// Restored and due: counted due this week where it now is.
+			f.dueWeek = int(week)
+			t.add(f.toGrid, f.toPath, "due", 1)
+		case moved && f.dueWeek == int(week) && f.visitedWeek != int(week):
+			// Counted due this week and not yet visited: the due moves.
+			t.add(f.grid, f.path, "due", -1)
+			t.add(f.toGrid, f.toPath, "due", 1)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE patrol_points SET region = $1, grid = $2, unit_path = $3, name = $4, lat = $5, lng = $6,
+			active = $7, due_week = $8 WHERE id = $9`, f.region, f.toGrid, f.toPath, f.name, f.lat, f.lng, true, f.dueWeek, f.id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// sitesBehind reports whether a key site of grid is not yet a point, or
+// its point does not follow it (restored, moved, retired).
+func (s *Patrols) sitesBehind(ctx context.Context, grid string) (bool, error) {
+	var n int
+	err := s.read.QueryRowContext(ctx, `SELECT
+		(SELECT count(*) FROM sites st WHERE st.grid = $1 AND st.active
+			AND NOT EXISTS (SELECT 1 FROM patrol_points p WHERE p.site_id = st.id))
+		+ (SELECT count(*) FROM patrol_points p JOIN sites st ON st.id = p.site_id JOIN grids g ON g.code = st.grid
+			JOIN units u ON u.code = g.unit_code WHERE p.site_id <> 0 AND (st.grid = $1 OR p.grid = $1) AND `+staleSitePoints+`)
+		+ (SELECT count(*) FROM patrol_points p JOIN sites st ON st.id = p.site_id WHERE p.grid = $1 AND p.site_id <> 0
+			AND p.active AND NOT st.active)`, grid).Scan(&n)
+	return n > 0, err
 }
 
 // ensureOpen opens the weeks up to now in a transaction of its own when
@@ -291,13 +379,13 @@ func (s *Patrols) PatrolPoints(ctx context.Context, actor *pingan.User, grid str
 	if g == nil {
 		return nil, pingan.E(pingan.ENOTFOUND, "patrol.grid.notfound", grid)
 	}
-	// A key site added since the week opened is a point at once.
-	var missing int
-	if err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM sites st WHERE st.grid = $1 AND st.active
-		AND NOT EXISTS (SELECT 1 FROM patrol_points p WHERE p.site_id = st.id)`, grid).Scan(&missing); err != nil {
+	// A key site added, restored, moved or retired since the week opened
+	// is followed at once.
+	behind, err := s.sitesBehind(ctx, grid)
+	if err != nil {
 		return nil, err
 	}
-	if missing > 0 {
+	if behind {
 		tx, err := s.beginWrite(ctx)
 		if err != nil {
 			return nil, err
@@ -516,19 +604,18 @@ func (s *Patrols) ChangePatrolPoint(ctx context.Context, actor *pingan.User, id 
 
 const patrolColumns = `p.id, p.grid, g.name, p.worker, p.started_at, p.ended_at, p.checkins, p.findings`
 
-func scanPatrol(sc scanner) (*pingan.Patrol, string, string, error) {
+func scanPatrol(sc scanner) (*pingan.Patrol, error) {
 	var p pingan.Patrol
 	var started, ended stamp
-	var region, path string
-	if err := sc.Scan(&p.ID, &p.Grid, &p.GridName, &p.Worker, &started, &ended, &p.CheckIns, &p.Findings, &region, &path); err != nil {
-		return nil, "", "", err
+	if err := sc.Scan(&p.ID, &p.Grid, &p.GridName, &p.Worker, &started, &ended, &p.CheckIns, &p.Findings); err != nil {
+		return nil, err
 	}
 	p.StartedAt = started.T
 	if ended.Valid {
 		t := ended.T
 		p.EndedAt = &t
 	}
-	return &p, region, path, nil
+	return &p, nil
 }
 
 // StartPatrol starts a patrol of a grid the actor works in.
@@ -611,7 +698,7 @@ func (s *Patrols) OpenPatrol(ctx context.Context, actor *pingan.User) (*pingan.P
 	if actor == nil {
 		return nil, errNoActor()
 	}
-	p, _, _, err := scanPatrol(s.read.QueryRowContext(ctx, `SELECT `+patrolColumns+`, p.region, p.unit_path FROM patrols p
+	p, err := scanPatrol(s.read.QueryRowContext(ctx, `SELECT `+patrolColumns+` FROM patrols p
 		JOIN grids g ON g.code = p.grid WHERE p.worker = $1 AND p.ended_at IS NULL`, actor.ID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
@@ -630,7 +717,7 @@ func (s *Patrols) FindPatrol(ctx context.Context, actor *pingan.User, id int64) 
 		return nil, nil, err
 	}
 	defer tx.Rollback()
-	p, _, _, err := scanPatrol(tx.QueryRowContext(ctx, `SELECT `+patrolColumns+`, p.region, p.unit_path FROM patrols p
+	p, err := scanPatrol(tx.QueryRowContext(ctx, `SELECT `+patrolColumns+` FROM patrols p
 		JOIN grids g ON g.code = p.grid WHERE p.id = $1 AND `+unitIn("p.unit_path", "$2"), id, scope))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil, pingan.E(pingan.ENOTFOUND, "patrol.notfound", id)
@@ -663,19 +750,19 @@ func (s *Patrols) FindPatrol(ctx context.Context, actor *pingan.User, id int64) 
 
 // ownPatrol loads the actor's patrol id in tx, locked: ENOTFOUND when it is
 // not theirs, the 409 naming "patrol" when it has ended.
-func (s *Patrols) ownPatrol(ctx context.Context, tx *sql.Tx, actor *pingan.User, id int64) (*pingan.Patrol, string, string, error) {
-	p, region, path, err := scanPatrol(tx.QueryRowContext(ctx, `SELECT `+patrolColumns+`, p.region, p.unit_path FROM patrols p
+func (s *Patrols) ownPatrol(ctx context.Context, tx *sql.Tx, actor *pingan.User, id int64) (*pingan.Patrol, error) {
+	p, err := scanPatrol(tx.QueryRowContext(ctx, `SELECT `+patrolColumns+` FROM patrols p
 		JOIN grids g ON g.code = p.grid WHERE p.id = $1 AND p.worker = $2`+s.patrolLock(), id, actor.ID))
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, "", "", pingan.E(pingan.ENOTFOUND, "patrol.notfound", id)
+		return nil, pingan.E(pingan.ENOTFOUND, "patrol.notfound", id)
 	}
 	if err != nil {
-		return nil, "", "", err
+		return nil, err
 	}
 	if !p.Open() {
-		return nil, "", "", patrolConflict("patrol.ended")
+		return nil, patrolConflict("patrol.ended")
 	}
-	return p, region, path, nil
+	return p, nil
 }
 
 // CheckIn records a check-in, with its finding's case when there is one.
@@ -696,7 +783,7 @@ func (s *Patrols) CheckIn(ctx context.Context, actor *pingan.User, id int64, in 
 	// check adds what is wrong with the check-in and answers the patrol
 	// and the point when it is good.
 	check := func(ctx context.Context, tx *sql.Tx, v *pingan.Invalid) (*pingan.Patrol, *pointRow, error) {
-		p, _, _, err := s.ownPatrol(ctx, tx, actor, id)
+		p, err := s.ownPatrol(ctx, tx, actor, id)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -860,7 +947,7 @@ func (s *Patrols) EndPatrol(ctx context.Context, actor *pingan.User, id int64) (
 	}
 	var out *pingan.Patrol
 	err := s.inGroup(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		p, _, _, err := s.ownPatrol(ctx, tx, actor, id)
+		p, err := s.ownPatrol(ctx, tx, actor, id)
 		if err != nil {
 			return err
 		}

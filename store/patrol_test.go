@@ -26,6 +26,8 @@ func init() {
 		{"PatrolFindingFilesCase", testPatrolFindingFilesCase},
 		{"PatrolCoverage", testPatrolCoverage},
 		{"OnePatrolOpen", testOnePatrolOpen},
+		{"PatrolSitePoints", testPatrolSitePoints},
+		{"PatrolSitePointsConcurrent", testPatrolSitePointsConcurrent},
 	}...)
 }
 
@@ -401,4 +403,149 @@ func testOnePatrolOpen(t *testing.T, e *env) {
 	}
 	_, err := e.db.Patrols.StartPatrol(ctx, fx.GridWorker, patrolGrid)
 	wantCode(t, err, pingan.ECONFLICT)
+}
+
+// testPatrolSitePoints: a key site's point follows the register. Retired
+// with its site, it is restored when the site is active again and counted
+// due as a restored point is; moved with its site to another grid, it
+// takes its name, position and the week's due along.
+func testPatrolSitePoints(t *testing.T, e *env) {
+	fx := e.fx
+	storetest.SeedGrids(t, e.db, fx)
+	e.clock.Set(time.Date(2026, 3, 2, 9, 0, 0, 0, pingan.CST)) // a Monday, week 2026-W10
+	first := pingan.WeekAt(e.clock.Now())
+	ns := pingan.NewSite{Name: "富康加油站", Type: "hazard_source", Level: 3, Location: &pingan.Location{Lat: 39.755, Lng: 98.505},
+		Department: fx.CountyHousing.Code}
+	site, err := e.db.Sites.AddSite(ctx, fx.CountyDispatcher, &ns)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// sitePoint answers the site's point among the grid's points, nil
+	// when it is not one of them (all: retired ones too).
+	sitePoint := func(grid string, all bool) *pingan.PatrolPoint {
+		t.Helper()
+		ps, err := e.db.Patrols.PatrolPoints(ctx, fx.TownshipDispatcher, grid, all)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range ps {
+			if p.Site == site.ID {
+				return p
+			}
+		}
+		return nil
+	}
+	change := func(f func(*pingan.NewSite)) {
+		t.Helper()
+		in := ns
+		f(&in)
+		if _, err := e.db.Sites.UpdateSite(ctx, fx.CountyDispatcher, site.ID, &in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// dues answers the week's due of both grids and the village.
+	dues := func(w pingan.Week) [3]int64 {
+		t.Helper()
+		cv, err := e.db.Patrols.PatrolCoverage(ctx, fx.CountyLeader, fx.Village.Code, w, w)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out [3]int64
+		for _, l := range cv.Lines {
+			switch l.Code {
+			case patrolGrid:
+				out[0] = l.Due
+			case patrolGrid2:
+				out[1] = l.Due
+			}
+		}
+		out[2] = cv.Total.Due
+		return out
+	}
+	if p := sitePoint(patrolGrid, false); p == nil || !p.Due || !p.Active {
+		t.Fatalf("the new site's point: %+v", p)
+	}
+	if d := dues(first); d != [3]int64{1, 0, 1} {
+		t.Errorf("week 1 due (grid 1, grid 2, village): %v, want [1 0 1]", d)
+	}
+	change(func(in *pingan.NewSite) { in.Active = new(false) })
+	if p := sitePoint(patrolGrid, false); p != nil {
+		t.Errorf("the retired site's point is still patrolled: %+v", p)
+	}
+	if p := sitePoint(patrolGrid, true); p == nil || p.Active {
+		t.Errorf("the retired site's point: %+v", p)
+	}
+	// The next week opens with the point retired: not due; the site made
+	// active again restores its point, counted due at once.
+	e.clock.Set(time.Date(2026, 3, 10, 9, 0, 0, 0, pingan.CST))
+	second := pingan.WeekAt(e.clock.Now())
+	if d := dues(second); d != [3]int64{0, 0, 0} {
+		t.Errorf("week 2 due with the site retired: %v", d)
+	}
+	change(func(in *pingan.NewSite) { in.Active = new(true) })
+	if p := sitePoint(patrolGrid, false); p == nil || !p.Active || !p.Due {
+		t.Fatalf("the restored site's point: %+v", p)
+	}
+	if d := dues(second); d != [3]int64{1, 0, 1} {
+		t.Errorf("week 2 due after the restore: %v, want [1 0 1]", d)
+	}
+	// Moved to the second grid, renamed: the point and its due go along.
+	change(func(in *pingan.NewSite) {
+		in.Active, in.Name, in.Location = new(true), "富康加油站（新址）", &pingan.Location{Lat: 39.756, Lng: 98.515}
+	})
+	if p := sitePoint(patrolGrid, true); p != nil {
+		t.Errorf("the moved site's point stays on its old grid: %+v", p)
+	}
+	p := sitePoint(patrolGrid2, false)
+	if p == nil || p.Grid != patrolGrid2 || p.Name != "富康加油站（新址）" || p.Lng != 98.515 || !p.Due {
+		t.Fatalf("the moved site's point: %+v", p)
+	}
+	if d := dues(second); d != [3]int64{0, 1, 1} {
+		t.Errorf("week 2 due after the move: %v, want [0 1 1]", d)
+	}
+	if d := dues(first); d != [3]int64{1, 0, 1} {
+		t.Errorf("week 1 due after the move: %v, want [1 0 1]", d)
+	}
+}
+
+// testPatrolSitePointsConcurrent reads a grid with a new key site from
+// several goroutines at once: each read answers, and the site is one
+// point counted due once.
+func testPatrolSitePointsConcurrent(t *testing.T, e *env) {
+	fx := e.fx
+	storetest.SeedGrids(t, e.db, fx)
+	e.clock.Set(time.Date(2026, 3, 2, 9, 0, 0, 0, pingan.CST))
+	w := pingan.WeekAt(e.clock.Now())
+	if _, err := e.db.Patrols.PatrolPoints(ctx, fx.TownshipDispatcher, patrolGrid, false); err != nil { // the week opens
+		t.Fatal(err)
+	}
+	for round := range 4 {
+		if _, err := e.db.Sites.AddSite(ctx, fx.CountyDispatcher, &pingan.NewSite{Name: fmt.Sprintf("富康商场%d", round), Type: "hazard_source",
+			Level: 3, Location: &pingan.Location{Lat: 39.751 + float64(round)*0.001, Lng: 98.505}, Department: fx.CountyHousing.Code}); err != nil {
+			t.Fatal(err)
+		}
+		var wg sync.WaitGroup
+		errs := make([]error, 8)
+		for i := range errs {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, errs[i] = e.db.Patrols.PatrolPoints(ctx, fx.TownshipDispatcher, patrolGrid, false)
+			}()
+		}
+		wg.Wait()
+		for _, err := range errs {
+			if err != nil {
+				t.Fatalf("round %d: a read at the same moment: %v", round, err)
+			}
+		}
+	}
+	ps, err := e.db.Patrols.PatrolPoints(ctx, fx.TownshipDispatcher, patrolGrid, false)
+	if err != nil || len(ps) != 4 {
+		t.Fatalf("%d points, %v", len(ps), err)
+	}
+	cv, err := e.db.Patrols.PatrolCoverage(ctx, fx.CountyLeader, fx.Village.Code, w, w)
+	if err != nil || cv.Total.Due != 4 {
+		t.Errorf("due %+v, %v; want 4", cv, err)
+	}
 }

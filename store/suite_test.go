@@ -105,6 +105,7 @@ var concurrent = map[string]bool{
 	"GroupCommit": true, "GroupCommitDeadlock": true, "EscalateDueConcurrent": true,
 	"ImportGridsConcurrent": true, "PhotosWithTheReport": true, "TallyJournalTwoFolders": true,
 	"MergeCrossConcurrent": true, "AcceptConcurrent": true, "OnePatrolOpen": true,
+	"PatrolSitePointsConcurrent": true,
 }
 
 func runSuite(t *testing.T, dsnFor opener) {

@@ -2,6 +2,7 @@ package web
 
 import (
 	"html/template"
+	"math"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -198,12 +199,15 @@ func (s *Server) patrolCheckIn(w http.ResponseWriter, r *http.Request) {
 	id, _ := strconv.ParseInt(f.Get("patrol"), 10, 64)
 	point, _ := strconv.ParseInt(f.Get("point"), 10, 64)
 	in := &pingan.NewCheckIn{Point: point, Result: f.Get("result"), Note: f.Get("note")}
-	if lat, lng := f.Get("lat"), f.Get("lng"); lat != "" && lng != "" {
+	if lat, lng := strings.TrimSpace(f.Get("lat")), strings.TrimSpace(f.Get("lng")); lat != "" || lng != "" {
+		// A position given but unreadable is refused naming location
+		// (the check finds NaN invalid), never dropped.
 		la, err1 := strconv.ParseFloat(lat, 64)
 		ln, err2 := strconv.ParseFloat(lng, 64)
-		if err1 == nil && err2 == nil {
-			in.Location = &pingan.Location{Lat: la, Lng: ln}
+		if err1 != nil || err2 != nil {
+			la, ln = math.NaN(), math.NaN()
 		}
+		in.Location = &pingan.Location{Lat: la, Lng: ln}
 	}
 	if in.Result == pingan.PatrolFinding {
 		kind := pingan.Kind(f.Get("kind"))

@@ -101,14 +101,15 @@ func (e *cmdEnv) apikeyCmd(args []string) error {
 
 // monitorFlags are pingan serve's monitoring options.
 type monitorFlags struct {
-	broker, topic string
-	retention     time.Duration
-	state         *brokerState // the subscription's, for the pages
+	broker, topic, clientID string
+	retention               time.Duration
+	state                   *brokerState // the subscription's, for the pages
 }
 
 func (f *monitorFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.broker, "mqtt", envOr("PINGAN_MQTT", ""), "订阅监测数据的 MQTT 服务器，如 tcp://127.0.0.1:1883；用户名、密码取自 PINGAN_MQTT_USERNAME、PINGAN_MQTT_PASSWORD (the MQTT broker readings come from; credentials from the environment) [PINGAN_MQTT]")
 	fs.StringVar(&f.topic, "mqtt-topic", envOr("PINGAN_MQTT_TOPIC", "pingan/readings/#"), "订阅的主题 (the topic filter) [PINGAN_MQTT_TOPIC]")
+	fs.StringVar(&f.clientID, "mqtt-client-id", envOr("PINGAN_MQTT_CLIENT_ID", mqtt.DefaultClientID()), "MQTT 客户端标识，重启后不变，服务器据此保留会话和未确认的消息；多台服务器各用其一 (the client id: the same across restarts, so the broker keeps the session and the unacknowledged messages; one per server) [PINGAN_MQTT_CLIENT_ID]")
 	keep, _ := time.ParseDuration(envOr("PINGAN_READINGS_RETENTION", "2160h"))
 	fs.DurationVar(&f.retention, "readings-retention", keep, "监测原始数据保留时长，小时汇总不删除 (how long raw readings are kept; hourly rollups stay) [PINGAN_READINGS_RETENTION]")
 }
@@ -140,13 +141,14 @@ func (f *monitorFlags) brokerOf() *brokerState {
 }
 
 // start runs the monitoring watch and, with --mqtt, the subscription,
-// until ctx ends; stop disconnects from the broker.
+// until ctx ends; stop stores the messages taken and disconnects from the
+// broker (the subscription outlives ctx so that it can).
 func (f *monitorFlags) start(ctx context.Context, db *store.DB, clock pingan.Clock, logger *slog.Logger) (stop func(), err error) {
 	go (&jobs.Monitor{Watch: db.Monitor, Clock: clock, Retention: f.retention, Logger: logger}).Run(ctx) // 监测: no data, retention
 	if f.broker == "" {
 		return func() {}, nil
 	}
-	sub, err := mqtt.Start(ctx, mqtt.Config{Broker: f.broker, Topic: f.topic, Username: envOr("PINGAN_MQTT_USERNAME", ""),
+	sub, err := mqtt.Start(ctx, mqtt.Config{Broker: f.broker, Topic: f.topic, ClientID: f.clientID, Username: envOr("PINGAN_MQTT_USERNAME", ""),
 		Password: envOr("PINGAN_MQTT_PASSWORD", ""), Monitor: db.Monitor, Clock: clock, Logger: logger,
 		Actor: &pingan.User{Username: "mqtt", Name: pingan.Text(pingan.ZH, "monitor.mqtt.actor"), Roles: []pingan.Role{pingan.RoleMonitor}, ScopePath: "/"}})
 	if err != nil {
