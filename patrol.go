@@ -227,6 +227,25 @@ func (w Week) Next() Week { return WeekAt(w.Monday().AddDate(0, 0, 7)) }
 func (w Week) Add(n int) Week { return WeekAt(w.Monday().AddDate(0, 0, 7*n)) }
 
 // String writes the week as 2026-W10.
+// WeeksOf answers the ISO weeks of the coverage of a period [from, to)
+// read at now: from the week of its first day to that of its last day, or
+// of now when the period runs on, at most 53 weeks back from the last; ok
+// false when the period has not begun at now.
+func WeeksOf(from, to, now time.Time) (first, last Week, ok bool) {
+	end := to.Add(-time.Second)
+	if now.Before(end) {
+		end = now
+	}
+	if end.Before(from) {
+		return 0, 0, false
+	}
+	first, last = WeekAt(from), WeekAt(end)
+	if last.Monday().Sub(first.Monday()) > 53*7*24*time.Hour {
+		first = last.Add(-52)
+	}
+	return first, last, true
+}
+
 func (w Week) String() string { return fmt.Sprintf("%04d-W%02d", int(w)/100, int(w)%100) }
 
 // ReadWeek reads 2026-W10 (ParseWeek, briefing.go): EINVALID naming week

@@ -3,7 +3,6 @@ package api
 import (
 	"net/http"
 	"strconv"
-	"time"
 
 	"github.com/pingan-gov/pingan"
 	"github.com/pingan-gov/pingan/sheet"
@@ -246,16 +245,9 @@ func (s *Server) statsPatrols(r *http.Request, unit string, sq pingan.StatsQuery
 	if s.patrols == nil {
 		return nil, nil
 	}
-	last := sq.To.Add(-time.Second)
-	if now := s.clock.Now(); now.Before(last) {
-		last = now
-	}
-	if last.Before(sq.From) {
-		last = sq.From
-	}
-	from, to := pingan.WeekAt(sq.From), pingan.WeekAt(last)
-	if to.Monday().Sub(from.Monday()) > 53*7*24*time.Hour {
-		from = to.Add(-52)
+	from, to, ok := pingan.WeeksOf(sq.From, sq.To, s.clock.Now())
+	if !ok { // a period to come: its first week
+		from, to = pingan.WeekAt(sq.From), pingan.WeekAt(sq.From)
 	}
 	cv, err := s.patrols.PatrolCoverage(r.Context(), userFrom(r.Context()), unit, from, to)
 	if pingan.ErrorCode(err) == pingan.ENOTFOUND {

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"html/template"
 	"net/url"
-	"time"
 
 	"github.com/pingan-gov/pingan"
 )
@@ -46,16 +45,9 @@ func (s *Server) dashPatrols(ctx context.Context, u *pingan.User, v *view, d *da
 	if s.patrols == nil || fl.Any() || !d.Unit.Level.Administrative() {
 		return "", nil
 	}
-	last := d.Period.To.Add(-time.Second)
-	if now := s.clock.Now(); now.Before(last) {
-		last = now
-	}
-	if last.Before(d.Period.From) {
+	from, to, ok := pingan.WeeksOf(d.Period.From, d.Period.To, s.clock.Now())
+	if !ok {
 		return "", nil
-	}
-	from, to := pingan.WeekAt(d.Period.From), pingan.WeekAt(last)
-	if to.Monday().Sub(from.Monday()) > 53*7*24*time.Hour {
-		from = to.Add(-52)
 	}
 	cv, err := s.patrols.PatrolCoverage(ctx, u, d.Unit.Code, from, to)
 	if c := pingan.ErrorCode(err); c == pingan.EFORBIDDEN || c == pingan.ENOTFOUND {
