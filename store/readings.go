@@ -330,13 +330,7 @@ func (h *handle) writeSensorState(ctx context.Context, tx *sql.Tx, sr *sensorRow
 		silent, sr.id); err != nil {
 		return err
 	}
-	if sr.alarmID != 0 && sr.episodeReadings > 0 {
-		_, err := tx.ExecContext(ctx, `UPDATE alarms SET readings = readings + $1,
-			peak_value = CASE WHEN $2 > peak_value THEN $2 ELSE peak_value END WHERE id = $3`, sr.episodeReadings, sr.episodeMax, sr.alarmID)
-		sr.episodeReadings = 0
-		return err
-	}
-	return nil
+	return h.flushEpisode(ctx, tx, sr)
 }
 
 // stepReading moves a sensor by one reading and writes what the step did:
