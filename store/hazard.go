@@ -225,24 +225,8 @@ func (s *Cases) watchHazards(ctx context.Context, now time.Time, limit int) (int
 		return 0, err
 	}
 	for _, id := range ids {
-		sc, err := s.loadCase(ctx, tx, "", id, false)
+		c, _, err := s.systemStep(ctx, tx, id, pingan.ActRectifyOverdue, now, "overdue rectification not marked")
 		if err != nil {
-			return 0, err
-		}
-		c := sc.Case
-		old := c.Version
-		in := pingan.ActionInput{Action: pingan.ActRectifyOverdue}
-		env, err := s.env(ctx, tx, c, nil, in, now)
-		if err != nil {
-			return 0, err
-		}
-		act, err := workflow.Apply(c, nil, in, env)
-		if err != nil {
-			if pingan.ErrorCode(err) == pingan.EINTERNAL {
-				return 0, err
-			}
-			s.log.Warn("overdue rectification not marked", "case", c.ID, "err", err)
-		} else if err := s.save(ctx, tx, c, old, act, now); err != nil {
 			return 0, err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE cases SET hz_watched = hz_deadline WHERE region = $1 AND id = $2`,

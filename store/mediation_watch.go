@@ -77,27 +77,11 @@ func (s *Cases) raiseOverdueTerms(ctx context.Context, tx *sql.Tx, now time.Time
 		return 0, err
 	}
 	for _, id := range ids {
-		sc, err := s.loadCase(ctx, tx, "", id, false)
+		c, taken, err := s.systemStep(ctx, tx, id, pingan.ActTermOverdue, now, "overdue term not raised")
 		if err != nil {
 			return 0, err
 		}
-		c := sc.Case
-		old := c.Version
-		in := pingan.ActionInput{Action: pingan.ActTermOverdue}
-		env, err := s.env(ctx, tx, c, nil, in, now)
-		if err != nil {
-			return 0, err
-		}
-		act, err := workflow.Apply(c, nil, in, env)
-		if err != nil {
-			if pingan.ErrorCode(err) == pingan.EINTERNAL {
-				return 0, err
-			}
-			s.log.Warn("overdue term not raised", "case", c.ID, "err", err)
-		} else {
-			if err := s.save(ctx, tx, c, old, act, now); err != nil {
-				return 0, err
-			}
+		if taken {
 			if err := s.notify(ctx, tx, c, pingan.NoticeTermOverdue, 0, now, []notifyTo{{unit: c.AssignedUnit}}); err != nil {
 				return 0, err
 			}
@@ -222,4 +206,34 @@ func mediatorsOf(ctx context.Context, tx *sql.Tx, unit string) ([]notifyTo, erro
 		out = []notifyTo{{unit: unit}}
 	}
 	return out, nil
+}
+
+// systemStep takes the system's action (no actor) on the case id in tx, as
+// the watches do, and answers the case and whether the step was taken. A
+// refusal by the workflow is logged as what and taken for nothing done; an
+// internal error is answered.
+func (s *Cases) systemStep(ctx context.Context, tx *sql.Tx, id string, action pingan.ActionName, now time.Time, what string) (*pingan.Case, bool, error) {
+	sc, err := s.loadCase(ctx, tx, "", id, false)
+	if err != nil {
+		return nil, false, err
+	}
+	c := sc.Case
+	old := c.Version
+	in := pingan.ActionInput{Action: action}
+	env, err := s.env(ctx, tx, c, nil, in, now)
+	if err != nil {
+		return nil, false, err
+	}
+	act, err := workflow.Apply(c, nil, in, env)
+	if err != nil {
+		if pingan.ErrorCode(err) == pingan.EINTERNAL {
+			return nil, false, err
+		}
+		s.log.Warn(what, "case", c.ID, "err", err)
+		return c, false, nil
+	}
+	if err := s.save(ctx, tx, c, old, act, now); err != nil {
+		return nil, false, err
+	}
+	return c, true, nil
 }
