@@ -570,8 +570,25 @@ type BrokerStatus interface {
 // an account (it is not in Roles).
 const RoleMonitor Role = "monitor"
 
-// KeyRoles are the roles an API key may hold.
-var KeyRoles = append(append([]Role(nil), Roles...), RoleMonitor)
+// RoleReporter is the role of a reporting system's key (接入上报): an
+// Open311 client, a 12345 hotline's transfer. It may report cases
+// (CapReport) and nothing else; given to API keys only.
+const RoleReporter Role = "reporter"
+
+// keyOnlyRoles are the roles held by API keys and never by an account.
+var keyOnlyRoles = []Role{RoleMonitor, RoleReporter}
+
+// KeyRoles are the roles an API key may hold: an account's, but never the
+// administrator's (a key administers nothing), and the roles of keys only.
+var KeyRoles = func() []Role {
+	var out []Role
+	for _, r := range Roles {
+		if r != RoleAdmin {
+			out = append(out, r)
+		}
+	}
+	return append(out, keyOnlyRoles...)
+}()
 
 // ParseKeyRoles parses the roles of an API key ("monitor" by default).
 func ParseKeyRoles(s string) ([]Role, error) {

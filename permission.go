@@ -74,13 +74,18 @@ const (
 	// CapPatrolPoints: set the patrol points of the grids in one's
 	// jurisdiction (巡查点位, patrol.go); the patrol itself is CapPatrol's.
 	CapPatrolPoints Capability = "patrol_points"
+	// CapAdminWebhooks: register the webhooks of other systems and read and
+	// resend their deliveries (webhook.go); CapImportCases: import cases
+	// transferred in a file, the 12345 export form (caseimport.go).
+	CapAdminWebhooks Capability = "admin_webhooks"
+	CapImportCases   Capability = "import_cases"
 )
 
 // Capabilities lists every capability in the order of the table.
 var Capabilities = []Capability{CapReadCases, CapReport, CapPatrol, CapStatistics, CapAssess,
 	CapAdminUnits, CapAdminUsers, CapAdminGrids, CapAdminCategories, CapAdminHolidays, CapManageCampaigns,
 	CapReceptions, CapLeadCases, CapRisks, CapWarnings, CapWarningRules, CapTasks, CapBriefings,
-	CapSites, CapSitesEdit, CapInspect, CapSensors, CapReadings, CapPatrolPoints}
+	CapSites, CapSitesEdit, CapInspect, CapSensors, CapReadings, CapPatrolPoints, CapAdminWebhooks, CapImportCases}
 
 // permission is a row of the table: who may, and the sentence that
 // refuses everyone else.
@@ -103,7 +108,7 @@ type permission struct {
 //     accept, dispatch and handle nothing, and read personal data masked.
 var permissions = map[Capability]permission{
 	CapReadCases:       {roles: Roles, refusal: "capability.read_cases.forbidden"},
-	CapReport:          {roles: []Role{RoleAdmin, RoleDispatcher, RoleHandler, RoleGridWorker, RoleMediator}, refusal: "capability.report.forbidden"},
+	CapReport:          {roles: []Role{RoleAdmin, RoleDispatcher, RoleHandler, RoleGridWorker, RoleMediator, RoleReporter}, refusal: "capability.report.forbidden"},
 	CapPatrol:          {roles: []Role{RoleGridWorker}, refusal: "capability.patrol.forbidden"},
 	CapStatistics:      {roles: Roles, refusal: "capability.statistics.forbidden"},
 	CapAssess:          {roles: []Role{RoleAssessor}, refusal: "capability.assess.forbidden"},
@@ -126,6 +131,8 @@ var permissions = map[Capability]permission{
 	CapSensors:         {roles: []Role{RoleAdmin, RoleDispatcher, RoleHandler}, refusal: "capability.sensors.forbidden"},
 	CapReadings:        {roles: []Role{RoleMonitor}, refusal: "capability.readings.forbidden"},
 	CapPatrolPoints:    {roles: []Role{RoleDispatcher, RoleLeader}, refusal: "capability.patrol_points.forbidden"},
+	CapAdminWebhooks:   {roles: []Role{RoleAdmin}, refusal: "capability.admin.forbidden"},
+	CapImportCases:     {roles: []Role{RoleAdmin, RoleDispatcher}, refusal: "capability.import_cases.forbidden"},
 }
 
 // May reports whether one of the user's roles holds capability c. A nil

@@ -9,8 +9,8 @@ import (
 // that a change to the table is a change to this test too.
 func TestMay(t *testing.T) {
 	want := map[Role][]Capability{
-		RoleAdmin:      {CapReadCases, CapReport, CapStatistics, CapAdminUnits, CapAdminUsers, CapAdminGrids, CapAdminCategories, CapAdminHolidays, CapManageCampaigns, CapSites, CapSitesEdit, CapSensors},
-		RoleDispatcher: {CapReadCases, CapReport, CapStatistics, CapManageCampaigns, CapReceptions, CapRisks, CapWarnings, CapWarningRules, CapTasks, CapBriefings, CapSites, CapSitesEdit, CapInspect, CapSensors, CapPatrolPoints},
+		RoleAdmin:      {CapReadCases, CapReport, CapStatistics, CapAdminUnits, CapAdminUsers, CapAdminGrids, CapAdminCategories, CapAdminHolidays, CapManageCampaigns, CapSites, CapSitesEdit, CapSensors, CapAdminWebhooks, CapImportCases},
+		RoleDispatcher: {CapReadCases, CapReport, CapStatistics, CapManageCampaigns, CapReceptions, CapRisks, CapWarnings, CapWarningRules, CapTasks, CapBriefings, CapSites, CapSitesEdit, CapInspect, CapSensors, CapPatrolPoints, CapImportCases},
 		RoleHandler:    {CapReadCases, CapReport, CapStatistics, CapRisks, CapWarnings, CapTasks, CapSites, CapSitesEdit, CapInspect, CapSensors},
 		RoleGridWorker: {CapReadCases, CapReport, CapPatrol, CapStatistics, CapSites, CapInspect},
 		RoleMediator:   {CapReadCases, CapReport, CapStatistics, CapWarnings, CapTasks},
@@ -18,8 +18,9 @@ func TestMay(t *testing.T) {
 		RoleAssessor:   {CapReadCases, CapStatistics, CapAssess, CapRisks, CapWarnings, CapWarningRules, CapTasks, CapBriefings, CapSites},
 		RoleViewer:     {CapReadCases, CapStatistics, CapSites},
 		RoleMonitor:    {CapReadings}, // an API key's role only (monitor.go)
+		RoleReporter:   {CapReport},   // an API key's role only: Open311 and other reporting systems
 	}
-	for _, r := range KeyRoles {
+	for _, r := range allRoles() {
 		caps, ok := want[r]
 		if !ok {
 			t.Errorf("role %s has no row in this test", r)
@@ -80,9 +81,35 @@ func TestPermissionTable(t *testing.T) {
 			t.Errorf("capability %s: refusal %q is not in the catalogue", c, p.refusal)
 		}
 		for _, r := range p.roles {
-			if !slices.Contains(KeyRoles, r) {
+			if !slices.Contains(allRoles(), r) {
 				t.Errorf("capability %s: unknown role %q", c, r)
 			}
 		}
+	}
+}
+
+// allRoles are the roles of accounts and of keys.
+func allRoles() []Role {
+	return append(append([]Role(nil), Roles...), keyOnlyRoles...)
+}
+
+// TestKeyRoles: a key may hold every role of an account but the
+// administrator's, and the roles of keys only; no account holds those.
+func TestKeyRoles(t *testing.T) {
+	if slices.Contains(KeyRoles, RoleAdmin) {
+		t.Error("an API key may be an administrator")
+	}
+	for _, r := range Roles {
+		if r != RoleAdmin && !slices.Contains(KeyRoles, r) {
+			t.Errorf("an API key may not hold %s", r)
+		}
+	}
+	for _, r := range keyOnlyRoles {
+		if !slices.Contains(KeyRoles, r) || slices.Contains(Roles, r) {
+			t.Errorf("key-only role %s: in KeyRoles %v, in Roles %v", r, slices.Contains(KeyRoles, r), slices.Contains(Roles, r))
+		}
+	}
+	if _, err := ParseKeyRoles("admin"); ErrorCode(err) != EINVALID {
+		t.Errorf("ParseKeyRoles(admin) = %v, want invalid", err)
 	}
 }
