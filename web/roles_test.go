@@ -167,6 +167,10 @@ var rolePages = map[string]pingan.Capability{
 	"GET /sites/{site}/sensors":  pingan.CapSensors,
 	"POST /sites/{site}/sensors": pingan.CapSensors,
 	"GET /admin/monitoring":      pingan.CapAdminUsers,
+	// API keys (admin_keys.go).
+	"GET /admin/keys":         pingan.CapAdminUsers,
+	"POST /admin/keys":        pingan.CapAdminUsers,
+	"POST /admin/keys/revoke": pingan.CapAdminUsers,
 }
 
 // openPages are the pages anyone reaches signed out: the assets, signing

@@ -110,6 +110,9 @@ type Config struct {
 	// /admin/monitoring. When Monitor is nil they are not offered.
 	Monitor pingan.MonitorService
 	Broker  pingan.BrokerStatus
+	// Keys keeps the API keys of machine clients (/admin/keys,
+	// admin_keys.go); when nil the page is not offered.
+	Keys pingan.APIKeyService
 
 	// Calendar counts the time left before deadlines: the store, which
 	// holds the years entered at run time; calendar.Official() when nil.
@@ -172,6 +175,7 @@ type Server struct {
 	sites      pingan.SiteService
 	monitor    pingan.MonitorService
 	broker     pingan.BrokerStatus
+	keys       pingan.APIKeyService
 	warnings   pingan.WarningService
 	cal        calendar.Source
 	clock      pingan.Clock
@@ -234,6 +238,7 @@ func New(cfg Config) *Server {
 	s.patrols = cfg.Patrols
 	s.sites = cfg.Sites
 	s.monitor, s.broker = cfg.Monitor, cfg.Broker
+	s.keys = cfg.Keys
 	s.tiles = &tileCache{svc: cfg.Settings}
 	s.activity = &activity{seen: map[string]time.Time{}}
 	s.sessionEnded = cfg.SessionEnded
@@ -334,6 +339,7 @@ func (s *Server) routes() {
 	s.routesPatrols(h)
 	s.routesSites(h)
 	s.routesMonitor(h)
+	s.routesKeys(h)
 	s.routesHandlers(h)
 
 	h("/", func(w http.ResponseWriter, r *http.Request) {

@@ -23,7 +23,8 @@ import (
 // (docs/monitoring.md).
 
 const apikeyUsage = `用法 (usage):
-  pingan apikey add --name N --unit CODE [--roles monitor[,ROLE]]   # 打印密钥，仅此一次 (prints the key, once)
+  pingan apikey add --name N --unit CODE [--roles monitor|reporter[,ROLE]]   # 打印密钥，仅此一次 (prints the key, once)
+      # monitor: 监测系统上报数据 (readings); reporter: Open311、12345 转办上报事件 (reports); 或账号的角色，管理员除外 (or an account's role but admin)
   pingan apikey list
   pingan apikey revoke --name N`
 

@@ -208,6 +208,6 @@ func webConfig(db *store.DB, f serveFlags, clock pingan.Clock, logger *slog.Logg
 		Patrols:   db.Patrols,   // 网格巡查: the phone pages, the points, the dashboard's coverage
 		Sites:     db.Sites,     // 重点场所: the register, inspections, the dashboard's section
 		// 监测: the site page's panel, the sensors, the subscription's state
-		Monitor: db.Monitor, Broker: f.monitor.brokerOf(),
+		Monitor: db.Monitor, Broker: f.monitor.brokerOf(), Keys: db.APIKeys,
 	}
 }
