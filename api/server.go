@@ -207,6 +207,7 @@ func (s *Server) routes() {
 	// Public.
 	s.public("GET /api/v1/healthz", s.healthz)
 	s.public("POST /api/v1/session", s.createSession)
+	s.public("GET /api/v1/openapi.json", s.openapiJSON) // the OpenAPI description (openapi.go)
 
 	// Behind a bearer token. A route that does more than read the reference
 	// data every form needs (units, categories, grids, the calendar) names
