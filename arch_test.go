@@ -30,6 +30,7 @@ func TestAdaptersKeepTheirPlace(t *testing.T) {
 	rules := map[string][]string{
 		"api":             append([]string{module + "/web", module + "/demo", module + "/jobs"}, store...),
 		"web":             append([]string{module + "/api", module + "/demo", module + "/jobs"}, store...),
+		"open311":         append([]string{module + "/api", module + "/web", module + "/demo", module + "/jobs"}, store...),
 		"jobs":            append([]string{module + "/api", module + "/web", module + "/demo"}, store...),
 		"demo":            append([]string{module + "/api", module + "/web", module + "/jobs"}, store...),
 		"importer":        append([]string{"net/http", module + "/api", module + "/web"}, store...),
