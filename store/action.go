@@ -263,7 +263,10 @@ func (h *handle) save(ctx context.Context, tx *sql.Tx, c *pingan.Case, old int, 
 	if err := h.saveAssists(ctx, tx, c, act); err != nil { // 协办 (cohandle.go)
 		return err
 	}
-	return h.notifyFor(ctx, tx, c, act) // the bell and the outbox, in this transaction (notification.go)
+	if err := h.notifyFor(ctx, tx, c, act); err != nil { // the bell and the outbox, in this transaction (notification.go)
+		return err
+	}
+	return h.hookCase(ctx, tx, c, act, "", now) // the webhooks' outbox (webhook.go)
 }
 
 // nextSeq answers the sequence number of the case's next timeline entry.

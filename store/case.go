@@ -429,6 +429,9 @@ func (h *handle) writeCase(ctx context.Context, tx *sql.Tx, r *intake, now time.
 	if err := h.insertAction(ctx, tx, c.Region, act); err != nil {
 		return nil, err
 	}
+	if err := h.hookCase(ctx, tx, c, act, "", now); err != nil { // case.created to the webhooks (webhook.go)
+		return nil, err
+	}
 	if err := h.attach(ctx, tx, r.actor, c.Region, c.ID, refs); err != nil {
 		return nil, err
 	}

@@ -87,6 +87,9 @@ func (s *Cases) EscalateDue(ctx context.Context, now time.Time, limit int) (int,
 				}
 			}
 		}
+		if err := s.hookCase(ctx, tx, c, nil, pingan.EventCaseOverdue, now); err != nil { // before the escalation's (webhook.go)
+			return 0, err
+		}
 		if err := s.save(ctx, tx, c, old, act, now); err != nil {
 			return 0, err
 		}
@@ -148,6 +151,9 @@ func (s *Cases) markSupervision(ctx context.Context, tx *sql.Tx, now time.Time, 
 			if err := s.save(ctx, tx, c, old, nil, now); err != nil {
 				return 0, err
 			}
+		}
+		if err := s.hookCase(ctx, tx, c, nil, pingan.EventCaseOverdue, now); err != nil { // webhook.go
+			return 0, err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE cases SET watched_supervise = $1 WHERE region = $2 AND id = $3`,
 			s.dialect.ts(missed), c.Region, c.ID); err != nil {

@@ -184,7 +184,10 @@ func (h *handle) listHazard(ctx context.Context, tx *sql.Tx, c *pingan.Case, now
 		return err
 	}
 	act.Seq, act.CaseID = 2, c.ID
-	return h.insertAction(ctx, tx, c.Region, act)
+	if err := h.insertAction(ctx, tx, c.Region, act); err != nil {
+		return err
+	}
+	return h.hookCase(ctx, tx, c, act, "", now) // the webhooks' outbox (webhook.go)
 }
 
 // hazardEnv looks up the department rectify_order names as the party, in

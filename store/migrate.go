@@ -2,8 +2,10 @@ package store
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
 	"embed"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -22,6 +24,23 @@ import (
 //
 //go:embed migrations
 var migrationFiles embed.FS
+
+// MigrationsDigest answers a digest of every embedded migration of both
+// dialects: two builds with the same digest make the same schema (the
+// tests keep a migrated database by it, storetest.FreshSQLite).
+func MigrationsDigest() string {
+	h := sha256.New()
+	fs.WalkDir(migrationFiles, "migrations", func(p string, e fs.DirEntry, err error) error {
+		if err != nil || e.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(migrationFiles, p)
+		fmt.Fprintf(h, "%s %d\n", p, len(b))
+		h.Write(b)
+		return err
+	})
+	return hex.EncodeToString(h.Sum(nil))
+}
 
 type migration struct {
 	Version int
@@ -113,6 +132,7 @@ func (db *DB) Migrate(ctx context.Context) error {
 	db.gauging.Store(true)
 	db.journaling.Store(true)
 	db.orgTyped.Store(true)
+	db.hooks.ready.Store(true)
 	if recount {
 		return db.recountHandleHours(ctx)
 	}

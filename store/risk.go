@@ -203,6 +203,9 @@ func (h *handle) writeEvent(ctx context.Context, tx *sql.Tx, table, col, key, ac
 	if err := h.insertEvent(ctx, tx, table, col, id, ev); err != nil {
 		return err
 	}
+	if err := h.hookItem(ctx, tx, key, id, ev.Step, ev.At); err != nil { // risk.<step>, stability.<step> to the webhooks (webhook.go)
+		return err
+	}
 	b, err := json.Marshal(map[string]any{key: id, "step": ev.Step})
 	if err != nil {
 		return err

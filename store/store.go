@@ -114,6 +114,10 @@ type DB struct {
 	Patrols   *Patrols   // pingan.PatrolService: patrols of the grids (网格巡查)
 	Monitor   *Monitor   // pingan.MonitorService, pingan.MonitorWatch: sensors, readings, alarms (监测)
 	APIKeys   *APIKeys   // pingan.APIKeyService: keys of machine clients (接口密钥)
+	Open311   *Open311   // pingan.Open311Service: Open311 GeoReport v2
+	Webhooks  *Webhooks  // pingan.WebhookService, pingan.WebhookOutbox: 事件推送
+
+	CaseImports *CaseImports // pingan.CaseImportService: cases transferred in a file (导入事件)
 }
 
 // handle is what every service shares: the connections and the dialect,
@@ -163,6 +167,7 @@ type handle struct {
 	group *groupWriter // writes reports that arrive together in one transaction; see group.go
 
 	notices noticeChannels // the channels notices go out on (notification.go)
+	hooks   webhookCache   // the active webhooks (webhook.go)
 
 	background sync.WaitGroup // work Close waits for: the key canary's first write (key.go)
 
@@ -181,9 +186,11 @@ func newDB(h *handle) *DB {
 		Notifications: &Notifications{h}, Settings: &Settings{h}, Campaigns: &Campaigns{h}, Mediation: &Mediation{h},
 		Petitions: &Petitions{h}, Schemes: &Schemes{h}, Assess: &Assess{h},
 		Monthly: &MonthlyReports{h}, Tasks: &Tasks{h}, Risks: &Risks{h}, Stability: &Stability{h}, Warnings: &Warnings{h},
-		Monitor: &Monitor{h}, APIKeys: &APIKeys{h},
+		Monitor: &Monitor{h}, APIKeys: &APIKeys{h}, Webhooks: &Webhooks{h},
 		Patrols:   &Patrols{handle: h},
-		Briefings: &Briefings{h}, Sites: &Sites{h}}
+		Briefings: &Briefings{h}, Sites: &Sites{h},
+		Open311:     &Open311{handle: h},
+		CaseImports: &CaseImports{h}}
 }
 
 // Open connects to the database of o.DSN. It refuses a schema newer than
@@ -248,6 +255,7 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 	db.gauging.Store(have >= gaugeVersion)
 	db.journaling.Store(have >= journalVersion)
 	db.orgTyped.Store(have >= orgTypeVersion)
+	db.hooks.ready.Store(have >= webhookVersion)
 	if err := db.checkKey(ctx, o.NewKey); err != nil {
 		db.Close()
 		return nil, err

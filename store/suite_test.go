@@ -82,6 +82,9 @@ var suite = []struct {
 	{"MoveFilesOut", testMoveFilesOut},
 	{"PhotosWithTheReport", testPhotosWithTheReport},
 	{"QueryCodesMoved", testQueryCodesMoved},
+	{"CaseImport", testCaseImport},
+	{"CaseImportJurisdiction", testCaseImportJurisdiction},
+	{"CaseImportPreview", testCaseImportPreview},
 }
 
 func TestSQLite(t *testing.T) {
@@ -117,7 +120,7 @@ func runSuite(t *testing.T, dsnFor opener) {
 			t.Parallel()
 			dsn := dsnFor(t)
 			if dsn == "" {
-				dsn = t.TempDir() + "/pingan.db"
+				dsn = storetest.FreshSQLite(t)
 			}
 			clock := storetest.NewClock(storetest.Epoch)
 			dir := t.TempDir() + "/files"

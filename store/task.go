@@ -305,9 +305,11 @@ func (h *handle) taskEvent(ctx context.Context, tx *sql.Tx, id int64, ev *pingan
 	if err != nil {
 		return err
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO task_events (task_id, at, actor_id, actor_name, unit_code, step, note, details)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, id, h.dialect.ts(ev.At), ev.ActorID, ev.ActorName, ev.Unit, ev.Step, ev.Note, string(b))
-	return err
+	if _, err = tx.ExecContext(ctx, `INSERT INTO task_events (task_id, at, actor_id, actor_name, unit_code, step, note, details)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, id, h.dialect.ts(ev.At), ev.ActorID, ev.ActorName, ev.Unit, ev.Step, ev.Note, string(b)); err != nil {
+		return err
+	}
+	return h.hookItem(ctx, tx, pingan.WebhookKindTask, id, ev.Step, ev.At) // the webhooks' outbox (webhook.go)
 }
 
 // taskMeasures are the counters' columns, the only names taskTally takes.

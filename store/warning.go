@@ -250,7 +250,10 @@ func (h *handle) writeStep(ctx context.Context, tx *sql.Tx, actor *pingan.User, 
 }
 
 func (h *handle) warningEvent(ctx context.Context, tx *sql.Tx, id int64, ev *pingan.WarningEvent) error {
-	return h.insertEvent(ctx, tx, "warning_events", "warning_id", id, ev)
+	if err := h.insertEvent(ctx, tx, "warning_events", "warning_id", id, ev); err != nil {
+		return err
+	}
+	return h.hookItem(ctx, tx, pingan.WebhookKindWarning, id, ev.Step, ev.At) // the webhooks' outbox (webhook.go)
 }
 
 // ActWarning takes a step on a warning in one transaction.

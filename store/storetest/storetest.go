@@ -91,7 +91,9 @@ func Open(t testing.TB) *store.DB {
 // AutoMigrate is always on.
 func OpenWith(t testing.TB, o store.Options) *store.DB {
 	t.Helper()
-	if o.DSN == "" {
+	if o.DSN == "" && o.Sealer == nil {
+		o.DSN = FreshSQLite(t) // a copy of a migrated database sealed with Key
+	} else if o.DSN == "" {
 		o.DSN = filepath.Join(t.TempDir(), "pingan.db")
 	}
 	if o.Sealer == nil {
