@@ -82,11 +82,14 @@ func (e *cmdEnv) userAdd(args []string) error {
 // importCmd imports a file of units (CSV), grids or unit areas (GeoJSON),
 // or the official division tables (a directory); see territory.go.
 func (e *cmdEnv) importCmd(args []string) error {
-	const usage = "用法 (usage): pingan import units FILE.csv | grids FILE.geojson | areas FILE.geojson | divisions DIR [--db …]"
+	const usage = "用法 (usage): pingan import units FILE.csv | grids FILE.geojson | cases FILE.xlsx|FILE.csv | areas FILE.geojson | divisions DIR [--db …]"
 	if len(args) == 0 {
 		return fmt.Errorf(usage)
 	}
 	what, rest := args[0], args[1:]
+	if what == "cases" { // the work orders of a 12345 export, with --unit (caseimport.go)
+		return e.importCases(rest)
+	}
 	var f dbFlags
 	fs := flag.NewFlagSet("import "+what, flag.ContinueOnError)
 	f.register(fs)

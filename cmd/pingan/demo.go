@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"database/sql"
 	"flag"
 	"fmt"
@@ -105,7 +106,40 @@ func (e *cmdEnv) demo(args []string) error {
 			slog.Warn("demo readings stopped", "err", err)
 		}
 	}()
+	if err := demoOpen311Key(e, db, c.Code, f.addr); err != nil {
+		return err
+	}
 	return e.listenAndServe(db, f, clock)
+}
+
+// demoKeyName names the demo's Open311 client.
+const demoKeyName = "演示 Open311 客户端"
+
+// demoOpen311Key makes the key of an Open311 client of the city (role
+// reporter) and prints it with a first request to try: afresh at each
+// start, since a key is kept as a hash only — the last start's is revoked.
+func demoOpen311Key(e *cmdEnv, db *store.DB, city, addr string) error {
+	keys, err := db.APIKeys.List(e.ctx, nil)
+	if err != nil {
+		return err
+	}
+	for _, k := range keys {
+		if strings.HasPrefix(k.Name, demoKeyName) && k.RevokedAt == nil {
+			if err := db.APIKeys.Revoke(e.ctx, nil, k.Name); err != nil {
+				return err
+			}
+		}
+	}
+	var salt [3]byte
+	rand.Read(salt[:])
+	name := fmt.Sprintf("%s %s-%x", demoKeyName, time.Now().In(pingan.CST).Format("0102"), salt)
+	_, key, err := db.APIKeys.Add(e.ctx, nil, name, city, []pingan.Role{pingan.RoleReporter})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "Open311 接入密钥「%s」(an Open311 client's key, role reporter; docs/open311.md):\n  %s\n", name, key)
+	fmt.Fprintf(e.stdout, "  试一试 (try): curl http://%s/open311/v2/services.json\n", addr)
+	return nil
 }
 
 // demoBulk adds n cases to the demo city in bulk (demo.Bulk), showing

@@ -15,6 +15,7 @@ import (
 	"github.com/pingan-gov/pingan/api"
 	"github.com/pingan-gov/pingan/jobs"
 	"github.com/pingan-gov/pingan/monthly"
+	"github.com/pingan-gov/pingan/open311"
 	"github.com/pingan-gov/pingan/paper"
 	"github.com/pingan-gov/pingan/store"
 	"github.com/pingan-gov/pingan/web"
@@ -95,6 +96,9 @@ func (e *cmdEnv) listenAndServe(db *store.DB, f serveFlags, clock pingan.Clock) 
 	apiServer := api.New(apiConfig(db, f, clock, logger))
 	mux := http.NewServeMux()
 	mux.Handle("/api/v1/", apiServer.Handler())
+	mux.Handle(api.DocsPath, apiServer.DocsHandler())                                   // the API's docs page, offline (api/apidocs.go)
+	mux.Handle(api.DocsPath+"/", apiServer.DocsHandler())                               // its script and style
+	mux.Handle(open311.Prefix, open311.New(open311Config(db, clock, logger)).Handler()) // Open311 GeoReport v2 (docs/open311.md)
 	// The pages people work in: 工作台, case pages, report forms, the
 	// grid worker's phone page, 驾驶舱, administration and the citizens'
 	// public pages.
@@ -138,6 +142,7 @@ func (e *cmdEnv) listenAndServe(db *store.DB, f serveFlags, clock pingan.Clock) 
 	// 风险台账: the missed reviews.
 	go (&jobs.RiskReviews{Watch: db.Risks, Clock: clock, Interval: f.tick, Logger: logger}).Run(ctx)
 	go (&jobs.SiteInspections{Watch: db.Sites, Interval: f.tick, Logger: logger}).Run(ctx) // 重点场所: missed inspections
+	go (&jobs.Webhooks{Outbox: db.Webhooks, Clock: clock, Logger: logger}).Run(ctx)        // 事件推送: the webhooks' outbox
 	go (&jobs.MonthlyReports{Services: monthly.Services{Stats: db.Stats, Cases: db.Cases, Units: db.Units, Schemes: db.Schemes,
 		Assess: db.Assess, Categories: db.Categories}, Reports: db.Monthly, Calendar: db.Calendar, Font: f.font, Clock: clock, Logger: logger}).Run(ctx)
 
@@ -160,6 +165,11 @@ func (e *cmdEnv) listenAndServe(db *store.DB, f serveFlags, clock pingan.Clock) 
 		err = nil
 	}
 	return err
+}
+
+// open311Config wires the store into the Open311 interface.
+func open311Config(db *store.DB, clock pingan.Clock, logger *slog.Logger) open311.Config {
+	return open311.Config{Open311: db.Open311, Keys: db.APIKeys, Clock: clock, Log: logger}
 }
 
 // apiConfig wires every service of the store into the API
@@ -209,5 +219,8 @@ func webConfig(db *store.DB, f serveFlags, clock pingan.Clock, logger *slog.Logg
 		Sites:     db.Sites,     // 重点场所: the register, inspections, the dashboard's section
 		// 监测: the site page's panel, the sensors, the subscription's state
 		Monitor: db.Monitor, Broker: f.monitor.brokerOf(), Keys: db.APIKeys,
+		Webhooks: db.Webhooks, // 事件推送 (/admin/webhooks)
+		// 导入事件 (/admin/import-cases)
+		CaseImports: db.CaseImports,
 	}
 }
