@@ -33,6 +33,7 @@ func (s *Server) routesExport(h func(pattern string, handler http.HandlerFunc)) 
 	h("GET /inbox.xlsx", s.signedIn(s.may(pingan.CapReadCases, s.inboxExport)))
 	h("GET /search.xlsx", s.signedIn(s.may(pingan.CapReadCases, s.searchExport)))
 	h("GET /dashboard.xlsx", s.signedIn(s.may(pingan.CapStatistics, s.dashboardExport)))
+	s.routesExportCSV(h) // the lists as CSV too (export_csv.go)
 }
 
 // ExcelHref is the download of the page shown (the templates' 导出 Excel
@@ -332,7 +333,7 @@ func (s *Server) writeCases(w http.ResponseWriter, r *http.Request, v *view, tit
 	if cut {
 		sh.Notes = append(sh.Notes, v.T("export.cut", exportCap, exportCap))
 	}
-	s.writeBook(w, r, v.T("export.file.cases"), sh)
+	s.writeList(w, r, v.T("export.file.cases"), sh) // XLSX, or CSV for a path ending in .csv
 }
 
 // dashboardExport answers GET /dashboard.xlsx: the dashboard's statistics

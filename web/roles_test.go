@@ -58,6 +58,12 @@ var rolePages = map[string]pingan.Capability{
 	"GET /picker/units":                       anySignedIn, // the units of one's own jurisdiction (picker.go)
 	"GET /picker/grids":                       anySignedIn,
 	"GET /inbox.xlsx":                         pingan.CapReadCases, // the downloads of a page (export.go): its capability
+	"GET /inbox.csv":                          pingan.CapReadCases, // and their CSV (export_csv.go)
+	"GET /search.csv":                         pingan.CapReadCases,
+	"GET /petitions/backlog.xlsx":             pingan.CapReceptions, // the leaders' lists of matters, both ways
+	"GET /petitions/backlog.csv":              pingan.CapReceptions,
+	"GET /petitions/led.xlsx":                 pingan.CapLeadCases,
+	"GET /petitions/led.csv":                  pingan.CapLeadCases,
 	"GET /search.xlsx":                        pingan.CapReadCases,
 	"GET /dashboard.xlsx":                     pingan.CapStatistics,
 	"GET /campaigns":                          pingan.CapStatistics, // the campaigns (campaign.go)
@@ -171,6 +177,15 @@ var rolePages = map[string]pingan.Capability{
 	"GET /admin/keys":         pingan.CapAdminUsers,
 	"POST /admin/keys":        pingan.CapAdminUsers,
 	"POST /admin/keys/revoke": pingan.CapAdminUsers,
+	// The import of cases (caseimport.go).
+	"GET /admin/import-cases":          pingan.CapImportCases,
+	"POST /admin/import-cases":         pingan.CapImportCases,
+	"POST /admin/import-cases/confirm": pingan.CapImportCases,
+	// Webhooks (admin_webhooks.go).
+	"GET /admin/webhooks":         pingan.CapAdminWebhooks,
+	"POST /admin/webhooks":        pingan.CapAdminWebhooks,
+	"POST /admin/webhooks/active": pingan.CapAdminWebhooks,
+	"POST /admin/webhooks/resend": pingan.CapAdminWebhooks,
 }
 
 // openPages are the pages anyone reaches signed out: the assets, signing

@@ -113,6 +113,12 @@ type Config struct {
 	// Keys keeps the API keys of machine clients (/admin/keys,
 	// admin_keys.go); when nil the page is not offered.
 	Keys pingan.APIKeyService
+	// CaseImports imports the work orders of a 12345 export
+	// (/admin/import-cases, caseimport.go); when nil it is not offered.
+	CaseImports pingan.CaseImportService
+	// Webhooks registers the webhooks of other systems (/admin/webhooks,
+	// admin_webhooks.go); when nil the pages are not offered.
+	Webhooks pingan.WebhookService
 
 	// Calendar counts the time left before deadlines: the store, which
 	// holds the years entered at run time; calendar.Official() when nil.
@@ -176,6 +182,8 @@ type Server struct {
 	monitor    pingan.MonitorService
 	broker     pingan.BrokerStatus
 	keys       pingan.APIKeyService
+	imports    pingan.CaseImportService // cases from a 12345 export (caseimport.go)
+	webhooks   pingan.WebhookService
 	warnings   pingan.WarningService
 	cal        calendar.Source
 	clock      pingan.Clock
@@ -239,6 +247,8 @@ func New(cfg Config) *Server {
 	s.sites = cfg.Sites
 	s.monitor, s.broker = cfg.Monitor, cfg.Broker
 	s.keys = cfg.Keys
+	s.imports = cfg.CaseImports
+	s.webhooks = cfg.Webhooks
 	s.tiles = &tileCache{svc: cfg.Settings}
 	s.activity = &activity{seen: map[string]time.Time{}}
 	s.sessionEnded = cfg.SessionEnded
@@ -340,6 +350,8 @@ func (s *Server) routes() {
 	s.routesSites(h)
 	s.routesMonitor(h)
 	s.routesKeys(h)
+	s.routesCaseImport(h)
+	s.routesWebhooks(h)
 	s.routesHandlers(h)
 
 	h("/", func(w http.ResponseWriter, r *http.Request) {
