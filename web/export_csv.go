@@ -32,10 +32,10 @@ func (s *Server) routesExportCSV(h func(pattern string, handler http.HandlerFunc
 		return
 	}
 	// The leaders' lists of petition matters (reception.go): 积案 and 我的包案.
-	for _, ext := range []string{".xlsx", ".csv"} {
-		h("GET /petitions/backlog"+ext, s.signedIn(s.may(pingan.CapReceptions, s.backlogExport)))
-		h("GET /petitions/led"+ext, s.signedIn(s.may(pingan.CapLeadCases, s.ledExport)))
-	}
+	h("GET /petitions/backlog.xlsx", s.signedIn(s.may(pingan.CapReceptions, s.backlogExport)))
+	h("GET /petitions/backlog.csv", s.signedIn(s.may(pingan.CapReceptions, s.backlogExport)))
+	h("GET /petitions/led.xlsx", s.signedIn(s.may(pingan.CapLeadCases, s.ledExport)))
+	h("GET /petitions/led.csv", s.signedIn(s.may(pingan.CapLeadCases, s.ledExport)))
 }
 
 // backlogExport answers the long-standing matters (积案) of the page's
