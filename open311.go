@@ -2,6 +2,7 @@ package pingan
 
 import (
 	"context"
+	"math"
 	"net/url"
 	"strconv"
 	"strings"
@@ -150,8 +151,11 @@ type Open311Report struct {
 	LastName      string
 	Phone         string
 	MediaURL      string
-	DeviceID      string            // device_id or deviceid: sealed, never listed
-	Attributes    map[string]string // attribute[code]
+	DeviceID      string // device_id or deviceid: sealed, never listed
+	// DeviceField is the name the device id came under: "deviceid" when
+	// FixMyStreet's, "" for the spec's device_id.
+	DeviceField string
+	Attributes  map[string]string // attribute[code]
 }
 
 // Normalize trims the fields.
@@ -176,6 +180,7 @@ func (in *Open311Report) Validate(v *Invalid, k Kind) {
 		v.Add("lat", "open311.position.required")
 	case in.Location != nil && !in.Location.Valid():
 		v.Add("lat", "open311.position.bad")
+		v.Add("long", "open311.position.bad")
 	}
 	for _, f := range []struct {
 		name, value string
@@ -183,7 +188,7 @@ func (in *Open311Report) Validate(v *Invalid, k Kind) {
 	}{{"service_code", in.ServiceCode, Open311MaxShort}, {"address_string", in.AddressString, Open311MaxShort},
 		{"email", in.Email, Open311MaxShort}, {"first_name", in.FirstName, Open311MaxShort},
 		{"last_name", in.LastName, Open311MaxShort}, {"phone", in.Phone, Open311MaxShort},
-		{"device_id", in.DeviceID, Open311MaxShort}, {"description", in.Description, MaxDescription},
+		{in.deviceField(), in.DeviceID, Open311MaxShort}, {"description", in.Description, MaxDescription},
 		{"media_url", in.MediaURL, Open311MaxURL}} {
 		if p := BadText(f.value); p != "" {
 			v.Add(f.name, p)
@@ -214,7 +219,8 @@ func (in *Open311Report) Validate(v *Invalid, k Kind) {
 				v.Add(field, "open311.attribute.number")
 			}
 		case k == KindDispute && code == Open311AttrAmount:
-			if f, err := strconv.ParseFloat(strings.TrimSpace(val), 64); strings.TrimSpace(val) != "" && (err != nil || f < 0 || f*100 > MaxAmountFen) {
+			if f, err := strconv.ParseFloat(strings.TrimSpace(val), 64); strings.TrimSpace(val) != "" &&
+				(err != nil || math.IsNaN(f) || math.IsInf(f, 0) || f < 0 || f*100 > MaxAmountFen) {
 				v.Add(field, "open311.attribute.number")
 			}
 		case k == KindHazard && code == Open311AttrLevel:
@@ -223,6 +229,14 @@ func (in *Open311Report) Validate(v *Invalid, k Kind) {
 			}
 		}
 	}
+}
+
+// deviceField is the name the device id came under.
+func (in *Open311Report) deviceField() string {
+	if in.DeviceField != "" {
+		return in.DeviceField
+	}
+	return "device_id"
 }
 
 // Open311ControlChar reports whether s holds a control character other
@@ -239,9 +253,13 @@ func Open311ControlChar(s string) bool {
 func (in *Open311Report) NewCase(cat *Category) *NewCase {
 	nc := &NewCase{Kind: cat.Kind, Category: cat.Code, Description: in.Description, Location: in.Location,
 		Address: in.AddressString, Source: SourceOpen311}
-	name := strings.TrimSpace(strings.TrimSpace(in.LastName) + strings.TrimSpace(in.FirstName))
+	// The name as the citizen typed it: FixMyStreet, the best-known client,
+	// puts the first word of it into first_name and the rest into
+	// last_name, so first then last gives it back ("张 三" → 张三); Latin
+	// names keep a space between.
+	name := strings.TrimSpace(strings.TrimSpace(in.FirstName) + strings.TrimSpace(in.LastName))
 	if isLatin(in.FirstName + in.LastName) {
-		name = strings.TrimSpace(in.FirstName + " " + in.LastName)
+		name = strings.TrimSpace(strings.TrimSpace(in.FirstName) + " " + strings.TrimSpace(in.LastName))
 	}
 	if name != "" || in.Phone != "" {
 		nc.Reporter = &Person{Role: "reporter", Name: name, Phone: in.Phone}
@@ -322,13 +340,14 @@ type Open311Update struct {
 	Updated          time.Time
 }
 
-// Open311Query selects the requests of GET requests.
+// Open311Query selects the requests of GET requests. IDs, when given,
+// override every other argument (as the specification says).
 type Open311Query struct {
-	IDs         []string
-	ServiceCode string
-	Start, End  time.Time // zero: End now, Start 90 days before End
-	Status      string    // "", open or closed
-	Limit       int       // 0: Open311MaxList
+	IDs          []string
+	ServiceCodes []string  // any of them; none: every service
+	Start, End   time.Time // [Start, End); zero: End now, Start 90 days before End
+	Statuses     []string  // open and/or closed; none: both
+	Limit        int       // 0: Open311MaxList
 }
 
 // Open311Service is the store behind the Open311 interface. A key is the

@@ -26,6 +26,10 @@ func TestOpen311ReportValidate(t *testing.T) {
 		{"phone", func(in *pingan.Open311Report) { in.Phone = "138\x00" }},
 		{"first_name", func(in *pingan.Open311Report) { in.FirstName = "三\u0085四" }},
 		{"attribute[amount]", func(in *pingan.Open311Report) { in.Attributes = map[string]string{"amount": "-1"} }},
+		{"attribute[amount]", func(in *pingan.Open311Report) { in.Attributes = map[string]string{"amount": "NaN"} }},
+		{"attribute[amount]", func(in *pingan.Open311Report) { in.Attributes = map[string]string{"amount": "+Inf"} }},
+		{"deviceid", func(in *pingan.Open311Report) { in.DeviceID, in.DeviceField = "dev\x07", "deviceid" }},
+		{"device_id", func(in *pingan.Open311Report) { in.DeviceID = "dev\x07" }},
 	} {
 		in := good()
 		tc.mod(in)
@@ -42,7 +46,7 @@ func TestOpen311ReportValidate(t *testing.T) {
 	if err := v.Err(); err != nil {
 		t.Fatalf("a good report: %v", err)
 	}
-	in.FirstName, in.LastName, in.Attributes = "三", "张", map[string]string{"people": "2", "amount": "10.5"}
+	in.FirstName, in.LastName, in.Attributes = "张", "三", map[string]string{"people": "2", "amount": "10.5"}
 	nc := in.NewCase(&pingan.Category{Code: "0102", Kind: pingan.KindDispute})
 	if nc.Source != pingan.SourceOpen311 || nc.Reporter.Name != "张三" || nc.Dispute.People != 2 || nc.Dispute.AmountFen != 1050 {
 		t.Errorf("the case: %+v %+v %+v", nc, nc.Reporter, nc.Dispute)

@@ -248,8 +248,52 @@ var cgnat = netip.MustParsePrefix("100.64.0.0/10")
 // unspecified, multicast or carrier-grade NAT.
 func PrivateAddr(a netip.Addr) bool {
 	a = a.Unmap()
-	return !a.IsValid() || a.IsLoopback() || a.IsPrivate() || a.IsLinkLocalUnicast() || a.IsLinkLocalMulticast() ||
-		a.IsInterfaceLocalMulticast() || a.IsUnspecified() || a.IsMulticast() || cgnat.Contains(a)
+	if v4, ok := embeddedIPv4(a); ok {
+		// NAT64, 6to4 and IPv4-compatible addresses reach the IPv4 address
+		// they carry: that one is judged.
+		return PrivateAddr(v4)
+	}
+	if !a.IsValid() || a.IsLoopback() || a.IsPrivate() || a.IsLinkLocalUnicast() || a.IsLinkLocalMulticast() ||
+		a.IsInterfaceLocalMulticast() || a.IsUnspecified() || a.IsMulticast() || cgnat.Contains(a) {
+		return true
+	}
+	for _, p := range reservedPrefixes {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
+}
+
+// reservedPrefixes are the special-purpose IPv4 blocks that are neither
+// private nor public (RFC 6890): "this network", protocol assignments,
+// benchmarking, the reserved class E and the broadcast address.
+var reservedPrefixes = []netip.Prefix{
+	netip.MustParsePrefix("0.0.0.0/8"),
+	netip.MustParsePrefix("192.0.0.0/24"),
+	netip.MustParsePrefix("198.18.0.0/15"),
+	netip.MustParsePrefix("240.0.0.0/4"), // with 255.255.255.255
+}
+
+// embeddedIPv4 answers the IPv4 address an IPv6 address carries to reach
+// it: NAT64 (64:ff9b::/96, 64:ff9b:1::/48, the last 32 bits), 6to4
+// (2002::/16, bits 16–47) and the old IPv4-compatible ::a.b.c.d.
+func embeddedIPv4(a netip.Addr) (netip.Addr, bool) {
+	if !a.Is6() {
+		return netip.Addr{}, false
+	}
+	b := a.As16()
+	switch {
+	case netip.MustParsePrefix("64:ff9b::/96").Contains(a), netip.MustParsePrefix("64:ff9b:1::/48").Contains(a):
+		return netip.AddrFrom4([4]byte{b[12], b[13], b[14], b[15]}), true
+	case netip.MustParsePrefix("2002::/16").Contains(a):
+		return netip.AddrFrom4([4]byte{b[2], b[3], b[4], b[5]}), true
+	case b == [16]byte{} || b == [16]byte{15: 1}:
+		return netip.Addr{}, false // :: and ::1 are judged as themselves
+	case [12]byte(b[:12]) == [12]byte{}:
+		return netip.AddrFrom4([4]byte{b[12], b[13], b[14], b[15]}), true
+	}
+	return netip.Addr{}, false
 }
 
 // SignWebhook answers the signature of a delivery: the hex HMAC-SHA256,
@@ -298,6 +342,8 @@ type WebhookDelivery struct {
 	Secret       string `json:"-"`
 	AllowPrivate bool   `json:"-"`
 	Body         []byte `json:"-"`
+	// Claim is the token of this claim, which the result must hold.
+	Claim string `json:"-"`
 }
 
 // WebhookAttempt is one try to deliver.
@@ -347,10 +393,12 @@ type WebhookOutbox interface {
 	// and subject, held for the caller for lease so that other servers
 	// leave it alone; with URL, Secret, AllowPrivate and Body filled.
 	ClaimDeliveries(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]*WebhookDelivery, error)
-	// Delivered records a successful attempt of delivery id.
-	Delivered(ctx context.Context, id int64, a *WebhookAttempt) error
+	// Delivered records a successful attempt of delivery id under its
+	// claim token; nothing when the delivery was claimed again since, or
+	// is no longer pending.
+	Delivered(ctx context.Context, id int64, claim string, a *WebhookAttempt) error
 	// DeliveryFailed records a failed attempt of delivery id and when to
 	// try again; a zero retry gives it up (failed), which lets the next
-	// delivery of its subject go.
-	DeliveryFailed(ctx context.Context, id int64, a *WebhookAttempt, retry time.Time) error
+	// delivery of its subject go. Fenced by claim like Delivered.
+	DeliveryFailed(ctx context.Context, id int64, claim string, a *WebhookAttempt, retry time.Time) error
 }

@@ -123,6 +123,17 @@ func TestCheckWebhookURL(t *testing.T) {
 		{"http://224.0.0.1/", false, "webhook.url.private"},
 		{"http://[fd00::1]/", false, "webhook.url.private"},
 		{"http://[::ffff:127.0.0.1]/", false, "webhook.url.private"},
+		{"http://0.1.2.3/", false, "webhook.url.private"},
+		{"http://255.255.255.255/", false, "webhook.url.private"},
+		{"http://192.0.0.8/", false, "webhook.url.private"},
+		{"http://198.18.0.1/", false, "webhook.url.private"},
+		{"http://240.0.0.1/", false, "webhook.url.private"},
+		{"http://[64:ff9b::a00:1]/", false, "webhook.url.private"},    // NAT64 of 10.0.0.1
+		{"http://[64:ff9b:1::7f00:1]/", false, "webhook.url.private"}, // local NAT64 of 127.0.0.1
+		{"http://[2002:c0a8:0101::1]/", false, "webhook.url.private"}, // 6to4 of 192.168.1.1
+		{"http://[::a00:1]/", false, "webhook.url.private"},           // IPv4-compatible 10.0.0.1
+		{"http://[64:ff9b::cb00:710a]/", false, ""},                   // NAT64 of 203.0.113.10
+		{"http://[2400:3200::1]/", false, ""},                         // a public IPv6 address
 		{"http://intranet.city/in", false, "webhook.url.private"},
 		{"http://mixed.example.org/in", false, "webhook.url.private"},
 		{"http://nowhere.invalid/in", false, "webhook.url.unresolved"},

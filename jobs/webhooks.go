@@ -82,8 +82,10 @@ func (w *Webhooks) Pass(ctx context.Context) (int, error) {
 	if workers <= 0 {
 		workers = 4
 	}
-	// A claim is held for longer than an attempt may take.
-	lease := 2*w.timeout() + 30*time.Second
+	// A claim is held for longer than its batch may take: the batch goes
+	// out in ceil(batch/workers) rounds of at most one attempt each.
+	rounds := (batch + workers - 1) / workers
+	lease := time.Duration(rounds)*w.timeout() + 30*time.Second
 	delivered := 0
 	for ctx.Err() == nil {
 		ds, err := w.Outbox.ClaimDeliveries(ctx, w.Clock.Now(), lease, batch)
@@ -101,6 +103,13 @@ func (w *Webhooks) Pass(ctx context.Context) (int, error) {
 			wg.Add(1)
 			go func() {
 				defer func() { <-sem; wg.Done() }()
+				defer func() {
+					// A panic in one delivery must not take the server down;
+					// the claim runs out and the delivery is tried again.
+					if p := recover(); p != nil {
+						loggerOr(w.Logger).Error("webhook delivery panicked", "delivery", d.ID, "panic", p)
+					}
+				}()
 				ok, err := w.deliver(ctx, d)
 				mu.Lock()
 				defer mu.Unlock()
@@ -130,14 +139,24 @@ func (w *Webhooks) Pass(ctx context.Context) (int, error) {
 // error is the outbox's only.
 func (w *Webhooks) deliver(ctx context.Context, d *pingan.WebhookDelivery) (ok bool, err error) {
 	a := w.attempt(ctx, d)
+	// The attempt is recorded even when the server is stopping meanwhile:
+	// an attempt made and not logged would be made again blind.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
 	log := loggerOr(w.Logger)
 	if a.Error == "" {
-		return true, w.Outbox.Delivered(ctx, d.ID, a)
+		return true, w.Outbox.Delivered(ctx, d.ID, d.Claim, a)
 	}
 	attempts := d.Attempts + 1
+	// The day counts from when the event was written (or from the first
+	// attempt, were that earlier): a case's later events, which waited
+	// behind an earlier one, are not kept a day more each.
 	first := a.At
-	if d.FirstAt != nil {
+	if d.FirstAt != nil && d.FirstAt.Before(first) {
 		first = *d.FirstAt
+	}
+	if !d.CreatedAt.IsZero() && d.CreatedAt.Before(first) {
+		first = d.CreatedAt
 	}
 	giveUp := w.GiveUp
 	if giveUp <= 0 {
@@ -154,7 +173,7 @@ func (w *Webhooks) deliver(ctx context.Context, d *pingan.WebhookDelivery) (ok b
 	} else {
 		log.Warn("webhook delivery failed, will try again", append(attrs, "retry", retry)...)
 	}
-	return false, w.Outbox.DeliveryFailed(ctx, d.ID, a, retry)
+	return false, w.Outbox.DeliveryFailed(ctx, d.ID, d.Claim, a, retry)
 }
 
 // attempt posts d once and answers the attempt: Error empty when the

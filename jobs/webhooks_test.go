@@ -227,6 +227,25 @@ func TestWebhooksGiveUpAfterADay(t *testing.T) {
 	if got := r.requests(); got[len(got)-1].event != "case.accept" {
 		t.Errorf("the next event after giving up: %+v", got[len(got)-1])
 	}
+	// Its day counts from when it was written, almost a day ago too: it is
+	// given up within that day, not a day more behind the report.
+	var accept *pingan.WebhookDelivery
+	for i := 0; i < 100; i++ {
+		ds, err := db.Webhooks.Deliveries(ctx, fx.Admin, w.ID, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if accept = ds[0]; accept.State != pingan.DeliveryPending {
+			break
+		}
+		clock.Set(*accept.NextAt)
+		if _, err := job.Pass(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if accept.Event != "case.accept" || accept.State != pingan.DeliveryFailed || accept.LastAt.After(accept.CreatedAt.Add(24*time.Hour)) {
+		t.Errorf("the accept waited a day behind the report: %+v", accept)
+	}
 }
 
 // A receiver that hangs holds up its delivery, never a report: a case is

@@ -53,6 +53,7 @@ type answer struct {
 	status int
 	ctype  string
 	body   []byte
+	header http.Header
 }
 
 // do sends a request through the server with the headers (name, value …).
@@ -81,13 +82,13 @@ func (e *env) do(method, path string, form url.Values, hdr ...string) answer {
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	return answer{res.StatusCode, res.Header.Get("Content-Type"), b}
+	return answer{res.StatusCode, res.Header.Get("Content-Type"), b, res.Header}
 }
 
 // report is a good POST's form.
 func (e *env) report(mod ...func(url.Values)) url.Values {
 	f := url.Values{"api_key": {e.key}, "service_code": {"0102"}, "lat": {"39.755"}, "long": {"98.505"},
-		"description": {"楼上漏水，协商未果"}, "first_name": {"三"}, "last_name": {"张"}, "phone": {"13800001234"},
+		"description": {"楼上漏水，协商未果"}, "first_name": {"张"}, "last_name": {"三"}, "phone": {"13800001234"},
 		"email": {"zs@example.cn"}, "deviceid": {"fms-device-1"}, "media_url": {"https://example.cn/p/1.jpg"},
 		"attribute[people]": {"4"}, "attribute[amount]": {"300"}, "jurisdiction_id": {"jiuquan"}}
 	for _, m := range mod {
@@ -455,6 +456,9 @@ func TestBadInput(t *testing.T) {
 		{"no description", func(f url.Values) { f.Del("description") }, 400, "description: required"},
 		{"no position", func(f url.Values) { f.Del("lat"); f.Del("long") }, 400, "send lat and long"},
 		{"half a position", func(f url.Values) { f.Del("long") }, 400, "invalid position"},
+		{"an unreadable long", func(f url.Values) { f.Set("long", "东经98度") }, 400, "long: "},
+		{"FixMyStreet's deviceid", func(f url.Values) { f.Set("deviceid", "d\x07") }, 400, "deviceid: holds a control character"},
+		{"an amount that is not a number", func(f url.Values) { f.Set("attribute[amount]", "NaN") }, 400, "attribute[amount]"},
 		{"outside every unit", func(f url.Values) { f.Set("lat", "10"); f.Set("long", "10") }, 400, "lies in no unit's area"},
 		{"outside the key's unit", func(f url.Values) { f.Set("lat", "40.01"); f.Set("long", "98.91") }, 403, "outside the jurisdiction of this API key"},
 		{"address_id", func(f url.Values) { f.Del("lat"); f.Del("long"); f.Set("address_id", "545483") }, 400, "address_id is not supported"},
@@ -500,6 +504,11 @@ func TestBadInput(t *testing.T) {
 			format = "json"
 		}
 		wantError(t, tc.path, format, e.do(tc.method, tc.path, nil, "Accept-Language", "en"), tc.status, tc.want)
+	}
+	// A method /requests does not serve names all three it does.
+	a = e.do("PUT", "/open311/v2/requests.json", nil, "Accept-Language", "en")
+	if a.status != http.StatusMethodNotAllowed || a.header.Get("Allow") != "GET, HEAD, POST" {
+		t.Errorf("PUT requests: %d, Allow %q", a.status, a.header.Get("Allow"))
 	}
 }
 
@@ -602,5 +611,95 @@ func TestReadsNeedAKey(t *testing.T) {
 				t.Errorf("%s shows %q", path, secret)
 			}
 		}
+	}
+}
+
+// GET requests: service_code and status take comma lists, and
+// service_request_id overrides every other argument.
+func TestRequestsParameters(t *testing.T) {
+	e := newEnv(t)
+	var ids []string
+	for _, code := range []string{"0102", "FW01"} {
+		a := e.do("POST", "/open311/v2/requests.xml", e.report(func(f url.Values) {
+			f.Set("service_code", code)
+			f.Del("attribute[people]")
+			f.Del("attribute[amount]")
+		}))
+		if a.status != http.StatusCreated {
+			t.Fatalf("POST %s: %d %s", code, a.status, a.body)
+		}
+		ids = append(ids, parseXML(t, a.body).children[0].child("service_request_id").text)
+		e.clock.Advance(time.Minute)
+	}
+	for _, tc := range []struct {
+		query string
+		want  []string
+	}{
+		{"service_code=0102,FW01", []string{ids[1], ids[0]}},
+		{"service_code=FW01", []string{ids[1]}},
+		{"status=open,closed", []string{ids[1], ids[0]}},
+		{"status=closed", nil},
+		{"service_request_id=" + ids[0] + "&service_code=FW01&status=bogus&start_date=never", []string{ids[0]}},
+	} {
+		a := e.do("GET", "/open311/v2/requests.json?api_key="+e.key+"&"+tc.query, nil, "Accept-Language", "en")
+		var list []map[string]any
+		if a.status != http.StatusOK || json.Unmarshal(a.body, &list) != nil {
+			t.Errorf("%s: %d %s", tc.query, a.status, a.body)
+			continue
+		}
+		var got []string
+		for _, r := range list {
+			got = append(got, r["service_request_id"].(string))
+		}
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("%s: %v, want %v", tc.query, got, tc.want)
+		}
+	}
+}
+
+// Dates: W3C without seconds, a plain-day end_date is the whole day for
+// requests and updates alike, and a start after the end is refused naming
+// start_date.
+func TestDates(t *testing.T) {
+	e := newEnv(t) // the clock: 2026-03-02 09:00 +08:00
+	a := e.do("POST", "/open311/v2/requests.xml", e.report())
+	if a.status != http.StatusCreated {
+		t.Fatalf("POST: %d %s", a.status, a.body)
+	}
+	id := parseXML(t, a.body).children[0].child("service_request_id").text
+	e.clock.Advance(time.Hour)
+	if _, err := e.db.Cases.Act(t.Context(), e.fx.TownshipDispatcher, id, pingan.ActionInput{Action: pingan.ActAccept}); err != nil {
+		t.Fatal(err)
+	}
+	e.clock.Advance(time.Hour)
+	count := func(path, query string) int {
+		t.Helper()
+		a := e.do("GET", "/open311/v2/"+path+".json?api_key="+e.key+"&"+query, nil, "Accept-Language", "en")
+		var list []map[string]any
+		if a.status != http.StatusOK || json.Unmarshal(a.body, &list) != nil {
+			t.Errorf("%s?%s: %d %s", path, query, a.status, a.body)
+			return -1
+		}
+		return len(list)
+	}
+	for _, tc := range []struct {
+		path, query string
+		want        int
+	}{
+		{"requests", "start_date=2026-03-02&end_date=2026-03-02", 1},
+		{"servicerequestupdates", "start_date=2026-03-02&end_date=2026-03-02", 1},
+		{"requests", "start_date=2026-03-02T08:59%2B08:00&end_date=2026-03-02T09:00%2B08:00", 1},
+		{"servicerequestupdates", "start_date=2026-03-02T09:59%2B08:00&end_date=2026-03-02T10:00%2B08:00", 1},
+		{"requests", "start_date=2026-03-01T00:00Z&end_date=2026-03-02T01:00Z", 1},
+		{"requests", "start_date=2026-03-01&end_date=2026-03-01", 0},
+		{"servicerequestupdates", "start_date=2026-03-02T08:00%2B08:00&end_date=2026-03-02T09:59:59%2B08:00", 0},
+	} {
+		if got := count(tc.path, tc.query); got != tc.want {
+			t.Errorf("%s?%s: %d, want %d", tc.path, tc.query, got, tc.want)
+		}
+	}
+	for _, path := range []string{"requests", "servicerequestupdates"} {
+		wantError(t, path+": start after end", "json", e.do("GET", "/open311/v2/"+path+".json?api_key="+e.key+
+			"&start_date=2026-03-03&end_date=2026-03-02", nil, "Accept-Language", "en"), 400, "start_date")
 	}
 }

@@ -82,9 +82,13 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	parts := strings.Split(rest, "/")
+	allow := "GET, HEAD"
+	if len(parts) == 1 && parts[0] == "requests" {
+		allow = "GET, HEAD, POST"
+	}
 	get := func(h func(w http.ResponseWriter, r *http.Request, format string, parts []string)) {
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
-			w.Header().Set("Allow", "GET, HEAD")
+			w.Header().Set("Allow", allow)
 			s.fail(w, r, format, &statusError{http.StatusMethodNotAllowed, pingan.E(pingan.EINVALID, "open311.method", r.Method)})
 			return
 		}
@@ -250,7 +254,7 @@ func (s *Server) post(w http.ResponseWriter, r *http.Request, format string) {
 		s.fail(w, r, format, pingan.E(pingan.EFORBIDDEN, "open311.key.required"))
 		return
 	}
-	key, err := s.key(r, "open311 POST requests")
+	key, err := s.key(r, "") // a check: the store writes the key's use with the report
 	if err != nil {
 		s.fail(w, r, format, err)
 		return
@@ -278,15 +282,22 @@ func reportOf(f url.Values) (*pingan.Open311Report, error) {
 		AddressID: f.Get("address_id"), Description: f.Get("description"), Email: f.Get("email"),
 		FirstName: f.Get("first_name"), LastName: f.Get("last_name"), Phone: f.Get("phone"),
 		MediaURL: f.Get("media_url"), DeviceID: f.Get("device_id"), Attributes: map[string]string{}}
-	if in.DeviceID == "" {
-		in.DeviceID = f.Get("deviceid")
+	if in.DeviceID == "" && f.Get("deviceid") != "" {
+		in.DeviceID, in.DeviceField = f.Get("deviceid"), "deviceid"
 	}
 	lat, lng := strings.TrimSpace(f.Get("lat")), strings.TrimSpace(f.Get("long"))
 	if lat != "" || lng != "" {
 		y, err1 := strconv.ParseFloat(lat, 64)
 		x, err2 := strconv.ParseFloat(lng, 64)
-		if err1 != nil || err2 != nil {
-			return nil, pingan.Invalidf("lat", "open311.position.bad")
+		var v pingan.Invalid
+		if err1 != nil {
+			v.Add("lat", "open311.position.bad")
+		}
+		if err2 != nil {
+			v.Add("long", "open311.position.bad")
+		}
+		if err := v.Err(); err != nil {
+			return nil, err
 		}
 		in.Location = &pingan.Location{Lat: y, Lng: x}
 	}
@@ -298,16 +309,43 @@ func reportOf(f url.Values) (*pingan.Open311Report, error) {
 	return in, nil
 }
 
-// parseTime reads a W3C datetime with its zone, or a day (its start in
-// China Standard Time).
-func parseTime(s string) (time.Time, bool) {
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t, true
+// parseTime reads a W3C datetime with its zone, with or without seconds,
+// or a day in China Standard Time; it answers the moment and the end of
+// what it names, exclusive: a datetime's next second, a day's next day.
+func parseTime(s string) (at, end time.Time, ok bool) {
+	for _, layout := range []string{time.RFC3339, "2006-01-02T15:04Z07:00"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t, t.Truncate(time.Second).Add(time.Second), true
+		}
 	}
 	if t, err := time.ParseInLocation("2006-01-02", s, pingan.CST); err == nil {
-		return t, true
+		return t, t.AddDate(0, 0, 1), true
 	}
-	return time.Time{}, false
+	return time.Time{}, time.Time{}, false
+}
+
+// window reads start_date and end_date, the same for requests and
+// updates: start_date from its moment, end_date inclusive (a datetime to
+// its second, a day the whole day), so until is exclusive; either is zero
+// when not given. A start after the end is EINVALID naming start_date.
+func window(f url.Values) (start, until time.Time, err error) {
+	var v pingan.Invalid
+	if t := strings.TrimSpace(f.Get("start_date")); t != "" {
+		var ok bool
+		if start, _, ok = parseTime(t); !ok {
+			v.Add("start_date", "open311.date.bad")
+		}
+	}
+	if t := strings.TrimSpace(f.Get("end_date")); t != "" {
+		var ok bool
+		if _, until, ok = parseTime(t); !ok {
+			v.Add("end_date", "open311.date.bad")
+		}
+	}
+	if !start.IsZero() && !until.IsZero() && !start.Before(until) {
+		v.Add("start_date", "open311.date.order")
+	}
+	return start, until, v.Err()
 }
 
 // readKey parses the query and answers its key: a read needs a live one
@@ -328,29 +366,18 @@ func (s *Server) requests(w http.ResponseWriter, r *http.Request, format string,
 		s.fail(w, r, format, err)
 		return
 	}
-	q := pingan.Open311Query{ServiceCode: strings.TrimSpace(r.Form.Get("service_code")), Status: strings.TrimSpace(r.Form.Get("status"))}
-	if ids := strings.TrimSpace(r.Form.Get("service_request_id")); ids != "" {
-		for _, id := range strings.Split(ids, ",") {
-			if id = strings.TrimSpace(id); id != "" {
-				q.IDs = append(q.IDs, id)
-			}
-		}
+	// service_request_id, service_code and status are comma lists; the
+	// ids override every other argument.
+	q := pingan.Open311Query{IDs: commaList(r.Form.Get("service_request_id")),
+		ServiceCodes: commaList(r.Form.Get("service_code")), Statuses: commaList(r.Form.Get("status"))}
+	if len(q.IDs) > 0 {
+		q.ServiceCodes, q.Statuses = nil, nil
 	}
-	var v pingan.Invalid
-	for _, d := range []struct {
-		name string
-		to   *time.Time
-	}{{"start_date", &q.Start}, {"end_date", &q.End}} {
-		if t := strings.TrimSpace(r.Form.Get(d.name)); t != "" {
-			var ok bool
-			if *d.to, ok = parseTime(t); !ok {
-				v.Add(d.name, "open311.date.bad")
-			}
+	if len(q.IDs) == 0 {
+		if q.Start, q.End, err = window(r.Form); err != nil {
+			s.fail(w, r, format, err)
+			return
 		}
-	}
-	if err := v.Err(); err != nil {
-		s.fail(w, r, format, err)
-		return
 	}
 	cases, err := s.c.Open311.Requests(r.Context(), key, q)
 	if err != nil {
@@ -358,6 +385,17 @@ func (s *Server) requests(w http.ResponseWriter, r *http.Request, format string,
 		return
 	}
 	s.answerRequests(w, r, format, cases)
+}
+
+// commaList answers the non-empty items of a comma-delimited parameter.
+func commaList(v string) []string {
+	var out []string
+	for _, x := range strings.Split(v, ",") {
+		if x = strings.TrimSpace(x); x != "" {
+			out = append(out, x)
+		}
+	}
+	return out
 }
 
 func (s *Server) request(w http.ResponseWriter, r *http.Request, format string, parts []string) {
@@ -419,27 +457,13 @@ func (s *Server) updates(w http.ResponseWriter, r *http.Request, format string, 
 		s.fail(w, r, format, err)
 		return
 	}
-	var v pingan.Invalid
-	var start, end time.Time
-	for _, d := range []struct {
-		name string
-		to   *time.Time
-	}{{"start_date", &start}, {"end_date", &end}} {
-		if t := strings.TrimSpace(r.Form.Get(d.name)); t != "" {
-			var ok bool
-			if *d.to, ok = parseTime(t); !ok {
-				v.Add(d.name, "open311.date.bad")
-			}
-		}
-	}
-	if err := v.Err(); err != nil {
+	start, end, err := window(r.Form)
+	if err != nil {
 		s.fail(w, r, format, err)
 		return
 	}
 	if end.IsZero() {
 		end = s.c.Clock.Now().Add(time.Second)
-	} else {
-		end = end.Add(time.Second) // end_date is inclusive to the second
 	}
 	if start.IsZero() {
 		start = end.Add(-24 * time.Hour)

@@ -195,7 +195,9 @@ func keyUser(id int64, name, unit, roles, scope string) *pingan.User {
 
 // Authenticate answers the pseudo-user of a live key. When use is given
 // it writes an audit row apikey_use with it; last_used is written at most
-// once a minute.
+// once a minute. With use "" it writes nothing: a check, whose caller
+// writes the use (keyUsed) in its own transaction once the request
+// succeeds, so that a refused request leaves no trace of the key.
 func (s *APIKeys) Authenticate(ctx context.Context, key, use string) (*pingan.User, error) {
 	if !strings.HasPrefix(key, pingan.APIKeyPrefix) {
 		return nil, pingan.E(pingan.EUNAUTHORIZED, "apikey.unknown")
@@ -219,7 +221,7 @@ func (s *APIKeys) Authenticate(ctx context.Context, key, use string) (*pingan.Us
 	u := keyUser(id, name, unit, roles, scope)
 	now := s.now()
 	stale := used.ptr() == nil || now.Sub(used.T) >= keyUsedEvery
-	if use == "" && !stale {
+	if use == "" {
 		return u, nil
 	}
 	tx, err := s.beginWrite(ctx)
@@ -239,4 +241,21 @@ func (s *APIKeys) Authenticate(ctx context.Context, key, use string) (*pingan.Us
 		}
 	}
 	return u, tx.Commit()
+}
+
+// keyUsed writes, in tx, a key's use that succeeded: its audit row
+// apikey_use (when use is given) and its last_used. key is a key's
+// pseudo-user (its id negated); anyone else writes nothing.
+func (h *handle) keyUsed(ctx context.Context, tx *sql.Tx, key *pingan.User, region, use string) error {
+	if key == nil || key.ID >= 0 {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE api_keys SET last_used = $1 WHERE id = $2`, h.dialect.ts(h.now()), -key.ID); err != nil {
+		return err
+	}
+	if use == "" {
+		return nil
+	}
+	detail, _ := json.Marshal(map[string]any{"key": key.Name, "use": pingan.ShowText(use, 200)})
+	return h.audit(ctx, tx, key, auditKeyUse, region, "", string(detail))
 }

@@ -61,6 +61,11 @@ func (s *Cases) EscalateDue(ctx context.Context, now time.Time, limit int) (int,
 		c := sc.Case
 		old, missed := c.Version, *c.ResolveBy
 		c.Overdue = true
+		// The overdue event shows the case as it stands when the deadline
+		// is missed, before the escalation below moves it (webhook.go).
+		if err := s.hookCase(ctx, tx, c, nil, pingan.EventCaseOverdue, now); err != nil {
+			return 0, err
+		}
 		var act *pingan.Action
 		switch {
 		case c.Kind == pingan.KindPetition:
@@ -86,9 +91,6 @@ func (s *Cases) EscalateDue(ctx context.Context, now time.Time, limit int) (int,
 					escalated++
 				}
 			}
-		}
-		if err := s.hookCase(ctx, tx, c, nil, pingan.EventCaseOverdue, now); err != nil { // before the escalation's (webhook.go)
-			return 0, err
 		}
 		if err := s.save(ctx, tx, c, old, act, now); err != nil {
 			return 0, err

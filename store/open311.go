@@ -73,10 +73,9 @@ func (s *Open311) Submit(ctx context.Context, key *pingan.User, in *pingan.Open3
 	}
 	r := *in
 	r.Normalize()
-	// The checks read through the write connection's prepared statements
-	// (gridWithUnit); the transaction writes nothing and is rolled back
-	// before intake.
-	tx, err := s.beginWrite(ctx)
+	// The checks read on the read connection; intake writes afterwards in
+	// its own transaction.
+	tx, err := s.beginRead(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -98,17 +97,14 @@ func (s *Open311) Submit(ctx context.Context, key *pingan.User, in *pingan.Open3
 	r.Validate(&v, kind)
 	var unit string
 	switch {
-	case v.Has("lat") || v.Has("address_id"):
+	case v.Has("lat") || v.Has("long") || v.Has("address_id"):
 	case r.Location != nil:
 		if err := s.open311Where(ctx, tx, key, r.Location, &v); err != nil {
 			return nil, err
 		}
 	case r.AddressString != "" && !v.Has("address_string"):
-		if unit, err = s.open311Address(ctx, tx, key, r.AddressString); err != nil {
+		if unit, err = s.open311Address(ctx, tx, key, r.AddressString, &v); err != nil {
 			return nil, err
-		}
-		if unit == "" {
-			v.Add("address_string", "open311.address.unknown", pingan.ShowText(r.AddressString, 60))
 		}
 	}
 	if err := v.Err(); err != nil {
@@ -132,6 +128,9 @@ func (s *Open311) Submit(ctx context.Context, key *pingan.User, in *pingan.Open3
 	ir.after = func(ctx context.Context, tx *sql.Tx, c *pingan.Case) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO open311_requests (region, case_id, token, key_id, email, device_id, media_url, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, c.Region, c.ID, token, keyID, email, device, r.MediaURL, s.dialect.ts(c.ReportedAt)); err != nil {
+			return err
+		}
+		if err := s.keyUsed(ctx, tx, key, c.Region, "open311 POST requests"); err != nil {
 			return err
 		}
 		return s.audit(ctx, tx, key, auditOpen311, c.Region, c.ID, `{"service_code":`+strconv.Quote(cat.Code)+`}`)
@@ -182,12 +181,9 @@ func (s *Open311) open311Where(ctx context.Context, tx *sql.Tx, key *pingan.User
 	st := s.territoryNow(ctx)
 	var path string
 	if codes := st.grids.Covering(loc.Lat, loc.Lng); len(codes) > 0 {
-		g, err := s.gridWithUnit(ctx, tx, codes[0])
-		if err != nil {
+		err := tx.QueryRowContext(ctx, `SELECT u.path FROM grids g JOIN units u ON u.code = g.unit_code WHERE g.code = $1`, codes[0]).Scan(&path)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return err
-		}
-		if g != nil {
-			path = g.unit.Path
 		}
 	}
 	for _, ix := range st.areas {
@@ -214,31 +210,79 @@ func (s *Open311) open311Where(ctx context.Context, tx *sql.Tx, key *pingan.User
 	return nil
 }
 
-// open311Address answers the unit an address names: of the administrative
-// units inside the key's subtree whose name the address holds, the deepest,
-// and the longest name among equally deep ones; "" when none.
-func (s *Open311) open311Address(ctx context.Context, tx *sql.Tx, key *pingan.User, addr string) (string, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT code, name, path FROM units WHERE `+unitIn("path", "$1")+` AND level IN ($2, $3, $4, $5, $6)`,
-		likePrefix(key.ScopePath), string(pingan.LevelProvince), string(pingan.LevelCity), string(pingan.LevelCounty),
-		string(pingan.LevelTownship), string(pingan.LevelVillage))
+// open311Address answers the unit an address names, as the citizens' form
+// places a case: a township or a village/community of the key's subtree
+// whose name the address holds, the deepest and then the longest name. A
+// candidate counts only when every ancestor the address also names
+// (province, city, county, township) agrees: "金塔县富康社区" is no
+// 富康社区 of another county. Two candidates left with the same name and
+// depth are ambiguous; none at all is unknown; both add to v (naming
+// address_string) and answer "".
+func (s *Open311) open311Address(ctx context.Context, tx *sql.Tx, key *pingan.User, addr string, v *pingan.Invalid) (string, error) {
+	// LIKE narrows the rows; strings.Contains decides (a name's own % or _).
+	rows, err := tx.QueryContext(ctx, `SELECT code, name, level, path FROM units
+		WHERE level IN ($1, $2, $3, $4, $5) AND name <> '' AND $6 LIKE '%' || name || '%'`,
+		string(pingan.LevelProvince), string(pingan.LevelCity), string(pingan.LevelCounty),
+		string(pingan.LevelTownship), string(pingan.LevelVillage), addr)
 	if err != nil {
 		return "", err
 	}
 	defer rows.Close()
-	var best, bestName, bestPath string
+	type unit struct{ code, name, level, path string }
+	var named []unit // every administrative unit the address names
 	for rows.Next() {
-		var code, name, path string
-		if err := rows.Scan(&code, &name, &path); err != nil {
+		var u unit
+		if err := rows.Scan(&u.code, &u.name, &u.level, &u.path); err != nil {
 			return "", err
 		}
-		if name == "" || !strings.Contains(addr, name) {
-			continue
-		}
-		if len(path) > len(bestPath) || len(path) == len(bestPath) && len(name) > len(bestName) {
-			best, bestName, bestPath = code, name, path
+		if strings.Contains(addr, u.name) {
+			named = append(named, u)
 		}
 	}
-	return best, rows.Err()
+	if err := rows.Err(); err != nil {
+		return "", err
+	}
+	// agrees: for each level above c that the address names, one of the
+	// named units of that level is c's ancestor.
+	agrees := func(c unit) bool {
+		levels := map[string]bool{} // level → an ancestor of c is named
+		for _, n := range named {
+			if n.code == c.code || len(n.path) >= len(c.path) || n.level == c.level {
+				continue
+			}
+			levels[n.level] = levels[n.level] || strings.HasPrefix(c.path, n.path)
+		}
+		for _, ok := range levels {
+			if !ok {
+				return false
+			}
+		}
+		return true
+	}
+	var best *unit
+	tie := false
+	for i := range named {
+		c := named[i]
+		if c.level != string(pingan.LevelTownship) && c.level != string(pingan.LevelVillage) ||
+			key.ScopePath == "" || !strings.HasPrefix(c.path, key.ScopePath) || !agrees(c) {
+			continue
+		}
+		switch {
+		case best == nil || len(c.path) > len(best.path) || len(c.path) == len(best.path) && len(c.name) > len(best.name):
+			best, tie = &named[i], false
+		case len(c.path) == len(best.path) && c.name == best.name:
+			tie = true
+		}
+	}
+	switch {
+	case best == nil:
+		v.Add("address_string", "open311.address.unknown", pingan.ShowText(addr, 60))
+		return "", nil
+	case tie:
+		v.Add("address_string", "open311.address.ambiguous", pingan.ShowText(addr, 60), best.name)
+		return "", nil
+	}
+	return best.code, nil
 }
 
 // open311Select is the query of Open311 requests: cases with source
@@ -274,9 +318,14 @@ func (s *Open311) Requests(ctx context.Context, key *pingan.User, q pingan.Open3
 	if err := open311Reader(key); err != nil {
 		return nil, err
 	}
+	if len(q.IDs) > 0 { // the ids override every other argument
+		q.ServiceCodes, q.Statuses, q.Start, q.End = nil, nil, time.Time{}, time.Time{}
+	}
 	var v pingan.Invalid
-	if q.Status != "" && q.Status != pingan.Open311Open && q.Status != pingan.Open311Closed {
-		v.Add("status", "open311.status.bad")
+	for _, st := range q.Statuses {
+		if st = strings.TrimSpace(st); st != pingan.Open311Open && st != pingan.Open311Closed {
+			v.Add("status", "open311.status.bad")
+		}
 	}
 	if len(q.IDs) > pingan.Open311MaxIDs {
 		v.Add("service_request_id", "open311.ids.many", pingan.Open311MaxIDs)
@@ -300,22 +349,31 @@ func (s *Open311) Requests(ctx context.Context, key *pingan.User, q pingan.Open3
 	} else {
 		end := q.End
 		if end.IsZero() {
-			end = s.now()
+			end = s.now().Add(time.Second)
 		}
 		start := q.Start
 		if start.IsZero() {
 			start = end.AddDate(0, 0, -pingan.Open311DefaultDays)
 		}
-		query += ` AND o.created_at >= ` + arg(s.dialect.ts(start)) + ` AND o.created_at <= ` + arg(s.dialect.ts(end))
+		query += ` AND o.created_at >= ` + arg(s.dialect.ts(start)) + ` AND o.created_at < ` + arg(s.dialect.ts(end))
 	}
-	if q.ServiceCode != "" {
-		query += ` AND c.category = ` + arg(q.ServiceCode)
+	if len(q.ServiceCodes) > 0 {
+		var ps []string
+		for _, c := range q.ServiceCodes {
+			ps = append(ps, arg(strings.TrimSpace(c)))
+		}
+		query += ` AND c.category IN (` + strings.Join(ps, ", ") + `)`
 	}
-	switch q.Status {
-	case pingan.Open311Open:
-		query += ` AND c.status NOT IN (` + arg(string(pingan.StatusClosed)) + `, ` + arg(string(pingan.StatusRejected)) + `, ` + arg(string(pingan.StatusMerged)) + `)`
-	case pingan.Open311Closed:
-		query += ` AND c.status IN (` + arg(string(pingan.StatusClosed)) + `, ` + arg(string(pingan.StatusRejected)) + `, ` + arg(string(pingan.StatusMerged)) + `)`
+	open, closed := false, false
+	for _, st := range q.Statuses {
+		open, closed = open || strings.TrimSpace(st) == pingan.Open311Open, closed || strings.TrimSpace(st) == pingan.Open311Closed
+	}
+	if open != closed {
+		not := ""
+		if open {
+			not = "NOT "
+		}
+		query += ` AND c.status ` + not + `IN (` + arg(string(pingan.StatusClosed)) + `, ` + arg(string(pingan.StatusRejected)) + `, ` + arg(string(pingan.StatusMerged)) + `)`
 	}
 	query += ` ORDER BY o.created_at DESC, c.id DESC LIMIT ` + arg(limit)
 	tx, err := s.beginRead(ctx)

@@ -24,6 +24,7 @@ func init() {
 		{"Open311Lists", testOpen311Lists},
 		{"Open311Updates", testOpen311Updates},
 		{"Open311ReadsNeedAKey", testOpen311ReadsNeedAKey},
+		{"Open311Address", testOpen311Address},
 	}...)
 }
 
@@ -50,7 +51,7 @@ func inFukang() *pingan.Location { return &pingan.Location{Lat: 39.755, Lng: 98.
 
 func open311Report(mod ...func(*pingan.Open311Report)) *pingan.Open311Report {
 	in := &pingan.Open311Report{ServiceCode: "0102", Location: inFukang(), Description: "楼上漏水，协商未果",
-		FirstName: "三", LastName: "张", Phone: "13800001234", Email: "zs@example.cn", DeviceID: "device-42",
+		FirstName: "张", LastName: "三", Phone: "13800001234", Email: "zs@example.cn", DeviceID: "device-42",
 		MediaURL: "https://example.cn/p/1.jpg", Attributes: map[string]string{"people": "3", "amount": "1200.50", "uprn": "x"}}
 	for _, m := range mod {
 		m(in)
@@ -169,6 +170,30 @@ func testOpen311Refused(t *testing.T, e *env) {
 	if c, r, a := open311Count(t, e); c != 0 || r != 0 || a != 0 {
 		t.Errorf("refused reports wrote %d cases, %d requests, %d audit rows", c, r, a)
 	}
+	if n := keyUsedCount(t, e); n != 0 {
+		t.Errorf("refused reports wrote the last use of %d keys", n)
+	}
+	// A report accepted: its key's use is written with it.
+	if _, err := e.db.Open311.Submit(ctx, key, open311Report()); err != nil {
+		t.Fatal(err)
+	}
+	var uses int
+	if err := e.db.SQL().QueryRowContext(ctx, `SELECT count(*) FROM audit WHERE action = 'apikey_use'`).Scan(&uses); err != nil {
+		t.Fatal(err)
+	}
+	if n := keyUsedCount(t, e); uses != 1 || n != 1 {
+		t.Errorf("an accepted report wrote %d key uses and the last use of %d keys, want 1 and 1", uses, n)
+	}
+}
+
+// keyUsedCount answers how many keys have a last use written.
+func keyUsedCount(t *testing.T, e *env) int {
+	t.Helper()
+	var n int
+	if err := e.db.SQL().QueryRowContext(ctx, `SELECT count(*) FROM api_keys WHERE last_used IS NOT NULL`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
 }
 
 func testOpen311Lists(t *testing.T, e *env) {
@@ -226,9 +251,13 @@ func testOpen311Lists(t *testing.T, e *env) {
 		{"another county's key", other, pingan.Open311Query{}, []string{c}},
 		{"by ids", all, pingan.Open311Query{IDs: []string{old, b, "2026-620902-999999"}}, []string{b, old}},
 		{"ids outside the key", reader, pingan.Open311Query{IDs: []string{c, b}}, []string{b}},
-		{"by service", all, pingan.Open311Query{ServiceCode: "FW01"}, []string{b}},
-		{"closed", all, pingan.Open311Query{Status: "closed"}, []string{a}},
-		{"open", all, pingan.Open311Query{Status: "open"}, []string{c, b}},
+		{"by service", all, pingan.Open311Query{ServiceCodes: []string{"FW01"}}, []string{b}},
+		{"by two services", all, pingan.Open311Query{ServiceCodes: []string{"FW01", "0102"}}, []string{c, b, a}},
+		{"closed", all, pingan.Open311Query{Statuses: []string{"closed"}}, []string{a}},
+		{"open", all, pingan.Open311Query{Statuses: []string{"open"}}, []string{c, b}},
+		{"open and closed", all, pingan.Open311Query{Statuses: []string{"open", "closed"}}, []string{c, b, a}},
+		{"ids override every other argument", all, pingan.Open311Query{IDs: []string{a, old}, ServiceCodes: []string{"FW01"}, Statuses: []string{"open"},
+			Start: storetest.Epoch.Add(300 * 24 * time.Hour), End: storetest.Epoch.Add(301 * 24 * time.Hour)}, []string{a, old}},
 		{"dates", all, pingan.Open311Query{Start: storetest.Epoch.Add(-time.Hour), End: storetest.Epoch.Add(time.Hour)}, []string{old}},
 		{"limit", all, pingan.Open311Query{Limit: 2}, []string{c, b}},
 	} {
@@ -236,7 +265,7 @@ func testOpen311Lists(t *testing.T, e *env) {
 			t.Errorf("%s: %q, want %q", tc.name, got, want)
 		}
 	}
-	_, err := e.db.Open311.Requests(ctx, all, pingan.Open311Query{Status: "pending"})
+	_, err := e.db.Open311.Requests(ctx, all, pingan.Open311Query{Statuses: []string{"open", "pending"}})
 	wantCode(t, err, pingan.EINVALID)
 
 	// A reader key of the subtree reads no description, address, position
@@ -361,4 +390,57 @@ func testOpen311ReadsNeedAKey(t *testing.T, e *env) {
 	wantCode(t, err, pingan.EFORBIDDEN)
 	_, err = e.db.Open311.Updates(ctx, nil, storetest.Epoch, storetest.Epoch.Add(time.Hour))
 	wantCode(t, err, pingan.EFORBIDDEN)
+}
+
+// An address_string names a township or village: a candidate is taken only
+// when every ancestor the address also names agrees, two same-named units
+// are refused (naming address_string), and a county or centre is no place.
+func testOpen311Address(t *testing.T, e *env) {
+	fx := e.fx
+	storetest.SeedGrids(t, e.db, fx)
+	if _, err := e.db.Units.ImportUnits(ctx, []*pingan.Unit{
+		{Code: "620902100002", Name: "南苑社区", Level: pingan.LevelVillage, ParentCode: "620902100000"}, // 银达镇's, named like 东北街街道's
+		{Code: "620921100002", Name: "富康社区", Level: pingan.LevelVillage, ParentCode: "620921100000"}, // 金塔县's
+	}); err != nil {
+		t.Fatal(err)
+	}
+	key := open311Key(t, e, "酒泉市App", fx.City.Code)
+	county := open311Key(t, e, "肃州区App", fx.County.Code)
+	for _, tc := range []struct {
+		name, addr string
+		key        *pingan.User
+		unit       string // "" = refused naming address_string
+	}{
+		{"the township names which 南苑社区", "东北街街道南苑社区5号楼", key, fx.Village2.Code},
+		{"the other township's 南苑社区", "银达镇南苑社区8号", key, "620902100002"},
+		{"the county and township agree", "肃州区东北街街道南苑社区", key, fx.Village2.Code},
+		{"two 南苑社区: ambiguous", "南苑社区5号楼", key, ""},
+		{"a village under another township than named", "银达镇富康社区", county, "620902100000"},
+		{"a county that disagrees", "金塔县富康社区", county, ""},
+		{"the county key's own 富康社区", "富康社区3号", county, fx.Village.Code},
+		{"a township alone", "东北街街道人民路8号", key, fx.Township.Code},
+		{"a county is no place", "肃州区人民路8号", key, ""},
+		{"a centre is no place", "肃州区综治中心旁", key, ""},
+	} {
+		rc, err := e.db.Open311.Submit(ctx, tc.key, open311Report(func(in *pingan.Open311Report) {
+			in.Location, in.AddressString = nil, tc.addr
+		}))
+		if tc.unit == "" {
+			if pe := wantCode(t, err, pingan.EINVALID); pe != nil && zh(pe, "address_string") == "" {
+				t.Errorf("%s: the error does not name address_string: %v", tc.name, pe.Fields)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("%s: %v", tc.name, err)
+			continue
+		}
+		if c := e.find(t, rc.ServiceRequestID); c.Unit != tc.unit {
+			t.Errorf("%s: unit %s, want %s", tc.name, c.Unit, tc.unit)
+		}
+	}
+	_, err := e.db.Open311.Submit(ctx, key, open311Report(func(in *pingan.Open311Report) { in.Location, in.AddressString = nil, "南苑社区" }))
+	if pe := wantCode(t, err, pingan.EINVALID); pe != nil && !strings.Contains(zh(pe, "address_string"), "lat") {
+		t.Errorf("an ambiguous address does not ask for lat/long: %q", zh(pe, "address_string"))
+	}
 }

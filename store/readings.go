@@ -315,6 +315,9 @@ func (s *Monitor) Ingest(ctx context.Context, actor *pingan.User, rs []pingan.Re
 	if err := s.audit(ctx, tx, actor, auditReadings, order[0].region, "", string(detail)); err != nil {
 		return res, err
 	}
+	if err := s.keyUsed(ctx, tx, actor, "", ""); err != nil { // the key's last_used
+		return res, err
+	}
 	return res, tx.Commit()
 }
 

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"github.com/pingan-gov/pingan"
 )
@@ -64,6 +65,9 @@ type webhookCache struct {
 	entries atomic.Pointer[[]hookEntry]
 	mu      sync.Mutex // one reload at a time
 	loaded  atomic.Int64
+	// gen counts the changes made through this store: a reload that began
+	// before a change keeps nothing of what it read.
+	gen atomic.Int64
 	// resolve answers a host's addresses when a URL is checked; the
 	// system's resolver when nil (SetResolver).
 	resolve pingan.Resolver
@@ -73,7 +77,10 @@ type webhookCache struct {
 func (s *Webhooks) SetResolver(r pingan.Resolver) { s.hooks.resolve = r }
 
 // changed drops the webhooks in memory, after a change.
-func (c *webhookCache) changed() { c.entries.Store(nil) }
+func (c *webhookCache) changed() {
+	c.gen.Add(1)
+	c.entries.Store(nil)
+}
 
 // active answers the active webhooks, read through q when those in memory
 // are older than webhookRefresh or were dropped.
@@ -91,6 +98,7 @@ func (h *handle) activeHooks(ctx context.Context, q rowsQueryer) ([]hookEntry, e
 	if p := c.entries.Load(); p != nil && now-c.loaded.Load() < int64(webhookRefresh) && now >= c.loaded.Load() {
 		return *p, nil
 	}
+	gen := c.gen.Load()
 	rows, err := q.QueryContext(ctx, `SELECT id, events, unit_path FROM webhooks WHERE active = $1 ORDER BY id`, true)
 	if err != nil {
 		return nil, err
@@ -111,8 +119,10 @@ func (h *handle) activeHooks(ctx context.Context, q rowsQueryer) ([]hookEntry, e
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	c.entries.Store(&out)
-	c.loaded.Store(now)
+	if c.gen.Load() == gen {
+		c.entries.Store(&out)
+		c.loaded.Store(now)
+	}
 	return out, nil
 }
 
@@ -286,17 +296,27 @@ func mayWebhooks(actor *pingan.User, path string) error {
 
 func errWebhookNotFound() error { return pingan.E(pingan.ENOTFOUND, "webhook.notfound") }
 
-// checkWebhook normalizes and validates in, its URL included, and answers
-// its unit, read in tx; the unit must lie in the actor's jurisdiction.
-func (s *Webhooks) checkWebhook(ctx context.Context, tx *sql.Tx, actor *pingan.User, in *pingan.NewWebhook) (*pingan.Unit, error) {
+// webhookResolveTimeout bounds the lookup of a webhook's host.
+const webhookResolveTimeout = 5 * time.Second
+
+// checkWebhook normalizes and validates in, its URL included — the host
+// looked up within webhookResolveTimeout — before any transaction, so that
+// a slow name server never holds the writer.
+func (s *Webhooks) checkWebhook(ctx context.Context, in *pingan.NewWebhook) *pingan.Invalid {
 	in.Normalize()
-	var v pingan.Invalid
-	in.Validate(&v)
+	v := &pingan.Invalid{}
+	in.Validate(v)
 	if !v.Has("url") {
-		if err := v.Merge(pingan.CheckWebhookURL(ctx, in.URL, in.AllowPrivate, s.hooks.resolve)); err != nil {
-			return nil, err
-		}
+		rctx, cancel := context.WithTimeout(ctx, webhookResolveTimeout)
+		defer cancel()
+		_ = v.Merge(pingan.CheckWebhookURL(rctx, in.URL, in.AllowPrivate, s.hooks.resolve)) // always EINVALID
 	}
+	return v
+}
+
+// webhookUnit answers the unit of in, read in tx, adding to v when it is
+// unknown or outside the actor's jurisdiction; v's error, if any.
+func webhookUnit(ctx context.Context, tx *sql.Tx, actor *pingan.User, in *pingan.NewWebhook, v *pingan.Invalid) (*pingan.Unit, error) {
 	var u *pingan.Unit
 	if in.Unit != "" {
 		var err error
@@ -319,12 +339,13 @@ func (s *Webhooks) Add(ctx context.Context, actor *pingan.User, in *pingan.NewWe
 		in = &pingan.NewWebhook{}
 	}
 	n := *in
+	v := s.checkWebhook(ctx, &n)
 	tx, err := s.beginWrite(ctx)
 	if err != nil {
 		return nil, "", err
 	}
 	defer tx.Rollback()
-	u, err := s.checkWebhook(ctx, tx, actor, &n)
+	u, err := webhookUnit(ctx, tx, actor, &n, v)
 	if err != nil {
 		return nil, "", err
 	}
@@ -376,6 +397,7 @@ func (s *Webhooks) Update(ctx context.Context, actor *pingan.User, id int64, in 
 	}
 	n := *in
 	n.Secret = ""
+	v := s.checkWebhook(ctx, &n)
 	tx, err := s.beginWrite(ctx)
 	if err != nil {
 		return nil, err
@@ -385,7 +407,7 @@ func (s *Webhooks) Update(ctx context.Context, actor *pingan.User, id int64, in 
 	if err != nil {
 		return nil, err
 	}
-	u, err := s.checkWebhook(ctx, tx, actor, &n)
+	u, err := webhookUnit(ctx, tx, actor, &n, v)
 	if err != nil {
 		return nil, err
 	}
@@ -616,6 +638,20 @@ func (s *Webhooks) Resend(ctx context.Context, actor *pingan.User, id int64) (*p
 	if d.State == pingan.DeliveryPending {
 		return nil, pingan.E(pingan.ECONFLICT, "webhook.resend.pending")
 	}
+	// A second click while the first resend waits is the same resend: the
+	// source row is locked (PostgreSQL; SQLite's writer is alone), then a
+	// pending resend of it is looked for.
+	var pending int
+	if _, err := tx.ExecContext(ctx, `SELECT id FROM webhook_deliveries WHERE id = $1`+s.dialect.forUpdate(), d.ID); err != nil {
+		return nil, err
+	}
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM webhook_deliveries WHERE resend_of = $1 AND state = $2`,
+		d.ID, pingan.DeliveryPending).Scan(&pending); err != nil {
+		return nil, err
+	}
+	if pending > 0 {
+		return nil, pingan.E(pingan.ECONFLICT, "webhook.resend.pending")
+	}
 	now := s.now()
 	n := &pingan.WebhookDelivery{Webhook: d.Webhook, Event: d.Event, Subject: d.Subject, CreatedAt: now, State: pingan.DeliveryPending,
 		NextAt: &now, ResendOf: d.ID}
@@ -664,6 +700,12 @@ func (s *Webhooks) ClaimDeliveries(ctx context.Context, now time.Time, lease tim
 		return nil, err
 	}
 	var out []*pingan.WebhookDelivery
+	var raw [12]byte
+	if _, err := rand.Read(raw[:]); err != nil {
+		rows.Close()
+		return nil, err
+	}
+	token := base64.RawURLEncoding.EncodeToString(raw[:])
 	for rows.Next() {
 		var payload string
 		var sealed []byte
@@ -678,7 +720,7 @@ func (s *Webhooks) ClaimDeliveries(ctx context.Context, now time.Time, lease tim
 			rows.Close()
 			return nil, err
 		}
-		x.URL, x.AllowPrivate, x.Secret = w.URL, w.AllowPrivate, string(secret)
+		x.URL, x.AllowPrivate, x.Secret, x.Claim = w.URL, w.AllowPrivate, string(secret), token
 		x.Body = append([]byte(`{"id":`+strconv.FormatInt(x.ID, 10)+`,`), payload[1:]...)
 		out = append(out, x)
 	}
@@ -687,49 +729,68 @@ func (s *Webhooks) ClaimDeliveries(ctx context.Context, now time.Time, lease tim
 		return nil, err
 	}
 	for _, x := range out {
-		if _, err := tx.ExecContext(ctx, `UPDATE webhook_deliveries SET next_at = $1 WHERE id = $2`, d.ts(now.Add(lease)), x.ID); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE webhook_deliveries SET next_at = $1, claim = $2 WHERE id = $3`, d.ts(now.Add(lease)), token, x.ID); err != nil {
 			return nil, err
 		}
 	}
 	return out, tx.Commit()
 }
 
-// attempt logs attempt a of delivery id and sets its state in tx.
-func (s *Webhooks) attempt(ctx context.Context, id int64, a *pingan.WebhookAttempt, state string, next *time.Time) error {
+// attempt logs attempt a of delivery id and sets its state, when the
+// delivery is still pending under claim: a late result, after the lease
+// ran out and another sender claimed it again, changes nothing.
+func (s *Webhooks) attempt(ctx context.Context, id int64, claim string, a *pingan.WebhookAttempt, state string, next *time.Time) error {
 	d := s.dialect
 	tx, err := s.beginWrite(ctx)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
-	reason := a.Error
-	if len(reason) > 500 {
-		reason = reason[:500]
-	}
+	reason := cleanText(a.Error, 500)
 	at := a.At.In(cst).Truncate(time.Millisecond)
-	if _, err := tx.ExecContext(ctx, `INSERT INTO webhook_attempts (delivery_id, at, status, error, duration_ms) VALUES ($1, $2, $3, $4, $5)`,
-		id, d.ts(at), a.Status, reason, a.Duration.Milliseconds()); err != nil {
+	res, err := tx.ExecContext(ctx, `UPDATE webhook_deliveries SET state = $1, next_at = $2, attempts = attempts + 1,
+		first_at = COALESCE(first_at, $3), last_at = $3, last_status = $4, last_error = $5
+		WHERE id = $6 AND state = 'pending' AND claim = $7 AND claim <> ''`,
+		state, d.tsp(next), d.ts(at), a.Status, reason, id, claim)
+	if err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE webhook_deliveries SET state = $1, next_at = $2, attempts = attempts + 1,
-		first_at = COALESCE(first_at, $3), last_at = $3, last_status = $4, last_error = $5 WHERE id = $6`,
-		state, d.tsp(next), d.ts(at), a.Status, reason, id); err != nil {
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return err // claimed again since, or no longer pending: nothing
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO webhook_attempts (delivery_id, at, status, error, duration_ms) VALUES ($1, $2, $3, $4, $5)`,
+		id, d.ts(at), a.Status, reason, a.Duration.Milliseconds()); err != nil {
 		return err
 	}
 	return tx.Commit()
 }
 
+// cleanText makes s fit a text column on both databases: valid UTF-8
+// (a receiver's reason phrase may be GBK), no NUL, and at most max bytes,
+// cut at a rune.
+func cleanText(s string, max int) string {
+	s = strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "\uFFFD")
+	if len(s) > max {
+		cut := max
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		s = s[:cut]
+	}
+	return s
+}
+
 // Delivered records a successful attempt.
-func (s *Webhooks) Delivered(ctx context.Context, id int64, a *pingan.WebhookAttempt) error {
-	return s.attempt(ctx, id, a, pingan.DeliveryDelivered, nil)
+func (s *Webhooks) Delivered(ctx context.Context, id int64, claim string, a *pingan.WebhookAttempt) error {
+	return s.attempt(ctx, id, claim, a, pingan.DeliveryDelivered, nil)
 }
 
 // DeliveryFailed records a failed attempt, due again at retry, or given
 // up when retry is zero.
-func (s *Webhooks) DeliveryFailed(ctx context.Context, id int64, a *pingan.WebhookAttempt, retry time.Time) error {
+func (s *Webhooks) DeliveryFailed(ctx context.Context, id int64, claim string, a *pingan.WebhookAttempt, retry time.Time) error {
 	if retry.IsZero() {
-		return s.attempt(ctx, id, a, pingan.DeliveryFailed, nil)
+		return s.attempt(ctx, id, claim, a, pingan.DeliveryFailed, nil)
 	}
 	retry = retry.In(cst).Truncate(time.Millisecond)
-	return s.attempt(ctx, id, a, pingan.DeliveryPending, &retry)
+	return s.attempt(ctx, id, claim, a, pingan.DeliveryPending, &retry)
 }

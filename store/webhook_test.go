@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/pingan-gov/pingan"
 )
@@ -25,6 +26,9 @@ func init() {
 		{"WebhookClaimsInOrder", testWebhookClaimsInOrder},
 		{"WebhookResend", testWebhookResend},
 		{"WebhookRefusedAndScoped", testWebhookRefusedAndScoped},
+		{"WebhookAttemptBadBytes", testWebhookAttemptBadBytes},
+		{"WebhookResolveOutsideTheWrite", testWebhookResolveOutsideTheWrite},
+		{"WebhookLateResultFenced", testWebhookLateResultFenced},
 	}...)
 }
 
@@ -172,8 +176,28 @@ func testWebhookOutbox(t *testing.T, e *env) {
 	}
 	var lateEvents []string
 	for _, d := range e.deliveries(t, county) {
-		if d.Subject == late.Number {
-			lateEvents = append(lateEvents, d.Event)
+		if d.Subject != late.Number {
+			continue
+		}
+		lateEvents = append(lateEvents, d.Event)
+		if d.Event != pingan.EventCaseOverdue {
+			continue
+		}
+		// The overdue event shows the case as the deadline found it: not
+		// yet escalated.
+		var body string
+		if err := e.raw(t).QueryRowContext(ctx, `SELECT payload FROM webhook_deliveries WHERE id = $1`, d.ID).Scan(&body); err != nil {
+			t.Fatal(err)
+		}
+		var b struct {
+			Case struct {
+				EscalationLevel int    `json:"escalation_level"`
+				Overdue         bool   `json:"overdue"`
+				Status          string `json:"status"`
+			} `json:"case"`
+		}
+		if err := json.Unmarshal([]byte(body), &b); err != nil || b.Case.EscalationLevel != 0 || !b.Case.Overdue || b.Case.Status != string(late.Status) {
+			t.Errorf("the overdue event's case: %+v %v\n%s", b.Case, err, body)
 		}
 	}
 	if got := strings.Join(lateEvents, ","); got != "case.created,case.overdue,case.escalated" {
@@ -209,6 +233,7 @@ func testWebhookClaimsInOrder(t *testing.T, e *env) {
 	}
 	x1, y1, x2 := ds[0], ds[1], ds[2]
 	now := e.clock.Now()
+	token := map[int64]string{} // each delivery's latest claim
 	claim := func(at time.Time) []int64 {
 		t.Helper()
 		got, err := e.db.Webhooks.ClaimDeliveries(ctx, at, time.Minute, 10)
@@ -218,6 +243,7 @@ func testWebhookClaimsInOrder(t *testing.T, e *env) {
 		var ids []int64
 		for _, d := range got {
 			ids = append(ids, d.ID)
+			token[d.ID] = d.Claim
 		}
 		return ids
 	}
@@ -237,19 +263,19 @@ func testWebhookClaimsInOrder(t *testing.T, e *env) {
 	attempt := func(at time.Time, status int, msg string) *pingan.WebhookAttempt {
 		return &pingan.WebhookAttempt{At: at, Status: status, Error: msg, Duration: 120 * time.Millisecond}
 	}
-	if err := e.db.Webhooks.DeliveryFailed(ctx, x1.ID, attempt(now, 503, "503 Service Unavailable"), now.Add(30*time.Second)); err != nil {
+	if err := e.db.Webhooks.DeliveryFailed(ctx, x1.ID, token[x1.ID], attempt(now, 503, "503 Service Unavailable"), now.Add(30*time.Second)); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.db.Webhooks.Delivered(ctx, y1.ID, attempt(now, 200, "")); err != nil {
+	if err := e.db.Webhooks.Delivered(ctx, y1.ID, token[y1.ID], attempt(now, 200, "")); err != nil {
 		t.Fatal(err)
 	}
 	same(claim(now.Add(10 * time.Second))) // x1 waits for its retry, x2 for x1
 	same(claim(now.Add(31*time.Second)), x1.ID)
-	if err := e.db.Webhooks.DeliveryFailed(ctx, x1.ID, attempt(now.Add(31*time.Second), 0, "connection refused"), time.Time{}); err != nil {
+	if err := e.db.Webhooks.DeliveryFailed(ctx, x1.ID, token[x1.ID], attempt(now.Add(31*time.Second), 0, "connection refused"), time.Time{}); err != nil {
 		t.Fatal(err)
 	}
 	same(claim(now.Add(32*time.Second)), x2.ID) // given up: the next of its subject goes
-	if err := e.db.Webhooks.Delivered(ctx, x2.ID, attempt(now.Add(33*time.Second), 204, "")); err != nil {
+	if err := e.db.Webhooks.Delivered(ctx, x2.ID, token[x2.ID], attempt(now.Add(33*time.Second), 204, "")); err != nil {
 		t.Fatal(err)
 	}
 	same(claim(now.Add(time.Hour)))
@@ -303,7 +329,7 @@ func testWebhookResend(t *testing.T, e *env) {
 	if _, err := e.db.Webhooks.Resend(ctx, fx.Admin, d.ID); pingan.ErrorCode(err) != pingan.ECONFLICT {
 		t.Fatalf("resend of a pending delivery: %v", err)
 	}
-	if err := e.db.Webhooks.Delivered(ctx, d.ID, &pingan.WebhookAttempt{At: now, Status: 200}); err != nil {
+	if err := e.db.Webhooks.Delivered(ctx, d.ID, d.Claim, &pingan.WebhookAttempt{At: now, Status: 200}); err != nil {
 		t.Fatal(err)
 	}
 	again, err := e.db.Webhooks.Resend(ctx, fx.Admin, d.ID)
@@ -312,6 +338,10 @@ func testWebhookResend(t *testing.T, e *env) {
 	}
 	if again.ResendOf != d.ID || again.State != pingan.DeliveryPending || again.ID == d.ID {
 		t.Errorf("resent %+v", again)
+	}
+	// A second click while the resend waits makes no second copy.
+	if _, err := e.db.Webhooks.Resend(ctx, fx.Admin, d.ID); pingan.ErrorCode(err) != pingan.ECONFLICT {
+		t.Errorf("a second resend while the first waits: %v", err)
 	}
 	second, err := e.db.Webhooks.ClaimDeliveries(ctx, now.Add(time.Second), time.Minute, 10)
 	if err != nil || len(second) != 1 || second[0].ID != again.ID {
@@ -378,5 +408,116 @@ func testWebhookRefusedAndScoped(t *testing.T, e *env) {
 	}
 	if strings.Contains(string(sealed), "a-secret-given") {
 		t.Error("the secret is kept in clear")
+	}
+}
+
+// An attempt's error that is not UTF-8 (a receiver's GBK reason phrase),
+// holds a NUL or is long with many-byte runes is kept valid and cut at a
+// rune, so the delivery's state moves on PostgreSQL too.
+func testWebhookAttemptBadBytes(t *testing.T, e *env) {
+	fx := e.fx
+	w := e.addWebhook(t, "county", fx.County.Code, "case.created")
+	e.report(t, fx.GridWorker, "")
+	e.report(t, fx.GridWorker, "")
+	now := e.clock.Now()
+	ds, err := e.db.Webhooks.ClaimDeliveries(ctx, now, time.Minute, 10)
+	if err != nil || len(ds) != 2 {
+		t.Fatalf("claimed %v, %v", ds, err)
+	}
+	gbk := "503 \xb7\xfe\xce\xf1\xb2\xbb\xbf\xc9\xd3\xc3\x00" // 服务不可用 in GBK, and a NUL
+	if err := e.db.Webhooks.DeliveryFailed(ctx, ds[0].ID, ds[0].Claim, &pingan.WebhookAttempt{At: now, Status: 503, Error: gbk},
+		now.Add(30*time.Second)); err != nil {
+		t.Fatalf("a GBK reason: %v", err)
+	}
+	long := "x" + strings.Repeat("服", 300) // 901 bytes: byte 500 falls inside a rune
+	if err := e.db.Webhooks.DeliveryFailed(ctx, ds[1].ID, ds[1].Claim, &pingan.WebhookAttempt{At: now, Status: 0, Error: long},
+		now.Add(30*time.Second)); err != nil {
+		t.Fatalf("a long reason: %v", err)
+	}
+	for _, d := range ds {
+		got, err := e.db.Webhooks.Delivery(ctx, fx.Admin, d.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Attempts != 1 || len(got.Log) != 1 || !utf8.ValidString(got.LastError) || !utf8.ValidString(got.Log[0].Error) ||
+			strings.Contains(got.LastError, "\x00") || len(got.LastError) > 500 || got.LastError == "" {
+			t.Errorf("delivery %d: %+v, error %q", d.ID, got, got.LastError)
+		}
+	}
+	_ = w
+}
+
+// A webhook's host is looked up before the write transaction begins, with
+// a deadline: on SQLite, a lookup inside it would hold the only writer,
+// and a write the resolver makes would wait for it.
+func testWebhookResolveOutsideTheWrite(t *testing.T, e *env) {
+	fx := e.fx
+	w := e.addWebhook(t, "first", fx.County.Code, "case.created")
+	var calls int
+	var problems []string
+	e.db.Webhooks.SetResolver(func(rctx context.Context, host string) ([]netip.Addr, error) {
+		calls++
+		if _, ok := rctx.Deadline(); !ok {
+			problems = append(problems, "the lookup has no deadline")
+		}
+		wctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+		defer cancel()
+		if err := e.db.Webhooks.SetActive(wctx, fx.Admin, w.ID, true); err != nil {
+			problems = append(problems, "a write during the lookup: "+err.Error())
+		}
+		return publicResolver(rctx, host)
+	})
+	in := &pingan.NewWebhook{Name: "second", URL: "https://hooks.example.org/second", Events: []string{"case.*"}, Unit: fx.County.Code}
+	added, _, err := e.db.Webhooks.Add(ctx, fx.Admin, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.db.Webhooks.Update(ctx, fx.Admin, added.ID, in); err != nil {
+		t.Fatal(err)
+	}
+	if calls != 2 || len(problems) > 0 {
+		t.Errorf("%d lookups; %v", calls, problems)
+	}
+}
+
+// A claim is fenced by its token: when the lease ran out and another
+// sender claimed the delivery again, the first sender's late result
+// changes nothing, and the second's counts.
+func testWebhookLateResultFenced(t *testing.T, e *env) {
+	fx := e.fx
+	e.addWebhook(t, "county", fx.County.Code, "case.created")
+	e.report(t, fx.GridWorker, "")
+	now := e.clock.Now()
+	first, err := e.db.Webhooks.ClaimDeliveries(ctx, now, time.Minute, 10)
+	if err != nil || len(first) != 1 || first[0].Claim == "" {
+		t.Fatalf("claimed %v, %v", first, err)
+	}
+	second, err := e.db.Webhooks.ClaimDeliveries(ctx, now.Add(2*time.Minute), time.Minute, 10) // the lease ran out
+	if err != nil || len(second) != 1 || second[0].ID != first[0].ID || second[0].Claim == first[0].Claim {
+		t.Fatalf("claimed again %v, %v", second, err)
+	}
+	id := first[0].ID
+	late := &pingan.WebhookAttempt{At: now.Add(3 * time.Minute), Status: 500, Error: "500 late"}
+	if err := e.db.Webhooks.DeliveryFailed(ctx, id, first[0].Claim, late, time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.db.Webhooks.Delivered(ctx, id, "", late); err != nil {
+		t.Fatal(err)
+	}
+	got, err := e.db.Webhooks.Delivery(ctx, fx.Admin, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.State != pingan.DeliveryPending || got.Attempts != 0 || len(got.Log) != 0 {
+		t.Fatalf("a late result changed the delivery: %+v", got)
+	}
+	if err := e.db.Webhooks.Delivered(ctx, id, second[0].Claim, &pingan.WebhookAttempt{At: now.Add(2 * time.Minute), Status: 200}); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.db.Webhooks.DeliveryFailed(ctx, id, second[0].Claim, late, now.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ = e.db.Webhooks.Delivery(ctx, fx.Admin, id); got.State != pingan.DeliveryDelivered || got.Attempts != 1 || len(got.Log) != 1 {
+		t.Errorf("the claim's own result: %+v", got)
 	}
 }

@@ -96,7 +96,7 @@ func TestAdminWebhooks(t *testing.T) {
 	if err != nil || len(ds) != 1 {
 		t.Fatalf("claimed %v, %v", ds, err)
 	}
-	if err := e.db.Webhooks.Delivered(ctx, ds[0].ID, &pingan.WebhookAttempt{At: e.clock.Now(), Status: 202, Duration: 35 * time.Millisecond}); err != nil {
+	if err := e.db.Webhooks.Delivered(ctx, ds[0].ID, ds[0].Claim, &pingan.WebhookAttempt{At: e.clock.Now(), Status: 202, Duration: 35 * time.Millisecond}); err != nil {
 		t.Fatal(err)
 	}
 	res = a.get(page + "&delivery=" + strconv.FormatInt(ds[0].ID, 10))

@@ -35,7 +35,8 @@ CREATE TABLE webhook_deliveries (
     last_at     TEXT,
     last_status INTEGER NOT NULL DEFAULT 0,
     last_error  TEXT NOT NULL DEFAULT '',
-    resend_of   INTEGER NOT NULL DEFAULT 0
+    resend_of   INTEGER NOT NULL DEFAULT 0,
+    claim       TEXT NOT NULL DEFAULT '' -- the token of the sender's claim, which its result must hold
 );
 CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_at) WHERE state = 'pending';
 CREATE INDEX webhook_deliveries_order ON webhook_deliveries (webhook_id, subject, id) WHERE state = 'pending';
