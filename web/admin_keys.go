@@ -102,6 +102,7 @@ func (s *Server) addKey(w http.ResponseWriter, r *http.Request) {
 	}
 	if err == nil {
 		v.Notice = v.T("apikey.added", d.Added.Name)
+		w.Header().Set("Cache-Control", "no-store") // the key is shown once: no cache keeps it
 		d.Values, d.RolesSet = map[string]string{}, map[pingan.Role]bool{pingan.RoleReporter: true}
 		s.renderKeys(w, r, v, d, http.StatusOK)
 		return

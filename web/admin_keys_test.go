@@ -32,6 +32,9 @@ func TestAdminKeys(t *testing.T) {
 		t.Fatalf("add: %d\n%s", res.status, res.body)
 	}
 	mustContain(t, res.body, `id="key-secret"`, "只显示这一次", "12345热线转办")
+	if cc := res.header.Get("Cache-Control"); cc != "no-store" {
+		t.Errorf("the page with the key: Cache-Control %q", cc)
+	}
 	secret := keyRe.FindString(res.body)
 	if secret == "" {
 		t.Fatal("the new key's secret is not on the answer")
@@ -39,7 +42,7 @@ func TestAdminKeys(t *testing.T) {
 	res = a.get("/admin/keys")
 	mustContain(t, res.body, `id="keys"`, "12345热线转办", secret[:len(pingan.APIKeyPrefix)+6]+"…", "从未使用")
 	mustNotContain(t, res.body, secret, `id="key-secret"`)
-	u, err := e.db.APIKeys.Authenticate(t.Context(), secret, "")
+	u, err := e.db.APIKeys.Authenticate(t.Context(), secret, "GET /api/v1/units")
 	if err != nil || u.UnitCode != "620902" || !u.Has(pingan.RoleReporter) || u.Has(pingan.RoleAdmin) {
 		t.Fatalf("the key shown: %+v %v", u, err)
 	}

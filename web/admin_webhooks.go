@@ -203,6 +203,7 @@ func (s *Server) addWebhook(w http.ResponseWriter, r *http.Request) {
 		v.Notice = v.T("webhook.added", added.Name)
 		d.Added, d.Secret = added, secret
 		d.Values, d.Chosen = map[string]string{}, map[string]bool{"case.*": true}
+		w.Header().Set("Cache-Control", "no-store") // the secret is shown once: no cache keeps it
 		s.renderWebhooks(w, r, v, d, http.StatusOK)
 		return
 	}
