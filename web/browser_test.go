@@ -37,10 +37,6 @@ func newBrowser(t *testing.T, width, height int) context.Context {
 	if testing.Short() {
 		t.Skip("browser tests skipped in -short mode")
 	}
-	// Each test has its own browser, profile and server: they run beside
-	// the package's other tests, -parallel at a time, rather than one by
-	// one before them.
-	t.Parallel()
 	profile := t.TempDir()
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(chromiumPath),

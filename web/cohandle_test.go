@@ -101,6 +101,7 @@ func TestCoHandlingThroughThePages(t *testing.T) {
 // of their names' pinyin, removes one and adds it again, and the dispatch
 // lands with the handling unit and both assisting units.
 func TestBrowserDispatchPickers(t *testing.T) {
+	t.Parallel()
 	ctx := newBrowser(t, 1280, 1000)
 	e := newPickerEnv(t)
 	c := e.newCase(e.fx.GridWorker, "0102", "夜间噪音扰民")
