@@ -487,6 +487,7 @@ var roleNames = map[Role][2]string{
 	RoleHandler: {"处置人员", "Handler"}, RoleGridWorker: {"网格员", "Grid worker"},
 	RoleMediator: {"调解员", "Mediator"}, RoleLeader: {"领导", "Leader"},
 	RoleAssessor: {"考核人员", "Assessor"}, RoleViewer: {"查看人员", "Viewer"},
+	RoleSecAdmin: {"安全管理员", "Security administrator"}, RoleAuditor: {"审计管理员", "Audit administrator"},
 }
 
 var levelNames = map[Level][2]string{

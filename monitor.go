@@ -578,11 +578,11 @@ const RoleReporter Role = "reporter"
 // keyOnlyRoles are the roles held by API keys and never by an account.
 var keyOnlyRoles = []Role{RoleMonitor, RoleReporter}
 
-// KeyRoles are the roles an API key may hold: an account's, but never the
+// KeyRoles are the roles an API key may hold: an account's, but never an
 // administrator's (a key administers nothing), and the roles of keys only.
 var KeyRoles = func() []Role {
 	var out []Role
-	for _, r := range Roles {
+	for _, r := range workRoles {
 		if r != RoleAdmin {
 			out = append(out, r)
 		}

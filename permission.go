@@ -79,13 +79,20 @@ const (
 	// transferred in a file, the 12345 export form (caseimport.go).
 	CapAdminWebhooks Capability = "admin_webhooks"
 	CapImportCases   Capability = "import_cases"
+	// CapAdminSecurity: the security administrator's (安全管理员): the roles
+	// of accounts, API keys, the security settings (password rules, two-factor
+	// sign-in, sessions). CapReadAudit: the audit administrator's (审计管理员):
+	// read, filter and export the audit trail.
+	CapAdminSecurity Capability = "admin_security"
+	CapReadAudit     Capability = "read_audit"
 )
 
 // Capabilities lists every capability in the order of the table.
 var Capabilities = []Capability{CapReadCases, CapReport, CapPatrol, CapStatistics, CapAssess,
 	CapAdminUnits, CapAdminUsers, CapAdminGrids, CapAdminCategories, CapAdminHolidays, CapManageCampaigns,
 	CapReceptions, CapLeadCases, CapRisks, CapWarnings, CapWarningRules, CapTasks, CapBriefings,
-	CapSites, CapSitesEdit, CapInspect, CapSensors, CapReadings, CapPatrolPoints, CapAdminWebhooks, CapImportCases}
+	CapSites, CapSitesEdit, CapInspect, CapSensors, CapReadings, CapPatrolPoints, CapAdminWebhooks, CapImportCases,
+	CapAdminSecurity, CapReadAudit}
 
 // permission is a row of the table: who may, and the sentence that
 // refuses everyone else.
@@ -93,6 +100,10 @@ type permission struct {
 	roles   []Role
 	refusal string // message key
 }
+
+// workRoles are the roles that read cases and statistics: every role but
+// the security and the audit administrators', who read neither.
+var workRoles = []Role{RoleAdmin, RoleDispatcher, RoleHandler, RoleGridWorker, RoleMediator, RoleLeader, RoleAssessor, RoleViewer}
 
 // permissions says which roles hold each capability. The roles, as the
 // work is shared out in a city:
@@ -107,10 +118,10 @@ type permission struct {
 //     case to check a category's deadlines and the calendar with it; they
 //     accept, dispatch and handle nothing, and read personal data masked.
 var permissions = map[Capability]permission{
-	CapReadCases:       {roles: Roles, refusal: "capability.read_cases.forbidden"},
+	CapReadCases:       {roles: workRoles, refusal: "capability.read_cases.forbidden"},
 	CapReport:          {roles: []Role{RoleAdmin, RoleDispatcher, RoleHandler, RoleGridWorker, RoleMediator, RoleReporter}, refusal: "capability.report.forbidden"},
 	CapPatrol:          {roles: []Role{RoleGridWorker}, refusal: "capability.patrol.forbidden"},
-	CapStatistics:      {roles: Roles, refusal: "capability.statistics.forbidden"},
+	CapStatistics:      {roles: workRoles, refusal: "capability.statistics.forbidden"},
 	CapAssess:          {roles: []Role{RoleAssessor}, refusal: "capability.assess.forbidden"},
 	CapAdminUnits:      {roles: []Role{RoleAdmin}, refusal: "capability.admin.forbidden"},
 	CapAdminUsers:      {roles: []Role{RoleAdmin}, refusal: "capability.admin.forbidden"},
@@ -133,6 +144,8 @@ var permissions = map[Capability]permission{
 	CapPatrolPoints:    {roles: []Role{RoleDispatcher, RoleLeader}, refusal: "capability.patrol_points.forbidden"},
 	CapAdminWebhooks:   {roles: []Role{RoleAdmin}, refusal: "capability.admin.forbidden"},
 	CapImportCases:     {roles: []Role{RoleAdmin, RoleDispatcher}, refusal: "capability.import_cases.forbidden"},
+	CapAdminSecurity:   {roles: []Role{RoleSecAdmin}, refusal: "capability.admin_security.forbidden"},
+	CapReadAudit:       {roles: []Role{RoleAuditor}, refusal: "capability.read_audit.forbidden"},
 }
 
 // May reports whether one of the user's roles holds capability c. A nil

@@ -17,6 +17,8 @@ func TestMay(t *testing.T) {
 		RoleLeader:     {CapReadCases, CapStatistics, CapReceptions, CapLeadCases, CapRisks, CapWarnings, CapTasks, CapBriefings, CapSites, CapPatrolPoints},
 		RoleAssessor:   {CapReadCases, CapStatistics, CapAssess, CapRisks, CapWarnings, CapWarningRules, CapTasks, CapBriefings, CapSites},
 		RoleViewer:     {CapReadCases, CapStatistics, CapSites},
+		RoleSecAdmin:   {CapAdminSecurity},
+		RoleAuditor:    {CapReadAudit},
 		RoleMonitor:    {CapReadings}, // an API key's role only (monitor.go)
 		RoleReporter:   {CapReport},   // an API key's role only: Open311 and other reporting systems
 	}
@@ -93,14 +95,17 @@ func allRoles() []Role {
 	return append(append([]Role(nil), Roles...), keyOnlyRoles...)
 }
 
-// TestKeyRoles: a key may hold every role of an account but the
-// administrator's, and the roles of keys only; no account holds those.
+// TestKeyRoles: a key may hold every role of an account but the three
+// administrators', and the roles of keys only; no account holds those.
 func TestKeyRoles(t *testing.T) {
-	if slices.Contains(KeyRoles, RoleAdmin) {
-		t.Error("an API key may be an administrator")
+	admins := []Role{RoleAdmin, RoleSecAdmin, RoleAuditor}
+	for _, r := range admins {
+		if slices.Contains(KeyRoles, r) {
+			t.Errorf("an API key may be an administrator (%s)", r)
+		}
 	}
 	for _, r := range Roles {
-		if r != RoleAdmin && !slices.Contains(KeyRoles, r) {
+		if !slices.Contains(admins, r) && !slices.Contains(KeyRoles, r) {
 			t.Errorf("an API key may not hold %s", r)
 		}
 	}
@@ -109,7 +114,9 @@ func TestKeyRoles(t *testing.T) {
 			t.Errorf("key-only role %s: in KeyRoles %v, in Roles %v", r, slices.Contains(KeyRoles, r), slices.Contains(Roles, r))
 		}
 	}
-	if _, err := ParseKeyRoles("admin"); ErrorCode(err) != EINVALID {
-		t.Errorf("ParseKeyRoles(admin) = %v, want invalid", err)
+	for _, r := range admins {
+		if _, err := ParseKeyRoles(string(r)); ErrorCode(err) != EINVALID {
+			t.Errorf("ParseKeyRoles(%s) = %v, want invalid", r, err)
+		}
 	}
 }

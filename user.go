@@ -19,10 +19,16 @@ const (
 	RoleLeader     Role = "leader"      // 领导
 	RoleAssessor   Role = "assessor"    // 考核办
 	RoleViewer     Role = "viewer"      // 只读
+	// The separated administrators (三权分立, GB/T 22239-2019 8.1.4.2):
+	// RoleAdmin above keeps accounts, units and settings; the security
+	// administrator keeps roles, keys and the security settings; the audit
+	// administrator reads and exports the audit trail and nothing else.
+	RoleSecAdmin Role = "secadmin" // 安全管理员
+	RoleAuditor  Role = "auditor"  // 审计管理员
 )
 
 // Roles lists every role.
-var Roles = []Role{RoleAdmin, RoleDispatcher, RoleHandler, RoleGridWorker, RoleMediator, RoleLeader, RoleAssessor, RoleViewer}
+var Roles = []Role{RoleAdmin, RoleDispatcher, RoleHandler, RoleGridWorker, RoleMediator, RoleLeader, RoleAssessor, RoleViewer, RoleSecAdmin, RoleAuditor}
 
 // ParseRoles parses "dispatcher,leader".
 func ParseRoles(s string) ([]Role, error) {

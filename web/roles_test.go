@@ -216,6 +216,7 @@ func roleUsers(t *testing.T, e *env) map[pingan.Role]*pingan.User {
 		pingan.RoleAdmin: e.fx.Admin, pingan.RoleDispatcher: e.fx.CountyDispatcher, pingan.RoleHandler: e.fx.TownshipHandler,
 		pingan.RoleGridWorker: e.fx.GridWorker, pingan.RoleMediator: e.fx.Mediator, pingan.RoleLeader: e.fx.CountyLeader,
 		pingan.RoleAssessor: e.fx.Assessor, pingan.RoleViewer: e.fx.Viewer,
+		pingan.RoleSecAdmin: e.fx.SecAdmin, pingan.RoleAuditor: e.fx.Auditor,
 	}
 	for _, r := range pingan.Roles {
 		u := users[r]

@@ -200,6 +200,7 @@ type Fixture struct {
 	OtherVillage                       *pingan.Unit
 
 	Admin                                                 *pingan.User // at the province: sees everything
+	SecAdmin, Auditor                                     *pingan.User // the security and the audit administrators, at the province
 	CityDispatcher, CityLeader, Assessor                  *pingan.User
 	CountyDispatcher, CountyHandler, CountyLeader, Viewer *pingan.User // CountyHandler: 住建局, a department
 	TownshipDispatcher, TownshipHandler, Mediator         *pingan.User
@@ -252,6 +253,8 @@ func Seed(t testing.TB, db *store.DB) *Fixture {
 		return u
 	}
 	fx.Admin = user("admin", "管理员", "620000", pingan.RoleAdmin)
+	fx.SecAdmin = user("secadmin", "安全管理员", "620000", pingan.RoleSecAdmin)
+	fx.Auditor = user("auditor", "审计管理员", "620000", pingan.RoleAuditor)
 	units, err := db.Units.FindUnits(ctx, fx.Admin, pingan.UnitFilter{})
 	if err != nil {
 		t.Fatalf("storetest: %v", err)
