@@ -62,24 +62,17 @@ func KeyPlaces(dataDir string) string {
 	return fmt.Sprintf("环境变量 %s 或文件 %s (the environment variable %s or the file %s)", KeyEnv, path, KeyEnv, path)
 }
 
-// FindKey answers the data key and where it was found. env is the value of
-// PINGAN_SECRET_KEY: when set it is the key. Otherwise the key is read from
+// FindKey answers the data key (the sealing key of a ring, FindRing) and
+// where it was found. env is the value of PINGAN_SECRET_KEY: when set it
+// is the key. Otherwise the key is read from
 // secret.key in dataDir; when that file does not exist, the error wraps
 // ErrNoKey. It never makes a key.
 func FindKey(dataDir, env string) ([]byte, KeySource, error) {
-	if strings.TrimSpace(env) != "" {
-		key, err := ParseKey(env)
-		if err != nil {
-			return nil, KeySource{}, fmt.Errorf("环境变量 %s 无效 (invalid %s): %w", KeyEnv, KeyEnv, err)
-		}
-		return key, KeySource{Env: true, Path: filepath.Join(dataDir, KeyFile)}, nil
+	keys, src, err := FindRing(dataDir, env)
+	if err != nil {
+		return nil, src, err
 	}
-	src := KeySource{Path: filepath.Join(dataDir, KeyFile)}
-	key, err := readKeyFile(src.Path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, src, fmt.Errorf("%w: %s", ErrNoKey, KeyPlaces(dataDir))
-	}
-	return key, src, err
+	return keys[0], src, nil // the sealing key of a ring (ring.go)
 }
 
 // CreateKeyFile makes a new random key and writes it to secret.key in
@@ -149,16 +142,9 @@ func ParseKey(s string) ([]byte, error) {
 }
 
 func readKeyFile(path string) ([]byte, error) {
-	b, err := os.ReadFile(path)
+	keys, err := readRingFile(path)
 	if err != nil {
 		return nil, err
 	}
-	if len(b) == KeySize {
-		return b, nil // raw bytes
-	}
-	key, err := ParseKey(string(b))
-	if err != nil {
-		return nil, fmt.Errorf("密钥文件无效 (invalid key file) %s: %w", path, err)
-	}
-	return key, nil
+	return keys[0], nil
 }
