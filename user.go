@@ -97,6 +97,10 @@ type Session struct {
 	Token     string    `json:"token"`
 	ExpiresAt time.Time `json:"expires_at"`
 	User      *User     `json:"-"`
+	// Pending says that the password was right but the account signs in
+	// with a second factor (TOTP, totp.go): Token is then a pending
+	// sign-in for TOTPService.CompleteLogin, not a session.
+	Pending bool `json:"-"`
 }
 
 // Login limits.

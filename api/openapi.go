@@ -154,7 +154,8 @@ var operations = func() []operation {
 	const p = "/api/v1/assess/schemes/{id}/periods/{period}"
 	list := []operation{
 		{pattern: "GET /api/v1/healthz", id: "healthz", tag: "session", public: true, answer: obj{"status": ""}},
-		{pattern: "POST /api/v1/session", id: "createSession", tag: "session", public: true, body: sessionRequest{}, status: 201, answer: sessionAnswer{}},
+		{pattern: "POST /api/v1/session", id: "createSession", tag: "session", public: true, body: sessionRequest{}, status: 201, other: 202, answer: sessionAnswer{}},
+		{pattern: "POST /api/v1/session/totp", id: "completeSession", tag: "session", public: true, body: totpRequest{}, status: 201, answer: sessionAnswer{}},
 		{pattern: "GET /api/v1/openapi.json", id: "openapi", tag: "session", public: true, answer: map[string]any{}},
 		{pattern: "DELETE /api/v1/session", id: "deleteSession", tag: "session", status: 204},
 		{pattern: "GET /api/v1/units", id: "listUnits", tag: "units", query: []param{qs("parent"), enum(qs("level"), pingan.Levels...), qi("limit")},

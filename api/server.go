@@ -86,6 +86,11 @@ type Config struct {
 	// pak_…). When nil those routes answer 404 and keys are refused.
 	Monitor pingan.MonitorService
 	Keys    pingan.APIKeyService
+	// TOTP completes the sign-in of an account with two-factor sign-in
+	// (POST /session/totp, totp.go) and holds a session whose role must
+	// enrol, and has not, to 403 totp.required; when nil such accounts
+	// cannot sign in here and nothing is held.
+	TOTP pingan.TOTPService
 	// Calendar counts deadlines for /calendar/due: the store, which holds
 	// the years entered at run time; calendar.Official() when nil.
 	Calendar calendar.Source
@@ -122,6 +127,7 @@ type Server struct {
 	monthly    pingan.MonthlyReportService
 	tasks      pingan.TaskService
 	warnings   pingan.WarningService
+	totp       pingan.TOTPService
 	risks      pingan.RiskService
 	stability  pingan.StabilityService
 	briefings  pingan.BriefingService
@@ -161,6 +167,7 @@ func New(cfg Config) *Server {
 		monthly:    cfg.Monthly,
 		tasks:      cfg.Tasks,
 		warnings:   cfg.Warnings,
+		totp:       cfg.TOTP,
 		risks:      cfg.Risks,
 		stability:  cfg.Stability,
 		briefings:  cfg.Briefings,
@@ -207,6 +214,7 @@ func (s *Server) routes() {
 	// Public.
 	s.public("GET /api/v1/healthz", s.healthz)
 	s.public("POST /api/v1/session", s.createSession)
+	s.public("POST /api/v1/session/totp", s.completeSession)
 	s.public("GET /api/v1/openapi.json", s.openapiJSON) // the OpenAPI description (openapi.go)
 
 	// Behind a bearer token. A route that does more than read the reference

@@ -23,9 +23,14 @@ type sessionRequest struct {
 // sessionAnswer is the answer to POST /session: the token, when it expires,
 // and who it belongs to.
 type sessionAnswer struct {
-	Token     string       `json:"token"`
+	Token     string       `json:"token,omitempty"`
 	ExpiresAt time.Time    `json:"expires_at"`
 	User      *pingan.User `json:"user,omitempty"`
+	// PendingToken and SecondFactor ("totp") answer a right password of
+	// an account with two-factor sign-in (202): the code goes to POST
+	// /session/totp with the pending token before expires_at (totp.go).
+	PendingToken string `json:"pending_token,omitempty"`
+	SecondFactor string `json:"second_factor,omitempty"`
 }
 
 // createSession logs in: POST /api/v1/session {"username","password"} →
@@ -51,6 +56,9 @@ func (s *Server) createSession(w http.ResponseWriter, r *http.Request) error {
 	}
 	if err != nil {
 		return err
+	}
+	if sess.Pending {
+		return s.awaitSecondFactor(w, sess)
 	}
 	s.writeJSON(w, http.StatusCreated, sessionAnswer{
 		Token:     sess.Token,
@@ -112,6 +120,9 @@ func (s *Server) requireUser(next handlerFunc) handlerFunc {
 		u, err := s.authenticateKey(r, token) // an API key (readings.go), or nil
 		if u == nil && err == nil {
 			u, err = s.authenticate(r.Context(), token)
+			if err == nil {
+				err = s.totpMissing(r, u) // a role that must enrol in TOTP first (totp.go)
+			}
 		}
 		if err != nil {
 			return err

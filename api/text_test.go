@@ -62,7 +62,7 @@ func sweepConfig(db *store.DB, clock pingan.Clock) api.Config {
 }
 
 // sweepPending are the services of api.Config the sweep does not wire yet.
-var sweepPending = []string{}
+var sweepPending = []string{"TOTP"}
 
 // The values of the fixture the sweep's wildcards take (sweepFixture).
 const (

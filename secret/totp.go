@@ -6,12 +6,13 @@ import (
 	"crypto/subtle"
 	"encoding/base32"
 	"encoding/hex"
+	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/pquerna/otp"
 	"github.com/pquerna/otp/hotp"
-	"github.com/pquerna/otp/totp"
 )
 
 // Two-factor sign-in (双因素认证) with time-based one-time passwords
@@ -30,16 +31,24 @@ const (
 // recommends for HMAC-SHA-1.
 const totpSecretBytes = 20
 
-// NewTOTP answers a new secret for account, in base32 without padding (as
-// authenticator apps take it typed), and the otpauth:// URL its QR code
-// carries, naming issuer.
-func NewTOTP(issuer, account string) (secret, url string, err error) {
-	key, err := totp.Generate(totp.GenerateOpts{Issuer: issuer, AccountName: account,
-		Period: uint(TOTPPeriod / time.Second), SecretSize: totpSecretBytes, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1})
-	if err != nil {
-		return "", "", err
+// NewTOTPSecret answers a new secret in base32 without padding, as
+// authenticator apps take it typed.
+func NewTOTPSecret() (string, error) {
+	b := make([]byte, totpSecretBytes)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
 	}
-	return key.Secret(), key.URL(), nil
+	return base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b), nil
+}
+
+// TOTPURL answers the otpauth:// URL of a secret for an account, naming
+// the issuer: what the QR code of an enrolment carries (the Key URI
+// Format of Google Authenticator, which every app reads).
+func TOTPURL(issuer, account, secret string) string {
+	q := url.Values{"secret": {secret}, "issuer": {issuer}, "algorithm": {"SHA1"},
+		"digits": {strconv.Itoa(TOTPDigits)}, "period": {strconv.Itoa(int(TOTPPeriod / time.Second))}}
+	u := url.URL{Scheme: "otpauth", Host: "totp", Path: "/" + issuer + ":" + account, RawQuery: q.Encode()}
+	return u.String()
 }
 
 // TOTPStep answers the number of the time step that holds t.
@@ -62,12 +71,19 @@ func totpCode(secret string, step int64, digits otp.Digits) (string, error) {
 // once. Spaces in code are ignored; anything but TOTPDigits digits is
 // never a code.
 func MatchTOTP(secret, code string, now time.Time) (step int64, ok bool) {
+	return MatchTOTPWithin(secret, code, now, TOTPSkew)
+}
+
+// MatchTOTPWithin is MatchTOTP within skew steps of now's: with a wider
+// skew, it tells a code that has expired (or a phone whose clock is far
+// off) from a wrong one.
+func MatchTOTPWithin(secret, code string, now time.Time, skew int64) (step int64, ok bool) {
 	code = strings.ReplaceAll(code, " ", "")
 	if len(code) != TOTPDigits || strings.Trim(code, "0123456789") != "" {
 		return 0, false
 	}
 	cur := TOTPStep(now)
-	for s := cur + TOTPSkew; s >= cur-TOTPSkew; s-- {
+	for s := cur + skew; s >= cur-skew; s-- {
 		want, err := TOTPCode(secret, s)
 		if err == nil && subtle.ConstantTimeCompare([]byte(want), []byte(code)) == 1 {
 			return s, true

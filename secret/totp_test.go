@@ -42,7 +42,7 @@ func TestTOTPVectors(t *testing.T) {
 
 // TestMatchTOTPSkew accepts the steps next to now's and no further.
 func TestMatchTOTPSkew(t *testing.T) {
-	key, _, err := NewTOTP("pingan", "alice")
+	key, err := NewTOTPSecret()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,10 +56,21 @@ func TestMatchTOTPSkew(t *testing.T) {
 			t.Errorf("step %+d: MatchTOTP = %d, %v; want accepted %v", d, s, ok, want)
 		}
 	}
+	if code, _ := TOTPCode(key, cur-5); !func() bool { _, ok := MatchTOTPWithin(key, code, now, 10); return ok }() {
+		t.Error("MatchTOTPWithin 10 steps refused a code of 5 steps ago")
+	}
 	for _, bad := range []string{"", "12345", "1234567", "12a456"} {
 		if _, ok := MatchTOTP(key, bad, now); ok {
 			t.Errorf("MatchTOTP(%q) accepted", bad)
 		}
+	}
+}
+
+func TestTOTPURL(t *testing.T) {
+	got := TOTPURL("平安 pingan", "alice", "JBSWY3DPEHPK3PXP")
+	want := "otpauth://totp/%E5%B9%B3%E5%AE%89%20pingan:alice?algorithm=SHA1&digits=6&issuer=%E5%B9%B3%E5%AE%89+pingan&period=30&secret=JBSWY3DPEHPK3PXP"
+	if got != want {
+		t.Errorf("TOTPURL = %s\nwant     %s", got, want)
 	}
 }
 

@@ -294,6 +294,16 @@ func (s *Users) loginSucceeded(ctx context.Context, a *attempt) (*pingan.Session
 		a.disabled = true
 		return nil, s.loginFailed(ctx, a, false)
 	}
+	if pending, err := s.beginSecondFactor(ctx, tx, a); pending != nil || err != nil {
+		return pending, err
+	}
+	return s.issueSession(ctx, tx, a)
+}
+
+// issueSession clears the count of the name, issues a session of a.user
+// and commits tx: the end of a sign-in, after the password and, for an
+// account with two-factor sign-in, its code (totp.go).
+func (s *Users) issueSession(ctx context.Context, tx *sql.Tx, a *attempt) (*pingan.Session, error) {
 	d := s.dialect
 	if _, err := tx.ExecContext(ctx, `DELETE FROM login_attempts WHERE username = $1`, a.name); err != nil {
 		return nil, err

@@ -186,13 +186,21 @@ var rolePages = map[string]pingan.Capability{
 	"POST /admin/webhooks":        pingan.CapAdminWebhooks,
 	"POST /admin/webhooks/active": pingan.CapAdminWebhooks,
 	"POST /admin/webhooks/resend": pingan.CapAdminWebhooks,
+	// Two-factor sign-in (totp.go): one's own enrolment, the security
+	// administrator's policy and resets.
+	"GET /account/totp":          anySignedIn,
+	"POST /account/totp/confirm": anySignedIn,
+	"POST /account/totp/disable": anySignedIn,
+	"GET /admin/totp":            pingan.CapAdminSecurity,
+	"POST /admin/totp/policy":    pingan.CapAdminSecurity,
+	"POST /admin/totp/reset":     pingan.CapAdminSecurity,
 }
 
 // openPages are the pages anyone reaches signed out: the assets, signing
 // in and out, the language switch, the citizens' pages and the catch-all.
 var openPages = []string{"GET /static/", "GET /{$}", "GET /login", "POST /login", "POST /logout", "GET /lang/{lang}",
 	"GET /public/report", "POST /public/report", "GET /public/track", "GET /public/cases/{number}",
-	"POST /public/cases/{number}/rate", "GET /m/sw.js", "GET /public/picker/units", "GET /public/receptions", "/"}
+	"POST /public/cases/{number}/rate", "GET /m/sw.js", "GET /login/totp", "POST /login/totp", "GET /public/picker/units", "GET /public/receptions", "/"}
 
 // menuEntries are the links of the main menu and the capability of the
 // page each leads to.

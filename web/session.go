@@ -131,6 +131,9 @@ func (s *Server) auth(h http.HandlerFunc) http.HandlerFunc {
 			return
 		}
 		w.Header().Set("Cache-Control", "no-store")
+		if s.totpLimited(w, r, sess) { // a role that must enrol in TOTP first (totp.go)
+			return
+		}
 		h(w, r.WithContext(context.WithValue(r.Context(), ctxKey{}, sess)))
 	}
 }
@@ -307,6 +310,16 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		s.renderStatus(w, r, v, statusOf(err))
 		return
 	}
+	if sess.Pending { // the password was right; the code comes next (totp.go)
+		s.awaitSecondFactor(w, r, sess, next)
+		return
+	}
+	s.startSession(w, r, sess, next)
+}
+
+// startSession gives the browser the session of a sign-in and sends it on
+// to next, or to the user's landing page.
+func (s *Server) startSession(w http.ResponseWriter, r *http.Request, sess *pingan.Session, next string) {
 	s.setCookie(w, r, sessionCookie, sess.Token, sess.ExpiresAt.Sub(s.clock.Now()))
 	s.activity.touch(sess.Token, s.clock.Now(), s.idle)
 	dest := safeNext(next)

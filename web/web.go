@@ -119,6 +119,9 @@ type Config struct {
 	// Webhooks registers the webhooks of other systems (/admin/webhooks,
 	// admin_webhooks.go); when nil the pages are not offered.
 	Webhooks pingan.WebhookService
+	// TOTP is two-factor sign-in (/login/totp, /account/totp, /admin/totp,
+	// totp.go); when nil it is not offered.
+	TOTP pingan.TOTPService
 
 	// Calendar counts the time left before deadlines: the store, which
 	// holds the years entered at run time; calendar.Official() when nil.
@@ -184,6 +187,7 @@ type Server struct {
 	keys       pingan.APIKeyService
 	imports    pingan.CaseImportService // cases from a 12345 export (caseimport.go)
 	webhooks   pingan.WebhookService
+	totp       pingan.TOTPService
 	warnings   pingan.WarningService
 	cal        calendar.Source
 	clock      pingan.Clock
@@ -249,6 +253,7 @@ func New(cfg Config) *Server {
 	s.keys = cfg.Keys
 	s.imports = cfg.CaseImports
 	s.webhooks = cfg.Webhooks
+	s.totp = cfg.TOTP
 	s.tiles = &tileCache{svc: cfg.Settings}
 	s.activity = &activity{seen: map[string]time.Time{}}
 	s.sessionEnded = cfg.SessionEnded
@@ -352,6 +357,7 @@ func (s *Server) routes() {
 	s.routesKeys(h)
 	s.routesCaseImport(h)
 	s.routesWebhooks(h)
+	s.routesTOTP(h)
 	s.routesHandlers(h)
 
 	h("/", func(w http.ResponseWriter, r *http.Request) {
