@@ -1,4 +1,41 @@
 package pingan
 
 // auditMessages: the audit trail (audit.go, store/audit.go, web/audit.go, cmd/pingan/audit.go): its chain, verify, prune, the audit page.
-var auditMessages = map[string][2]string{}
+var auditMessages = map[string][2]string{
+	"audit.from.required": {"请填写起始时间", "give the start of the time range"},
+	"audit.to.required":   {"请填写截止时间", "give the end of the time range"},
+	"audit.range.order":   {"截止时间须晚于起始时间", "the end of the time range must be after its start"},
+	"audit.range.long":    {"时间范围不能超过 %d 天，请缩小范围", "the time range may not be longer than %d days; narrow it"},
+	"audit.time.bad":      {"时间格式应为 YYYY-MM-DD 或 YYYY-MM-DDTHH:MM", "write the time as YYYY-MM-DD or YYYY-MM-DDTHH:MM"},
+	"audit.before.bad":    {"日期格式应为 YYYY-MM-DD", "write the date as YYYY-MM-DD"},
+	"audit.before.recent": {"审计日志至少保留 %d 个月：只能清理 %s 之前的记录", "audit rows are kept at least %d months: only rows before %s may be pruned"},
+	"audit.retention.bad": {"审计日志保留期不能少于 %d 个月", "the audit rows' retention may not be shorter than %d months"},
+
+	"audit.title":           {"审计日志", "Audit trail"},
+	"audit.account":         {"账户", "Account"},
+	"audit.unit":            {"单位", "Unit"},
+	"audit.action":          {"事件", "Event"},
+	"audit.from":            {"起始时间", "From"},
+	"audit.to":              {"截止时间", "To"},
+	"audit.at":              {"时间", "Time"},
+	"audit.source":          {"来源地址", "Source address"},
+	"audit.request_id":      {"请求编号", "Request id"},
+	"audit.result":          {"结果", "Result"},
+	"audit.case":            {"案件", "Case"},
+	"audit.detail":          {"详情", "Detail"},
+	"audit.seq":             {"链序号", "Chain seq"},
+	"audit.search":          {"查询", "Search"},
+	"audit.none":            {"没有符合条件的记录", "no rows match"},
+	"audit.total":           {"共 %d 条", "%d rows"},
+	"audit.chain":           {"审计链状态", "State of the chain"},
+	"audit.chain.head":      {"链头序号 %d", "head seq %d"},
+	"audit.chain.anchor":    {"最近锚点：序号 %d，%s", "last anchor: seq %d, %s"},
+	"audit.chain.noanchor":  {"尚无锚点", "no anchor yet"},
+	"audit.chain.unchained": {"待入链记录 %d 条（数秒内入链）", "%d rows not yet chained (chained within seconds)"},
+	"audit.export.xlsx":     {"导出 Excel", "Export XLSX"},
+	"audit.export.csv":      {"导出 CSV", "Export CSV"},
+	"audit.result.ok":       {"成功", "ok"},
+	"audit.result.refused":  {"拒绝", "refused"},
+	"audit.result.failed":   {"失败", "failed"},
+	"nav.audit":             {"审计日志", "Audit trail"},
+}

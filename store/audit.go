@@ -58,16 +58,42 @@ func (h *handle) audit(ctx context.Context, tx *sql.Tx, actor *pingan.User, acti
 // auditMasked is audit with the flag of a read of personal data
 // (read_personal) that says whether the reader saw it masked.
 func (h *handle) auditMasked(ctx context.Context, tx *sql.Tx, actor *pingan.User, action, region, caseID, detail string, masked bool) error {
+	return h.auditRow(ctx, tx, actor, action, auditResultOf(action), region, caseID, detail, masked)
+}
+
+// refusedActions are the actions whose rows record a refusal (拒绝); every
+// other action's row records a success unless its writer says otherwise.
+var refusedActions = map[string]bool{
+	auditLoginFailed: true, auditLoginRefused: true, auditLockout: true, auditActionRefused: true, "totp_failed": true,
+}
+
+// auditResultOf answers the result a row of action records.
+func auditResultOf(action string) string {
+	if refusedActions[action] {
+		return pingan.AuditRefused
+	}
+	return pingan.AuditOK
+}
+
+// auditRow writes one row of the audit trail in tx, unchained (seq NULL):
+// the chainer (audit_chain.go) links it within seconds, so writers never
+// wait on the chain's head. The row carries the actor's unit (from the
+// account when the actor does not say), the source address and the request
+// id of ctx, and result (pingan.AuditOK, AuditRefused, AuditFailed).
+func (h *handle) auditRow(ctx context.Context, tx *sql.Tx, actor *pingan.User, action, result, region, caseID, detail string, masked bool) error {
 	var id int64
-	var name string
+	var name, unit string
 	if actor != nil {
-		id, name = actor.ID, actor.Name
+		id, name, unit = actor.ID, actor.Name, actor.UnitCode
 		if name == "" {
 			name = actor.Username
 		}
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO audit (region, logged_at, user_id, user_name, action, case_id, detail, masked)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, region, h.dialect.ts(h.now()), id, name, action, caseID, detail, masked)
+	_, err := tx.ExecContext(ctx, `INSERT INTO audit (region, logged_at, user_id, user_name, action, case_id, detail, masked,
+		unit_code, source, request_id, result)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, COALESCE(NULLIF($9, ''), (SELECT unit_code FROM users WHERE id = $3), ''), $10, $11, $12)`,
+		region, h.dialect.ts(h.now()), id, name, action, caseID, detail, masked,
+		unit, pingan.SourceFromContext(ctx), pingan.RequestIDFromContext(ctx), result)
 	return err
 }
 
