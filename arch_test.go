@@ -36,6 +36,7 @@ func TestAdaptersKeepTheirPlace(t *testing.T) {
 		"importer":        append([]string{"net/http", module + "/api", module + "/web"}, store...),
 		"geo":             append([]string{"net/http", module + "/api", module + "/web"}, store...),
 		"internal/pinyin": {module + "/", "net/http", "database/sql"},
+		"internal/limit":  {module + "/", "net/http", "database/sql"},
 		// The MQTT subscriber reaches the readings through the domain's service.
 		"mqtt": append([]string{"net/http", module + "/api", module + "/web", module + "/demo", module + "/jobs"}, store...),
 		// The load generator speaks HTTP to a server like any client.

@@ -314,6 +314,11 @@ func readSource(t *testing.T) (map[string]*routeSource, map[string]string, map[s
 					h = c.Args[1]
 				}
 			}
+			if c, ok := h.(*ast.CallExpr); ok { // s.limited(limiter, key, handler): the rate limit (limits.go)
+				if s, ok := c.Fun.(*ast.SelectorExpr); ok && s.Sel.Name == "limited" && len(c.Args) == 3 {
+					h = c.Args[2]
+				}
+			}
 			if s, ok := h.(*ast.SelectorExpr); ok {
 				rs.handler = s.Sel.Name
 			}

@@ -21,6 +21,7 @@ import (
 	"github.com/pingan-gov/pingan"
 	"github.com/pingan-gov/pingan/calendar"
 	"github.com/pingan-gov/pingan/internal/httpx"
+	"github.com/pingan-gov/pingan/internal/limit"
 )
 
 // Prefix is the path every route of this package lies under. Mount the
@@ -105,6 +106,11 @@ type Config struct {
 	// negative. A logout through this server takes effect at once; one
 	// elsewhere within the TTL.
 	SessionCacheTTL time.Duration
+	// Limits are the rate limits of the sign-in, shared with the pages
+	// (limits.go); the defaults when nil. Proxies are the reverse proxies
+	// trusted for X-Forwarded-For.
+	Limits  *limit.Limits
+	Proxies httpx.Proxies
 }
 
 // Server serves the JSON API.
@@ -140,6 +146,8 @@ type Server struct {
 	log        *slog.Logger
 	maxBody    int64
 	sessions   *sessionCache
+	limits     *limit.Limits // limits.go
+	proxies    httpx.Proxies
 
 	mux      *http.ServeMux
 	patterns []string // of every endpoint, in the order routes registers them
@@ -198,6 +206,10 @@ func New(cfg Config) *Server {
 		ttl = DefaultSessionCacheTTL
 	}
 	s.sessions = newSessionCache(ttl)
+	s.limits, s.proxies = cfg.Limits, cfg.Proxies
+	if s.limits == nil {
+		s.limits = limit.Defaults()
+	}
 	s.routes()
 	s.handler = httpx.Handler(s.mux, httpx.Config{Log: s.log, JSON: true, Header: http.Header{
 		"Cache-Control":           {"no-store"},
@@ -213,7 +225,7 @@ func (s *Server) Handler() http.Handler { return s.handler }
 func (s *Server) routes() {
 	// Public.
 	s.public("GET /api/v1/healthz", s.healthz)
-	s.public("POST /api/v1/session", s.createSession)
+	s.public("POST /api/v1/session", s.limited(s.limits.SignIn, "limit.signin", s.createSession))
 	s.public("POST /api/v1/session/totp", s.completeSession)
 	s.public("GET /api/v1/openapi.json", s.openapiJSON) // the OpenAPI description (openapi.go)
 

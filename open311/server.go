@@ -18,6 +18,7 @@ import (
 
 	"github.com/pingan-gov/pingan"
 	"github.com/pingan-gov/pingan/internal/httpx"
+	"github.com/pingan-gov/pingan/internal/limit"
 )
 
 // Prefix is where the interface is mounted.
@@ -35,6 +36,11 @@ type Config struct {
 	// Changeset is when the interface last changed, for discovery; the
 	// start of the server when zero.
 	Changeset time.Time
+	// Limits are the rate limits per address and per api_key (limits.go);
+	// the defaults when nil. Proxies are the reverse proxies trusted for
+	// X-Forwarded-For.
+	Limits  *limit.Limits
+	Proxies httpx.Proxies
 }
 
 // Server serves Open311 GeoReport v2.
@@ -53,6 +59,9 @@ func New(c Config) *Server {
 	if c.Changeset.IsZero() {
 		c.Changeset = c.Clock.Now()
 	}
+	if c.Limits == nil {
+		c.Limits = limit.Defaults()
+	}
 	return &Server{c: c}
 }
 
@@ -60,7 +69,8 @@ func New(c Config) *Server {
 // other servers run.
 func (s *Server) Handler() http.Handler {
 	return httpx.Handler(http.HandlerFunc(s.serve), httpx.Config{Log: s.c.Log,
-		Header: http.Header{"Cache-Control": {"no-store"}, "Access-Control-Allow-Origin": {"*"}}})
+		Header: http.Header{"Cache-Control": {"no-store"}, "Access-Control-Allow-Origin": {"*"},
+			"Content-Security-Policy": {"default-src 'none'; frame-ancestors 'none'"}}})
 }
 
 // statusError is an error with its own HTTP status (413, 405).
@@ -81,6 +91,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, "xml", pingan.E(pingan.ENOTFOUND, "open311.path.unknown"))
 		return
 	}
+	if !s.allow(w, r, format, s.c.Limits.Open311Addr, s.c.Proxies.Client(r)) { // per address (limits.go)
+		return
+	}
 	parts := strings.Split(rest, "/")
 	allow := "GET, HEAD"
 	if len(parts) == 1 && parts[0] == "requests" {
@@ -94,6 +107,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		}
 		if err := pingan.BadValues(r.URL.Query()); err != nil {
 			s.fail(w, r, format, err)
+			return
+		}
+		if !s.keyAllowed(w, r, format, r.URL.Query().Get("api_key")) { // per key (limits.go)
 			return
 		}
 		h(w, r, format, parts)
@@ -248,6 +264,9 @@ func (s *Server) post(w http.ResponseWriter, r *http.Request, format string) {
 	}
 	if err := pingan.BadValues(r.Form); err != nil {
 		s.fail(w, r, format, err)
+		return
+	}
+	if !s.keyAllowed(w, r, format, r.Form.Get("api_key")) { // per key (limits.go)
 		return
 	}
 	if strings.TrimSpace(r.Form.Get("api_key")) == "" {

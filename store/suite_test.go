@@ -69,6 +69,8 @@ var suite = []struct {
 	{"Stats", testStats},
 	{"StatsSeries", testStatsSeries},
 	{"Backup", testBackup},
+	{"KeyRotation", testKeyRotation},
+	{"KeyStatusDigest", testKeyStatusDigest},
 	{"ImportGrids", testImportGrids},
 	{"ImportGridsRefused", testImportGridsRefused},
 	{"GridsScoped", testGridsScoped},
@@ -85,6 +87,16 @@ var suite = []struct {
 	{"CaseImport", testCaseImport},
 	{"CaseImportJurisdiction", testCaseImportJurisdiction},
 	{"CaseImportPreview", testCaseImportPreview},
+	{"AuditRowColumns", testAuditRowColumns},
+	{"AuditChainIntact", testAuditChainIntact},
+	{"AuditChainEdited", testAuditChainEdited},
+	{"AuditChainDeleted", testAuditChainDeleted},
+	{"AuditChainDeletedLast", testAuditChainDeletedLast},
+	{"AuditChainReordered", testAuditChainReordered},
+	{"AuditChainSwapped", testAuditChainSwapped},
+	{"AuditAnchor", testAuditAnchor},
+	{"AuditPrune", testAuditPrune},
+	{"AuditChainConcurrent", testAuditChainConcurrent},
 }
 
 func TestSQLite(t *testing.T) {
@@ -108,7 +120,8 @@ var concurrent = map[string]bool{
 	"GroupCommit": true, "GroupCommitDeadlock": true, "EscalateDueConcurrent": true,
 	"ImportGridsConcurrent": true, "PhotosWithTheReport": true, "TallyJournalTwoFolders": true,
 	"MergeCrossConcurrent": true, "AcceptConcurrent": true, "OnePatrolOpen": true,
-	"PatrolSitePointsConcurrent": true,
+	"PatrolSitePointsConcurrent": true, "KeyRotation": true,
+	"AuditChainConcurrent": true,
 }
 
 func runSuite(t *testing.T, dsnFor opener) {

@@ -71,16 +71,11 @@ func (s *Server) renderPublicReport(w http.ResponseWriter, r *http.Request, d *p
 }
 
 func (s *Server) publicReport(w http.ResponseWriter, r *http.Request) {
-	now, key := s.clock.Now(), "report:"+clientKey(r)
-	if s.limiter.blocked(key, now) {
-		s.fail(w, r, pingan.E(pingan.ETOOMANY, "pub.report.toomany"))
-		return
-	}
+	// The rate of reports per address is limited where the route is registered (limits.go).
 	if err := parseForm(w, r); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	s.limiter.fail(key, now) // every report counts towards the limit
 	ctx := r.Context()
 	in := parseReport(r)
 	in.Parties = nil // the citizens' form names no parties; FileCase sets the rest
@@ -130,6 +125,9 @@ func (s *Server) publicTrack(w http.ResponseWriter, r *http.Request) {
 
 // lookup reads the public status, counting failures against the client.
 func (s *Server) lookup(w http.ResponseWriter, r *http.Request, number, code string) (*pingan.PublicCase, bool) {
+	if !s.allow(w, r, s.limits.Query, "limit.query") { // every look-up spends a token (limits.go)
+		return nil, false
+	}
 	now, key := s.clock.Now(), "track:"+clientKey(r)
 	if s.limiter.blocked(key, now) {
 		s.fail(w, r, pingan.E(pingan.ETOOMANY, "pub.track.toomany"))

@@ -197,12 +197,12 @@ func (s *Server) publicOnly(h http.HandlerFunc) http.HandlerFunc {
 // date, so that the browser's clock does not matter.
 func (s *Server) setCookie(w http.ResponseWriter, r *http.Request, name, value string, maxAge time.Duration) {
 	http.SetCookie(w, &http.Cookie{Name: name, Value: value, Path: "/", MaxAge: max(int(maxAge.Seconds()), 1),
-		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.secure || r.TLS != nil})
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.secure || s.proxies.HTTPS(r)})
 }
 
 func (s *Server) clearCookie(w http.ResponseWriter, r *http.Request, name string) {
 	http.SetCookie(w, &http.Cookie{Name: name, Value: "", Path: "/", MaxAge: -1,
-		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.secure || r.TLS != nil})
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.secure || s.proxies.HTTPS(r)})
 }
 
 // safeNext answers next if it is a path on this site, "/" otherwise: a

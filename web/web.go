@@ -35,6 +35,7 @@ import (
 	"github.com/pingan-gov/pingan"
 	"github.com/pingan-gov/pingan/calendar"
 	"github.com/pingan-gov/pingan/internal/httpx"
+	"github.com/pingan-gov/pingan/internal/limit"
 )
 
 //go:embed templates static
@@ -148,6 +149,11 @@ type Config struct {
 	// application ends (sign-out, idle timeout), so that the JSON API on
 	// this server stops trusting it at once: api.Server.ForgetSession.
 	SessionEnded func(token string)
+	// Limits are the rate limits of the public pages and the sign-in,
+	// shared with the JSON API (limits.go); the defaults when nil. Proxies
+	// are the reverse proxies trusted for X-Forwarded-For and -Proto.
+	Limits  *limit.Limits
+	Proxies httpx.Proxies
 }
 
 // UserDirectory lists accounts for the administration page. The user
@@ -211,6 +217,8 @@ type Server struct {
 	sessionEnded func(token string)
 	names        *nameCache
 	limiter      *limiter
+	limits       *limit.Limits // limits.go
+	proxies      httpx.Proxies
 }
 
 // New builds the application from cfg, filling the defaults.
@@ -259,6 +267,10 @@ func New(cfg Config) *Server {
 	s.sessionEnded = cfg.SessionEnded
 	s.names = &nameCache{m: map[string]nameEntry{}}
 	s.limiter = &limiter{hits: map[string][]time.Time{}}
+	s.limits, s.proxies = cfg.Limits, cfg.Proxies
+	if s.limits == nil {
+		s.limits = limit.Defaults()
+	}
 	s.pages = loadPages()
 	sub, _ := fs.Sub(assets, "static")
 	s.static = http.StripPrefix("/static/", http.FileServerFS(sub))
@@ -295,7 +307,7 @@ func (s *Server) routes() {
 	h("GET /static/", s.cacheStatic(s.static).ServeHTTP)
 	h("GET /{$}", s.home)
 	h("GET /login", s.loginPage)
-	h("POST /login", s.login)
+	h("POST /login", s.limited(s.limits.SignIn, "limit.signin", s.login))
 	h("POST /logout", s.logout)
 	h("GET /lang/{lang}", s.switchLang)
 
@@ -329,7 +341,7 @@ func (s *Server) routes() {
 	h("POST /admin/holidays/day", s.signedIn(s.may(pingan.CapAdminHolidays, s.holidaysOnly(s.form(s.correctHoliday)))))
 
 	h("GET /public/report", s.publicOnly(s.publicReportPage))
-	h("POST /public/report", s.publicOnly(s.publicReport))
+	h("POST /public/report", s.publicOnly(s.limited(s.limits.Report, "limit.report", s.publicReport)))
 	h("GET /public/track", s.publicOnly(s.publicTrack))
 	h("GET /public/cases/{number}", s.publicOnly(s.publicCase))
 	h("POST /public/cases/{number}/rate", s.publicOnly(s.publicRate))

@@ -32,12 +32,15 @@ type serveFlags struct {
 
 	// MQTT and the readings' retention (apikey.go).
 	monitor monitorFlags
+
+	edge edgeFlags // rate limits, trusted proxies, TLS (edge.go)
 }
 
 func (f *serveFlags) register(fs *flag.FlagSet) {
 	f.dbFlags.register(fs)
 	f.notify.register(fs)
 	f.monitor.register(fs)
+	f.edge.register(fs)
 	fs.StringVar(&f.font, "font", envOr("PINGAN_FONT", ""), "打印交办单、督办单所用的中文 TrueType 字体文件（默认 fonts-droid-fallback 的字体）(TrueType font with Chinese glyphs for printed orders; default: that of fonts-droid-fallback) [PINGAN_FONT]")
 	fs.StringVar(&f.addr, "addr", envOr("PINGAN_ADDR", "127.0.0.1:8080"), "监听地址 (listen address) [PINGAN_ADDR]")
 	tick, _ := time.ParseDuration(envOr("PINGAN_TICK", "1m"))
@@ -92,13 +95,18 @@ func (e *cmdEnv) listenAndServe(db *store.DB, f serveFlags, clock pingan.Clock) 
 	if err != nil {
 		return err
 	}
+	if err := f.edge.prepare(); err != nil {
+		return err
+	}
+	// Served over TLS here: every cookie Secure.
+	secure = secure || f.edge.tls()
 	f.monitor.brokerOf() // the subscription's state, shared with the pages
 	apiServer := api.New(apiConfig(db, f, clock, logger))
 	mux := http.NewServeMux()
 	mux.Handle("/api/v1/", apiServer.Handler())
-	mux.Handle(api.DocsPath, apiServer.DocsHandler())                                   // the API's docs page, offline (api/apidocs.go)
-	mux.Handle(api.DocsPath+"/", apiServer.DocsHandler())                               // its script and style
-	mux.Handle(open311.Prefix, open311.New(open311Config(db, clock, logger)).Handler()) // Open311 GeoReport v2 (docs/open311.md)
+	mux.Handle(api.DocsPath, apiServer.DocsHandler())                                      // the API's docs page, offline (api/apidocs.go)
+	mux.Handle(api.DocsPath+"/", apiServer.DocsHandler())                                  // its script and style
+	mux.Handle(open311.Prefix, open311.New(open311Config(db, f, clock, logger)).Handler()) // Open311 GeoReport v2 (docs/open311.md)
 	// The pages people work in: 工作台, case pages, report forms, the
 	// grid worker's phone page, 驾驶舱, administration and the citizens'
 	// public pages.
@@ -146,9 +154,14 @@ func (e *cmdEnv) listenAndServe(db *store.DB, f serveFlags, clock pingan.Clock) 
 	go (&jobs.MonthlyReports{Services: monthly.Services{Stats: db.Stats, Cases: db.Cases, Units: db.Units, Schemes: db.Schemes,
 		Assess: db.Assess, Categories: db.Categories}, Reports: db.Monthly, Calendar: db.Calendar, Font: f.font, Clock: clock, Logger: logger}).Run(ctx)
 
-	fmt.Fprintf(e.stdout, "pingan listening on http://%s\n", ln.Addr())
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	if f.edge.tls() {
+		fmt.Fprintf(e.stdout, "pingan listening on https://%s\n", ln.Addr())
+		go func() { errc <- srv.ServeTLS(ln, f.edge.tlsCert, f.edge.tlsKey) }()
+	} else {
+		fmt.Fprintf(e.stdout, "pingan listening on http://%s\n", ln.Addr())
+		go func() { errc <- srv.Serve(ln) }()
+	}
 	select {
 	case err := <-errc:
 		cancel()
@@ -168,8 +181,9 @@ func (e *cmdEnv) listenAndServe(db *store.DB, f serveFlags, clock pingan.Clock) 
 }
 
 // open311Config wires the store into the Open311 interface.
-func open311Config(db *store.DB, clock pingan.Clock, logger *slog.Logger) open311.Config {
-	return open311.Config{Open311: db.Open311, Keys: db.APIKeys, Clock: clock, Log: logger}
+func open311Config(db *store.DB, f serveFlags, clock pingan.Clock, logger *slog.Logger) open311.Config {
+	return open311.Config{Open311: db.Open311, Keys: db.APIKeys, Clock: clock, Log: logger,
+		Limits: f.edge.shared(), Proxies: f.edge.trusted}
 }
 
 // apiConfig wires every service of the store into the API
@@ -191,6 +205,7 @@ func apiConfig(db *store.DB, f serveFlags, clock pingan.Clock, logger *slog.Logg
 		Sites:     db.Sites,     // 重点场所, 检查
 		// 监测数据, 接口密钥
 		Monitor: db.Monitor, Keys: db.APIKeys,
+		Limits: f.edge.shared(), Proxies: f.edge.trusted, // 限流 (edge.go)
 	}
 }
 
@@ -222,5 +237,6 @@ func webConfig(db *store.DB, f serveFlags, clock pingan.Clock, logger *slog.Logg
 		Webhooks: db.Webhooks, // 事件推送 (/admin/webhooks)
 		// 导入事件 (/admin/import-cases)
 		CaseImports: db.CaseImports,
+		Limits:      f.edge.shared(), Proxies: f.edge.trusted, // 限流 (edge.go)
 	}
 }

@@ -25,7 +25,7 @@ func TestServeWiresEveryService(t *testing.T) {
 	for name, cfg := range map[string]any{
 		"api.Config": apiConfig(db, serveFlags{dbFlags: f}, pingan.SystemClock, logger),
 		"web.Config": webConfig(db, serveFlags{dbFlags: f}, pingan.SystemClock, logger, false, func(string) {}),
-		"open311Cfg": open311Config(db, pingan.SystemClock, logger),
+		"open311Cfg": open311Config(db, serveFlags{dbFlags: f}, pingan.SystemClock, logger),
 	} {
 		v := reflect.ValueOf(cfg)
 		checked := 0

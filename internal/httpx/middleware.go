@@ -68,13 +68,22 @@ func AcceptLang(r *http.Request) pingan.Lang {
 
 // SecureHeaders sets on every answer X-Content-Type-Options: nosniff,
 // Referrer-Policy: same-origin and X-Frame-Options: DENY, and the headers
-// of extra (a Content-Security-Policy).
+// of extra (a Content-Security-Policy); over TLS, Strict-Transport-Security
+// for a year as well (HSTS: a TLS-terminating proxy sets its own).
+//
+// same-origin rather than no-referrer: under no-referrer a browser sends
+// "Origin: null" with a form posted to its own site, which the check
+// against cross-origin requests must refuse; same-origin sends nothing to
+// another site, so a query code in a link never leaves.
 func SecureHeaders(next http.Handler, extra http.Header) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "same-origin")
 		h.Set("X-Frame-Options", "DENY")
+		if r.TLS != nil {
+			h.Set("Strict-Transport-Security", "max-age=31536000")
+		}
 		for k, v := range extra {
 			h[k] = append([]string(nil), v...)
 		}
@@ -131,7 +140,14 @@ func RequestID(next http.Handler) http.Handler {
 			id = newRequestID()
 		}
 		w.Header().Set("X-Request-Id", id)
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), requestIDKey{}, id)))
+		// The audit trail records the request id and, unless the sign-in
+		// names a truer one behind a trusted proxy, the peer's address.
+		ctx := pingan.NewContextWithRequestID(context.WithValue(r.Context(), requestIDKey{}, id), id)
+		if pingan.SourceFromContext(ctx) == "" {
+			_, host := peer(r)
+			ctx = pingan.NewContextWithSource(ctx, host)
+		}
+		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
 

@@ -1,0 +1,24 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/pingan-gov/pingan"
+	"github.com/pingan-gov/pingan/internal/httpx"
+	"github.com/pingan-gov/pingan/internal/limit"
+)
+
+// limited runs h unless the request's source address has spent its bucket
+// of l (限流): then it answers 429 with Retry-After in whole seconds and
+// the JSON error body, code too_many_requests, message key key.
+func (s *Server) limited(l *limit.Limiter, key string, h handlerFunc) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		wait := l.Take(s.proxies.Client(r), s.clock.Now())
+		if wait == 0 {
+			return h(w, r)
+		}
+		secs := limit.RetryAfter(wait)
+		return &httpx.StatusError{Status: http.StatusTooManyRequests, Header: http.Header{"Retry-After": {secs}},
+			Err: pingan.E(pingan.ETOOMANY, key, secs)}
+	}
+}
