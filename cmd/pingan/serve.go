@@ -205,6 +205,9 @@ func apiConfig(db *store.DB, f serveFlags, clock pingan.Clock, logger *slog.Logg
 		Sites:     db.Sites,     // 重点场所, 检查
 		// 监测数据, 接口密钥
 		Monitor: db.Monitor, Keys: db.APIKeys,
+		// 双因素认证 (api/totp.go)
+		TOTP: db.Users,
+
 		Limits: f.edge.shared(), Proxies: f.edge.trusted, // 限流 (edge.go)
 	}
 }
@@ -235,6 +238,10 @@ func webConfig(db *store.DB, f serveFlags, clock pingan.Clock, logger *slog.Logg
 		// 监测: the site page's panel, the sensors, the subscription's state
 		Monitor: db.Monitor, Broker: f.monitor.brokerOf(), Keys: db.APIKeys,
 		Webhooks: db.Webhooks, // 事件推送 (/admin/webhooks)
+
+		// 双因素认证 (/login/totp, /account/totp, /admin/totp)
+		TOTP: db.Users,
+
 		// 导入事件 (/admin/import-cases)
 		CaseImports: db.CaseImports,
 		Limits:      f.edge.shared(), Proxies: f.edge.trusted, // 限流 (edge.go)
