@@ -39,6 +39,8 @@ usage:
   pingan stats verify [--limit N] [--db …]      # the counters of the statistics against a full recount
   pingan stats rebuild [--db …]                  # rebuild the counters from the cases, with progress
   pingan backup  --to FILE [--db …]
+  pingan audit verify [--anchor SEQ:HASH]   # walk the audit chain, name its first broken row
+  pingan audit prune --before YYYY-MM-DD [--retention-months 6]   # never within the retention
   pingan bench   [--url http://127.0.0.1:8080] [--clients 16] [--duration 30s|--count N] [--walk 0.2] [--json]   # load: throughput and p50/p95/p99 per operation
   pingan bench readings --sensors C1,C2 [--key-stdin] [--clients 4] [--batch 500] [--duration 30s]   # monitoring readings/s and p99 per batch
   pingan apikey add --name N --unit CODE [--roles monitor] | list | revoke --name N   # keys of machine clients (监测接入)
@@ -98,6 +100,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return env.sitesCmd(rest)
 	case "backup":
 		return env.backup(rest)
+	case "audit":
+		return env.auditCmd(rest)
 	case "version":
 		fmt.Fprintln(stdout, "pingan", version)
 		return nil
