@@ -226,7 +226,7 @@ func (s *Server) routes() {
 	// Public.
 	s.public("GET /api/v1/healthz", s.healthz)
 	s.public("POST /api/v1/session", s.limited(s.limits.SignIn, "limit.signin", s.createSession))
-	s.public("POST /api/v1/session/totp", s.completeSession)
+	s.public("POST /api/v1/session/totp", s.limited(s.limits.SignIn, "limit.signin", s.completeSession))
 	s.public("GET /api/v1/openapi.json", s.openapiJSON) // the OpenAPI description (openapi.go)
 
 	// Behind a bearer token. A route that does more than read the reference

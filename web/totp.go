@@ -40,7 +40,7 @@ func (s *Server) routesTOTP(h func(pattern string, handler http.HandlerFunc)) {
 		return
 	}
 	h("GET /login/totp", s.loginTOTPPage)
-	h("POST /login/totp", s.loginTOTP)
+	h("POST /login/totp", s.limited(s.limits.SignIn, "limit.signin", s.loginTOTP)) // as the password's (limits.go)
 	h("GET /account/totp", s.signedIn(s.accountTOTP))
 	h("POST /account/totp/confirm", s.signedIn(s.form(s.confirmTOTP)))
 	h("POST /account/totp/disable", s.signedIn(s.form(s.disableTOTP)))

@@ -17,6 +17,7 @@ const userUsage = `用法 (usage):
   pingan user disable --username U    # 停用：不能再登录，会话立即结束 (no more sign-ins; sessions end)
   pingan user enable  --username U    # 启用 (may sign in again)
   pingan user revoke  --username U    # 强制下线：结束全部会话 (end every session)
+  pingan user totp-reset --username U # 重置双因素认证（手机丢失），下次登录重新绑定 (reset two-factor sign-in: a lost phone)
   pingan user list [--unit CODE] [--q TEXT] [--role ROLE] [--disabled] [--json]   # 账户列表 (list accounts)
   pingan user edit --username U [--name N] [--unit CODE] [--role ROLE[,ROLE]] [--grid CODE[,CODE]]
                                       # 只修改给出的项；--grid "" 退出全部网格 (only the flags given change)
@@ -31,7 +32,7 @@ func (e *cmdEnv) userCmd(args []string) error {
 	switch args[0] {
 	case "add":
 		return e.userAdd(args[1:])
-	case "disable", "enable", "revoke":
+	case "disable", "enable", "revoke", "totp-reset":
 		return e.userState(args[0], args[1:])
 	case "list":
 		return e.userList(args[1:])
@@ -74,6 +75,11 @@ func (e *cmdEnv) userState(verb string, args []string) error {
 			return err
 		}
 		fmt.Fprintf(e.stderr, "已启用用户 %s (account enabled)\n", username)
+	case "totp-reset":
+		if err := db.Users.ResetTOTP(e.ctx, nil, username); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stderr, "已重置用户 %s 的双因素认证，下次登录时重新绑定 (two-factor sign-in reset; the account enrolls again)\n", username)
 	case "revoke":
 		n, err := db.Users.RevokeSessions(e.ctx, nil, username)
 		if err != nil {
