@@ -116,7 +116,11 @@ var workRoles = []Role{RoleAdmin, RoleDispatcher, RoleHandler, RoleGridWorker, R
 //   - an administrator keeps the data of the deployment (units, users,
 //     grids, categories with their deadlines, the calendar) and reports a
 //     case to check a category's deadlines and the calendar with it; they
-//     accept, dispatch and handle nothing, and read personal data masked.
+//     accept, dispatch and handle nothing, and read personal data masked;
+//     the roles of accounts, API keys and webhooks are not theirs;
+//   - a security administrator (安全管理员) gives accounts their roles and
+//     keeps API keys, webhooks and the security policy (security.go);
+//   - an audit administrator (审计管理员) reads the audit trail alone.
 var permissions = map[Capability]permission{
 	CapReadCases:       {roles: workRoles, refusal: "capability.read_cases.forbidden"},
 	CapReport:          {roles: []Role{RoleAdmin, RoleDispatcher, RoleHandler, RoleGridWorker, RoleMediator, RoleReporter}, refusal: "capability.report.forbidden"},
@@ -142,7 +146,7 @@ var permissions = map[Capability]permission{
 	CapSensors:         {roles: []Role{RoleAdmin, RoleDispatcher, RoleHandler}, refusal: "capability.sensors.forbidden"},
 	CapReadings:        {roles: []Role{RoleMonitor}, refusal: "capability.readings.forbidden"},
 	CapPatrolPoints:    {roles: []Role{RoleDispatcher, RoleLeader}, refusal: "capability.patrol_points.forbidden"},
-	CapAdminWebhooks:   {roles: []Role{RoleAdmin}, refusal: "capability.admin.forbidden"},
+	CapAdminWebhooks:   {roles: []Role{RoleSecAdmin}, refusal: "capability.admin_security.forbidden"},
 	CapImportCases:     {roles: []Role{RoleAdmin, RoleDispatcher}, refusal: "capability.import_cases.forbidden"},
 	CapAdminSecurity:   {roles: []Role{RoleSecAdmin}, refusal: "capability.admin_security.forbidden"},
 	CapReadAudit:       {roles: []Role{RoleAuditor}, refusal: "capability.read_audit.forbidden"},

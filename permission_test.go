@@ -9,7 +9,7 @@ import (
 // that a change to the table is a change to this test too.
 func TestMay(t *testing.T) {
 	want := map[Role][]Capability{
-		RoleAdmin:      {CapReadCases, CapReport, CapStatistics, CapAdminUnits, CapAdminUsers, CapAdminGrids, CapAdminCategories, CapAdminHolidays, CapManageCampaigns, CapSites, CapSitesEdit, CapSensors, CapAdminWebhooks, CapImportCases},
+		RoleAdmin:      {CapReadCases, CapReport, CapStatistics, CapAdminUnits, CapAdminUsers, CapAdminGrids, CapAdminCategories, CapAdminHolidays, CapManageCampaigns, CapSites, CapSitesEdit, CapSensors, CapImportCases},
 		RoleDispatcher: {CapReadCases, CapReport, CapStatistics, CapManageCampaigns, CapReceptions, CapRisks, CapWarnings, CapWarningRules, CapTasks, CapBriefings, CapSites, CapSitesEdit, CapInspect, CapSensors, CapPatrolPoints, CapImportCases},
 		RoleHandler:    {CapReadCases, CapReport, CapStatistics, CapRisks, CapWarnings, CapTasks, CapSites, CapSitesEdit, CapInspect, CapSensors},
 		RoleGridWorker: {CapReadCases, CapReport, CapPatrol, CapStatistics, CapSites, CapInspect},
@@ -17,7 +17,7 @@ func TestMay(t *testing.T) {
 		RoleLeader:     {CapReadCases, CapStatistics, CapReceptions, CapLeadCases, CapRisks, CapWarnings, CapTasks, CapBriefings, CapSites, CapPatrolPoints},
 		RoleAssessor:   {CapReadCases, CapStatistics, CapAssess, CapRisks, CapWarnings, CapWarningRules, CapTasks, CapBriefings, CapSites},
 		RoleViewer:     {CapReadCases, CapStatistics, CapSites},
-		RoleSecAdmin:   {CapAdminSecurity},
+		RoleSecAdmin:   {CapAdminSecurity, CapAdminWebhooks},
 		RoleAuditor:    {CapReadAudit},
 		RoleMonitor:    {CapReadings}, // an API key's role only (monitor.go)
 		RoleReporter:   {CapReport},   // an API key's role only: Open311 and other reporting systems

@@ -50,8 +50,9 @@ func newEnvAt(t testing.TB, dsn string) *env {
 	fx := storetest.Seed(t, db)
 	srv := api.New(api.Config{
 		Units: db.Units, Users: db.Users, Categories: db.Categories, Cases: db.Cases, Stats: db.Stats, Grids: db.Grids,
-		Calendar: db.Calendar, Holidays: db.Calendar, Campaigns: db.Campaigns, Mediation: db.Mediation, Settings: db.Settings,
+		Calendar: db.Calendar, Holidays: db.Calendar, Campaigns: db.Campaigns, Mediation: db.Mediation, Settings: db.Settings, AuditTrail: db.Audit,
 		Petitions: db.Petitions,
+		Security:  db.Security,
 		Clock:     clock,
 		Logger:    slog.New(slog.DiscardHandler),
 	})

@@ -192,6 +192,10 @@ var operations = func() []operation {
 			answer: pingan.Coverage{}, xlsx: true},
 
 		{pattern: "GET /api/v1/cases/{id}/mediation", id: "getMediation", tag: "disputes", cap: pingan.CapReadCases, answer: pingan.MediationRecord{}},
+		{pattern: "GET /api/v1/security/policy", id: "getSecurityPolicy", tag: "security", cap: pingan.CapAdminSecurity, answer: pingan.SecurityPolicy{}},
+		{pattern: "PUT /api/v1/security/policy", id: "putSecurityPolicy", tag: "security", cap: pingan.CapAdminSecurity, body: pingan.SecurityPolicy{}, answer: pingan.SecurityPolicy{}},
+		{pattern: "GET /api/v1/audit", id: "listAudit", tag: "security", cap: pingan.CapReadAudit,
+			query: []param{req(qt("from")), req(qt("to")), qs("account"), qs("unit"), qs("action"), qi("page"), qi("limit")}, answer: auditAnswer{}},
 		{pattern: "GET /api/v1/settings/disputes", id: "getDisputeSettings", tag: "disputes", answer: pingan.DisputeSettings{}},
 		{pattern: "PUT /api/v1/settings/disputes", id: "putDisputeSettings", tag: "disputes", body: pingan.DisputeSettings{}, answer: pingan.DisputeSettings{}},
 
@@ -345,7 +349,7 @@ var operations = func() []operation {
 
 // tags are the groups of operations, in the order the description lists them.
 var tags = []string{"session", "units", "cases", "stats", "calendar", "campaigns", "disputes", "petitions", "receptions",
-	"assess", "reports", "tasks", "warnings", "risks", "briefings", "monitoring", "patrols", "sites"}
+	"assess", "reports", "tasks", "warnings", "risks", "briefings", "monitoring", "patrols", "sites", "security"}
 
 func kinds() []pingan.Kind {
 	out := make([]pingan.Kind, len(pingan.Kinds))

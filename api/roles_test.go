@@ -31,6 +31,8 @@ func TestRolesReportAndComment(t *testing.T) {
 		{e.fx.CountyLeader, false, true},
 		{e.fx.Assessor, false, false},
 		{e.fx.Viewer, false, false},
+		{e.fx.SecAdmin, false, false},
+		{e.fx.Auditor, false, false},
 	}
 	covered := map[pingan.Role]bool{}
 	for _, tt := range tests {
@@ -52,12 +54,23 @@ func TestRolesReportAndComment(t *testing.T) {
 				t.Errorf("CreateCase: %v, want report %v", err, tt.report)
 			}
 
+			refusal := "action.forbidden"
+			if !tt.u.May(pingan.CapReadCases) {
+				refusal = "capability.read_cases.forbidden"
+			}
 			a = e.do("POST", "/api/v1/cases/"+id+"/actions", name, `{"action":"comment","note":"请尽快处理"}`)
 			switch {
 			case tt.comment && a.status != http.StatusOK:
 				t.Errorf("comment: %d %s", a.status, a.raw)
-			case !tt.comment && (a.status != http.StatusForbidden || str(a.body, "error", "message_key") != "action.forbidden"):
-				t.Errorf("comment: %d %s, want 403 action.forbidden", a.status, a.raw)
+			case !tt.comment && (a.status != http.StatusForbidden || str(a.body, "error", "message_key") != refusal):
+				t.Errorf("comment: %d %s, want 403 %s", a.status, a.raw, refusal)
+			}
+			// The security and the audit administrators read no case.
+			if !tt.u.May(pingan.CapReadCases) {
+				if a := e.do("GET", "/api/v1/cases/"+id, name, ""); a.status != http.StatusForbidden {
+					t.Errorf("GET /cases/{id}: %d, want 403", a.status)
+				}
+				return
 			}
 			a = e.do("GET", "/api/v1/cases/"+id, name, "")
 			if a.status != http.StatusOK {

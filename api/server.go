@@ -87,6 +87,13 @@ type Config struct {
 	// pak_…). When nil those routes answer 404 and keys are refused.
 	Monitor pingan.MonitorService
 	Keys    pingan.APIKeyService
+	// Security serves /security/policy and refuses (403 password.expired)
+	// a session whose password has expired (security.go); when nil the
+	// route answers 404 and passwords do not expire here.
+	Security pingan.SecurityService
+	// AuditTrail serves /audit to the audit administrator (audit.go);
+	// when nil the route answers 404.
+	AuditTrail pingan.AuditTrailService
 	// TOTP completes the sign-in of an account with two-factor sign-in
 	// (POST /session/totp, totp.go) and holds a session whose role must
 	// enrol, and has not, to 403 totp.required; when nil such accounts
@@ -139,6 +146,8 @@ type Server struct {
 	briefings  pingan.BriefingService
 	monitor    pingan.MonitorService
 	keys       pingan.APIKeyService
+	security   pingan.SecurityService // security.go
+	auditTrail pingan.AuditTrailService
 	patrols    pingan.PatrolService
 	sites      pingan.SiteService
 	font       string
@@ -181,6 +190,8 @@ func New(cfg Config) *Server {
 		briefings:  cfg.Briefings,
 		monitor:    cfg.Monitor,
 		keys:       cfg.Keys,
+		security:   cfg.Security,
+		auditTrail: cfg.AuditTrail,
 		patrols:    cfg.Patrols,
 		sites:      cfg.Sites,
 		font:       cfg.Font,
@@ -265,6 +276,8 @@ func (s *Server) routes() {
 	s.routesMonitor()
 	s.routesPatrols()
 	s.routesSites()
+	s.routesSecurity()
+	s.routesAudit()
 
 	// Everything else under the prefix: 405 when the path exists for
 	// another method, 404 otherwise — in the API's JSON shape.

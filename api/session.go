@@ -123,6 +123,9 @@ func (s *Server) requireUser(next handlerFunc) handlerFunc {
 			if err == nil {
 				err = s.totpMissing(r, u) // a role that must enrol in TOTP first (totp.go)
 			}
+			if err == nil {
+				err = s.passwordExpired(r, u) // only its change (security.go)
+			}
 		}
 		if err != nil {
 			return err

@@ -56,8 +56,9 @@ func sweepConfig(db *store.DB, clock pingan.Clock) api.Config {
 		Tasks:    db.Tasks,
 		Warnings: db.Warnings,
 		Risks:    db.Risks, Stability: db.Stability,
-		Monitor: db.Monitor, Keys: db.APIKeys,
-		Clock: clock, Logger: slog.New(slog.DiscardHandler),
+		Monitor: db.Monitor, Keys: db.APIKeys, AuditTrail: db.Audit,
+		Security: db.Security,
+		Clock:    clock, Logger: slog.New(slog.DiscardHandler),
 	}
 }
 
@@ -209,6 +210,10 @@ func sweepUser(pattern string) string {
 		return "dbj-handler" // the task's lead, the warning's unit
 	case in("/risks/{id}/actions"):
 		return "sz-leader" // the risk's 包保 leader
+	case pattern == "GET /api/v1/audit":
+		return "auditor" // the audit administrator alone
+	case in("/security/"):
+		return "secadmin" // the security policy
 	case in("/campaigns"), in("/reception-days"), in("/receptions"), in("/petitions/"),
 		in("/task"), in("/risk"), in("/stability"), in("/warnings"):
 		return "sz-dispatcher"
@@ -231,6 +236,7 @@ func sweepBody(e *env, ids map[string]string) map[string]string {
 		"POST /api/v1/campaigns/{id}/visits": `{"grid":"620902001001-01","place":"3号楼2单元501","outcome":"none","note":"无隐患"}`,
 
 		"PUT /api/v1/settings/disputes":                 `{"group_size":8,"revisit_days":20}`,
+		"PUT /api/v1/security/policy":                   `{"min_length":12,"classes":3,"expiry_days":90,"history":5,"idle_minutes":30}`,
 		"PUT /api/v1/settings/petitions":                `{"backlog_days":30}`,
 		"PUT /api/v1/cases/{id}/petition/drafts/{kind}": `{"number":"东信转〔2026〕2号","body":"王秀英：\n你反映的信访事项已收悉。"}`,
 
@@ -422,6 +428,8 @@ func sweepQuery(pattern string) string {
 		return "unit=620902"
 	case "GET /api/v1/patrol-points":
 		return "grid=620902001001-01"
+	case "GET /api/v1/audit":
+		return "from=2026-01-01&to=2026-12-31"
 	}
 	return "preview=true"
 }

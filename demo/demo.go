@@ -75,7 +75,7 @@ type Users interface {
 
 // Password of every demo account. The demo is for trying pingan out, never
 // for real data.
-const Password = "pingan-demo"
+const Password = "Pingan-demo"
 
 // Options of a demo city.
 type Options struct {

@@ -86,7 +86,7 @@ func TestJiuquanAccounts(t *testing.T) {
 	for _, a := range c.accounts() {
 		got = append(got, a.Username+"@"+a.Unit)
 	}
-	want := "admin@620900 city_centre@620900-ZZ suzhou_centre@620902-ZZ jinta_centre@620921-ZZ dongbei_centre@620902001-ZZ " +
+	want := "admin@620900 secadmin@620900 auditor@620900 city_centre@620900-ZZ suzhou_centre@620902-ZZ jinta_centre@620921-ZZ dongbei_centre@620902001-ZZ " +
 		"suzhou_justice@620902-SF suzhou_housing@620902-ZJ gridworker@620902001002 mediator@620902-SF suzhou_leader@620902 " +
 		"city_leader@620900 assessor@620900 viewer@620921"
 	if strings.Join(got, " ") != want {

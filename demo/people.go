@@ -54,6 +54,9 @@ func namedAccounts(ref reference, top *place, places map[string]*place, showcase
 	r := func(roles ...pingan.Role) []pingan.Role { return roles }
 	var out []Account
 	out = append(out, Account{"admin", "系统管理员 赵敏", top.unit.Code, r(pingan.RoleAdmin), "管理单位、用户、类别"})
+	// The security and the audit administrators (三权分立).
+	out = append(out, Account{"secadmin", "安全管理员 冯岩", top.unit.Code, r(pingan.RoleSecAdmin), "分配角色、接口密钥、安全策略"})
+	out = append(out, Account{"auditor", "审计管理员 褚红", top.unit.Code, r(pingan.RoleAuditor), "查阅审计日志"})
 	if city {
 		out = append(out, Account{"city_centre", "市综治中心 钱进", top.centre.Code, r(pingan.RoleDispatcher), "市级受理派遣"})
 	}

@@ -68,7 +68,7 @@ func hookEnv(t *testing.T, url string) (*store.DB, *storetest.Clock, *storetest.
 	clock := storetest.NewClock(storetest.Epoch)
 	db := storetest.OpenWith(t, store.Options{Clock: clock})
 	fx := storetest.Seed(t, db)
-	w, secret, err := db.Webhooks.Add(context.Background(), fx.Admin, &pingan.NewWebhook{Name: "接收系统", URL: url,
+	w, secret, err := db.Webhooks.Add(context.Background(), fx.SecAdmin, &pingan.NewWebhook{Name: "接收系统", URL: url,
 		Events: []string{"case.*"}, Unit: fx.County.Code, AllowPrivate: true}) // the test's receiver is on 127.0.0.1
 	if err != nil {
 		t.Fatal(err)
@@ -101,11 +101,11 @@ func TestWebhooksRetryWithGrowingGaps(t *testing.T) {
 
 	delivery := func() *pingan.WebhookDelivery {
 		t.Helper()
-		ds, err := db.Webhooks.Deliveries(ctx, fx.Admin, w.ID, 0)
+		ds, err := db.Webhooks.Deliveries(ctx, fx.SecAdmin, w.ID, 0)
 		if err != nil || len(ds) != 1 {
 			t.Fatalf("deliveries %v, %v", ds, err)
 		}
-		d, err := db.Webhooks.Delivery(ctx, fx.Admin, ds[0].ID)
+		d, err := db.Webhooks.Delivery(ctx, fx.SecAdmin, ds[0].ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -188,7 +188,7 @@ func TestWebhooksGiveUpAfterADay(t *testing.T) {
 		if _, err := job.Pass(ctx); err != nil {
 			t.Fatal(err)
 		}
-		ds, err := db.Webhooks.Deliveries(ctx, fx.Admin, w.ID, 0)
+		ds, err := db.Webhooks.Deliveries(ctx, fx.SecAdmin, w.ID, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -201,7 +201,7 @@ func TestWebhooksGiveUpAfterADay(t *testing.T) {
 	if first.State != pingan.DeliveryFailed {
 		t.Fatalf("not given up: %+v", first)
 	}
-	d, err := db.Webhooks.Delivery(ctx, fx.Admin, first.ID)
+	d, err := db.Webhooks.Delivery(ctx, fx.SecAdmin, first.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -231,7 +231,7 @@ func TestWebhooksGiveUpAfterADay(t *testing.T) {
 	// given up within that day, not a day more behind the report.
 	var accept *pingan.WebhookDelivery
 	for i := 0; i < 100; i++ {
-		ds, err := db.Webhooks.Deliveries(ctx, fx.Admin, w.ID, 0)
+		ds, err := db.Webhooks.Deliveries(ctx, fx.SecAdmin, w.ID, 0)
 		if err != nil {
 			t.Fatal(err)
 		}

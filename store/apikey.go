@@ -42,7 +42,7 @@ func mayKeys(actor *pingan.User, unitPath string) error {
 	if actor == nil {
 		return nil
 	}
-	if err := pingan.Permit(actor, pingan.CapAdminUsers); err != nil {
+	if err := pingan.Permit(actor, pingan.CapAdminSecurity); err != nil {
 		return err
 	}
 	if unitPath != "" && !actor.Sees(unitPath) {

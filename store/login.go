@@ -321,6 +321,9 @@ func (s *Users) issueSession(ctx context.Context, tx *sql.Tx, a *attempt) (*ping
 		tokenHash(token), a.user.ID, d.ts(a.now), d.ts(sess.ExpiresAt)); err != nil {
 		return nil, err
 	}
+	if err := s.endOtherSessions(ctx, tx, a.user, a.region, token); err != nil { // one session per account (security.go)
+		return nil, err
+	}
 	if err := s.auditAccount(ctx, tx, a.user, auditLogin, a.region, accountEvent{Username: a.name}); err != nil {
 		return nil, err
 	}

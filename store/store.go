@@ -96,6 +96,7 @@ type DB struct {
 
 	Notifications *Notifications // pingan.NotificationService, pingan.Outbox, pingan.Notifier
 	Settings      *Settings      // pingan.SettingsService
+	Security      *Security      // pingan.SecurityService: the password rules and sessions (security.go)
 	Campaigns     *Campaigns     // pingan.CampaignService
 	Mediation     *Mediation     // pingan.MediationService
 	Receptions    *Receptions    // pingan.ReceptionService
@@ -183,7 +184,7 @@ func newDB(h *handle) *DB {
 		Units: &Units{h}, Users: &Users{handle: h}, Categories: &Categories{h}, Cases: &Cases{h}, Stats: &Stats{h},
 		Grids: &Grids{h}, Calendar: &Calendar{h}, Audit: &Audit{h}, Public: &Public{h},
 		Receptions:    &Receptions{handle: h, PetitionSettings: (&Petitions{h}).Settings}, // the 积案 thresholds: the petitions' rules
-		Notifications: &Notifications{h}, Settings: &Settings{h}, Campaigns: &Campaigns{h}, Mediation: &Mediation{h},
+		Notifications: &Notifications{h}, Settings: &Settings{h}, Security: &Security{h}, Campaigns: &Campaigns{h}, Mediation: &Mediation{h},
 		Petitions: &Petitions{h}, Schemes: &Schemes{h}, Assess: &Assess{h},
 		Monthly: &MonthlyReports{h}, Tasks: &Tasks{h}, Risks: &Risks{h}, Stability: &Stability{h}, Warnings: &Warnings{h},
 		Monitor: &Monitor{h}, APIKeys: &APIKeys{h}, Webhooks: &Webhooks{h},

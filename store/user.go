@@ -58,18 +58,14 @@ func (s *Users) CreateUser(ctx context.Context, u *pingan.User, password string)
 		v.Add("username", "user.username.bad")
 	}
 	v.Require("unit", u.UnitCode)
-	if len(u.Roles) == 0 {
-		v.Add("role", "role.none")
+	checkRoles(&v, u.Roles)
+	roles := roleStrings(u.Roles)
+	policy, err := securityPolicyIn(ctx, s.read)
+	if err != nil {
+		return err
 	}
-	var roles []string
-	for _, r := range u.Roles {
-		if _, err := pingan.ParseRoles(string(r)); err != nil {
-			v.Add("role", "role.unknown", string(r))
-		}
-		roles = append(roles, string(r))
-	}
-	if weak := secret.WeakPassword(password, u.Username); weak != "" {
-		v.Add("password", weak)
+	if err := s.checkNewPassword(ctx, &v, policy, 0, u.Username, password); err != nil {
+		return err
 	}
 	if err := v.Err(); err != nil {
 		return err
@@ -98,6 +94,9 @@ func (s *Users) CreateUser(ctx context.Context, u *pingan.User, password string)
 		return &pingan.Error{Code: pingan.ECONFLICT, Msg: pingan.Msg("user.taken", u.Username),
 			Fields: map[string]pingan.Message{"username": pingan.Msg("user.taken.field")}}
 	} else if err != nil {
+		return err
+	}
+	if err := s.passwordSet(ctx, tx, u.ID, hash, s.now()); err != nil {
 		return err
 	}
 	created, err := scanUser(tx.QueryRowContext(ctx, `SELECT `+userColumns+userFrom+` WHERE users.id = $1`, u.ID))
@@ -311,6 +310,12 @@ func administered(ctx context.Context, tx *sql.Tx, actor *pingan.User, username 
 	if actor != nil && (!actor.Has(pingan.RoleAdmin) || actor.ScopePath == "") {
 		return nil, pingan.E(pingan.EFORBIDDEN, "user.forbidden")
 	}
+	return accountIn(ctx, tx, actor, username)
+}
+
+// accountIn answers the account of username if it lies in the actor's
+// jurisdiction (nil: every account); ENOTFOUND otherwise.
+func accountIn(ctx context.Context, tx *sql.Tx, actor *pingan.User, username string) (*account, error) {
 	var a account
 	var unitPath string
 	u, err := scanUser(tx.QueryRowContext(ctx, `SELECT `+userColumns+`, un.region, un.path`+userFrom+
@@ -444,21 +449,22 @@ func (s *Users) updateUser(ctx context.Context, tx *sql.Tx, actor *pingan.User, 
 	u.Name, u.UnitCode = strings.TrimSpace(u.Name), strings.TrimSpace(u.UnitCode)
 	v.Require("name", u.Name)
 	v.Require("unit", u.UnitCode)
-	if len(u.Roles) == 0 {
-		v.Add("role", "role.none")
-	}
-	var roles []string
-	for _, r := range u.Roles {
-		if _, err := pingan.ParseRoles(string(r)); err != nil {
-			v.Add("role", "role.unknown", string(r))
-		}
-		roles = append(roles, string(r))
-	}
-	if err := v.Err(); err != nil {
-		return "", false, err
-	}
+	roles := roleStrings(u.Roles)
 	t, err := administered(ctx, tx, actor, u.Username)
 	if err != nil {
+		return "", false, err
+	}
+	// The roles are the security administrator's (SetRoles): a system
+	// administrator saves an account with the roles it has; the operator
+	// at the command line gives any.
+	if strings.Join(roles, ",") != strings.Join(roleStrings(t.user.Roles), ",") {
+		if actor != nil {
+			v.Add("role", "roles.secadmin.only")
+		} else {
+			checkRoles(&v, u.Roles)
+		}
+	}
+	if err := v.Err(); err != nil {
 		return "", false, err
 	}
 	var unit *pingan.Unit
@@ -512,10 +518,20 @@ func (s *Users) SetPassword(ctx context.Context, actor *pingan.User, username, p
 		return 0, pingan.E(pingan.EFORBIDDEN, "user.forbidden")
 	}
 	username = strings.TrimSpace(username)
-	if weak := secret.WeakPassword(password, username); weak != "" {
-		var v pingan.Invalid
-		v.Add("password", weak)
-		return 0, v.Err()
+	policy, err := securityPolicyIn(ctx, s.read)
+	if err != nil {
+		return 0, err
+	}
+	var v pingan.Invalid
+	var id int64
+	if err := s.read.QueryRowContext(ctx, `SELECT id FROM users WHERE username = $1`, username).Scan(&id); err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return 0, err
+	}
+	if err := s.checkNewPassword(ctx, &v, policy, id, username, password); err != nil {
+		return 0, err
+	}
+	if err := v.Err(); err != nil {
+		return 0, err
 	}
 	// The password is hashed before the transaction, which would hold
 	// SQLite's write lock meanwhile.
@@ -532,7 +548,7 @@ func (s *Users) SetPassword(ctx context.Context, actor *pingan.User, username, p
 	if err != nil {
 		return 0, err
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = $2 WHERE id = $1`, t.user.ID, hash); err != nil {
+	if err := s.passwordSet(ctx, tx, t.user.ID, hash, s.now()); err != nil {
 		return 0, err
 	}
 	ended, err := endSessions(ctx, tx, t.user.ID)

@@ -107,14 +107,17 @@ func testUpdateUser(t *testing.T, e *env) {
 	err = e.db.Users.UpdateUser(ctx, admin, &pingan.User{Username: "fk-grid", Name: " ", UnitCode: e.fx.Village.Code, Roles: []pingan.Role{"boss"}})
 	wantField(t, err, "name")
 	wantField(t, err, "role")
-	// One's own administrator role stays.
+	// The roles are the security administrator's: neither one's own nor
+	// another's change (三权分立).
 	err = e.db.Users.UpdateUser(ctx, admin, &pingan.User{Username: "sz-admin", Name: "x", UnitCode: e.fx.County.Code, Roles: []pingan.Role{pingan.RoleViewer}})
-	wantCode(t, err, pingan.ECONFLICT)
+	wantField(t, err, "role")
+	err = e.db.Users.UpdateUser(ctx, admin, &pingan.User{Username: "fk-grid", Name: "x", UnitCode: e.fx.Village.Code, Roles: []pingan.Role{pingan.RoleGridWorker, pingan.RoleMediator}})
+	wantField(t, err, "role")
 	if n := len(accountAudit(t, e, "user_updated")); n != 0 {
 		t.Errorf("%d updates audited after refusals", n)
 	}
 
-	u := &pingan.User{Username: "fk-grid", Name: "薛霞", UnitCode: e.fx.Village2.Code, Roles: []pingan.Role{pingan.RoleGridWorker, pingan.RoleMediator}}
+	u := &pingan.User{Username: "fk-grid", Name: "薛霞", UnitCode: e.fx.Village2.Code, Roles: []pingan.Role{pingan.RoleGridWorker}}
 	if err := e.db.Users.UpdateUser(ctx, admin, u); err != nil {
 		t.Fatal(err)
 	}
@@ -122,7 +125,7 @@ func testUpdateUser(t *testing.T, e *env) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.Name != "薛霞" || got.UnitCode != e.fx.Village2.Code || !got.Has(pingan.RoleMediator) || got.ScopePath != e.fx.Village2.Path {
+	if got.Name != "薛霞" || got.UnitCode != e.fx.Village2.Code || !got.Has(pingan.RoleGridWorker) || got.ScopePath != e.fx.Village2.Path {
 		t.Errorf("after update: %+v", got)
 	}
 	rows := accountAudit(t, e, "user_updated")

@@ -40,7 +40,7 @@ func publicResolver(context.Context, string) ([]netip.Addr, error) {
 func (e *env) addWebhook(t *testing.T, name, unit string, events ...string) *pingan.Webhook {
 	t.Helper()
 	e.db.Webhooks.SetResolver(publicResolver)
-	w, secret, err := e.db.Webhooks.Add(ctx, e.fx.Admin, &pingan.NewWebhook{Name: name, URL: "https://hooks.example.org/" + name,
+	w, secret, err := e.db.Webhooks.Add(ctx, e.fx.SecAdmin, &pingan.NewWebhook{Name: name, URL: "https://hooks.example.org/" + name,
 		Events: events, Unit: unit})
 	if err != nil {
 		t.Fatalf("add webhook %s: %v", name, err)
@@ -54,7 +54,7 @@ func (e *env) addWebhook(t *testing.T, name, unit string, events ...string) *pin
 // deliveries answers the events of the webhook's deliveries, oldest first.
 func (e *env) deliveries(t *testing.T, w *pingan.Webhook) []*pingan.WebhookDelivery {
 	t.Helper()
-	ds, err := e.db.Webhooks.Deliveries(ctx, e.fx.Admin, w.ID, 0)
+	ds, err := e.db.Webhooks.Deliveries(ctx, e.fx.SecAdmin, w.ID, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -205,7 +205,7 @@ func testWebhookOutbox(t *testing.T, e *env) {
 	}
 
 	// A disabled webhook gets nothing more.
-	if err := e.db.Webhooks.SetActive(ctx, fx.Admin, county.ID, false); err != nil {
+	if err := e.db.Webhooks.SetActive(ctx, fx.SecAdmin, county.ID, false); err != nil {
 		t.Fatal(err)
 	}
 	n := len(e.deliveries(t, county))
@@ -280,7 +280,7 @@ func testWebhookClaimsInOrder(t *testing.T, e *env) {
 	}
 	same(claim(now.Add(time.Hour)))
 
-	got, err := e.db.Webhooks.Delivery(ctx, fx.Admin, x1.ID)
+	got, err := e.db.Webhooks.Delivery(ctx, fx.SecAdmin, x1.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -302,11 +302,11 @@ func testWebhookClaimsInOrder(t *testing.T, e *env) {
 	// A disabled webhook's deliveries wait.
 	z := e.report(t, fx.GridWorker, "")
 	_ = z
-	if err := e.db.Webhooks.SetActive(ctx, fx.Admin, w.ID, false); err != nil {
+	if err := e.db.Webhooks.SetActive(ctx, fx.SecAdmin, w.ID, false); err != nil {
 		t.Fatal(err)
 	}
 	same(claim(now.Add(2 * time.Hour)))
-	if err := e.db.Webhooks.SetActive(ctx, fx.Admin, w.ID, true); err != nil {
+	if err := e.db.Webhooks.SetActive(ctx, fx.SecAdmin, w.ID, true); err != nil {
 		t.Fatal(err)
 	}
 	if len(claim(now.Add(2*time.Hour))) != 1 {
@@ -326,13 +326,13 @@ func testWebhookResend(t *testing.T, e *env) {
 		t.Fatalf("claimed %v, %v", first, err)
 	}
 	d := first[0]
-	if _, err := e.db.Webhooks.Resend(ctx, fx.Admin, d.ID); pingan.ErrorCode(err) != pingan.ECONFLICT {
+	if _, err := e.db.Webhooks.Resend(ctx, fx.SecAdmin, d.ID); pingan.ErrorCode(err) != pingan.ECONFLICT {
 		t.Fatalf("resend of a pending delivery: %v", err)
 	}
 	if err := e.db.Webhooks.Delivered(ctx, d.ID, d.Claim, &pingan.WebhookAttempt{At: now, Status: 200}); err != nil {
 		t.Fatal(err)
 	}
-	again, err := e.db.Webhooks.Resend(ctx, fx.Admin, d.ID)
+	again, err := e.db.Webhooks.Resend(ctx, fx.SecAdmin, d.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -340,7 +340,7 @@ func testWebhookResend(t *testing.T, e *env) {
 		t.Errorf("resent %+v", again)
 	}
 	// A second click while the resend waits makes no second copy.
-	if _, err := e.db.Webhooks.Resend(ctx, fx.Admin, d.ID); pingan.ErrorCode(err) != pingan.ECONFLICT {
+	if _, err := e.db.Webhooks.Resend(ctx, fx.SecAdmin, d.ID); pingan.ErrorCode(err) != pingan.ECONFLICT {
 		t.Errorf("a second resend while the first waits: %v", err)
 	}
 	second, err := e.db.Webhooks.ClaimDeliveries(ctx, now.Add(time.Second), time.Minute, 10)
@@ -368,17 +368,17 @@ func testWebhookRefusedAndScoped(t *testing.T, e *env) {
 		}
 		return publicResolver(ctx, host)
 	})
-	_, _, err := e.db.Webhooks.Add(ctx, fx.Admin, &pingan.NewWebhook{Name: "x", URL: "ftp://hooks.example.org/", Events: []string{"case.*"},
+	_, _, err := e.db.Webhooks.Add(ctx, fx.SecAdmin, &pingan.NewWebhook{Name: "x", URL: "ftp://hooks.example.org/", Events: []string{"case.*"},
 		Unit: fx.County.Code})
 	wantKey(t, wantCode(t, err, pingan.EINVALID), "url", "webhook.url.scheme")
-	_, _, err = e.db.Webhooks.Add(ctx, fx.Admin, &pingan.NewWebhook{Name: "x", URL: "http://intranet.city/in", Events: []string{"case.*"},
+	_, _, err = e.db.Webhooks.Add(ctx, fx.SecAdmin, &pingan.NewWebhook{Name: "x", URL: "http://intranet.city/in", Events: []string{"case.*"},
 		Unit: fx.County.Code})
 	wantKey(t, wantCode(t, err, pingan.EINVALID), "url", "webhook.url.private")
-	_, _, err = e.db.Webhooks.Add(ctx, fx.Admin, &pingan.NewWebhook{Name: "x", URL: "http://intranet.city/in", Events: []string{"nope.*"},
+	_, _, err = e.db.Webhooks.Add(ctx, fx.SecAdmin, &pingan.NewWebhook{Name: "x", URL: "http://intranet.city/in", Events: []string{"nope.*"},
 		Unit: "999999"})
 	wantKey(t, wantCode(t, err, pingan.EINVALID), "events", "webhook.events.bad")
 	wantKey(t, wantCode(t, err, pingan.EINVALID), "unit", "webhook.unit.unknown")
-	if _, _, err := e.db.Webhooks.Add(ctx, fx.Admin, &pingan.NewWebhook{Name: "intranet", URL: "http://intranet.city/in",
+	if _, _, err := e.db.Webhooks.Add(ctx, fx.SecAdmin, &pingan.NewWebhook{Name: "intranet", URL: "http://intranet.city/in",
 		Events: []string{"case.*"}, Unit: fx.County.Code, AllowPrivate: true, Secret: "a-secret-given-by-the-admin"}); err != nil {
 		t.Fatalf("allowed private: %v", err)
 	}
@@ -387,7 +387,7 @@ func testWebhookRefusedAndScoped(t *testing.T, e *env) {
 		t.Errorf("a dispatcher registers a webhook: %v", err)
 	}
 	theirs := e.addWebhook(t, "theirs", fx.OtherCounty.Code, "case.*")
-	countyAdmin := e.addUser(t, "sz-admin", fx.County.Code, pingan.RoleAdmin)
+	countyAdmin := e.addUser(t, "sz-admin", fx.County.Code, pingan.RoleSecAdmin)
 	if _, err := e.db.Webhooks.Webhook(ctx, countyAdmin, theirs.ID); pingan.ErrorCode(err) != pingan.ENOTFOUND {
 		t.Errorf("another county's webhook: %v", err)
 	}
@@ -435,7 +435,7 @@ func testWebhookAttemptBadBytes(t *testing.T, e *env) {
 		t.Fatalf("a long reason: %v", err)
 	}
 	for _, d := range ds {
-		got, err := e.db.Webhooks.Delivery(ctx, fx.Admin, d.ID)
+		got, err := e.db.Webhooks.Delivery(ctx, fx.SecAdmin, d.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -462,17 +462,17 @@ func testWebhookResolveOutsideTheWrite(t *testing.T, e *env) {
 		}
 		wctx, cancel := context.WithTimeout(ctx, 3*time.Second)
 		defer cancel()
-		if err := e.db.Webhooks.SetActive(wctx, fx.Admin, w.ID, true); err != nil {
+		if err := e.db.Webhooks.SetActive(wctx, fx.SecAdmin, w.ID, true); err != nil {
 			problems = append(problems, "a write during the lookup: "+err.Error())
 		}
 		return publicResolver(rctx, host)
 	})
 	in := &pingan.NewWebhook{Name: "second", URL: "https://hooks.example.org/second", Events: []string{"case.*"}, Unit: fx.County.Code}
-	added, _, err := e.db.Webhooks.Add(ctx, fx.Admin, in)
+	added, _, err := e.db.Webhooks.Add(ctx, fx.SecAdmin, in)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.db.Webhooks.Update(ctx, fx.Admin, added.ID, in); err != nil {
+	if _, err := e.db.Webhooks.Update(ctx, fx.SecAdmin, added.ID, in); err != nil {
 		t.Fatal(err)
 	}
 	if calls != 2 || len(problems) > 0 {
@@ -504,7 +504,7 @@ func testWebhookLateResultFenced(t *testing.T, e *env) {
 	if err := e.db.Webhooks.Delivered(ctx, id, "", late); err != nil {
 		t.Fatal(err)
 	}
-	got, err := e.db.Webhooks.Delivery(ctx, fx.Admin, id)
+	got, err := e.db.Webhooks.Delivery(ctx, fx.SecAdmin, id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -517,7 +517,7 @@ func testWebhookLateResultFenced(t *testing.T, e *env) {
 	if err := e.db.Webhooks.DeliveryFailed(ctx, id, second[0].Claim, late, now.Add(time.Hour)); err != nil {
 		t.Fatal(err)
 	}
-	if got, _ = e.db.Webhooks.Delivery(ctx, fx.Admin, id); got.State != pingan.DeliveryDelivered || got.Attempts != 1 || len(got.Log) != 1 {
+	if got, _ = e.db.Webhooks.Delivery(ctx, fx.SecAdmin, id); got.State != pingan.DeliveryDelivered || got.Attempts != 1 || len(got.Log) != 1 {
 		t.Errorf("the claim's own result: %+v", got)
 	}
 }

@@ -36,7 +36,7 @@ func init() {
 // KeysReady reports whether the API keys' pages are served (the
 // administration tabs).
 func (v *view) KeysReady() bool {
-	return v.s != nil && v.s.keys != nil && v.User.May(pingan.CapAdminUsers)
+	return v.s != nil && v.s.keys != nil && v.User.May(pingan.CapAdminSecurity)
 }
 
 // routesKeys registers the page when the service is configured.
@@ -44,9 +44,9 @@ func (s *Server) routesKeys(h func(pattern string, handler http.HandlerFunc)) {
 	if s.keys == nil {
 		return
 	}
-	h("GET /admin/keys", s.signedIn(s.may(pingan.CapAdminUsers, s.adminKeys)))
-	h("POST /admin/keys", s.signedIn(s.may(pingan.CapAdminUsers, s.form(s.addKey))))
-	h("POST /admin/keys/revoke", s.signedIn(s.may(pingan.CapAdminUsers, s.form(s.revokeKey))))
+	h("GET /admin/keys", s.signedIn(s.may(pingan.CapAdminSecurity, s.adminKeys)))
+	h("POST /admin/keys", s.signedIn(s.may(pingan.CapAdminSecurity, s.form(s.addKey))))
+	h("POST /admin/keys/revoke", s.signedIn(s.may(pingan.CapAdminSecurity, s.form(s.revokeKey))))
 }
 
 func (s *Server) adminKeys(w http.ResponseWriter, r *http.Request) {

@@ -19,7 +19,7 @@ var keyRe = regexp.MustCompile(pingan.APIKeyPrefix + `[a-z2-7]{40,}`)
 func TestAdminKeys(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	a := countyAdmin(t, e)
+	a := countySecAdmin(t, e)
 	res := a.get("/admin/keys")
 	if res.status != http.StatusOK {
 		t.Fatalf("GET /admin/keys: %d\n%s", res.status, res.body)

@@ -384,14 +384,15 @@ func (s *Server) resetPassword(w http.ResponseWriter, r *http.Request) {
 }
 
 // passwordAlphabet leaves out the characters read one for another (0 O o,
-// 1 l I).
-const passwordAlphabet = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+// 1 l I); it has a few symbols, for a policy that asks for all four kinds.
+const passwordAlphabet = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789#%="
 
-// generatePassword answers a random password of 14 characters that meets
-// secret.WeakPassword's rule for the username.
+// generatePassword answers a random password of 20 characters of all four
+// kinds that meets secret.WeakPassword's rule for the username, and so
+// any security policy but one asking for more characters.
 func generatePassword(username string) (string, error) {
 	for {
-		b := make([]byte, 14)
+		b := make([]byte, 20)
 		for i := range b {
 			k, err := rand.Int(rand.Reader, big.NewInt(int64(len(passwordAlphabet))))
 			if err != nil {
@@ -399,7 +400,7 @@ func generatePassword(username string) (string, error) {
 			}
 			b[i] = passwordAlphabet[k.Int64()]
 		}
-		if secret.WeakPassword(string(b), username) == "" {
+		if secret.WeakPassword(string(b), username) == "" && pingan.CharacterClasses(string(b)) == 4 {
 			return string(b), nil
 		}
 	}

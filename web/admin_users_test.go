@@ -80,14 +80,15 @@ func TestAdminUsersEdit(t *testing.T) {
 		t.Fatalf("a refused edit changed the name to %q", u.Name)
 	}
 
-	res = a.post("/admin/users/edit", url.Values{"username": {"jt-grid"}, "name": {"薛霞"}, "unit": {"620921100001"}, "role": {"grid_worker", "mediator"}})
+	// The roles are the security administrator's (admin_security.go).
+	res = a.post("/admin/users/edit", url.Values{"username": {"jt-grid"}, "name": {"薛霞"}, "unit": {"620921100001"}, "role": {"grid_worker"}})
 	if res.status != http.StatusSeeOther {
 		t.Fatalf("edit: %d\n%s", res.status, res.body)
 	}
 	res = a.get(res.location)
 	mustContain(t, wordsOf(res.body), "账户 jt-grid 已保存")
 	u, _ := e.db.Users.UserByUsername(t.Context(), "jt-grid")
-	if u.Name != "薛霞" || !u.Has(pingan.RoleMediator) {
+	if u.Name != "薛霞" || !u.Has(pingan.RoleGridWorker) {
 		t.Errorf("after the edit: %+v", u)
 	}
 

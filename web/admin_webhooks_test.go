@@ -28,7 +28,7 @@ func TestAdminWebhooks(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	ctx := context.Background()
-	a := countyAdmin(t, e)
+	a := countySecAdmin(t, e)
 	res := a.get("/admin/webhooks")
 	if res.status != http.StatusOK {
 		t.Fatalf("GET /admin/webhooks: %d\n%s", res.status, res.body)
@@ -71,7 +71,7 @@ func TestAdminWebhooks(t *testing.T) {
 	if secret == "" {
 		t.Fatal("the new webhook's secret is not on the answer")
 	}
-	hooks, err := e.db.Webhooks.List(ctx, e.fx.Admin)
+	hooks, err := e.db.Webhooks.List(ctx, e.fx.SecAdmin)
 	if err != nil || len(hooks) != 2 {
 		t.Fatalf("webhooks %v, %v", hooks, err)
 	}
@@ -115,12 +115,12 @@ func TestAdminWebhooks(t *testing.T) {
 	}
 	res = a.get(res.location)
 	mustContain(t, res.body, "已停用事件推送“市级平台”", `id="webhook-enable"`)
-	if got, _ := e.db.Webhooks.Webhook(ctx, e.fx.Admin, w.ID); got.Active {
+	if got, _ := e.db.Webhooks.Webhook(ctx, e.fx.SecAdmin, w.ID); got.Active {
 		t.Error("the webhook is still active")
 	}
 
 	// Another county's administrator: not found, like no webhook.
-	other := &pingan.User{Username: "jt-admin", Name: "金塔县管理员", UnitCode: "620921", Roles: []pingan.Role{pingan.RoleAdmin}}
+	other := &pingan.User{Username: "jt-admin", Name: "金塔县管理员", UnitCode: "620921", Roles: []pingan.Role{pingan.RoleSecAdmin}}
 	if err := e.db.Users.CreateUser(ctx, other, storetest.Password); err != nil {
 		t.Fatal(err)
 	}
@@ -146,7 +146,7 @@ func TestBrowserAdminWebhooks(t *testing.T) {
 	ctx := newBrowser(t, 1280, 900)
 	e := newEnv(t)
 	base, dir := e.ts.URL, shots(t)
-	browserLogin(t, ctx, base, e.fx.Admin.Username)
+	browserLogin(t, ctx, base, e.fx.SecAdmin.Username)
 	do(t, ctx, "the page", chromedp.Navigate(base+"/admin/webhooks"), chromedp.WaitVisible(chromedp.ID("webhook-form")))
 	do(t, ctx, "a bad URL", chromedp.SetValue(chromedp.ID("webhook-name"), "市级平台"),
 		chromedp.SetValue(chromedp.ID("webhook-url"), "ftp://203.0.113.7/in"),

@@ -174,9 +174,9 @@ var rolePages = map[string]pingan.Capability{
 	"POST /sites/{site}/sensors": pingan.CapSensors,
 	"GET /admin/monitoring":      pingan.CapAdminUsers,
 	// API keys (admin_keys.go).
-	"GET /admin/keys":         pingan.CapAdminUsers,
-	"POST /admin/keys":        pingan.CapAdminUsers,
-	"POST /admin/keys/revoke": pingan.CapAdminUsers,
+	"GET /admin/keys":         pingan.CapAdminSecurity,
+	"POST /admin/keys":        pingan.CapAdminSecurity,
+	"POST /admin/keys/revoke": pingan.CapAdminSecurity,
 	// The import of cases (caseimport.go).
 	"GET /admin/import-cases":          pingan.CapImportCases,
 	"POST /admin/import-cases":         pingan.CapImportCases,
@@ -186,6 +186,14 @@ var rolePages = map[string]pingan.Capability{
 	"POST /admin/webhooks":        pingan.CapAdminWebhooks,
 	"POST /admin/webhooks/active": pingan.CapAdminWebhooks,
 	"POST /admin/webhooks/resend": pingan.CapAdminWebhooks,
+	// The security administrator's pages and one's own password
+	// (admin_security.go).
+	"GET /admin/roles":       pingan.CapAdminSecurity,
+	"POST /admin/roles":      pingan.CapAdminSecurity,
+	"GET /admin/security":    pingan.CapAdminSecurity,
+	"POST /admin/security":   pingan.CapAdminSecurity,
+	"GET /account/password":  anySignedIn,
+	"POST /account/password": anySignedIn,
 	// Two-factor sign-in (totp.go): one's own enrolment, the security
 	// administrator's policy and resets.
 	"GET /account/totp":          anySignedIn,
@@ -215,6 +223,8 @@ var menuEntries = map[string]pingan.Capability{
 
 	"/warnings": pingan.CapWarnings,
 	"/sites":    pingan.CapSites,
+
+	"/admin/roles": pingan.CapAdminSecurity,
 }
 
 // roleUsers answers one fixture user of each role, all of whom see the

@@ -30,9 +30,10 @@ const (
 
 // session is the signed-in user of a request and the token of their session.
 type session struct {
-	user  *pingan.User
-	token string
-	csrf  string
+	user    *pingan.User
+	token   string
+	csrf    string
+	expired bool // the password has expired: only its change (admin_security.go)
 }
 
 type ctxKey struct{}
@@ -100,13 +101,14 @@ func (s *Server) current(r *http.Request) (*session, bool) {
 	if err != nil {
 		return nil, false
 	}
-	if !s.activity.touch(c.Value, s.clock.Now(), s.idle) {
+	idle, expired := s.touch(r, c.Value) // the idle clock in the database (admin_security.go)
+	if idle {
 		if err := s.endSession(context.WithoutCancel(withSource(r)), c.Value); err != nil {
 			s.log.Warn("web: idle logout", "err", err)
 		}
 		return nil, true
 	}
-	return &session{user: u, token: c.Value, csrf: s.csrfToken(c.Value)}, false
+	return &session{user: u, token: c.Value, csrf: s.csrfToken(c.Value), expired: expired}, false
 }
 
 // auth runs h for a signed-in user; others are sent to the login page.
@@ -131,6 +133,9 @@ func (s *Server) auth(h http.HandlerFunc) http.HandlerFunc {
 			return
 		}
 		w.Header().Set("Cache-Control", "no-store")
+		if s.passwordFirst(w, r, sess) {
+			return
+		}
 		if s.totpLimited(w, r, sess) { // a role that must enrol in TOTP first (totp.go)
 			return
 		}
@@ -251,6 +256,10 @@ func landing(u *pingan.User) string {
 		return "/dashboard"
 	case u.Has(pingan.RoleAdmin):
 		return "/admin/units"
+	case u.Has(pingan.RoleSecAdmin):
+		return "/admin/roles"
+	case u.Has(pingan.RoleAuditor):
+		return "/account/password"
 	}
 	return "/inbox"
 }

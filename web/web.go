@@ -120,6 +120,9 @@ type Config struct {
 	// Webhooks registers the webhooks of other systems (/admin/webhooks,
 	// admin_webhooks.go); when nil the pages are not offered.
 	Webhooks pingan.WebhookService
+	// Security keeps the security policy and one's own password
+	// (/admin/security, /account/password, admin_security.go).
+	Security pingan.SecurityService
 	// TOTP is two-factor sign-in (/login/totp, /account/totp, /admin/totp,
 	// totp.go); when nil it is not offered.
 	TOTP pingan.TOTPService
@@ -213,6 +216,7 @@ type Server struct {
 	patterns []string // of every page, in the order routes registers them
 	handler  http.Handler
 	activity *activity
+	security pingan.SecurityService // Config.Security
 	// sessionEnded is Config.SessionEnded.
 	sessionEnded func(token string)
 	names        *nameCache
@@ -265,6 +269,7 @@ func New(cfg Config) *Server {
 	s.tiles = &tileCache{svc: cfg.Settings}
 	s.activity = &activity{seen: map[string]time.Time{}}
 	s.sessionEnded = cfg.SessionEnded
+	s.security = cfg.Security
 	s.names = &nameCache{m: map[string]nameEntry{}}
 	s.limiter = &limiter{hits: map[string][]time.Time{}}
 	s.limits, s.proxies = cfg.Limits, cfg.Proxies
@@ -367,6 +372,7 @@ func (s *Server) routes() {
 	s.routesSites(h)
 	s.routesMonitor(h)
 	s.routesKeys(h)
+	s.routesSecurity(h)
 	s.routesCaseImport(h)
 	s.routesWebhooks(h)
 	s.routesTOTP(h)

@@ -35,6 +35,7 @@ func (e *cmdEnv) migrate(args []string) error {
 		return err
 	}
 	fmt.Fprintln(e.stderr, "数据库已是最新结构 (the schema is up to date)")
+	warnMixedAdmins(e.ctx, db, e.stderr) // 三权分立 (admin_duties.go)
 	return nil
 }
 

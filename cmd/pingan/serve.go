@@ -84,6 +84,7 @@ func (e *cmdEnv) serve(args []string) error {
 		return err
 	}
 	defer db.Close()
+	warnMixedAdmins(e.ctx, db, e.stderr) // 三权分立 (admin_duties.go)
 	return e.listenAndServe(db, f, pingan.SystemClock)
 }
 
@@ -208,7 +209,8 @@ func apiConfig(db *store.DB, f serveFlags, clock pingan.Clock, logger *slog.Logg
 		// 双因素认证 (api/totp.go)
 		TOTP: db.Users,
 
-		Limits: f.edge.shared(), Proxies: f.edge.trusted, // 限流 (edge.go)
+		Security: db.Security,                              // 安全策略 (/security/policy)
+		Limits:   f.edge.shared(), Proxies: f.edge.trusted, // 限流 (edge.go)
 	}
 }
 
@@ -238,6 +240,7 @@ func webConfig(db *store.DB, f serveFlags, clock pingan.Clock, logger *slog.Logg
 		// 监测: the site page's panel, the sensors, the subscription's state
 		Monitor: db.Monitor, Broker: f.monitor.brokerOf(), Keys: db.APIKeys,
 		Webhooks: db.Webhooks, // 事件推送 (/admin/webhooks)
+		Security: db.Security, // 安全策略, one's own password (/admin/security, /account/password)
 
 		// 双因素认证 (/login/totp, /account/totp, /admin/totp)
 		TOTP: db.Users,

@@ -100,6 +100,9 @@ type accountRow struct {
 	RoleNames []string `json:"role_names"`
 	Grids     []string `json:"grids"`
 	Disabled  bool     `json:"disabled"`
+	// MixedAdmin: an administrator's role beside another, which the
+	// security administrator should split (三权分立).
+	MixedAdmin bool `json:"mixed_admin"`
 }
 
 // userList writes the accounts the flags select: a table in Chinese for
@@ -142,7 +145,7 @@ func (e *cmdEnv) userList(args []string) error {
 	rows := make([]accountRow, 0, len(users))
 	for _, u := range users {
 		r := accountRow{Username: u.Username, Name: u.Name, Unit: u.UnitCode, UnitName: unitNames[u.UnitCode],
-			Roles: []string{}, RoleNames: []string{}, Grids: grids[u.ID], Disabled: u.Disabled}
+			Roles: []string{}, RoleNames: []string{}, Grids: grids[u.ID], Disabled: u.Disabled, MixedAdmin: pingan.MixedAdmin(u)}
 		for _, x := range u.Roles {
 			r.Roles = append(r.Roles, string(x))
 			r.RoleNames = append(r.RoleNames, pingan.Msg("role."+string(x)).Text(pingan.ZH))
@@ -162,6 +165,9 @@ func (e *cmdEnv) userList(args []string) error {
 		state := "启用"
 		if r.Disabled {
 			state = "停用"
+		}
+		if r.MixedAdmin {
+			state += "，管理员兼其他角色，须拆分 (admin with other roles: split)"
 		}
 		table = append(table, []string{r.Username, r.Name, r.Unit, r.UnitName,
 			strings.Join(r.RoleNames, "、"), strings.Join(r.Grids, ","), state})

@@ -236,12 +236,26 @@ func FixtureUnits() []*pingan.Unit {
 	}
 }
 
+// FixturePolicy answers the security policy Seed sets: the defaults but
+// two kinds of character and no expiry.
+func FixturePolicy() *pingan.SecurityPolicy {
+	p := pingan.DefaultSecurityPolicy()
+	p.Classes, p.ExpiryDays = 2, 0
+	return &p
+}
+
 // Seed imports the fixture's units and creates its users.
 func Seed(t testing.TB, db *store.DB) *Fixture {
 	t.Helper()
 	ctx := context.Background()
 	if _, err := db.Units.ImportUnits(ctx, FixtureUnits()); err != nil {
 		t.Fatalf("storetest: import units: %v", err)
+	}
+	// The fixture's passwords are of two kinds of character and never
+	// expire while tests move the clock by years; the tests of the
+	// security policy set their own.
+	if err := db.Security.SetSecurityPolicy(ctx, nil, FixturePolicy()); err != nil {
+		t.Fatalf("storetest: security policy: %v", err)
 	}
 	fx := &Fixture{Units: map[string]*pingan.Unit{}, Users: map[string]*pingan.User{}}
 	user := func(username, name, unit string, roles ...pingan.Role) *pingan.User {
