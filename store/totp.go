@@ -160,22 +160,7 @@ func (s *Users) SetTOTPPolicy(ctx context.Context, actor *pingan.User, p *pingan
 // only a security administrator who sees every unit acts on them (nil: the
 // operator at the command line).
 func maySecureWholeTree(ctx context.Context, tx *sql.Tx, actor *pingan.User) error {
-	deny := pingan.E(pingan.EFORBIDDEN, "totp.admin.forbidden")
-	if actor == nil {
-		return nil
-	}
-	if !actor.May(pingan.CapAdminSecurity) || actor.ScopePath == "" {
-		return deny
-	}
-	var outside int
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM units WHERE parent_code IS NULL AND NOT `+unitIn("path", "$1"),
-		likePrefix(actor.ScopePath)).Scan(&outside); err != nil {
-		return err
-	}
-	if outside > 0 {
-		return deny
-	}
-	return nil
+	return wholeTreeAs(ctx, tx, actor, pingan.RoleSecAdmin, pingan.E(pingan.EFORBIDDEN, "totp.admin.forbidden"))
 }
 
 // TOTPState answers the two-factor state of u's account.
