@@ -309,7 +309,7 @@ func (s *Server) setTOTPPolicy(w http.ResponseWriter, r *http.Request) {
 	for _, x := range r.PostForm["role"] {
 		p.Roles = append(p.Roles, pingan.Role(x))
 	}
-	err := s.totp.SetTOTPPolicy(r.Context(), userOf(r), p)
+	err := s.totp.SetTOTPPolicy(withSource(r), userOf(r), p)
 	if err == nil {
 		http.Redirect(w, r, "/admin/totp?saved=1", http.StatusSeeOther)
 		return
