@@ -113,4 +113,8 @@ type AuditTrailService interface {
 	ExportAudit(ctx context.Context, actor *User, f AuditFilter, format string, fn func(*AuditRecord) error) error
 	// AuditChain answers the state of the chain. EFORBIDDEN without CapReadAudit.
 	AuditChain(ctx context.Context, actor *User) (AuditChainState, error)
+	// RecordDownload writes the row of a download (导出, 下载) of a list,
+	// statistics, a printed form or a file: the path, the case it is of
+	// (or ""), and the HTTP status, whose class gives the result.
+	RecordDownload(ctx context.Context, actor *User, caseID, path string, status int) error
 }

@@ -37,5 +37,9 @@ var auditMessages = map[string][2]string{
 	"audit.result.ok":       {"成功", "ok"},
 	"audit.result.refused":  {"拒绝", "refused"},
 	"audit.result.failed":   {"失败", "failed"},
+	"openapi.op.list_audit": {"查询审计日志（审计管理员）：按账户、单位、事件和时间范围（必填，不超过 366 天），附审计链状态", "Read the audit trail (the audit administrator): by account, unit, event and time range (required, at most 366 days), with the chain's state"},
+	"openapi.param.account": {"账户（用户名）", "The account (its username)"},
+	"openapi.param.action":  {"事件（审计动作，如 login）", "The event (the audit action, such as login)"},
+	"openapi.param.page":    {"页码，从 1 起", "The page, from 1"},
 	"nav.audit":             {"审计日志", "Audit trail"},
 }

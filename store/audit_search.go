@@ -138,3 +138,44 @@ func (s *Audit) AuditChain(ctx context.Context, actor *pingan.User) (pingan.Audi
 	}
 	return c, nil
 }
+
+// auditDownload is the action of a download's row.
+const auditDownload = "download"
+
+// downloadEvent is the detail of a download's row.
+type downloadEvent struct {
+	Path   string `json:"path"`
+	Status int    `json:"status"`
+}
+
+// RecordDownload writes the row of a download: pingan.AuditTrailService.
+// A case id that names no region is left out rather than refused: the row
+// is written whatever the path said.
+func (s *Audit) RecordDownload(ctx context.Context, actor *pingan.User, caseID, path string, status int) error {
+	region := ""
+	if r, ok := regionOfID(caseID); ok {
+		region = r
+	} else {
+		caseID = ""
+	}
+	result := pingan.AuditOK
+	switch {
+	case status >= 500:
+		result = pingan.AuditFailed
+	case status >= 400:
+		result = pingan.AuditRefused
+	}
+	b, err := json.Marshal(downloadEvent{Path: path, Status: status})
+	if err != nil {
+		return err
+	}
+	tx, err := s.beginWrite(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := s.auditRow(ctx, tx, actor, auditDownload, result, region, caseID, string(b), false); err != nil {
+		return err
+	}
+	return tx.Commit()
+}

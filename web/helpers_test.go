@@ -48,7 +48,7 @@ func newEnvOn(t testing.TB, db *store.DB, clock *storetest.Clock) *env {
 	}
 	e := &env{t: t, db: db, fx: fx, clock: clock, dataDir: t.TempDir()}
 	e.srv = New(Config{Units: db.Units, Users: db.Users, Categories: db.Categories, Cases: db.Cases, Stats: db.Stats, Public: db.Public, Grids: db.Grids, Holidays: db.Calendar, Calendar: db.Calendar, Campaigns: db.Campaigns, Mediation: db.Mediation, Petitions: db.Petitions, Receptions: db.Receptions,
-		Schemes: db.Schemes, Assess: db.Assess, Monthly: db.Monthly, Risks: db.Risks, Stability: db.Stability, Tasks: db.Tasks, Warnings: db.Warnings, Briefings: db.Briefings, Patrols: db.Patrols, Sites: db.Sites, Monitor: db.Monitor, Keys: db.APIKeys, Webhooks: db.Webhooks, Security: db.Security, CaseImports: db.CaseImports, TOTP: db.Users, Clock: clock, Logger: slog.New(slog.DiscardHandler), DataDir: e.dataDir})
+		Schemes: db.Schemes, Assess: db.Assess, Monthly: db.Monthly, Risks: db.Risks, Stability: db.Stability, Tasks: db.Tasks, Warnings: db.Warnings, Briefings: db.Briefings, Patrols: db.Patrols, Sites: db.Sites, Monitor: db.Monitor, Keys: db.APIKeys, Webhooks: db.Webhooks, Security: db.Security, CaseImports: db.CaseImports, TOTP: db.Users, AuditTrail: db.Audit, Clock: clock, Logger: slog.New(slog.DiscardHandler), DataDir: e.dataDir})
 	e.ts = httptest.NewServer(e.srv.Handler())
 	t.Cleanup(e.ts.Close)
 	return e

@@ -173,6 +173,10 @@ var rolePages = map[string]pingan.Capability{
 	"GET /sites/{site}/sensors":  pingan.CapSensors,
 	"POST /sites/{site}/sensors": pingan.CapSensors,
 	"GET /admin/monitoring":      pingan.CapAdminUsers,
+	// The audit trail (audit.go).
+	"GET /audit":      pingan.CapReadAudit,
+	"GET /audit.xlsx": pingan.CapReadAudit,
+	"GET /audit.csv":  pingan.CapReadAudit,
 	// API keys (admin_keys.go).
 	"GET /admin/keys":         pingan.CapAdminSecurity,
 	"POST /admin/keys":        pingan.CapAdminSecurity,

@@ -126,6 +126,9 @@ type Config struct {
 	// TOTP is two-factor sign-in (/login/totp, /account/totp, /admin/totp,
 	// totp.go); when nil it is not offered.
 	TOTP pingan.TOTPService
+	// AuditTrail is the audit trail the audit administrator reads and
+	// exports (/audit, audit.go); when nil the page is not offered.
+	AuditTrail pingan.AuditTrailService
 
 	// Calendar counts the time left before deadlines: the store, which
 	// holds the years entered at run time; calendar.Official() when nil.
@@ -223,6 +226,9 @@ type Server struct {
 	limiter      *limiter
 	limits       *limit.Limits // limits.go
 	proxies      httpx.Proxies
+
+	// auditTrail is Config.AuditTrail (audit.go).
+	auditTrail pingan.AuditTrailService
 }
 
 // New builds the application from cfg, filling the defaults.
@@ -270,6 +276,7 @@ func New(cfg Config) *Server {
 	s.activity = &activity{seen: map[string]time.Time{}}
 	s.sessionEnded = cfg.SessionEnded
 	s.security = cfg.Security
+	s.auditTrail = cfg.AuditTrail
 	s.names = &nameCache{m: map[string]nameEntry{}}
 	s.limiter = &limiter{hits: map[string][]time.Time{}}
 	s.limits, s.proxies = cfg.Limits, cfg.Proxies
@@ -376,6 +383,7 @@ func (s *Server) routes() {
 	s.routesCaseImport(h)
 	s.routesWebhooks(h)
 	s.routesTOTP(h)
+	s.routesAudit(h)
 	s.routesHandlers(h)
 
 	h("/", func(w http.ResponseWriter, r *http.Request) {
@@ -387,6 +395,10 @@ func (s *Server) routes() {
 // the tests that sweep every page).
 func (s *Server) handle(pattern string, h http.HandlerFunc) {
 	s.patterns = append(s.patterns, pattern)
+	if s.auditTrail != nil && isDownload(pattern) {
+		s.mux.Handle(pattern, s.auditDownload(s.checkText(h))) // audit.go
+		return
+	}
 	s.mux.Handle(pattern, s.checkText(h))
 }
 

@@ -152,6 +152,11 @@ func (e *cmdEnv) listenAndServe(db *store.DB, f serveFlags, clock pingan.Clock) 
 	go (&jobs.RiskReviews{Watch: db.Risks, Clock: clock, Interval: f.tick, Logger: logger}).Run(ctx)
 	go (&jobs.SiteInspections{Watch: db.Sites, Interval: f.tick, Logger: logger}).Run(ctx) // 重点场所: missed inspections
 	go (&jobs.Webhooks{Outbox: db.Webhooks, Clock: clock, Logger: logger}).Run(ctx)        // 事件推送: the webhooks' outbox
+	// 审计链: chains the audit rows within seconds, anchors the head daily,
+	// and chains once more at shutdown before the server returns.
+	chained := make(chan struct{})
+	go func() { (&jobs.AuditChain{Trail: db.Audit, Logger: logger}).Run(ctx); close(chained) }()
+	defer func() { <-chained }()
 	go (&jobs.MonthlyReports{Services: monthly.Services{Stats: db.Stats, Cases: db.Cases, Units: db.Units, Schemes: db.Schemes,
 		Assess: db.Assess, Categories: db.Categories}, Reports: db.Monthly, Calendar: db.Calendar, Font: f.font, Clock: clock, Logger: logger}).Run(ctx)
 
@@ -241,6 +246,9 @@ func webConfig(db *store.DB, f serveFlags, clock pingan.Clock, logger *slog.Logg
 		Monitor: db.Monitor, Broker: f.monitor.brokerOf(), Keys: db.APIKeys,
 		Webhooks: db.Webhooks, // 事件推送 (/admin/webhooks)
 		Security: db.Security, // 安全策略, one's own password (/admin/security, /account/password)
+
+		// 审计日志 (/audit)
+		AuditTrail: db.Audit,
 
 		// 双因素认证 (/login/totp, /account/totp, /admin/totp)
 		TOTP: db.Users,

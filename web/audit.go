@@ -1,0 +1,225 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/pingan-gov/pingan"
+	"github.com/pingan-gov/pingan/internal/httpx"
+	"github.com/pingan-gov/pingan/sheet"
+)
+
+// The audit page (审计日志): the audit administrator alone
+// (CapReadAudit) filters the audit trail by account, unit, event and time
+// range — a range is required and at most pingan.AuditMaxRange long —
+// pages through it, and downloads the filtered rows as XLSX or CSV; each
+// download is itself a row of the trail. The page shows the state of the
+// chain: its head, the last daily anchor and the rows not yet chained.
+// Nothing here, nor anywhere in pingan, edits or deletes a row.
+
+// auditPerPage is how many rows the page shows at a time.
+const auditPerPage = 50
+
+type auditData struct {
+	Rows   []*pingan.AuditRecord
+	Total  int
+	Page   int
+	Pages  int
+	Chain  pingan.AuditChainState
+	Values map[string]string
+	Errors map[string]string
+	// Query is the filter as a query string, for the pages and downloads.
+	Query string
+}
+
+func init() {
+	pageNames = append(pageNames, "audit")
+}
+
+// AuditReady reports whether the audit page is served to the reader (the nav).
+func (v *view) AuditReady() bool {
+	return v.s != nil && v.s.auditTrail != nil && v.User.May(pingan.CapReadAudit)
+}
+
+// routesAudit registers the page and its downloads when the service is configured.
+func (s *Server) routesAudit(h func(pattern string, handler http.HandlerFunc)) {
+	if s.auditTrail == nil {
+		return
+	}
+	h("GET /audit", s.signedIn(s.may(pingan.CapReadAudit, s.auditPage)))
+	h("GET /audit.xlsx", s.signedIn(s.may(pingan.CapReadAudit, s.auditExport)))
+	h("GET /audit.csv", s.signedIn(s.may(pingan.CapReadAudit, s.auditExport)))
+}
+
+// auditFilterOf reads the filter of a query: from and to as a day
+// (YYYY-MM-DD; to includes its day) or a minute (YYYY-MM-DDTHH:MM), in
+// China Standard Time. Without any query it is the last seven days.
+func auditFilterOf(q url.Values, now time.Time) (pingan.AuditFilter, map[string]string, error) {
+	values := map[string]string{}
+	for _, k := range []string{"account", "unit", "action", "from", "to"} {
+		values[k] = strings.TrimSpace(q.Get(k))
+	}
+	if len(q) == 0 {
+		today := now.In(pingan.CST)
+		values["from"] = today.AddDate(0, 0, -7).Format(time.DateOnly)
+		values["to"] = today.Format(time.DateOnly)
+	}
+	f := pingan.AuditFilter{Account: values["account"], Unit: values["unit"], Action: values["action"]}
+	var bad pingan.Invalid
+	var err error
+	for _, k := range []string{"from", "to"} {
+		s := values[k]
+		if s == "" {
+			continue
+		}
+		var t time.Time
+		if t, err = time.ParseInLocation("2006-01-02T15:04", s, pingan.CST); err != nil {
+			if t, err = time.ParseInLocation(time.DateOnly, s, pingan.CST); err == nil && k == "to" {
+				t = t.AddDate(0, 0, 1)
+			}
+		}
+		if err != nil {
+			bad.Add(k, "audit.time.bad")
+			continue
+		}
+		if k == "from" {
+			f.From = t
+		} else {
+			f.To = t
+		}
+	}
+	if err := bad.Err(); err != nil {
+		return f, values, err
+	}
+	f.Page, _ = strconv.Atoi(q.Get("page"))
+	return f, values, f.Check()
+}
+
+func (s *Server) auditPage(w http.ResponseWriter, r *http.Request) {
+	ctx, u := r.Context(), userOf(r)
+	v := s.newView(r, "audit")
+	f, values, err := auditFilterOf(r.URL.Query(), s.clock.Now())
+	d := &auditData{Values: values, Page: max(f.Page, 1)}
+	status := http.StatusOK
+	if err == nil {
+		f.PerPage = auditPerPage
+		d.Rows, d.Total, err = s.auditTrail.SearchAudit(ctx, u, f)
+	}
+	if err != nil {
+		if pingan.ErrorCode(err) != pingan.EINVALID {
+			s.fail(w, r, err)
+			return
+		}
+		d.Errors, status = pingan.FieldTexts(err, v.Lang), http.StatusBadRequest
+	}
+	if d.Chain, err = s.auditTrail.AuditChain(ctx, u); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d.Pages = (d.Total + auditPerPage - 1) / auditPerPage
+	q := url.Values{}
+	for k, x := range values {
+		if x != "" {
+			q.Set(k, x)
+		}
+	}
+	d.Query = q.Encode()
+	v.Title, v.Nav, v.D = v.T("audit.title"), "audit", d
+	s.renderStatus(w, r, v, status)
+}
+
+// AuditResult names a row's result in the reader's language.
+func (v *view) AuditResult(result string) string {
+	if pingan.HasMessage("audit.result." + result) {
+		return v.T("audit.result." + result)
+	}
+	return result
+}
+
+// auditExport answers the filtered rows, newest first, as XLSX or (for a
+// path ending in .csv) CSV; the store records the download.
+func (s *Server) auditExport(w http.ResponseWriter, r *http.Request) {
+	ctx, u := r.Context(), userOf(r)
+	v := s.newView(r, "audit")
+	f, values, err := auditFilterOf(r.URL.Query(), s.clock.Now())
+	if err != nil {
+		s.auditPage(w, r) // the page names the fields
+		return
+	}
+	l := &exportLines{v: v}
+	l.add("audit.from", values["from"])
+	l.add("audit.to", values["to"])
+	for _, k := range []string{"account", "unit", "action"} {
+		if values[k] != "" {
+			l.add("audit."+k, values[k])
+		}
+	}
+	sh := sheet.Sheet{Name: v.T("audit.title"), Title: v.T("audit.title")}
+	for _, k := range []string{"seq", "at", "account", "unit", "source", "request_id", "action", "result", "case", "detail"} {
+		sh.Header = append(sh.Header, v.T("audit."+k))
+	}
+	format := "xlsx"
+	if wantsCSV(r) {
+		format = "csv"
+	}
+	err = s.auditTrail.ExportAudit(ctx, u, f, format, func(a *pingan.AuditRecord) error {
+		seq := sheet.Text("")
+		if a.Seq > 0 {
+			seq = sheet.Int(a.Seq)
+		}
+		sh.Rows = append(sh.Rows, []sheet.Cell{seq, sheet.Date(a.At.In(pingan.CST)), sheet.Text(a.User), sheet.Text(a.Unit),
+			sheet.Text(a.Source), sheet.Text(a.RequestID), sheet.Text(a.Action), sheet.Text(v.AuditResult(a.Result)),
+			sheet.Text(a.CaseID), sheet.Text(a.Detail)})
+		return nil
+	})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	l.add("export.f.count", fmt.Sprint(len(sh.Rows)))
+	l.signed(u, s.clock.Now())
+	sh.Filters = l.lines
+	s.writeList(w, r, v.T("audit.title"), sh)
+}
+
+// isDownload reports whether a route answers a file to download: a list,
+// statistics or a form as XLSX, CSV or PDF, or a case's file. The audit
+// page's own downloads are recorded by the store with their filter.
+func isDownload(pattern string) bool {
+	if strings.HasPrefix(pattern, "GET /audit.") || !strings.HasPrefix(pattern, "GET ") {
+		return false
+	}
+	return strings.HasSuffix(pattern, ".xlsx") || strings.HasSuffix(pattern, ".csv") || strings.HasSuffix(pattern, ".pdf") ||
+		strings.Contains(pattern, "/files/{")
+}
+
+// auditDownload wraps the handler of a download so that each one by a
+// signed-in account is a row of the audit trail, with its path, case and
+// status (a refused or failed download too). The row is written after the
+// answer; a failure to write it is logged.
+func (s *Server) auditDownload(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec := &httpx.Recorder{ResponseWriter: w}
+		h.ServeHTTP(rec, r)
+		c, err := r.Cookie(sessionCookie)
+		if err != nil || c.Value == "" {
+			return
+		}
+		u, err := s.users.Authenticate(r.Context(), c.Value)
+		if err != nil {
+			return // not signed in: nothing was downloaded
+		}
+		status := rec.Status
+		if status == 0 {
+			status = http.StatusOK
+		}
+		if err := s.auditTrail.RecordDownload(context.WithoutCancel(r.Context()), u, r.PathValue("id"), r.URL.RequestURI(), status); err != nil {
+			s.log.ErrorContext(r.Context(), "web: audit of a download", "request_id", httpx.RequestIDOf(r.Context()), "err", err)
+		}
+	})
+}
