@@ -57,7 +57,7 @@ func PhotoType(data []byte) string {
 
 // CheckPhotos adds to v, under field, what is wrong with photos: too many,
 // one empty or too large, one that is not a JPEG, PNG or WebP image by its
-// bytes.
+// bytes, one that does not decode as one or has too many pixels (photo.go).
 func CheckPhotos(v *Invalid, field string, photos []Upload) {
 	if len(photos) > MaxPhotos {
 		v.Add(field, "photo.many", MaxPhotos)
@@ -71,6 +71,10 @@ func CheckPhotos(v *Invalid, field string, photos []Upload) {
 			v.Add(field, "photo.large", ShowText(p.Name, 64), MaxPhotoBytes>>20)
 		case PhotoType(p.Data) == "":
 			v.Add(field, "photo.type", ShowText(p.Name, 64))
+		default:
+			if key := checkImage(p.Data); key != "" {
+				v.Add(field, key, ShowText(p.Name, 64))
+			}
 		}
 	}
 }

@@ -10,15 +10,21 @@ import (
 
 // limited runs h unless the request's source address has spent its bucket
 // of l (限流): then it answers 429 with Retry-After in whole seconds and
-// the JSON error body, code too_many_requests, message key key.
+// the JSON error body, code too_many_requests, message key key. Only a
+// failure of h (a wrong password) spends a token, so that guessing is
+// slow and signing in is not.
 func (s *Server) limited(l *limit.Limiter, key string, h handlerFunc) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		wait := l.Take(s.proxies.Client(r), s.clock.Now())
-		if wait == 0 {
-			return h(w, r)
+		client := s.proxies.Client(r)
+		if wait := l.Wait(client, s.clock.Now()); wait > 0 {
+			secs := limit.RetryAfter(wait)
+			return &httpx.StatusError{Status: http.StatusTooManyRequests, Header: http.Header{"Retry-After": {secs}},
+				Err: pingan.E(pingan.ETOOMANY, key, secs)}
 		}
-		secs := limit.RetryAfter(wait)
-		return &httpx.StatusError{Status: http.StatusTooManyRequests, Header: http.Header{"Retry-After": {secs}},
-			Err: pingan.E(pingan.ETOOMANY, key, secs)}
+		err := h(w, r)
+		if err != nil {
+			l.Take(client, s.clock.Now())
+		}
+		return err
 	}
 }

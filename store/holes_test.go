@@ -44,7 +44,7 @@ func (e *env) addUser(t *testing.T, username, unit string, roles ...pingan.Role)
 // pngPhoto is a small PNG with bytes of its own, so that each test's photo
 // has its own sum.
 func pngPhoto(mark string) []byte {
-	return append([]byte("\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR"), []byte(mark)...)
+	return storetest.PNG(mark)
 }
 
 // One rule says who reads personal data whole (pingan.SeesPersonal), and

@@ -13,6 +13,7 @@ import (
 
 	"github.com/pingan-gov/pingan"
 	"github.com/pingan-gov/pingan/internal/httpx"
+	"github.com/pingan-gov/pingan/internal/limit"
 	"github.com/pingan-gov/pingan/store/storetest"
 )
 
@@ -565,11 +566,11 @@ func TestPublicReportTrackAndRate(t *testing.T) {
 	}
 	// Guessing codes is stopped.
 	guesser := e.anon()
-	for range limitFails {
+	for range limit.DefaultQuery.Burst {
 		guesser.get(statusLink(number[1], "AAAAAAAA"))
 	}
 	if res := guesser.get(link); res.status != http.StatusTooManyRequests {
-		t.Errorf("after %d failed look-ups: %d", limitFails, res.status)
+		t.Errorf("after %d failed look-ups: %d", limit.DefaultQuery.Burst, res.status)
 	}
 }
 

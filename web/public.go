@@ -81,6 +81,11 @@ func (s *Server) publicReport(w http.ResponseWriter, r *http.Request) {
 	in.Parties = nil // the citizens' form names no parties; FileCase sets the rest
 	var err error
 	in.Photos, err = readPhotos(r, photoField)
+	if r.PostFormValue("share_position") == "" { // unless the reporter agreed, no position leaves the photos (照片位置)
+		for i := range in.Photos {
+			in.Photos[i].Data = pingan.StripPosition(in.Photos[i].Data)
+		}
+	}
 	var receipt *pingan.PublicReceipt
 	if err == nil {
 		receipt, err = s.public.FileCase(ctx, in)
@@ -125,12 +130,7 @@ func (s *Server) publicTrack(w http.ResponseWriter, r *http.Request) {
 
 // lookup reads the public status, counting failures against the client.
 func (s *Server) lookup(w http.ResponseWriter, r *http.Request, number, code string) (*pingan.PublicCase, bool) {
-	if !s.allow(w, r, s.limits.Query, "limit.query") { // every look-up spends a token (limits.go)
-		return nil, false
-	}
-	now, key := s.clock.Now(), "track:"+clientKey(r)
-	if s.limiter.blocked(key, now) {
-		s.fail(w, r, pingan.E(pingan.ETOOMANY, "pub.track.toomany"))
+	if s.overLimit(w, r, s.limits.Query, "limit.query") { // a failed look-up spends a token (limits.go)
 		return nil, false
 	}
 	c, err := s.public.PublicCase(r.Context(), number, code)
@@ -139,7 +139,7 @@ func (s *Server) lookup(w http.ResponseWriter, r *http.Request, number, code str
 			s.fail(w, r, err)
 			return nil, false
 		}
-		s.limiter.fail(key, now)
+		s.failed(r, s.limits.Query)
 		v := s.newView(r, "public_track")
 		v.Title, v.Nav = v.T("pub.track.title"), "public"
 		v.D = &trackData{Number: number, Error: v.T("pub.track.wrong")}

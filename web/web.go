@@ -223,7 +223,6 @@ type Server struct {
 	// sessionEnded is Config.SessionEnded.
 	sessionEnded func(token string)
 	names        *nameCache
-	limiter      *limiter
 	limits       *limit.Limits // limits.go
 	proxies      httpx.Proxies
 
@@ -278,7 +277,6 @@ func New(cfg Config) *Server {
 	s.security = cfg.Security
 	s.auditTrail = cfg.AuditTrail
 	s.names = &nameCache{m: map[string]nameEntry{}}
-	s.limiter = &limiter{hits: map[string][]time.Time{}}
 	s.limits, s.proxies = cfg.Limits, cfg.Proxies
 	if s.limits == nil {
 		s.limits = limit.Defaults()
@@ -319,7 +317,7 @@ func (s *Server) routes() {
 	h("GET /static/", s.cacheStatic(s.static).ServeHTTP)
 	h("GET /{$}", s.home)
 	h("GET /login", s.loginPage)
-	h("POST /login", s.limited(s.limits.SignIn, "limit.signin", s.login))
+	h("POST /login", s.limitedFailures(s.limits.SignIn, "limit.signin", s.login))
 	h("POST /logout", s.logout)
 	h("GET /lang/{lang}", s.switchLang)
 
@@ -520,46 +518,6 @@ func (s *Server) rememberUnits(units ...*pingan.Unit) {
 	for _, u := range units {
 		s.names.m[u.Code] = nameEntry{u.Name, now}
 	}
-}
-
-// limiter counts failed public look-ups per client, so that query codes
-// cannot be guessed by trying.
-type limiter struct {
-	mu   sync.Mutex
-	hits map[string][]time.Time
-}
-
-const (
-	limitWindow = 10 * time.Minute
-	limitFails  = 20
-)
-
-// blocked reports whether key failed too often lately.
-func (l *limiter) blocked(key string, now time.Time) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	hs := l.hits[key]
-	i := 0
-	for _, t := range hs {
-		if now.Sub(t) < limitWindow {
-			hs[i] = t
-			i++
-		}
-	}
-	l.hits[key] = hs[:i]
-	if i == 0 {
-		delete(l.hits, key)
-	}
-	return i >= limitFails
-}
-
-func (l *limiter) fail(key string, now time.Time) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if len(l.hits) > 100000 { // bounded memory under a flood
-		clear(l.hits)
-	}
-	l.hits[key] = append(l.hits[key], now)
 }
 
 func isNotFound(err error) bool {

@@ -109,8 +109,28 @@ func (l *Limiter) Take(key string, now time.Time) time.Duration {
 		b.tokens--
 		return 0
 	}
-	wait := time.Duration((1 - b.tokens) / perSec * float64(time.Second))
-	return max(wait, time.Second)
+	return max(time.Duration((1-b.tokens)/perSec*float64(time.Second)), time.Second)
+}
+
+// Wait answers how long until key's bucket holds a token at now, 0 when it
+// holds one already, spending nothing: with Take after a failure it limits
+// failed attempts only (a wrong password, a wrong query code).
+func (l *Limiter) Wait(key string, now time.Time) time.Duration {
+	if l == nil || l.rate.PerMinute <= 0 {
+		return 0
+	}
+	perSec := l.rate.PerMinute / 60
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	b := l.buckets[key]
+	if b == nil {
+		return 0
+	}
+	l.refill(b, now, perSec)
+	if b.tokens >= 1 {
+		return 0
+	}
+	return max(time.Duration((1-b.tokens)/perSec*float64(time.Second)), time.Second)
 }
 
 func (l *Limiter) refill(b *bucket, now time.Time, perSec float64) {
@@ -195,19 +215,19 @@ func RetryAfter(d time.Duration) string {
 // through the API draw on the same bucket of an address.
 type Limits struct {
 	Report      *Limiter // the citizens' report form (群众上报), per address
-	Query       *Limiter // a case looked up by its query code (查询码), per address
-	SignIn      *Limiter // a sign-in, pages or API, per address
+	Query       *Limiter // a failed look-up of a case by its query code (查询码), per address
+	SignIn      *Limiter // a failed sign-in, pages or API, per address
 	Open311Addr *Limiter // Open311, per address
 	Open311Key  *Limiter // Open311, per api_key
 }
 
-// The default rates: reports 10 a minute (bursts of 20), look-ups by query
-// code 20 a minute, sign-ins 10 a minute (bursts of 20 — the lockout per
-// account stops guessing one account's password), Open311 60 a minute per
-// key and 30 per address.
+// The default rates: reports 10 a minute (bursts of 20), failed look-ups
+// by query code 20 at once then one each 30 seconds, failed sign-ins 10 a minute (bursts of 20 —
+// the lockout per account stops guessing one account's password), Open311
+// 60 a minute per key and 30 per address.
 var (
 	DefaultReport      = Rate{PerMinute: 10, Burst: 20}
-	DefaultQuery       = Rate{PerMinute: 20, Burst: 20}
+	DefaultQuery       = Rate{PerMinute: 2, Burst: 20}
 	DefaultSignIn      = Rate{PerMinute: 10, Burst: 20}
 	DefaultOpen311Addr = Rate{PerMinute: 30, Burst: 60}
 	DefaultOpen311Key  = Rate{PerMinute: 60, Burst: 120}

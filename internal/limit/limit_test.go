@@ -32,6 +32,19 @@ func TestTake(t *testing.T) {
 	if d := l.Take("a", t0.Add(11500*time.Millisecond)); d != time.Second {
 		t.Errorf("a wait under a second: %v, want 1s", d)
 	}
+	// Wait spends nothing.
+	if d := l.Wait("a", t0.Add(11500*time.Millisecond)); d != time.Second {
+		t.Errorf("wait on an empty bucket: %v", d)
+	}
+	if d := l.Wait("a", t0.Add(12*time.Second)); d != 0 {
+		t.Errorf("wait on a token: %v", d)
+	}
+	if d := l.Wait("a", t0.Add(12*time.Second)); d != 0 {
+		t.Errorf("wait spent the token: %v", d)
+	}
+	if d := l.Wait("new", t0); d != 0 || l.Len() != 2 {
+		t.Errorf("wait on a new key: %v, %d buckets", d, l.Len())
+	}
 	if d := New(Rate{}, 0).Take("a", t0); d != 0 {
 		t.Errorf("no limit: wait %v", d)
 	}

@@ -302,10 +302,10 @@ func Seed(t testing.TB, db *store.DB) *Fixture {
 	return fx
 }
 
-// PNG answers the bytes of a PNG file that differ by text: a photo as the
-// file checks see it (pingan.PhotoType), distinct for each text.
+// PNG answers a real PNG image that differs by text: a photo as the file
+// checks see it (pingan.CheckPhotos decodes it), distinct for each text.
 func PNG(text string) []byte {
-	return append([]byte("\x89PNG\r\n\x1a\n"), text...)
+	return pngOf(text)
 }
 
 // AttachPhoto attaches a photo with data to the case as a comment of

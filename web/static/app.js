@@ -522,3 +522,15 @@
     });
   });
 }());
+
+// A form that asks before it is sent (data-confirm, e.g. revoking a key):
+// no inline handler, which the Content-Security-Policy refuses.
+(function () {
+  'use strict';
+  document.addEventListener('submit', function (ev) {
+    var f = ev.target;
+    if (f instanceof HTMLFormElement && f.hasAttribute('data-confirm') && !window.confirm(f.getAttribute('data-confirm'))) {
+      ev.preventDefault();
+    }
+  });
+}());
