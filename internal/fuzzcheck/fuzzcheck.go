@@ -19,23 +19,29 @@ func Refusal(t testing.TB, err error) {
 	t.Helper()
 	var e *pingan.Error
 	if !errors.As(err, &e) {
-		t.Fatalf("refused with %T, not a pingan.Error: %v", err, err)
+		t.Errorf("refused with %T, not a pingan.Error: %v", err, err)
+		return
 	}
 	if e.Code != pingan.EINVALID {
-		t.Fatalf("refused with code %q, not %q: %v", e.Code, pingan.EINVALID, err)
+		t.Errorf("refused with code %q, not %q: %v", e.Code, pingan.EINVALID, err)
+		return
 	}
 	if !pingan.HasMessage(e.Msg.Key) {
-		t.Fatalf("refused with message %q, which the catalogue lacks", e.Msg.Key)
+		t.Errorf("refused with message %q, which the catalogue lacks", e.Msg.Key)
+		return
 	}
 	if len(e.Fields) == 0 {
-		t.Fatalf("refused without naming a field or row: %v", err)
+		t.Errorf("refused without naming a field or row: %v", err)
+		return
 	}
 	for field, m := range e.Fields {
 		if field == "" {
-			t.Fatalf("refused with an empty field name: %v", err)
+			t.Errorf("refused with an empty field name: %v", err)
+			return
 		}
 		if !pingan.HasMessage(m.Key) {
-			t.Fatalf("field %q: message %q, which the catalogue lacks", field, m.Key)
+			t.Errorf("field %q: message %q, which the catalogue lacks", field, m.Key)
+			return
 		}
 	}
 }
