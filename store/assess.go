@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"strconv"
 	"strings"
 
 	"github.com/pingan-gov/pingan"
@@ -225,6 +226,9 @@ func (s *Schemes) SaveScheme(ctx context.Context, actor *pingan.User, in *pingan
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO assess_scheme_versions (scheme_id, version, name, body, saved_by, saved_at)
 		VALUES ($1, $2, $3, $4, $5, $6)`, sc.ID, sc.Version, sc.Name, body, sc.UpdatedBy, s.dialect.ts(now)); err != nil {
+		return nil, err
+	}
+	if err := s.auditChange(ctx, tx, actor, auditSchemeSave, configChange{What: strconv.FormatInt(sc.ID, 10), Set: "version " + strconv.Itoa(sc.Version)}); err != nil {
 		return nil, err
 	}
 	if err := tx.Commit(); err != nil {

@@ -50,6 +50,30 @@ func (h *handle) auditAccount(ctx context.Context, tx *sql.Tx, who *pingan.User,
 	return h.audit(ctx, tx, who, action, region, "", string(b))
 }
 
+// Audit actions of the changes to the configuration; the detail names
+// what changed (configChange).
+const (
+	auditSettingSet   = "setting_set"   // 设置: a setting's new value
+	auditCategorySave = "category_save" // 事件分类
+	auditSchemeSave   = "scheme_save"   // 考核方案
+	auditUnitOrgType  = "unit_org_type" // 单位类型
+)
+
+// configChange is the detail of a change to the configuration.
+type configChange struct {
+	What string `json:"what"` // the setting's name, the category's code, the scheme's id, the unit's code
+	Set  string `json:"set,omitempty"`
+}
+
+// auditChange records in tx that actor changed the configuration.
+func (h *handle) auditChange(ctx context.Context, tx *sql.Tx, actor *pingan.User, action string, c configChange) error {
+	b, err := json.Marshal(c)
+	if err != nil {
+		return err
+	}
+	return h.audit(ctx, tx, actor, action, "", "", string(b))
+}
+
 // audit records that actor did action (public_report, …) on a case.
 func (h *handle) audit(ctx context.Context, tx *sql.Tx, actor *pingan.User, action, region, caseID, detail string) error {
 	return h.auditMasked(ctx, tx, actor, action, region, caseID, detail, false)

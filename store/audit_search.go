@@ -105,15 +105,7 @@ func (s *Audit) ExportAudit(ctx context.Context, actor *pingan.User, f pingan.Au
 	if err != nil {
 		return err
 	}
-	tx, err := s.beginWrite(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	if err := s.audit(ctx, tx, actor, auditExport, "", "", string(b)); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return s.auditAlone(ctx, actor, auditExport, pingan.AuditOK, "", "", string(b))
 }
 
 // AuditChain answers the state of the chain: pingan.AuditTrailService.
@@ -169,12 +161,18 @@ func (s *Audit) RecordDownload(ctx context.Context, actor *pingan.User, caseID, 
 	if err != nil {
 		return err
 	}
+	return s.auditAlone(ctx, actor, auditDownload, result, region, caseID, string(b))
+}
+
+// auditAlone writes one audit row in a transaction of its own: the row of
+// a read, which changes nothing else.
+func (s *Audit) auditAlone(ctx context.Context, actor *pingan.User, action, result, region, caseID, detail string) error {
 	tx, err := s.beginWrite(ctx)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
-	if err := s.auditRow(ctx, tx, actor, auditDownload, result, region, caseID, string(b), false); err != nil {
+	if err := s.auditRow(ctx, tx, actor, action, result, region, caseID, detail, false); err != nil {
 		return err
 	}
 	return tx.Commit()

@@ -123,6 +123,9 @@ func (s *Categories) SaveCategory(ctx context.Context, actor *pingan.User, c *pi
 	if err != nil {
 		return err
 	}
+	if err := s.auditChange(ctx, tx, actor, auditCategorySave, configChange{What: c.Code}); err != nil {
+		return err
+	}
 	err = tx.Commit()
 	s.categories.invalidate()
 	return err

@@ -449,6 +449,9 @@ func (s *Petitions) SetSettings(ctx context.Context, actor *pingan.User, ps *pin
 	if err := s.putSetting(ctx, tx, settingPetitions, in, actorLabel(operator(actor)), s.now()); err != nil {
 		return err
 	}
+	if err := s.auditChange(ctx, tx, actor, auditSettingSet, configChange{What: settingPetitions}); err != nil {
+		return err
+	}
 	if err := tx.Commit(); err != nil {
 		return err
 	}

@@ -68,6 +68,9 @@ func (s *Settings) SetMapTiles(ctx context.Context, actor *pingan.User, t *pinga
 	if err := s.putSetting(ctx, tx, settingMapTiles, value, in.UpdatedBy, now); err != nil {
 		return err
 	}
+	if err := s.auditChange(ctx, tx, actor, auditSettingSet, configChange{What: settingMapTiles}); err != nil {
+		return err
+	}
 	if err := tx.Commit(); err != nil {
 		return err
 	}
@@ -117,6 +120,9 @@ func (s *Settings) SetDisputeSettings(ctx context.Context, actor *pingan.User, d
 		return err
 	}
 	if err := s.putSetting(ctx, tx, settingDisputes, in, actorLabel(operator(actor)), s.now()); err != nil {
+		return err
+	}
+	if err := s.auditChange(ctx, tx, actor, auditSettingSet, configChange{What: settingDisputes}); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {

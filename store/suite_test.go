@@ -97,6 +97,7 @@ var suite = []struct {
 	{"AuditAnchor", testAuditAnchor},
 	{"AuditPrune", testAuditPrune},
 	{"AuditChainConcurrent", testAuditChainConcurrent},
+	{"AuditCoverage", testAuditCoverage},
 }
 
 func TestSQLite(t *testing.T) {

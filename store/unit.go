@@ -164,6 +164,9 @@ func (s *Units) SetUnitOrgType(ctx context.Context, actor *pingan.User, code str
 	} else if n == 0 {
 		return errUnitNotFound(code)
 	}
+	if err := s.auditChange(ctx, tx, actor, auditUnitOrgType, configChange{What: code, Set: string(t)}); err != nil {
+		return err
+	}
 	err = tx.Commit()
 	s.units.invalidate()
 	return err
