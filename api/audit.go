@@ -54,3 +54,13 @@ func (s *Server) listAudit(w http.ResponseWriter, r *http.Request) error {
 	s.writeJSON(w, http.StatusOK, auditAnswer{Rows: rows, Total: total, Page: f.Page, Chain: chain})
 	return nil
 }
+
+// auditDownload writes the audit row of a file the API is about to answer
+// (XLSX, PDF): the path and the case, if any. A row that cannot be written
+// refuses the download (500) rather than let it go unrecorded.
+func (s *Server) auditDownload(r *http.Request) error {
+	if s.auditTrail == nil {
+		return nil
+	}
+	return s.auditTrail.RecordDownload(r.Context(), userFrom(r.Context()), r.PathValue("id"), r.URL.RequestURI(), http.StatusOK)
+}

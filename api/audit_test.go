@@ -1,8 +1,12 @@
 package api_test
 
 import (
+	"context"
 	"net/http"
+	"net/http/httptest"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/pingan-gov/pingan"
 )
@@ -38,5 +42,25 @@ func TestAuditAPI(t *testing.T) {
 		if a := e.do("GET", "/api/v1/audit?from=2026-01-01&to=2026-12-31", u.Username, ""); a.status != http.StatusForbidden {
 			t.Errorf("%s: %d", u.Username, a.status)
 		}
+	}
+}
+
+// A file the API answers — here the statistics as XLSX — is an audit row
+// of the account, with its path.
+func TestAPIDownloadAudited(t *testing.T) {
+	e := newEnv(t)
+	d := e.fx.CountyDispatcher
+	req := httptest.NewRequest("GET", "/api/v1/stats?format=xlsx", nil)
+	req.Header.Set("Authorization", "Bearer "+e.token(d.Username))
+	rec := httptest.NewRecorder()
+	e.h.ServeHTTP(rec, req)
+	if rec.Code != http.StatusOK {
+		t.Fatalf("stats.xlsx: %d", rec.Code)
+	}
+	from := e.clock.Now().Add(-time.Hour)
+	rows, total, err := e.db.Audit.SearchAudit(context.Background(), e.fx.Auditor, pingan.AuditFilter{Action: "download",
+		Account: d.Username, From: from, To: from.Add(2 * time.Hour)})
+	if err != nil || total != 1 || !strings.Contains(rows[0].Detail, "/api/v1/stats?format=xlsx") || rows[0].Result != pingan.AuditOK {
+		t.Fatalf("%d rows %v: %+v", total, err, rows)
 	}
 }

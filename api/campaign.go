@@ -140,6 +140,9 @@ func (s *Server) campaignCoverage(w http.ResponseWriter, r *http.Request) error 
 		s.writeJSON(w, http.StatusOK, cv)
 		return nil
 	}
+	if err := s.auditDownload(r); err != nil { // 审计 (audit.go)
+		return err
+	}
 	book, name := sheet.CoverageBook(lang, cv, u, s.clock.Now())
 	var buf bytes.Buffer
 	if err := sheet.Write(&buf, book); err != nil {

@@ -54,6 +54,9 @@ func (s *Server) monthlyFile(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if err := s.auditDownload(r); err != nil { // 审计 (audit.go)
+		return err
+	}
 	name := pingan.Text(langOf(r), "monthly.archive.file", unit, month) + "." + ext
 	ctype := sheet.MediaType
 	if f == pingan.ReportPDF {

@@ -72,6 +72,9 @@ func (s *Server) listSites(w http.ResponseWriter, r *http.Request) error {
 		s.writeJSON(w, http.StatusOK, map[string]any{"sites": sites})
 		return nil
 	}
+	if err := s.auditDownload(r); err != nil { // 审计 (audit.go)
+		return err
+	}
 	book, name := sheet.SitesBook(langOf(r), sites, nil, u, s.clock.Now())
 	var buf bytes.Buffer
 	if err := sheet.Write(&buf, book); err != nil {

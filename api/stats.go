@@ -185,6 +185,9 @@ func (s *Server) statsXLSX(w http.ResponseWriter, r *http.Request, out statsAnsw
 	if err := sheet.Write(&buf, book("export.sheet.figures", header, rows), more...); err != nil {
 		return err
 	}
+	if err := s.auditDownload(r); err != nil { // 审计 (audit.go)
+		return err
+	}
 	file := t("export.file.stats") + "-" + s.clock.Now().In(pingan.CST).Format(time.DateOnly) + ".xlsx"
 	w.Header().Set("Content-Type", sheet.MediaType)
 	w.Header().Set("Content-Disposition", sheet.Attachment(file))
