@@ -8,5 +8,5 @@ var limitMessages = map[string][2]string{
 	"limit.open311":             {"请求过于频繁，请 %s 秒后再试", "Too many requests: try again in %s seconds"},
 	"photo.undecodable":         {"照片 %s 无法解码为图片", "photo %s does not decode as an image"},
 	"photo.pixels":              {"照片 %s 像素过多（最多 5000 万像素）", "photo %s has too many pixels (at most 50 million)"},
-	"pub.report.share_position": {"同意提供照片中的拍摄位置（不勾选则上传前删除照片里的 GPS 位置信息）", "Share where the photos were taken (unticked, the GPS position is removed from the photos)"},
+	"pub.report.share_position": {"同意提供照片中的拍摄位置（不勾选则删除照片里的定位信息）", "Share where the photos were taken (unticked, the GPS position is removed from the photos)"},
 }
