@@ -213,6 +213,8 @@ func apiConfig(db *store.DB, f serveFlags, clock pingan.Clock, logger *slog.Logg
 		Monitor: db.Monitor, Keys: db.APIKeys,
 		// 双因素认证 (api/totp.go)
 		TOTP: db.Users,
+		// 审计日志 (api/audit.go)
+		AuditTrail: db.Audit,
 
 		Security: db.Security,                              // 安全策略 (/security/policy)
 		Limits:   f.edge.shared(), Proxies: f.edge.trusted, // 限流 (edge.go)
