@@ -89,7 +89,14 @@ func (l *Limiter) Rate() Rate { return l.rate }
 // Take spends one token of key's bucket at now and answers 0, or, when the
 // bucket is empty, spends nothing and answers how long until a token is
 // back (at least a second). A nil limiter or a zero rate never refuses.
-func (l *Limiter) Take(key string, now time.Time) time.Duration {
+func (l *Limiter) Take(key string, now time.Time) time.Duration { return l.spend(key, now, true) }
+
+// Wait answers how long until key's bucket holds a token at now, 0 when it
+// holds one already, spending nothing: with Take after a failure it limits
+// failed attempts only (a wrong password, a wrong query code).
+func (l *Limiter) Wait(key string, now time.Time) time.Duration { return l.spend(key, now, false) }
+
+func (l *Limiter) spend(key string, now time.Time, take bool) time.Duration {
 	if l == nil || l.rate.PerMinute <= 0 {
 		return 0
 	}
@@ -98,6 +105,9 @@ func (l *Limiter) Take(key string, now time.Time) time.Duration {
 	defer l.mu.Unlock()
 	b := l.buckets[key]
 	if b == nil {
+		if !take {
+			return 0 // a full bucket, not kept
+		}
 		if len(l.buckets) >= l.maxKeys {
 			l.shrink(now)
 		}
@@ -106,28 +116,9 @@ func (l *Limiter) Take(key string, now time.Time) time.Duration {
 	}
 	l.refill(b, now, perSec)
 	if b.tokens >= 1 {
-		b.tokens--
-		return 0
-	}
-	return max(time.Duration((1-b.tokens)/perSec*float64(time.Second)), time.Second)
-}
-
-// Wait answers how long until key's bucket holds a token at now, 0 when it
-// holds one already, spending nothing: with Take after a failure it limits
-// failed attempts only (a wrong password, a wrong query code).
-func (l *Limiter) Wait(key string, now time.Time) time.Duration {
-	if l == nil || l.rate.PerMinute <= 0 {
-		return 0
-	}
-	perSec := l.rate.PerMinute / 60
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	b := l.buckets[key]
-	if b == nil {
-		return 0
-	}
-	l.refill(b, now, perSec)
-	if b.tokens >= 1 {
+		if take {
+			b.tokens--
+		}
 		return 0
 	}
 	return max(time.Duration((1-b.tokens)/perSec*float64(time.Second)), time.Second)
