@@ -185,7 +185,11 @@ func (s *Server) decodeError(err error, dst any) error {
 	}
 	if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
 		name, _ = strconv.Unquote(name)
-		return invalid(name, pingan.Msg("api.body.unknown.field"), pingan.Msg("api.body.unknown", name))
+		field := name
+		if field == "" { // {"": …}: a key with no name is named as the body's
+			field = "body"
+		}
+		return invalid(field, pingan.Msg("api.body.unknown.field"), pingan.Msg("api.body.unknown", name))
 	}
 	return invalid("body", pingan.Msg("error.detail", err.Error()), pingan.Msg("api.body.unreadable"))
 }
