@@ -335,6 +335,9 @@ func sweepSkip(method, path string) bool {
 // 10,000 requests across every route of the pages and the API as every
 // account of 肃州区: none may answer with a mark, none may be a 500.
 func TestJurisdictionSweep(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the sweep sends 16,000 requests: not under -short (the race run)")
+	}
 	start := time.Now()
 	f := dbFlags{data: t.TempDir(), passwords: secret.TestParams}
 	clock := storetest.NewClock(storetest.Epoch)
