@@ -42,10 +42,10 @@ func TestPublicPhotoPosition(t *testing.T) {
 			t.Errorf("share %q: the photo kept is not the one expected: %v", tt.share, err)
 		}
 	}
-	res := e.anon().postMultipart("/public/report", url.Values{"category": {"FW01"}, "unit": {"620902001001"}, "title": {"路灯不亮"}},
-		[]upload{{"photos", "假照片.png", []byte("\x89PNG\r\n\x1a\n只是文字")}})
+	res := e.anon().postMultipart("/public/report", url.Values{"category": {"FW01"}, "unit": {"620902001001"}, "title": {"路灯不亮"},
+		"share_position": {"1"}}, []upload{{"photos", "假照片.png", []byte("\x89PNG\r\n\x1a\n只是文字")}})
 	if res.status != http.StatusBadRequest {
 		t.Errorf("a fake image: %d", res.status)
 	}
-	mustContain(t, res.body, "照片 假照片.png 无法解码为图片")
+	mustContain(t, res.body, "照片 假照片.png 无法解码为图片", `name="share_position" type="checkbox" value="1" checked`)
 }

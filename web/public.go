@@ -97,6 +97,7 @@ func (s *Server) publicReport(w http.ResponseWriter, r *http.Request) {
 		}
 		v := s.newView(r, "public_report")
 		d := &publicReportData{Values: formValues(r, reportFields), Errors: v.fields(err)}
+		d.Values["share_position"] = r.PostFormValue("share_position") // the box stays as the reporter left it
 		if len(d.Errors) == 0 {
 			d.Error = v.Message(err)
 		}
