@@ -1,6 +1,9 @@
 package pingan
 
 import (
+	"bytes"
+	"image"
+	"image/jpeg"
 	"math"
 	"strings"
 	"testing"
@@ -10,7 +13,11 @@ import (
 func TestNewCaseValidate(t *testing.T) {
 	now := time.Date(2026, 11, 27, 9, 0, 0, 0, CST)
 	water := &Category{Code: "0301", Kind: KindService}
-	jpeg := []byte{0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3}
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, image.NewGray(image.Rect(0, 0, 2, 2)), nil); err != nil {
+		t.Fatal(err)
+	}
+	photo := buf.Bytes() // a real JPEG: photos are checked by content
 	for _, tt := range []struct {
 		name string
 		in   NewCase
@@ -36,7 +43,7 @@ func TestNewCaseValidate(t *testing.T) {
 		{"future", NewCase{Category: "0301", Title: "x", ReportedAt: now.Add(time.Hour)}, water, map[string]string{"reported_at": "report.time.future"}},
 		{"photo not an image", NewCase{Category: "0301", Title: "x", Photos: []Upload{{Name: "a.txt", Data: []byte("hello")}}}, water,
 			map[string]string{"photos": "photo.type"}},
-		{"photos", NewCase{Category: "0301", Title: "x", Photos: []Upload{{Name: "a.jpg", Data: jpeg}}}, water, nil},
+		{"photos", NewCase{Category: "0301", Title: "x", Photos: []Upload{{Name: "a.jpg", Data: photo}}}, water, nil},
 		{"too many photos", NewCase{Category: "0301", Title: "x", Photos: make([]Upload, MaxPhotos+1)}, water,
 			map[string]string{"photos": "photo.many"}},
 	} {
