@@ -190,8 +190,21 @@ func testQueryCodesMoved(t *testing.T, e *env) {
 	if err := old.MigrateTo(ctx, 8); err != nil {
 		t.Fatal(err)
 	}
-	fx := storetest.Seed(t, old)
-	c, err := old.Cases.CreateCase(ctx, fx.GridWorker, &pingan.NewCase{Category: "FW01", Title: "旧版本的群众上报"})
+	// The reporter is written as that version kept accounts: today's
+	// accounts need the password rules of later migrations.
+	if _, err := old.Units.ImportUnits(ctx, storetest.FixtureUnits()); err != nil {
+		t.Fatal(err)
+	}
+	worker := &pingan.User{Username: "fk-grid", UnitCode: "620902001001", Roles: []pingan.Role{pingan.RoleGridWorker}}
+	if err := old.SQL().QueryRowContext(ctx, `SELECT path FROM units WHERE code = $1`, worker.UnitCode).Scan(&worker.ScopePath); err != nil {
+		t.Fatal(err)
+	}
+	if err := old.SQL().QueryRowContext(ctx, `INSERT INTO users (username, name, unit_code, roles, password_hash, created_at)
+		VALUES ($1, '网格员', $2, 'grid_worker', 'x', $3) RETURNING id`, worker.Username, worker.UnitCode,
+		e.clock.Now().Format(time.RFC3339Nano)).Scan(&worker.ID); err != nil {
+		t.Fatal(err)
+	}
+	c, err := old.Cases.CreateCase(ctx, worker, &pingan.NewCase{Category: "FW01", Title: "旧版本的群众上报"})
 	if err != nil {
 		t.Fatal(err)
 	}
