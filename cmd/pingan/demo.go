@@ -109,7 +109,21 @@ func (e *cmdEnv) demo(args []string) error {
 	if err := demoOpen311Key(e, db, c.Code, f.addr); err != nil {
 		return err
 	}
+	if err := demoTwoFactor(e, db); err != nil {
+		return err
+	}
 	return e.listenAndServe(db, f, clock)
+}
+
+// demoTwoFactor lets the demo's accounts sign in with their password
+// alone, so that anyone may try every role without an authenticator app;
+// a real deployment keeps the default (administrators and leaders enrol).
+func demoTwoFactor(e *cmdEnv, db *store.DB) error {
+	if err := db.Users.SetTOTPPolicy(e.ctx, nil, &pingan.TOTPPolicy{}); err != nil {
+		return err
+	}
+	fmt.Fprintln(e.stdout, "演示中不强制双因素认证；安全管理员可在 /admin/totp 设置需要它的角色 (two-factor sign-in is not required in the demo; the security administrator sets the roles that need it at /admin/totp)")
+	return nil
 }
 
 // demoKeyName names the demo's Open311 client.

@@ -38,3 +38,25 @@ func TestDemoOpen311Key(t *testing.T) {
 		t.Errorf("the demo's key: %+v %v", u, err)
 	}
 }
+
+// TestDemoTwoFactor: the demo's server lets every account sign in with its
+// password alone, where a fresh deployment requires two-factor sign-in of
+// its administrators and leaders.
+func TestDemoTwoFactor(t *testing.T) {
+	db := storetest.Open(t)
+	storetest.Seed(t, db)
+	ctx := context.Background()
+	if p, err := db.Users.TOTPPolicy(ctx); err != nil || len(p.Roles) == 0 {
+		t.Fatalf("a fresh deployment requires two-factor sign-in of no role: %+v %v", p, err)
+	}
+	var out bytes.Buffer
+	if err := demoTwoFactor(&cmdEnv{ctx: ctx, stdout: &out, stderr: &out}, db); err != nil {
+		t.Fatal(err)
+	}
+	if p, err := db.Users.TOTPPolicy(ctx); err != nil || len(p.Roles) != 0 {
+		t.Errorf("the demo requires two-factor sign-in of %+v (%v)", p, err)
+	}
+	if !strings.Contains(out.String(), "/admin/totp") {
+		t.Errorf("the demo does not say so:\n%s", out.String())
+	}
+}
