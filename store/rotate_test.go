@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -73,7 +74,7 @@ func testKeyRotation(t *testing.T, e *env) {
 			photo := storetest.PNG(tag + fmt.Sprint(i))
 			c, err := db.Cases.CreateCase(ctx, fx.GridWorker, &pingan.NewCase{Kind: pingan.KindDispute, Category: "0102",
 				Title: "轮换期间的纠纷 " + tag + fmt.Sprint(i), Description: "写于密钥轮换期间", Address: "富康社区3号楼",
-				Location: &pingan.Location{Lat: 39.74, Lng: 98.51}, Reporter: reporter, Parties: parties,
+				Location: &pingan.Location{Lat: 39.74, Lng: 98.51}, Reporter: reporter, Parties: slices.Clone(parties), // normalised in place
 				Photos: []pingan.Upload{{Name: "p.png", Data: photo}}})
 			if err != nil {
 				t.Error(err)
