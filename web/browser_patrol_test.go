@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
@@ -37,10 +36,7 @@ func TestBrowserPatrol(t *testing.T) {
 	}
 	base, dir, photo := e.ts.URL, shots(t), writePNG(t)
 	do(t, ctx, "phone", chromedp.EmulateViewport(360, 740, chromedp.EmulateScale(2), chromedp.EmulateMobile))
-	if _, err := chromedp.CallBrowser(ctx, browser.SetPermission, browser.SetPermissionParams{
-		Permission: &browser.PermissionDescriptor{Name: "geolocation"}, Setting: browser.PermissionSettingGranted, Origin: base}); err != nil {
-		t.Fatalf("grant geolocation: %v", err)
-	}
+	grantGeolocation(t, ctx, base)
 	if _, err := chromedp.Call(ctx, emulation.SetGeolocationOverride, emulation.SetGeolocationOverrideParams{
 		Latitude: new(39.7551), Longitude: new(98.5052), Accuracy: new(12.0)}); err != nil {
 		t.Fatalf("geolocation: %v", err)

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -23,8 +24,68 @@ import (
 // installed, except in CI (CI=true), where that is a failure. Screenshots
 // of the main pages go to $PINGAN_SCREENSHOTS, or to the test's temporary
 // directory.
+//
+// One Chromium serves the whole package: the first browser test starts it,
+// TestMain closes it. Each test gets a tab of its own in a new browser
+// context (its own cookies, storage, service workers and permissions), which
+// is closed with the test; the tests stay serial.
 
 const chromiumPath = "/usr/bin/chromium"
+
+// chromium is the package's one browser, started on first use.
+var chromium struct {
+	once sync.Once
+	ctx  context.Context // the browser's first tab; the browser lives as long as it
+	stop func()
+	err  error
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if chromium.stop != nil {
+		chromium.stop()
+	}
+	os.Exit(code)
+}
+
+// startChromium starts the shared browser once and returns its first tab's
+// context, from which each test opens its own tab.
+func startChromium() (context.Context, error) {
+	chromium.once.Do(func() {
+		profile, err := os.MkdirTemp("", "pingan-chromium-")
+		if err != nil {
+			chromium.err = err
+			return
+		}
+		opts := []chromedp.ExecAllocatorOption{
+			chromedp.ExecPath(chromiumPath),
+			chromedp.Headless,
+			chromedp.NoSandbox,
+			chromedp.DisableGPU,
+			chromedp.NoFirstRun,
+			chromedp.NoDefaultBrowserCheck,
+			chromedp.Flag("disable-background-networking", true),
+			chromedp.Flag("disable-component-update", true),
+			chromedp.Flag("disable-sync", true),
+			chromedp.Flag("disable-quic", true),
+			chromedp.Flag("disable-dev-shm-usage", true),
+			chromedp.Flag("disable-extensions", true),
+			chromedp.Flag("lang", "zh-CN"),
+			chromedp.UserDataDir(profile),
+			chromedp.WindowSize(1280, 900),
+		}
+		alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+		ctx, cancelCtx := chromedp.NewContext(alloc)
+		chromium.stop = func() { cancelCtx(); cancelAlloc(); os.RemoveAll(profile) }
+		// The first Do starts the browser, bound to ctx, which has no timeout.
+		if err := chromedp.Do(ctx); err != nil {
+			chromium.err = err
+			return
+		}
+		chromium.ctx = ctx
+	})
+	return chromium.ctx, chromium.err
+}
 
 func newBrowser(t *testing.T, width, height int) context.Context {
 	t.Helper()
@@ -37,32 +98,28 @@ func newBrowser(t *testing.T, width, height int) context.Context {
 	if testing.Short() {
 		t.Skip("browser tests skipped in -short mode")
 	}
-	profile := t.TempDir()
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(chromiumPath),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.Flag("disable-extensions", true),
-		chromedp.Flag("lang", "zh-CN"),
-		chromedp.UserDataDir(profile),
-		chromedp.WindowSize(width, height),
-	}
-	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelCtx := chromedp.NewContext(alloc)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 3*time.Minute)
-	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
-	if err := chromedp.Do(ctx, chromedp.EmulateViewport(int64(width), int64(height))); err != nil {
+	browserCtx, err := startChromium()
+	if err != nil {
 		t.Fatalf("start chromium: %v", err)
 	}
+	ctx, cancelTab := chromedp.NewContext(browserCtx, chromedp.WithNewBrowserContext())
+	ctx, cancelTimeout := context.WithTimeout(ctx, 3*time.Minute)
+	t.Cleanup(func() { cancelTimeout(); cancelTab() })
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(int64(width), int64(height))); err != nil {
+		t.Fatalf("open a tab: %v", err)
+	}
 	return ctx
+}
+
+// grantGeolocation lets the test's browser context read the (overridden)
+// position on base's pages.
+func grantGeolocation(t *testing.T, ctx context.Context, base string) {
+	t.Helper()
+	if _, err := chromedp.CallBrowser(ctx, browser.SetPermission, browser.SetPermissionParams{
+		Permission: &browser.PermissionDescriptor{Name: "geolocation"}, Setting: browser.PermissionSettingGranted,
+		Origin: base, BrowserContextID: chromedp.FromContext(ctx).BrowserContextID}); err != nil {
+		t.Fatalf("grant geolocation: %v", err)
+	}
 }
 
 // shots is where screenshots go.
@@ -272,10 +329,7 @@ func TestBrowserGridWorkerOffline(t *testing.T) {
 	storetest.SeedGrids(t, e.db, e.fx)
 	base, dir, photo := e.ts.URL, shots(t), writePNG(t)
 	do(t, ctx, "phone", chromedp.EmulateViewport(360, 740, chromedp.EmulateScale(2), chromedp.EmulateMobile))
-	if _, err := chromedp.CallBrowser(ctx, browser.SetPermission, browser.SetPermissionParams{
-		Permission: &browser.PermissionDescriptor{Name: "geolocation"}, Setting: browser.PermissionSettingGranted, Origin: base}); err != nil {
-		t.Fatalf("grant geolocation: %v", err)
-	}
+	grantGeolocation(t, ctx, base)
 	if _, err := chromedp.Call(ctx, emulation.SetGeolocationOverride, emulation.SetGeolocationOverrideParams{
 		Latitude: new(39.7551), Longitude: new(98.5052), Accuracy: new(12.0)}); err != nil {
 		t.Fatalf("geolocation: %v", err)
