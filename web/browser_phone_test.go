@@ -259,7 +259,7 @@ func TestBrowserPhoneOutboxRefused(t *testing.T) {
 	}
 	phoneCaseFields(t, e, "广场路灯杆倾斜", pingan.UrgencyUrgent, false)
 	do(t, ctx, "reload after", chromedp.Navigate(base+"/m"), chromedp.WaitVisible(chromedp.ID("quick")))
-	time.Sleep(300 * time.Millisecond)
+	waitOutboxEmpty(t, ctx)
 	if !js[bool](t, ctx, `document.getElementById('refused').hidden && document.getElementById('outbox').hidden`) {
 		t.Error("the outbox is not empty after everything was sent")
 	}

@@ -186,6 +186,26 @@ func waitStatus(t *testing.T, ctx context.Context, sel string, want pingan.Statu
 		fmt.Sprintf(`(document.querySelector(%q) || {}).textContent === %q`, sel, want.Label()))
 }
 
+// waitOutboxEmpty waits until the phone page's outbox (the IndexedDB
+// store pingan-outbox/reports) holds no report, pending or refused: from
+// then on, the page has nothing to send and nothing to show in the outbox.
+// A database that does not exist yet is left uncreated and counts as empty.
+func waitOutboxEmpty(t *testing.T, ctx context.Context) {
+	t.Helper()
+	waitFor(t, ctx, "the outbox to be empty", `new Promise(function (answer) {
+		var fresh = false, r = indexedDB.open('pingan-outbox');
+		r.onupgradeneeded = function () { fresh = true; r.transaction.abort(); };
+		r.onerror = function () { answer(fresh); };
+		r.onsuccess = function () {
+			var db = r.result;
+			if (!db.objectStoreNames.contains('reports')) { db.close(); answer(false); return; }
+			var n = db.transaction('reports', 'readonly').objectStore('reports').count();
+			n.onsuccess = function () { db.close(); answer(n.result === 0); };
+			n.onerror = function () { db.close(); answer(false); };
+		};
+	})`)
+}
+
 func browserLogin(t *testing.T, ctx context.Context, base, username string) {
 	t.Helper()
 	do(t, ctx, "login "+username,
@@ -414,7 +434,7 @@ func TestBrowserGridWorkerOffline(t *testing.T) {
 	}
 	// Reloading sends nothing twice.
 	do(t, ctx, "reload", chromedp.Navigate(base+"/m"), chromedp.WaitVisible(chromedp.ID("quick")))
-	time.Sleep(500 * time.Millisecond)
+	waitOutboxEmpty(t, ctx)
 	if n := len(found()); n != 1 {
 		t.Errorf("%d cases after a reload, want 1", n)
 	}
