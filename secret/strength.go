@@ -2,8 +2,9 @@ package secret
 
 import (
 	"strings"
-	"unicode"
 	"unicode/utf8"
+
+	"github.com/pingan-gov/pingan"
 )
 
 // MinPasswordLength is the shortest password an account may have.
@@ -16,39 +17,16 @@ const MinPasswordLength = 10
 // digits, others), not one of the commonest passwords, and must not
 // contain the username.
 func WeakPassword(password, username string) string {
-	n := utf8.RuneCountInString(password)
-	switch {
-	case n < MinPasswordLength:
+	if utf8.RuneCountInString(password) < MinPasswordLength {
 		return "密码至少 10 位 (at least 10 characters)"
-	case strings.Count(password, string([]rune(password)[:1])) == n:
-		return "密码不能由同一个字符重复组成 (not one character repeated)"
-	case kinds(password) < 2:
+	}
+	if why := Guessable(password, username); why != "" {
+		return why
+	}
+	if pingan.CharacterClasses(password) < 2 {
 		return "密码须包含至少两类字符：小写字母、大写字母、数字、符号 (at least two of: lower case, upper case, digits, symbols)"
-	case common[strings.ToLower(password)]:
-		return "密码过于常见，请换一个 (one of the commonest passwords; choose another)"
-	case len(username) >= 3 && strings.Contains(strings.ToLower(password), strings.ToLower(username)):
-		return "密码不能包含用户名 (must not contain the username)"
 	}
 	return ""
-}
-
-// kinds counts the kinds of character in s: lower case, upper case,
-// digits, and everything else.
-func kinds(s string) int {
-	var lower, upper, digit, other int
-	for _, r := range s {
-		switch {
-		case unicode.IsLower(r):
-			lower = 1
-		case unicode.IsUpper(r):
-			upper = 1
-		case unicode.IsDigit(r):
-			digit = 1
-		default:
-			other = 1
-		}
-	}
-	return lower + upper + digit + other
 }
 
 // common are the commonest passwords of ten characters or more that pass

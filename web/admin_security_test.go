@@ -98,6 +98,12 @@ func TestAdminRoles(t *testing.T) {
 		t.Fatalf("an administrator changes roles: %d", res.status)
 	}
 	mustContain(t, res.body, "账户的角色只能由安全管理员修改")
+	// Nor gives an administrator's role with a new account.
+	res = admin.post("/admin/users", url.Values{"username": {"new-sec"}, "name": {"x"}, "unit": {"620000"}, "role": {"secadmin"}, "password": {storetest.Password}})
+	if res.status != http.StatusBadRequest {
+		t.Fatalf("a new security administrator by the system administrator: %d", res.status)
+	}
+	mustContain(t, res.body, "系统管理员不能授予管理员角色 secadmin")
 }
 
 // An expired password: the account signs in, every page sends it to the

@@ -6,6 +6,7 @@ import (
 	"math/big"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -231,7 +232,14 @@ func (s *Server) addUser(w http.ResponseWriter, r *http.Request) {
 	var set map[pingan.Role]bool
 	nu.Roles, set = rolesOf(r)
 	var err error
-	if nu.UnitCode != "" {
+	// The administrators' roles are given by the security administrator
+	// (/admin/roles), not with a new account (三权分立).
+	for _, r := range nu.Roles {
+		if slices.Contains(pingan.AdminRoles, r) {
+			err = invalidField("role", "roles.admin.grant", string(r))
+		}
+	}
+	if err == nil && nu.UnitCode != "" {
 		// The unit must lie in the administrator's jurisdiction.
 		if _, ferr := s.units.FindUnit(ctx, admin, nu.UnitCode); ferr != nil {
 			err = invalidField("unit", "admin.unit.outside")
