@@ -78,7 +78,9 @@ type KeyCount struct {
 type KeyReport struct {
 	Current string // the fingerprint of the sealing key
 	Columns []KeyCount
-	// Resealed counts the values sealed again (Rotate).
+	// Cases counts the cases (KeyStatus).
+	Cases int
+	// Resealed counts the rows sealed again (Rotate).
 	Resealed int
 	// Digest, when asked for, is a SHA-256 over every sealed value in clear
 	// with its place, in no order of rows: equal for a database and its
@@ -132,6 +134,9 @@ func (db *DB) KeyStatus(ctx context.Context, digest bool) (*KeyReport, error) {
 		return nil, err
 	}
 	rep := &KeyReport{Current: kr.KeyID()}
+	if err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM cases`).Scan(&rep.Cases); err != nil {
+		return nil, err
+	}
 	var sums [][]byte
 	visit := func(kc *KeyCount, place string, sealed []byte) {
 		kc.ByKey[kr.KeyOf(sealed)]++
@@ -361,14 +366,15 @@ func (db *DB) Rotate(ctx context.Context, progress func(done, total int)) (*KeyR
 		return nil, err
 	}
 	rep.Resealed = resealed
-	if err := db.auditKeys(ctx, "key_rotate", rep); err != nil {
+	if err := db.AuditKeys(ctx, "key_rotate", rep); err != nil {
 		return nil, err
 	}
 	return rep, nil
 }
 
-// auditKeys writes the audit row of a rotation with its counts.
-func (db *DB) auditKeys(ctx context.Context, action string, rep *KeyReport) error {
+// AuditKeys writes the audit row of an act on the keys (key_rotate,
+// key_retire) with the counts of rep.
+func (db *DB) AuditKeys(ctx context.Context, action string, rep *KeyReport) error {
 	detail, err := json.Marshal(map[string]any{"key": rep.Current, "resealed": rep.Resealed, "stale": rep.Stale()})
 	if err != nil {
 		return err

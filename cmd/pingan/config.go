@@ -93,24 +93,22 @@ func (f *dbFlags) open(ctx context.Context, clock pingan.Clock, migrate bool) (*
 		AutoMigrate:    migrate,
 		PasswordParams: f.passwords,
 	}
-	key, src, err := secret.FindKey(f.data, os.Getenv(secret.KeyEnv))
+	ring, src, err := secret.OpenRing(f.data, os.Getenv(secret.KeyEnv)) // the key ring: secret/ring.go
 	switch {
 	case errors.Is(err, secret.ErrNoKey):
 		o.NewKey = func() (pingan.Sealer, error) {
-			key, err := secret.CreateKeyFile(f.data)
-			if err != nil {
+			if _, err := secret.CreateKeyFile(f.data); err != nil {
 				return nil, err
 			}
 			slog.Info(fmt.Sprintf("新的数据密钥已写入 %s，请备份：丢失后个人信息无法解密 (a new data key was written to %s: back it up, without it the personal data cannot be read)",
 				src.Path, src.Path))
-			return secret.NewSealer(key)
+			ring, _, err := secret.OpenRing(f.data, "")
+			return ring, err
 		}
 	case err != nil:
 		return nil, err
 	default:
-		if o.Sealer, err = secret.NewSealer(key); err != nil {
-			return nil, err
-		}
+		o.Sealer = ring
 	}
 	db, err := store.Open(ctx, o)
 	var ke *store.KeyError

@@ -38,7 +38,9 @@ usage:
   pingan calendar show YEAR [--db …]
   pingan stats verify [--limit N] [--db …]      # the counters of the statistics against a full recount
   pingan stats rebuild [--db …]                  # rebuild the counters from the cases, with progress
-  pingan backup  --to FILE [--db …]
+  pingan backup  --to FILE [--db …]            # the database, and the photos beside it in FILE.files
+  pingan restore --from FILE [--data DIR | --db postgres://…]   # into an empty directory or database, checked after
+  pingan secret status|rotate|retire [--data DIR] [--db …]   # the data key ring: values per key, seal again with a new key, drop old keys
   pingan audit verify [--anchor SEQ:HASH]   # walk the audit chain, name its first broken row
   pingan audit prune --before YYYY-MM-DD [--retention-months 6]   # never within the retention
   pingan bench   [--url http://127.0.0.1:8080] [--clients 16] [--duration 30s|--count N] [--walk 0.2] [--json]   # load: throughput and p50/p95/p99 per operation
@@ -100,6 +102,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return env.sitesCmd(rest)
 	case "backup":
 		return env.backup(rest)
+	case "restore":
+		return env.restore(rest)
+	case "secret":
+		return env.secretCmd(rest)
 	case "audit":
 		return env.auditCmd(rest)
 	case "version":
