@@ -388,7 +388,13 @@ func (s *Users) ResetTOTP(ctx context.Context, actor *pingan.User, username stri
 	if err := deleteTOTP(ctx, tx, id); err != nil {
 		return err
 	}
-	if err := s.auditAccount(ctx, tx, operator(actor), auditTOTPReset, region, accountEvent{Username: username}); err != nil {
+	// The authenticator is lost or in other hands: its sessions end too,
+	// and the next sign-in enrols again where the role requires it.
+	ended, err := endSessions(ctx, tx, id)
+	if err != nil {
+		return err
+	}
+	if err := s.auditAccount(ctx, tx, operator(actor), auditTOTPReset, region, accountEvent{Username: username, Sessions: ended}); err != nil {
 		return err
 	}
 	return tx.Commit()

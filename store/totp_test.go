@@ -262,8 +262,18 @@ func testTOTPPolicyReset(t *testing.T, e *env) {
 	if err := e.db.Users.ResetTOTP(ctx, fx.SecAdmin, "nobody"); pingan.ErrorCode(err) != pingan.ENOTFOUND {
 		t.Errorf("a reset of nobody: %v", err)
 	}
+	// A session signed in with the authenticator before the reset ends
+	// with it: whoever holds the phone may have opened it.
+	e.clock.Advance(time.Minute)
+	before, err := e.db.Users.CompleteLogin(ctx, signInPending(t, e, u), codeAt(t, key, e.clock.Now()))
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := e.db.Users.ResetTOTP(ctx, fx.SecAdmin, u.Username); err != nil {
 		t.Fatal(err)
+	}
+	if _, err := e.db.Users.Authenticate(ctx, before.Token); err == nil {
+		t.Error("a session of before the reset still authenticates")
 	}
 	if sess, err := e.db.Users.Login(ctx, u.Username, storetest.Password); err != nil || sess.Pending {
 		t.Errorf("Login after a reset = %+v, %v; want a session", sess, err)
