@@ -245,7 +245,8 @@ func localPath(next string) bool {
 }
 
 // landing is the first page of a user: the phone page for grid workers,
-// the dashboard for those who read, the inbox for those who act.
+// the dashboard for those who read, the inbox for those who act; each
+// administrator the first page of their duty.
 func landing(u *pingan.User) string {
 	switch {
 	case u.Has(pingan.RoleDispatcher) || u.Has(pingan.RoleHandler) || u.Has(pingan.RoleMediator):
@@ -259,7 +260,7 @@ func landing(u *pingan.User) string {
 	case u.Has(pingan.RoleSecAdmin):
 		return "/admin/roles"
 	case u.Has(pingan.RoleAuditor):
-		return "/account/password"
+		return "/audit"
 	}
 	return "/inbox"
 }
