@@ -250,7 +250,7 @@ func (s *Server) renderPassword(w http.ResponseWriter, r *http.Request, d *passw
 		d.Policy = p
 	}
 	v := s.newView(r, "account_password")
-	v.Title, v.D = v.T("password.change.title"), d
+	v.Title, v.D, v.Limited = v.T("password.change.title"), d, d.Expired
 	if r.URL.Query().Get("changed") != "" {
 		v.Notice = v.T("password.change.done")
 	}

@@ -128,6 +128,7 @@ func TestPasswordExpired(t *testing.T) {
 	}
 	page := c.get("/account/password?expired=1")
 	mustContain(t, page.body, `id="password-expired"`, `id="password-form"`)
+	mustNotContain(t, page.body, `<nav class="main"`) // no menu of pages it cannot open yet
 	c.csrf = csrfRe.FindStringSubmatch(page.body)[1]
 	if res := c.post("/notifications/read", nil); res.status != http.StatusForbidden || !strings.Contains(res.body, "密码已过期") {
 		t.Errorf("a form elsewhere: %d", res.status)
@@ -141,7 +142,7 @@ func TestPasswordExpired(t *testing.T) {
 	if res.status != http.StatusSeeOther {
 		t.Fatalf("change: %d\n%s", res.status, res.body)
 	}
-	if res := c.get("/inbox"); res.status != http.StatusOK {
+	if res := c.get("/inbox"); res.status != http.StatusOK || !strings.Contains(res.body, `<nav class="main"`) {
 		t.Errorf("/inbox after the change: %d %s", res.status, res.location)
 	}
 }

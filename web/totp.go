@@ -173,6 +173,7 @@ func (s *Server) renderTOTPAccount(w http.ResponseWriter, r *http.Request, v *vi
 		return
 	}
 	d.State, d.Limited = st, st.Required && !st.Enabled
+	v.Limited = d.Limited
 	if !st.Enabled {
 		if d.Enrol, err = s.totp.BeginTOTP(ctx, u); err != nil {
 			s.fail(w, r, err)

@@ -60,6 +60,9 @@ func TestTOTPLimitedSession(t *testing.T) {
 	if page.status != http.StatusOK || m == nil || !strings.Contains(page.body, `<svg`) || !strings.Contains(page.body, `id="totp-limited"`) {
 		t.Fatalf("the enrolment page (%d) shows no secret, QR code or limit: %.400s", page.status, page.body)
 	}
+	if strings.Contains(page.body, `<nav class="main"`) {
+		t.Error("the enrolment page of a limited session draws the menu of pages it cannot open")
+	}
 	c.csrf = csrfRe.FindStringSubmatch(page.body)[1]
 	if res := c.post("/account/totp/confirm", url.Values{"code": {"000000"}}); res.status != http.StatusBadRequest ||
 		!strings.Contains(res.body, "动态验证码错误") {
@@ -71,8 +74,8 @@ func TestTOTPLimitedSession(t *testing.T) {
 		res.header.Get("Cache-Control") != "no-store" {
 		t.Fatalf("enrolling: %d, cache %q, %d recovery codes", res.status, res.header.Get("Cache-Control"), len(recoveryRe.FindAllString(res.body, -1)))
 	}
-	if res := c.get("/admin/units"); res.status != http.StatusOK {
-		t.Errorf("a page after enrolling: %d", res.status)
+	if res := c.get("/admin/units"); res.status != http.StatusOK || !strings.Contains(res.body, `<nav class="main"`) {
+		t.Errorf("a page after enrolling: %d, with its menu: %v", res.status, strings.Contains(res.body, `<nav class="main"`))
 	}
 	if again := c.get("/account/totp"); recoveryRe.MatchString(again.body) {
 		t.Error("the recovery codes are shown again")

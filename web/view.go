@@ -78,7 +78,10 @@ type view struct {
 	Path   string // the request's path and query, for the language switch
 	Notice string
 	Public bool // the citizen pages are served
-	D      any
+	// Limited: the session opens only the page it must finish first
+	// (enrol in TOTP, change an expired password); no menu is drawn.
+	Limited bool
+	D       any
 	// MissingNotice is the year whose holiday notice an administrator
 	// should enter now (the banner on the dashboard and the inbox), or 0.
 	MissingNotice int
