@@ -72,7 +72,7 @@ func CheckPhotos(v *Invalid, field string, photos []Upload) {
 		case PhotoType(p.Data) == "":
 			v.Add(field, "photo.type", ShowText(p.Name, 64))
 		default:
-			if key := checkImage(p.Data); key != "" {
+			if key := ImageProblem(p.Data); key != "" {
 				v.Add(field, key, ShowText(p.Name, 64))
 			}
 		}

@@ -21,10 +21,10 @@ import (
 // than a phone's camera takes by default.
 const MaxPhotoPixels = 50_000_000
 
-// checkImage answers the message key of what is wrong with data as an
+// ImageProblem answers the message key of what is wrong with data as an
 // image, or "": it does not decode ("photo.undecodable"), or it has too
 // many pixels ("photo.pixels").
-func checkImage(data []byte) string {
+func ImageProblem(data []byte) string {
 	cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
 	if err != nil || cfg.Width <= 0 || cfg.Height <= 0 {
 		return "photo.undecodable"

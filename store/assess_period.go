@@ -59,6 +59,12 @@ func checkEvidence(v *pingan.Invalid, files []pingan.Upload) {
 			v.Add("evidence", "assess.evidence.size", pingan.ShowText(f.Name, 64), MaxEvidenceBytes>>20)
 		case evidenceType(f.Data) == "":
 			v.Add("evidence", "assess.evidence.type", pingan.ShowText(f.Name, 64))
+		case pingan.PhotoType(f.Data) != "":
+			// An image is judged by its content as a case's photo is: it
+			// decodes, and within the pixels a phone takes.
+			if key := pingan.ImageProblem(f.Data); key != "" {
+				v.Add("evidence", key, pingan.ShowText(f.Name, 64))
+			}
 		}
 	}
 }

@@ -145,6 +145,13 @@ func testAssessment(t *testing.T, e *env) {
 	if pe := wantCode(t, err, pingan.EINVALID); zh(pe, "evidence") == "" {
 		t.Errorf("a text file as evidence: %v", pe.Fields)
 	}
+	// A PNG by its first bytes that does not decode is refused as a
+	// case's photo is.
+	_, err = e.db.Assess.Enter(ctx, fx.Assessor, s.ID, "2026-03", &pingan.Input{Kind: pingan.InputDeduction, Unit: t1, Points: 1, Reason: "x"},
+		[]pingan.Upload{{Name: "假图.png", Data: append([]byte("\x89PNG\r\n\x1a\n"), "not an image"...)}})
+	if pe := wantCode(t, err, pingan.EINVALID); !strings.Contains(zh(pe, "evidence"), "无法解码") {
+		t.Errorf("an undecodable image as evidence: %v", pe.Fields)
+	}
 	if _, err := e.db.Assess.Enter(ctx, fx.Assessor, s.ID, "2026-03", &pingan.Input{Kind: pingan.InputScore, Unit: fx.OtherTownship.Code,
 		Indicator: "i4", Points: 1}, nil); code(err) != pingan.EINVALID {
 		t.Errorf("a unit not assessed: %v", err)

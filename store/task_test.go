@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/pingan-gov/pingan"
+	"github.com/pingan-gov/pingan/store/storetest"
 )
 
 // Supervised work tasks (督办事项, docs/tasks.md): a 13710 task's plan on
@@ -142,7 +143,11 @@ func testTaskLoop(t *testing.T, e *env) {
 	_, err = act(fx.TownshipHandler, pingan.TaskAction{Step: pingan.TaskStepProgress, Percent: pct(50),
 		Evidence: []pingan.Upload{{Name: "x.txt", Data: []byte("not a picture")}}})
 	wantField(t, err, "evidence")
-	png := []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00")
+	// A PNG's first bytes alone do not make evidence: the image decodes.
+	_, err = act(fx.TownshipHandler, pingan.TaskAction{Step: pingan.TaskStepProgress, Percent: pct(50), Note: "现场",
+		Evidence: []pingan.Upload{{Name: "现场.png", Data: []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01")}}})
+	wantField(t, err, "evidence")
+	png := storetest.PNG("任务现场")
 	x = must(fx.TownshipHandler, pingan.TaskAction{Step: pingan.TaskStepProgress, Percent: pct(50), Note: "已完成一半",
 		Evidence: []pingan.Upload{{Name: "现场.png", Data: png}}})
 	if x.Percent != 50 || x.Plan[1].MetAt == nil {
