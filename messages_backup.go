@@ -11,6 +11,6 @@ var backupMessages = map[string][2]string{
 	"backup.restore.noprog":    {"未找到 %s：请安装 PostgreSQL 客户端工具（与服务器同一大版本或更新）", "%s not found: install the PostgreSQL client tools, of the server's major version or later"},
 	"backup.restore.failed":    {"%s 恢复到 %s 失败", "%s failed restoring into %s"},
 	"backup.restore.connect":   {"无法连接目标数据库 %s", "cannot connect to the target database %s"},
-	"backup.restore.schema":   {"备份中的数据在模式 %s，而目标 %s 的 search_path 是 %s：请在 --db 中加上 search_path=%s 再恢复", "the backup holds the schema %s but the search_path of the target %s is %s: add search_path=%s to --db and restore again"},
+	"backup.restore.schema":    {"备份中的数据在模式 %s，而目标 %s 的 search_path 是 %s：请在 --db 中加上 search_path=%s 再恢复", "the backup holds the schema %s but the search_path of the target %s is %s: add search_path=%s to --db and restore again"},
 	"backup.restore.notempty":  {"目标数据库 %s 的模式 %s 已有 %d 张表，恢复只写入空数据库", "the target database %s already has tables in its schema %s (%d): a restore writes into an empty database only"},
 }
