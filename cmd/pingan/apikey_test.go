@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/pingan-gov/pingan"
+	"github.com/pingan-gov/pingan/store/storetest"
 )
 
 // TestAPIKeyCommand: the operator adds a key (printed once, on stdout),
@@ -16,7 +17,7 @@ import (
 // then, as the unit with the monitor role.
 func TestAPIKeyCommand(t *testing.T) {
 	t.Setenv("PINGAN_SECRET_KEY", "")
-	data := t.TempDir()
+	data := storetest.DataDir(t)
 	units := filepath.Join(data, "units.csv")
 	os.WriteFile(units, []byte("code,name,level,parent_code\n620900,酒泉市,city,\n620902,肃州区,county,620900\n"), 0o600)
 	if out, err := runCmd(t, "import", "units", units, "--data", data); err != nil {

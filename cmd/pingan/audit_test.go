@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/pingan-gov/pingan"
+	"github.com/pingan-gov/pingan/store/storetest"
 )
 
 // TestAuditCommand: verify passes on an intact chain and names the row
@@ -19,7 +20,7 @@ import (
 // within the retention, naming the flag.
 func TestAuditCommand(t *testing.T) {
 	t.Setenv("PINGAN_SECRET_KEY", "")
-	data := t.TempDir()
+	data := storetest.DataDir(t)
 	units := filepath.Join(data, "units.csv")
 	os.WriteFile(units, []byte("code,name,level,parent_code\n620900,酒泉市,city,\n620902,肃州区,county,620900\n"), 0o600)
 	if out, err := runCmd(t, "import", "units", units, "--data", data); err != nil {

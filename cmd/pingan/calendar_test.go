@@ -117,7 +117,7 @@ func TestServeOnUnpublishedYears(t *testing.T) {
 // TestCalendarImportShow enters a year from the command line, as JSON and
 // as a notice's text with a bad line (refused whole), and shows it.
 func TestCalendarImportShow(t *testing.T) {
-	data := t.TempDir()
+	data := storetest.DataDir(t)
 	t.Setenv("PINGAN_DATA", data)
 	t.Setenv("PINGAN_SECRET_KEY", "")
 	runCmd := func(args ...string) (string, string, error) {

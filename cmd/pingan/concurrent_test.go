@@ -24,7 +24,7 @@ import (
 // sessions, the templates) under concurrent requests. Nothing may answer
 // 5xx, and every report filed must be found afterwards.
 func TestConcurrentRequests(t *testing.T) {
-	data := t.TempDir()
+	data := storetest.DataDir(t)
 	f := dbFlags{data: data, passwords: secret.TestParams}
 	seed, err := f.open(context.Background(), pingan.SystemClock, true)
 	if err != nil {

@@ -3,12 +3,14 @@ package main
 import (
 	"strings"
 	"testing"
+
+	"github.com/pingan-gov/pingan/store/storetest"
 )
 
 // `pingan sites import` says how it is used, and refuses a file that is not
 // a workbook before it opens anything.
 func TestSitesImportUsage(t *testing.T) {
-	data := t.TempDir()
+	data := storetest.DataDir(t)
 	for _, tc := range []struct {
 		args []string
 		want string

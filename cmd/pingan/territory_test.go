@@ -29,7 +29,7 @@ func runCmd(t *testing.T, args ...string) (string, error) {
 // a second import that changes nothing and says so.
 func TestImportDivisions(t *testing.T) {
 	t.Setenv("PINGAN_SECRET_KEY", "")
-	data := t.TempDir()
+	data := storetest.DataDir(t)
 	out, err := runCmd(t, "import", "divisions", "../../demo/divisions", "--data", data) // a flag after the directory
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out)
@@ -74,7 +74,7 @@ func TestImportDivisionsRefused(t *testing.T) {
 		}
 		os.WriteFile(filepath.Join(dir, name), b, 0o644)
 	}
-	data := t.TempDir()
+	data := storetest.DataDir(t)
 	out, err := runCmd(t, "import", "divisions", dir, "--data", data)
 	if err == nil || !strings.Contains(describe(err), "villages.csv row 4") {
 		t.Errorf("a bad row: %v\n%s", err, out)

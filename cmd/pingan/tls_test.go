@@ -22,6 +22,7 @@ import (
 
 	"github.com/pingan-gov/pingan"
 	"github.com/pingan-gov/pingan/secret"
+	"github.com/pingan-gov/pingan/store/storetest"
 )
 
 // selfSigned writes a certificate for 127.0.0.1 and its key into dir and
@@ -63,7 +64,7 @@ func selfSigned(t *testing.T, dir string) (certFile, keyFile string, pool *x509.
 func TestServeTLS(t *testing.T) {
 	dir := t.TempDir()
 	certFile, keyFile, pool := selfSigned(t, dir)
-	f := dbFlags{data: filepath.Join(dir, "data"), passwords: secret.TestParams}
+	f := dbFlags{data: storetest.DataDir(t), passwords: secret.TestParams}
 	db, err := f.open(context.Background(), pingan.SystemClock, true)
 	if err != nil {
 		t.Fatal(err)

@@ -14,7 +14,7 @@ import (
 // its password alone signs in again, to enrol anew.
 func TestTOTPResetCommand(t *testing.T) {
 	t.Setenv("PINGAN_SECRET_KEY", "")
-	f := dbFlags{data: t.TempDir(), passwords: secret.TestParams}
+	f := dbFlags{data: storetest.DataDir(t), passwords: secret.TestParams}
 	ctx := context.Background()
 	db, err := f.open(ctx, pingan.SystemClock, true)
 	if err != nil {

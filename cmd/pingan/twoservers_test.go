@@ -22,7 +22,7 @@ import (
 // because both derive the forms' key from the same data key; a form with
 // another token is refused.
 func TestFormsAcrossServers(t *testing.T) {
-	data := t.TempDir()
+	data := storetest.DataDir(t)
 	f := dbFlags{data: data, passwords: secret.TestParams}
 	ctx := context.Background()
 	seed, err := f.open(ctx, pingan.SystemClock, true)

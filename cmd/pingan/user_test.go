@@ -22,7 +22,7 @@ import (
 // and ends its sessions.
 func TestUserDisableEnableRevoke(t *testing.T) {
 	t.Setenv("PINGAN_SECRET_KEY", "")
-	data := t.TempDir()
+	data := storetest.DataDir(t)
 	units := filepath.Join(data, "units.csv")
 	os.WriteFile(units, []byte("code,name,level,parent_code\n620900,酒泉市,city,\n620902,肃州区,county,620900\n620902-ZZ,肃州区综治中心,centre,620902\n"), 0o600)
 	user := func(stdin string, args ...string) (string, error) {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/pingan-gov/pingan"
 	"github.com/pingan-gov/pingan/secret"
+	"github.com/pingan-gov/pingan/store/storetest"
 )
 
 // TestServeWiresEveryService fails when a service of the API's or the
@@ -15,7 +16,7 @@ import (
 // pingan serve: the routes of a nil service answer 404 and its menu entry
 // disappears, which no other test of the served binary would notice.
 func TestServeWiresEveryService(t *testing.T) {
-	f := dbFlags{data: t.TempDir(), passwords: secret.TestParams}
+	f := dbFlags{data: storetest.DataDir(t), passwords: secret.TestParams}
 	db, err := f.open(context.Background(), pingan.SystemClock, true)
 	if err != nil {
 		t.Fatal(err)

@@ -12,11 +12,14 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -95,6 +98,8 @@ func OpenWith(t testing.TB, o store.Options) *store.DB {
 		o.DSN = FreshSQLite(t) // a copy of a migrated database sealed with Key
 	} else if o.DSN == "" {
 		o.DSN = filepath.Join(t.TempDir(), "pingan.db")
+	} else if _, err := os.Stat(o.DSN); o.Sealer == nil && !strings.Contains(o.DSN, "://") && errors.Is(err, fs.ErrNotExist) {
+		copyTemplate(t, o.DSN) // a new SQLite file, sealed with Key: the migrated copy
 	}
 	if o.Sealer == nil {
 		o.Sealer = Sealer(t)

@@ -33,15 +33,34 @@ var template struct {
 // temporary directory holding a migrated, empty database sealed with Key.
 func FreshSQLite(t testing.TB) string {
 	t.Helper()
-	template.once.Do(func() { template.path, template.err = buildTemplate() })
 	path := filepath.Join(t.TempDir(), "pingan.db")
+	copyTemplate(t, path)
+	return path
+}
+
+// DataDir answers a new data directory as `pingan migrate` leaves it: a
+// migrated, empty database (pingan.db) and the key file holding Key. The
+// commands' tests start from it instead of migrating each time.
+func DataDir(t testing.TB) string {
+	t.Helper()
+	dir := t.TempDir()
+	copyTemplate(t, filepath.Join(dir, "pingan.db"))
+	if err := secret.WriteRingFile(filepath.Join(dir, secret.KeyFile), [][]byte{Key}); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// copyTemplate copies the migrated database sealed with Key to path.
+func copyTemplate(t testing.TB, path string) {
+	t.Helper()
+	template.once.Do(func() { template.path, template.err = buildTemplate() })
 	if template.err != nil {
 		t.Fatalf("storetest: the migrated template: %v", template.err)
 	}
 	if err := copyFile(template.path, path); err != nil {
 		t.Fatalf("storetest: copy the migrated template: %v", err)
 	}
-	return path
 }
 
 // buildTemplate answers the path of the migrated database, building it
