@@ -244,7 +244,7 @@ func (s *Server) routes() {
 	// data every form needs (units, categories, grids, the calendar) names
 	// its capability (s.may, the one table of pingan.Capability by role); a
 	// case's actions are the workflow's table.
-	s.authed("DELETE /api/v1/session", s.deleteSession)
+	s.authed(signOutPattern, s.deleteSession)
 	s.authed("GET /api/v1/units", s.listUnits)
 	s.authed("GET /api/v1/units/{code}", s.getUnit)
 	s.authed("GET /api/v1/categories", s.listCategories)

@@ -119,13 +119,7 @@ func (s *Server) requireUser(next handlerFunc) handlerFunc {
 		}
 		u, err := s.authenticateKey(r, token) // an API key (readings.go), or nil
 		if u == nil && err == nil {
-			u, err = s.authenticate(r.Context(), token)
-			if err == nil {
-				err = s.totpMissing(r, u) // a role that must enrol in TOTP first (totp.go)
-			}
-			if err == nil {
-				err = s.passwordExpired(r, u) // only its change (security.go)
-			}
+			u, err = s.authenticate(r, token)
 		}
 		if err != nil {
 			return err
@@ -135,14 +129,21 @@ func (s *Server) requireUser(next handlerFunc) handlerFunc {
 	}
 }
 
-// authenticate answers the user of a live token, from the session cache
-// when it was asked recently.
-func (s *Server) authenticate(ctx context.Context, token string) (*pingan.User, error) {
+// signOutPattern is the route of signing out, which no gate holds.
+const signOutPattern = "DELETE /api/v1/session"
+
+// authenticate answers the user of a live token that its gates let pass:
+// a role that must enrol in TOTP first (totp.go), an expired password
+// (security.go). A session that passed them is kept in the session cache,
+// so that a busy client costs no database read per request; one a gate
+// holds is asked again each time, so that enrolling or changing the
+// password opens it at once.
+func (s *Server) authenticate(r *http.Request, token string) (*pingan.User, error) {
 	now := s.clock.Now()
 	if u := s.sessions.get(token, now); u != nil {
 		return u, nil
 	}
-	u, err := s.users.Authenticate(ctx, token)
+	u, err := s.users.Authenticate(r.Context(), token)
 	if err != nil {
 		if pingan.ErrorCode(err) == pingan.EUNAUTHORIZED {
 			return nil, pingan.E(pingan.EUNAUTHORIZED, "api.token.expired")
@@ -152,7 +153,15 @@ func (s *Server) authenticate(ctx context.Context, token string) (*pingan.User, 
 	if u == nil {
 		return nil, errUnauthorized
 	}
-	s.sessions.put(token, u, now)
+	if err := s.totpMissing(r, u); err != nil {
+		return nil, err
+	}
+	if err := s.passwordExpired(r, u); err != nil {
+		return nil, err
+	}
+	if r.Pattern != signOutPattern { // let through ungated: not to be remembered
+		s.sessions.put(token, u, now)
+	}
 	return u, nil
 }
 

@@ -42,6 +42,25 @@ func TestTOTPSession(t *testing.T) {
 	if a := send(t, h, "DELETE", "/api/v1/session", admin, ""); a.status != http.StatusNoContent {
 		t.Errorf("its sign-out: %d %s", a.status, a.raw)
 	}
+	// A session the gate holds is asked again at each request: once the
+	// account enrols, the same token opens at once.
+	admin = str(signIn(fx.Admin).body, "token")
+	for range 2 {
+		if a := send(t, h, "GET", "/api/v1/units", admin, ""); a.status != http.StatusForbidden {
+			t.Errorf("a session that must enrol, again: %d", a.status)
+		}
+	}
+	enrolled, err := db.Users.BeginTOTP(ctx, fx.Admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, _ := secret.TOTPCode(enrolled.Secret, secret.TOTPStep(clock.Now()))
+	if _, err := db.Users.ConfirmTOTP(ctx, fx.Admin, code); err != nil {
+		t.Fatal(err)
+	}
+	if a := send(t, h, "GET", "/api/v1/units", admin, ""); a.status != http.StatusOK {
+		t.Errorf("the session once its account enrolled: %d %s", a.status, a.raw)
+	}
 
 	u := fx.CountyDispatcher
 	enr, err := db.Users.BeginTOTP(ctx, u)
