@@ -361,8 +361,6 @@ var webMessages = withDomainNames(map[string][2]string{
 	"jurisdiction.none":           {"辖区内没有单位", "There is no unit in your jurisdiction"},
 	"act.days.bad":                {"请填写整数天数", "A whole number of days"},
 	"act.deadline.bad":            {"日期格式应为 2026-03-02 15:00", "A date and time such as 2026-03-02 15:00"},
-	"pub.report.toomany":          {"提交过于频繁，请稍后再试", "Too many reports: try again later"},
-	"pub.track.toomany":           {"查询失败次数过多，请稍后再试", "Too many failed look-ups: try again later"},
 	"admin.unit.outside":          {"单位不存在或不在您的辖区内", "Unknown unit, or outside your jurisdiction"},
 	"admin.units.root.outside":    {"不能导入辖区以外的顶级单位", "A top unit outside your jurisdiction cannot be imported"},
 	"admin.units.parent.outside":  {"上级单位 %s 不存在或不在您的辖区内", "The parent unit %s is unknown or outside your jurisdiction"},
