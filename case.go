@@ -200,9 +200,12 @@ type Case struct {
 	Reporter        *Person       `json:"reporter,omitempty"`
 	Parties         []Person      `json:"parties,omitempty"`
 	// PersonalMasked tells whether Reporter and Parties are masked.
-	PersonalMasked bool      `json:"personal_masked"`
-	UpdatedAt      time.Time `json:"updated_at"`
-	Version        int       `json:"version"`
+	PersonalMasked bool `json:"personal_masked"`
+	// PersonalPurgedAt is when the case's personal data was deleted at the
+	// end of its retention (retention.go); nil while kept.
+	PersonalPurgedAt *time.Time `json:"personal_purged_at,omitempty"`
+	UpdatedAt        time.Time  `json:"updated_at"`
+	Version          int        `json:"version"`
 
 	// Ungridded is set when the case has a position that lies in no grid
 	// (网格): it was placed at the lowest unit whose known area holds the

@@ -49,6 +49,9 @@ type PublicCase struct {
 	// outcome — never its reporter or personal data; nil when not merged.
 	// The main case is rated by its own reporter, not from here.
 	MergedInto *PublicCase `json:"merged_into,omitempty"`
+	// PersonalPurged: the case's personal data was deleted at the end of
+	// its retention (retention.go).
+	PersonalPurged bool `json:"personal_purged,omitempty"`
 }
 
 // Rateable reports whether the citizen may rate the case now.

@@ -90,7 +90,7 @@ const caseRequestColumns = `request_action, request_days, request_reason`
 const caseCountColumns = `returns, reworks, reopens, sign_late`
 
 const caseColumns = caseInsertColumns + `, supervise_by, ` + caseTradeColumns + `, ` + caseRequestColumns + `, ` + caseCountColumns +
-	`, ` + caseMediationColumns + `, ` + casePetitionColumns + `, ` + caseHazardColumns
+	`, ` + caseMediationColumns + `, ` + casePetitionColumns + `, ` + caseHazardColumns + `, personal_purged_at`
 
 // sealedCase is a case as read, its personal data still sealed.
 type sealedCase struct {
@@ -106,17 +106,19 @@ func scanCase(s scanner) (sealedCase, error) {
 	var satisfaction sql.NullString
 	var med mediationScan
 	var pet petitionScan
-	var hz hazardScan // a hazard's (hazard.go)
+	var hz hazardScan  // a hazard's (hazard.go)
+	var purgedAt stamp // the end of its personal data's retention (retention.go)
 	err := s.Scan(append(append(append([]any{&c.Region, &c.ID, &c.Number, &c.Kind, &c.Category, &c.Title, &c.Description, &c.Status,
 		&lat, &lng, &c.Address, &c.Grid,
 		&c.Unit, &c.UnitPath, &c.HoldingUnit, &c.HoldingPath, &c.AssignedUnit, &c.AssignedPath, &c.Source, &c.ReportedBy,
 		&reportedAt, &signBy, &resolveBy, &c.Overdue, &c.Suspended, &suspendedAt, &c.EscalationLevel, &c.Supervised,
 		&signedAt, &resolvedAt, &closedAt, &satisfaction, &sc.reporter, &sc.parties, &updatedAt, &c.Version,
 		&c.Ungridded, &c.Placement, &superviseBy, &c.HotlineNo, &c.Urgency, &c.Sensitive,
-		&c.RequestAction, &c.RequestDays, &c.RequestReason, &c.Returns, &c.Reworks, &c.Reopens, &c.SignLate}, med.dest()...), pet.dest()...), hz.dest()...)...)
+		&c.RequestAction, &c.RequestDays, &c.RequestReason, &c.Returns, &c.Reworks, &c.Reopens, &c.SignLate}, med.dest()...), pet.dest()...), append(hz.dest(), &purgedAt)...)...)
 	if err != nil {
 		return sc, err
 	}
+	c.PersonalPurgedAt = purgedAt.ptr()
 	med.apply(&c)
 	pet.apply(&c)
 	hz.apply(&c)

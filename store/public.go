@@ -158,7 +158,7 @@ func (s *Public) publicCase(ctx context.Context, tx *sql.Tx, number, code string
 func (s *Public) publicView(ctx context.Context, tx *sql.Tx, c *pingan.Case) (*pingan.PublicCase, error) {
 	p := &pingan.PublicCase{Number: c.Number, Kind: c.Kind, Category: c.Category, Status: c.Status,
 		ReportedAt: c.ReportedAt, ResolveBy: c.ResolveBy, ResolvedAt: c.ResolvedAt, ClosedAt: c.ClosedAt,
-		Satisfaction: c.Satisfaction, Steps: []pingan.PublicStep{}}
+		Satisfaction: c.Satisfaction, Steps: []pingan.PublicStep{}, PersonalPurged: c.PersonalPurgedAt != nil}
 	if !c.Status.Open() {
 		p.ResolveBy = nil
 	}
