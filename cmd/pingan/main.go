@@ -41,6 +41,7 @@ usage:
   pingan backup  --to FILE [--db …]            # the database, and the photos beside it in FILE.files
   pingan restore --from FILE [--data DIR | --db postgres://…]   # into an empty directory or database, checked after
   pingan secret status|rotate|retire [--data DIR] [--db …]   # the data key ring: values per key, seal again with a new key, drop old keys
+  pingan retention run [--dry-run] [--data DIR] [--db …]   # delete the personal data of closed cases past their retention; counts per kind
   pingan audit verify [--anchor SEQ:HASH]   # walk the audit chain, name its first broken row
   pingan audit prune --before YYYY-MM-DD [--retention-months 6]   # never within the retention
   pingan bench   [--url http://127.0.0.1:8080] [--clients 16] [--duration 30s|--count N] [--walk 0.2] [--json]   # load: throughput and p50/p95/p99 per operation
@@ -106,6 +107,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return env.restore(rest)
 	case "secret":
 		return env.secretCmd(rest)
+	case "retention":
+		return env.retentionCmd(rest)
 	case "audit":
 		return env.auditCmd(rest)
 	case "version":

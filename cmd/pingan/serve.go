@@ -152,6 +152,7 @@ func (e *cmdEnv) listenAndServe(db *store.DB, f serveFlags, clock pingan.Clock) 
 	go (&jobs.RiskReviews{Watch: db.Risks, Clock: clock, Interval: f.tick, Logger: logger}).Run(ctx)
 	go (&jobs.SiteInspections{Watch: db.Sites, Interval: f.tick, Logger: logger}).Run(ctx) // 重点场所: missed inspections
 	go (&jobs.Webhooks{Outbox: db.Webhooks, Clock: clock, Logger: logger}).Run(ctx)        // 事件推送: the webhooks' outbox
+	go (&jobs.Retention{Purger: db.Security, Logger: logger}).Run(ctx)                     // 个人信息保存期限: daily, in batches
 	// 审计链: chains the audit rows within seconds, anchors the head daily,
 	// and chains once more at shutdown before the server returns.
 	chained := make(chan struct{})
