@@ -44,6 +44,9 @@ func (in *NewCase) Normalize(cat *Category) {
 	if in.Kind == "" && cat != nil {
 		in.Kind = cat.Kind
 	}
+	// The parties are the report's own from here: a caller may share one
+	// slice between reports, as a form's template.
+	in.Parties = slices.Clone(in.Parties)
 	NormalizeParties(in.Parties)
 }
 

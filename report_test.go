@@ -90,3 +90,18 @@ func TestNormalize(t *testing.T) {
 		t.Errorf("a given title was replaced: %+v", given)
 	}
 }
+
+// Normalize tidies the report's own copy of its parties: a slice the
+// caller shares between reports (a form's template, two goroutines) is
+// left as it was.
+func TestNormalizeKeepsTheCallersParties(t *testing.T) {
+	shared := []Person{{Name: " 李四 ", Phone: " 13987654321 "}}
+	in := &NewCase{Title: "噪音扰民", Parties: shared}
+	in.Normalize(nil)
+	if in.Parties[0].Name != "李四" || in.Parties[0].Role != PartyOther {
+		t.Errorf("the report's party %+v is not tidied", in.Parties[0])
+	}
+	if shared[0].Name != " 李四 " || shared[0].Role != "" {
+		t.Errorf("the caller's slice was changed: %+v", shared[0])
+	}
+}
