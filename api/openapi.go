@@ -194,6 +194,8 @@ var operations = func() []operation {
 		{pattern: "GET /api/v1/cases/{id}/mediation", id: "getMediation", tag: "disputes", cap: pingan.CapReadCases, answer: pingan.MediationRecord{}},
 		{pattern: "GET /api/v1/security/policy", id: "getSecurityPolicy", tag: "security", cap: pingan.CapAdminSecurity, answer: pingan.SecurityPolicy{}},
 		{pattern: "PUT /api/v1/security/policy", id: "putSecurityPolicy", tag: "security", cap: pingan.CapAdminSecurity, body: pingan.SecurityPolicy{}, answer: pingan.SecurityPolicy{}},
+		{pattern: "GET /api/v1/security/retention", id: "getRetention", tag: "security", cap: pingan.CapAdminSecurity, answer: pingan.RetentionPolicy{}},
+		{pattern: "PUT /api/v1/security/retention", id: "putRetention", tag: "security", cap: pingan.CapAdminSecurity, body: pingan.RetentionPolicy{}, answer: pingan.RetentionPolicy{}},
 		{pattern: "GET /api/v1/audit", id: "listAudit", tag: "security", cap: pingan.CapReadAudit,
 			query: []param{req(qt("from")), req(qt("to")), qs("account"), qs("unit"), qs("action"), qi("page"), qi("limit")}, answer: auditAnswer{}},
 		{pattern: "GET /api/v1/settings/disputes", id: "getDisputeSettings", tag: "disputes", answer: pingan.DisputeSettings{}},

@@ -277,6 +277,7 @@ func (s *Server) routes() {
 	s.routesPatrols()
 	s.routesSites()
 	s.routesSecurity()
+	s.routesRetention()
 	s.routesAudit()
 
 	// Everything else under the prefix: 405 when the path exists for

@@ -248,6 +248,7 @@ func sweepBody(e *env, ids map[string]string) map[string]string {
 
 		"PUT /api/v1/settings/disputes":                 `{"group_size":8,"revisit_days":20}`,
 		"PUT /api/v1/security/policy":                   `{"min_length":12,"classes":3,"expiry_days":90,"history":5,"idle_minutes":30}`,
+		"PUT /api/v1/security/retention":                `{"months":{"dispute":48,"petition":60,"hazard":12,"service":24}}`,
 		"PUT /api/v1/settings/petitions":                `{"backlog_days":30}`,
 		"PUT /api/v1/cases/{id}/petition/drafts/{kind}": `{"number":"东信转〔2026〕2号","body":"王秀英：\n你反映的信访事项已收悉。"}`,
 

@@ -181,17 +181,15 @@ func (s *Server) renderPublicCase(w http.ResponseWriter, r *http.Request, d *pub
 	if d.Rated {
 		v.Notice = v.T("pub.rated")
 	}
+	if n := personalNotice(v, r); n != "" && d.Errors == nil {
+		v.Notice = n // a citizen's request received (retention.go)
+	}
 	v.D = d
 	s.renderStatus(w, r, v, status)
 }
 
 func (s *Server) publicRate(w http.ResponseWriter, r *http.Request) {
-	if err := parseForm(w, r); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	number, code := r.PathValue("number"), r.PostFormValue("code")
-	c, ok := s.lookup(w, r, number, code)
+	c, number, code, ok := s.publicForm(w, r)
 	if !ok {
 		return
 	}
@@ -200,12 +198,36 @@ func (s *Server) publicRate(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, statusLink(number, code)+"&rated=1", http.StatusSeeOther)
 		return
 	}
+	s.publicRefused(w, r, c, code, err, "")
+}
+
+// publicForm reads a form posted on the public case page and looks the
+// case up by its number and the form's code (counted as a look-up); ok is
+// false when it answered already.
+func (s *Server) publicForm(w http.ResponseWriter, r *http.Request) (c *pingan.PublicCase, number, code string, ok bool) {
+	if err := parseForm(w, r); err != nil {
+		s.fail(w, r, err)
+		return nil, "", "", false
+	}
+	number, code = r.PathValue("number"), r.PostFormValue("code")
+	c, ok = s.lookup(w, r, number, code)
+	return c, number, code, ok
+}
+
+// publicRefused shows the public case page again with the refusal of a
+// form posted on it: each field named, or a refusal without fields as the
+// page's error (whole "") or under the field whole.
+func (s *Server) publicRefused(w http.ResponseWriter, r *http.Request, c *pingan.PublicCase, code string, err error, whole string) {
 	switch pingan.ErrorCode(err) {
 	case pingan.EINVALID, pingan.ECONFLICT:
 		v := s.newView(r, "public_case")
 		d := &publicCaseData{C: c, Code: code, Errors: v.fields(err)}
-		if len(d.Errors) == 0 {
+		switch {
+		case len(d.Errors) > 0:
+		case whole == "":
 			d.Error = v.Message(err)
+		default:
+			d.Errors = map[string]string{whole: v.Message(err)}
 		}
 		s.renderPublicCase(w, r, d, statusOf(err))
 	default:

@@ -196,6 +196,8 @@ var rolePages = map[string]pingan.Capability{
 	"POST /admin/roles":      pingan.CapAdminSecurity,
 	"GET /admin/security":    pingan.CapAdminSecurity,
 	"POST /admin/security":   pingan.CapAdminSecurity,
+	"GET /admin/retention":   pingan.CapAdminSecurity,
+	"POST /admin/retention":  pingan.CapAdminSecurity,
 	"GET /account/password":  anySignedIn,
 	"POST /account/password": anySignedIn,
 	// Two-factor sign-in (totp.go): one's own enrolment, the security
@@ -212,7 +214,7 @@ var rolePages = map[string]pingan.Capability{
 // in and out, the language switch, the citizens' pages and the catch-all.
 var openPages = []string{"GET /static/", "GET /{$}", "GET /login", "POST /login", "POST /logout", "GET /lang/{lang}",
 	"GET /public/report", "POST /public/report", "GET /public/track", "GET /public/cases/{number}",
-	"POST /public/cases/{number}/rate", "GET /m/sw.js", "GET /login/totp", "POST /login/totp", "GET /public/picker/units", "GET /public/receptions", "/"}
+	"POST /public/cases/{number}/rate", "POST /public/cases/{number}/personal", "GET /m/sw.js", "GET /login/totp", "POST /login/totp", "GET /public/picker/units", "GET /public/receptions", "/"}
 
 // menuEntries are the links of the main menu and the capability of the
 // page each leads to.

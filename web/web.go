@@ -378,6 +378,7 @@ func (s *Server) routes() {
 	s.routesMonitor(h)
 	s.routesKeys(h)
 	s.routesSecurity(h)
+	s.routesRetention(h)
 	s.routesCaseImport(h)
 	s.routesWebhooks(h)
 	s.routesTOTP(h)
