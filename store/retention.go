@@ -1,10 +1,13 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"strings"
 	"time"
 
@@ -196,6 +199,8 @@ func (s *Security) purgeBatch(ctx context.Context, kind pingan.Kind, months int,
 		return 0, err
 	}
 	n := 0
+	var photos purgedPhotos
+	defer func() { photos.finish(ctx, s.handle) }()
 	for _, d := range batch {
 		ok, err := s.purgeCase(ctx, tx, d.region, d.id, now, empty)
 		if err != nil {
@@ -211,9 +216,103 @@ func (s *Security) purgeBatch(ctx context.Context, kind pingan.Kind, months int,
 		if err := s.audit(ctx, tx, purgeActor(), auditPurge, d.region, d.id, string(detail)); err != nil {
 			return 0, err
 		}
+		if err := s.stripPhotos(ctx, tx, d.region, d.id, &photos); err != nil {
+			return 0, err
+		}
 		n++
 	}
-	return n, tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return 0, err
+	}
+	photos.committed = true
+	return n, nil
+}
+
+// purgedPhotos are the names a batch put to the file store (photos
+// without their position) and the names they replace: once the batch
+// commits the old ones are removed, else the new ones.
+type purgedPhotos struct {
+	put, old, unused []string
+	committed        bool
+}
+
+func (p *purgedPhotos) finish(ctx context.Context, h *handle) {
+	gone := p.put
+	if p.committed {
+		gone = append(p.old, p.unused...)
+	}
+	for _, name := range gone {
+		if err := h.files.Delete(context.WithoutCancel(ctx), name); err != nil {
+			h.log.Warn("store: cannot remove a photo's copy", "file", name, "err", err)
+		}
+	}
+}
+
+// stripPhotos takes the camera's position (GPS) out of the photos of a
+// purged case that no case still keeping its personal data shares: each
+// is sealed again without it under a new name (pingan.StripPosition),
+// recorded in tx; its reference (the SHA-256 it arrived with) stays.
+func (s *Security) stripPhotos(ctx context.Context, tx *sql.Tx, region, id string, p *purgedPhotos) error {
+	if s.files == nil || s.sealer == nil {
+		return nil
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT f.sum, f.name FROM case_files cf JOIN files f ON f.sum = cf.sum
+		WHERE cf.region = $1 AND cf.case_id = $2 AND f.name IS NOT NULL AND NOT EXISTS (SELECT 1 FROM case_files o
+		JOIN cases c ON c.region = o.region AND c.id = o.case_id WHERE o.sum = cf.sum AND c.personal_purged_at IS NULL)`, region, id)
+	if err != nil {
+		return err
+	}
+	type photo struct{ sum, name string }
+	var photos []photo
+	for rows.Next() {
+		var ph photo
+		if err := rows.Scan(&ph.sum, &ph.name); err != nil {
+			rows.Close()
+			return err
+		}
+		photos = append(photos, ph)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, ph := range photos {
+		sealed, err := s.files.Get(ctx, ph.name)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue // missing: nothing to strip
+		} else if err != nil {
+			return err
+		}
+		data, err := s.sealer.Open(sealed)
+		if err != nil {
+			return fmt.Errorf("store: photo %s of case %s: %w", ph.sum, id, err)
+		}
+		stripped := pingan.StripPosition(data)
+		if bytes.Equal(stripped, data) {
+			continue
+		}
+		again, err := s.sealer.Seal(stripped)
+		if err != nil {
+			return err
+		}
+		fresh := ph.sum + "." + randomHex(8)
+		if err := s.files.Put(ctx, fresh, again); err != nil {
+			return err
+		}
+		p.put = append(p.put, fresh)
+		res, err := tx.ExecContext(ctx, `UPDATE files SET name = $1 WHERE sum = $2 AND name = $3`, fresh, ph.sum, ph.name)
+		if err != nil {
+			return err
+		}
+		if k, err := res.RowsAffected(); err != nil {
+			return err
+		} else if k == 1 {
+			p.old = append(p.old, ph.name)
+		} else { // moved meanwhile (a key rotation): the new copy is named nowhere
+			p.unused = append(p.unused, fresh)
+		}
+	}
+	return nil
 }
 
 // purgeActor is who the purge's audit rows are filed under: the system.

@@ -1,12 +1,16 @@
 package store_test
 
 import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/pingan-gov/pingan"
+	"github.com/pingan-gov/pingan/store/storetest"
 )
 
 func init() {
@@ -160,8 +164,23 @@ func testRetentionPurge(t *testing.T, e *env) {
 		Terms: []pingan.Term{{Text: "李卫东赔偿维修费 3000 元", By: "被申请人李卫东", Due: pingan.DayOf(now).AddDate(0, 0, 5)}}}
 	e.act(t, fx.Mediator, dispute.ID, pingan.ActionInput{Action: pingan.ActAgree, Session: session(now), Agreement: agreement})
 	e.act(t, fx.TownshipDispatcher, dispute.ID, pingan.ActionInput{Action: pingan.ActClose})
-	old := e.report(t, fx.GridWorker, "", service)
+	// The old one with a photo that carries the camera's position.
+	photo, _, _ := storetest.JPEGWithExif()
+	digest := sha256.Sum256(photo)
+	sum := hex.EncodeToString(digest[:])
+	old := e.report(t, fx.GridWorker, "", service, func(n *pingan.NewCase) { n.Photos = []pingan.Upload{{Name: "lamp.jpg", Data: photo}} })
 	e.closeCase(t, old.ID)
+	photoOf := func() []byte {
+		t.Helper()
+		b, err := e.db.Cases.CaseFile(ctx, fx.Admin, old.ID, sum)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	if !bytes.Equal(photoOf(), photo) || bytes.Equal(pingan.StripPosition(photo), photo) {
+		t.Fatal("the photo was not kept with its position")
+	}
 	open := e.report(t, fx.GridWorker, "", service)
 	// Six months later, another service request closed.
 	e.clock.Advance(183 * 24 * time.Hour)
@@ -217,6 +236,9 @@ func testRetentionPurge(t *testing.T, e *env) {
 	}
 	if d := e.dump(t, "cases", "id", old.ID); strings.Contains(d, "reporter_sealed=[") {
 		t.Errorf("sealed reporter kept: %s", d)
+	}
+	if got := photoOf(); !bytes.Equal(got, pingan.StripPosition(photo)) {
+		t.Errorf("the purged case's photo keeps its position")
 	}
 	audits := e.purgeAudits(t, old.ID)
 	if len(audits) != 1 || strings.Contains(audits[0], reporter.Name) || !strings.Contains(audits[0], `"kind":"service"`) {
