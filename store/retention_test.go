@@ -21,6 +21,7 @@ func init() {
 		{"RetentionPolicy", testRetentionPolicy},
 		{"RetentionPurge", testRetentionPurge},
 		{"PersonalRequest", testPersonalRequest},
+		{"RetentionPetition", testRetentionPetition},
 	}...)
 }
 
@@ -347,5 +348,63 @@ func testPersonalRequest(t *testing.T, e *env) {
 	_, err = e.db.Public.RequestPersonal(ctx, receipt.Number, receipt.QueryCode, &pingan.PersonalRequest{Kind: pingan.PersonalView})
 	if pe := wantCode(t, err, pingan.ECONFLICT); pe.Msg.Key != "personal.purged" {
 		t.Errorf("a request on a purged case: %v", err)
+	}
+}
+
+// testRetentionPetition: a closed petition keeps its petitioner's data
+// for its sixty months, then its documents keep their numbers and lose
+// their text, and its petitioner key and people go.
+func testRetentionPetition(t *testing.T, e *env) {
+	fx := e.fx
+	if err := e.db.Security.SetRetentionPolicy(ctx, nil, minimumRetention()); err != nil {
+		t.Fatal(err)
+	}
+	received := pingan.DayOf(e.clock.Now())
+	c := e.reportPetition(t, "反映东北街拆迁补偿标准过低问题", "62090219800101123x",
+		&pingan.PetitionFacts{Channel: pingan.PetitionLetter, ReceivedOn: received})
+	if c.Status == pingan.StatusReported {
+		e.act(t, fx.TownshipDispatcher, c.ID, pingan.ActionInput{Action: pingan.ActAccept})
+	}
+	e.act(t, fx.TownshipDispatcher, c.ID, pingan.ActionInput{Action: pingan.ActDispatch, ToUnit: fx.Township.Code,
+		ForwardMode: pingan.ForwardTransfer, Document: doc("东信转〔2026〕7号")})
+	e.act(t, fx.TownshipHandler, c.ID, pingan.ActionInput{Action: pingan.ActSign})
+	e.act(t, fx.TownshipHandler, c.ID, pingan.ActionInput{Action: pingan.ActPetitionAccept, Document: doc("东信受〔2026〕1号")})
+	e.act(t, fx.TownshipHandler, c.ID, pingan.ActionInput{Action: pingan.ActAnswer, Opinion: pingan.OpinionSupport,
+		Result: "按新标准补偿", Document: doc("东信处〔2026〕1号")})
+	e.act(t, fx.TownshipDispatcher, c.ID, pingan.ActionInput{Action: pingan.ActClose})
+	rec, err := e.db.Petitions.Petition(ctx, fx.TownshipDispatcher, c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	answer := docByKind(t, rec, pingan.DocAnswer)
+	body := func() string {
+		t.Helper()
+		d, err := e.db.Petitions.Document(ctx, fx.CountyDispatcher, c.ID, answer.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d.Body
+	}
+	if !strings.Contains(body(), "王秀英") || e.petitionerKey(t, c.ID) == "" {
+		t.Fatal("the petition was not kept with its petitioner")
+	}
+	rows := e.petitionRows(t, c.ID)
+
+	e.clock.Set(e.clock.Now().AddDate(0, 59, 0)) // within its sixty months
+	if rep, err := e.db.Security.PurgePersonal(ctx, false); err != nil || rep.Total != 0 {
+		t.Fatalf("purged within sixty months: %+v %v", rep, err)
+	}
+	e.clock.Set(e.clock.Now().AddDate(0, 2, 0))
+	if rep, err := e.db.Security.PurgePersonal(ctx, false); err != nil || rep.ByKind[pingan.KindPetition] != 1 {
+		t.Fatalf("purge after sixty months: %+v %v", rep, err)
+	}
+	if body() != "" || e.petitionerKey(t, c.ID) != "" {
+		t.Errorf("a purged petition keeps its document's text or its petitioner's key")
+	}
+	if got := e.petitionRows(t, c.ID); got != rows {
+		t.Errorf("the petition's rows %+v, were %+v", got, rows)
+	}
+	if got := e.find(t, c.ID); got.Reporter != nil || got.Petition == nil || got.PersonalPurgedAt == nil {
+		t.Errorf("purged petition %+v", got)
 	}
 }
