@@ -154,25 +154,26 @@ func (s *Security) purgeKind(ctx context.Context, kind pingan.Kind, months int, 
 		if err := ctx.Err(); err != nil {
 			return total, err
 		}
-		n, err := s.purgeBatch(ctx, kind, months, cutoff, now)
+		n, seen, err := s.purgeBatch(ctx, kind, months, cutoff, now)
 		total += n
-		if err != nil || n < purgeBatch {
+		if err != nil || seen < purgeBatch {
 			return total, err
 		}
 	}
 }
 
-// purgeBatch purges up to purgeBatch cases of kind in one transaction.
-func (s *Security) purgeBatch(ctx context.Context, kind pingan.Kind, months int, cutoff any, now time.Time) (int, error) {
+// purgeBatch purges up to purgeBatch cases of kind in one transaction
+// and answers how many it purged and how many it found due.
+func (s *Security) purgeBatch(ctx context.Context, kind pingan.Kind, months int, cutoff any, now time.Time) (purged, seen int, err error) {
 	tx, err := s.beginWrite(ctx)
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	defer tx.Rollback()
 	rows, err := tx.QueryContext(ctx, `SELECT region, id, closed_at FROM cases WHERE `+retentionWhere+
 		` ORDER BY closed_at, region, id LIMIT $3`+s.dialect.skipLocked(), string(kind), cutoff, purgeBatch)
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	type due struct {
 		region, id string
@@ -183,20 +184,20 @@ func (s *Security) purgeBatch(ctx context.Context, kind pingan.Kind, months int,
 		var d due
 		if err := rows.Scan(&d.region, &d.id, &d.closed); err != nil {
 			rows.Close()
-			return 0, err
+			return 0, 0, err
 		}
 		batch = append(batch, d)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	if len(batch) == 0 {
-		return 0, nil
+		return 0, 0, nil
 	}
 	empty, err := s.emptySealed()
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	n := 0
 	var photos purgedPhotos
@@ -204,28 +205,28 @@ func (s *Security) purgeBatch(ctx context.Context, kind pingan.Kind, months int,
 	for _, d := range batch {
 		ok, err := s.purgeCase(ctx, tx, d.region, d.id, now, empty)
 		if err != nil {
-			return 0, err
+			return 0, 0, err
 		}
 		if !ok {
 			continue
 		}
 		detail, err := json.Marshal(purgeEvent{Kind: kind, Months: months, ClosedAt: d.closed.T.UTC().Format(time.RFC3339)})
 		if err != nil {
-			return 0, err
+			return 0, 0, err
 		}
 		if err := s.audit(ctx, tx, purgeActor(), auditPurge, d.region, d.id, string(detail)); err != nil {
-			return 0, err
+			return 0, 0, err
 		}
 		if err := s.stripPhotos(ctx, tx, d.region, d.id, &photos); err != nil {
-			return 0, err
+			return 0, 0, err
 		}
 		n++
 	}
 	if err := tx.Commit(); err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	photos.committed = true
-	return n, nil
+	return n, len(batch), nil
 }
 
 // purgedPhotos are the names a batch put to the file store (photos
