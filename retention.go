@@ -2,9 +2,9 @@ package pingan
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 )
 
 // Retention of personal data (个人信息保存期限, PIPL art. 19, 47): a closed
@@ -111,8 +111,12 @@ const (
 	PersonalCorrect = "correct" // 更正
 )
 
-// MaxPersonalRequestText bounds the text of a citizen's request.
-const MaxPersonalRequestText = 500
+// PersonalFields are the items of their data a citizen may ask to have
+// corrected (更正): which ones, never their values, so that no personal
+// data is written into the request or the unit's task — the unit reaches
+// the reporter through the case's own sealed contact to verify and
+// correct.
+var PersonalFields = []string{"name", "phone", "id_number", "address"}
 
 // PersonalRequestDays is the time a unit has to answer a citizen's
 // request, in working days.
@@ -125,13 +129,14 @@ const TaskTypePersonal = "personal_data"
 // PersonalRequest is a citizen's request to see or correct the personal
 // data of their case.
 type PersonalRequest struct {
-	Kind string `json:"kind"` // PersonalView or PersonalCorrect
-	Text string `json:"text"` // what to correct; required for a correction
+	Kind   string   `json:"kind"`   // PersonalView or PersonalCorrect
+	Fields []string `json:"fields"` // PersonalFields to correct; at least one for a correction
 }
 
-// Validate trims the text and adds a refusal naming "kind" or "text".
+// Validate trims the request and adds a refusal naming "kind" or
+// "fields".
 func (r *PersonalRequest) Validate(v *Invalid) {
-	r.Kind, r.Text = strings.TrimSpace(r.Kind), strings.TrimSpace(r.Text)
+	r.Kind = strings.TrimSpace(r.Kind)
 	switch r.Kind {
 	case PersonalView, PersonalCorrect:
 	case "":
@@ -139,11 +144,22 @@ func (r *PersonalRequest) Validate(v *Invalid) {
 	default:
 		v.Add("kind", "personal.request.kind.bad")
 	}
-	if r.Kind == PersonalCorrect && r.Text == "" {
-		v.Add("text", "personal.request.text.required")
+	var fields []string
+	for _, f := range r.Fields {
+		f = strings.TrimSpace(f)
+		switch {
+		case !slices.Contains(PersonalFields, f):
+			v.Add("fields", "personal.request.field.bad", ShowText(f, 20))
+		case !slices.Contains(fields, f):
+			fields = append(fields, f)
+		}
 	}
-	if utf8.RuneCountInString(r.Text) > MaxPersonalRequestText {
-		v.Add("text", "personal.request.text.long", MaxPersonalRequestText)
+	r.Fields = fields
+	if r.Kind == PersonalCorrect && len(r.Fields) == 0 {
+		v.Add("fields", "personal.request.fields.required")
+	}
+	if r.Kind == PersonalView {
+		r.Fields = nil
 	}
 }
 
@@ -167,7 +183,7 @@ type RetentionService interface {
 type PersonalRequester interface {
 	// RequestPersonal makes the request a task of the case's unit and
 	// answers the task's id; ENOTFOUND for a wrong number or code,
-	// EINVALID naming "kind" or "text", ECONFLICT (personal.purged) when
+	// EINVALID naming "kind" or "fields", ECONFLICT (personal.purged) when
 	// the case's personal data has already been deleted.
 	RequestPersonal(ctx context.Context, number, code string, r *PersonalRequest) (int64, error)
 }

@@ -416,9 +416,13 @@ func (s *Public) RequestPersonal(ctx context.Context, number, code string, r *pi
 	}
 	actor := &pingan.User{Username: "system", Name: pingan.SystemActor, UnitCode: unit.Code,
 		Roles: []pingan.Role{pingan.RoleDispatcher}, ScopePath: unit.Path}
-	content := pingan.Text(pingan.ZH, "personal.task.content."+in.Kind, pingan.PersonalRequestDays)
-	if in.Text != "" {
-		content += "\n" + in.Text
+	var items []string
+	for _, f := range in.Fields {
+		items = append(items, pingan.Text(pingan.ZH, "personal.field."+f))
+	}
+	content := pingan.Text(pingan.ZH, "personal.task.content.view", pingan.PersonalRequestDays)
+	if in.Kind == pingan.PersonalCorrect {
+		content = pingan.Text(pingan.ZH, "personal.task.content.correct", pingan.PersonalRequestDays, strings.Join(items, "、"))
 	}
 	task := &pingan.NewTask{Title: pingan.Text(pingan.ZH, "personal.task.title."+in.Kind, c.Number), Content: content,
 		Source: pingan.TaskFromInstruction, Ref: "case:" + c.ID, Type: pingan.TaskTypePersonal, LeadUnit: unit.Code}
@@ -426,7 +430,7 @@ func (s *Public) RequestPersonal(ctx context.Context, number, code string, r *pi
 	if err != nil {
 		return 0, err
 	}
-	detail, err := json.Marshal(map[string]any{"kind": in.Kind, "task": id})
+	detail, err := json.Marshal(map[string]any{"kind": in.Kind, "fields": in.Fields, "task": id})
 	if err != nil {
 		return 0, err
 	}

@@ -294,8 +294,9 @@ func testRetentionPurge(t *testing.T, e *env) {
 }
 
 // testPersonalRequest: a citizen's request with the query code becomes a
-// task of the case's unit, audited; a wrong code is not found; a bad kind
-// or a correction without text is named; a purged case answers so.
+// task of the case's unit, audited, naming the items to correct and never
+// a value; a wrong code is not found; a bad kind, an unknown item or a
+// correction of nothing is named; a purged case answers so.
 func testPersonalRequest(t *testing.T, e *env) {
 	fx := e.fx
 	receipt, err := e.db.Public.FileCase(ctx, &pingan.NewCase{Category: "FW01", Title: "路灯坏了", Description: "小区门口路灯不亮",
@@ -303,13 +304,16 @@ func testPersonalRequest(t *testing.T, e *env) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ask := &pingan.PersonalRequest{Kind: pingan.PersonalCorrect, Text: "电话号码应为 13911113333"}
+	ask := &pingan.PersonalRequest{Kind: pingan.PersonalCorrect, Fields: []string{"phone", " address", "phone"}}
 	_, err = e.db.Public.RequestPersonal(ctx, receipt.Number, "WRONGCODE", ask)
 	wantCode(t, err, pingan.ENOTFOUND)
 	_, err = e.db.Public.RequestPersonal(ctx, receipt.Number, receipt.QueryCode, &pingan.PersonalRequest{Kind: "delete"})
 	wantFields(t, err, "kind")
 	_, err = e.db.Public.RequestPersonal(ctx, receipt.Number, receipt.QueryCode, &pingan.PersonalRequest{Kind: pingan.PersonalCorrect})
-	wantFields(t, err, "text")
+	wantFields(t, err, "fields")
+	_, err = e.db.Public.RequestPersonal(ctx, receipt.Number, receipt.QueryCode,
+		&pingan.PersonalRequest{Kind: pingan.PersonalCorrect, Fields: []string{"13911113333"}})
+	wantFields(t, err, "fields")
 
 	id, err := e.db.Public.RequestPersonal(ctx, receipt.Number, receipt.QueryCode, ask)
 	if err != nil {
@@ -322,7 +326,7 @@ func testPersonalRequest(t *testing.T, e *env) {
 		Scan(&lead, &typ, &content, &due, &issued); err != nil {
 		t.Fatal(err)
 	}
-	if lead != c.Unit || typ != pingan.TaskTypePersonal || !strings.Contains(content, ask.Text) {
+	if lead != c.Unit || typ != pingan.TaskTypePersonal || !strings.HasSuffix(content, "需更正的项目：联系电话、住址") {
 		t.Errorf("task in %s of type %s: %q; the case is in %s", lead, typ, content, c.Unit)
 	}
 	var n int

@@ -141,7 +141,7 @@ func (s *Server) requestPersonal(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	in := &pingan.PersonalRequest{Kind: r.PostFormValue("kind"), Text: r.PostFormValue("text")}
+	in := &pingan.PersonalRequest{Kind: r.PostFormValue("kind"), Fields: r.PostForm["fields"]}
 	id, err := s.public.(pingan.PersonalRequester).RequestPersonal(r.Context(), number, code, in)
 	if err == nil {
 		http.Redirect(w, r, statusLink(number, code)+"&personal="+strconv.FormatInt(id, 10)+"#personal", http.StatusSeeOther)
@@ -159,3 +159,6 @@ func personalNotice(v *view, r *http.Request) string {
 	}
 	return v.T("personal.request.done", id, pingan.PersonalRequestDays)
 }
+
+// PersonalFields are the items a citizen may ask to have corrected.
+func (v *view) PersonalFields() []string { return pingan.PersonalFields }

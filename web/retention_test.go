@@ -86,10 +86,11 @@ func TestPublicPersonalRequest(t *testing.T) {
 	}
 	res := citizen.post(path, url.Values{"code": {receipt.QueryCode}, "kind": {"correct"}})
 	if res.status != http.StatusBadRequest {
-		t.Fatalf("a correction without text: %d", res.status)
+		t.Fatalf("a correction of nothing: %d", res.status)
 	}
-	mustContain(t, res.body, "请写明需要更正的内容")
-	res = citizen.post(path, url.Values{"code": {receipt.QueryCode}, "kind": {"correct"}, "text": {"电话应为 13911113333"}})
+	mustContain(t, res.body, "请选择需要更正的项目")
+	mustNotContain(t, page.body, "<textarea") // no field to type personal data into
+	res = citizen.post(path, url.Values{"code": {receipt.QueryCode}, "kind": {"correct"}, "fields": {"phone"}})
 	if res.status != http.StatusSeeOther {
 		t.Fatalf("request: %d %s", res.status, res.body)
 	}
@@ -99,13 +100,13 @@ func TestPublicPersonalRequest(t *testing.T) {
 	}
 	page = citizen.get(res.location)
 	mustContain(t, page.body, "已收到您的请求，编号 "+m[1])
-	mustNotContain(t, page.body, "13911113333", "钱多多")
+	mustNotContain(t, page.body, "13911112222", "钱多多")
 	id, _ := strconv.ParseInt(m[1], 10, 64)
 	task, _, err := e.db.Tasks.FindTask(ctx, e.fx.TownshipDispatcher, id)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if task.Lead != e.fx.Village.Code || task.Type != pingan.TaskTypePersonal || !strings.Contains(task.Content, "13911113333") {
+	if task.Lead != e.fx.Village.Code || task.Type != pingan.TaskTypePersonal || !strings.HasSuffix(task.Content, "需更正的项目：联系电话") {
 		t.Errorf("task in %s of type %s: %q", task.Lead, task.Type, task.Content)
 	}
 
