@@ -12,6 +12,10 @@ const (
 	AuditFailed  = "failed"  // 失败: an error on the server's side
 )
 
+// AuditCasePrefix begins the action of the audit row of a case action
+// (案件操作), which goes on with the step: case_dispatch, case_sign …
+const AuditCasePrefix = "case_"
+
 // AuditRetentionMonths is the shortest time audit rows are kept (网络安全法
 // art. 21: at least six months); pruning refuses a later date.
 const AuditRetentionMonths = 6

@@ -120,4 +120,8 @@ type GridService interface {
 	// self-intersecting, outside its unit's area or overlapping another grid
 	// beyond the tolerance.
 	ImportGrids(ctx context.Context, grids []*Grid) (ImportResult, error)
+	// ImportGridsFile is ImportGrids of the grids read from file by actor
+	// (nil: the operator at the command line), audited as grid_import with
+	// the file's name and the counts.
+	ImportGridsFile(ctx context.Context, actor *User, file string, grids []*Grid) (ImportResult, error)
 }

@@ -28,7 +28,7 @@ const (
 )
 
 // messageSets are the maps of the catalogue, one per file.
-var messageSets = []map[string][2]string{commonMessages, auditMessages, securityMessages, totpMessages, retentionMessages, limitMessages, backupMessages, open311Messages, webhookMessages, caseImportMessages, openapiMessages, apikeyMessages, reportMessages, caseMessages, storeMessages, webMessages,
+var messageSets = []map[string][2]string{commonMessages, auditMessages, auditEventMessages, securityMessages, totpMessages, retentionMessages, limitMessages, backupMessages, open311Messages, webhookMessages, caseImportMessages, openapiMessages, apikeyMessages, reportMessages, caseMessages, storeMessages, webMessages,
 	roleMessages, deadlineMessages, phoneMessages, escalateMessages, printMessages, notifyMessages, findMessages, mapMessages, pickerMessages, queueMessages, urgencyMessages, accountMessages, requestMessages,
 	cohandleMessages, mergeMessages, fieldMessages, statsMessages, exportMessages, dashboardMessages, gaugeMessages, disputeMessages, disputeNumberMessages,
 	campaignMessages, mediationPrintMessages, mediationStoreMessages, mediationWebMessages, petitionMessages, petitionNumberMessages, petitionPrintMessages, petitionWebMessages, receptionMessages, petitionStoreMessages, petitionIntakeMessages,

@@ -96,6 +96,11 @@ type UnitService interface {
 	// ImportUnits creates or updates units all together or not at all;
 	// parents may be in the same batch, in any order. EINVALID names the row.
 	ImportUnits(ctx context.Context, units []*Unit) (ImportResult, error)
+	// ImportUnitsFile is ImportUnits of the units read from file by actor
+	// (nil: the operator at the command line), audited as unit_import with
+	// the file's name and the counts; progress, when not nil, is called
+	// with the units written so far and the total.
+	ImportUnitsFile(ctx context.Context, actor *User, file string, units []*Unit, progress func(done, total int)) (ImportResult, error)
 	// SetUnitOrgType makes a unit a mediation organisation of the kind t,
 	// or none when t is "": an administrator of the unit's jurisdiction
 	// (EFORBIDDEN otherwise, ENOTFOUND outside it); EINVALID for an unknown

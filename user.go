@@ -190,6 +190,12 @@ type AccountService interface {
 	// selects in all. Each user's Disabled says whether it is stopped.
 	// EINVALID names a bad unit or role.
 	SearchUsers(ctx context.Context, actor *User, f UserFilter) ([]*User, int, error)
+	// AddUser creates an account as UserService.CreateUser does, by an
+	// administrator: its unit must lie in the actor's jurisdiction and its
+	// roles hold none of AdminRoles (the security administrator gives
+	// those). EFORBIDDEN for an actor who is not an administrator; EINVALID
+	// names each bad field; ECONFLICT if the username exists.
+	AddUser(ctx context.Context, actor *User, u *User, password string) error
 	// UpdateUser sets the name, unit and roles of the account u.Username.
 	// The unit must lie in the actor's jurisdiction. EINVALID names each
 	// bad field; ECONFLICT when administrators would take the

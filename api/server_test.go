@@ -574,6 +574,10 @@ func (fakeGrids) ImportGrids(context.Context, []*pingan.Grid) (pingan.ImportResu
 	return pingan.ImportResult{}, nil
 }
 
+func (fakeGrids) ImportGridsFile(context.Context, *pingan.User, string, []*pingan.Grid) (pingan.ImportResult, error) {
+	return pingan.ImportResult{}, nil
+}
+
 func TestGrids(t *testing.T) {
 	if a := call(t, newFake(t, 0).h, "GET", "/api/v1/grids?unit=620902001001", fakeToken, ""); a.status != 404 {
 		t.Errorf("grids without a GridService: %d %s", a.status, a.raw)

@@ -276,7 +276,8 @@ func nextSeq(ctx context.Context, tx *sql.Tx, region, id string) (int, error) {
 	return n, err
 }
 
-// insertAction appends a timeline entry; act.Seq and act.CaseID are set.
+// insertAction appends a timeline entry, and its audit row; act.Seq and
+// act.CaseID are set.
 func (h *handle) insertAction(ctx context.Context, tx *sql.Tx, region string, a *pingan.Action) error {
 	attachments := ""
 	if len(a.Attachments) > 0 {
@@ -297,7 +298,10 @@ func (h *handle) insertAction(ctx context.Context, tx *sql.Tx, region string, a 
 		region, a.CaseID, a.Seq, string(a.Action), a.ActorID, a.ActorName, d.ts(a.At),
 		string(a.FromStatus), string(a.ToStatus), a.FromUnit, a.ToUnit, a.Note, d.tsp(a.Deadline),
 		string(a.Satisfaction), attachments, a.Days)
-	return err
+	if err != nil {
+		return err
+	}
+	return h.auditAction(ctx, tx, region, a) // one audit row of each case action (audit_case.go)
 }
 
 // actionColumns are the columns scanAction reads.

@@ -36,6 +36,8 @@ type accountEvent struct {
 	Reason   string `json:"reason,omitempty"`   // why a sign-in failed: password, unknown, disabled
 	Until    string `json:"until,omitempty"`    // the end of a lockout, RFC 3339
 	Sessions int    `json:"sessions,omitempty"` // sessions ended
+	Roles    string `json:"roles,omitempty"`    // a new account's roles, comma-separated
+	Unit     string `json:"unit,omitempty"`     // a new account's unit
 }
 
 // auditAccount records an event of the account (or of the name tried) in
@@ -105,6 +107,20 @@ func auditResultOf(action string) string {
 // account when the actor does not say), the source address and the request
 // id of ctx, and result (pingan.AuditOK, AuditRefused, AuditFailed).
 func (h *handle) auditRow(ctx context.Context, tx *sql.Tx, actor *pingan.User, action, result, region, caseID, detail string, masked bool) error {
+	_, err := tx.ExecContext(ctx, auditInsert, h.auditArgs(ctx, actor, action, result, region, caseID, detail, masked)...)
+	return err
+}
+
+// auditInsert writes one row of the audit trail, unchained; its unit is
+// $9, or when that is empty the unit of the account $10 (the user id $3
+// again: each parameter once and in order, SQLite binds them by place,
+// see anonymous).
+const auditInsert = `INSERT INTO audit (region, logged_at, user_id, user_name, action, case_id, detail, masked,
+		unit_code, source, request_id, result)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, COALESCE(NULLIF($9, ''), (SELECT unit_code FROM users WHERE id = $10), ''), $11, $12, $13)`
+
+// auditArgs answers the arguments of auditInsert.
+func (h *handle) auditArgs(ctx context.Context, actor *pingan.User, action, result, region, caseID, detail string, masked bool) []any {
 	var id int64
 	var name, unit string
 	if actor != nil {
@@ -113,23 +129,23 @@ func (h *handle) auditRow(ctx context.Context, tx *sql.Tx, actor *pingan.User, a
 			name = actor.Username
 		}
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO audit (region, logged_at, user_id, user_name, action, case_id, detail, masked,
-		unit_code, source, request_id, result)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, COALESCE(NULLIF($9, ''), (SELECT unit_code FROM users WHERE id = $3), ''), $10, $11, $12)`,
-		region, h.dialect.ts(h.now()), id, name, action, caseID, detail, masked,
-		unit, pingan.SourceFromContext(ctx), pingan.RequestIDFromContext(ctx), result)
-	return err
+	return []any{region, h.dialect.ts(h.now()), id, name, action, caseID, detail, masked,
+		unit, id, pingan.SourceFromContext(ctx), pingan.RequestIDFromContext(ctx), result}
 }
 
-// Audit answers the audit entries of a case, oldest first. It does not
-// check a jurisdiction: the caller decides who may read the audit log.
+// Audit answers the audit entries of a case, oldest first: the reads of
+// its personal data and the other acts on it, not the rows of its
+// timeline's actions (pingan.AuditCasePrefix), which the timeline shows.
+// It does not check a jurisdiction: the caller decides who may read the
+// audit log.
 func (s *Audit) Audit(ctx context.Context, caseID string) ([]*pingan.AuditEntry, error) {
 	region, ok := regionOfID(caseID)
 	if !ok {
 		return nil, errCaseNotFound(caseID)
 	}
 	rows, err := s.read.QueryContext(ctx, `SELECT id, logged_at, user_id, user_name, action, case_id, detail, masked
-		FROM audit WHERE region = $1 AND case_id = $2 ORDER BY id`, region, caseID)
+		FROM audit WHERE region = $1 AND case_id = $2 AND substr(action, 1, $3) <> $4 ORDER BY id`,
+		region, caseID, len(pingan.AuditCasePrefix), pingan.AuditCasePrefix)
 	if err != nil {
 		return nil, err
 	}

@@ -245,6 +245,12 @@ func gridKey(code string) string { return strings.TrimSpace("grid " + code) }
 // current one, validated against, and published only after the commit; the
 // import raises territory_version so that other servers reload.
 func (s *Grids) ImportGrids(ctx context.Context, grids []*pingan.Grid) (pingan.ImportResult, error) {
+	return s.importGrids(ctx, grids, nil)
+}
+
+// importGrids is ImportGrids with the audit row of the import by (none
+// when nil) in its transaction.
+func (s *Grids) importGrids(ctx context.Context, grids []*pingan.Grid, by *importBy) (pingan.ImportResult, error) {
 	var res pingan.ImportResult
 	var bad gridErrors
 	in := make([]*pingan.Grid, 0, len(grids))
@@ -444,6 +450,9 @@ func (s *Grids) ImportGrids(ctx context.Context, grids []*pingan.Grid) (pingan.I
 		if version, err = bumpTerritory(ctx, tx); err != nil {
 			return res, err
 		}
+	}
+	if err := s.auditImport(ctx, tx, by, auditGridImport, len(grids), res); err != nil {
+		return res, err
 	}
 	if err := tx.Commit(); err != nil {
 		return res, err

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"database/sql"
 	"encoding/base64"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -204,10 +205,24 @@ func testQueryCodesMoved(t *testing.T, e *env) {
 		e.clock.Now().Format(time.RFC3339Nano)).Scan(&worker.ID); err != nil {
 		t.Fatal(err)
 	}
-	c, err := old.Cases.CreateCase(ctx, worker, &pingan.NewCase{Category: "FW01", Title: "旧版本的群众上报"})
-	if err != nil {
+	// So is the case, with its first timeline entry: today's intake also
+	// writes audit columns of later migrations.
+	c := &pingan.Case{ID: fmt.Sprintf("%04d-620902-000001", e.clock.Now().In(pingan.CST).Year()), Region: "620902"}
+	at := e.clock.Now().Format(time.RFC3339Nano)
+	if err := old.BulkExec(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO cases (region, id, number, kind, category, title, status, unit_code, unit_path,
+			holding_unit, holding_path, source, reported_by, reported_at, updated_at)
+			VALUES ($1, $2, $2, 'service', 'FW01', '旧版本的群众上报', 'reported', $3, $4, $3, $4, 'citizen', $5, $6, $6)`,
+			c.Region, c.ID, worker.UnitCode, worker.ScopePath, worker.ID, at); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO actions (region, case_id, seq, action, actor_id, actor_name, acted_at, to_status, to_unit)
+			VALUES ($1, $2, 1, 'report', $3, '网格员', $4, 'reported', $5)`, c.Region, c.ID, worker.ID, at, worker.UnitCode)
+		return err
+	}); err != nil {
 		t.Fatal(err)
 	}
+	c.Number = c.ID
 	sealed, err := old.Seal([]byte("ABCD2345"))
 	if err != nil {
 		t.Fatal(err)

@@ -98,6 +98,8 @@ var suite = []struct {
 	{"AuditPrune", testAuditPrune},
 	{"AuditChainConcurrent", testAuditChainConcurrent},
 	{"AuditCoverage", testAuditCoverage},
+	{"AuditCaseActions", testAuditCaseActions},
+	{"AuditAccountsAndImports", testAuditAccountsAndImports},
 }
 
 func TestSQLite(t *testing.T) {

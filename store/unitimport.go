@@ -43,6 +43,12 @@ const wholeTable = 20000
 // units are updated one by one. Nothing is written unless every row is
 // good, and nothing is left half-imported.
 func (s *Units) ImportUnitsProgress(ctx context.Context, units []*pingan.Unit, progress func(done, total int)) (pingan.ImportResult, error) {
+	return s.importUnits(ctx, units, progress, nil)
+}
+
+// importUnits is ImportUnitsProgress with the audit row of the import by
+// (none when nil) in its transaction.
+func (s *Units) importUnits(ctx context.Context, units []*pingan.Unit, progress func(done, total int), by *importBy) (pingan.ImportResult, error) {
 	var res pingan.ImportResult
 	var v pingan.Invalid
 	bad := 0
@@ -269,6 +275,9 @@ func (s *Units) ImportUnitsProgress(ctx context.Context, units []*pingan.Unit, p
 		}
 	}
 	if err := flush(); err != nil {
+		return res, err
+	}
+	if err := s.auditImport(ctx, tx, by, auditUnitImport, len(units), res); err != nil {
 		return res, err
 	}
 	err = tx.Commit()

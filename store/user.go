@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 
@@ -49,9 +50,21 @@ func scanUser(s scanner, extra ...any) (*pingan.User, error) {
 }
 
 // CreateUser adds a user with the password hashed with argon2id, and fills
-// in u.ID and u.ScopePath. EINVALID for a bad username, unit, role or a
-// weak password (secret.WeakPassword); ECONFLICT if the username exists.
+// in u.ID and u.ScopePath: AddUser by the operator at the command line.
+// EINVALID for a bad username, unit, role or a weak password
+// (secret.WeakPassword); ECONFLICT if the username exists.
 func (s *Users) CreateUser(ctx context.Context, u *pingan.User, password string) error {
+	return s.AddUser(ctx, nil, u, password)
+}
+
+// AddUser is CreateUser by actor, an administrator (nil: the operator at
+// the command line), who gives the account a unit of their jurisdiction and
+// none of the administrators' roles (三权分立); see pingan.AccountService.
+// The account's creation is an audit row (user_create) in its transaction.
+func (s *Users) AddUser(ctx context.Context, actor *pingan.User, u *pingan.User, password string) error {
+	if actor != nil && (!actor.Has(pingan.RoleAdmin) || actor.ScopePath == "") {
+		return pingan.E(pingan.EFORBIDDEN, "user.forbidden")
+	}
 	var v pingan.Invalid
 	u.Username, u.Name, u.UnitCode = strings.TrimSpace(u.Username), strings.TrimSpace(u.Name), strings.TrimSpace(u.UnitCode)
 	if !usernameRe.MatchString(u.Username) {
@@ -59,6 +72,13 @@ func (s *Users) CreateUser(ctx context.Context, u *pingan.User, password string)
 	}
 	v.Require("unit", u.UnitCode)
 	checkRoles(&v, u.Roles)
+	if actor != nil {
+		for _, r := range u.Roles {
+			if slices.Contains(pingan.AdminRoles, r) {
+				v.Add("role", "roles.admin.grant", string(r))
+			}
+		}
+	}
 	roles := roleStrings(u.Roles)
 	policy, err := securityPolicyIn(ctx, s.read)
 	if err != nil {
@@ -80,7 +100,13 @@ func (s *Users) CreateUser(ctx context.Context, u *pingan.User, password string)
 		return err
 	}
 	defer tx.Rollback()
-	unit, err := unitByCode(ctx, tx, u.UnitCode)
+	var unit *pingan.Unit
+	if actor == nil {
+		unit, err = unitByCode(ctx, tx, u.UnitCode)
+	} else if unit, err = unitInScope(ctx, tx, u.UnitCode, likePrefix(actor.ScopePath)); pingan.ErrorCode(err) == pingan.ENOTFOUND {
+		v.Add("unit", "admin.unit.outside")
+		return v.Err()
+	}
 	if err != nil {
 		return err
 	} else if unit == nil {
@@ -104,6 +130,10 @@ func (s *Users) CreateUser(ctx context.Context, u *pingan.User, password string)
 		return err
 	}
 	u.ScopePath = created.ScopePath
+	if err := s.auditAccount(ctx, tx, operator(actor), auditUserCreated, unit.Region,
+		accountEvent{Username: u.Username, Roles: strings.Join(roles, ","), Unit: u.UnitCode}); err != nil {
+		return err
+	}
 	return tx.Commit()
 }
 
@@ -353,6 +383,7 @@ var _ pingan.AccountService = (*Users)(nil)
 // Audit actions of account administration (账号管理); the detail is an
 // accountEvent.
 const (
+	auditUserCreated = "user_create"  // 新建账户: its username, roles and unit
 	auditUserUpdated = "user_updated" // 修改账户: name, unit, roles
 	auditPasswordSet = "password_set" // 重置密码
 )

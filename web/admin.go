@@ -53,7 +53,7 @@ func (s *Server) renderUnits(w http.ResponseWriter, r *http.Request, d *unitsDat
 // or pasted text and imports it all together or not at all.
 func (s *Server) importUnits(w http.ResponseWriter, r *http.Request) {
 	var src io.Reader = strings.NewReader(r.PostFormValue("csv"))
-	text := r.PostFormValue("csv")
+	text, name := r.PostFormValue("csv"), "" // pasted text names no file
 	if r.MultipartForm != nil {
 		if fhs := r.MultipartForm.File["file"]; len(fhs) > 0 && fhs[0].Size > 0 {
 			f, err := fhs[0].Open()
@@ -62,7 +62,7 @@ func (s *Server) importUnits(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 			defer f.Close()
-			src = f
+			src, name = f, fhs[0].Filename
 		}
 	}
 	v := s.newView(r, "admin_units")
@@ -75,7 +75,7 @@ func (s *Server) importUnits(w http.ResponseWriter, r *http.Request) {
 	}
 	if err == nil {
 		var res pingan.ImportResult
-		res, err = s.units.ImportUnits(r.Context(), units)
+		res, err = s.units.ImportUnitsFile(r.Context(), userOf(r), name, units, nil)
 		if err == nil {
 			d.Result, d.CSV = &res, ""
 		}

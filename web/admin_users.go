@@ -6,7 +6,6 @@ import (
 	"math/big"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -231,22 +230,12 @@ func (s *Server) addUser(w http.ResponseWriter, r *http.Request) {
 		UnitCode: strings.TrimSpace(r.PostFormValue("unit"))}
 	var set map[pingan.Role]bool
 	nu.Roles, set = rolesOf(r)
-	var err error
-	// The administrators' roles are given by the security administrator
-	// (/admin/roles), not with a new account (三权分立).
-	for _, r := range nu.Roles {
-		if slices.Contains(pingan.AdminRoles, r) {
-			err = invalidField("role", "roles.admin.grant", string(r))
-		}
-	}
-	if err == nil && nu.UnitCode != "" {
-		// The unit must lie in the administrator's jurisdiction.
-		if _, ferr := s.units.FindUnit(ctx, admin, nu.UnitCode); ferr != nil {
-			err = invalidField("unit", "admin.unit.outside")
-		}
-	}
+	// The store refuses a unit outside the administrator's jurisdiction and
+	// the administrators' roles, which the security administrator gives
+	// (/admin/roles, 三权分立), and audits the new account.
+	acc, err := s.accounts()
 	if err == nil {
-		err = s.users.CreateUser(ctx, nu, r.PostFormValue("password"))
+		err = acc.AddUser(ctx, admin, nu, r.PostFormValue("password"))
 	}
 	if err == nil {
 		http.Redirect(w, r, "/admin/users?created="+url.QueryEscape(nu.Username), http.StatusSeeOther)

@@ -132,6 +132,7 @@ func (s *Server) importGrids(w http.ResponseWriter, r *http.Request) {
 	}
 	code := r.PostFormValue("unit")
 	var src io.Reader
+	var name string
 	if r.MultipartForm != nil {
 		if fhs := r.MultipartForm.File["file"]; len(fhs) > 0 && fhs[0].Size > 0 {
 			f, err := fhs[0].Open()
@@ -140,7 +141,7 @@ func (s *Server) importGrids(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 			defer f.Close()
-			src = f
+			src, name = f, fhs[0].Filename
 		}
 	}
 	v := s.newView(r, "admin_grids")
@@ -157,7 +158,7 @@ func (s *Server) importGrids(w http.ResponseWriter, r *http.Request) {
 	d := &gridsData{}
 	if err == nil {
 		var res pingan.ImportResult
-		if res, err = s.grids.ImportGrids(r.Context(), grids); err == nil {
+		if res, err = s.grids.ImportGridsFile(r.Context(), userOf(r), name, grids); err == nil {
 			d.Result = &res
 		}
 	}

@@ -141,6 +141,49 @@ func (v *view) AuditResult(result string) string {
 	return result
 }
 
+// AuditEvent names a row's event in the reader's language: a case action
+// as 案件操作·派遣 (audit.event.case and the step's name), another event by
+// its message audit.event.<action>; one without a message by nothing (the
+// page shows the code beside it).
+func (v *view) AuditEvent(action string) string {
+	if step, ok := strings.CutPrefix(action, pingan.AuditCasePrefix); ok && pingan.HasMessage("action."+step) {
+		return v.T("audit.event.case", v.action(pingan.ActionName(step)))
+	}
+	if pingan.HasMessage("audit.event." + action) {
+		return v.T("audit.event." + action)
+	}
+	return ""
+}
+
+// auditEvent is an event the filter's list offers.
+type auditEvent struct{ Code, Label string }
+
+// auditEventCodes are the events the audit page's filter lists: those
+// with a name (audit.event.*) and every case action, by code.
+var auditEventCodes = func() []string {
+	var out []string
+	keys, _ := pingan.MessageKeys()
+	for _, k := range keys {
+		if code, ok := strings.CutPrefix(k, "audit.event."); ok && code != "case" {
+			out = append(out, code)
+		}
+	}
+	for _, a := range append([]pingan.ActionName{pingan.ActReport, pingan.ActRecount, pingan.ActTermOverdue}, pingan.ActionNames...) {
+		out = append(out, pingan.AuditCasePrefix+string(a))
+	}
+	return out
+}()
+
+// AuditEvents answers the events the filter lists, named in the reader's
+// language.
+func (v *view) AuditEvents() []auditEvent {
+	out := make([]auditEvent, len(auditEventCodes))
+	for i, c := range auditEventCodes {
+		out[i] = auditEvent{Code: c, Label: v.AuditEvent(c)}
+	}
+	return out
+}
+
 // auditExport answers the filtered rows, newest first, as XLSX or (for a
 // path ending in .csv) CSV; the store records the download.
 func (s *Server) auditExport(w http.ResponseWriter, r *http.Request) {

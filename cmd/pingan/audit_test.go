@@ -50,12 +50,13 @@ func TestAuditCommand(t *testing.T) {
 			}
 		}
 	}
+	// Two rows: the import of the units and the key.
 	out, err := audit("verify")
-	if err != nil || !strings.Contains(out, "完好 (OK)") || !strings.Contains(out, "待入链 1 条") {
+	if err != nil || !strings.Contains(out, "完好 (OK)") || !strings.Contains(out, "待入链 2 条") {
 		t.Fatalf("verify before chaining: %v\n%s", err, out)
 	}
 	withDB(nil)
-	if out, err := audit("verify"); err != nil || !strings.Contains(out, "完好 (OK)") || !strings.Contains(out, "已核验 1 条") {
+	if out, err := audit("verify"); err != nil || !strings.Contains(out, "完好 (OK)") || !strings.Contains(out, "已核验 2 条") {
 		t.Fatalf("verify: %v\n%s", err, out)
 	}
 	withDB(func(ctx context.Context, tx *sql.Tx) error {

@@ -72,7 +72,7 @@ func (e *cmdEnv) importDivisions(f dbFlags, dir string) error {
 	}
 	defer db.Close()
 	write := newProgress(e.stderr, "导入 (importing)", "units")
-	res, err := db.Units.ImportUnitsProgress(e.ctx, units, write.update)
+	res, err := db.Units.ImportUnitsFile(e.ctx, nil, dir, units, write.update)
 	write.finish()
 	if err != nil {
 		return fmt.Errorf("%s: %w", dir, divisionRows(err, units))
@@ -120,7 +120,7 @@ func divisionRows(err error, units []*pingan.Unit) error {
 // and imports what it answers with write — all of it or nothing — then says
 // what changed. what names the things imported (zh, en: 网格, grids).
 func importFile[T any](e *cmdEnv, f dbFlags, file, format string, exts []string, zh, en string,
-	read func(io.Reader) ([]T, error), write func(*store.DB, context.Context, []T) (pingan.ImportResult, error)) error {
+	read func(io.Reader) ([]T, error), write func(db *store.DB, ctx context.Context, file string, items []T) (pingan.ImportResult, error)) error {
 	began := time.Now()
 	if ext := strings.ToLower(filepath.Ext(file)); !slices.Contains(exts, ext) {
 		return fmt.Errorf("%s须为 %s 文件 (%s are imported from %s: %s), got %q", zh, format, en, format, strings.Join(exts, " or "), ext)
@@ -140,7 +140,7 @@ func importFile[T any](e *cmdEnv, f dbFlags, file, format string, exts []string,
 		return err
 	}
 	defer db.Close()
-	res, err := write(db, e.ctx, items)
+	res, err := write(db, e.ctx, file, items)
 	if err != nil {
 		return fmt.Errorf("%s: %w", file, err)
 	}
@@ -154,8 +154,8 @@ var geojsonExts = []string{".geojson", ".json"}
 // /api/v1/grids answers it.
 func (e *cmdEnv) importGrids(f dbFlags, file string) error {
 	return importFile(e, f, file, "GeoJSON", geojsonExts, "网格", "grids", geo.ReadGrids,
-		func(db *store.DB, ctx context.Context, grids []*pingan.Grid) (pingan.ImportResult, error) {
-			return db.Grids.ImportGrids(ctx, grids)
+		func(db *store.DB, ctx context.Context, file string, grids []*pingan.Grid) (pingan.ImportResult, error) {
+			return db.Grids.ImportGridsFile(ctx, nil, file, grids)
 		})
 }
 
@@ -163,7 +163,7 @@ func (e *cmdEnv) importGrids(f dbFlags, file string) error {
 // FeatureCollection (property code, Polygon or MultiPolygon geometry).
 func (e *cmdEnv) importAreas(f dbFlags, file string) error {
 	return importFile(e, f, file, "GeoJSON", geojsonExts, "单位范围", "areas", geo.ReadAreas,
-		func(db *store.DB, ctx context.Context, areas []geo.UnitArea) (pingan.ImportResult, error) {
+		func(db *store.DB, ctx context.Context, _ string, areas []geo.UnitArea) (pingan.ImportResult, error) {
 			return db.Units.ImportUnitAreas(ctx, areas)
 		})
 }
@@ -171,7 +171,7 @@ func (e *cmdEnv) importAreas(f dbFlags, file string) error {
 // importUnits imports a unit table (CSV: code,name,level,parent_code).
 func (e *cmdEnv) importUnits(f dbFlags, file string) error {
 	return importFile(e, f, file, "CSV", []string{".csv"}, "单位", "units", importer.Units,
-		func(db *store.DB, ctx context.Context, units []*pingan.Unit) (pingan.ImportResult, error) {
-			return db.Units.ImportUnits(ctx, units)
+		func(db *store.DB, ctx context.Context, file string, units []*pingan.Unit) (pingan.ImportResult, error) {
+			return db.Units.ImportUnitsFile(ctx, nil, file, units, nil)
 		})
 }

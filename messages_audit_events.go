@@ -1,0 +1,61 @@
+package pingan
+
+// auditEventMessages: the names of the audit trail's events (审计事件) on
+// the audit page (web/audit.go), by the action of their rows; a case
+// action (AuditCasePrefix + its step) is named audit.event.case with the
+// step's name.
+var auditEventMessages = map[string][2]string{
+	"audit.event.case": {"案件操作·%s", "Case action · %s"},
+	"audit.event_hint": {"可输入事件代码或从列表选择", "type an event's code or pick one from the list"},
+	"audit.event_code": {"事件代码", "Event code"},
+
+	"audit.event.login":            {"登录", "Sign-in"},
+	"audit.event.login_failed":     {"登录失败", "Failed sign-in"},
+	"audit.event.login_refused":    {"锁定期间的登录", "Sign-in while locked"},
+	"audit.event.lockout":          {"账户锁定", "Lockout"},
+	"audit.event.logout":           {"退出", "Sign-out"},
+	"audit.event.sessions_revoked": {"强制下线", "Sessions ended"},
+	"audit.event.user_create":      {"新建账户", "Account created"},
+	"audit.event.user_updated":     {"修改账户", "Account changed"},
+	"audit.event.user_disabled":    {"停用账户", "Account disabled"},
+	"audit.event.user_enabled":     {"启用账户", "Account enabled"},
+	"audit.event.password_set":     {"重置密码", "Password reset"},
+	"audit.event.password_changed": {"本人修改密码", "Own password changed"},
+	"audit.event.roles_set":        {"分配角色", "Roles given"},
+	"audit.event.totp_enrolled":    {"绑定双因素认证", "Two-factor sign-in enrolled"},
+	"audit.event.totp_disabled":    {"停用双因素认证", "Two-factor sign-in turned off"},
+	"audit.event.totp_failed":      {"动态验证码错误", "Wrong two-factor code"},
+	"audit.event.totp_recovery":    {"使用恢复码", "Recovery code used"},
+	"audit.event.totp_reset":       {"重置双因素认证", "Two-factor sign-in reset"},
+	"audit.event.totp_policy":      {"修改须用双因素认证的角色", "Roles that need two-factor sign-in changed"},
+
+	"audit.event.security_policy_set": {"修改安全策略", "Security policy changed"},
+	"audit.event.setting_set":         {"修改设置", "Setting changed"},
+	"audit.event.category_save":       {"保存事件分类", "Category saved"},
+	"audit.event.scheme_save":         {"保存考核方案", "Assessment scheme saved"},
+	"audit.event.unit_org_type":       {"修改单位类型", "Unit's kind changed"},
+	"audit.event.unit_import":         {"导入单位", "Units imported"},
+	"audit.event.grid_import":         {"导入网格", "Grids imported"},
+	"audit.event.case_import":         {"导入事件", "Cases imported"},
+	"audit.event.site_import":         {"导入场所", "Sites imported"},
+	"audit.event.apikey_add":          {"新增接口密钥", "API key added"},
+	"audit.event.apikey_revoke":       {"吊销接口密钥", "API key revoked"},
+	"audit.event.apikey_use":          {"使用接口密钥", "API key used"},
+	"audit.event.webhook_add":         {"新增事件推送", "Webhook added"},
+	"audit.event.webhook_update":      {"修改事件推送", "Webhook changed"},
+	"audit.event.webhook_active":      {"停用或启用事件推送", "Webhook turned off or on"},
+	"audit.event.webhook_resend":      {"重新发送事件推送", "Webhook delivery resent"},
+
+	"audit.event.read_personal":    {"查看个人信息", "Personal data read"},
+	"audit.event.read_reception":   {"查看来访登记", "Reception record read"},
+	"audit.event.search_person":    {"按人员查询", "Search by person"},
+	"audit.event.public_report":    {"群众上报", "Citizen's report"},
+	"audit.event.open311_report":   {"Open311 上报", "Open311 report"},
+	"audit.event.action_refused":   {"拒绝的操作", "Action refused"},
+	"audit.event.download":         {"导出或下载", "Export or download"},
+	"audit.event.audit_export":     {"导出审计日志", "Audit trail exported"},
+	"audit.event.audit_prune":      {"清理审计日志", "Audit rows pruned"},
+	"audit.event.retention_set":    {"修改个人信息保存期限", "Retention of personal data changed"},
+	"audit.event.personal_purge":   {"个人信息到期删除", "Personal data deleted at the end of retention"},
+	"audit.event.personal_request": {"群众查阅、更正个人信息的请求", "Citizen's request to see or correct personal data"},
+}
