@@ -36,6 +36,7 @@ var auditEventMessages = map[string][2]string{
 	"audit.event.unit_org_type":       {"修改单位类型", "Unit's kind changed"},
 	"audit.event.unit_import":         {"导入单位", "Units imported"},
 	"audit.event.grid_import":         {"导入网格", "Grids imported"},
+	"audit.event.area_import":         {"导入单位范围", "Units' areas imported"},
 	"audit.event.case_import":         {"导入事件", "Cases imported"},
 	"audit.event.site_import":         {"导入场所", "Sites imported"},
 	"audit.event.apikey_add":          {"新增接口密钥", "API key added"},

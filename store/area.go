@@ -25,6 +25,19 @@ import (
 // is not a simple Polygon or MultiPolygon, an unknown unit or one that is
 // not administrative (a centre or department has no territory of its own).
 func (s *Units) ImportUnitAreas(ctx context.Context, areas []geo.UnitArea) (pingan.ImportResult, error) {
+	return s.importUnitAreas(ctx, areas, nil)
+}
+
+// ImportUnitAreasFile is ImportUnitAreas of the areas read from file by
+// actor (nil: the operator at the command line), with the import's audit
+// row (area_import: the file's name and the counts) in its transaction.
+func (s *Units) ImportUnitAreasFile(ctx context.Context, actor *pingan.User, file string, areas []geo.UnitArea) (pingan.ImportResult, error) {
+	return s.importUnitAreas(ctx, areas, &importBy{actor: actor, file: file})
+}
+
+// importUnitAreas is ImportUnitAreas with the audit row of the import by
+// (none when nil) in its transaction.
+func (s *Units) importUnitAreas(ctx context.Context, areas []geo.UnitArea, by *importBy) (pingan.ImportResult, error) {
 	var res pingan.ImportResult
 	var bad gridErrors
 	type parsed struct {
@@ -136,6 +149,9 @@ func (s *Units) ImportUnitAreas(ctx context.Context, areas []geo.UnitArea) (ping
 		if next.version, err = bumpTerritory(ctx, tx); err != nil {
 			return res, err
 		}
+	}
+	if err := s.auditImport(ctx, tx, by, auditAreaImport, len(areas), res); err != nil {
+		return res, err
 	}
 	if err := tx.Commit(); err != nil {
 		return res, err

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/pingan-gov/pingan"
+	"github.com/pingan-gov/pingan/geo"
 	"github.com/pingan-gov/pingan/store/storetest"
 )
 
@@ -28,9 +29,9 @@ func auditRowsOf(t *testing.T, e *env, action string) []*pingan.AuditRecord {
 // an administrator is a user_create row under who opened it, with the
 // account's name, roles and unit and never its password; an administrator
 // opens accounts only in their jurisdiction and without an administrator's
-// role. An import of units or grids from a file is a unit_import or
-// grid_import row with the file's name and counts; the fixtures' imports,
-// which name no file, write none.
+// role. An import of units, grids or units' areas from a file is a
+// unit_import, grid_import or area_import row with the file's name and
+// counts; the fixtures' imports, which name no file, write none.
 func testAuditAccountsAndImports(t *testing.T, e *env) {
 	fx := e.fx
 	const password = "Qz8-county-admin"
@@ -94,7 +95,12 @@ func testAuditAccountsAndImports(t *testing.T, e *env) {
 	if _, err := e.db.Grids.ImportGridsFile(ctx, fx.Admin, "grids.geojson", grids); err != nil {
 		t.Fatal(err)
 	}
+	areas := []geo.UnitArea{{Code: fx.Township2.Code, Geometry: storetest.Rect(98.58, 39.78, 98.70, 39.90)}}
+	if _, err := e.db.Units.ImportUnitAreasFile(ctx, nil, "areas.geojson", areas); err != nil {
+		t.Fatal(err)
+	}
 	for _, want := range []struct{ action, by, detail string }{
+		{"area_import", "命令行 (command line)", `{"file":"areas.geojson","rows":1,"created":1,"updated":0,"unchanged":0}`},
 		{"unit_import", "命令行 (command line)", `{"file":"units-2026.csv","rows":2,"created":0,"updated":2,"unchanged":0}`},
 		{"grid_import", fx.Admin.Name, `{"file":"grids.geojson","rows":` + itoa(int64(len(grids))) + `,"created":0,"updated":0,"unchanged":` + itoa(int64(len(grids))) + `}`},
 	} {

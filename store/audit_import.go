@@ -8,12 +8,13 @@ import (
 	"github.com/pingan-gov/pingan"
 )
 
-// Audit actions of the imports of the territory (单位, 网格) from a file;
+// Audit actions of the imports of the territory (单位, 网格, 单位范围) from a file;
 // the detail is an importEvent. The imports of the fixtures and the demo
-// (ImportUnits, ImportGrids) name no file and write no row.
+// (ImportUnits, ImportGrids, ImportUnitAreas) name no file and write no row.
 const (
 	auditUnitImport = "unit_import" // 导入单位
 	auditGridImport = "grid_import" // 导入网格
+	auditAreaImport = "area_import" // 导入单位范围
 )
 
 // importBy names who imports which file: actor is nil for the operator at

@@ -163,8 +163,8 @@ func (e *cmdEnv) importGrids(f dbFlags, file string) error {
 // FeatureCollection (property code, Polygon or MultiPolygon geometry).
 func (e *cmdEnv) importAreas(f dbFlags, file string) error {
 	return importFile(e, f, file, "GeoJSON", geojsonExts, "单位范围", "areas", geo.ReadAreas,
-		func(db *store.DB, ctx context.Context, _ string, areas []geo.UnitArea) (pingan.ImportResult, error) {
-			return db.Units.ImportUnitAreas(ctx, areas)
+		func(db *store.DB, ctx context.Context, file string, areas []geo.UnitArea) (pingan.ImportResult, error) {
+			return db.Units.ImportUnitAreasFile(ctx, nil, file, areas)
 		})
 }
 
