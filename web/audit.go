@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net/http"
@@ -203,7 +204,7 @@ func (s *Server) auditExport(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	sh := sheet.Sheet{Name: v.T("audit.title"), Title: v.T("audit.title")}
-	for _, k := range []string{"seq", "at", "account", "unit", "source", "request_id", "action", "result", "case", "detail"} {
+	for _, k := range []string{"seq", "at", "account", "unit", "source", "request_id", "action", "event_code", "result", "case", "detail"} {
 		sh.Header = append(sh.Header, v.T("audit."+k))
 	}
 	format := "xlsx"
@@ -216,7 +217,8 @@ func (s *Server) auditExport(w http.ResponseWriter, r *http.Request) {
 			seq = sheet.Int(a.Seq)
 		}
 		sh.Rows = append(sh.Rows, []sheet.Cell{seq, sheet.Date(a.At.In(pingan.CST)), sheet.Text(a.User), sheet.Text(a.Unit),
-			sheet.Text(a.Source), sheet.Text(a.RequestID), sheet.Text(a.Action), sheet.Text(v.AuditResult(a.Result)),
+			sheet.Text(a.Source), sheet.Text(a.RequestID), sheet.Text(cmp.Or(v.AuditEvent(a.Action), a.Action)), sheet.Text(a.Action),
+			sheet.Text(v.AuditResult(a.Result)),
 			sheet.Text(a.CaseID), sheet.Text(a.Detail)})
 		return nil
 	})

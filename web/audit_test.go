@@ -49,6 +49,10 @@ func TestAuditPage(t *testing.T) {
 	if res.status != http.StatusOK || !strings.Contains(res.body, "login") || !strings.Contains(res.body, e.fx.Auditor.Name) {
 		t.Fatalf("CSV: %d\n%s", res.status, res.body)
 	}
+	// The event by its name in the reader's language, and its code beside.
+	if name := (&view{Lang: pingan.ZH}).AuditEvent("login"); name == "" || !strings.Contains(res.body, ","+name+",login,") {
+		t.Errorf("the CSV does not name the event %q beside its code:\n%s", name, res.body)
+	}
 	if res := a.get("/audit.xlsx?from=" + day + "&to=" + day); res.status != http.StatusOK || !strings.HasPrefix(res.body, "PK") {
 		t.Fatalf("XLSX: %d", res.status)
 	}
