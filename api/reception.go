@@ -19,7 +19,7 @@ func (s *Server) routesReceptions() {
 	if s.receptions == nil {
 		return
 	}
-	s.public("GET /api/v1/public/reception-days", s.publicReceptionDays)
+	s.public("GET /api/v1/public/reception-days", s.limitedAll(s.limits.Public, "limit.public", s.publicReceptionDays))
 	s.authed("GET /api/v1/reception-days", s.may(pingan.CapReceptions, s.listReceptionDays))
 	s.authed("POST /api/v1/reception-days", s.may(pingan.CapReceptions, s.createReceptionDay))
 	s.authed("PUT /api/v1/reception-days/{id}", s.may(pingan.CapReceptions, s.updateReceptionDay))

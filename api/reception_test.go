@@ -11,6 +11,7 @@ import (
 
 	"github.com/pingan-gov/pingan"
 	"github.com/pingan-gov/pingan/api"
+	"github.com/pingan-gov/pingan/internal/limit"
 	"github.com/pingan-gov/pingan/store"
 	"github.com/pingan-gov/pingan/store/storetest"
 )
@@ -83,6 +84,21 @@ func TestReceptionDays(t *testing.T) {
 	}
 	if l := e.do("GET", "/api/v1/reception-days", e.fx.OtherDispatcher.Username, ""); len(l.body["reception_days"].([]any)) != 0 {
 		t.Errorf("another county lists: %s", l.raw)
+	}
+	// The public list costs a read whatever its answer: each request from
+	// an address spends its bucket; past the burst, 429 with Retry-After.
+	served := 2 // above
+	for range limit.DefaultPublic.Burst {
+		if p := e.do("GET", "/api/v1/public/reception-days", "", ""); p.status == http.StatusOK {
+			served++
+		}
+	}
+	if served != limit.DefaultPublic.Burst {
+		t.Errorf("%d public reads served from one address, want the burst of %d", served, limit.DefaultPublic.Burst)
+	}
+	if p := e.do("GET", "/api/v1/public/reception-days", "", ""); p.status != http.StatusTooManyRequests ||
+		p.header.Get("Retry-After") != "1" || str(p.body, "error", "message_key") != "limit.public" {
+		t.Errorf("past the burst: %d %q %s", p.status, p.header.Get("Retry-After"), p.raw)
 	}
 }
 

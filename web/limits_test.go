@@ -46,6 +46,13 @@ func TestLimitsPages(t *testing.T) {
 			}
 			return c.do(req)
 		}, "30", "查询过于频繁，请 30 秒后再试", "Too many look-ups from this address: try again in 30 seconds"},
+		{"public reads", limit.DefaultPublic, func(h ...string) response {
+			req, _ := http.NewRequest(http.MethodGet, e.ts.URL+"/public/receptions", nil)
+			for i := 0; i+1 < len(h); i += 2 {
+				req.Header.Set(h[i], h[i+1])
+			}
+			return c.do(req)
+		}, "1", "请求过于频繁，请 1 秒后再试", "Too many requests from this address: try again in 1 seconds"},
 	}
 	for _, tt := range tests {
 		for i := range tt.rate.Burst {

@@ -32,7 +32,7 @@ import (
 func (s *Server) routesPicker(h func(pattern string, handler http.HandlerFunc)) {
 	h("GET /picker/units", s.signedIn(s.pickUnits))
 	h("GET /picker/grids", s.signedIn(s.pickGrids))
-	h("GET /public/picker/units", s.publicOnly(s.pickPublicUnits))
+	h("GET /public/picker/units", s.publicOnly(s.limited(s.limits.Public, "limit.public", s.pickPublicUnits)))
 }
 
 // pick is one unit or grid as a picker lists it.

@@ -22,7 +22,7 @@ func (s *Server) routesReceptions(h func(pattern string, handler http.HandlerFun
 	if s.receptions == nil {
 		return
 	}
-	h("GET /public/receptions", s.publicReceptions)
+	h("GET /public/receptions", s.limited(s.limits.Public, "limit.public", s.publicReceptions))
 	h("GET /reception-days", s.signedIn(s.may(pingan.CapReceptions, s.receptionDaysPage)))
 	h("POST /reception-days", s.signedIn(s.may(pingan.CapReceptions, s.form(s.createReceptionDay))))
 	h("POST /reception-days/publish", s.signedIn(s.may(pingan.CapReceptions, s.form(s.publishReceptionDay))))

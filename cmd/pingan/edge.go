@@ -13,9 +13,9 @@ import (
 // public endpoints (限流), the reverse proxies trusted for X-Forwarded-For
 // and X-Forwarded-Proto, and TLS served directly (docs/security.md).
 type edgeFlags struct {
-	report, query, signIn, open311Addr, open311Key string // limit.ParseRate's "PER_MINUTE[,BURST]"; "" the default
-	proxies                                        string
-	tlsCert, tlsKey                                string
+	report, query, signIn, open311Addr, open311Key, public string // limit.ParseRate's "PER_MINUTE[,BURST]"; "" the default
+	proxies                                                string
+	tlsCert, tlsKey                                        string
 
 	// Built by prepare: one set of limits for every interface of the server.
 	limits  *limit.Limits
@@ -31,6 +31,7 @@ func (f *edgeFlags) register(fs *flag.FlagSet) {
 	rate(&f.signIn, "limit-signin", "PINGAN_LIMIT_SIGNIN", limit.DefaultSignIn, "登录限流（页面与接口合计）", "rate of sign-ins per address, pages and API together")
 	rate(&f.open311Addr, "limit-open311-addr", "PINGAN_LIMIT_OPEN311_ADDR", limit.DefaultOpen311Addr, "Open311 每地址限流", "rate of Open311 requests per address")
 	rate(&f.open311Key, "limit-open311-key", "PINGAN_LIMIT_OPEN311_KEY", limit.DefaultOpen311Key, "Open311 每密钥限流（每分钟次数）", "rate of Open311 requests per api_key")
+	rate(&f.public, "limit-public", "PINGAN_LIMIT_PUBLIC", limit.DefaultPublic, "公开页面数据读取限流（接访日程、单位选择）", "rate of reads of the public pages' data (reception schedule, units' picker) per address")
 	fs.StringVar(&f.proxies, "trusted-proxy", envOr("PINGAN_TRUSTED_PROXY", ""),
 		"可信反向代理的地址或网段，逗号分隔；仅采信它们的 X-Forwarded-For 与 X-Forwarded-Proto (addresses or networks of the reverse proxies trusted for X-Forwarded-For and X-Forwarded-Proto, comma-separated) [PINGAN_TRUSTED_PROXY]")
 	fs.StringVar(&f.tlsCert, "tls-cert", envOr("PINGAN_TLS_CERT", ""), "直接提供 HTTPS 的证书文件（PEM，含中间证书）(certificate chain, PEM, to serve HTTPS directly) [PINGAN_TLS_CERT]")
@@ -57,6 +58,7 @@ func (f *edgeFlags) prepare() error {
 		{"limit-signin", f.signIn, limit.DefaultSignIn, &lim.SignIn},
 		{"limit-open311-addr", f.open311Addr, limit.DefaultOpen311Addr, &lim.Open311Addr},
 		{"limit-open311-key", f.open311Key, limit.DefaultOpen311Key, &lim.Open311Key},
+		{"limit-public", f.public, limit.DefaultPublic, &lim.Public},
 	} {
 		rate := r.def
 		if r.value != "" {

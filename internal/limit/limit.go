@@ -210,24 +210,27 @@ type Limits struct {
 	SignIn      *Limiter // a failed sign-in, pages or API, per address
 	Open311Addr *Limiter // Open311, per address
 	Open311Key  *Limiter // Open311, per api_key
+	Public      *Limiter // every read of the public pages' data (接访日程, 单位选择), per address
 }
 
 // The default rates: reports 10 a minute (bursts of 20), failed look-ups
 // by query code 20 at once then one each 30 seconds, failed sign-ins 10 a minute (bursts of 20 —
 // the lockout per account stops guessing one account's password), Open311
-// 60 a minute per key and 30 per address.
+// 60 a minute per key and 30 per address, the public pages' reads (the
+// reception schedule, the units' picker) 60 a minute per address.
 var (
 	DefaultReport      = Rate{PerMinute: 10, Burst: 20}
 	DefaultQuery       = Rate{PerMinute: 2, Burst: 20}
 	DefaultSignIn      = Rate{PerMinute: 10, Burst: 20}
 	DefaultOpen311Addr = Rate{PerMinute: 30, Burst: 60}
 	DefaultOpen311Key  = Rate{PerMinute: 60, Burst: 120}
+	DefaultPublic      = Rate{PerMinute: 60, Burst: 120}
 )
 
 // Defaults answers limits at the default rates.
 func Defaults() *Limits {
 	return &Limits{
 		Report: New(DefaultReport, 0), Query: New(DefaultQuery, 0), SignIn: New(DefaultSignIn, 0),
-		Open311Addr: New(DefaultOpen311Addr, 0), Open311Key: New(DefaultOpen311Key, 0),
+		Open311Addr: New(DefaultOpen311Addr, 0), Open311Key: New(DefaultOpen311Key, 0), Public: New(DefaultPublic, 0),
 	}
 }
