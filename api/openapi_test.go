@@ -314,8 +314,8 @@ func readSource(t *testing.T) (map[string]*routeSource, map[string]string, map[s
 					h = c.Args[1]
 				}
 			}
-			if c, ok := h.(*ast.CallExpr); ok { // s.limited(limiter, key, handler): the rate limit (limits.go)
-				if s, ok := c.Fun.(*ast.SelectorExpr); ok && s.Sel.Name == "limited" && len(c.Args) == 3 {
+			if c, ok := h.(*ast.CallExpr); ok { // s.limited or s.limitedAll(limiter, key, handler): the rate limits (limits.go)
+				if s, ok := c.Fun.(*ast.SelectorExpr); ok && (s.Sel.Name == "limited" || s.Sel.Name == "limitedAll") && len(c.Args) == 3 {
 					h = c.Args[2]
 				}
 			}
