@@ -256,6 +256,12 @@ func testTalliesRebuild(t *testing.T, e *env) {
 		steps = 120
 	}
 	e.walk(t, 7, 60, steps)
+	// Changed where they are kept: the journal moved in first, the folder
+	// stopped (see testGaugesRebuild).
+	e.db.HaltFolder()
+	if err := e.db.Stats.Fold(ctx); err != nil {
+		t.Fatal(err)
+	}
 	raw := e.raw(t)
 	if _, err := raw.ExecContext(ctx, `UPDATE tallies_month SET m_in_closed = m_in_closed + 5 WHERE node = $1`, e.fx.County.Code); err != nil {
 		t.Fatal(err)
