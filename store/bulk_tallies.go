@@ -29,6 +29,10 @@ type BulkTx struct {
 	tx    *sql.Tx
 	conn  *sql.Conn            // PostgreSQL: the connection of tx, for COPY
 	stmts map[string]*sql.Stmt // the full statements of Insert, prepared once in tx
+	// side writes the counters beside the load; sideRows are this
+	// transaction's, handed to it once committed.
+	side     *bulkSide
+	sideRows []pingan.TallyRow
 }
 
 // BeginBulk begins a transaction of bulk writes on the writer.
@@ -138,15 +142,26 @@ type bulkTextKey struct {
 var bulkTexts sync.Map
 
 // AddTallies adds the counter rows in the transaction (BulkTallies; on
-// PostgreSQL copied, copyTallies).
+// PostgreSQL copied, copyTallies). In a load whose counters are written
+// beside it (BulkLoadOptions.SideCounters) they are kept until the
+// transaction commits, and then handed to that writer.
 func (b *BulkTx) AddTallies(ctx context.Context, rows []pingan.TallyRow) error {
+	if b.side != nil {
+		b.sideRows = append(b.sideRows, rows...)
+		return nil
+	}
 	if b.conn != nil {
 		return b.copyTallies(ctx, rows)
 	}
-	// A batch writes tens of thousands of rows that change a few hundred
-	// different sets of measures: one statement of all the measures the
-	// batch changes, prepared once, binds a few zeros more a row but
-	// saves preparing hundreds of texts in every transaction.
+	return writeBulkTallies(ctx, rows, func(q string) (*sql.Stmt, error) { return b.prepared(ctx, q) })
+}
+
+// writeBulkTallies adds day rows and their month sums on SQLite with the
+// statements stmt prepares. A batch writes tens of thousands of rows that
+// change a few hundred different sets of measures: one statement of all
+// the measures the batch changes, prepared once, binds a few zeros more a
+// row but saves preparing hundreds of texts in every transaction.
+func writeBulkTallies(ctx context.Context, rows []pingan.TallyRow, stmt func(string) (*sql.Stmt, error)) error {
 	var all measureSet
 	for i := range rows {
 		all |= measuresOf(&rows[i].T)
@@ -154,7 +169,6 @@ func (b *BulkTx) AddTallies(ctx context.Context, rows []pingan.TallyRow) error {
 	if all == 0 {
 		return nil
 	}
-	stmt := func(q string) (*sql.Stmt, error) { return b.prepared(ctx, q) }
 	for i, tt := range tallyTables {
 		rs := rows
 		if i == 1 {
@@ -208,6 +222,10 @@ func (b *BulkTx) Commit() error {
 	b.closeStmts()
 	err := b.tx.Commit()
 	b.closeConn()
+	if err == nil && b.side != nil && len(b.sideRows) > 0 {
+		err = b.side.add(context.Background(), b.sideRows)
+		b.sideRows = nil
+	}
 	return err
 }
 
