@@ -45,27 +45,20 @@ func (s *bulkRowSource) Values() ([]any, error) { return s.args[s.i*s.n : (s.i+1
 func (s *bulkRowSource) Err() error { return nil }
 
 // copyTallies adds the counter rows on PostgreSQL as addTallies does (the
-// day rows, and their sums by month), each table's rows copied into a
+// day rows, and their sums in the other tables), each table's rows copied into a
 // temporary table and added from it in one statement: the same sums, in
 // a few round trips instead of one a few rows. A row that changes no
 // measure is left out, as addTallies leaves it.
 func (b *BulkTx) copyTallies(ctx context.Context, rows []pingan.TallyRow) error {
-	for i, tt := range tallyTables {
-		rs := rows
-		if i == 1 {
-			rs = monthRows(rows)
-		}
+	for _, tt := range tallyTables {
+		rs := tt.project(rows)
 		cols := append([]string{"node", tt.period, "region", "kind", "category", "source"}, measureColumns...)
 		args := make([]any, 0, len(rs)*len(cols))
 		for _, r := range rs {
 			if r.T.Zero() {
 				continue
 			}
-			p := r.Key.Day
-			if i == 1 {
-				p = r.Key.Month()
-			}
-			args = append(args, r.Node, p, r.Key.Region, string(r.Key.Kind), r.Key.Category, string(r.Key.Source))
+			args = append(args, r.Node, r.Key.Day, r.Key.Region, string(r.Key.Kind), r.Key.Category, string(r.Key.Source))
 			for _, v := range r.T {
 				args = append(args, v)
 			}

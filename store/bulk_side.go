@@ -35,9 +35,6 @@ type bulkSide struct {
 	rowsN int
 }
 
-// sideTables are the counter tables the side file holds.
-var sideTables = []string{"tallies_day", "tallies_month"}
-
 // openSide makes the file of the counters beside the database, with the
 // database's counter tables as they are (their columns in the same
 // order), and starts writing the batches it is given.
@@ -57,7 +54,8 @@ func (l *BulkLoad) openSide(ctx context.Context) error {
 	side.SetMaxOpenConns(1)
 	side.SetConnMaxLifetime(0)
 	side.SetConnMaxIdleTime(0)
-	for _, t := range sideTables {
+	for _, tt := range tallyTables {
+		t := tt.table
 		var def string
 		if err := db.write.QueryRowContext(ctx, `SELECT sql FROM sqlite_master WHERE type = 'table' AND name = $1`, t).Scan(&def); err != nil {
 			side.Close()

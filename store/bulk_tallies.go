@@ -169,14 +169,11 @@ func writeBulkTallies(ctx context.Context, rows []pingan.TallyRow, stmt func(str
 	if all == 0 {
 		return nil
 	}
-	for i, tt := range tallyTables {
-		rs := rows
-		if i == 1 {
-			rs = monthRows(rows)
-		}
+	for _, tt := range tallyTables {
+		rs := tt.project(rows)
 		for len(rs) > 0 {
 			n := min(len(rs), maxTallyRows)
-			if err := writeTallySet(ctx, tt.table, tt.period, i == 1, all, rs[:n], stmt); err != nil {
+			if err := writeTallySet(ctx, tt.table, tt.period, tt.month, all, rs[:n], stmt); err != nil {
 				return err
 			}
 			rs = rs[n:]

@@ -339,7 +339,14 @@ func (r *statsRead) sum(ctx context.Context, spans []span, col string) (*sums, e
 	if len(r.nodes) == 0 {
 		return out, nil
 	}
+	// The month rows by kind alone hold the same sums in a fraction of
+	// the rows, when neither a filter nor the grouping needs the
+	// category or the source.
+	byKind := len(r.cats) == 0 && r.q.Source == "" && col != "category" && col != "source"
 	for _, sp := range spans {
+		if byKind && sp.table == monthTallies.table {
+			sp.table = kindTallies.table
+		}
 		var a args
 		group := "kind"
 		sel := "'', kind"
@@ -510,22 +517,22 @@ func spansOf(from, to time.Time) []span {
 	}
 	last := monthOf(to)
 	if !first.Before(last) { // no whole month: days only
-		return []span{{"tallies_day", "day", from.Format(dayLayout), to.Format(dayLayout)}}
+		return []span{{dayTallies.table, "day", from.Format(dayLayout), to.Format(dayLayout)}}
 	}
 	var out []span
 	if from.Before(first) {
-		out = append(out, span{"tallies_day", "day", from.Format(dayLayout), first.Format(dayLayout)})
+		out = append(out, span{dayTallies.table, "day", from.Format(dayLayout), first.Format(dayLayout)})
 	}
 	out = append(out, spanOfMonths(first, last)...)
 	if last.Before(to) {
-		out = append(out, span{"tallies_day", "day", last.Format(dayLayout), to.Format(dayLayout)})
+		out = append(out, span{dayTallies.table, "day", last.Format(dayLayout), to.Format(dayLayout)})
 	}
 	return out
 }
 
 // spanOfMonths is the month rows of [from, to), both first days of months.
 func spanOfMonths(from, to time.Time) []span {
-	return []span{{"tallies_month", "month", from.In(pingan.CST).Format(monthLayout), to.In(pingan.CST).Format(monthLayout)}}
+	return []span{{monthTallies.table, "month", from.In(pingan.CST).Format(monthLayout), to.In(pingan.CST).Format(monthLayout)}}
 }
 
 // wholeMonths answers the month (YYYY-MM) of each period when every bound

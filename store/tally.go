@@ -23,8 +23,66 @@ import (
 // tallyVersion is the migration that made the counters.
 const tallyVersion = 18
 
-// tallyTables are the counter tables and the column of their period.
-var tallyTables = [2]struct{ table, period string }{{"tallies_day", "day"}, {"tallies_month", "month"}}
+// tallyTable is a counter table: its name, the column of its period and
+// which part of a day row's key its rows keep (project).
+type tallyTable struct {
+	table, period string
+	month         bool // by the month of the report, not the day
+	// byKind: by node, month and kind alone, region, category and source
+	// left blank — a city's month in a few rows, not thousands (migration
+	// 0045): read whenever a reading filters and groups by neither
+	// category nor source.
+	byKind bool
+}
+
+// The counter tables: every change adds its day rows to the first and
+// their sums to the others.
+var (
+	dayTallies   = tallyTable{table: "tallies_day", period: "day"}
+	monthTallies = tallyTable{table: "tallies_month", period: "month", month: true}
+	kindTallies  = tallyTable{table: "tallies_kind_month", period: "month", month: true, byKind: true}
+	tallyTables  = []tallyTable{dayTallies, monthTallies, kindTallies}
+)
+
+// key answers the key under which the table counts a day row's key k:
+// its period in Day (YYYY-MM for a month table).
+func (tt tallyTable) key(k pingan.TallyKey) pingan.TallyKey {
+	if tt.month {
+		k.Day = k.Month()
+	}
+	if tt.byKind {
+		k.Region, k.Category, k.Source = "", "", ""
+	}
+	return k
+}
+
+// project answers day rows summed into the table's rows: in the order of
+// their first row, or, for the rows by kind, sorted (writers take their
+// locks in key order).
+func (tt tallyTable) project(rows []pingan.TallyRow) []pingan.TallyRow {
+	if !tt.month {
+		return rows
+	}
+	type nk struct {
+		node string
+		key  pingan.TallyKey
+	}
+	var out []pingan.TallyRow
+	at := make(map[nk]int, len(rows))
+	for _, r := range rows {
+		k := tt.key(r.Key)
+		if i, ok := at[nk{r.Node, k}]; ok {
+			out[i].T.Add(&r.T)
+			continue
+		}
+		at[nk{r.Node, k}] = len(out)
+		out = append(out, pingan.TallyRow{Node: r.Node, Key: k, T: r.T})
+	}
+	if tt.byKind {
+		sort.Slice(out, func(i, j int) bool { return pingan.TallyLess(out[i], out[j]) })
+	}
+	return out
+}
 
 // measureColumns lists the measures' columns: m_reported, m_in_reported …
 var measureColumns = func() []string {
@@ -238,21 +296,17 @@ func (p *pendingTallies) sorted() []pingan.TallyRow {
 	return rows
 }
 
-// addTallies adds day rows to the day table of tables, and the same rows
-// summed by month to its month table.
-func (h *handle) addTallies(ctx context.Context, tx *sql.Tx, rows []pingan.TallyRow, tables [2]struct{ table, period string }) error {
+// addTallies adds day rows to the day table of tables and their sums to
+// the others.
+func (h *handle) addTallies(ctx context.Context, tx *sql.Tx, rows []pingan.TallyRow, tables []tallyTable) error {
 	return writeTallyTables(ctx, rows, tables, func(q string) (*sql.Stmt, error) { return h.stmt(ctx, tx, q) })
 }
 
-// writeTallyTables adds rows to the day table and their month sums to the
-// month table of tables, with the statements stmt prepares.
-func writeTallyTables(ctx context.Context, rows []pingan.TallyRow, tables [2]struct{ table, period string }, stmt func(query string) (*sql.Stmt, error)) error {
-	for i, tt := range tables {
-		rs := rows
-		if i == 1 {
-			rs = monthRows(rows)
-		}
-		if err := writeTallies(ctx, tt.table, tt.period, i == 1, rs, stmt); err != nil {
+// writeTallyTables adds rows to the day table and their sums to the others
+// of tables, with the statements stmt prepares.
+func writeTallyTables(ctx context.Context, rows []pingan.TallyRow, tables []tallyTable, stmt func(query string) (*sql.Stmt, error)) error {
+	for _, tt := range tables {
+		if err := writeTallies(ctx, tt.table, tt.period, tt.month, tt.project(rows), stmt); err != nil {
 			return err
 		}
 	}
@@ -382,25 +436,4 @@ func writeTallySet(ctx context.Context, table, period string, month bool, set me
 	}
 	_, err = s.ExecContext(ctx, a...)
 	return err
-}
-
-// monthRows sums day rows by month, in the order of their first row.
-func monthRows(rows []pingan.TallyRow) []pingan.TallyRow {
-	type nk struct {
-		node string
-		key  pingan.TallyKey
-	}
-	var out []pingan.TallyRow
-	at := make(map[nk]int, len(rows))
-	for _, r := range rows {
-		k := r.Key
-		k.Day = k.Month()
-		if i, ok := at[nk{r.Node, k}]; ok {
-			out[i].T.Add(&r.T)
-			continue
-		}
-		at[nk{r.Node, k}] = len(out)
-		out = append(out, pingan.TallyRow{Node: r.Node, Key: k, T: r.T})
-	}
-	return out
 }

@@ -210,13 +210,15 @@ func (s *Stats) clearTallies(ctx context.Context, months []time.Time) error {
 		return tx.Commit()
 	}
 	lo, hi := months[0], months[len(months)-1].AddDate(0, 1, 0)
-	if _, err := tx.ExecContext(ctx, `DELETE FROM tallies_day WHERE day < $1 OR day >= $2`,
-		lo.Format("2006-01-02"), hi.Format("2006-01-02")); err != nil {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM tallies_month WHERE month < $1 OR month >= $2`,
-		lo.Format("2006-01"), hi.Format("2006-01")); err != nil {
-		return err
+	for _, tt := range tallyTables {
+		layout := "2006-01-02"
+		if tt.month {
+			layout = "2006-01"
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM `+tt.table+` WHERE `+tt.period+` < $1 OR `+tt.period+` >= $2`,
+			lo.Format(layout), hi.Format(layout)); err != nil {
+			return err
+		}
 	}
 	return tx.Commit()
 }
@@ -228,7 +230,7 @@ func (s *Stats) rebuildMonth(ctx context.Context, m time.Time) (int64, error) {
 	}
 	defer tx.Rollback()
 	if s.dialect == Postgres {
-		if _, err := tx.ExecContext(ctx, `LOCK TABLE tallies_day, tallies_month IN EXCLUSIVE MODE`); err != nil {
+		if _, err := tx.ExecContext(ctx, `LOCK TABLE tallies_day, tallies_month, tallies_kind_month IN EXCLUSIVE MODE`); err != nil {
 			return 0, err
 		}
 	}
@@ -238,12 +240,14 @@ func (s *Stats) rebuildMonth(ctx context.Context, m time.Time) (int64, error) {
 		return 0, err
 	}
 	next := m.AddDate(0, 1, 0)
-	if _, err := tx.ExecContext(ctx, `DELETE FROM tallies_day WHERE day >= $1 AND day < $2`,
-		m.Format("2006-01-02"), next.Format("2006-01-02")); err != nil {
-		return 0, err
-	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM tallies_month WHERE month = $1`, m.Format("2006-01")); err != nil {
-		return 0, err
+	for _, tt := range tallyTables {
+		lo, hi := m.Format("2006-01-02"), next.Format("2006-01-02")
+		if tt.month {
+			lo, hi = m.Format("2006-01"), next.Format("2006-01")
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM `+tt.table+` WHERE `+tt.period+` >= $1 AND `+tt.period+` < $2`, lo, hi); err != nil {
+			return 0, err
+		}
 	}
 	r, err := s.recountMonth(ctx, tx, m, false)
 	if err != nil {
@@ -340,7 +344,7 @@ func (s *Stats) verifyOutside(ctx context.Context, months []time.Time, note func
 		return err
 	}
 	for _, tt := range tallyTables {
-		got, err := s.readTallies(ctx, tx, tt.table, tt.period, `(`+tt.period+` < $1 OR `+tt.period+` >= $2)`, lo, hi,
+		got, err := s.readTallies(ctx, tx, tt, `(`+tt.period+` < $1 OR `+tt.period+` >= $2)`, lo, hi,
 			journal, func(p string) bool { return p < lo || p >= hi })
 		if err != nil {
 			return err
@@ -366,25 +370,27 @@ func (s *Stats) verifyMonth(ctx context.Context, m time.Time, out *TallyCheck, l
 	if err != nil {
 		return err
 	}
-	dlo, dhi := m.Format("2006-01-02"), next.Format("2006-01-02")
-	days, err := s.readTallies(ctx, tx, "tallies_day", "day", `day >= $1 AND day < $2`, dlo, dhi,
-		journal, func(p string) bool { return p >= dlo && p < dhi })
-	if err != nil {
-		return err
+	// Each table against the recount's day rows, summed as it keeps them.
+	for _, tt := range tallyTables {
+		lo, hi := m.Format("2006-01-02"), next.Format("2006-01-02")
+		if tt.month {
+			lo, hi = m.Format("2006-01"), next.Format("2006-01")
+		}
+		got, err := s.readTallies(ctx, tx, tt, tt.period+` >= $1 AND `+tt.period+` < $2`, lo, hi,
+			journal, func(p string) bool { return p >= lo && p < hi })
+		if err != nil {
+			return err
+		}
+		want := r.day
+		if tt.month {
+			want = map[tallyNK]*pingan.Tally{}
+			for _, row := range tt.project(r.rows()) {
+				t := row.T
+				want[tallyNK{row.Node, row.Key}] = &t
+			}
+		}
+		compareTallies(tt.table, got, want, note)
 	}
-	compareTallies("tallies_day", days, r.day, note)
-	mlo, mhi := m.Format("2006-01"), next.Format("2006-01")
-	months, err := s.readTallies(ctx, tx, "tallies_month", "month", `month >= $1 AND month < $2`, mlo, mhi,
-		journal, func(p string) bool { return p >= mlo && p < mhi })
-	if err != nil {
-		return err
-	}
-	byMonth := map[tallyNK]*pingan.Tally{}
-	for _, row := range monthRows(r.rows()) {
-		t := row.T
-		byMonth[tallyNK{row.Node, row.Key}] = &t
-	}
-	compareTallies("tallies_month", months, byMonth, note)
 	// Each case's kept counts against its timeline.
 	tl := map[string][3]int{}
 	// A failed recheck of a hazard (复查不合格, hazard.go) is a rework.
@@ -457,13 +463,14 @@ func (s *Stats) journalOf(ctx context.Context, tx *sql.Tx) ([]pingan.TallyRow, e
 	return j.tallies, nil
 }
 
-// readTallies reads the counters of table where cond (over $1 and $2),
-// and adds the rows of the journal whose period (a day, or its month for
-// the month table) in says the condition holds for.
-func (s *Stats) readTallies(ctx context.Context, tx *sql.Tx, table, period, cond string, lo, hi string,
+// readTallies reads the counters of the table where cond (over $1 and
+// $2), and adds the rows of the journal, under the table's key, whose
+// period (a day, or its month for a month table) in says the condition
+// holds for.
+func (s *Stats) readTallies(ctx context.Context, tx *sql.Tx, tt tallyTable, cond string, lo, hi string,
 	journal []pingan.TallyRow, in func(period string) bool) (map[tallyNK]*pingan.Tally, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT node, `+period+`, `+tallyKeyColumns+`, `+strings.Join(measureColumns, ", ")+
-		` FROM `+table+` WHERE `+cond, lo, hi)
+	rows, err := tx.QueryContext(ctx, `SELECT node, `+tt.period+`, `+tallyKeyColumns+`, `+strings.Join(measureColumns, ", ")+
+		` FROM `+tt.table+` WHERE `+cond, lo, hi)
 	if err != nil {
 		return nil, err
 	}
@@ -485,10 +492,7 @@ func (s *Stats) readTallies(ctx context.Context, tx *sql.Tx, table, period, cond
 		return nil, err
 	}
 	for _, r := range journal {
-		k := tallyNK{r.Node, r.Key}
-		if period == "month" {
-			k.key.Day = r.Key.Month()
-		}
+		k := tallyNK{r.Node, tt.key(r.Key)}
 		if !in(k.key.Day) {
 			continue
 		}

@@ -269,12 +269,22 @@ func testTalliesRebuild(t *testing.T, e *env) {
 	if _, err := raw.ExecContext(ctx, `DELETE FROM tallies_day WHERE node = $1`, e.fx.Village.Code); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := raw.ExecContext(ctx, `UPDATE tallies_kind_month SET m_reported = m_reported + 2 WHERE node = $1`, e.fx.City.Code); err != nil {
+		t.Fatal(err)
+	}
 	check, err := e.db.Stats.VerifyTallies(ctx, 1000, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(check.Counters) == 0 {
-		t.Fatal("verify found nothing after counters were changed")
+	// Each table's change is found.
+	found := map[string]bool{}
+	for _, d := range check.Counters {
+		found[d.Table] = true
+	}
+	for _, table := range []string{"tallies_day", "tallies_month", "tallies_kind_month"} {
+		if !found[table] {
+			t.Errorf("verify found nothing in %s after it was changed: %v", table, check.Counters)
+		}
 	}
 	var progressed int64
 	n, err := e.db.Stats.RebuildTallies(ctx, func(done, total int64) { progressed = done })
