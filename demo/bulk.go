@@ -281,7 +281,7 @@ var (
 		"lat", "lng", "address", "grid", "unit_code", "unit_path", "holding_unit", "holding_path", "assigned_unit", "assigned_path",
 		"source", "reported_by", "reported_at", "sign_by", "resolve_by", "overdue", "suspended", "escalation_level",
 		"supervised", "signed_at", "resolved_at", "closed_at", "satisfaction", "reporter_sealed", "updated_at", "version",
-		"ungridded", "placement", "returns", "reworks", "reopens", "sign_late", "watched_due"}, bulkPetitionCols...)
+		"ungridded", "placement", "returns", "reworks", "reopens", "sign_late", "watched_due", "sign_warned"}, bulkPetitionCols...)
 	bulkActionCols = []string{"region", "case_id", "seq", "action", "actor_id", "actor_name", "acted_at",
 		"from_status", "to_status", "from_unit", "to_unit", "note", "deadline", "satisfaction"}
 )
@@ -418,15 +418,18 @@ func (g *bulkGen) caseRow(out []any, c *pingan.Case) []any {
 		satisfaction = string(*c.Satisfaction)
 	}
 	resolveBy := g.bindp(c.ResolveBy)
-	var watched any
+	var watched, warned any
 	if c.Overdue {
 		watched = resolveBy // the deadline watch has met its deadline
+	}
+	if c.SignBy != nil && c.SignBy.Before(g.o.Now) {
+		warned = g.bindp(c.SignBy) // and warned of the sign deadline (store.Notifications.NotifySignDue)
 	}
 	out = append(out, c.Region, c.ID, c.ID, string(c.Kind), c.Category, c.Title, c.Description, string(c.Status),
 		c.Location.Lat, c.Location.Lng, c.Address, c.Grid, c.Unit, c.UnitPath, c.HoldingUnit, c.HoldingPath,
 		c.AssignedUnit, c.AssignedPath, string(c.Source), 0, g.bind(c.ReportedAt), g.bindp(c.SignBy), resolveBy, c.Overdue, false,
 		c.EscalationLevel, false, g.bindp(c.SignedAt), g.bindp(c.ResolvedAt), g.bindp(c.ClosedAt), satisfaction, g.sealed,
-		g.bind(updated), c.Version, false, g.placement(c.Grid), c.Returns, c.Reworks, c.Reopens, c.SignLate, watched)
+		g.bind(updated), c.Version, false, g.placement(c.Grid), c.Returns, c.Reworks, c.Reopens, c.SignLate, watched, warned)
 	return g.petitionRow(out, c) // bulk_petition.go
 }
 
