@@ -51,7 +51,7 @@ func TestBulk(t *testing.T) {
 			// foreign keys on PostgreSQL) and makes them again at its end,
 			// as they were.
 			indexes := indexDefs(t, db)
-			load, err := db.BeginBulkLoad(ctx, store.BulkLoadOptions{DropIndexes: []string{"cases", "actions"}, Unjournaled: true, SideCounters: true})
+			load, err := db.BeginBulkLoad(ctx, store.BulkLoadOptions{DropIndexes: []string{"cases", "actions"}, Unjournaled: true})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -263,7 +263,7 @@ func BenchmarkBulk(b *testing.B) {
 		b.StartTimer()
 		began := time.Now()
 		// As `pingan demo --bulk` loads into a new database.
-		lo := store.BulkLoadOptions{DropIndexes: []string{"cases", "actions"}, Unjournaled: true, SideCounters: true}
+		lo := store.BulkLoadOptions{DropIndexes: []string{"cases", "actions"}, Unjournaled: true}
 		load, err := db.BeginBulkLoad(ctx, lo)
 		if err != nil {
 			b.Fatal(err)

@@ -36,10 +36,6 @@ type BulkLoadOptions struct {
 	// transactions of every load without waiting for the WAL's flush,
 	// which loses at most the last ones on a crash and nothing else.)
 	Unjournaled bool
-	// SideCounters writes the counters of an unjournaled load on SQLite
-	// into a file beside the database, on another connection and core,
-	// and adds them to the database's at the end (bulk_side.go).
-	SideCounters bool
 }
 
 // BulkLoad is a load in progress (BeginBulkLoad).
@@ -47,7 +43,6 @@ type BulkLoad struct {
 	db      *DB
 	o       BulkLoadOptions
 	journal string // SQLite's journal mode before the load, when changed
-	side    *bulkSide
 	ended   bool
 }
 
@@ -71,12 +66,6 @@ func (db *DB) BeginBulkLoad(ctx context.Context, o BulkLoadOptions) (*BulkLoad, 
 			if err := l.unjournal(ctx); err != nil {
 				l.End(ctx)
 				return nil, err
-			}
-			if o.SideCounters {
-				if err := l.openSide(ctx); err != nil {
-					l.End(ctx)
-					return nil, err
-				}
 			}
 		}
 	}
@@ -117,7 +106,6 @@ func (l *BulkLoad) Begin(ctx context.Context) (*BulkTx, error) {
 	if err != nil {
 		return nil, err
 	}
-	b.side = l.side
 	if l.db.dialect == Postgres {
 		if err := b.Exec(ctx, `SET LOCAL synchronous_commit = off`); err != nil {
 			b.Rollback()
@@ -137,7 +125,7 @@ func (l *BulkLoad) End(ctx context.Context) error {
 	// The indexes are made even when ctx is done: the load stopped
 	// because of it, and the database must not stay without them.
 	ctx = context.WithoutCancel(ctx)
-	err := errors.Join(l.finishSide(ctx), l.db.RestoreBulkIndexes(ctx))
+	err := l.db.RestoreBulkIndexes(ctx)
 	db := l.db
 	if db.dialect == SQLite {
 		if l.journal != "" {

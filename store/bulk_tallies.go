@@ -29,10 +29,6 @@ type BulkTx struct {
 	tx    *sql.Tx
 	conn  *sql.Conn            // PostgreSQL: the connection of tx, for COPY
 	stmts map[string]*sql.Stmt // the full statements of Insert, prepared once in tx
-	// side writes the counters beside the load; sideRows are this
-	// transaction's, handed to it once committed.
-	side     *bulkSide
-	sideRows []pingan.TallyRow
 }
 
 // BeginBulk begins a transaction of bulk writes on the writer.
@@ -142,14 +138,8 @@ type bulkTextKey struct {
 var bulkTexts sync.Map
 
 // AddTallies adds the counter rows in the transaction (BulkTallies; on
-// PostgreSQL copied, copyTallies). In a load whose counters are written
-// beside it (BulkLoadOptions.SideCounters) they are kept until the
-// transaction commits, and then handed to that writer.
+// PostgreSQL copied, copyTallies).
 func (b *BulkTx) AddTallies(ctx context.Context, rows []pingan.TallyRow) error {
-	if b.side != nil {
-		b.sideRows = append(b.sideRows, rows...)
-		return nil
-	}
 	if b.conn != nil {
 		return b.copyTallies(ctx, rows)
 	}
@@ -219,10 +209,6 @@ func (b *BulkTx) Commit() error {
 	b.closeStmts()
 	err := b.tx.Commit()
 	b.closeConn()
-	if err == nil && b.side != nil && len(b.sideRows) > 0 {
-		err = b.side.add(context.Background(), b.sideRows)
-		b.sideRows = nil
-	}
 	return err
 }
 

@@ -162,8 +162,7 @@ func demoOpen311Key(e *cmdEnv, db *store.DB, city, addr string) error {
 // The load drops the secondary indexes of cases and timelines and makes
 // them again at its end when it at least doubles the cases; into a
 // database made by this run (fresh), SQLite writes without journal and
-// sync meanwhile, as said on stderr, and the counters beside the cases
-// (store.BulkLoadOptions.SideCounters).
+// sync meanwhile, as said on stderr.
 func demoBulk(e *cmdEnv, db *store.DB, city string, seed uint64, n int, end time.Time, fresh bool) error {
 	began := time.Now()
 	var have int
@@ -178,7 +177,7 @@ func demoBulk(e *cmdEnv, db *store.DB, city string, seed uint64, n int, end time
 		o.DropIndexes = []string{"cases", "actions"}
 	}
 	if fresh && db.Dialect() == store.SQLite {
-		o.Unjournaled, o.SideCounters = true, true
+		o.Unjournaled = true
 		fmt.Fprintln(e.stderr, "新建的数据库：批量写入期间不写回滚日志、不同步磁盘，中途失败请删除后重来 (a new database: written without journal and sync during the load; if it fails, delete it and start again)")
 	}
 	load, err := db.BeginBulkLoad(e.ctx, o)
