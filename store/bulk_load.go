@@ -140,6 +140,18 @@ func (l *BulkLoad) End(ctx context.Context) error {
 		if _, e := db.write.ExecContext(ctx, `PRAGMA foreign_keys = ON`); e != nil {
 			err = errors.Join(err, e)
 		}
+		// The counters' statistics for the planner: with them SQLite
+		// reads a period of every node by skipping along the key (node,
+		// period, …) instead of reading the whole table, as
+		// `pingan stats verify` does month by month — at ten million
+		// cases 33 million rows a month read, without them. The cases'
+		// queries are left to the words of their partial indexes. 12 s
+		// at ten million cases.
+		for _, tt := range tallyTables {
+			if _, e := db.write.ExecContext(ctx, `ANALYZE `+tt.table); e != nil {
+				err = errors.Join(err, e)
+			}
+		}
 	}
 	if db.dialect == Postgres {
 		// The planner's statistics, for the tables as they are now: left
