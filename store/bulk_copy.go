@@ -45,8 +45,8 @@ func (s *bulkRowSource) Values() ([]any, error) { return s.args[s.i*s.n : (s.i+1
 func (s *bulkRowSource) Err() error { return nil }
 
 // copyTallies adds the counter rows on PostgreSQL as addTallies does (the
-// day rows, and their sums in the other tables), each table's rows copied into a
-// temporary table and added from it in one statement: the same sums, in
+// day rows, and their sums in the other tables), each table's rows copied
+// into a temporary table and added from it in one statement: the same sums, in
 // a few round trips instead of one a few rows. A row that changes no
 // measure is left out, as addTallies leaves it.
 func (b *BulkTx) copyTallies(ctx context.Context, rows []pingan.TallyRow) error {

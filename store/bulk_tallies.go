@@ -146,8 +146,8 @@ func (b *BulkTx) AddTallies(ctx context.Context, rows []pingan.TallyRow) error {
 	return writeBulkTallies(ctx, rows, func(q string) (*sql.Stmt, error) { return b.prepared(ctx, q) })
 }
 
-// writeBulkTallies adds day rows and their month sums on SQLite with the
-// statements stmt prepares. A batch writes tens of thousands of rows that
+// writeBulkTallies adds day rows, and their sums to the other counter
+// tables, on SQLite with the statements stmt prepares. A batch writes tens of thousands of rows that
 // change a few hundred different sets of measures: one statement of all
 // the measures the batch changes, prepared once, binds a few zeros more a
 // row but saves preparing hundreds of texts in every transaction.
