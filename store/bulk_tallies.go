@@ -143,15 +143,10 @@ func (b *BulkTx) AddTallies(ctx context.Context, rows []pingan.TallyRow) error {
 	if b.conn != nil {
 		return b.copyTallies(ctx, rows)
 	}
-	return writeBulkTallies(ctx, rows, func(q string) (*sql.Stmt, error) { return b.prepared(ctx, q) })
-}
-
-// writeBulkTallies adds day rows, and their sums to the other counter
-// tables, on SQLite with the statements stmt prepares. A batch writes tens of thousands of rows that
-// change a few hundred different sets of measures: one statement of all
-// the measures the batch changes, prepared once, binds a few zeros more a
-// row but saves preparing hundreds of texts in every transaction.
-func writeBulkTallies(ctx context.Context, rows []pingan.TallyRow, stmt func(string) (*sql.Stmt, error)) error {
+	// A batch writes tens of thousands of rows that change a few hundred
+	// different sets of measures: one statement of all the measures the
+	// batch changes, prepared once, binds a few zeros more a row but
+	// saves preparing hundreds of texts in every transaction.
 	var all measureSet
 	for i := range rows {
 		all |= measuresOf(&rows[i].T)
@@ -159,6 +154,7 @@ func writeBulkTallies(ctx context.Context, rows []pingan.TallyRow, stmt func(str
 	if all == 0 {
 		return nil
 	}
+	stmt := func(q string) (*sql.Stmt, error) { return b.prepared(ctx, q) }
 	for _, tt := range tallyTables {
 		rs := tt.project(rows)
 		for len(rs) > 0 {
