@@ -646,7 +646,9 @@ func (w *bulkWalk) run(desk *place) {
 	rework := g.rng.Float64() < 0.05
 	rate := g.rng.Float64() < 0.85
 	reopenIf := g.rng.Float64() < 0.3
-	stall := g.rng.Float64() < 0.01 // waits somewhere for long (a hard case)
+	// A hard case: the unit it goes to first takes weeks or months to sign
+	// for it, its deadlines long passed, as a city's backlog has them.
+	stall := g.rng.Float64() < 0.01
 	// Some wait days for the joint meeting (联席会议研判) before dispatch.
 	review := !urgent && g.rng.Float64() < 0.1
 	delay := func(lo, hi float64) time.Duration {
@@ -691,11 +693,12 @@ func (w *bulkWalk) run(desk *place) {
 		signBy := at.Add(24 * time.Hour)
 		c.AssignedUnit, c.AssignedPath, c.SignBy = to.code, to.path, &signBy
 		w.acts[len(w.acts)-1].Deadline = &signBy
-		if stall && round == 0 {
-			return
-		}
 		// 签收.
-		if at, ok = w.next(delay(0.5, 26), &desk); !ok {
+		d = delay(0.5, 26)
+		if stall && round == 0 {
+			d = g.hours(24*20, 24*120)
+		}
+		if at, ok = w.next(d, &desk); !ok {
 			return
 		}
 		if c.Status != pingan.StatusDispatched {
