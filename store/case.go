@@ -930,7 +930,8 @@ func figureFilter(v *pingan.Invalid, f pingan.CaseFilter, a *args) []string {
 		for i, st := range f.PetitionStages {
 			ss[i] = string(st)
 		}
-		where = append(where, "kind = "+a.add(string(pingan.KindPetition)), "pet_stage IN ("+a.list(ss...)+")")
+		// The kind in words, for the index of open petitions (0047).
+		where = append(where, "kind = '"+string(pingan.KindPetition)+"'", "pet_stage IN ("+a.list(ss...)+")")
 	}
 	if len(f.AssignedUnits) > 0 {
 		us := make([]any, len(f.AssignedUnits))

@@ -58,22 +58,17 @@ func (s *Cases) countWhere(ctx context.Context, tx *sql.Tx, where []string, a ar
 	if cnt.assigned != "" {
 		where = append(where, "assigned_unit = "+a.add(cnt.assigned))
 	}
-	count := func(where []string, a args) (int, error) {
-		q := `SELECT 1 FROM cases WHERE ` + strings.Join(where, " AND ")
-		if slices.Contains(where, openStatuses) {
-			// Newest first along the index of open cases: the cases
-			// waiting for the first steps are the recent ones.
-			q += ` ORDER BY reported_at DESC`
-		}
+	count := func(where []string, a args, walk bool) (int, error) {
+		limit := ""
 		if f.Limit > 0 {
-			q += ` LIMIT ` + a.add(f.Limit+1)
+			limit = a.add(f.Limit + 1)
 		}
 		var n int
-		err := tx.QueryRowContext(ctx, `SELECT count(*) FROM (`+q+`) counted`, a...).Scan(&n)
+		err := tx.QueryRowContext(ctx, countQuery(where, f, walk, limit), a...).Scan(&n)
 		return n, err
 	}
 	var err error
-	if cnt.n, err = count(where, a); err != nil {
+	if cnt.n, err = count(where, a, true); err != nil {
 		return err
 	}
 	switch {
@@ -83,9 +78,28 @@ func (s *Cases) countWhere(ctx context.Context, tx *sql.Tx, where []string, a ar
 		cnt.overdue = 0 // only an open case is overdue
 	default:
 		b := append(args(nil), a...)
-		cnt.overdue, err = count(append(where, overdueWhere(f.Status, b.add(s.dialect.ts(s.now())))...), b)
+		cnt.overdue, err = count(append(where, overdueWhere(f.Status, b.add(s.dialect.ts(s.now())))...), b, false)
 	}
 	return err
+}
+
+// countQuery answers the statement counting the cases of the conditions
+// where, at most the parameter limit of them unless limit is "". walk
+// counts along the index of open cases, newest first, when where selects
+// open cases: the count of a tab, which stops at its limit, finds the
+// cases waiting for the first steps among the recent ones. The count of
+// overdue cases, which cannot stop early, walks the index of the tab's
+// statuses instead (overdueWhere), and the open petitions of a stage have
+// an index of their own (0047).
+func countQuery(where []string, f pingan.CaseFilter, walk bool, limit string) string {
+	q := `SELECT 1 FROM cases WHERE ` + strings.Join(where, " AND ")
+	if walk && slices.Contains(where, openStatuses) && len(f.PetitionStages) == 0 {
+		q += ` ORDER BY reported_at DESC`
+	}
+	if limit != "" {
+		q += ` LIMIT ` + limit
+	}
+	return `SELECT count(*) FROM (` + q + `) counted`
 }
 
 // openStatuses are the statuses of an open case, in the words of the
@@ -121,8 +135,9 @@ func anyOpen(ss []pingan.Status) bool {
 
 // overdueWhere answers the conditions that a case of one of the statuses
 // ss (any when empty) is overdue at the parameter now: overdueNow, and
-// that it is open (which overdueNow implies), in the words of the index of
-// open cases. A resolved case has only its supervision deadline to meet
+// that it is open (which overdueNow implies), in the words of the indexes
+// of open cases — by report time and by status (openByStatus), so that a
+// count of a few statuses walks those alone. A resolved case has only its supervision deadline to meet
 // (pingan.Case.Dues): when ss are all resolved, the open cases whose
 // supervision deadline passed, read from the index of open cases by
 // supervision deadline.
@@ -135,5 +150,12 @@ func overdueWhere(ss []pingan.Status, now string) []string {
 		// Those few first, rather than every resolved case newest first.
 		return []string{`(region, id) IN (SELECT region, id FROM cases WHERE ` + openStatuses + ` AND supervise_by < ` + now + `)`}
 	}
-	return []string{openStatuses, overdueNow(now)}
+	return []string{openStatuses, openByStatus, overdueNow(now)}
 }
+
+// openByStatus is the condition of the index of open cases by status
+// (cases_open_status, migration 0047): openStatuses in another order, so
+// that only the overdue test, which names it, reads that index — the other
+// queries of open cases keep to their own without the planner's
+// statistics.
+const openByStatus = `status IN ('resolved', 'reported', 'in_progress', 'dispatched', 'accepted')`

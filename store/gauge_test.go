@@ -25,6 +25,7 @@ func init() {
 		{"GaugesOpenNow", testGaugesOpenNow},
 		{"GaugesRebuild", testGaugesRebuild},
 		{"GaugesDueIndex", testGaugesDueIndex},
+		{"CountIndexes", testCountIndexes},
 	}...)
 }
 
@@ -280,31 +281,59 @@ func testGaugesRebuild(t *testing.T, e *env) {
 // The open cases whose deadline fell today before now are read from the
 // index of the due moments, never from a scan of the open cases.
 func testGaugesDueIndex(t *testing.T, e *env) {
+	lo, hi := any("2026-01-01T00:00:00.000Z"), any("2026-01-02T00:00:00.000Z")
+	if e.db.Dialect() == store.Postgres {
+		lo, hi = time.Date(2026, 1, 1, 0, 0, 0, 0, pingan.CST), time.Date(2026, 1, 2, 0, 0, 0, 0, pingan.CST)
+	}
+	if plan := planOf(t, e, store.OpenDueQuery(e.db.Dialect()), lo, hi); !strings.Contains(plan, "cases_open_due") {
+		t.Errorf("the query of today's due moments does not read cases_open_due:\n%s", plan)
+	}
+}
+
+// The inbox's counts read the open cases of their statuses and the open
+// petitions of their stages from indexes of their own, never every open
+// case (migration 0047).
+func testCountIndexes(t *testing.T, e *env) {
+	now := any("2026-01-01T00:00:00.000Z")
+	if e.db.Dialect() == store.Postgres {
+		now = time.Date(2026, 1, 1, 0, 0, 0, 0, pingan.CST)
+	}
+	if plan := planOf(t, e, store.OverdueCountQuery(), now); !strings.Contains(plan, "cases_open_status") {
+		t.Errorf("the count of a tab's overdue cases does not read cases_open_status:\n%s", plan)
+	}
+	q, a := store.PetitionCountQuery()
+	if plan := planOf(t, e, q, a...); !strings.Contains(plan, "cases_open_petitions") {
+		t.Errorf("the count of the petitions of a stage does not read cases_open_petitions:\n%s", plan)
+	}
+}
+
+// planOf answers the planner's plan of the query q, a line a step. On
+// PostgreSQL the tables of a test are small: the planner is told that a
+// scan costs.
+func planOf(t *testing.T, e *env, q string, args ...any) string {
+	t.Helper()
 	conn, err := e.raw(t).Conn(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	q := store.OpenDueQuery(e.db.Dialect())
-	lo, hi := any("2026-01-01T00:00:00.000Z"), any("2026-01-02T00:00:00.000Z")
 	explain := "EXPLAIN QUERY PLAN "
 	if e.db.Dialect() == store.Postgres {
-		lo, hi = time.Date(2026, 1, 1, 0, 0, 0, 0, pingan.CST), time.Date(2026, 1, 2, 0, 0, 0, 0, pingan.CST)
 		explain = "EXPLAIN "
-		// The tables of a test are small: tell the planner a scan costs.
 		if _, err := conn.ExecContext(ctx, `SET enable_seqscan = off`); err != nil {
 			t.Fatal(err)
 		}
+		defer conn.ExecContext(ctx, `RESET enable_seqscan`)
 	}
-	rows, err := conn.QueryContext(ctx, explain+q, lo, hi)
+	rows, err := conn.QueryContext(ctx, explain+q, args...)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer rows.Close()
 	var plan []string
 	for rows.Next() {
-		vals := make([]any, 4)
 		cols, _ := rows.Columns()
+		vals := make([]any, len(cols))
 		dest := make([]any, len(cols))
 		for i := range dest {
 			dest[i] = &vals[i]
@@ -317,7 +346,5 @@ func testGaugesDueIndex(t *testing.T, e *env) {
 	if err := rows.Err(); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(strings.Join(plan, "\n"), "cases_open_due") {
-		t.Errorf("the query of today's due moments does not read cases_open_due:\n%s", strings.Join(plan, "\n"))
-	}
+	return strings.Join(plan, "\n")
 }

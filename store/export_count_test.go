@@ -1,0 +1,22 @@
+package store
+
+import "github.com/pingan-gov/pingan"
+
+// OverdueCountQuery is the count of the accepted cases overdue at $1 as
+// an inbox tab counts them (count.go): the tab's statuses, the condition
+// of the open cases and the overdue test.
+func OverdueCountQuery() string {
+	f := pingan.CaseFilter{Status: []pingan.Status{pingan.StatusAccepted}}
+	where := append([]string{`status IN ('accepted')`, openStatuses}, overdueWhere(f.Status, "$1")...)
+	return countQuery(where, f, false, "1001")
+}
+
+// PetitionCountQuery is the count of the petitions in progress at a stage
+// as a petition tab counts them, the stage its one argument.
+func PetitionCountQuery() (string, []any) {
+	var v pingan.Invalid
+	var a args
+	f := pingan.CaseFilter{Status: []pingan.Status{pingan.StatusInProgress}, PetitionStages: []pingan.PetitionStage{pingan.StageReview}}
+	where := append([]string{`status IN ('in_progress')`, openStatuses}, figureFilter(&v, f, &a)...)
+	return countQuery(where, f, true, "1001"), a
+}
