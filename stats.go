@@ -2,6 +2,7 @@ package pingan
 
 import (
 	"context"
+	"math/bits"
 	"time"
 )
 
@@ -19,9 +20,10 @@ type StatsQuery struct {
 	Category string
 	Source   Source
 	Grid     string
-	// Measures are the measures to add up, every one when none; the
-	// others answer 0. A reader of one figure over many nodes (the grid
-	// map's reports per grid) reads much faster so.
+	// Measures are the measures to add up, every one when none. When
+	// given, a Stats answers their counts (and Total when MReported is
+	// one of them) and no rate (NewCounts). A reader of one figure over
+	// many nodes (the grid map's reports per grid) reads much faster so.
 	Measures MeasureSet `json:"-"`
 }
 
@@ -268,6 +270,17 @@ func NewStats(unit string, from, to time.Time, t *Tally, byKind map[Kind]*Tally)
 		s.Rates[r.ID], s.Bases[r.ID] = r.Of(rt), r.Base(rt)
 	}
 	s.AgreementDays = AgreementDays(t)
+	return s
+}
+
+// NewCounts answers the Stats of the measures ms of t alone: their
+// Counts, and Total when MReported is one of them; no rate, no breakdown.
+func NewCounts(unit string, from, to time.Time, t *Tally, ms MeasureSet) *Stats {
+	s := &Stats{Unit: unit, From: from, To: to, Counts: make(map[string]int64, bits.OnesCount64(uint64(ms)))}
+	for _, m := range ms.List() {
+		s.Counts[MeasureNames[m]] = t[m]
+	}
+	s.Total = int(t[MReported])
 	return s
 }
 

@@ -126,7 +126,12 @@ func (s *Stats) StatsBy(ctx context.Context, actor *pingan.User, q pingan.StatsQ
 	add := func(k string) {
 		seen[k] = true
 		t, kinds := got.of(k)
-		st := pingan.NewStats(r.unit.Code, q.From, q.To, t, kinds)
+		var st *pingan.Stats
+		if q.Measures != 0 {
+			st = pingan.NewCounts(r.unit.Code, q.From, q.To, t, q.Measures)
+		} else {
+			st = pingan.NewStats(r.unit.Code, q.From, q.To, t, kinds)
+		}
 		st.Key = k
 		out = append(out, st)
 	}
