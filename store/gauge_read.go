@@ -55,6 +55,7 @@ func (s *Stats) openNow(ctx context.Context, actor *pingan.User, q pingan.StatsQ
 		if r.nodes, err = r.grids(ctx); err != nil {
 			return nil, err
 		}
+		r.nodeSet = r.gridSet
 		grids = true
 	}
 	out := make([]*pingan.OpenNow, len(r.nodes))
@@ -76,7 +77,13 @@ func (s *Stats) openNow(ctx context.Context, actor *pingan.User, q pingan.StatsQ
 	for i, n := range r.nodes {
 		nodes[i] = n
 	}
-	w := append([]string{"node IN (" + a.list(nodes...) + ")"}, r.gaugeFilters(&a)...)
+	in := func(a *args) string {
+		if r.nodeSet != nil {
+			return r.nodeSet(a)
+		}
+		return a.list(nodes...)
+	}
+	w := append([]string{"node IN (" + in(&a) + ")"}, r.gaugeFilters(&a)...)
 	rows, err := r.tx.QueryContext(ctx, `SELECT node, COALESCE(SUM(m_open), 0), COALESCE(SUM(m_sensitive_open), 0),
 		COALESCE(SUM(CASE WHEN due_day <> '' AND due_day < `+today+` THEN m_open ELSE 0 END), 0)
 		FROM gauges WHERE `+strings.Join(w, " AND ")+` GROUP BY node`, a...)
@@ -105,7 +112,7 @@ func (s *Stats) openNow(ctx context.Context, actor *pingan.User, q pingan.StatsQ
 	due := dueMoment(s.dialect)
 	w = []string{gaugeOpen, due + " >= " + a.add(s.dialect.ts(midnight)), due + " < " + a.add(s.dialect.ts(now))}
 	if grids {
-		w = append(w, "grid IN ("+a.list(nodes...)+")")
+		w = append(w, "grid IN ("+in(&a)+")")
 	} else {
 		w = append(w, caseIn(a.add(likePrefix(r.unit.Path))))
 	}

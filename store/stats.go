@@ -93,6 +93,7 @@ func (s *Stats) StatsBy(ctx context.Context, actor *pingan.User, q pingan.StatsQ
 		if r.nodes, err = r.grids(ctx); err != nil {
 			return nil, err
 		}
+		r.nodeSet = r.gridSet
 	case pingan.ByOrg:
 		if r.nodes, err = r.orgs(ctx); err != nil {
 			return nil, err
@@ -158,8 +159,11 @@ type statsRead struct {
 	tx    *sql.Tx
 	unit  *pingan.Unit
 	nodes []string
-	q     pingan.StatsQuery
-	cats  []string // the category and its subcategories, when filtered
+	// nodeSet, when set, answers a query of the nodes, for a condition
+	// node IN (…) rather than a parameter a node: a city's 1,420 grids.
+	nodeSet func(a *args) string
+	q       pingan.StatsQuery
+	cats    []string // the category and its subcategories, when filtered
 	// journal: the counts of the journal not yet in the tables, read in
 	// the same snapshot (journal.go); journalGauges its gauges.
 	journal       []pingan.TallyRow
@@ -302,8 +306,13 @@ func (r *statsRead) handlers(ctx context.Context) ([]string, map[string]string, 
 
 // grids answers the codes of the grids of the unit's subtree.
 func (r *statsRead) grids(ctx context.Context) ([]string, error) {
-	return r.codes(ctx, `SELECT g.code FROM grids g JOIN units u ON u.code = g.unit_code WHERE `+unitIn("u.path", "$1")+` ORDER BY g.code`,
-		likePrefix(r.unit.Path))
+	var a args
+	return r.codes(ctx, r.gridSet(&a)+` ORDER BY g.code`, a...)
+}
+
+// gridSet is the query of the grids of the reading's subtree.
+func (r *statsRead) gridSet(a *args) string {
+	return `SELECT g.code FROM grids g JOIN units u ON u.code = g.unit_code WHERE ` + unitIn("u.path", a.add(likePrefix(r.unit.Path)))
 }
 
 func (r *statsRead) codes(ctx context.Context, q string, a ...any) ([]string, error) {
@@ -362,9 +371,12 @@ func (r *statsRead) sum(ctx context.Context, spans []span, col string) (*sums, e
 			sel, group = col+", kind", col+", kind"
 		}
 		w := []string{sp.period + " >= " + a.add(sp.lo), sp.period + " < " + a.add(sp.hi)}
-		if len(r.nodes) == 1 {
+		switch {
+		case len(r.nodes) == 1:
 			w = append(w, "node = "+a.add(r.nodes[0]))
-		} else {
+		case r.nodeSet != nil:
+			w = append(w, "node IN ("+r.nodeSet(&a)+")")
+		default:
 			ns := make([]any, len(r.nodes))
 			for i, n := range r.nodes {
 				ns[i] = n
