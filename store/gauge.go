@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -62,10 +63,51 @@ func gaugeMeasuresOf(g *pingan.Gauge) gaugeSet {
 	return m
 }
 
-// addGauges adds rows to the gauges, rows of the same measures together,
-// at most maxTallyRows in a statement, and removes those that come to
-// count nothing. Every write of the gauges goes through it.
+// The gauges are kept twice: by every cohort (gauges), and summed over
+// region, category and source (gauges_kind, migration 0048), which every
+// reading without a category or source filter reads — a city's open cases
+// are some 16,000 cohorts of due day, category and source at a million
+// cases, and 1,200 of due day and kind.
+const (
+	gaugeTable     = "gauges"
+	gaugeKindTable = "gauges_kind"
+)
+
+// gaugeTables are the tables of the gauges, every write to both.
+var gaugeTables = []string{gaugeTable, gaugeKindTable}
+
+// kindGauges answers rows summed by node, due day and kind alone, in the
+// order of GaugeLess: the rows of gauges_kind.
+func kindGauges(rows []pingan.GaugeRow) []pingan.GaugeRow {
+	at := make(map[gaugeNK]int, len(rows))
+	var out []pingan.GaugeRow
+	for _, r := range rows {
+		k := gaugeNK{r.Node, pingan.GaugeKey{DueDay: r.Key.DueDay, Kind: r.Key.Kind}}
+		i, ok := at[k]
+		if !ok {
+			i = len(out)
+			at[k] = i
+			out = append(out, pingan.GaugeRow{Node: k.node, Key: k.key})
+		}
+		out[i].G.Add(&r.G)
+	}
+	sort.Slice(out, func(i, j int) bool { return pingan.GaugeLess(out[i], out[j]) })
+	return out
+}
+
+// addGauges adds rows to the gauges, and their sums by kind to
+// gauges_kind; rows of the same measures together, at most maxTallyRows
+// in a statement, and removes those that come to count nothing. Every
+// write of the gauges goes through it.
 func (h *handle) addGauges(ctx context.Context, tx *sql.Tx, rows []pingan.GaugeRow) error {
+	if err := h.addGaugeRows(ctx, tx, gaugeTable, rows); err != nil {
+		return err
+	}
+	return h.addGaugeRows(ctx, tx, gaugeKindTable, kindGauges(rows))
+}
+
+// addGaugeRows is addGauges of one table.
+func (h *handle) addGaugeRows(ctx context.Context, tx *sql.Tx, table string, rows []pingan.GaugeRow) error {
 	var sets []gaugeSet
 	bySet := map[gaugeSet][]pingan.GaugeRow{}
 	for _, r := range rows {
@@ -83,7 +125,7 @@ func (h *handle) addGauges(ctx context.Context, tx *sql.Tx, rows []pingan.GaugeR
 		rs := bySet[m]
 		for len(rs) > 0 {
 			n := min(len(rs), maxTallyRows)
-			z, err := h.writeGaugeSet(ctx, tx, m, rs[:n])
+			z, err := h.writeGaugeSet(ctx, tx, table, m, rs[:n])
 			if err != nil {
 				return err
 			}
@@ -93,7 +135,7 @@ func (h *handle) addGauges(ctx context.Context, tx *sql.Tx, rows []pingan.GaugeR
 	}
 	for len(zero) > 0 {
 		n := min(len(zero), maxTallyRows)
-		if err := h.dropGauges(ctx, tx, zero[:n]); err != nil {
+		if err := h.dropGauges(ctx, tx, table, zero[:n]); err != nil {
 			return err
 		}
 		zero = zero[n:]
@@ -103,7 +145,7 @@ func (h *handle) addGauges(ctx context.Context, tx *sql.Tx, rows []pingan.GaugeR
 
 // writeGaugeSet adds rs, each with the measures of set, and answers those
 // that took something away and now count nothing.
-func (h *handle) writeGaugeSet(ctx context.Context, tx *sql.Tx, set gaugeSet, rs []pingan.GaugeRow) ([]pingan.GaugeRow, error) {
+func (h *handle) writeGaugeSet(ctx context.Context, tx *sql.Tx, table string, set gaugeSet, rs []pingan.GaugeRow) ([]pingan.GaugeRow, error) {
 	less := false // some row takes away: read back what the rows count
 	a := make([]any, 0, len(rs)*8)
 	for _, r := range rs {
@@ -115,7 +157,7 @@ func (h *handle) writeGaugeSet(ctx context.Context, tx *sql.Tx, set gaugeSet, rs
 			}
 		}
 	}
-	s, err := h.stmt(ctx, tx, upsertGauge(set, len(rs), less))
+	s, err := h.stmt(ctx, tx, upsertGauge(table, set, len(rs), less))
 	if err != nil {
 		return nil, err
 	}
@@ -146,8 +188,8 @@ func (h *handle) writeGaugeSet(ctx context.Context, tx *sql.Tx, set gaugeSet, rs
 }
 
 // dropGauges removes the rows of the keys of rs that count nothing.
-func (h *handle) dropGauges(ctx context.Context, tx *sql.Tx, rs []pingan.GaugeRow) error {
-	s, err := h.stmt(ctx, tx, deleteGauges(len(rs)))
+func (h *handle) dropGauges(ctx context.Context, tx *sql.Tx, table string, rs []pingan.GaugeRow) error {
+	s, err := h.stmt(ctx, tx, deleteGauges(table, len(rs)))
 	if err != nil {
 		return err
 	}
@@ -160,17 +202,19 @@ func (h *handle) dropGauges(ctx context.Context, tx *sql.Tx, rs []pingan.GaugeRo
 }
 
 type gaugeTextKey struct {
-	set  gaugeSet
-	n    int
-	back bool // the upsert reads back; deleteGauges: set and back are zero
+	table string
+	set   gaugeSet
+	n     int
+	back  bool // the upsert reads back; deleteGauges: set and back are zero
 }
 
 var gaugeTexts sync.Map
 
 // upsertGauge answers the statement adding n rows of the measures of set
-// to the gauges; with back, it answers each row's key and measures after.
-func upsertGauge(set gaugeSet, n int, back bool) string {
-	k := gaugeTextKey{set, n, back}
+// to the table of gauges; with back, it answers each row's key and
+// measures after.
+func upsertGauge(table string, set gaugeSet, n int, back bool) string {
+	k := gaugeTextKey{table, set, n, back}
 	if q, ok := gaugeTexts.Load(k); ok {
 		return q.(string)
 	}
@@ -181,14 +225,14 @@ func upsertGauge(set gaugeSet, n int, back bool) string {
 		}
 	}
 	var b strings.Builder
-	b.WriteString("INSERT INTO gauges (" + gaugeKeyColumns + ", " + strings.Join(cols, ", ") + ") VALUES ")
+	b.WriteString("INSERT INTO " + table + " (" + gaugeKeyColumns + ", " + strings.Join(cols, ", ") + ") VALUES ")
 	b.WriteString(placeholders(n, 6+len(cols)))
 	b.WriteString(" ON CONFLICT (" + gaugeKeyColumns + ") DO UPDATE SET ")
 	for i, c := range cols {
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		b.WriteString(c + " = gauges." + c + " + excluded." + c)
+		b.WriteString(c + " = " + table + "." + c + " + excluded." + c)
 	}
 	if back {
 		b.WriteString(" RETURNING " + gaugeKeyColumns + ", " + strings.Join(gaugeColumns, ", "))
@@ -199,14 +243,14 @@ func upsertGauge(set gaugeSet, n int, back bool) string {
 }
 
 // deleteGauges answers the statement removing the rows of n keys that
-// count nothing.
-func deleteGauges(n int) string {
-	k := gaugeTextKey{n: -n}
+// count nothing from the table of gauges.
+func deleteGauges(table string, n int) string {
+	k := gaugeTextKey{table: table, n: -n}
 	if q, ok := gaugeTexts.Load(k); ok {
 		return q.(string)
 	}
 	var b strings.Builder
-	b.WriteString("DELETE FROM gauges WHERE ")
+	b.WriteString("DELETE FROM " + table + " WHERE ")
 	for i, c := range gaugeColumns {
 		if i > 0 {
 			b.WriteString(" AND ")

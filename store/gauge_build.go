@@ -63,7 +63,7 @@ func (s *Stats) RebuildGauges(ctx context.Context) (int, error) {
 	}
 	defer tx.Rollback()
 	if s.dialect == Postgres {
-		if _, err := tx.ExecContext(ctx, `LOCK TABLE gauges IN EXCLUSIVE MODE`); err != nil {
+		if _, err := tx.ExecContext(ctx, `LOCK TABLE gauges, gauges_kind IN EXCLUSIVE MODE`); err != nil {
 			return 0, err
 		}
 	}
@@ -72,8 +72,10 @@ func (s *Stats) RebuildGauges(ctx context.Context) (int, error) {
 	if err := s.drainJournal(ctx, tx); err != nil {
 		return 0, err
 	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM gauges`); err != nil {
-		return 0, err
+	for _, t := range gaugeTables {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM `+t); err != nil {
+			return 0, err
+		}
 	}
 	got, err := s.recountGauges(ctx, tx)
 	if err != nil {
@@ -115,9 +117,9 @@ func (s *Stats) BuildGaugesIfEmpty(ctx context.Context) error {
 	return err
 }
 
-// verifyGauges compares the gauges with a recount of the open cases, in
-// one snapshot, and notes each measure that differs (Table "gauges", the
-// due day as the Period).
+// verifyGauges compares the gauges, both tables, with a recount of the
+// open cases, in one snapshot, and notes each measure that differs (Table
+// the table's name, the due day as the Period).
 func (s *Stats) verifyGauges(ctx context.Context, note func(TallyDiff)) error {
 	if !s.gauging.Load() {
 		return nil
@@ -131,9 +133,44 @@ func (s *Stats) verifyGauges(ctx context.Context, note func(TallyDiff)) error {
 	if err != nil {
 		return err
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT `+gaugeKeyColumns+`, m_open, m_sensitive_open FROM gauges`)
+	var journal []pingan.GaugeRow
+	if s.journaling.Load() { // what the journal holds, in the same snapshot
+		j, err := readJournal(ctx, tx)
+		if err != nil {
+			return err
+		}
+		journal = j.gauges
+	}
+	wantRows := make([]pingan.GaugeRow, 0, len(want))
+	for k, g := range want {
+		wantRows = append(wantRows, pingan.GaugeRow{Node: k.node, Key: k.key, G: *g})
+	}
+	for _, t := range gaugeTables {
+		got, err := readGauges(ctx, tx, t)
+		if err != nil {
+			return err
+		}
+		jr, w := journal, want
+		if t == gaugeKindTable {
+			jr, w = kindGauges(journal), gaugeMap(kindGauges(wantRows))
+		}
+		for _, g := range jr {
+			k := gaugeNK{g.Node, g.Key}
+			if got[k] == nil {
+				got[k] = new(pingan.Gauge)
+			}
+			got[k].Add(&g.G)
+		}
+		compareGauges(t, got, w, note)
+	}
+	return tx.Commit()
+}
+
+// readGauges answers the rows of a table of gauges.
+func readGauges(ctx context.Context, tx *sql.Tx, table string) (map[gaugeNK]*pingan.Gauge, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT `+gaugeKeyColumns+`, m_open, m_sensitive_open FROM `+table)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer rows.Close()
 	got := map[gaugeNK]*pingan.Gauge{}
@@ -142,33 +179,25 @@ func (s *Stats) verifyGauges(ctx context.Context, note func(TallyDiff)) error {
 		g := new(pingan.Gauge)
 		if err := rows.Scan(&k.node, &k.key.DueDay, &k.key.Region, &k.key.Kind, &k.key.Category, &k.key.Source,
 			&g[pingan.GOpen], &g[pingan.GSensitiveOpen]); err != nil {
-			return err
+			return nil, err
 		}
 		got[k] = g
 	}
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	if s.journaling.Load() { // and what the journal holds, in the same snapshot
-		j, err := readJournal(ctx, tx)
-		if err != nil {
-			return err
-		}
-		for _, g := range j.gauges {
-			k := gaugeNK{g.Node, g.Key}
-			if got[k] == nil {
-				got[k] = new(pingan.Gauge)
-			}
-			got[k].Add(&g.G)
-		}
-	}
-	compareGauges(got, want, note)
-	return tx.Commit()
+	return got, rows.Err()
 }
 
-// compareGauges notes each measure where the gauges got and the recount
-// want differ; a row of zeros equals no row.
-func compareGauges(got, want map[gaugeNK]*pingan.Gauge, note func(TallyDiff)) {
+// gaugeMap answers rows by their keys.
+func gaugeMap(rows []pingan.GaugeRow) map[gaugeNK]*pingan.Gauge {
+	out := make(map[gaugeNK]*pingan.Gauge, len(rows))
+	for i := range rows {
+		out[gaugeNK{rows[i].Node, rows[i].Key}] = &rows[i].G
+	}
+	return out
+}
+
+// compareGauges notes each measure where the table's gauges got and the
+// recount want differ; a row of zeros equals no row.
+func compareGauges(table string, got, want map[gaugeNK]*pingan.Gauge, note func(TallyDiff)) {
 	var keys []gaugeNK
 	for k := range got {
 		keys = append(keys, k)
@@ -192,7 +221,7 @@ func compareGauges(got, want map[gaugeNK]*pingan.Gauge, note func(TallyDiff)) {
 		}
 		for i := range g {
 			if g[i] != w[i] {
-				note(TallyDiff{Table: "gauges", Node: k.node, Period: k.key.DueDay,
+				note(TallyDiff{Table: table, Node: k.node, Period: k.key.DueDay,
 					Key:     pingan.TallyKey{Region: k.key.Region, Day: k.key.DueDay, Kind: k.key.Kind, Category: k.key.Category, Source: k.key.Source},
 					Measure: pingan.GaugeMeasureNames[i], Counted: g[i], Recounted: w[i]})
 			}

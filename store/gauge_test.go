@@ -243,6 +243,8 @@ func testGaugesRebuild(t *testing.T, e *env) {
 	if err := e.db.Stats.Fold(ctx); err != nil {
 		t.Fatal(err)
 	}
+	// Both tables: the gauges by cohort, and their sums by kind
+	// (gauges_kind), each changed at another node.
 	raw := e.raw(t)
 	if _, err := raw.ExecContext(ctx, `UPDATE gauges SET m_open = m_open + 2 WHERE node = $1`, e.fx.County.Code); err != nil {
 		t.Fatal(err)
@@ -250,18 +252,36 @@ func testGaugesRebuild(t *testing.T, e *env) {
 	if _, err := raw.ExecContext(ctx, `DELETE FROM gauges WHERE node = $1`, e.fx.Township.Code); err != nil {
 		t.Fatal(err)
 	}
+	res, err := raw.ExecContext(ctx, `UPDATE gauges_kind SET m_sensitive_open = m_sensitive_open + 1 WHERE node = $1`, e.fx.City.Code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	more, _ := res.RowsAffected() // one a row: a row a due day and kind
+	if more == 0 {
+		t.Fatal("no gauges by kind at the city")
+	}
 	check, err := e.db.Stats.VerifyTallies(ctx, 1000, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var found int
+	found := map[string]map[string]bool{}
 	for _, d := range check.Counters {
-		if d.Table == "gauges" {
-			found++
+		if found[d.Table] == nil {
+			found[d.Table] = map[string]bool{}
+		}
+		found[d.Table][d.Node] = true
+	}
+	for _, w := range []struct{ table, node string }{{"gauges", e.fx.County.Code}, {"gauges", e.fx.Township.Code},
+		{"gauges_kind", e.fx.City.Code}} {
+		if !found[w.table][w.node] {
+			t.Errorf("verify did not find the %s changed at %s: %v", w.table, w.node, found)
 		}
 	}
-	if found == 0 {
-		t.Fatal("verify found nothing after the gauges were changed")
+	// The city's gauges as read: the sums by kind, which were changed.
+	if got, err := e.db.Stats.OpenNow(ctx, e.fx.Admin, pingan.StatsQuery{Unit: e.fx.City.Code}); err != nil {
+		t.Fatal(err)
+	} else if want := e.countNow(t, pingan.CaseFilter{Unit: e.fx.City.Code}).SensitiveOpen; got.SensitiveOpen != want+more {
+		t.Errorf("the city's 重大敏感在办 %d, not the changed gauges by kind (%d + %d): not read from gauges_kind", got.SensitiveOpen, want, more)
 	}
 	if _, err := e.db.Stats.RebuildTallies(ctx, nil); err != nil {
 		t.Fatal(err)
@@ -269,8 +289,10 @@ func testGaugesRebuild(t *testing.T, e *env) {
 	e.noDiffs(t)
 	e.openNowMatches(t, "rebuilt")
 	// Emptied, they are built again at start.
-	if _, err := raw.ExecContext(ctx, `DELETE FROM gauges`); err != nil {
-		t.Fatal(err)
+	for _, table := range []string{"gauges", "gauges_kind"} {
+		if _, err := raw.ExecContext(ctx, `DELETE FROM `+table); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if _, err := e.db.Stats.BuildTalliesIfEmpty(ctx, nil); err != nil {
 		t.Fatal(err)
