@@ -98,6 +98,7 @@ func (s *Stats) StatsBy(ctx context.Context, actor *pingan.User, q pingan.StatsQ
 		if r.nodes, err = r.orgs(ctx); err != nil {
 			return nil, err
 		}
+		r.nodeSet = r.orgSet
 	case pingan.ByHandler:
 		if keys, served, err = r.handlers(ctx); err != nil {
 			return nil, err
@@ -160,7 +161,8 @@ type statsRead struct {
 	unit  *pingan.Unit
 	nodes []string
 	// nodeSet, when set, answers a query of the nodes, for a condition
-	// node IN (…) rather than a parameter a node: a city's 1,420 grids.
+	// node IN (…) rather than a parameter a node: a city's 1,420 grids,
+	// its 300 mediation organisations.
 	nodeSet func(a *args) string
 	q       pingan.StatsQuery
 	cats    []string // the category and its subcategories, when filtered
@@ -271,8 +273,14 @@ func (r *statsRead) children(ctx context.Context) ([]string, error) {
 // orgs answers the codes of the mediation organisations (调解组织, units
 // with an org_type) of the unit's subtree, itself included.
 func (r *statsRead) orgs(ctx context.Context) ([]string, error) {
-	return r.codes(ctx, `SELECT code FROM units WHERE org_type <> '' AND `+unitIn("path", "$1")+` ORDER BY code`,
-		likePrefix(r.unit.Path))
+	var a args
+	return r.codes(ctx, r.orgSet(&a)+` ORDER BY code`, a...)
+}
+
+// orgSet is the query of the mediation organisations of the reading's
+// subtree.
+func (r *statsRead) orgSet(a *args) string {
+	return `SELECT code FROM units WHERE org_type <> '' AND ` + unitIn("path", a.add(likePrefix(r.unit.Path)))
 }
 
 // handlers answers the codes of the centres (综治中心) and departments
@@ -362,13 +370,22 @@ func (r *statsRead) sum(ctx context.Context, spans []span, col string) (*sums, e
 			sp.table = kindTallies.table
 		}
 		var a args
+		// By kind too, for the rates of one kind — unless only some
+		// measures are read (NewCounts): then by the column alone, which
+		// SQLite adds up in the order it reads the nodes, unsorted.
+		kind, byKinds := "kind", ", kind"
+		if r.q.Measures != 0 {
+			kind, byKinds = "''", ""
+		}
 		group := "kind"
-		sel := "'', kind"
+		sel := "'', " + kind
 		switch {
 		case col == "month":
-			sel, group = sp.period+", kind", sp.period+", kind"
+			sel, group = sp.period+", "+kind, sp.period+byKinds
 		case col != "":
-			sel, group = col+", kind", col+", kind"
+			sel, group = col+", "+kind, col+byKinds
+		case r.q.Measures != 0:
+			group = ""
 		}
 		w := []string{sp.period + " >= " + a.add(sp.lo), sp.period + " < " + a.add(sp.hi)}
 		switch {
@@ -401,8 +418,11 @@ func (r *statsRead) sum(ctx context.Context, spans []span, col string) (*sums, e
 			which = r.q.Measures.List()
 			cols = sumColumnsOf(which)
 		}
+		if group != "" {
+			group = ` GROUP BY ` + group
+		}
 		rows, err := r.tx.QueryContext(ctx, `SELECT `+sel+`, `+cols+` FROM `+sp.table+` WHERE `+
-			strings.Join(w, " AND ")+` GROUP BY `+group, a...)
+			strings.Join(w, " AND ")+group, a...)
 		if err != nil {
 			return nil, err
 		}

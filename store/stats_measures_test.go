@@ -20,14 +20,14 @@ func init() {
 
 // testStatsMeasures: a reading of some measures alone (the grid map's
 // reports per grid) answers for them what the reading of all answers, by
-// grid, by unit and over a year, and 0 for the others.
+// grid, unit, kind and category over a year, and 0 for the others.
 func testStatsMeasures(t *testing.T, e *env) {
 	ctx, fx := context.Background(), e.fx
 	storetest.SeedGrids(t, e.db, fx)
 	storetest.BulkCases(t, e.db, fx, 500, storetest.BulkOptions{Now: e.clock.Now()})
 	from := time.Date(2025, 3, 1, 0, 0, 0, 0, pingan.CST)
 	some := pingan.MeasuresOf(pingan.MReported, pingan.MOverdue)
-	for _, by := range []pingan.StatsDim{pingan.ByGrid, pingan.ByUnit, pingan.ByKind} {
+	for _, by := range []pingan.StatsDim{pingan.ByGrid, pingan.ByUnit, pingan.ByKind, pingan.ByCategory} {
 		q := pingan.StatsQuery{Unit: fx.City.Code, From: from, To: from.AddDate(1, 0, 0)}
 		all, err := e.db.Stats.StatsBy(ctx, fx.CityDispatcher, q, by)
 		if err != nil {
