@@ -89,11 +89,11 @@ func (s *Cases) countWhere(ctx context.Context, tx *sql.Tx, where []string, a ar
 // open cases: the count of a tab, which stops at its limit, finds the
 // cases waiting for the first steps among the recent ones. The count of
 // overdue cases, which cannot stop early, walks the index of the tab's
-// statuses instead (overdueWhere), and the open petitions of a stage have
-// an index of their own (0047).
+// statuses instead (overdueWhere); the open petitions of a stage (0047)
+// and the cases returned (0019) are read from indexes of their own.
 func countQuery(where []string, f pingan.CaseFilter, walk bool, limit string) string {
 	q := `SELECT 1 FROM cases WHERE ` + strings.Join(where, " AND ")
-	if walk && slices.Contains(where, openStatuses) && len(f.PetitionStages) == 0 {
+	if walk && slices.Contains(where, openStatuses) && len(f.PetitionStages) == 0 && !f.Returned {
 		q += ` ORDER BY reported_at DESC`
 	}
 	if limit != "" {
