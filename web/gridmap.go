@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"math"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/pingan-gov/pingan"
@@ -52,9 +53,38 @@ type mapOptions struct {
 	Tiles *pingan.MapTiles
 }
 
+// ringCache keeps the rings of the geometries parsed, by their text: a
+// city's dashboard draws the same 1,420 grids on every view. Bounded: it
+// is emptied when full. The rings answered are shared: read, never
+// changed.
+var ringCache = struct {
+	sync.Mutex
+	m map[string][][][2]float64
+}{m: map[string][][][2]float64{}}
+
+const ringCacheSize = 50000
+
 // rings parses a GeoJSON Polygon or MultiPolygon into its outer rings of
 // [lng, lat] points; anything else answers nil.
 func rings(geom json.RawMessage) [][][2]float64 {
+	ringCache.Lock()
+	r, ok := ringCache.m[string(geom)]
+	ringCache.Unlock()
+	if ok {
+		return r
+	}
+	r = parseRings(geom)
+	ringCache.Lock()
+	if len(ringCache.m) >= ringCacheSize {
+		clear(ringCache.m)
+	}
+	ringCache.m[string(geom)] = r
+	ringCache.Unlock()
+	return r
+}
+
+// parseRings is rings without the cache.
+func parseRings(geom json.RawMessage) [][][2]float64 {
 	var g struct {
 		Type        string          `json:"type"`
 		Coordinates json.RawMessage `json:"coordinates"`
