@@ -191,6 +191,21 @@ func (h *handle) insertCase(ctx context.Context, tx *sql.Tx, c *pingan.Case, rep
 	return h.counters(ctx, tx, nil, c) // the counters of the statistics and the open-now gauges (tally.go)
 }
 
+// updateCaseSQL writes every column of a case row an action may change,
+// if the row is still at the version read ($3).
+var updateCaseSQL = `UPDATE cases SET kind = $4, category = $5, title = $6, description = $7, status = $8,
+		lat = $9, lng = $10, address = $11, grid = $12, holding_unit = $13, holding_path = $14,
+		assigned_unit = $15, assigned_path = $16, sign_by = $17, resolve_by = $18, overdue = $19, suspended = $20,
+		suspended_at = $21, escalation_level = $22, supervised = $23, signed_at = $24, resolved_at = $25,
+		closed_at = $26, satisfaction = $27, updated_at = $28, version = $29, supervise_by = $30,
+		request_action = $31, request_days = $32, request_reason = $33,
+		returns = $34, reworks = $35, reopens = $36, sign_late = $37,
+		amount_fen = $38, people = $39, group_dispute = $40, med_sessions = $41, med_outcome = $42, med_referral = $43,
+		agreed_at = $44, confirm_by = $45, confirmation = $46, terms = $47, terms_performed = $48, next_due = $49,
+		perform_due = $50, revisit_by = $51, revisited_at = $52, settled = $53, ` + petitionSet(54) + `,
+		` + hazardSet(54+len(petitionColumnNames)) + `
+		WHERE region = $1 AND id = $2 AND version = $3`
+
 // updateCase writes the state of c, if the row still has version old:
 // ECONFLICT when someone else changed the case meanwhile.
 func (h *handle) updateCase(ctx context.Context, tx *sql.Tx, c *pingan.Case, old int) error {
@@ -205,18 +220,11 @@ func (h *handle) updateCase(ctx context.Context, tx *sql.Tx, c *pingan.Case, old
 		return err
 	}
 	d := h.dialect
-	res, err := tx.ExecContext(ctx, `UPDATE cases SET kind = $4, category = $5, title = $6, description = $7, status = $8,
-		lat = $9, lng = $10, address = $11, grid = $12, holding_unit = $13, holding_path = $14,
-		assigned_unit = $15, assigned_path = $16, sign_by = $17, resolve_by = $18, overdue = $19, suspended = $20,
-		suspended_at = $21, escalation_level = $22, supervised = $23, signed_at = $24, resolved_at = $25,
-		closed_at = $26, satisfaction = $27, updated_at = $28, version = $29, supervise_by = $30,
-		request_action = $31, request_days = $32, request_reason = $33,
-		returns = $34, reworks = $35, reopens = $36, sign_late = $37,
-		amount_fen = $38, people = $39, group_dispute = $40, med_sessions = $41, med_outcome = $42, med_referral = $43,
-		agreed_at = $44, confirm_by = $45, confirmation = $46, terms = $47, terms_performed = $48, next_due = $49,
-		perform_due = $50, revisit_by = $51, revisited_at = $52, settled = $53, `+petitionSet(54)+`,
-		`+hazardSet(54+len(petitionColumnNames))+`
-		WHERE region = $1 AND id = $2 AND version = $3`, append(append(append([]any{
+	st, err := h.stmt(ctx, tx, updateCaseSQL) // prepared once: the statement is long to parse
+	if err != nil {
+		return err
+	}
+	res, err := st.ExecContext(ctx, append(append(append([]any{
 		c.Region, c.ID, old, string(c.Kind), c.Category, c.Title, c.Description, string(c.Status),
 		lat, lng, c.Address, c.Grid, c.HoldingUnit, c.HoldingPath,
 		c.AssignedUnit, c.AssignedPath, d.tsp(c.SignBy), d.tsp(c.ResolveBy), c.Overdue, c.Suspended,

@@ -48,10 +48,21 @@ func (h *handle) loadCaseAs(ctx context.Context, tx *sql.Tx, scope, unit, id str
 		q += ` AND ` + caseSeen("$3", "$4")
 		a = append(a, scope, unit)
 	}
+	var row *sql.Row
 	if lock {
+		// On the writer (a change follows): prepared once, the columns
+		// of a case are long to parse. A reading may run on a reader's
+		// transaction, which the writer's statements cannot serve.
 		q += h.dialect.forUpdate()
+		st, err := h.stmt(ctx, tx, q)
+		if err != nil {
+			return sealedCase{}, err
+		}
+		row = st.QueryRowContext(ctx, a...)
+	} else {
+		row = tx.QueryRowContext(ctx, q, a...)
 	}
-	sc, err := scanCase(tx.QueryRowContext(ctx, q, a...))
+	sc, err := scanCase(row)
 	if errors.Is(err, sql.ErrNoRows) {
 		return sc, errCaseNotFound(id)
 	} else if err != nil {
