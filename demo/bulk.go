@@ -195,7 +195,9 @@ type bulkGen struct {
 	cats   map[string]*pingan.Category
 	profs  []*profile
 	sealed []byte
-	bind   func(time.Time) any // BulkTx.BindTime
+	// retention: the months a closed case keeps its personal data, by kind.
+	retention map[pingan.Kind]int
+	bind      func(time.Time) any // BulkTx.BindTime
 
 	placements map[string]string // by grid
 
@@ -220,6 +222,15 @@ func newBulkGen(ctx context.Context, svc Services, o BulkOptions) (*bulkGen, err
 	}
 	g := &bulkGen{o: o, rng: rand.New(rand.NewPCG(o.Seed, 0xb01c)), cal: calendar.Official(), places: c.places,
 		units: map[string]*bulkUnit{}, seq: map[bulkSeqKey]int{}, placements: map[string]string{}, free: make(chan *bulkBatch, 1)}
+	// The retention of personal data, as the retention job will apply it.
+	g.retention = pingan.DefaultRetentionPolicy().Months
+	if svc.Retention != nil {
+		p, err := svc.Retention.RetentionPolicy(ctx)
+		if err != nil {
+			return nil, err
+		}
+		g.retention = p.Months
+	}
 	// The grids as Seed laid them out with the same seed.
 	g.grids = lay(c.top, c.ref, o.Seed)
 	grids := make([]*pingan.Grid, len(g.grids))
@@ -281,7 +292,8 @@ var (
 		"lat", "lng", "address", "grid", "unit_code", "unit_path", "holding_unit", "holding_path", "assigned_unit", "assigned_path",
 		"source", "reported_by", "reported_at", "sign_by", "resolve_by", "overdue", "suspended", "escalation_level",
 		"supervised", "signed_at", "resolved_at", "closed_at", "satisfaction", "reporter_sealed", "updated_at", "version",
-		"ungridded", "placement", "returns", "reworks", "reopens", "sign_late", "watched_due", "sign_warned"}, bulkPetitionCols...)
+		"ungridded", "placement", "returns", "reworks", "reopens", "sign_late", "watched_due", "sign_warned",
+		"personal_purged_at"}, bulkPetitionCols...)
 	bulkActionCols = []string{"region", "case_id", "seq", "action", "actor_id", "actor_name", "acted_at",
 		"from_status", "to_status", "from_unit", "to_unit", "note", "deadline", "satisfaction"}
 )
@@ -425,12 +437,30 @@ func (g *bulkGen) caseRow(out []any, c *pingan.Case) []any {
 	if c.SignBy != nil && c.SignBy.Before(g.o.Now) {
 		warned = g.bindp(c.SignBy) // and warned of the sign deadline (store.Notifications.NotifySignDue)
 	}
+	// Closed before the kind's retention (个人信息保存期限) ran out by now:
+	// its personal data purged, as the retention job would have
+	// (store.Security.PurgePersonal) — else a server started on years of
+	// history spends its first hours on it.
+	var reporter, purged any = g.sealed, nil
+	if months, ok := g.retention[c.Kind]; ok && c.Status == pingan.StatusClosed && c.ClosedAt != nil {
+		if !c.ClosedAt.After(g.o.Now.AddDate(0, -months, 0)) {
+			reporter, purged = nil, g.bind(minTime(c.ClosedAt.AddDate(0, months, 0), g.o.Now))
+		}
+	}
 	out = append(out, c.Region, c.ID, c.ID, string(c.Kind), c.Category, c.Title, c.Description, string(c.Status),
 		c.Location.Lat, c.Location.Lng, c.Address, c.Grid, c.Unit, c.UnitPath, c.HoldingUnit, c.HoldingPath,
 		c.AssignedUnit, c.AssignedPath, string(c.Source), 0, g.bind(c.ReportedAt), g.bindp(c.SignBy), resolveBy, c.Overdue, false,
-		c.EscalationLevel, false, g.bindp(c.SignedAt), g.bindp(c.ResolvedAt), g.bindp(c.ClosedAt), satisfaction, g.sealed,
-		g.bind(updated), c.Version, false, g.placement(c.Grid), c.Returns, c.Reworks, c.Reopens, c.SignLate, watched, warned)
+		c.EscalationLevel, false, g.bindp(c.SignedAt), g.bindp(c.ResolvedAt), g.bindp(c.ClosedAt), satisfaction, reporter,
+		g.bind(updated), c.Version, false, g.placement(c.Grid), c.Returns, c.Reworks, c.Reopens, c.SignLate, watched, warned,
+		purged)
 	return g.petitionRow(out, c) // bulk_petition.go
+}
+
+func minTime(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
 }
 
 // bindp binds a timestamp that may be NULL.

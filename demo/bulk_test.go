@@ -58,6 +58,14 @@ func TestBulk(t *testing.T) {
 			if got := indexDefs(t, db); len(got) >= len(indexes) {
 				t.Errorf("%d indexes during the load, %d before", len(got), len(indexes))
 			}
+			// A retention shorter than the load's two years, for the
+			// purges below: services and hazards a year (the least).
+			if err := db.BulkExec(ctx, func(tx *sql.Tx) error {
+				_, err := tx.ExecContext(ctx, `UPDATE retention_policy SET months = 12 WHERE kind IN ('service', 'hazard')`)
+				return err
+			}); err != nil {
+				t.Fatal(err)
+			}
 			begin := func(ctx context.Context) (BulkTx, error) { return load.Begin(ctx) }
 			var calls int
 			res, err := Bulk(ctx, services(db), begin, BulkOptions{City: c.Code, Seed: opt.Seed, Cases: n, Years: 2, Now: opt.Now,
@@ -72,6 +80,26 @@ func TestBulk(t *testing.T) {
 				t.Errorf("wrote %d cases in %d transactions, want %d in one a month at least", res.Cases, calls, n)
 			}
 			checkBulk(t, db, n)
+			// The cases closed before their retention ran out have their
+			// personal data purged, as the retention job would have: at
+			// the load's last moment it finds none left to purge.
+			var purged, kept int
+			err = db.BulkExec(ctx, func(tx *sql.Tx) error {
+				return tx.QueryRowContext(ctx, `SELECT COUNT(personal_purged_at), COUNT(reporter_sealed) FROM cases
+					WHERE personal_purged_at IS NOT NULL`).Scan(&purged, &kept)
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if purged == 0 || kept != 0 {
+				t.Errorf("%d cases purged in the load, %d of them keeping their reporter", purged, kept)
+			}
+			clock.Set(opt.Now) // the moment the load ran to
+			if due, err := db.Security.PurgePersonal(ctx, true); err != nil {
+				t.Fatal(err)
+			} else if due.Total != 0 {
+				t.Errorf("after the load the retention job finds %d cases to purge: %v", due.Total, due.ByKind)
+			}
 			if dbName == "SQLite" {
 				// The counters analysed: a month of every node is read
 				// along the key, not by reading the table.

@@ -64,6 +64,9 @@ type Services struct {
 	// Monitor keeps the sensors of the hazard-source enterprises and their
 	// readings (monitor.go); none when nil.
 	Monitor pingan.MonitorService
+	// Retention is the retention of personal data, which the bulk cases
+	// closed long ago have met (bulk.go); its defaults when nil.
+	Retention pingan.RetentionService
 }
 
 // Users is the user service, with the lookup of an account by name.

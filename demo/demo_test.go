@@ -248,7 +248,7 @@ func services(db *store.DB) Services {
 	return Services{Units: db.Units, Users: db.Users, Categories: db.Categories, Grids: db.Grids,
 		Cases: db.Cases, Stats: db.Stats, Escalator: db.Cases, Campaigns: db.Campaigns, Petitions: db.Petitions, Receptions: db.Receptions,
 		Schemes: db.Schemes, Assess: db.Assess, Tasks: db.Tasks, Risks: db.Risks, Stability: db.Stability, Warnings: db.Warnings,
-		Briefings: db.Briefings, Patrols: db.Patrols, Sites: db.Sites}
+		Briefings: db.Briefings, Patrols: db.Patrols, Sites: db.Sites, Retention: db.Security}
 }
 
 // build seeds a demo city into a fresh SQLite store.

@@ -291,5 +291,5 @@ func demoServices(db *store.DB) demo.Services {
 	return demo.Services{Units: db.Units, Users: db.Users, Categories: db.Categories, Grids: db.Grids,
 		Cases: db.Cases, Stats: db.Stats, Escalator: db.Cases, Campaigns: db.Campaigns, Petitions: db.Petitions, Receptions: db.Receptions,
 		Schemes: db.Schemes, Assess: db.Assess, Tasks: db.Tasks, Risks: db.Risks, Stability: db.Stability, Warnings: db.Warnings,
-		Briefings: db.Briefings, Patrols: db.Patrols, Sites: db.Sites, Monitor: db.Monitor}
+		Briefings: db.Briefings, Patrols: db.Patrols, Sites: db.Sites, Monitor: db.Monitor, Retention: db.Security}
 }
