@@ -456,6 +456,7 @@ func (g *bulkGen) caseRow(out []any, c *pingan.Case) []any {
 	return g.petitionRow(out, c) // bulk_petition.go
 }
 
+// minTime answers the earlier of a and b.
 func minTime(a, b time.Time) time.Time {
 	if a.Before(b) {
 		return a
