@@ -137,10 +137,10 @@ func anyOpen(ss []pingan.Status) bool {
 // ss (any when empty) is overdue at the parameter now: overdueNow, and
 // that it is open (which overdueNow implies), in the words of the indexes
 // of open cases — by report time and by status (openByStatus), so that a
-// count of a few statuses walks those alone. A resolved case has only its supervision deadline to meet
-// (pingan.Case.Dues): when ss are all resolved, the open cases whose
-// supervision deadline passed, read from the index of open cases by
-// supervision deadline.
+// count of a few statuses walks those alone. A resolved case has only its
+// supervision deadline to meet (pingan.Case.Dues): when ss are all
+// resolved, the open cases whose supervision deadline passed, read from
+// the index of open cases by supervision deadline.
 func overdueWhere(ss []pingan.Status, now string) []string {
 	resolved := len(ss) > 0
 	for _, st := range ss {
