@@ -118,6 +118,26 @@ func testQueueRatings(t *testing.T, e *env) {
 			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
 		}
 	}
+	// A page at a time (the page's keys read first from the index of
+	// closed cases by rating): the same cases, newest report first.
+	var paged []string
+	f := pingan.CaseFilter{Status: closed, Unrated: true, Limit: 1}
+	for range 5 {
+		page, next, err := e.db.Cases.FindCases(ctx, fx.TownshipDispatcher, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range page {
+			paged = append(paged, c.ID)
+		}
+		if next == "" {
+			break
+		}
+		f.Cursor = next
+	}
+	if want := e.list(t, fx.TownshipDispatcher, pingan.CaseFilter{Status: closed, Unrated: true}); len(paged) != 2 || !slices.Equal(sorted(paged...), want) {
+		t.Errorf("unrated a page at a time: %v, listed at once %v", paged, want)
+	}
 	if got := e.list(t, fx.OtherDispatcher, pingan.CaseFilter{Status: closed, Unrated: true}); len(got) != 0 {
 		t.Errorf("another county lists %v", got)
 	}
