@@ -22,8 +22,9 @@ type StatsQuery struct {
 	Grid     string
 	// Measures are the measures to add up, every one when none. When
 	// given, a Stats answers their counts (and Total when MReported is
-	// one of them) and no rate (NewCounts). A reader of one figure over
-	// many nodes (the grid map's reports per grid) reads much faster so.
+	// one of them) and the rates over every kind they make (NewCounts).
+	// A reader of a few figures over many rows (the grid map's reports
+	// per grid, a breakdown's three rates) reads much faster so.
 	Measures MeasureSet `json:"-"`
 }
 
@@ -223,6 +224,11 @@ func sumOf(t *Tally, m []Measure) int64 {
 	return n
 }
 
+// Measures answers the measures r reads.
+func (r Rate) Measures() MeasureSet {
+	return MeasuresOf(r.Num...) | MeasuresOf(r.Den...) | MeasuresOf(r.Less...)
+}
+
 // Base answers the denominator of r over t.
 func (r Rate) Base(t *Tally) int64 { return sumOf(t, r.Den) - sumOf(t, r.Less) }
 
@@ -274,13 +280,24 @@ func NewStats(unit string, from, to time.Time, t *Tally, byKind map[Kind]*Tally)
 }
 
 // NewCounts answers the Stats of the measures ms of t alone: their
-// Counts, and Total when MReported is one of them; no rate, no breakdown.
+// Counts, Total when MReported is one of them, and the rates over every
+// kind whose measures ms all holds (a rate of one kind would need the
+// counts by kind); no breakdown.
 func NewCounts(unit string, from, to time.Time, t *Tally, ms MeasureSet) *Stats {
 	s := &Stats{Unit: unit, From: from, To: to, Counts: make(map[string]int64, bits.OnesCount64(uint64(ms)))}
 	for _, m := range ms.List() {
 		s.Counts[MeasureNames[m]] = t[m]
 	}
 	s.Total = int(t[MReported])
+	for _, r := range Rates {
+		if r.Kind != "" || r.Measures()&^ms != 0 {
+			continue
+		}
+		if s.Rates == nil {
+			s.Rates, s.Bases = map[string]float64{}, map[string]int64{}
+		}
+		s.Rates[r.ID], s.Bases[r.ID] = r.Of(t), r.Base(t)
+	}
 	return s
 }
 

@@ -113,6 +113,24 @@ var statusMeasure = map[Status]Measure{StatusReported: MInReported, StatusAccept
 	StatusRejected: MInRejected, StatusDispatched: MInDispatched, StatusInProgress: MInProgress,
 	StatusResolved: MInResolved, StatusClosed: MInClosed, StatusMerged: MInMerged}
 
+// kindOwn are the measures, first to last, that the cases of one kind
+// alone count (CaseTally): zero for every other kind.
+var kindOwn = map[Kind][2]Measure{KindDispute: {MMediated, MAgreementDays},
+	KindPetition: {MPetitions, MPetRecheckChanged}, KindHazard: {MHazardMajor, MHazardMajorOpen}}
+
+// KindMeasures answers the measures the cases of kind k can count: every
+// one but the other kinds' own. A reading of k's counters need not add up
+// the rest: they are zero.
+func KindMeasures(k Kind) MeasureSet {
+	s := MeasureSet(1)<<NumMeasures - 1
+	for o, r := range kindOwn {
+		for m := r[0]; m <= r[1] && o != k; m++ {
+			s &^= 1 << m
+		}
+	}
+	return s
+}
+
 // Tally is what one case counts, or the sum over many.
 type Tally [NumMeasures]int64
 

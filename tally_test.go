@@ -80,3 +80,72 @@ func TestTallyChange(t *testing.T) {
 		t.Errorf("a change of nothing counted: %v", rows)
 	}
 }
+
+// TestKindMeasures: a case of one kind counts nothing outside the
+// measures of its kind, however much of the other kinds' facts it
+// carries — what lets a reading of one kind add up those alone — and
+// counts its own kind's measures.
+func TestKindMeasures(t *testing.T) {
+	now := time.Date(2026, 11, 27, 9, 0, 0, 0, CST)
+	sat := Satisfied
+	full := func(k Kind, st Status) *Case {
+		return &Case{Kind: k, Status: st, ReportedAt: now.AddDate(0, 0, -3), ResolvedAt: &now, SignedAt: &now,
+			Satisfaction: &sat, Sensitive: true, EscalationLevel: 1, Returns: 1, Reworks: 1, Reopens: 1, Overdue: true,
+			Mediation: &Mediation{Outcome: OutcomeAgreement, AgreedAt: &now, Confirmation: ConfirmConfirmed,
+				PerformDue: true, Settled: true, Terms: 1, TermsPerformed: 1},
+			Petition: &Petition{PetitionFacts: PetitionFacts{Channel: PetitionLetter, People: 3}, DecidedOn: &now,
+				AcceptedOn: &now, AnsweredOn: &now, Replied: true, ExtendedDays: 5, Level: 2,
+				ReviewOpinion: OpinionChange, RecheckOpinion: OpinionRevoke, MergedAs: MergeRepeat},
+			Hazard: &Hazard{Level: HazardMajor, Stage: HazardPassed, Round: 1, Rechecks: 1, Late: true, Listed: true}}
+	}
+	own := map[Kind]Measure{KindDispute: MAgreed, KindPetition: MPetLettersReplied, KindHazard: MHazardRectified}
+	for _, k := range Kinds {
+		ms := KindMeasures(k.Kind)
+		counted := false
+		for _, st := range []Status{StatusInProgress, StatusClosed, StatusMerged} {
+			tl := CaseTally(full(k.Kind, st))
+			for m, n := range tl {
+				if n != 0 && ms&(1<<m) == 0 {
+					t.Errorf("a %s case (%s) counts %s, outside the kind's measures", k.Kind, st, MeasureNames[m])
+				}
+			}
+			if m, ok := own[k.Kind]; ok && tl[m] != 0 {
+				counted = true
+			}
+		}
+		if m, ok := own[k.Kind]; ok {
+			if ms&(1<<m) == 0 || !counted {
+				t.Errorf("kind %s: its own %s is not among its measures or never counted", k.Kind, MeasureNames[m])
+			}
+		}
+	}
+	if got := KindMeasures(KindService); got&MeasuresOf(MAgreed, MPetitions, MHazardMajor) != 0 ||
+		got&MeasuresOf(MReported, MSatisfied, MHandleHours) != MeasuresOf(MReported, MSatisfied, MHandleHours) {
+		t.Errorf("a service request's measures %b", got)
+	}
+}
+
+// TestNewCountsRates: counts of some measures answer the rates over every
+// kind those measures make, as NewStats does, and no other.
+func TestNewCountsRates(t *testing.T) {
+	var tl Tally
+	for i := range tl {
+		tl[i] = int64(3 + i%5)
+	}
+	tl[MReported] = 40
+	ms := MeasuresOf(MReported, MInResolved, MInClosed, MInRejected, MInMerged, MSatisfied, MRated)
+	got, all := NewCounts("u", time.Time{}, time.Time{}, &tl, ms), NewStats("u", time.Time{}, time.Time{}, &tl, nil)
+	for _, id := range []string{"resolution", "closing", "satisfaction"} {
+		if got.Rates[id] != all.Rates[id] || got.Bases[id] != all.Bases[id] || got.Bases[id] == 0 {
+			t.Errorf("%s: %v over %d, want %v over %d", id, got.Rates[id], got.Bases[id], all.Rates[id], all.Bases[id])
+		}
+	}
+	for id := range got.Rates {
+		if !slices.Contains([]string{"resolution", "closing", "satisfaction"}, id) {
+			t.Errorf("rate %s answered without its measures", id)
+		}
+	}
+	if got.Total != 40 || len(got.Counts) != 7 {
+		t.Errorf("total %d, counts %v", got.Total, got.Counts)
+	}
+}

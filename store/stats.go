@@ -414,9 +414,14 @@ func (r *statsRead) sum(ctx context.Context, spans []span, col string) (*sums, e
 			w = append(w, "source = "+a.add(string(r.q.Source)))
 		}
 		cols, which := sumColumns, []pingan.Measure(nil)
-		if r.q.Measures != 0 {
+		switch {
+		case r.q.Measures != 0:
 			which = r.q.Measures.List()
 			cols = sumColumnsOf(which)
+		case r.q.Kind != "":
+			// A kind's cases count none of the other kinds' own
+			// measures: fewer columns to add up.
+			which, cols = kindColumns(r.q.Kind)
 		}
 		if group != "" {
 			group = ` GROUP BY ` + group
@@ -521,6 +526,31 @@ var sumColumns = func() string {
 	}
 	return strings.Join(out, ", ")
 }()
+
+// kindSum is what a reading of one kind adds up: the kind's measures
+// (pingan.KindMeasures) and their sums.
+type kindSum struct {
+	which []pingan.Measure
+	cols  string
+}
+
+var kindSums = func() map[pingan.Kind]kindSum {
+	out := map[pingan.Kind]kindSum{}
+	for _, k := range pingan.Kinds {
+		which := pingan.KindMeasures(k.Kind).List()
+		out[k.Kind] = kindSum{which, sumColumnsOf(which)}
+	}
+	return out
+}()
+
+// kindColumns answers the measures a reading of the kind k adds up and
+// their sums; every measure for a kind not known.
+func kindColumns(k pingan.Kind) ([]pingan.Measure, string) {
+	if ks, ok := kindSums[k]; ok {
+		return ks.which, ks.cols
+	}
+	return nil, sumColumns
+}
 
 // sumColumnsOf is sumColumns of the measures ms alone.
 func sumColumnsOf(ms []pingan.Measure) string {
