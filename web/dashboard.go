@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/pingan-gov/pingan"
 )
 
@@ -175,6 +177,8 @@ type dashData struct {
 	Children   []*unitRow
 	ByGrid     bool // Children are the grids of a village or community
 	TopOverdue []*unitRow
+	// BreakRates are the rates of the breakdowns by category and source.
+	BreakRates []string
 	ByCategory []*breakRow
 	BySource   []*breakRow
 	Map        template.HTML
@@ -308,7 +312,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 	}
 	d := &dashData{Unit: unit, Period: p, At: p.From.Format("2006-01"), MapReady: s.grids != nil, Filter: fl,
 		Prev: link(unit.Code, p.shift(-p.length())), Next: link(unit.Code, p.shift(p.length())),
-		Sources: pingan.Sources}
+		Sources: pingan.Sources, BreakRates: breakdownRates}
 	for _, r := range shownRates {
 		d.RateIDs = append(d.RateIDs, r.ID)
 	}
@@ -353,19 +357,17 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 
 // dashFigures fills the figures of the dashboard d: the period's counts
 // and rates against the period before and a year before, the trend, the
-// breakdowns and the units (or grids) one level down.
+// breakdowns, the units (or grids) one level down, the sections of the
+// kinds and the map.
+//
+// The sections read apart from one another and each fills fields of d
+// that no other touches, so they read at once, at most dashReaders at a
+// time: the page waits for the slowest instead of their sum. The first
+// error is answered (a bad filter is met by the first section reading
+// it) and the others stop with it.
 func (s *Server) dashFigures(ctx context.Context, u *pingan.User, v *view, d *dashData, fl dashFilter,
 	link func(string, period) string) error {
 	p, unit := d.Period, d.Unit
-	// The period, the one before (环比), the same one a year before (同比)
-	// and the twelve months of the trend. For a month all of them are
-	// months of one series, read at once; quarters and years add three
-	// readings of their own.
-	sq := func(p period) pingan.StatsQuery { return fl.stats(unit.Code, p.From, p.To) }
-	cur, prev, yoy, series, bounds, err := s.periodStats(ctx, u, p, sq)
-	if err != nil {
-		return err
-	}
 	// cases opens the inbox on exactly the cases a figure counts: the
 	// unit's subtree, reported in the period, the filters and what else.
 	cases := func(code string, more url.Values) string {
@@ -380,8 +382,81 @@ func (s *Server) dashFigures(ctx context.Context, u *pingan.User, v *view, d *da
 		}
 		return casesLink(code, p, q)
 	}
+	g, ctx := errgroup.WithContext(ctx)
+	g.SetLimit(dashReaders)
+	// The heaviest first: the units one level down (at a village or
+	// community its grids, which the map then shades), the map, the head.
+	village := unit.Level == pingan.LevelVillage
+	g.Go(func() error {
+		var byGrid []*pingan.Stats
+		if err := s.dashChildren(ctx, u, v, d, fl, link, cases, &byGrid); err != nil {
+			return err
+		}
+		d.TopOverdue = topOverdue(d.Children)
+		if village && s.grids != nil {
+			return s.gridMap(ctx, u, v, d, p, fl, byGrid, cases)
+		}
+		return nil
+	})
+	if s.grids == nil {
+		d.MapNote = v.T("dash.map.none")
+	} else if !village {
+		g.Go(func() error { return s.gridMap(ctx, u, v, d, p, fl, nil, cases) })
+	}
+	g.Go(func() error { return s.dashHead(ctx, u, v, d, fl, link, cases) })
+	// By category and by source: one reading of the counters each.
+	g.Go(func() error { return s.dashCategories(ctx, u, d, fl, cases) })
+	g.Go(func() error {
+		q := fl.stats(unit.Code, p.From, p.To)
+		q.Measures = breakdownMeasures
+		bySource, err := s.stats.StatsBy(ctx, u, q, pingan.BySource)
+		if err != nil {
+			return err
+		}
+		for _, st := range bySource {
+			d.BySource = append(d.BySource, &breakRow{Name: v.Source(pingan.Source(st.Key)), Key: st.Key, Stats: st,
+				Href: cases(unit.Code, url.Values{"source": {st.Key}})})
+		}
+		return nil
+	})
+	// 矛盾纠纷化解 (dashboard_disputes.go), 信访 (dashboard_petitions.go),
+	// 安全隐患 (dashboard_hazards.go), 平安创建 (dashboard_creation.go),
+	// 风险预警 (dashboard_risks.go), 重点场所检查 (dashboard_sites.go),
+	// 网格巡查 (dashboard_patrols.go).
+	g.Go(func() error { return s.dashDisputes(ctx, u, v, d, fl, link) })
+	g.Go(func() error { return s.dashPetitions(ctx, u, v, d, fl, link) })
+	g.Go(func() error { return s.dashHazards(ctx, u, v, d, fl) })
+	g.Go(func() error { return s.dashCreation(ctx, u, d, fl) })
+	g.Go(func() error { return s.dashRisks(ctx, u, v, d, fl) })
+	g.Go(func() error { return s.dashSites(ctx, u, d, fl) })
+	g.Go(func() error {
+		var err error
+		d.Patrols, err = s.dashPatrols(ctx, u, v, d, fl)
+		return err
+	})
+	return g.Wait()
+}
 
-	// The count and the rates with 同比 and 环比.
+// dashReaders is how many of a dashboard's sections read at once: the
+// SQLite store's readers (store.Open keeps at least four), which other
+// requests share.
+const dashReaders = 4
+
+// dashHead fills the head of the dashboard d: the period's count and
+// rates with 同比 and 环比, the open 重大敏感 cases, the twelve months'
+// trend and the counts by kind.
+func (s *Server) dashHead(ctx context.Context, u *pingan.User, v *view, d *dashData, fl dashFilter,
+	link func(string, period) string, cases func(string, url.Values) string) error {
+	p, unit := d.Period, d.Unit
+	// The period, the one before (环比), the same one a year before (同比)
+	// and the twelve months of the trend. For a month all of them are
+	// months of one series, read at once; quarters and years add three
+	// readings of their own.
+	sq := func(p period) pingan.StatsQuery { return fl.stats(unit.Code, p.From, p.To) }
+	cur, prev, yoy, series, bounds, err := s.periodStats(ctx, u, p, sq)
+	if err != nil {
+		return err
+	}
 	d.Metrics = append(d.Metrics, metric{ID: "received", Value: strconv.Itoa(cur.Total), Href: cases(unit.Code, nil),
 		Formula: v.T("dash.formula.received"),
 		MoM:     countDelta(cur.Total, prev.Total, prev.Total > 0), YoY: countDelta(cur.Total, yoy.Total, yoy.Total > 0)})
@@ -424,72 +499,26 @@ func (s *Server) dashFigures(ctx context.Context, u *pingan.User, v *view, d *da
 			Href: cases(unit.Code, url.Values{"kind": {string(k.Kind)}})})
 	}
 	d.KindBars = barsSVG(kinds, v.T("dash.bykind"))
+	return nil
+}
 
-	// By category and by source: one reading of the counters each.
-	if err := s.dashCategories(ctx, u, d, fl, cases); err != nil {
-		return err
-	}
-	bySource, err := s.stats.StatsBy(ctx, u, fl.stats(unit.Code, p.From, p.To), pingan.BySource)
-	if err != nil {
-		return err
-	}
-	for _, st := range bySource {
-		d.BySource = append(d.BySource, &breakRow{Name: v.Source(pingan.Source(st.Key)), Key: st.Key, Stats: st,
-			Href: cases(unit.Code, url.Values{"source": {st.Key}})})
-	}
-
-	// The units one level down — at a village or community its grids —
-	// for drilling down and for the ranking of overdue work.
-	var byGrid []*pingan.Stats
-	if err := s.dashChildren(ctx, u, v, d, fl, link, cases, &byGrid); err != nil {
-		return err
-	}
-	for _, c := range d.Children {
+// topOverdue answers the five rows of rows with the most overdue work,
+// open now and ever in the period, most first.
+func topOverdue(rows []*unitRow) []*unitRow {
+	var top []*unitRow
+	for _, c := range rows {
 		if c.OpenOverdue > 0 || c.Ever > 0 {
-			d.TopOverdue = append(d.TopOverdue, c)
+			top = append(top, c)
 		}
 	}
-	sort.SliceStable(d.TopOverdue, func(i, j int) bool {
-		a, b := d.TopOverdue[i], d.TopOverdue[j]
+	sort.SliceStable(top, func(i, j int) bool {
+		a, b := top[i], top[j]
 		return int64(a.OpenOverdue)+a.Ever > int64(b.OpenOverdue)+b.Ever
 	})
-	if len(d.TopOverdue) > 5 {
-		d.TopOverdue = d.TopOverdue[:5]
+	if len(top) > 5 {
+		top = top[:5]
 	}
-
-	// 矛盾纠纷化解 (dashboard_disputes.go).
-	if err := s.dashDisputes(ctx, u, v, d, fl, link); err != nil {
-		return err
-	}
-	// 信访 (dashboard_petitions.go).
-	if err := s.dashPetitions(ctx, u, v, d, fl, link); err != nil {
-		return err
-	}
-	// 安全隐患 (dashboard_hazards.go).
-	if err := s.dashHazards(ctx, u, v, d, fl); err != nil {
-		return err
-	}
-	// 平安创建 (dashboard_creation.go).
-	if err := s.dashCreation(ctx, u, d, fl); err != nil {
-		return err
-	}
-	// 风险预警 (dashboard_risks.go).
-	if err := s.dashRisks(ctx, u, v, d, fl); err != nil {
-		return err
-	}
-	// 重点场所检查 (dashboard_sites.go).
-	if err := s.dashSites(ctx, u, d, fl); err != nil {
-		return err
-	}
-	// 网格巡查 (dashboard_patrols.go).
-	if d.Patrols, err = s.dashPatrols(ctx, u, v, d, fl); err != nil {
-		return err
-	}
-	if s.grids != nil {
-		return s.gridMap(ctx, u, v, d, p, fl, byGrid, cases)
-	}
-	d.MapNote = v.T("dash.map.none")
-	return nil
+	return top
 }
 
 // periodStats reads the statistics of sq for the period p, the one before
@@ -635,13 +664,30 @@ func (s *Server) dashChildren(ctx context.Context, u *pingan.User, v *view, d *d
 	return nil
 }
 
+// breakdownRates are the rates of the breakdowns by category and by
+// source, beside the count (dashboard.html); breakdownMeasures what they
+// read: over a city's rows by region, category and source, adding up
+// these alone costs a fraction of every measure.
+var (
+	breakdownRates    = []string{"resolution", "closed_on_time", "satisfaction"}
+	breakdownMeasures = func() pingan.MeasureSet {
+		ms := pingan.MeasuresOf(pingan.MReported)
+		for _, id := range breakdownRates {
+			ms |= rateByID(id).Measures()
+		}
+		return ms
+	}()
+)
+
 // dashCategories fills the breakdown by category: the top categories, or
 // the subcategories of the filtered one (and itself, for the cases filed
 // under it), each adding up its subcategories' counters.
 func (s *Server) dashCategories(ctx context.Context, u *pingan.User, d *dashData, fl dashFilter,
 	cases func(string, url.Values) string) error {
 	p, unit := d.Period, d.Unit
-	byCat, err := s.stats.StatsBy(ctx, u, fl.stats(unit.Code, p.From, p.To), pingan.ByCategory)
+	q := fl.stats(unit.Code, p.From, p.To)
+	q.Measures = breakdownMeasures
+	byCat, err := s.stats.StatsBy(ctx, u, q, pingan.ByCategory)
 	if err != nil {
 		return err
 	}
@@ -679,7 +725,7 @@ func (s *Server) dashCategories(ctx context.Context, u *pingan.User, d *dashData
 		if c := index[k]; c != nil {
 			name = c.Name
 		}
-		st := pingan.NewStats(unit.Code, p.From, p.To, sum[k], nil)
+		st := pingan.NewCounts(unit.Code, p.From, p.To, sum[k], breakdownMeasures)
 		st.Key = k
 		d.ByCategory = append(d.ByCategory, &breakRow{Name: name, Key: k, Stats: st, Sub: fl.Category != "" && k != fl.Category,
 			Href: cases(unit.Code, url.Values{"category": {k}})})

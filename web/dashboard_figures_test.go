@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pingan-gov/pingan"
 	"github.com/pingan-gov/pingan/store/storetest"
@@ -214,5 +215,49 @@ func TestDashboardFilters(t *testing.T) {
 		if m == nil || !strings.Contains(m[1], bad.field) || !strings.Contains(m[1], bad.value) {
 			t.Errorf("%s: the page says %v", bad.query, m)
 		}
+	}
+}
+
+// The breakdowns by category and by source read only the measures of
+// their rates: each row's rates are those of the full statistics of the
+// row's own filter.
+func TestDashboardBreakdownRates(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	seedFigures(t, e)
+	c := e.login(e.fx.CountyDispatcher)
+	body := c.get("/dashboard?unit=" + e.fx.County.Code + "&period=month&at=2026-04").body
+	from := time.Date(2026, 4, 1, 0, 0, 0, 0, pingan.CST)
+	rowRe := regexp.MustCompile(`(?s)<tr id="(category|source)-([^"]+)">(.*?)</tr>`)
+	rateRe := regexp.MustCompile(`<td class="n rate-([a-z_]+)"[^>]*>(?:<span class="none"[^>]*>)?([^<]*)`)
+	rows, shown := 0, 0
+	for _, m := range rowRe.FindAllStringSubmatch(body, -1) {
+		q := pingan.StatsQuery{Unit: e.fx.County.Code, From: from, To: from.AddDate(0, 1, 0)}
+		if m[1] == "category" {
+			q.Category = m[2]
+		} else {
+			q.Source = pingan.Source(m[2])
+		}
+		want, err := e.db.Stats.Stats(context.Background(), e.fx.CountyDispatcher, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows++
+		cells := rateRe.FindAllStringSubmatch(m[3], -1)
+		if len(cells) != len(breakdownRates) {
+			t.Fatalf("%s %s: %d rates in %s", m[1], m[2], len(cells), m[3])
+		}
+		for _, cell := range cells {
+			w := rateOf(want, cell[1], pingan.ZH)
+			if cell[2] != w.Text {
+				t.Errorf("%s %s: %s %q, the full statistics %q", m[1], m[2], cell[1], cell[2], w.Text)
+			}
+			if !w.None {
+				shown++
+			}
+		}
+	}
+	if rows < 3 || shown < 3 {
+		t.Errorf("%d rows, %d rates that count something", rows, shown)
 	}
 }
