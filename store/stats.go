@@ -489,19 +489,21 @@ func (r *statsRead) addJournal(out *sums, sp span, col string) {
 // names (every measure when nil).
 func (s *sums) scan(rows *sql.Rows, which []pingan.Measure) error {
 	defer rows.Close()
+	// One row's values, scanned into the same place each time: the
+	// measures not read stay zero.
+	var key string
+	var kind pingan.Kind
+	var t pingan.Tally
+	dest := []any{&key, &kind}
+	if which == nil {
+		for i := range t {
+			dest = append(dest, &t[i])
+		}
+	}
+	for _, m := range which {
+		dest = append(dest, &t[m])
+	}
 	for rows.Next() {
-		var key string
-		var kind pingan.Kind
-		var t pingan.Tally
-		dest := []any{&key, &kind}
-		if which == nil {
-			for i := range t {
-				dest = append(dest, &t[i])
-			}
-		}
-		for _, m := range which {
-			dest = append(dest, &t[m])
-		}
 		if err := rows.Scan(dest...); err != nil {
 			return err
 		}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html/template"
 	"math"
+	"strconv"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -238,6 +239,8 @@ func drawGridSVG(grids []mapGrid, o mapOptions) template.HTML {
 	scale := w / ((maxX - minX) * k)
 	h := (maxY - minY) * scale
 	var b strings.Builder
+	b.Grow(256 * len(grids))
+	var num []byte
 	b.WriteString(`<svg class="map`)
 	if o.Pick {
 		b.WriteString(` pick`)
@@ -265,14 +268,27 @@ func drawGridSVG(grids []mapGrid, o mapOptions) template.HTML {
 			fmt.Fprintf(&b, `<g data-grid="%s" data-name="%s">`, esc(g.Code), esc(g.Name))
 		}
 		for j, r := range shapes[i] {
-			pts := make([]string, 0, len(r))
 			x0, y0, x1, y1 := math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
-			for _, p := range r {
+			b.WriteString(`<polygon class="`)
+			b.WriteString(esc(class))
+			b.WriteString(`" points="`)
+			for n, p := range r {
 				x, y := (p[0]-minX)*k*scale, (maxY-p[1])*scale
 				x0, y0, x1, y1 = math.Min(x0, x), math.Min(y0, y), math.Max(x1, x), math.Max(y1, y)
-				pts = append(pts, fmt.Sprintf("%.1f,%.1f", x, y))
+				// "%.1f,%.1f", without fmt: a city's map has tens of
+				// thousands of points.
+				num = num[:0]
+				if n > 0 {
+					num = append(num, ' ')
+				}
+				num = strconv.AppendFloat(num, x, 'f', 1, 64)
+				num = append(num, ',')
+				num = strconv.AppendFloat(num, y, 'f', 1, 64)
+				b.Write(num)
 			}
-			fmt.Fprintf(&b, `<polygon class="%s" points="%s"><title>%s</title></polygon>`, esc(class), strings.Join(pts, " "), esc(tip))
+			b.WriteString(`"><title>`)
+			b.WriteString(esc(tip))
+			b.WriteString(`</title></polygon>`)
 			if j == 0 && x1-x0 > float64(utf8.RuneCountInString(g.Name)*12+8) && y1-y0 > 16 {
 				fmt.Fprintf(&b, `<text class="label%s" x="%.1f" y="%.1f" text-anchor="middle">%s</text>`,
 					map[bool]string{true: " dark", false: ""}[dark], (x0+x1)/2, (y0+y1)/2+4, esc(g.Name))
