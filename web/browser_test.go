@@ -155,11 +155,19 @@ func do(t *testing.T, ctx context.Context, step string, actions ...chromedp.Acti
 
 func text(t *testing.T, ctx context.Context, sel string) string {
 	t.Helper()
-	s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
-	if err != nil {
-		t.Fatalf("text of %s: %v", sel, err)
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+		if err == nil {
+			return strings.TrimSpace(s)
+		}
+		// A node found as a page still loading can be gone from the
+		// document by the time its text is read: read it again.
+		if time.Now().After(deadline) || ctx.Err() != nil || !strings.Contains(err.Error(), "No node with given id") {
+			t.Fatalf("text of %s: %v", sel, err)
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
-	return strings.TrimSpace(s)
 }
 
 // waitFor waits until the JavaScript expression is true.
