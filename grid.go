@@ -110,6 +110,11 @@ type GridService interface {
 	// ENOTFOUND if the unit does not exist or lies outside the actor's
 	// jurisdiction.
 	FindGrids(ctx context.Context, actor *User, unit string) ([]*Grid, error)
+	// GridShapes answers the grids lying under unit as FindGrids does, but
+	// only what a map or a list of names shows — code, name, type, unit and
+	// geometry — from memory, current within seconds of an import made
+	// elsewhere. The geometry is shared: read, never changed.
+	GridShapes(ctx context.Context, actor *User, unit string) ([]*Grid, error)
 	// FindGrid answers one grid with its workers; ENOTFOUND if it does not
 	// exist or lies outside the actor's jurisdiction.
 	FindGrid(ctx context.Context, actor *User, code string) (*Grid, error)

@@ -563,6 +563,10 @@ func (fakeGrids) FindGrids(_ context.Context, _ *pingan.User, unit string) ([]*p
 	return nil, pingan.E(pingan.ENOTFOUND, "page.notfound")
 }
 
+func (f fakeGrids) GridShapes(ctx context.Context, u *pingan.User, unit string) ([]*pingan.Grid, error) {
+	return f.FindGrids(ctx, u, unit)
+}
+
 func (fakeGrids) FindGrid(_ context.Context, _ *pingan.User, code string) (*pingan.Grid, error) {
 	if code == fukang.Code {
 		return fukang, nil

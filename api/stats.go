@@ -234,7 +234,7 @@ func (s *Server) statsNames(ctx context.Context, u *pingan.User, lang pingan.Lan
 		}
 	case pingan.ByGrid:
 		if s.grids != nil {
-			grids, err := s.grids.FindGrids(ctx, u, unit)
+			grids, err := s.grids.GridShapes(ctx, u, unit)
 			if err == nil {
 				for _, g := range grids {
 					names[g.Code] = g.Name

@@ -138,7 +138,7 @@ func (s *Units) importUnitAreas(ctx context.Context, areas []geo.UnitArea, by *i
 		l := levelOf[a.Code]
 		changed[l] = append(changed[l], a.area)
 	}
-	next := &terrState{version: st.version, grids: st.grids, areas: st.areas}
+	next := &terrState{version: st.version, grids: st.grids, areas: st.areas, shapes: st.shapes}
 	if len(changed) > 0 {
 		for l, as := range changed {
 			next.areas[l] = st.areas[l].Clone()

@@ -112,6 +112,41 @@ func (s *Grids) FindGrids(ctx context.Context, actor *pingan.User, unit string) 
 	return out, tx.Commit()
 }
 
+// GridShapes answers the grids whose village or community lies under unit
+// as a map draws them: code, name, type, village and geometry, ordered by
+// code — no workers, households or population. They come from the store's
+// picture of the territory rather than from the database (a city's
+// dashboard draws its 1,420 grids on every view), current within
+// Options.GridRefresh of an import made by another server. The Geometry
+// answered is shared: read, never changed. ENOTFOUND when the unit does not
+// exist or lies outside the actor's jurisdiction.
+func (s *Grids) GridShapes(ctx context.Context, actor *pingan.User, unit string) ([]*pingan.Grid, error) {
+	scope, err := scopeOf(actor)
+	if err != nil {
+		return nil, err
+	}
+	u, err := unitInScope(ctx, s.read, unit, scope)
+	if err != nil {
+		return nil, err
+	}
+	shapes := s.territoryNow(ctx).shapes
+	n := 0
+	for i := range shapes {
+		if strings.HasPrefix(shapes[i].path, u.Path) {
+			n++
+		}
+	}
+	all := make([]pingan.Grid, 0, n)
+	out := make([]*pingan.Grid, 0, n)
+	for i := range shapes {
+		if strings.HasPrefix(shapes[i].path, u.Path) {
+			all = append(all, shapes[i].grid)
+			out = append(out, &all[len(all)-1])
+		}
+	}
+	return out, nil
+}
+
 // FindGrid answers one grid with its workers. ENOTFOUND when it does not
 // exist or its village lies outside the actor's jurisdiction.
 func (s *Grids) FindGrid(ctx context.Context, actor *pingan.User, code string) (*pingan.Grid, error) {
@@ -362,11 +397,16 @@ func (s *Grids) importGrids(ctx context.Context, grids []*pingan.Grid, by *impor
 	}
 
 	// The grids whose polygon is new or moved go into the next index and
-	// are checked against it.
-	var moved []*pingan.Grid
+	// are checked against it; those and the renamed or retyped ones are
+	// drawn anew on maps (GridShapes).
+	var moved, drawn []*pingan.Grid
 	for _, g := range in {
-		if o := old[g.Code]; o == nil || !sameGeometry(o.Geometry, g.Geometry) {
+		o := old[g.Code]
+		if o == nil || !sameGeometry(o.Geometry, g.Geometry) {
 			moved = append(moved, g)
+		}
+		if o == nil || !sameGeometry(o.Geometry, g.Geometry) || o.Name != g.Name || o.Type != g.Type {
+			drawn = append(drawn, g)
 		}
 	}
 	next := st.grids
@@ -445,8 +485,10 @@ func (s *Grids) importGrids(ctx context.Context, grids []*pingan.Grid, by *impor
 			}
 		}
 	}
+	// A change that shows on a map raises the version too, so that other
+	// servers draw it.
 	version := st.version
-	if len(moved) > 0 {
+	if len(drawn) > 0 {
 		if version, err = bumpTerritory(ctx, tx); err != nil {
 			return res, err
 		}
@@ -457,8 +499,12 @@ func (s *Grids) importGrids(ctx context.Context, grids []*pingan.Grid, by *impor
 	if err := tx.Commit(); err != nil {
 		return res, err
 	}
-	if len(moved) > 0 || st != s.terr.cur.Load() {
-		s.terr.publish(&terrState{version: version, grids: next, areas: st.areas})
+	if len(drawn) > 0 || st != s.terr.cur.Load() {
+		paths := make(map[string]string, len(units))
+		for code, u := range units {
+			paths[code] = u.Path
+		}
+		s.terr.publish(&terrState{version: version, grids: next, areas: st.areas, shapes: withShapes(st.shapes, drawn, paths)})
 	}
 	return res, nil
 }

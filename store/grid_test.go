@@ -23,6 +23,14 @@ func gridCodes(gs []*pingan.Grid) []string {
 	return out
 }
 
+func gridNames(gs []*pingan.Grid) []string {
+	out := make([]string, len(gs))
+	for i, g := range gs {
+		out[i] = g.Code + " " + g.Name
+	}
+	return out
+}
+
 func testImportGrids(t *testing.T, e *env) {
 	fx := e.fx
 	grids := storetest.FixtureGrids(fx)
@@ -61,6 +69,24 @@ func testImportGrids(t *testing.T, e *env) {
 	if string(g.Geometry) != string(grids[0].Geometry) {
 		t.Errorf("geometry %s, want %s as imported", g.Geometry, grids[0].Geometry)
 	}
+	// What a map draws: the same grids, from memory, without workers or
+	// numbers; none outside the actor's jurisdiction.
+	shapes := must[[]*pingan.Grid](t)(e.db.Grids.GridShapes(ctx, fx.Admin, "620900"))
+	if !slices.Equal(gridCodes(shapes), gridCodes(got)) {
+		t.Errorf("GridShapes: %v, want %v", gridCodes(shapes), gridCodes(got))
+	}
+	for i, sh := range shapes {
+		if w := got[i]; sh.Name != w.Name || sh.Type != w.Type || sh.Unit != w.Unit || string(sh.Geometry) != string(w.Geometry) ||
+			sh.Workers != nil || sh.Households != 0 {
+			t.Errorf("shape %d: %+v, want %+v without workers and numbers", i, sh, w)
+		}
+	}
+	if shapes = must[[]*pingan.Grid](t)(e.db.Grids.GridShapes(ctx, fx.GridWorker, "620902001001")); len(shapes) != 2 {
+		t.Errorf("GridShapes of 富康社区: %v", gridCodes(shapes))
+	}
+	if _, err := e.db.Grids.GridShapes(ctx, fx.CountyDispatcher, "620921100001"); pingan.ErrorCode(err) != pingan.ENOTFOUND {
+		t.Errorf("GridShapes of a village of another county: %v", err)
+	}
 	one := must[*pingan.Grid](t)(e.db.Grids.FindGrid(ctx, fx.GridWorker, "620902001001-01"))
 	if one.Name != g.Name || len(one.Workers) != 1 {
 		t.Errorf("FindGrid: %+v", one)
@@ -88,8 +114,18 @@ func testImportGrids(t *testing.T, e *env) {
 	if g.Name != "富康社区一网格" || g.Households != 330 || len(g.Workers) != 1 {
 		t.Errorf("after the rename: %+v", g)
 	}
-	if _, v := e.db.Grids.GridsLoaded(); v != 1 {
-		t.Errorf("a change of name raised the version to %d; only polygons move the index", v)
+	// A name shows on maps: the version rises, so that other servers
+	// draw it; numbers alone do not.
+	if _, v := e.db.Grids.GridsLoaded(); v != 2 {
+		t.Errorf("version %d after a change of name, want 2", v)
+	}
+	if sh := must[[]*pingan.Grid](t)(e.db.Grids.GridShapes(ctx, fx.Admin, "620902001001")); len(sh) != 2 || sh[0].Name != "富康社区一网格" {
+		t.Errorf("the map after the rename: %v", gridNames(sh))
+	}
+	changed[0].Households = 331
+	must[pingan.ImportResult](t)(e.db.Grids.ImportGrids(ctx, changed))
+	if _, v := e.db.Grids.GridsLoaded(); v != 2 {
+		t.Errorf("a change of households raised the version to %d", v)
 	}
 	// An empty list removes the workers; a new list replaces them.
 	changed[0].Workers = []pingan.GridWorker{}
@@ -116,8 +152,8 @@ func testImportGrids(t *testing.T, e *env) {
 	if res = must[pingan.ImportResult](t)(e.db.Grids.ImportGrids(ctx, moved)); res != (pingan.ImportResult{Updated: 1}) {
 		t.Errorf("move: %+v", res)
 	}
-	if _, v := e.db.Grids.GridsLoaded(); v != 2 {
-		t.Errorf("version %d after a move, want 2", v)
+	if _, v := e.db.Grids.GridsLoaded(); v != 3 {
+		t.Errorf("version %d after a move, want 3", v)
 	}
 	c := e.report(t, fx.CountyDispatcher, "", func(n *pingan.NewCase) { n.Location = &pingan.Location{Lat: 39.81, Lng: 98.63} })
 	if c.Grid != "620902100001-01" || c.Unit != "620902100001" {
@@ -422,6 +458,15 @@ func testGridIndexRefresh(t *testing.T, e *env) {
 	// A fresh store loads the grids when it opens.
 	if n, v := e.open(t).Grids.GridsLoaded(); n != 5 || v != 1 {
 		t.Errorf("a store opened after the import holds %d grids at version %d", n, v)
+	}
+	// A rename made by one server is drawn by the other once it checks.
+	renamed := storetest.FixtureGrids(nil)[2:3]
+	renamed[0].Name = "民主街社区一网格"
+	must[pingan.ImportResult](t)(e.db.Grids.ImportGrids(ctx, renamed))
+	time.Sleep(5 * time.Millisecond)
+	sh := must[[]*pingan.Grid](t)(other.Grids.GridShapes(ctx, fx.Admin, renamed[0].Unit))
+	if len(sh) != 1 || sh[0].Code != renamed[0].Code || sh[0].Name != "民主街社区一网格" {
+		t.Errorf("the other server draws %v", gridNames(sh))
 	}
 }
 

@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -47,9 +49,42 @@ type territory struct {
 type terrState struct {
 	version int64
 	grids   *geo.Index
+	// shapes are the grids as a map draws them, by code (Grids.GridShapes).
+	shapes []gridShape
 	// areas holds the known boundaries of units by level, lowest first:
 	// village, township, county, city, province.
 	areas [len(areaLevels)]*geo.Index
+}
+
+// gridShape is a grid as a map draws it — code, name, type, village and
+// geometry, no workers or numbers — with the path of its village, which
+// tells the subtrees it lies in. Published once, never changed.
+type gridShape struct {
+	grid pingan.Grid
+	path string
+}
+
+// withShapes answers the shapes with the grids of changed in place of
+// (or beside) those of the same code, still by code; paths answers the
+// path of each changed grid's village. shapes is not changed.
+func withShapes(shapes []gridShape, changed []*pingan.Grid, paths map[string]string) []gridShape {
+	if len(changed) == 0 {
+		return shapes
+	}
+	byCode := make(map[string]gridShape, len(shapes)+len(changed))
+	for _, sh := range shapes {
+		byCode[sh.grid.Code] = sh
+	}
+	for _, g := range changed {
+		byCode[g.Code] = gridShape{grid: pingan.Grid{Code: g.Code, Name: g.Name, Type: g.Type, Unit: g.Unit, Geometry: g.Geometry},
+			path: paths[g.Unit]}
+	}
+	out := make([]gridShape, 0, len(byCode))
+	for _, sh := range byCode {
+		out = append(out, sh)
+	}
+	slices.SortFunc(out, func(a, b gridShape) int { return strings.Compare(a.grid.Code, b.grid.Code) })
+	return out
 }
 
 // areaLevels are the levels of areaIndex, lowest first: a position that
@@ -105,26 +140,31 @@ func loadTerritory(ctx context.Context, q querier) (*terrState, error) {
 	if err := q.QueryRowContext(ctx, `SELECT version FROM territory_version WHERE id = 1`).Scan(&version); err != nil {
 		return nil, fmt.Errorf("store: territory version: %w", err)
 	}
-	rows, err := q.QueryContext(ctx, `SELECT code, geometry FROM grids`)
+	rows, err := q.QueryContext(ctx, `SELECT g.code, g.name, g.type, g.unit_code, u.path, g.geometry
+		FROM grids g JOIN units u ON u.code = g.unit_code ORDER BY g.code`)
 	if err != nil {
 		return nil, err
 	}
 	var grids []*pingan.Grid
+	var shapes []gridShape
 	for rows.Next() {
-		var g pingan.Grid
+		var sh gridShape
 		var geom string
-		if err := rows.Scan(&g.Code, &geom); err != nil {
+		if err := rows.Scan(&sh.grid.Code, &sh.grid.Name, &sh.grid.Type, &sh.grid.Unit, &sh.path, &geom); err != nil {
 			rows.Close()
 			return nil, err
 		}
-		g.Geometry = []byte(geom)
-		grids = append(grids, &g)
+		sh.grid.Geometry = []byte(geom)
+		shapes = append(shapes, sh)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	s := &terrState{version: version}
+	for i := range shapes {
+		grids = append(grids, &shapes[i].grid)
+	}
+	s := &terrState{version: version, shapes: shapes}
 	if s.grids, err = geo.NewIndex(grids); err != nil {
 		return nil, fmt.Errorf("store: the stored grids do not index: %w", err)
 	}

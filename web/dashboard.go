@@ -759,7 +759,7 @@ func categoryOptions(cats []*pingan.Category) []catOption {
 func (s *Server) gridOptions(ctx context.Context, u *pingan.User, unit *pingan.Unit, cur string) []catOption {
 	var out []catOption
 	if s.grids != nil && unit.Level == pingan.LevelVillage {
-		if gs, err := s.grids.FindGrids(ctx, u, unit.Code); err == nil {
+		if gs, err := s.grids.GridShapes(ctx, u, unit.Code); err == nil {
 			for _, g := range gs {
 				out = append(out, catOption{Code: g.Code, Name: g.Name})
 			}
@@ -795,7 +795,7 @@ func dashFilterError(v *view, err error) string {
 // read already).
 func (s *Server) gridMap(ctx context.Context, u *pingan.User, v *view, d *dashData, p period, fl dashFilter,
 	byGrid []*pingan.Stats, cases func(string, url.Values) string) error {
-	grids, err := s.grids.FindGrids(ctx, u, d.Unit.Code)
+	grids, err := s.grids.GridShapes(ctx, u, d.Unit.Code)
 	if err != nil {
 		if isNotFound(err) {
 			d.MapNote = v.T("dash.map.empty")

@@ -343,7 +343,7 @@ func (s *Server) gridPicks(ctx context.Context, u *pingan.User, lang pingan.Lang
 	if err != nil {
 		return nil, err
 	}
-	grids, err := s.grids.FindGrids(ctx, u, root.Code)
+	grids, err := s.grids.GridShapes(ctx, u, root.Code)
 	if err != nil && !isNotFound(err) {
 		return nil, err
 	}

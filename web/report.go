@@ -140,7 +140,7 @@ func (s *Server) renderReport(w http.ResponseWriter, r *http.Request, f *reportF
 			s.fail(w, r, err)
 			return
 		}
-		grids, err := s.grids.FindGrids(ctx, u, unit.Code)
+		grids, err := s.grids.GridShapes(ctx, u, unit.Code)
 		if err != nil && !isNotFound(err) {
 			s.fail(w, r, err)
 			return
