@@ -57,7 +57,7 @@ PINGAN_DATA, PINGAN_SECRET_KEY (the key for personal data).
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	stopProfile, err := cpuProfile(os.Getenv("PINGAN_CPUPROFILE"))
+	stopProfile, err := profiles(os.Getenv("PINGAN_CPUPROFILE"), os.Getenv("PINGAN_MEMPROFILE"))
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "pingan:", err)
 		os.Exit(1)
@@ -149,23 +149,45 @@ func envOr(name, def string) string {
 	return def
 }
 
-// cpuProfile starts writing a CPU profile of the whole command to path
+// profiles starts writing a CPU profile of the whole command to cpu
 // (PINGAN_CPUPROFILE, for `go tool pprof`: where a server's or a load's time
-// goes) and answers the function that ends it; nothing when path is "".
-func cpuProfile(path string) (stop func(), err error) {
-	if path == "" {
-		return func() {}, nil
+// goes) and answers the function that ends it, which also writes the
+// allocations of the whole command to mem (PINGAN_MEMPROFILE: what keeps
+// the garbage collector busy, `go tool pprof -sample_index=alloc_space`);
+// nothing for a path that is "".
+func profiles(cpu, mem string) (stop func(), err error) {
+	var mf *os.File
+	if mem != "" {
+		if mf, err = os.Create(mem); err != nil {
+			return nil, fmt.Errorf("PINGAN_MEMPROFILE: %w", err)
+		}
 	}
-	f, err := os.Create(path)
-	if err != nil {
-		return nil, fmt.Errorf("PINGAN_CPUPROFILE: %w", err)
-	}
-	if err := pprof.StartCPUProfile(f); err != nil {
-		f.Close()
-		return nil, fmt.Errorf("PINGAN_CPUPROFILE: %w", err)
+	stopCPU := func() {}
+	if cpu != "" {
+		f, err := os.Create(cpu)
+		if err == nil {
+			if err = pprof.StartCPUProfile(f); err != nil {
+				f.Close()
+			}
+		}
+		if err != nil {
+			if mf != nil {
+				mf.Close()
+			}
+			return nil, fmt.Errorf("PINGAN_CPUPROFILE: %w", err)
+		}
+		stopCPU = func() {
+			pprof.StopCPUProfile()
+			f.Close()
+		}
 	}
 	return func() {
-		pprof.StopCPUProfile()
-		f.Close()
+		stopCPU()
+		if mf != nil {
+			if err := pprof.Lookup("allocs").WriteTo(mf, 0); err != nil {
+				fmt.Fprintln(os.Stderr, "pingan: PINGAN_MEMPROFILE:", err)
+			}
+			mf.Close()
+		}
 	}, nil
 }
