@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/pingan-gov/pingan"
@@ -107,8 +108,9 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, v *view) {
 
 func (s *Server) renderStatus(w http.ResponseWriter, r *http.Request, v *view, status int) {
 	p := s.pages[v.name]
-	var buf bytes.Buffer
-	if err := p.t.ExecuteTemplate(&buf, "layout", v); err != nil {
+	buf := pageBuffers.Get().(*bytes.Buffer)
+	defer putPageBuffer(buf)
+	if err := p.t.ExecuteTemplate(buf, "layout", v); err != nil {
 		s.log.Error("web: render", "page", v.name, "err", err)
 		http.Error(w, v.T("error.internal"), http.StatusInternalServerError)
 		return
@@ -116,6 +118,22 @@ func (s *Server) renderStatus(w http.ResponseWriter, r *http.Request, v *view, s
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())
+}
+
+// pageBuffers keeps the buffers pages render into: a city's dashboard is
+// 600 KB, grown anew in every request a megabyte of garbage.
+var pageBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// maxPooledBuffer is the largest buffer kept for the next page; a larger
+// one (an unusual page) is left to the collector.
+const maxPooledBuffer = 4 << 20
+
+func putPageBuffer(b *bytes.Buffer) {
+	if b.Cap() > maxPooledBuffer {
+		return
+	}
+	b.Reset()
+	pageBuffers.Put(b)
 }
 
 // T answers the message with key in the view's language, formatted with
