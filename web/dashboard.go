@@ -820,16 +820,37 @@ func (s *Server) gridMap(ctx context.Context, u *pingan.User, v *view, d *dashDa
 	for _, st := range byGrid {
 		load[st.Key] = st.Total
 	}
-	var mg []mapGrid
+	href := gridLinks(cases(d.Unit.Code, url.Values{"grid": {gridMark}}))
+	mg := make([]mapGrid, 0, len(grids))
 	for _, g := range grids {
-		mg = append(mg, mapGrid{Code: g.Code, Name: g.Name, Geometry: g.Geometry, Load: load[g.Code],
-			Href: cases(d.Unit.Code, url.Values{"grid": {g.Code}})})
+		mg = append(mg, mapGrid{Code: g.Code, Name: g.Name, Geometry: g.Geometry, Load: load[g.Code], Href: href(g.Code)})
 	}
 	d.Map = gridMapSVG(mg, mapOptions{Title: v.T("dash.map"), LoadLabel: v.T("dash.received"), Tiles: s.mapTiles(ctx)})
 	if d.Map == "" {
 		d.MapNote = v.T("dash.map.empty")
 	}
 	return nil
+}
+
+// gridMark stands for a grid's code in a link made once for every grid.
+const gridMark = "\x00"
+
+// gridLinks answers the link of a grid's cases made from link, the same
+// link with gridMark for the grid: one query string put together, not one
+// for each of a city's 1,420 grids. The keys of a query string are
+// escaped, and so is the mark in every other value, so the one "grid="
+// followed by the escaped mark is the grid's.
+func gridLinks(link string) func(code string) string {
+	mark := "grid=" + url.QueryEscape(gridMark)
+	i := strings.Index(link, "?"+mark)
+	if i < 0 {
+		i = strings.Index(link, "&"+mark)
+	}
+	if i < 0 {
+		panic("web: no grid in the link " + link)
+	}
+	prefix, suffix := link[:i+1+len("grid=")], link[i+1+len(mark):]
+	return func(code string) string { return prefix + url.QueryEscape(code) + suffix }
 }
 
 // trail answers the units from the user's own down to unit, for the

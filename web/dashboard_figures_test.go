@@ -4,6 +4,7 @@ import (
 	"context"
 	"html"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -259,5 +260,27 @@ func TestDashboardBreakdownRates(t *testing.T) {
 	}
 	if rows < 3 || shown < 3 {
 		t.Errorf("%d rows, %d rates that count something", rows, shown)
+	}
+}
+
+// TestGridLinks: a grid's link made from the one link with the mark is
+// the link made for the grid alone, whatever the other filters and the
+// code hold.
+func TestGridLinks(t *testing.T) {
+	p := period{Kind: "month", From: time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)}
+	for _, more := range []url.Values{nil, {"kind": {"dispute"}, "category": {"0102"}}, {"source": {"a&grid=%00"}, "zz": {"grid="}}} {
+		link := func(grid string) string {
+			q := url.Values{"grid": {grid}}
+			for k, v := range more {
+				q[k] = v
+			}
+			return casesLink("620902", p, q)
+		}
+		href := gridLinks(link(gridMark))
+		for _, code := range []string{"620902001001005", "620902001001-01", "网格 1&2", "a=b?c"} {
+			if got, want := href(code), link(code); got != want {
+				t.Errorf("grid %q with %v: %s, want %s", code, more, got, want)
+			}
+		}
 	}
 }
