@@ -83,7 +83,10 @@ func (u *Unit) Contains(path string) bool {
 type UnitFilter struct {
 	Parent string // only the children of this unit
 	Level  Level
-	Limit  int
+	// Codes, when not empty, are the only units answered (those of them
+	// in the jurisdiction): the names of a table's rows in one reading.
+	Codes []string
+	Limit int
 }
 
 // UnitService reads and maintains the territory tree.

@@ -201,6 +201,14 @@ func testUnitsScoped(t *testing.T, e *env) {
 	if len(kids) != 2 || kids[0].Code != "620902001001" || kids[1].Code != "620902001002" {
 		t.Errorf("children: %v", kids)
 	}
+	// By codes: those in the jurisdiction, by path; others left out.
+	named, err := e.db.Units.FindUnits(ctx, fx.CountyDispatcher, pingan.UnitFilter{Codes: []string{"620902001002", "620921100001", "620902", "nope"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(named) != 2 || named[0].Code != "620902" || named[1].Code != "620902001002" {
+		t.Errorf("by codes: %v", named)
+	}
 	// A department sees itself only; a grid worker their village.
 	if us, _ := e.db.Units.FindUnits(ctx, fx.CountyHandler, pingan.UnitFilter{}); len(us) != 1 || us[0].Code != "620902-zjj" {
 		t.Errorf("department sees %v", us)

@@ -78,6 +78,9 @@ func (s *Units) FindUnits(ctx context.Context, actor *pingan.User, f pingan.Unit
 	if f.Level != "" {
 		q += " AND level = " + a.add(string(f.Level))
 	}
+	if len(f.Codes) > 0 {
+		q += " AND code IN (" + a.list(anySlice(f.Codes)...) + ")"
+	}
 	q += " ORDER BY path"
 	if f.Limit > 0 {
 		q += " LIMIT " + a.add(f.Limit)

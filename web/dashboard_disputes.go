@@ -130,9 +130,23 @@ func (s *Server) dashDisputes(ctx context.Context, u *pingan.User, v *view, d *d
 	if err != nil {
 		return err
 	}
+	orgs := map[string]*pingan.Unit{}
+	if len(byOrg) > 0 {
+		codes := make([]string, len(byOrg))
+		for i, st := range byOrg {
+			codes[i] = st.Key
+		}
+		us, err := s.units.FindUnits(ctx, u, pingan.UnitFilter{Codes: codes})
+		if err != nil {
+			return err
+		}
+		for _, o := range us {
+			orgs[o.Code] = o
+		}
+	}
 	for _, st := range byOrg {
 		row := &disputeRow{Key: st.Key, Name: st.Key, Stats: st, Links: links(st.Key, p), Days: daysText(st)}
-		if o, err := s.units.FindUnit(ctx, u, st.Key); err == nil {
+		if o := orgs[st.Key]; o != nil {
 			row.Name, row.Note = o.Name, v.T("org.type."+string(o.OrgType))
 		}
 		sec.ByOrg = append(sec.ByOrg, row)
