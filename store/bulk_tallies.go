@@ -156,10 +156,14 @@ func (b *BulkTx) AddTallies(ctx context.Context, rows []pingan.TallyRow) error {
 	}
 	stmt := func(q string) (*sql.Stmt, error) { return b.prepared(ctx, q) }
 	for _, tt := range tallyTables {
+		set := all
+		if tt.only != 0 {
+			set &= tt.only
+		}
 		rs := tt.project(rows)
-		for len(rs) > 0 {
+		for len(rs) > 0 && set != 0 {
 			n := min(len(rs), maxTallyRows)
-			if err := writeTallySet(ctx, tt.table, tt.period, tt.month, all, rs[:n], stmt); err != nil {
+			if err := writeTallySet(ctx, tt.table, tt.period, tt.month, set, rs[:n], stmt); err != nil {
 				return err
 			}
 			rs = rs[n:]

@@ -12,13 +12,15 @@ import (
 )
 
 // The counters of the statistics (docs/statistics.md; the measures and the
-// nodes a case counts at are pingan.CaseTally and pingan.TallyNodes). Two
-// tables of the same measures, by the day and by the month of the report;
-// each row is one node (a unit or a grid) and one cohort (region, kind,
-// category, source). Reading months takes the month rows; the days at the
-// ends of a range of days come from the day rows. Both are written in the
-// transaction of every change to a case, one statement each: the change of
-// the row from what it was to what it is now, at every node of either.
+// nodes a case counts at are pingan.CaseTally and pingan.TallyNodes). Tables
+// of the same measures, by the day and by the month of the report; each row
+// is one node (a unit or a grid) and one cohort (region, kind, category,
+// source), and the month rows again by kind alone and, for the reports
+// alone, by node alone (tallyTables). Reading months takes the month rows;
+// the days at the ends of a range of days come from the day rows. All are
+// written with every change to a case (through the journal, journal.go):
+// the change of the row from what it was to what it is now, at every node
+// of either.
 
 // tallyVersion is the migration that made the counters.
 const tallyVersion = 18
@@ -33,6 +35,11 @@ type tallyTable struct {
 	// 0045): read whenever a reading filters and groups by neither
 	// category nor source.
 	byKind bool
+	// byNode: by month and node alone, every other key column blank.
+	byNode bool
+	// only, when not 0, are the measures the table keeps; a change of
+	// none of them writes no row there.
+	only measureSet
 }
 
 // The counter tables: every change adds its day rows to the first and
@@ -41,7 +48,15 @@ var (
 	dayTallies   = tallyTable{table: "tallies_day", period: "day"}
 	monthTallies = tallyTable{table: "tallies_month", period: "month", month: true}
 	kindTallies  = tallyTable{table: "tallies_kind_month", period: "month", month: true, byKind: true}
-	tallyTables  = []tallyTable{dayTallies, monthTallies, kindTallies}
+	// reportTallies are the reports by month and node (migration 0050),
+	// keyed by the month first: the reports of a city's 1,420 grids in a
+	// month, which shade the dashboard's map, are one range of some 2,500
+	// narrow rows there, against 1,420 look-ups of each grid's rows by kind.
+	// Written only when a change counts a report (a new case, rarely
+	// another change of its report).
+	reportTallies = tallyTable{table: "tallies_reports_month", period: "month", month: true, byNode: true,
+		only: 1 << pingan.MReported}
+	tallyTables = []tallyTable{dayTallies, monthTallies, kindTallies, reportTallies}
 )
 
 // key answers the key under which the table counts a day row's key k:
@@ -53,12 +68,28 @@ func (tt tallyTable) key(k pingan.TallyKey) pingan.TallyKey {
 	if tt.byKind {
 		k.Region, k.Category, k.Source = "", "", ""
 	}
+	if tt.byNode {
+		k.Region, k.Kind, k.Category, k.Source = "", "", "", ""
+	}
 	return k
 }
 
+// keep clears in t the measures the table does not keep.
+func (tt tallyTable) keep(t *pingan.Tally) {
+	if tt.only == 0 {
+		return
+	}
+	for i := range t {
+		if tt.only&(1<<i) == 0 {
+			t[i] = 0
+		}
+	}
+}
+
 // project answers day rows summed into the table's rows: in the order of
-// their first row, or, for the rows by kind, sorted (writers take their
-// locks in key order).
+// their first row, or, for the rows by kind or by node, sorted (writers
+// take their locks in key order); of a table that keeps some measures, the
+// rows that change one of them, with only those.
 func (tt tallyTable) project(rows []pingan.TallyRow) []pingan.TallyRow {
 	if !tt.month {
 		return rows
@@ -70,6 +101,9 @@ func (tt tallyTable) project(rows []pingan.TallyRow) []pingan.TallyRow {
 	var out []pingan.TallyRow
 	at := make(map[nk]int, len(rows))
 	for _, r := range rows {
+		if tt.only != 0 && measuresOf(&r.T)&tt.only == 0 {
+			continue
+		}
 		k := tt.key(r.Key)
 		if i, ok := at[nk{r.Node, k}]; ok {
 			out[i].T.Add(&r.T)
@@ -78,7 +112,17 @@ func (tt tallyTable) project(rows []pingan.TallyRow) []pingan.TallyRow {
 		at[nk{r.Node, k}] = len(out)
 		out = append(out, pingan.TallyRow{Node: r.Node, Key: k, T: r.T})
 	}
-	if tt.byKind {
+	if tt.only != 0 {
+		kept := out[:0]
+		for _, r := range out {
+			tt.keep(&r.T)
+			if !r.T.Zero() {
+				kept = append(kept, r)
+			}
+		}
+		out = kept
+	}
+	if tt.byKind || tt.byNode {
 		sort.Slice(out, func(i, j int) bool { return pingan.TallyLess(out[i], out[j]) })
 	}
 	return out

@@ -230,7 +230,7 @@ func (s *Stats) rebuildMonth(ctx context.Context, m time.Time) (int64, error) {
 	}
 	defer tx.Rollback()
 	if s.dialect == Postgres {
-		if _, err := tx.ExecContext(ctx, `LOCK TABLE tallies_day, tallies_month, tallies_kind_month IN EXCLUSIVE MODE`); err != nil {
+		if _, err := tx.ExecContext(ctx, `LOCK TABLE tallies_day, tallies_month, tallies_kind_month, tallies_reports_month IN EXCLUSIVE MODE`); err != nil {
 			return 0, err
 		}
 	}
@@ -496,10 +496,14 @@ func (s *Stats) readTallies(ctx context.Context, tx *sql.Tx, tt tallyTable, cond
 		if !in(k.key.Day) {
 			continue
 		}
+		t := r.T
+		if tt.keep(&t); t.Zero() {
+			continue
+		}
 		if out[k] == nil {
 			out[k] = new(pingan.Tally)
 		}
-		out[k].Add(&r.T)
+		out[k].Add(&t)
 	}
 	return out, nil
 }

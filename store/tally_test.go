@@ -272,6 +272,9 @@ func testTalliesRebuild(t *testing.T, e *env) {
 	if _, err := raw.ExecContext(ctx, `UPDATE tallies_kind_month SET m_reported = m_reported + 2 WHERE node = $1`, e.fx.City.Code); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := raw.ExecContext(ctx, `DELETE FROM tallies_reports_month WHERE node = $1`, e.fx.Township.Code); err != nil {
+		t.Fatal(err)
+	}
 	check, err := e.db.Stats.VerifyTallies(ctx, 1000, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -281,7 +284,7 @@ func testTalliesRebuild(t *testing.T, e *env) {
 	for _, d := range check.Counters {
 		found[d.Table] = true
 	}
-	for _, table := range []string{"tallies_day", "tallies_month", "tallies_kind_month"} {
+	for _, table := range []string{"tallies_day", "tallies_month", "tallies_kind_month", "tallies_reports_month"} {
 		if !found[table] {
 			t.Errorf("verify found nothing in %s after it was changed: %v", table, check.Counters)
 		}

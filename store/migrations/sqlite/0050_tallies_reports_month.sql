@@ -1,0 +1,80 @@
+-- The reports by month and node alone (tallies_reports_month,
+-- docs/statistics.md): m_reported of tallies_kind_month summed over the
+-- kinds, every other key column blank and every other measure 0, keyed by
+-- the month first. The dashboard's map shades a city's 1,420 grids by the
+-- reports of a month or a year: here one range of a month's narrow rows (a
+-- row per node that counts a report in it), there 1,420 look-ups of each
+-- grid's rows by kind. Written with the other counters (the folder, a
+-- rebuild, a bulk load) but only by a change that counts a report, checked
+-- by `pingan stats verify`; filled here from tallies_kind_month. The
+-- journal's rows not yet folded are folded into all four tables.
+CREATE TABLE tallies_reports_month (
+    node     TEXT NOT NULL,
+    month    TEXT NOT NULL,
+    region   TEXT NOT NULL,
+    kind     TEXT NOT NULL,
+    category TEXT NOT NULL,
+    source   TEXT NOT NULL,
+    m_reported INTEGER NOT NULL DEFAULT 0,
+    m_in_reported INTEGER NOT NULL DEFAULT 0,
+    m_in_accepted INTEGER NOT NULL DEFAULT 0,
+    m_in_rejected INTEGER NOT NULL DEFAULT 0,
+    m_in_dispatched INTEGER NOT NULL DEFAULT 0,
+    m_in_progress INTEGER NOT NULL DEFAULT 0,
+    m_in_resolved INTEGER NOT NULL DEFAULT 0,
+    m_in_closed INTEGER NOT NULL DEFAULT 0,
+    m_in_merged INTEGER NOT NULL DEFAULT 0,
+    m_signed INTEGER NOT NULL DEFAULT 0,
+    m_signed_on_time INTEGER NOT NULL DEFAULT 0,
+    m_on_time INTEGER NOT NULL DEFAULT 0,
+    m_closed_on_time INTEGER NOT NULL DEFAULT 0,
+    m_overdue INTEGER NOT NULL DEFAULT 0,
+    m_due INTEGER NOT NULL DEFAULT 0,
+    m_deferred INTEGER NOT NULL DEFAULT 0,
+    m_escalated INTEGER NOT NULL DEFAULT 0,
+    m_returned INTEGER NOT NULL DEFAULT 0,
+    m_reworked INTEGER NOT NULL DEFAULT 0,
+    m_verified INTEGER NOT NULL DEFAULT 0,
+    m_reopened INTEGER NOT NULL DEFAULT 0,
+    m_rated INTEGER NOT NULL DEFAULT 0,
+    m_satisfied INTEGER NOT NULL DEFAULT 0,
+    m_dissatisfied INTEGER NOT NULL DEFAULT 0,
+    m_sensitive INTEGER NOT NULL DEFAULT 0,
+    m_mediated INTEGER NOT NULL DEFAULT 0,
+    m_agreed INTEGER NOT NULL DEFAULT 0,
+    m_settled INTEGER NOT NULL DEFAULT 0,
+    m_confirmed INTEGER NOT NULL DEFAULT 0,
+    m_perform_base INTEGER NOT NULL DEFAULT 0,
+    m_performed INTEGER NOT NULL DEFAULT 0,
+    m_agreement_days INTEGER NOT NULL DEFAULT 0,
+    m_petitions INTEGER NOT NULL DEFAULT 0,
+    m_petition_people INTEGER NOT NULL DEFAULT 0,
+    m_pet_repeats INTEGER NOT NULL DEFAULT 0,
+    m_pet_overreach INTEGER NOT NULL DEFAULT 0,
+    m_pet_letters INTEGER NOT NULL DEFAULT 0,
+    m_pet_letters_replied INTEGER NOT NULL DEFAULT 0,
+    m_pet_decided INTEGER NOT NULL DEFAULT 0,
+    m_pet_decided_on_time INTEGER NOT NULL DEFAULT 0,
+    m_pet_accepted INTEGER NOT NULL DEFAULT 0,
+    m_pet_answered INTEGER NOT NULL DEFAULT 0,
+    m_pet_answered_on_time INTEGER NOT NULL DEFAULT 0,
+    m_pet_extended INTEGER NOT NULL DEFAULT 0,
+    m_pet_reviews INTEGER NOT NULL DEFAULT 0,
+    m_pet_review_changed INTEGER NOT NULL DEFAULT 0,
+    m_pet_rechecks INTEGER NOT NULL DEFAULT 0,
+    m_pet_recheck_changed INTEGER NOT NULL DEFAULT 0,
+    m_handle_hours INTEGER NOT NULL DEFAULT 0,
+    m_hz_major INTEGER NOT NULL DEFAULT 0,
+    m_hz_ordered INTEGER NOT NULL DEFAULT 0,
+    m_hz_rectified INTEGER NOT NULL DEFAULT 0,
+    m_hz_rectified_on_time INTEGER NOT NULL DEFAULT 0,
+    m_hz_rechecked INTEGER NOT NULL DEFAULT 0,
+    m_hz_passed_first INTEGER NOT NULL DEFAULT 0,
+    m_hz_late INTEGER NOT NULL DEFAULT 0,
+    m_hz_listed INTEGER NOT NULL DEFAULT 0,
+    m_hz_major_open INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (month, node, region, kind, category, source)
+) WITHOUT ROWID;
+INSERT INTO tallies_reports_month (node, month, region, kind, category, source, m_reported)
+    SELECT node, month, '', '', '', '', SUM(m_reported) FROM tallies_kind_month
+    GROUP BY node, month HAVING SUM(m_reported) <> 0;
