@@ -99,6 +99,7 @@ type unitRow struct {
 	OpenOverdue                      int
 	Capped                           bool
 	Ever                             int64 // 曾超期 in the period, from the counters
+	Rates                            []cell
 }
 
 // breakRow is a row of a breakdown by category or by source.
@@ -107,6 +108,7 @@ type breakRow struct {
 	Sub       bool // a subcategory of the filtered category
 	Href      string
 	Stats     *pingan.Stats
+	Rates     []cell
 }
 
 // catOption is a category of the filter's select, subcategories indented.
@@ -435,7 +437,17 @@ func (s *Server) dashFigures(ctx context.Context, u *pingan.User, v *view, d *da
 		d.Patrols, err = s.dashPatrols(ctx, u, v, d, fl)
 		return err
 	})
-	return g.Wait()
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	// The rates of the tables' rows, put together for the template.
+	for _, r := range d.Children {
+		r.Rates = rateCells(v, r.Stats, d.RateIDs)
+	}
+	for _, r := range slices.Concat(d.ByCategory, d.BySource) {
+		r.Rates = rateCells(v, r.Stats, d.BreakRates)
+	}
+	return nil
 }
 
 // dashReaders is how many of a dashboard's sections read at once: one a

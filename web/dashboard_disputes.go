@@ -39,6 +39,8 @@ type disputeRow struct {
 	Links map[string]string
 	// Days is the average days to an agreement, "—" when none.
 	Days string
+	// Cells are the row's counts and rates.
+	Cells []cell
 }
 
 // disputeCounts are the counts of the section, each the inbox's filter of
@@ -69,8 +71,18 @@ func disputeCount(st *pingan.Stats, id string) int64 {
 	return 0
 }
 
-// Count answers the count id of the row (for the template).
-func (r *disputeRow) Count(id string) int64 { return disputeCount(r.Stats, id) }
+// fillCells puts together the counts and rates of every row of sec.
+func (sec *disputeSection) fillCells(v *view) {
+	for _, rows := range [][]*disputeRow{sec.ByOrg, sec.ByUnit, sec.ByCategory, sec.ByMonth} {
+		for _, r := range rows {
+			r.Cells = make([]cell, 0, len(disputeCounts)+len(disputeRates))
+			for _, c := range disputeCounts {
+				r.Cells = append(r.Cells, countCell(v, c.ID, disputeCount(r.Stats, c.ID), r.Links[c.ID]))
+			}
+			r.Cells = append(r.Cells, rateCells(v, r.Stats, disputeRates)...)
+		}
+	}
+}
 
 // daysText is the average days to an agreement, one decimal, "—" without
 // an agreement.
@@ -224,6 +236,7 @@ func (s *Server) dashDisputes(ctx context.Context, u *pingan.User, v *view, d *d
 		sec.ByMonth = append(sec.ByMonth, &disputeRow{Key: key, Name: key, Href: kindLink(link(unit.Code, m), pingan.KindDispute),
 			Stats: series[i], Links: links(unit.Code, m), Days: daysText(series[i])})
 	}
+	sec.fillCells(v)
 	d.Disputes = sec
 	return nil
 }

@@ -34,6 +34,8 @@ type petitionRow struct {
 	Stats *pingan.Stats
 	// Links open the petitions each count of the row counts, by figure.
 	Links map[string]string
+	// Cells are the row's counts and rates.
+	Cells []cell
 }
 
 // petitionCounts are the counts of the section: each the measure of the
@@ -75,8 +77,18 @@ func petitionCount(st *pingan.Stats, id string) int64 {
 	return 0
 }
 
-// Count answers the count id of the row (for the template).
-func (r *petitionRow) Count(id string) int64 { return petitionCount(r.Stats, id) }
+// fillCells puts together the counts and rates of every row of sec.
+func (sec *petitionSection) fillCells(v *view) {
+	for _, rows := range [][]*petitionRow{sec.ByUnit, sec.ByMonth} {
+		for _, r := range rows {
+			r.Cells = make([]cell, 0, len(petitionCounts)+len(pingan.PetitionRates))
+			for _, c := range petitionCounts {
+				r.Cells = append(r.Cells, countCell(v, c.ID, petitionCount(r.Stats, c.ID), r.Links[c.ID]))
+			}
+			r.Cells = append(r.Cells, rateCells(v, r.Stats, pingan.PetitionRates)...)
+		}
+	}
+}
 
 // showPetitions reports whether the dashboard filtered by fl shows the
 // section: every kind, or petitions.
@@ -138,6 +150,7 @@ func (s *Server) dashPetitions(ctx context.Context, u *pingan.User, v *view, d *
 		sec.ByMonth = append(sec.ByMonth, &petitionRow{Key: key, Name: key, Href: kindLink(link(unit.Code, m), pingan.KindPetition),
 			Stats: series[i], Links: links(unit.Code, m)})
 	}
+	sec.fillCells(v)
 	d.Petitions = sec
 	return nil
 }
