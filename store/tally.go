@@ -48,10 +48,11 @@ var (
 	dayTallies   = tallyTable{table: "tallies_day", period: "day"}
 	monthTallies = tallyTable{table: "tallies_month", period: "month", month: true}
 	kindTallies  = tallyTable{table: "tallies_kind_month", period: "month", month: true, byKind: true}
-	// reportTallies are the reports by month and node (migration 0050),
-	// keyed by the month first: the reports of a city's 1,420 grids in a
-	// month, which shade the dashboard's map, are one range of some 2,500
-	// narrow rows there, against 1,420 look-ups of each grid's rows by kind.
+	// reportTallies are the reports by month and node (migration 0050;
+	// on SQLite keyed by the month first): the reports of a city's 1,420
+	// grids in a month, which shade the dashboard's map, are one range of
+	// some 2,500 narrow rows there, against 1,420 look-ups of each grid's
+	// rows by kind.
 	// Written only when a change counts a report (a new case, rarely
 	// another change of its report).
 	reportTallies = tallyTable{table: "tallies_reports_month", period: "month", month: true, byNode: true,
