@@ -141,7 +141,7 @@ func loadTerritory(ctx context.Context, q querier) (*terrState, error) {
 		return nil, fmt.Errorf("store: territory version: %w", err)
 	}
 	rows, err := q.QueryContext(ctx, `SELECT g.code, g.name, g.type, g.unit_code, u.path, g.geometry
-		FROM grids g JOIN units u ON u.code = g.unit_code ORDER BY g.code`)
+		FROM grids g JOIN units u ON u.code = g.unit_code`)
 	if err != nil {
 		return nil, err
 	}
@@ -161,6 +161,9 @@ func loadTerritory(ctx context.Context, q querier) (*terrState, error) {
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
+	// By code as Go orders strings, as withShapes keeps them, whatever the
+	// database's collation.
+	slices.SortFunc(shapes, func(a, b gridShape) int { return strings.Compare(a.grid.Code, b.grid.Code) })
 	for i := range shapes {
 		grids = append(grids, &shapes[i].grid)
 	}
