@@ -52,9 +52,8 @@ var (
 	// on SQLite keyed by the month first): the reports of a city's 1,420
 	// grids in a month, which shade the dashboard's map, are one range of
 	// some 2,500 narrow rows there, against 1,420 look-ups of each grid's
-	// rows by kind.
-	// Written only when a change counts a report (a new case, rarely
-	// another change of its report).
+	// rows by kind. Written only when a change counts a report (a new
+	// case, rarely another change of where it counts).
 	reportTallies = tallyTable{table: "tallies_reports_month", period: "month", month: true, byNode: true,
 		only: 1 << pingan.MReported}
 	tallyTables = []tallyTable{dayTallies, monthTallies, kindTallies, reportTallies}

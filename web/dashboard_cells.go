@@ -36,3 +36,14 @@ func rateCells(v *view, st *pingan.Stats, ids []string) []cell {
 	}
 	return out
 }
+
+// sectionCells are the cells of a row of a section's table: the counts ids
+// of st (count answers each), opening links, then the rates.
+func sectionCells(v *view, st *pingan.Stats, links map[string]string, ids []string,
+	count func(*pingan.Stats, string) int64, rates []string) []cell {
+	out := make([]cell, 0, len(ids)+len(rates))
+	for _, id := range ids {
+		out = append(out, countCell(v, id, count(st, id), links[id]))
+	}
+	return append(out, rateCells(v, st, rates)...)
+}

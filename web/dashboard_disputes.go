@@ -73,13 +73,10 @@ func disputeCount(st *pingan.Stats, id string) int64 {
 
 // fillCells puts together the counts and rates of every row of sec.
 func (sec *disputeSection) fillCells(v *view) {
+	ids := sec.CountIDs()
 	for _, rows := range [][]*disputeRow{sec.ByOrg, sec.ByUnit, sec.ByCategory, sec.ByMonth} {
 		for _, r := range rows {
-			r.Cells = make([]cell, 0, len(disputeCounts)+len(disputeRates))
-			for _, c := range disputeCounts {
-				r.Cells = append(r.Cells, countCell(v, c.ID, disputeCount(r.Stats, c.ID), r.Links[c.ID]))
-			}
-			r.Cells = append(r.Cells, rateCells(v, r.Stats, disputeRates)...)
+			r.Cells = sectionCells(v, r.Stats, r.Links, ids, disputeCount, disputeRates)
 		}
 	}
 }

@@ -79,13 +79,10 @@ func petitionCount(st *pingan.Stats, id string) int64 {
 
 // fillCells puts together the counts and rates of every row of sec.
 func (sec *petitionSection) fillCells(v *view) {
+	ids := sec.CountIDs()
 	for _, rows := range [][]*petitionRow{sec.ByUnit, sec.ByMonth} {
 		for _, r := range rows {
-			r.Cells = make([]cell, 0, len(petitionCounts)+len(pingan.PetitionRates))
-			for _, c := range petitionCounts {
-				r.Cells = append(r.Cells, countCell(v, c.ID, petitionCount(r.Stats, c.ID), r.Links[c.ID]))
-			}
-			r.Cells = append(r.Cells, rateCells(v, r.Stats, pingan.PetitionRates)...)
+			r.Cells = sectionCells(v, r.Stats, r.Links, ids, petitionCount, pingan.PetitionRates)
 		}
 	}
 }
