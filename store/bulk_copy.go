@@ -52,15 +52,19 @@ func (s *bulkRowSource) Err() error { return nil }
 func (b *BulkTx) copyTallies(ctx context.Context, rows []pingan.TallyRow) error {
 	for _, tt := range tallyTables {
 		rs := tt.project(rows)
-		cols := append([]string{"node", tt.period, "region", "kind", "category", "source"}, measureColumns...)
+		// The measures the table keeps (the reports by node, one).
+		ms := tt.columns()
+		cols := append([]string{"node", tt.period, "region", "kind", "category", "source"}, ms...)
 		args := make([]any, 0, len(rs)*len(cols))
 		for _, r := range rs {
 			if r.T.Zero() {
 				continue
 			}
 			args = append(args, r.Node, r.Key.Day, r.Key.Region, string(r.Key.Kind), r.Key.Category, string(r.Key.Source))
-			for _, v := range r.T {
-				args = append(args, v)
+			for i, v := range r.T {
+				if tt.keeps(i) {
+					args = append(args, v)
+				}
 			}
 		}
 		if len(args) == 0 {
@@ -73,8 +77,8 @@ func (b *BulkTx) copyTallies(ctx context.Context, rows []pingan.TallyRow) error 
 		if err := b.copy(ctx, tmp, cols, args); err != nil {
 			return err
 		}
-		set := make([]string, len(measureColumns))
-		for j, c := range measureColumns {
+		set := make([]string, len(ms))
+		for j, c := range ms {
 			set[j] = c + " = " + tt.table + "." + c + " + excluded." + c
 		}
 		list := strings.Join(cols, ", ")

@@ -366,7 +366,7 @@ func (r *statsRead) sum(ctx context.Context, spans []span, col string) (*sums, e
 	// category or the source.
 	byKind := len(r.cats) == 0 && r.q.Source == "" && col != "category" && col != "source"
 	// The reports alone of many nodes, of every kind (the map's grids):
-	// the narrow rows by month and node (on SQLite one range of months).
+	// the narrow rows by month and node, each node's months one range.
 	byNode := byKind && r.q.Kind == "" && col != "kind" && r.q.Measures == pingan.MeasuresOf(pingan.MReported) &&
 		(len(r.nodes) > 1 || r.nodeSet != nil)
 	for _, sp := range spans {

@@ -48,12 +48,13 @@ var (
 	dayTallies   = tallyTable{table: "tallies_day", period: "day"}
 	monthTallies = tallyTable{table: "tallies_month", period: "month", month: true}
 	kindTallies  = tallyTable{table: "tallies_kind_month", period: "month", month: true, byKind: true}
-	// reportTallies are the reports by month and node (migration 0050;
-	// on SQLite keyed by the month first): the reports of a city's 1,420
-	// grids in a month, which shade the dashboard's map, are one range of
-	// some 2,500 narrow rows there, against 1,420 look-ups of each grid's
-	// rows by kind. Written only when a change counts a report (a new
-	// case, rarely another change of where it counts).
+	// reportTallies are the reports by month and node (migrations 0050
+	// and 0051; keyed by the node first, with the one column m_reported):
+	// the reports of a city's 1,420 grids in a month or a year, which
+	// shade the dashboard's map, are 1,420 short ranges of narrow rows
+	// read in the order of the grids, against as many look-ups of each
+	// grid's wide rows by kind. Written only when a change counts a
+	// report (a new case, rarely another change of where it counts).
 	reportTallies = tallyTable{table: "tallies_reports_month", period: "month", month: true, byNode: true,
 		only: 1 << pingan.MReported}
 	tallyTables = []tallyTable{dayTallies, monthTallies, kindTallies, reportTallies}
@@ -74,13 +75,27 @@ func (tt tallyTable) key(k pingan.TallyKey) pingan.TallyKey {
 	return k
 }
 
+// keeps answers whether the table has a column for the measure i.
+func (tt tallyTable) keeps(i int) bool { return tt.only == 0 || tt.only&(1<<i) != 0 }
+
+// columns lists the columns of the measures the table keeps.
+func (tt tallyTable) columns() []string {
+	var out []string
+	for i, c := range measureColumns {
+		if tt.keeps(i) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
 // keep clears in t the measures the table does not keep.
 func (tt tallyTable) keep(t *pingan.Tally) {
 	if tt.only == 0 {
 		return
 	}
 	for i := range t {
-		if tt.only&(1<<i) == 0 {
+		if !tt.keeps(i) {
 			t[i] = 0
 		}
 	}

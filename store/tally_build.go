@@ -469,7 +469,7 @@ func (s *Stats) journalOf(ctx context.Context, tx *sql.Tx) ([]pingan.TallyRow, e
 // holds for.
 func (s *Stats) readTallies(ctx context.Context, tx *sql.Tx, tt tallyTable, cond string, lo, hi string,
 	journal []pingan.TallyRow, in func(period string) bool) (map[tallyNK]*pingan.Tally, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT node, `+tt.period+`, `+tallyKeyColumns+`, `+strings.Join(measureColumns, ", ")+
+	rows, err := tx.QueryContext(ctx, `SELECT node, `+tt.period+`, `+tallyKeyColumns+`, `+strings.Join(tt.columns(), ", ")+
 		` FROM `+tt.table+` WHERE `+cond, lo, hi)
 	if err != nil {
 		return nil, err
@@ -481,7 +481,9 @@ func (s *Stats) readTallies(ctx context.Context, tx *sql.Tx, tt tallyTable, cond
 		t := new(pingan.Tally)
 		dest := []any{&k.node, &k.key.Day, &k.key.Region, &k.key.Kind, &k.key.Category, &k.key.Source}
 		for i := range t {
-			dest = append(dest, &t[i])
+			if tt.keeps(i) {
+				dest = append(dest, &t[i])
+			}
 		}
 		if err := rows.Scan(dest...); err != nil {
 			return nil, err
