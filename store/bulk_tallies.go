@@ -163,7 +163,7 @@ func (b *BulkTx) AddTallies(ctx context.Context, rows []pingan.TallyRow) error {
 		rs := tt.project(rows)
 		for len(rs) > 0 && set != 0 {
 			n := min(len(rs), maxTallyRows)
-			if err := writeTallySet(ctx, tt.table, tt.period, tt.month, set, rs[:n], stmt); err != nil {
+			if err := writeTallySet(ctx, tt, set, rs[:n], stmt); err != nil {
 				return err
 			}
 			rs = rs[n:]

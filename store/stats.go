@@ -6,6 +6,7 @@ import (
 	"errors"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -369,12 +370,22 @@ func (r *statsRead) sum(ctx context.Context, spans []span, col string) (*sums, e
 	// the narrow rows by month and node, each node's months one range.
 	byNode := byKind && r.q.Kind == "" && col != "kind" && r.q.Measures == pingan.MeasuresOf(pingan.MReported) &&
 		(len(r.nodes) > 1 || r.nodeSet != nil)
+	// The whole years of a range of months from the year rows, a year of
+	// a city's cohorts in a tenth of the month rows — unless the sums are
+	// by month.
+	if col != "month" {
+		spans = yearSpans(spans)
+	}
 	for _, sp := range spans {
 		switch {
 		case byNode && sp.table == monthTallies.table:
 			sp.table = reportTallies.table
+		case byNode && sp.table == yearTallies.table:
+			sp.table = reportYearTallies.table
 		case byKind && sp.table == monthTallies.table:
 			sp.table = kindTallies.table
+		case byKind && sp.table == yearTallies.table:
+			sp.table = kindYearTallies.table
 		}
 		var a args
 		// By kind too, for the rates of one kind — unless only some
@@ -459,10 +470,7 @@ func (r *statsRead) addJournal(out *sums, sp span, col string) {
 	for i := range r.journal {
 		row := &r.journal[i]
 		k := row.Key
-		p := k.Day
-		if sp.period == "month" {
-			p = k.Month()
-		}
+		p := k.Day[:len(sp.lo)] // the span's period: a day, a month or a year
 		if !nodes[row.Node] || p < sp.lo || p >= sp.hi || (r.q.Kind != "" && k.Kind != r.q.Kind) ||
 			(r.q.Source != "" && k.Source != r.q.Source) || (len(r.cats) > 0 && !slices.Contains(r.cats, k.Category)) {
 			continue
@@ -602,6 +610,38 @@ func spansOf(from, to time.Time) []span {
 	out = append(out, spanOfMonths(first, last)...)
 	if last.Before(to) {
 		out = append(out, span{dayTallies.table, "day", last.Format(dayLayout), to.Format(dayLayout)})
+	}
+	return out
+}
+
+// yearSpans answers spans with the whole years of each span of month rows
+// read from the year rows instead: 2025-11 to 2027-03 is 2025-11 and
+// 2025-12 from the month rows, 2026 from the year rows, 2027-01 to 2027-03
+// from the month rows.
+func yearSpans(spans []span) []span {
+	var out []span
+	for _, sp := range spans {
+		if sp.table != monthTallies.table {
+			out = append(out, sp)
+			continue
+		}
+		first, _ := strconv.Atoi(sp.lo[:4])
+		if sp.lo[5:] != "01" {
+			first++
+		}
+		last, _ := strconv.Atoi(sp.hi[:4]) // the year of the month after the span
+		if first >= last {
+			out = append(out, sp)
+			continue
+		}
+		lo, hi := strconv.Itoa(first), strconv.Itoa(last)
+		if sp.lo < lo+"-01" {
+			out = append(out, span{sp.table, sp.period, sp.lo, lo + "-01"})
+		}
+		out = append(out, span{yearTallies.table, yearTallies.period, lo, hi})
+		if sp.hi > hi+"-01" {
+			out = append(out, span{sp.table, sp.period, hi + "-01", sp.hi})
+		}
 	}
 	return out
 }

@@ -25,17 +25,7 @@ func init() {
 // the rows by month and node, tallies_reports_month) too, with changes
 // still in the journal.
 func testStatsMeasures(t *testing.T, e *env) {
-	fx := e.fx
-	storetest.SeedGrids(t, e.db, fx)
-	storetest.BulkCases(t, e.db, fx, 500, storetest.BulkOptions{Now: e.clock.Now()})
-	// Reports of today in a grid, left in the journal, one moved on.
-	e.db.HaltFolder()
-	for range 3 {
-		c := e.report(t, fx.CountyDispatcher, "", func(n *pingan.NewCase) { n.Location = &pingan.Location{Lat: 39.755, Lng: 98.505} })
-		if c.Grid == "" {
-			t.Fatalf("a report in no grid: %+v", c)
-		}
-	}
+	journaledCity(t, e)
 	year := time.Date(2025, 3, 1, 0, 0, 0, 0, pingan.CST)
 	days := time.Date(2025, 3, 10, 0, 0, 0, 0, pingan.CST)
 	for _, r := range []struct {
@@ -93,5 +83,22 @@ func checkStatsMeasures(t *testing.T, e *env, from, to time.Time, some pingan.Me
 				t.Errorf("by %s, %s: a measure not read counts %d", by, s.Key, n)
 			}
 		}
+	}
+}
+
+// journaledCity fills e with grids and 500 cases reported over the
+// thirteen months before now, stops the folder and files three reports of
+// today in a grid, which stay in the journal, each accepted.
+func journaledCity(t *testing.T, e *env) {
+	fx := e.fx
+	storetest.SeedGrids(t, e.db, fx)
+	storetest.BulkCases(t, e.db, fx, 500, storetest.BulkOptions{Now: e.clock.Now()})
+	e.db.HaltFolder()
+	for range 3 {
+		c := e.report(t, fx.CountyDispatcher, "", func(n *pingan.NewCase) { n.Location = &pingan.Location{Lat: 39.755, Lng: 98.505} })
+		if c.Grid == "" {
+			t.Fatalf("a report in no grid: %+v", c)
+		}
+		e.act(t, fx.CountyDispatcher, c.ID, pingan.ActionInput{Action: pingan.ActAccept})
 	}
 }

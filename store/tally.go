@@ -13,11 +13,12 @@ import (
 
 // The counters of the statistics (docs/statistics.md; the measures and the
 // nodes a case counts at are pingan.CaseTally and pingan.TallyNodes). Tables
-// of the same measures, by the day and by the month of the report; each row
-// is one node (a unit or a grid) and one cohort (region, kind, category,
-// source), and the month rows again by kind alone and, for the reports
-// alone, by node alone (tallyTables). Reading months takes the month rows;
-// the days at the ends of a range of days come from the day rows. All are
+// of the same measures, by the day, the month and the year of the report;
+// each row is one node (a unit or a grid) and one cohort (region, kind,
+// category, source), and the month rows again by kind alone and, for the
+// reports alone, by node alone (tallyTables). Reading whole years of
+// cohorts takes the year rows, months the month rows; the days at the ends
+// of a range of days come from the day rows. All are
 // written with every change to a case (through the journal, journal.go):
 // the change of the row from what it was to what it is now, at every node
 // of either.
@@ -29,7 +30,9 @@ const tallyVersion = 18
 // which part of a day row's key its rows keep (project).
 type tallyTable struct {
 	table, period string
-	month         bool // by the month of the report, not the day
+	// width is the length of the period in the key: 10 for a day
+	// (2026-03-08), 7 for a month (2026-03), 4 for a year (2026).
+	width int
 	// byKind: by node, month and kind alone, region, category and source
 	// left blank — a city's month in a few rows, not thousands (migration
 	// 0045): read whenever a reading filters and groups by neither
@@ -40,14 +43,18 @@ type tallyTable struct {
 	// only, when not 0, are the measures the table keeps; a change of
 	// none of them writes no row there.
 	only measureSet
+	// months, of a year table, is the month table whose rows it sums: a
+	// rebuild makes a year's rows again from them (yearFromMonths) and
+	// `pingan stats verify` compares them (verifyYear).
+	months string
 }
 
 // The counter tables: every change adds its day rows to the first and
 // their sums to the others.
 var (
-	dayTallies   = tallyTable{table: "tallies_day", period: "day"}
-	monthTallies = tallyTable{table: "tallies_month", period: "month", month: true}
-	kindTallies  = tallyTable{table: "tallies_kind_month", period: "month", month: true, byKind: true}
+	dayTallies   = tallyTable{table: "tallies_day", period: "day", width: 10}
+	monthTallies = tallyTable{table: "tallies_month", period: "month", width: 7}
+	kindTallies  = tallyTable{table: "tallies_kind_month", period: "month", width: 7, byKind: true}
 	// reportTallies are the reports by month and node (migrations 0050
 	// and 0051; keyed by the node first, with the one column m_reported):
 	// the reports of a city's 1,420 grids in a month or a year, which
@@ -55,17 +62,23 @@ var (
 	// read in the order of the grids, against as many look-ups of each
 	// grid's wide rows by kind. Written only when a change counts a
 	// report (a new case, rarely another change of where it counts).
-	reportTallies = tallyTable{table: "tallies_reports_month", period: "month", month: true, byNode: true,
+	reportTallies = tallyTable{table: "tallies_reports_month", period: "month", width: 7, byNode: true,
 		only: 1 << pingan.MReported}
-	tallyTables = []tallyTable{dayTallies, monthTallies, kindTallies, reportTallies}
+	// The year tables (migration 0052) are the rows of the three month
+	// tables summed by year, for the readings of whole years: a year of a
+	// city's cohorts is some 660 rows against 7,200 month rows, a year of
+	// its 1,420 grids' reports 1,420 rows against 25,000.
+	yearTallies       = tallyTable{table: "tallies_year", period: "year", width: 4, months: monthTallies.table}
+	kindYearTallies   = tallyTable{table: "tallies_kind_year", period: "year", width: 4, byKind: true, months: kindTallies.table}
+	reportYearTallies = tallyTable{table: "tallies_reports_year", period: "year", width: 4, byNode: true,
+		only: 1 << pingan.MReported, months: reportTallies.table}
+	tallyTables = []tallyTable{dayTallies, monthTallies, kindTallies, reportTallies, yearTallies, kindYearTallies, reportYearTallies}
 )
 
 // key answers the key under which the table counts a day row's key k:
-// its period in Day (YYYY-MM for a month table).
+// its period in Day (YYYY-MM for a month table, YYYY for a year table).
 func (tt tallyTable) key(k pingan.TallyKey) pingan.TallyKey {
-	if tt.month {
-		k.Day = k.Month()
-	}
+	k.Day = k.Day[:tt.width]
 	if tt.byKind {
 		k.Region, k.Category, k.Source = "", "", ""
 	}
@@ -106,7 +119,7 @@ func (tt tallyTable) keep(t *pingan.Tally) {
 // take their locks in key order); of a table that keeps some measures, the
 // rows that change one of them, with only those.
 func (tt tallyTable) project(rows []pingan.TallyRow) []pingan.TallyRow {
-	if !tt.month {
+	if tt.width == len(dayLayout) {
 		return rows
 	}
 	type nk struct {
@@ -365,7 +378,7 @@ func (h *handle) addTallies(ctx context.Context, tx *sql.Tx, rows []pingan.Tally
 // of tables, with the statements stmt prepares.
 func writeTallyTables(ctx context.Context, rows []pingan.TallyRow, tables []tallyTable, stmt func(query string) (*sql.Stmt, error)) error {
 	for _, tt := range tables {
-		if err := writeTallies(ctx, tt.table, tt.period, tt.month, tt.project(rows), stmt); err != nil {
+		if err := writeTallies(ctx, tt, tt.project(rows), stmt); err != nil {
 			return err
 		}
 	}
@@ -448,8 +461,9 @@ func upsertText(table, period string, set measureSet, n int) string {
 	return b.String()
 }
 
-// writeTallies adds rs to table, rows of the same measures together.
-func writeTallies(ctx context.Context, table, period string, month bool, rs []pingan.TallyRow, stmt func(string) (*sql.Stmt, error)) error {
+// writeTallies adds rs, rows of the table's key (project), to the table,
+// rows of the same measures together.
+func writeTallies(ctx context.Context, tt tallyTable, rs []pingan.TallyRow, stmt func(string) (*sql.Stmt, error)) error {
 	var sets []measureSet
 	bySet := map[measureSet][]pingan.TallyRow{}
 	for _, r := range rs {
@@ -466,7 +480,7 @@ func writeTallies(ctx context.Context, table, period string, month bool, rs []pi
 		rows := bySet[m]
 		for len(rows) > 0 {
 			n := min(len(rows), maxTallyRows)
-			if err := writeTallySet(ctx, table, period, month, m, rows[:n], stmt); err != nil {
+			if err := writeTallySet(ctx, tt, m, rows[:n], stmt); err != nil {
 				return err
 			}
 			rows = rows[n:]
@@ -475,18 +489,14 @@ func writeTallies(ctx context.Context, table, period string, month bool, rs []pi
 	return nil
 }
 
-func writeTallySet(ctx context.Context, table, period string, month bool, set measureSet, rs []pingan.TallyRow, stmt func(string) (*sql.Stmt, error)) error {
-	s, err := stmt(upsertTally(table, period, set, len(rs)))
+func writeTallySet(ctx context.Context, tt tallyTable, set measureSet, rs []pingan.TallyRow, stmt func(string) (*sql.Stmt, error)) error {
+	s, err := stmt(upsertTally(tt.table, tt.period, set, len(rs)))
 	if err != nil {
 		return err
 	}
 	a := make([]any, 0, len(rs)*16)
 	for _, r := range rs {
-		p := r.Key.Day
-		if month {
-			p = r.Key.Month()
-		}
-		a = append(a, r.Node, p, r.Key.Region, string(r.Key.Kind), r.Key.Category, string(r.Key.Source))
+		a = append(a, r.Node, r.Key.Day[:tt.width], r.Key.Region, string(r.Key.Kind), r.Key.Category, string(r.Key.Source))
 		for i, v := range r.T {
 			if set&(1<<i) != 0 {
 				a = append(a, v)

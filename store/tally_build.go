@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -16,7 +17,10 @@ import (
 // an upgrade (the counters are built at start when the table is empty and
 // cases exist), for a repair (`pingan stats rebuild`) and to check them
 // (`pingan stats verify`). A month's cases are read through the index on
-// reported_at, so a recount holds one month's counters in memory.
+// reported_at, so a recount holds one month's counters in memory. The
+// year rows are the month rows summed: a rebuild makes a year's again from
+// its month rows once they are rebuilt, and a check compares them with
+// the month rows (yearFromMonths, verifyYear).
 
 // TallyProgress is told the cases recounted so far and how many there are.
 type TallyProgress func(done, total int64)
@@ -175,8 +179,10 @@ func (s *Stats) RebuildTallies(ctx context.Context, progress TallyProgress) (int
 	if err := s.clearTallies(ctx, months); err != nil {
 		return 0, err
 	}
-	for _, m := range months {
-		n, err := s.rebuildMonth(ctx, m)
+	for i, m := range months {
+		// The year rows with the last month of each year.
+		lastOfYear := i == len(months)-1 || months[i+1].Year() != m.Year()
+		n, err := s.rebuildMonth(ctx, m, lastOfYear)
 		if err != nil {
 			return done, err
 		}
@@ -209,28 +215,35 @@ func (s *Stats) clearTallies(ctx context.Context, months []time.Time) error {
 		}
 		return tx.Commit()
 	}
-	lo, hi := months[0], months[len(months)-1].AddDate(0, 1, 0)
 	for _, tt := range tallyTables {
-		layout := "2006-01-02"
-		if tt.month {
-			layout = "2006-01"
-		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM `+tt.table+` WHERE `+tt.period+` < $1 OR `+tt.period+` >= $2`,
-			lo.Format(layout), hi.Format(layout)); err != nil {
+		first, last := tt.periods(months[0], months[len(months)-1].AddDate(0, 1, 0))
+		if _, err := tx.ExecContext(ctx, `DELETE FROM `+tt.table+` WHERE `+tt.period+` < $1 OR `+tt.period+` > $2`,
+			first, last); err != nil {
 			return err
 		}
 	}
 	return tx.Commit()
 }
 
-func (s *Stats) rebuildMonth(ctx context.Context, m time.Time) (int64, error) {
+// periods answers the first and the last period of the table that hold
+// days of [from, to), both midnights.
+func (tt tallyTable) periods(from, to time.Time) (first, last string) {
+	layout := dayLayout[:tt.width]
+	return from.In(pingan.CST).Format(layout), to.In(pingan.CST).AddDate(0, 0, -1).Format(layout)
+}
+
+// rebuildMonth replaces the counters of the cases reported in the month
+// from m with their recount; the year rows, which hold the other months
+// too, are made again from the month rows when year is set.
+func (s *Stats) rebuildMonth(ctx context.Context, m time.Time, year bool) (int64, error) {
 	tx, err := s.beginWrite(ctx)
 	if err != nil {
 		return 0, err
 	}
 	defer tx.Rollback()
 	if s.dialect == Postgres {
-		if _, err := tx.ExecContext(ctx, `LOCK TABLE tallies_day, tallies_month, tallies_kind_month, tallies_reports_month IN EXCLUSIVE MODE`); err != nil {
+		if _, err := tx.ExecContext(ctx, `LOCK TABLE tallies_day, tallies_month, tallies_kind_month, tallies_reports_month,
+			tallies_year, tallies_kind_year, tallies_reports_year IN EXCLUSIVE MODE`); err != nil {
 			return 0, err
 		}
 	}
@@ -239,13 +252,10 @@ func (s *Stats) rebuildMonth(ctx context.Context, m time.Time) (int64, error) {
 	if err := s.drainJournal(ctx, tx); err != nil {
 		return 0, err
 	}
-	next := m.AddDate(0, 1, 0)
-	for _, tt := range tallyTables {
-		lo, hi := m.Format("2006-01-02"), next.Format("2006-01-02")
-		if tt.month {
-			lo, hi = m.Format("2006-01"), next.Format("2006-01")
-		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM `+tt.table+` WHERE `+tt.period+` >= $1 AND `+tt.period+` < $2`, lo, hi); err != nil {
+	tables := monthTables()
+	for _, tt := range tables {
+		first, last := tt.periods(m, m.AddDate(0, 1, 0))
+		if _, err := tx.ExecContext(ctx, `DELETE FROM `+tt.table+` WHERE `+tt.period+` >= $1 AND `+tt.period+` <= $2`, first, last); err != nil {
 			return 0, err
 		}
 	}
@@ -253,10 +263,52 @@ func (s *Stats) rebuildMonth(ctx context.Context, m time.Time) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	if err := s.addTallies(ctx, tx, r.rows(), tallyTables); err != nil {
+	if err := s.addTallies(ctx, tx, r.rows(), tables); err != nil {
 		return 0, err
 	}
+	if year {
+		if err := yearFromMonths(ctx, tx, m.Year()); err != nil {
+			return 0, err
+		}
+	}
 	return r.cases, tx.Commit()
+}
+
+// monthTables are the counter tables but the year tables: those a
+// month's recount replaces.
+func monthTables() []tallyTable {
+	var out []tallyTable
+	for _, tt := range tallyTables {
+		if tt.months == "" {
+			out = append(out, tt)
+		}
+	}
+	return out
+}
+
+// yearFromMonths makes the rows of the year y of every year table again
+// from the rows of its month table, in tx.
+func yearFromMonths(ctx context.Context, tx *sql.Tx, y int) error {
+	year := strconv.Itoa(y)
+	for _, tt := range tallyTables {
+		if tt.months == "" {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM `+tt.table+` WHERE year = $1`, year); err != nil {
+			return err
+		}
+		cols := tt.columns()
+		sums := make([]string, len(cols))
+		for i, c := range cols {
+			sums[i] = "SUM(" + c + ")"
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO `+tt.table+` (node, year, `+tallyKeyColumns+`, `+strings.Join(cols, ", ")+`)
+			SELECT node, CAST($1 AS TEXT), `+tallyKeyColumns+`, `+strings.Join(sums, ", ")+` FROM `+tt.months+`
+			WHERE month >= $2 AND month < $3 GROUP BY node, `+tallyKeyColumns, year, year+"-01", strconv.Itoa(y+1)+"-01"); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // BuildTalliesIfEmpty builds the counters when there are cases and no
@@ -317,7 +369,71 @@ func (s *Stats) VerifyTallies(ctx context.Context, limit int, progress TallyProg
 			progress(out.Cases, total)
 		}
 	}
+	// The year rows against the month rows, which are checked above.
+	for i, m := range months {
+		if i > 0 && months[i-1].Year() == m.Year() {
+			continue
+		}
+		for _, tt := range tallyTables {
+			if tt.months != "" {
+				if err := s.verifyYear(ctx, tt, m.Year(), note); err != nil {
+					return nil, err
+				}
+			}
+		}
+	}
 	return out, nil
+}
+
+// verifyYear compares the rows of the year y of the year table tt with
+// the sums of the rows of its month table, read at one moment: a change is
+// written into both at once (the journal's not yet folded into either), so
+// they agree at any moment. The comparison is one reading of both, grouped
+// by the key, that answers the keys whose sums differ.
+func (s *Stats) verifyYear(ctx context.Context, tt tallyTable, y int, note func(TallyDiff)) error {
+	tx, err := s.beginSnapshot(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	cols := tt.columns()
+	n := len(cols)
+	ya, ma := make([]string, 0, 2*n), make([]string, 0, 2*n) // each side's columns a_…, b_…
+	sel, differ := make([]string, 0, 2*n), make([]string, n)
+	for i, c := range cols {
+		ya = append(ya, c+" AS a_"+c, "0 AS b_"+c)
+		ma = append(ma, "0", c)
+		sel = append(sel, "SUM(a_"+c+")", "SUM(b_"+c+")")
+		differ[i] = "SUM(a_" + c + ") <> SUM(b_" + c + ")"
+	}
+	year := strconv.Itoa(y)
+	rows, err := tx.QueryContext(ctx, `SELECT node, `+tallyKeyColumns+`, `+strings.Join(sel, ", ")+` FROM (
+		SELECT node, `+tallyKeyColumns+`, `+strings.Join(ya, ", ")+` FROM `+tt.table+` WHERE year = $1
+		UNION ALL
+		SELECT node, `+tallyKeyColumns+`, `+strings.Join(ma, ", ")+` FROM `+tt.months+` WHERE month >= $2 AND month < $3
+	) ym GROUP BY node, `+tallyKeyColumns+` HAVING `+strings.Join(differ, " OR "), year, year+"-01", strconv.Itoa(y+1)+"-01")
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		k := tallyNK{key: pingan.TallyKey{Day: year}}
+		var got, want pingan.Tally
+		dest := []any{&k.node, &k.key.Region, &k.key.Kind, &k.key.Category, &k.key.Source}
+		for i := range got {
+			if tt.keeps(i) {
+				dest = append(dest, &got[i], &want[i])
+			}
+		}
+		if err := rows.Scan(dest...); err != nil {
+			return err
+		}
+		compareTallies(tt.table, map[tallyNK]*pingan.Tally{k: &got}, map[tallyNK]*pingan.Tally{k: &want}, note)
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	return tx.Commit()
 }
 
 // beginSnapshot starts a read transaction that sees one moment throughout.
@@ -335,17 +451,17 @@ func (s *Stats) verifyOutside(ctx context.Context, months []time.Time, note func
 		return err
 	}
 	defer tx.Rollback()
-	lo, hi := "9999", "0000"
-	if len(months) > 0 {
-		lo, hi = months[0].Format("2006-01"), months[len(months)-1].AddDate(0, 1, 0).Format("2006-01")
-	}
 	journal, err := s.journalOf(ctx, tx)
 	if err != nil {
 		return err
 	}
 	for _, tt := range tallyTables {
-		got, err := s.readTallies(ctx, tx, tt, `(`+tt.period+` < $1 OR `+tt.period+` >= $2)`, lo, hi,
-			journal, func(p string) bool { return p < lo || p >= hi })
+		first, last := "9999", "0000"
+		if len(months) > 0 {
+			first, last = tt.periods(months[0], months[len(months)-1].AddDate(0, 1, 0))
+		}
+		got, err := s.readTallies(ctx, tx, tt, `(`+tt.period+` < $1 OR `+tt.period+` > $2)`, first, last,
+			journal, func(p string) bool { return p < first || p > last })
 		if err != nil {
 			return err
 		}
@@ -370,19 +486,17 @@ func (s *Stats) verifyMonth(ctx context.Context, m time.Time, out *TallyCheck, l
 	if err != nil {
 		return err
 	}
-	// Each table against the recount's day rows, summed as it keeps them.
-	for _, tt := range tallyTables {
-		lo, hi := m.Format("2006-01-02"), next.Format("2006-01-02")
-		if tt.month {
-			lo, hi = m.Format("2006-01"), next.Format("2006-01")
-		}
-		got, err := s.readTallies(ctx, tx, tt, tt.period+` >= $1 AND `+tt.period+` < $2`, lo, hi,
-			journal, func(p string) bool { return p >= lo && p < hi })
+	// Each table against the recount's day rows, summed as it keeps them
+	// (the year rows hold other months: verifyYear).
+	for _, tt := range monthTables() {
+		first, last := tt.periods(m, next)
+		got, err := s.readTallies(ctx, tx, tt, tt.period+` >= $1 AND `+tt.period+` <= $2`, first, last,
+			journal, func(p string) bool { return p >= first && p <= last })
 		if err != nil {
 			return err
 		}
 		want := r.day
-		if tt.month {
+		if tt != dayTallies {
 			want = map[tallyNK]*pingan.Tally{}
 			for _, row := range tt.project(r.rows()) {
 				t := row.T

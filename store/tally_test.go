@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"slices"
 	"strconv"
 	"testing"
 	"time"
@@ -250,7 +251,9 @@ func testTalliesRandomWalk(t *testing.T, e *env) {
 // A rebuild gives the counters kept with each action; and it repairs them
 // after they were changed behind the store's back.
 func testTalliesRebuild(t *testing.T, e *env) {
-	e.clock.Set(time.Date(2026, 3, 30, 9, 0, 0, 0, pingan.CST))
+	// Across a new year: the year rows of both years are checked and
+	// made again.
+	e.clock.Set(time.Date(2025, 12, 29, 9, 0, 0, 0, pingan.CST))
 	steps := 300
 	if race {
 		steps = 120
@@ -275,16 +278,45 @@ func testTalliesRebuild(t *testing.T, e *env) {
 	if _, err := raw.ExecContext(ctx, `DELETE FROM tallies_reports_month WHERE node = $1`, e.fx.Township.Code); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := raw.ExecContext(ctx, `UPDATE tallies_year SET m_signed = m_signed + 3 WHERE node = $1 AND year = '2026'`, e.fx.City.Code); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := raw.ExecContext(ctx, `UPDATE tallies_kind_year SET m_rated = m_rated + 1 WHERE node = $1`, e.fx.City.Code); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := raw.ExecContext(ctx, `DELETE FROM tallies_reports_year WHERE node = $1`, e.fx.County.Code); err != nil {
+		t.Fatal(err)
+	}
+	var years []string
+	rows, err := raw.QueryContext(ctx, `SELECT DISTINCT year FROM tallies_year ORDER BY year`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var y string
+		if err := rows.Scan(&y); err != nil {
+			t.Fatal(err)
+		}
+		years = append(years, y)
+	}
+	rows.Close()
+	if !slices.Equal(years, []string{"2025", "2026"}) {
+		t.Fatalf("the walk's cases count in the years %v, want 2025 and 2026", years)
+	}
 	check, err := e.db.Stats.VerifyTallies(ctx, 1000, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Each table's change is found.
+	// Each table's change is found; the year rows' against the month rows.
 	found := map[string]bool{}
 	for _, d := range check.Counters {
 		found[d.Table] = true
+		if d.Table == "tallies_year" && d.Node == e.fx.City.Code && (d.Period != "2026" || d.Measure != "signed" || d.Counted != d.Recounted+3) {
+			t.Errorf("verify found %v at the city's year rows; want its signed 3 more in 2026", d)
+		}
 	}
-	for _, table := range []string{"tallies_day", "tallies_month", "tallies_kind_month", "tallies_reports_month"} {
+	for _, table := range []string{"tallies_day", "tallies_month", "tallies_kind_month", "tallies_reports_month",
+		"tallies_year", "tallies_kind_year", "tallies_reports_year"} {
 		if !found[table] {
 			t.Errorf("verify found nothing in %s after it was changed: %v", table, check.Counters)
 		}
