@@ -82,3 +82,40 @@ func benchEnterHolidayYear(b *testing.B, dsn string) {
 	}
 	b.ReportMetric(float64(moved)/b.Elapsed().Seconds(), "deadlines/s")
 }
+
+// BenchmarkFold is the folder's work for a report and the two steps after
+// it (accept, dispatch): the journal's rows of 200 such cases, left by a
+// stopped folder, moved into every counter table in one fold. Each
+// iteration files them with the timer stopped and times the fold alone.
+func BenchmarkFold(b *testing.B) {
+	b.Run("sqlite", func(b *testing.B) { benchFold(b, "") })
+	b.Run("postgres", func(b *testing.B) { benchFold(b, storetest.PostgresDSN(b)) })
+}
+
+func benchFold(b *testing.B, dsn string) {
+	db := storetest.OpenWith(b, store.Options{DSN: dsn, Clock: storetest.NewClock(storetest.Epoch)})
+	fx := storetest.Seed(b, db)
+	db.HaltFolder()
+	const cases = 200
+	b.ReportAllocs()
+	for b.Loop() {
+		b.StopTimer()
+		for i := range cases {
+			c, err := db.Cases.CreateCase(ctx, fx.GridWorker, &pingan.NewCase{Kind: pingan.KindDispute, Category: "0102",
+				Title: fmt.Sprintf("楼上漏水邻里纠纷 %d", i), Reporter: reporter, Location: &pingan.Location{Lat: 39.74, Lng: 98.51}})
+			if err != nil {
+				b.Fatal(err)
+			}
+			for _, in := range []pingan.ActionInput{{Action: pingan.ActAccept}, {Action: pingan.ActDispatch, ToUnit: fx.Township.Code}} {
+				if _, err := db.Cases.Act(ctx, fx.CountyDispatcher, c.ID, in); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+		b.StartTimer()
+		if err := db.Stats.Fold(ctx); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N*cases), "µs/case")
+}
