@@ -99,7 +99,7 @@ type unitRow struct {
 	OpenOverdue                      int
 	Capped                           bool
 	Ever                             int64 // 曾超期 in the period, from the counters
-	Rates                            []cell
+	Rates                            cells
 }
 
 // breakRow is a row of a breakdown by category or by source.
@@ -108,7 +108,7 @@ type breakRow struct {
 	Sub       bool // a subcategory of the filtered category
 	Href      string
 	Stats     *pingan.Stats
-	Rates     []cell
+	Rates     cells
 }
 
 // catOption is a category of the filter's select, subcategories indented.

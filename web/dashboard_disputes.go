@@ -40,7 +40,7 @@ type disputeRow struct {
 	// Days is the average days to an agreement, "—" when none.
 	Days string
 	// Cells are the row's counts and rates.
-	Cells []cell
+	Cells cells
 }
 
 // disputeCounts are the counts of the section, each the inbox's filter of

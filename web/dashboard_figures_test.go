@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"html"
+	"html/template"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -282,5 +283,33 @@ func TestGridLinks(t *testing.T) {
 				t.Errorf("grid %q with %v: %s, want %s", code, more, got, want)
 			}
 		}
+	}
+}
+
+// TestCellsHTML: the cells write themselves as html/template wrote them
+// through a template, for figures, labels, reasons and links with every
+// character the template escapes, links of other schemes and of
+// non-ASCII text.
+func TestCellsHTML(t *testing.T) {
+	tmpl := template.Must(template.New("cells").Parse(`{{range .}}<td class="{{.Class}}" data-label="{{.Label}}">` +
+		`{{if .Href}}<a href="{{.Href}}">{{.Text}}</a>{{else if .None}}<span class="none" title="{{.Why}}">{{.Text}}</span>` +
+		`{{else}}{{.Text}}{{end}}</td>{{end}}`))
+	cs := cells{
+		{Class: "n received", Label: "受理量", Text: "1,234", Href: "/inbox?tab=all&unit=620900&from=2026-01-01&q=a+b%20c"},
+		{Class: "n rate-satisfied", Label: `满意率 "<率>" & 'x' +1`, Text: "95.3%"},
+		{Class: "n rate-x", Label: "x", Text: "—", None: true, Why: `无基数：应结案 0 件 <b>"'&+` + "\x00"},
+		{Class: "n", Label: "y", Text: "<3 & 'ok'", Href: "/inbox?grid=网格 1&x=<'\"()>"},
+		{Class: "n", Label: "z", Text: "7", Href: "javascript:alert(1)"},
+		{Class: "n", Label: "z", Text: "8", Href: "HTTPS://example.org/a b"},
+		{Class: "n", Label: "z", Text: "9", Href: "mailto:x@example.org"},
+		{Class: "n", Label: "z", Text: "10", Href: "data:text/html,x"},
+		{Class: "n", Label: "z", Text: "11", Href: "/a:b"},
+	}
+	var want strings.Builder
+	if err := tmpl.Execute(&want, cs); err != nil {
+		t.Fatal(err)
+	}
+	if got := string(cs.HTML()); got != want.String() {
+		t.Errorf("cells\n got %s\nwant %s", got, want.String())
 	}
 }

@@ -35,7 +35,7 @@ type petitionRow struct {
 	// Links open the petitions each count of the row counts, by figure.
 	Links map[string]string
 	// Cells are the row's counts and rates.
-	Cells []cell
+	Cells cells
 }
 
 // petitionCounts are the counts of the section: each the measure of the
