@@ -50,7 +50,7 @@ func (s *bulkRowSource) Err() error { return nil }
 // a few round trips instead of one a few rows. A row that changes no
 // measure is left out, as addTallies leaves it.
 func (b *BulkTx) copyTallies(ctx context.Context, rows []pingan.TallyRow) error {
-	for _, tt := range tallyTables {
+	for _, tt := range b.tallyTables() {
 		rs := tt.project(rows)
 		// The measures the table keeps (the reports by node, one).
 		ms := tt.columns()

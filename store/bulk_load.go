@@ -23,6 +23,9 @@ import (
 // What is dropped is written down in bulk_dropped_indexes, in the
 // transaction that drops it, so that a load that dies midway leaves a
 // record: the next BeginBulkLoad, or RestoreBulkIndexes, makes it again.
+// So are the year rows of the counters: the load's transactions add to the
+// day and month tables only, and its end makes the years again from the
+// month rows (bulkYears, last in the record).
 
 // BulkLoadOptions say how a load writes.
 type BulkLoadOptions struct {
@@ -69,11 +72,9 @@ func (db *DB) BeginBulkLoad(ctx context.Context, o BulkLoadOptions) (*BulkLoad, 
 			}
 		}
 	}
-	if len(o.DropIndexes) > 0 {
-		if err := l.dropIndexes(ctx); err != nil {
-			l.End(ctx)
-			return nil, err
-		}
+	if err := l.dropIndexes(ctx); err != nil {
+		l.End(ctx)
+		return nil, err
 	}
 	return l, nil
 }
@@ -106,6 +107,7 @@ func (l *BulkLoad) Begin(ctx context.Context) (*BulkTx, error) {
 	if err != nil {
 		return nil, err
 	}
+	b.load = true
 	if l.db.dialect == Postgres {
 		if err := b.Exec(ctx, `SET LOCAL synchronous_commit = off`); err != nil {
 			b.Rollback()
@@ -171,8 +173,13 @@ type bulkIndex struct {
 	name, table, def, drop string
 }
 
+// bulkYears is the record's entry that makes the counters' year rows again
+// from the month rows (yearsFromMonths) rather than an index.
+var bulkYears = bulkIndex{name: "years", table: yearTallies.table}
+
 // dropIndexes records and drops the secondary indexes of the tables named
-// (and their foreign keys on PostgreSQL), in one transaction.
+// (and their foreign keys on PostgreSQL), in one transaction, and records
+// the year rows to be made again.
 func (l *BulkLoad) dropIndexes(ctx context.Context) error {
 	db := l.db
 	tx, err := db.beginWrite(ctx)
@@ -195,8 +202,8 @@ func (l *BulkLoad) dropIndexes(ctx context.Context) error {
 			fks = append(fks, fk...)
 		}
 	}
-	// Made again in this order: the indexes, then the foreign keys.
-	list = append(list, fks...)
+	// Made again in this order: the indexes, the foreign keys, the years.
+	list = append(append(list, fks...), bulkYears)
 	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS `+bulkIndexTable+` (
 		pos INTEGER PRIMARY KEY, name TEXT NOT NULL, tbl TEXT NOT NULL, def TEXT NOT NULL)`); err != nil {
 		return err
@@ -205,6 +212,9 @@ func (l *BulkLoad) dropIndexes(ctx context.Context) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO `+bulkIndexTable+` (pos, name, tbl, def) VALUES ($1, $2, $3, $4)`,
 			i, ix.name, ix.table, ix.def); err != nil {
 			return err
+		}
+		if ix.drop == "" {
+			continue
 		}
 		if _, err := tx.ExecContext(ctx, ix.drop); err != nil {
 			return err
@@ -316,7 +326,12 @@ func (db *DB) RestoreBulkIndexes(ctx context.Context) error {
 				return err
 			}
 		}
-		if _, err := tx.ExecContext(ctx, ix.def); err != nil {
+		if ix.def == "" && ix.name == bulkYears.name {
+			if err := yearsFromMonths(ctx, tx); err != nil {
+				tx.Rollback()
+				return fmt.Errorf("store: bulk load: making the counters' years again: %w", err)
+			}
+		} else if _, err := tx.ExecContext(ctx, ix.def); err != nil {
 			tx.Rollback()
 			return fmt.Errorf("store: bulk load: making index %s again: %w", ix.name, err)
 		}
@@ -331,6 +346,6 @@ func (db *DB) RestoreBulkIndexes(ctx context.Context) error {
 	if _, err = db.write.ExecContext(ctx, `DROP TABLE `+bulkIndexTable); err != nil {
 		return err
 	}
-	db.log.Info("store: bulk load: indexes made again", "indexes", len(list), "seconds", time.Since(began).Round(100*time.Millisecond).Seconds())
+	db.log.Info("store: bulk load: indexes and the counters' years made again", "entries", len(list), "seconds", time.Since(began).Round(100*time.Millisecond).Seconds())
 	return nil
 }

@@ -3,10 +3,12 @@ package store_test
 import (
 	"fmt"
 	"maps"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/pingan-gov/pingan"
+	"github.com/pingan-gov/pingan/store"
 )
 
 func init() {
@@ -15,6 +17,7 @@ func init() {
 		fn   func(t *testing.T, e *env)
 	}{
 		{"StatsYears", testStatsYears},
+		{"BulkLoadYears", testBulkLoadYears},
 	}...)
 }
 
@@ -102,6 +105,87 @@ func checkYears(t *testing.T, e *env, from, to time.Time, by pingan.StatsDim, ca
 	for k := range got {
 		if want[k] == nil {
 			t.Errorf("%s: %s counted, not month by month", what, k)
+		}
+	}
+}
+
+// testBulkLoadYears: the transactions of a bulk load add to the day and
+// month tables alone; its end makes the year rows again from the month
+// rows, and after a load that died before its end the next load's start
+// does.
+func testBulkLoadYears(t *testing.T, e *env) {
+	fx := e.fx
+	e.report(t, fx.CountyDispatcher, "")
+	if err := e.db.Stats.Fold(ctx); err != nil {
+		t.Fatal(err)
+	}
+	begin := func() *store.BulkLoad {
+		t.Helper()
+		load, err := e.db.BeginBulkLoad(ctx, store.BulkLoadOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return load
+	}
+	// add writes a counter row of a case the load would have written.
+	add := func(load *store.BulkLoad) {
+		t.Helper()
+		b, err := load.Begin(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var n pingan.Tally
+		n[pingan.MReported], n[pingan.MInReported] = 4, 4
+		// Of the day of the case, so that verify compares the year rows
+		// with the month rows (outside the months of the cases every row
+		// is a difference).
+		key := pingan.TallyKey{Day: e.clock.Now().In(pingan.CST).Format("2006-01-02"), Region: fx.Village.Region, Kind: pingan.KindDispute, Category: "0102",
+			Source: pingan.SourceGridWorker}
+		if err := b.AddTallies(ctx, []pingan.TallyRow{{Node: fx.City.Code, Key: key, T: n}}); err != nil {
+			t.Fatal(err)
+		}
+		if err := b.Commit(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// years answers the differences verify finds in the year tables.
+	years := func() []store.TallyDiff {
+		t.Helper()
+		check, err := e.db.Stats.VerifyTallies(ctx, 1000, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []store.TallyDiff
+		for _, d := range check.Counters {
+			if strings.HasSuffix(d.Table, "_year") {
+				out = append(out, d)
+			}
+		}
+		return out
+	}
+	load := begin()
+	add(load)
+	if len(years()) == 0 {
+		t.Error("a load's transaction wrote the year rows")
+	}
+	if err := load.End(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if d := years(); len(d) > 0 {
+		t.Errorf("after the load's end the year rows differ from the month rows: %v", d)
+	}
+	died := begin()
+	add(died) // and no end
+	if len(years()) == 0 {
+		t.Error("a load's transaction wrote the year rows")
+	}
+	next := begin()
+	if d := years(); len(d) > 0 {
+		t.Errorf("after the next load's start the year rows differ from the month rows: %v", d)
+	}
+	for _, l := range []*store.BulkLoad{next, died} {
+		if err := l.End(ctx); err != nil {
+			t.Fatal(err)
 		}
 	}
 }

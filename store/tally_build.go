@@ -286,6 +286,39 @@ func monthTables() []tallyTable {
 	return out
 }
 
+// yearsFromMonths makes the rows of every year of every year table again
+// from the month rows, in tx (the end of a bulk load).
+func yearsFromMonths(ctx context.Context, tx *sql.Tx) error {
+	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT substr(month, 1, 4) FROM `+monthTallies.table)
+	if err != nil {
+		return err
+	}
+	var years []int
+	for rows.Next() {
+		var y string
+		if err := rows.Scan(&y); err != nil {
+			rows.Close()
+			return err
+		}
+		n, err := strconv.Atoi(y)
+		if err != nil {
+			rows.Close()
+			return fmt.Errorf("a month of the counters in the year %q", y)
+		}
+		years = append(years, n)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, y := range years {
+		if err := yearFromMonths(ctx, tx, y); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // yearFromMonths makes the rows of the year y of every year table again
 // from the rows of its month table, in tx.
 func yearFromMonths(ctx context.Context, tx *sql.Tx, y int) error {
