@@ -114,10 +114,11 @@ func (tt tallyTable) keep(t *pingan.Tally) {
 	}
 }
 
-// project answers day rows summed into the table's rows: in the order of
-// their first row, or, for the rows by kind or by node, sorted (writers
-// take their locks in key order); of a table that keeps some measures, the
-// rows that change one of them, with only those.
+// project answers day rows summed into the table's rows, sorted: writers
+// take their locks in key order (the day rows come sorted; their months or
+// years in the order of their first row would not be: the second day of a
+// month may hold a region the first did not); of a table that keeps some
+// measures, the rows that change one of them, with only those.
 func (tt tallyTable) project(rows []pingan.TallyRow) []pingan.TallyRow {
 	if tt.width == len(dayLayout) {
 		return rows
@@ -150,9 +151,7 @@ func (tt tallyTable) project(rows []pingan.TallyRow) []pingan.TallyRow {
 		}
 		out = kept
 	}
-	if tt.byKind || tt.byNode {
-		sort.Slice(out, func(i, j int) bool { return pingan.TallyLess(out[i], out[j]) })
-	}
+	sort.Slice(out, func(i, j int) bool { return pingan.TallyLess(out[i], out[j]) })
 	return out
 }
 
