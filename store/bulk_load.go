@@ -72,7 +72,7 @@ func (db *DB) BeginBulkLoad(ctx context.Context, o BulkLoadOptions) (*BulkLoad, 
 			}
 		}
 	}
-	if err := l.dropIndexes(ctx); err != nil {
+	if err := l.record(ctx); err != nil {
 		l.End(ctx)
 		return nil, err
 	}
@@ -177,10 +177,10 @@ type bulkIndex struct {
 // from the month rows (yearsFromMonths) rather than an index.
 var bulkYears = bulkIndex{name: "years", table: yearTallies.table}
 
-// dropIndexes records and drops the secondary indexes of the tables named
-// (and their foreign keys on PostgreSQL), in one transaction, and records
-// the year rows to be made again.
-func (l *BulkLoad) dropIndexes(ctx context.Context) error {
+// record writes down what the load's end makes again — the secondary
+// indexes of the tables named (and their foreign keys on PostgreSQL), then
+// the counters' year rows — and drops those indexes, in one transaction.
+func (l *BulkLoad) record(ctx context.Context) error {
 	db := l.db
 	tx, err := db.beginWrite(ctx)
 	if err != nil {

@@ -13,7 +13,7 @@ import (
 
 // The counters of the statistics (docs/statistics.md; the measures and the
 // nodes a case counts at are pingan.CaseTally and pingan.TallyNodes). Tables
-// of the same measures, by the day, the month and the year of the report;
+// of the measures, by the day, the month and the year of the report;
 // each row is one node (a unit or a grid) and one cohort (region, kind,
 // category, source), and the month rows again by kind alone and, for the
 // reports alone, by node alone (tallyTables). Reading whole years of
@@ -33,12 +33,12 @@ type tallyTable struct {
 	// width is the length of the period in the key: 10 for a day
 	// (2026-03-08), 7 for a month (2026-03), 4 for a year (2026).
 	width int
-	// byKind: by node, month and kind alone, region, category and source
+	// byKind: by node, period and kind alone, region, category and source
 	// left blank — a city's month in a few rows, not thousands (migration
 	// 0045): read whenever a reading filters and groups by neither
 	// category nor source.
 	byKind bool
-	// byNode: by month and node alone, every other key column blank.
+	// byNode: by node and period alone, every other key column blank.
 	byNode bool
 	// only, when not 0, are the measures the table keeps; a change of
 	// none of them writes no row there.
