@@ -3,6 +3,7 @@ package web
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -245,26 +246,87 @@ func isDownload(pattern string) bool {
 
 // auditDownload wraps the handler of a download so that each one by a
 // signed-in account is a row of the audit trail, with its path, case and
-// status (a refused or failed download too). The row is written after the
-// answer; a failure to write it is logged.
+// status (a refused or failed download too). The row is written when the
+// answer starts, before the first byte of the file leaves: a client that
+// holds the file finds its row, and a row that cannot be written turns the
+// download into an error page (500), as the API refuses it, rather than let
+// a file go out unrecorded.
 func (s *Server) auditDownload(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		rec := &httpx.Recorder{ResponseWriter: w}
-		h.ServeHTTP(rec, r)
 		c, err := r.Cookie(sessionCookie)
 		if err != nil || c.Value == "" {
+			h.ServeHTTP(w, r)
 			return
 		}
 		u, err := s.users.Authenticate(r.Context(), c.Value)
 		if err != nil {
-			return // not signed in: nothing was downloaded
+			h.ServeHTTP(w, r) // not signed in: nothing will be downloaded
+			return
 		}
-		status := rec.Status
-		if status == 0 {
-			status = http.StatusOK
+		aw := &auditedWriter{ResponseWriter: w, record: func(status int) error {
+			return s.auditTrail.RecordDownload(context.WithoutCancel(r.Context()), u, r.PathValue("id"), r.URL.RequestURI(), status)
+		}}
+		h.ServeHTTP(aw, r)
+		if aw.status == 0 { // an answer with neither header nor body
+			aw.WriteHeader(http.StatusOK)
 		}
-		if err := s.auditTrail.RecordDownload(context.WithoutCancel(r.Context()), u, r.PathValue("id"), r.URL.RequestURI(), status); err != nil {
-			s.log.ErrorContext(r.Context(), "web: audit of a download", "request_id", httpx.RequestIDOf(r.Context()), "err", err)
+		if aw.err != nil {
+			s.log.ErrorContext(r.Context(), "web: audit of a download", "request_id", httpx.RequestIDOf(r.Context()), "status", aw.status, "err", aw.err)
+			if aw.refused {
+				s.fail(w, r, fmt.Errorf("web: audit of a download: %w", aw.err))
+			}
 		}
 	})
 }
+
+// auditedWriter writes the audit row of a download (record) with the
+// status of its answer, before that status reaches the client. When the row
+// of a file cannot be written, nothing of the handler's answer is sent: the
+// caller answers an error page instead.
+type auditedWriter struct {
+	http.ResponseWriter
+	record  func(status int) error
+	status  int   // the handler's status, 0 until it starts its answer
+	err     error // the error of record
+	refused bool  // the file is withheld: err and a status below 400
+}
+
+func (w *auditedWriter) WriteHeader(status int) {
+	if w.status != 0 {
+		if !w.refused {
+			w.ResponseWriter.WriteHeader(status) // net/http reports the second call
+		}
+		return
+	}
+	w.status = status
+	if status >= 100 && status < 200 { // informational: not the answer yet
+		w.ResponseWriter.WriteHeader(status)
+		w.status = 0
+		return
+	}
+	if w.err = w.record(status); w.err != nil && status < 400 {
+		w.refused = true
+		for _, h := range []string{"Content-Disposition", "Content-Length", "Content-Type", "Content-Encoding", "Etag", "Last-Modified"} {
+			w.Header().Del(h)
+		}
+		return
+	}
+	w.ResponseWriter.WriteHeader(status)
+}
+
+func (w *auditedWriter) Write(p []byte) (int, error) {
+	if w.status == 0 {
+		w.WriteHeader(http.StatusOK)
+	}
+	if w.refused {
+		return 0, errDownloadRefused
+	}
+	return w.ResponseWriter.Write(p)
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (w *auditedWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// errDownloadRefused is what a handler's writes answer once its file has
+// been withheld for want of its audit row.
+var errDownloadRefused = errors.New("web: the download is refused: its audit row could not be written")

@@ -1,9 +1,16 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
+	"log/slog"
+	"maps"
 	"net/http"
+	"net/http/httptest"
+	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -87,8 +94,8 @@ func TestDownloadsAudited(t *testing.T) {
 	day := e.clock.Now().Add(-time.Hour)
 	rows, total, err := e.db.Audit.SearchAudit(t.Context(), e.fx.Auditor, pingan.AuditFilter{Action: "download",
 		Account: e.fx.CountyDispatcher.Username, From: day, To: day.Add(2 * time.Hour)})
-	if err != nil || total != 4 {
-		t.Fatalf("%d download rows, want 4 (%v): %+v", total, err, rows)
+	if err != nil {
+		t.Fatal(err)
 	}
 	got := map[string]*pingan.AuditRecord{}
 	for _, r := range rows {
@@ -98,6 +105,9 @@ func TestDownloadsAudited(t *testing.T) {
 		}
 		got[strings.SplitN(ev.Path, "?", 2)[0]] = r
 	}
+	if total != 4 {
+		t.Fatalf("%d download rows, want 4: %v", total, slices.Collect(maps.Keys(got)))
+	}
 	for _, p := range []string{"/inbox.xlsx", "/search.csv", "/dashboard.xlsx"} {
 		if r := got[p]; r == nil || r.Result != pingan.AuditOK || r.Unit != e.fx.CountyDispatcher.UnitCode {
 			t.Errorf("%s: %+v", p, r)
@@ -106,4 +116,51 @@ func TestDownloadsAudited(t *testing.T) {
 	if r := got["/cases/"+c.ID+"/print/summary.pdf"]; r == nil || r.CaseID != c.ID {
 		t.Errorf("the print: %+v", r)
 	}
+}
+
+// The row of a download is written before its first byte leaves: a file
+// whose row cannot be written is not sent — the answer is an error page,
+// with none of the file's headers — while a page is not held back, and a
+// refused download is still answered when its row fails too.
+func TestDownloadWithoutAuditRow(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	c := e.newCase(e.fx.GridWorker, "0102", "楼道堆物")
+	trail := &failingTrail{AuditTrailService: e.db.Audit}
+	srv := New(Config{Units: e.db.Units, Users: e.db.Users, Categories: e.db.Categories, Cases: e.db.Cases, Stats: e.db.Stats,
+		Calendar: e.db.Calendar, AuditTrail: trail, Clock: e.clock, Logger: slog.New(slog.DiscardHandler), DataDir: e.dataDir})
+	ts := httptest.NewServer(srv.Handler())
+	t.Cleanup(ts.Close)
+	other := *e
+	other.srv, other.ts = srv, ts
+	d := other.login(e.fx.CountyDispatcher)
+
+	for _, path := range []string{"/inbox.xlsx", "/search.csv?q=楼道", "/cases/" + c.ID + "/print/summary.pdf"} {
+		res := d.get(path)
+		if res.status != http.StatusInternalServerError || res.header.Get("Content-Disposition") != "" ||
+			!strings.HasPrefix(res.header.Get("Content-Type"), "text/html") || strings.HasPrefix(res.body, "PK") || strings.HasPrefix(res.body, "%PDF") {
+			t.Errorf("%s without its audit row: %d %v\n%.200s", path, res.status, res.header, res.body)
+		}
+	}
+	if res := d.get("/cases/" + c.ID); res.status != http.StatusOK {
+		t.Errorf("a page while the trail fails: %d", res.status)
+	}
+	if res := d.get("/cases/C-none/print/summary.pdf"); res.status != http.StatusNotFound {
+		t.Errorf("a refused download while the trail fails: %d", res.status)
+	}
+	if n := trail.calls.Load(); n != 4 {
+		t.Errorf("%d rows tried, want 4", n)
+	}
+}
+
+// failingTrail is the store's audit trail whose downloads' rows cannot be
+// written.
+type failingTrail struct {
+	pingan.AuditTrailService
+	calls atomic.Int32
+}
+
+func (f *failingTrail) RecordDownload(context.Context, *pingan.User, string, string, int) error {
+	f.calls.Add(1)
+	return errors.New("the disk is full")
 }
