@@ -258,8 +258,8 @@ func (s *Subscriber) setStatus(st Status, problem string) {
 
 // receive decodes a message and queues it for the writer (waiting while
 // the queue is full, which holds the broker's next message back). A bad
-// message is acknowledged at once; once Close began, a message is left
-// unacknowledged for the next session.
+// message is acknowledged at once; once Close began, a message that finds
+// the queue full is left unacknowledged for the next session.
 func (s *Subscriber) receive(cli *paho.Client, pub *paho.Publish) {
 	s.qmu.RLock()
 	defer s.qmu.RUnlock()
@@ -274,6 +274,13 @@ func (s *Subscriber) receive(cli *paho.Client, pub *paho.Publish) {
 		return
 	}
 	m.readings = rs
+	// A place in the queue first: Close may begin meanwhile, and a select
+	// with both of its cases ready picks one at random.
+	select {
+	case s.queue <- m:
+		return
+	default:
+	}
 	select {
 	case s.queue <- m:
 	case <-s.stop:
