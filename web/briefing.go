@@ -232,10 +232,7 @@ func (s *Server) renderBriefing(w http.ResponseWriter, r *http.Request, unit, we
 		}
 	}
 	v.Title, v.Nav, v.D = v.T("briefing.page.title", b.UnitName, v.WeekText(b.Week)), "briefings", d
-	if status != http.StatusOK {
-		w.WriteHeader(status)
-	}
-	s.render(w, r, v)
+	s.renderStatus(w, r, v, status)
 }
 
 // recordMeeting records the meeting from its form.
