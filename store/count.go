@@ -78,7 +78,7 @@ func (s *Cases) countWhere(ctx context.Context, tx *sql.Tx, where []string, a ar
 		cnt.overdue = 0 // only an open case is overdue
 	default:
 		b := append(args(nil), a...)
-		cnt.overdue, err = count(append(where, overdueWhere(f.Status, b.add(s.dialect.ts(s.now())))...), b, false)
+		cnt.overdue, err = count(append(where, overdueWhere(s.dialect, f.Status, b.add(s.dialect.ts(s.now())))...), b, false)
 	}
 	return err
 }
@@ -90,7 +90,10 @@ func (s *Cases) countWhere(ctx context.Context, tx *sql.Tx, where []string, a ar
 // cases waiting for the first steps among the recent ones. The count of
 // overdue cases, which cannot stop early, walks the index of the tab's
 // statuses instead (overdueWhere); the open petitions of a stage (0047)
-// and the cases returned (0019) are read from indexes of their own.
+// and the cases returned (0019) are read from indexes of their own. On
+// PostgreSQL, whose conditions of open cases are the statuses in words
+// (openTerm), there is no walk: the planner, which knows how many cases
+// each status has, finds the first rows where it will.
 func countQuery(where []string, f pingan.CaseFilter, walk bool, limit string) string {
 	q := `SELECT 1 FROM cases WHERE ` + strings.Join(where, " AND ")
 	if walk && slices.Contains(where, openStatuses) && len(f.PetitionStages) == 0 && !f.Returned {
@@ -109,7 +112,9 @@ const openStatuses = `status IN ('reported', 'accepted', 'dispatched', 'in_progr
 // openTerm answers, when every status of ss is open, the condition that
 // the case is open, in the words of the partial indexes of open cases:
 // redundant with the statuses asked, it lets SQLite (which matches an
-// index's condition by its words) read those indexes.
+// index's condition by its words) read those indexes. PostgreSQL, which
+// names the statuses in words and proves those conditions, is not given
+// it: the planner would count the statuses twice and misjudge the rows.
 func openTerm(ss []pingan.Status) []string {
 	for _, st := range ss {
 		if !st.Open() {
@@ -134,14 +139,18 @@ func anyOpen(ss []pingan.Status) bool {
 }
 
 // overdueWhere answers the conditions that a case of one of the statuses
-// ss (any when empty) is overdue at the parameter now: overdueNow, and
-// that it is open (which overdueNow implies), in the words of the indexes
-// of open cases — by report time and by status (openByStatus), so that a
-// count of a few statuses walks those alone. A resolved case has only its
-// supervision deadline to meet (pingan.Case.Dues): when ss are all
-// resolved, the open cases whose supervision deadline passed, read from
-// the index of open cases by supervision deadline.
-func overdueWhere(ss []pingan.Status, now string) []string {
+// ss (any when empty) is overdue at the parameter now. On SQLite:
+// overdueNow, and that it is open (which overdueNow implies), in the words
+// of the indexes of open cases — by report time and by status
+// (openByStatus), so that a count of a few statuses walks those alone. On
+// PostgreSQL, whose planner goes by its statistics rather than by words:
+// the moment the case became overdue is before now (overdueAt, read by
+// the index and the statistics of migration 0053), each asked status one
+// range of that index, which holds what the conditions read. A resolved case has only its supervision deadline
+// to meet (pingan.Case.Dues): when ss are all resolved, the open cases
+// whose supervision deadline passed, read from the index of open cases by
+// supervision deadline.
+func overdueWhere(d Dialect, ss []pingan.Status, now string) []string {
 	resolved := len(ss) > 0
 	for _, st := range ss {
 		resolved = resolved && st == pingan.StatusResolved
@@ -150,8 +159,29 @@ func overdueWhere(ss []pingan.Status, now string) []string {
 		// Those few first, rather than every resolved case newest first.
 		return []string{`(region, id) IN (SELECT region, id FROM cases WHERE ` + openStatuses + ` AND supervise_by < ` + now + `)`}
 	}
+	if d == Postgres {
+		w := []string{overdueAt + ` < ` + now}
+		if len(ss) == 0 {
+			w = append(w, openStatuses) // the statuses, which lead the index
+		}
+		return w
+	}
 	return []string{openStatuses, openByStatus, overdueNow(now)}
 }
+
+// overdueAt is the moment an open case became overdue on PostgreSQL:
+// pingan.Case.OverdueAt as one value, the expression of the index and the
+// statistics cases_overdue_at (migration 0053), repeated verbatim. NULL
+// for a closed case or one with no deadline to meet now; '-infinity' for
+// a resolve deadline that passed before its clock stopped (overdue at any
+// time); else the earliest of the deadlines it must meet now (Dues).
+const overdueAt = `(CASE
+    WHEN status NOT IN ('reported', 'accepted', 'dispatched', 'in_progress', 'resolved') THEN NULL
+    WHEN status IN ('reported', 'accepted', 'dispatched', 'in_progress') AND suspended AND resolve_by < suspended_at THEN '-infinity'
+    ELSE LEAST(
+        CASE WHEN status = 'dispatched' THEN sign_by END,
+        CASE WHEN status IN ('reported', 'accepted', 'dispatched', 'in_progress') AND NOT suspended THEN resolve_by END,
+        supervise_by) END)`
 
 // openByStatus is the condition of the index of open cases by status
 // (cases_open_status, migration 0047): openStatuses in another order, so

@@ -52,9 +52,14 @@ func testOverdueNow(t *testing.T, e *env) {
 	e.act(t, fx.TownshipDispatcher, suspended.ID, pingan.ActionInput{Action: pingan.ActDispatch, ToUnit: fx.Township.Code})
 	e.act(t, fx.TownshipHandler, suspended.ID, pingan.ActionInput{Action: pingan.ActSign})
 	e.act(t, fx.TownshipDispatcher, suspended.ID, pingan.ActionInput{Action: pingan.ActSuspend, Reason: "等待司法鉴定结果"})
+	// Suspended once its deadline has passed (below): overdue for good.
+	late := e.report(t, fx.GridWorker, "")
+	e.act(t, fx.TownshipDispatcher, late.ID, pingan.ActionInput{Action: pingan.ActAccept})
+	e.act(t, fx.TownshipDispatcher, late.ID, pingan.ActionInput{Action: pingan.ActDispatch, ToUnit: fx.Township.Code})
+	e.act(t, fx.TownshipHandler, late.ID, pingan.ActionInput{Action: pingan.ActSign})
 	closed := e.report(t, fx.GridWorker, "")
 	e.closeCase(t, closed.ID)
-	all := []string{reported.ID, dispatched.ID, supervised.ID, suspended.ID, closed.ID}
+	all := []string{reported.ID, dispatched.ID, supervised.ID, suspended.ID, late.ID, closed.ID}
 
 	check := func(now time.Time, want ...string) {
 		t.Helper()
@@ -84,20 +89,24 @@ func testOverdueNow(t *testing.T, e *env) {
 	check(superviseBy.Add(time.Minute), dispatched.ID, supervised.ID)
 	// The suspended case stopped before its deadline: not overdue, however
 	// late it is now.
-	check(due0102.Add(time.Hour), reported.ID, dispatched.ID, supervised.ID)
+	check(due0102.Add(time.Hour), reported.ID, dispatched.ID, supervised.ID, late.ID)
 	if c := e.find(t, dispatched.ID); c.Overdue {
 		t.Error("a missed sign deadline set the flag of a missed resolve deadline")
 	}
 	// Signed, the sign deadline no longer counts; the resolve deadline does.
 	e.act(t, fx.TownshipHandler, dispatched.ID, pingan.ActionInput{Action: pingan.ActSign})
-	check(due0102.Add(time.Hour), reported.ID, dispatched.ID, supervised.ID)
+	check(due0102.Add(time.Hour), reported.ID, dispatched.ID, supervised.ID, late.ID)
+	// Its clock stopped after its deadline: overdue whenever it is asked.
+	e.act(t, fx.TownshipDispatcher, late.ID, pingan.ActionInput{Action: pingan.ActSuspend, Reason: "等待司法鉴定结果"})
+	check(due0102.Add(time.Hour), reported.ID, dispatched.ID, supervised.ID, late.ID)
 
 	// Resolved: the resolve deadline is met, the supervision order still
 	// waits for the centre to verify and close.
 	e.act(t, fx.TownshipHandler, supervised.ID, pingan.ActionInput{Action: pingan.ActResolve, Result: "已调解"})
-	check(due0102.Add(time.Hour), reported.ID, dispatched.ID, supervised.ID)
+	check(due0102.Add(time.Hour), reported.ID, dispatched.ID, supervised.ID, late.ID)
 	e.act(t, fx.TownshipDispatcher, supervised.ID, pingan.ActionInput{Action: pingan.ActClose})
-	check(due0102.Add(time.Hour), reported.ID, dispatched.ID)
+	check(due0102.Add(time.Hour), reported.ID, dispatched.ID, late.ID)
+	check(due0102.Add(30*24*time.Hour), reported.ID, dispatched.ID, late.ID)
 }
 
 // testSuperviseDue: the deadline watch marks an open case that missed its

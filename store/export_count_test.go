@@ -4,10 +4,10 @@ import "github.com/pingan-gov/pingan"
 
 // OverdueCountQuery is the count of the accepted cases overdue at $1 as
 // an inbox tab counts them (count.go): the tab's statuses, the condition
-// of the open cases and the overdue test.
-func OverdueCountQuery() string {
+// of the open cases and the overdue test, in the words of dialect d.
+func OverdueCountQuery(d Dialect) string {
 	f := pingan.CaseFilter{Status: []pingan.Status{pingan.StatusAccepted}}
-	where := append([]string{`status IN ('accepted')`, openStatuses}, overdueWhere(f.Status, "$1")...)
+	where := append([]string{`status IN ('accepted')`, openStatuses}, overdueWhere(d, f.Status, "$1")...)
 	return countQuery(where, f, false, "1001")
 }
 
