@@ -146,10 +146,10 @@ func anyOpen(ss []pingan.Status) bool {
 // PostgreSQL, whose planner goes by its statistics rather than by words:
 // the moment the case became overdue is before now (overdueAt, read by
 // the index and the statistics of migration 0053), each asked status one
-// range of that index, which holds what the conditions read. A resolved case has only its supervision deadline
-// to meet (pingan.Case.Dues): when ss are all resolved, the open cases
-// whose supervision deadline passed, read from the index of open cases by
-// supervision deadline.
+// range of that index, which holds what the conditions read. A resolved
+// case has only its supervision deadline to meet (pingan.Case.Dues): when
+// ss are all resolved, the open cases whose supervision deadline passed,
+// read from the index of open cases by supervision deadline.
 func overdueWhere(d Dialect, ss []pingan.Status, now string) []string {
 	resolved := len(ss) > 0
 	for _, st := range ss {

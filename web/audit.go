@@ -324,6 +324,19 @@ func (w *auditedWriter) Write(p []byte) (int, error) {
 	return w.ResponseWriter.Write(p)
 }
 
+// FlushError flushes as http.ResponseController does, the answer started
+// (and its row written) first: a flush does not let the header out past
+// the row.
+func (w *auditedWriter) FlushError() error {
+	if w.status == 0 {
+		w.WriteHeader(http.StatusOK)
+	}
+	if w.refused {
+		return errDownloadRefused
+	}
+	return http.NewResponseController(w.ResponseWriter).Flush()
+}
+
 // Unwrap lets http.ResponseController reach the underlying writer.
 func (w *auditedWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
