@@ -171,17 +171,14 @@ func overdueWhere(d Dialect, ss []pingan.Status, now string) []string {
 
 // overdueAt is the moment an open case became overdue on PostgreSQL:
 // pingan.Case.OverdueAt as one value, the expression of the index and the
-// statistics cases_overdue_at (migration 0053), repeated verbatim. NULL
+// statistics cases_overdue_at (migration 0053), in its words. NULL
 // for a closed case or one with no deadline to meet now; '-infinity' for
 // a resolve deadline that passed before its clock stopped (overdue at any
 // time); else the earliest of the deadlines it must meet now (Dues).
 const overdueAt = `(CASE
     WHEN status NOT IN ('reported', 'accepted', 'dispatched', 'in_progress', 'resolved') THEN NULL
-    WHEN status IN ('reported', 'accepted', 'dispatched', 'in_progress') AND suspended AND resolve_by < suspended_at THEN '-infinity'
-    ELSE LEAST(
-        CASE WHEN status = 'dispatched' THEN sign_by END,
-        CASE WHEN status IN ('reported', 'accepted', 'dispatched', 'in_progress') AND NOT suspended THEN resolve_by END,
-        supervise_by) END)`
+    WHEN ` + stoppedLate + ` THEN '-infinity'
+    ELSE ` + earliestDue + ` END)`
 
 // openByStatus is the condition of the index of open cases by status
 // (cases_open_status, migration 0047): openStatuses in another order, so

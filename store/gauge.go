@@ -308,11 +308,8 @@ func placeholders(n, m int) string {
 func dueMoment(d Dialect) string {
 	if d == Postgres {
 		return `(CASE
-    WHEN status IN ('reported', 'accepted', 'dispatched', 'in_progress') AND suspended AND resolve_by < suspended_at THEN NULL
-    ELSE LEAST(
-        CASE WHEN status = 'dispatched' THEN sign_by END,
-        CASE WHEN status IN ('reported', 'accepted', 'dispatched', 'in_progress') AND NOT suspended THEN resolve_by END,
-        supervise_by) END)`
+    WHEN ` + stoppedLate + ` THEN NULL
+    ELSE ` + earliestDue + ` END)`
 	}
 	return `(CASE
     WHEN status IN ('reported', 'accepted', 'dispatched', 'in_progress') AND suspended AND resolve_by < suspended_at THEN NULL
@@ -321,6 +318,20 @@ func dueMoment(d Dialect) string {
         CASE WHEN status IN ('reported', 'accepted', 'dispatched', 'in_progress') AND NOT suspended AND resolve_by IS NOT NULL THEN resolve_by ELSE '~' END,
         COALESCE(supervise_by, '~')), '~') END)`
 }
+
+// stoppedLate is the SQL condition that a case's resolve deadline passed
+// before its clock stopped (suspended late): overdue for good.
+const stoppedLate = `status IN ('reported', 'accepted', 'dispatched', 'in_progress') AND suspended AND resolve_by < suspended_at`
+
+// earliestDue is the SQL, on PostgreSQL, of the earliest deadline a case
+// must meet now (pingan.Case.Dues) but a stopped one, NULL when none: part
+// of the expressions of the indexes cases_open_due (dueMoment) and
+// cases_overdue_at (overdueAt), which PostgreSQL matches by their parsed
+// form, not their spacing.
+const earliestDue = `LEAST(
+        CASE WHEN status = 'dispatched' THEN sign_by END,
+        CASE WHEN status IN ('reported', 'accepted', 'dispatched', 'in_progress') AND NOT suspended THEN resolve_by END,
+        supervise_by)`
 
 // gaugeOpen is the condition of the index cases_open_due: the case is open.
 const gaugeOpen = `status IN ('accepted', 'dispatched', 'in_progress', 'reported', 'resolved')`
