@@ -7,6 +7,8 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -21,7 +23,7 @@ type page struct {
 }
 
 // pageNames are the templates under templates/ that are pages; the others
-// (layout.html, parts.html, mediation.html) are parsed into each.
+// (layout.html, parts.html and the sharedFiles) are parsed into them.
 var pageNames = []string{"login", "error", "inbox", "case", "report", "mobile", "dashboard",
 	"admin_units", "admin_users", "admin_categories", "admin_grids", "admin_holidays", "admin_holidays_preview",
 	"public_report", "public_receipt", "public_track", "public_case", "campaigns", "campaign",
@@ -56,11 +58,80 @@ var funcs = template.FuncMap{
 func loadPages() map[string]*page {
 	out := map[string]*page{}
 	for _, name := range pageNames {
-		t := template.Must(template.New(name).Funcs(funcs).ParseFS(assets,
-			"templates/layout.html", "templates/parts.html", "templates/mediation.html", "templates/petition.html", "templates/hazard_steps.html", "templates/dashboard_hazards.html", "templates/dashboard_creation.html", "templates/dashboard_risks.html", "templates/dashboard_sites.html", "templates/"+name+".html"))
+		t := template.Must(template.New(name).Funcs(funcs).ParseFS(assets, pageFiles(name)...))
 		out[name] = &page{t: t}
 	}
 	return out
+}
+
+// baseFiles are parsed into every page; sharedFiles into the pages that
+// call a template one of them defines (the case page the mediation's
+// card, the dashboard its sections …), directly or through another.
+// Every page holds its own copy of the trees it parses, and the escaped
+// copies after its first answer: parsing every file into each of the
+// sixty pages kept some 50 MB of trees alive, which the collector marks
+// on every cycle.
+var (
+	baseFiles   = []string{"templates/layout.html", "templates/parts.html"}
+	sharedFiles = []string{"templates/mediation.html", "templates/petition.html", "templates/hazard_steps.html",
+		"templates/dashboard_hazards.html", "templates/dashboard_creation.html", "templates/dashboard_risks.html",
+		"templates/dashboard_sites.html"}
+)
+
+var (
+	templateCall   = regexp.MustCompile(`\{\{-?\s*(?:template|block)\s+"([^"]+)"`)
+	templateDefine = regexp.MustCompile(`\{\{-?\s*(?:define|block)\s+"([^"]+)"`)
+)
+
+// pageFiles answers the files of the page name: the base files, the
+// shared files whose templates it calls, and its own, last.
+func pageFiles(name string) []string {
+	own := "templates/" + name + ".html"
+	read := func(f string) string {
+		b, err := fs.ReadFile(assets, f)
+		if err != nil {
+			panic(err) // the files are embedded: a missing one is a build fault
+		}
+		return string(b)
+	}
+	matches := func(re *regexp.Regexp, text string) []string {
+		var out []string
+		for _, m := range re.FindAllStringSubmatch(text, -1) {
+			out = append(out, m[1])
+		}
+		return out
+	}
+	called := map[string]bool{}
+	call := func(text string) {
+		for _, n := range matches(templateCall, text) {
+			called[n] = true
+		}
+	}
+	for _, f := range append(slices.Clone(baseFiles), own) {
+		call(read(f))
+	}
+	// Until no shared file left out defines a template called.
+	taken := map[string]bool{}
+	for more := true; more; {
+		more = false
+		for _, f := range sharedFiles {
+			if taken[f] {
+				continue
+			}
+			text := read(f)
+			if slices.ContainsFunc(matches(templateDefine, text), func(n string) bool { return called[n] }) {
+				taken[f], more = true, true
+				call(text)
+			}
+		}
+	}
+	files := slices.Clone(baseFiles)
+	for _, f := range sharedFiles { // in their order, as before
+		if taken[f] {
+			files = append(files, f)
+		}
+	}
+	return append(files, own)
 }
 
 // templateFiles answers the names of the embedded templates (for tests).
