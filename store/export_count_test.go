@@ -1,6 +1,10 @@
 package store
 
-import "github.com/pingan-gov/pingan"
+import (
+	"time"
+
+	"github.com/pingan-gov/pingan"
+)
 
 // OverdueCountQuery is the count of the accepted cases overdue at $1 as
 // an inbox tab counts them (count.go): the tab's statuses, the condition
@@ -19,4 +23,19 @@ func PetitionCountQuery() (string, []any) {
 	f := pingan.CaseFilter{Status: []pingan.Status{pingan.StatusInProgress}, PetitionStages: []pingan.PetitionStage{pingan.StageReview}}
 	where := append([]string{`status IN ('in_progress')`, openStatuses}, figureFilter(&v, f, &a)...)
 	return countQuery(where, f, true, "1001"), a
+}
+
+// MapMonthQuery is the statement of the grid map of a month: the reports
+// of the month from..to of every grid under the unit at path, as
+// StatsBy(ByGrid) with the reports alone asks it.
+func MapMonthQuery(path string, from, to time.Time) (string, []any) {
+	r := &statsRead{unit: &pingan.Unit{Path: path}, nodes: []string{"", ""},
+		q: pingan.StatsQuery{Measures: pingan.MeasuresOf(pingan.MReported)}}
+	r.nodeSet = r.gridSet
+	spans := spansOf(from, to)
+	if len(spans) != 1 {
+		panic("MapMonthQuery: not one month")
+	}
+	q, a, _ := r.statement(spans[0], "node")
+	return q, a
 }

@@ -26,6 +26,7 @@ func init() {
 		{"GaugesRebuild", testGaugesRebuild},
 		{"GaugesDueIndex", testGaugesDueIndex},
 		{"CountIndexes", testCountIndexes},
+		{"MapMonthIndex", testMapMonthIndex},
 	}...)
 }
 
@@ -337,10 +338,49 @@ func testCountIndexes(t *testing.T, e *env) {
 	}
 }
 
+// The grid map of a month reads the month's rows of its grids' reports
+// alone: on SQLite along the key, a range a grid; on PostgreSQL by the
+// index by month (0054), which it takes over a scan of every month only
+// when the table and the grids are a city's — a thousand grids, ten years.
+func testMapMonthIndex(t *testing.T, e *env) {
+	want := "PRIMARY KEY"
+	if e.db.Dialect() == store.Postgres {
+		want = "tallies_reports_month_month"
+		db := e.raw(t)
+		v := e.fx.Village
+		for _, q := range []string{
+			`INSERT INTO grids (code, name, type, unit_code, region, geometry, min_lng, min_lat, max_lng, max_lat, updated_at)
+			SELECT $1 || lpad(i::text, 4, '0'), 'grid ' || i, 'community', $1, $2, '{}', 0, 0, 0, 0, now()
+			FROM generate_series(1, 1000) i`,
+			`INSERT INTO tallies_reports_month (node, month, region, kind, category, source, m_reported)
+			SELECT $1 || lpad(i::text, 4, '0'), to_char(date '2016-01-01' + m * interval '1 month', 'YYYY-MM'), $2, '', '', '', 1
+			FROM generate_series(1, 1000) i, generate_series(0, 119) m`,
+		} {
+			if _, err := db.ExecContext(ctx, q, v.Code, v.Region); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := db.ExecContext(ctx, `ANALYZE grids, units, tallies_reports_month`); err != nil {
+			t.Fatal(err)
+		}
+	}
+	q, a := store.MapMonthQuery(e.fx.City.Path, time.Date(2025, 11, 1, 0, 0, 0, 0, pingan.CST), time.Date(2025, 12, 1, 0, 0, 0, 0, pingan.CST))
+	if plan := explain(t, e, true, q, a...); !strings.Contains(plan, want) {
+		t.Errorf("the grid map of a month does not read %s:\n%s\n%s", want, q, plan)
+	}
+}
+
 // planOf answers the planner's plan of the query q, a line a step. On
 // PostgreSQL the tables of a test are small: the planner is told that a
 // scan costs.
 func planOf(t *testing.T, e *env, q string, args ...any) string {
+	t.Helper()
+	return explain(t, e, false, q, args...)
+}
+
+// explain is planOf, on PostgreSQL with scans costed as they are when
+// scans is true (for tables the test has filled).
+func explain(t *testing.T, e *env, scans bool, q string, args ...any) string {
 	t.Helper()
 	conn, err := e.raw(t).Conn(ctx)
 	if err != nil {
@@ -353,10 +393,12 @@ func planOf(t *testing.T, e *env, q string, args ...any) string {
 		if _, err := conn.ExecContext(ctx, `ANALYZE cases`); err != nil { // the statistics of 0053
 			t.Fatal(err)
 		}
-		if _, err := conn.ExecContext(ctx, `SET enable_seqscan = off`); err != nil {
-			t.Fatal(err)
+		if !scans {
+			if _, err := conn.ExecContext(ctx, `SET enable_seqscan = off`); err != nil {
+				t.Fatal(err)
+			}
+			defer conn.ExecContext(ctx, `RESET enable_seqscan`)
 		}
-		defer conn.ExecContext(ctx, `RESET enable_seqscan`)
 	}
 	rows, err := conn.QueryContext(ctx, explain+q, args...)
 	if err != nil {

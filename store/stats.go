@@ -362,14 +362,6 @@ func (r *statsRead) sum(ctx context.Context, spans []span, col string) (*sums, e
 	if len(r.nodes) == 0 {
 		return out, nil
 	}
-	// The month rows by kind alone hold the same sums in a fraction of
-	// the rows, when neither a filter nor the grouping needs the
-	// category or the source.
-	byKind := len(r.cats) == 0 && r.q.Source == "" && col != "category" && col != "source"
-	// The reports alone of many nodes, of every kind (the map's grids):
-	// the narrow rows by month and node, each node's months one range.
-	byNode := byKind && r.q.Kind == "" && col != "kind" && r.q.Measures == pingan.MeasuresOf(pingan.MReported) &&
-		(len(r.nodes) > 1 || r.nodeSet != nil)
 	// The whole years of a range of months from the year rows, a year of
 	// a city's cohorts in a tenth of the month rows — unless the sums are
 	// by month.
@@ -377,75 +369,8 @@ func (r *statsRead) sum(ctx context.Context, spans []span, col string) (*sums, e
 		spans = yearSpans(spans)
 	}
 	for _, sp := range spans {
-		switch {
-		case byNode && sp.table == monthTallies.table:
-			sp.table = reportTallies.table
-		case byNode && sp.table == yearTallies.table:
-			sp.table = reportYearTallies.table
-		case byKind && sp.table == monthTallies.table:
-			sp.table = kindTallies.table
-		case byKind && sp.table == yearTallies.table:
-			sp.table = kindYearTallies.table
-		}
-		var a args
-		// By kind too, for the rates of one kind — unless only some
-		// measures are read (NewCounts): then by the column alone, which
-		// SQLite adds up in the order it reads the nodes, unsorted.
-		kind, byKinds := "kind", ", kind"
-		if r.q.Measures != 0 {
-			kind, byKinds = "''", ""
-		}
-		group := "kind"
-		sel := "'', " + kind
-		switch {
-		case col == "month":
-			sel, group = sp.period+", "+kind, sp.period+byKinds
-		case col != "":
-			sel, group = col+", "+kind, col+byKinds
-		case r.q.Measures != 0:
-			group = ""
-		}
-		w := []string{sp.period + " >= " + a.add(sp.lo), sp.period + " < " + a.add(sp.hi)}
-		switch {
-		case len(r.nodes) == 1:
-			w = append(w, "node = "+a.add(r.nodes[0]))
-		case r.nodeSet != nil:
-			w = append(w, "node IN ("+r.nodeSet(&a)+")")
-		default:
-			ns := make([]any, len(r.nodes))
-			for i, n := range r.nodes {
-				ns[i] = n
-			}
-			w = append(w, "node IN ("+a.list(ns...)+")")
-		}
-		if r.q.Kind != "" {
-			w = append(w, "kind = "+a.add(string(r.q.Kind)))
-		}
-		if len(r.cats) > 0 {
-			cs := make([]any, len(r.cats))
-			for i, c := range r.cats {
-				cs[i] = c
-			}
-			w = append(w, "category IN ("+a.list(cs...)+")")
-		}
-		if r.q.Source != "" {
-			w = append(w, "source = "+a.add(string(r.q.Source)))
-		}
-		cols, which := sumColumns, []pingan.Measure(nil)
-		switch {
-		case r.q.Measures != 0:
-			which = r.q.Measures.List()
-			cols = sumColumnsOf(which)
-		case r.q.Kind != "":
-			// A kind's cases count none of the other kinds' own
-			// measures: fewer columns to add up.
-			which, cols = kindColumns(r.q.Kind)
-		}
-		if group != "" {
-			group = ` GROUP BY ` + group
-		}
-		rows, err := r.tx.QueryContext(ctx, `SELECT `+sel+`, `+cols+` FROM `+sp.table+` WHERE `+
-			strings.Join(w, " AND ")+group, a...)
+		q, a, which := r.statement(sp, col)
+		rows, err := r.tx.QueryContext(ctx, q, a...)
 		if err != nil {
 			return nil, err
 		}
@@ -455,6 +380,89 @@ func (r *statsRead) sum(ctx context.Context, spans []span, col string) (*sums, e
 		r.addJournal(out, sp, col)
 	}
 	return out, nil
+}
+
+// statement answers the statement that adds up the counters of the span
+// sp by col ("" for none, else a column of the counter tables), its
+// arguments and the measures it sums (every one when nil), in the order
+// of its columns after the key and the kind.
+func (r *statsRead) statement(sp span, col string) (string, args, []pingan.Measure) {
+	// The month rows by kind alone hold the same sums in a fraction of
+	// the rows, when neither a filter nor the grouping needs the
+	// category or the source.
+	byKind := len(r.cats) == 0 && r.q.Source == "" && col != "category" && col != "source"
+	// The reports alone of many nodes, of every kind (the map's grids):
+	// the narrow rows by month and node, each node's months one range.
+	byNode := byKind && r.q.Kind == "" && col != "kind" && r.q.Measures == pingan.MeasuresOf(pingan.MReported) &&
+		(len(r.nodes) > 1 || r.nodeSet != nil)
+	switch {
+	case byNode && sp.table == monthTallies.table:
+		sp.table = reportTallies.table
+	case byNode && sp.table == yearTallies.table:
+		sp.table = reportYearTallies.table
+	case byKind && sp.table == monthTallies.table:
+		sp.table = kindTallies.table
+	case byKind && sp.table == yearTallies.table:
+		sp.table = kindYearTallies.table
+	}
+	var a args
+	// By kind too, for the rates of one kind — unless only some
+	// measures are read (NewCounts): then by the column alone, which
+	// SQLite adds up in the order it reads the nodes, unsorted.
+	kind, byKinds := "kind", ", kind"
+	if r.q.Measures != 0 {
+		kind, byKinds = "''", ""
+	}
+	group := "kind"
+	sel := "'', " + kind
+	switch {
+	case col == "month":
+		sel, group = sp.period+", "+kind, sp.period+byKinds
+	case col != "":
+		sel, group = col+", "+kind, col+byKinds
+	case r.q.Measures != 0:
+		group = ""
+	}
+	w := []string{sp.period + " >= " + a.add(sp.lo), sp.period + " < " + a.add(sp.hi)}
+	switch {
+	case len(r.nodes) == 1:
+		w = append(w, "node = "+a.add(r.nodes[0]))
+	case r.nodeSet != nil:
+		w = append(w, "node IN ("+r.nodeSet(&a)+")")
+	default:
+		ns := make([]any, len(r.nodes))
+		for i, n := range r.nodes {
+			ns[i] = n
+		}
+		w = append(w, "node IN ("+a.list(ns...)+")")
+	}
+	if r.q.Kind != "" {
+		w = append(w, "kind = "+a.add(string(r.q.Kind)))
+	}
+	if len(r.cats) > 0 {
+		cs := make([]any, len(r.cats))
+		for i, c := range r.cats {
+			cs[i] = c
+		}
+		w = append(w, "category IN ("+a.list(cs...)+")")
+	}
+	if r.q.Source != "" {
+		w = append(w, "source = "+a.add(string(r.q.Source)))
+	}
+	cols, which := sumColumns, []pingan.Measure(nil)
+	switch {
+	case r.q.Measures != 0:
+		which = r.q.Measures.List()
+		cols = sumColumnsOf(which)
+	case r.q.Kind != "":
+		// A kind's cases count none of the other kinds' own
+		// measures: fewer columns to add up.
+		which, cols = kindColumns(r.q.Kind)
+	}
+	if group != "" {
+		group = ` GROUP BY ` + group
+	}
+	return `SELECT ` + sel + `, ` + cols + ` FROM ` + sp.table + ` WHERE ` + strings.Join(w, " AND ") + group, a, which
 }
 
 // addJournal adds to out the journal's counts that the span and the

@@ -1,0 +1,12 @@
+-- The grid map's reports of a month on PostgreSQL (store/stats.go, the
+-- narrow rows by month and node of 0051). The map asks the reports of one
+-- month (or a few) at a city's 1,420 grids, the grids as a subquery; the
+-- key (node, month, …) serves that as one range a grid, which SQLite takes
+-- by the words of the query, but PostgreSQL weighs 1,420 descents against
+-- one scan of the table and scans it: every month of every year, 264,192
+-- rows at ten million cases over ten years, 17 ms warm and 48 ms under a
+-- dashboard's other readers, for the 2,231 rows of one month. By month
+-- first, the month is one range (2.2 ms). The measure is left out of the
+-- index, so that a report's update of its row, which changes the measure
+-- alone, stays a heap-only update that writes no index.
+CREATE INDEX tallies_reports_month_month ON tallies_reports_month (month, node);
