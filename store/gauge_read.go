@@ -182,19 +182,15 @@ func (r *statsRead) addJournalGauges(of map[string]*pingan.OpenNow, today string
 }
 
 // gaugeFilters answers the conditions of the reading's kind, category
-// (with its subcategories) and source, over a row of the gauges or of the
-// cases.
+// (with its subcategories) and source, over a row of the gauges, of the
+// counters or of the cases.
 func (r *statsRead) gaugeFilters(a *args) []string {
 	var w []string
 	if r.q.Kind != "" {
 		w = append(w, "kind = "+a.add(string(r.q.Kind)))
 	}
 	if len(r.cats) > 0 {
-		cs := make([]any, len(r.cats))
-		for i, c := range r.cats {
-			cs[i] = c
-		}
-		w = append(w, "category IN ("+a.list(cs...)+")")
+		w = append(w, "category IN ("+a.list(anySlice(r.cats)...)+")")
 	}
 	if r.q.Source != "" {
 		w = append(w, "source = "+a.add(string(r.q.Source)))

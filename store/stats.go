@@ -430,25 +430,9 @@ func (r *statsRead) statement(sp span, col string) (string, args, []pingan.Measu
 	case r.nodeSet != nil:
 		w = append(w, "node IN ("+r.nodeSet(&a)+")")
 	default:
-		ns := make([]any, len(r.nodes))
-		for i, n := range r.nodes {
-			ns[i] = n
-		}
-		w = append(w, "node IN ("+a.list(ns...)+")")
+		w = append(w, "node IN ("+a.list(anySlice(r.nodes)...)+")")
 	}
-	if r.q.Kind != "" {
-		w = append(w, "kind = "+a.add(string(r.q.Kind)))
-	}
-	if len(r.cats) > 0 {
-		cs := make([]any, len(r.cats))
-		for i, c := range r.cats {
-			cs[i] = c
-		}
-		w = append(w, "category IN ("+a.list(cs...)+")")
-	}
-	if r.q.Source != "" {
-		w = append(w, "source = "+a.add(string(r.q.Source)))
-	}
+	w = append(w, r.gaugeFilters(&a)...) // the kind, the categories, the source: the same columns
 	cols, which := sumColumns, []pingan.Measure(nil)
 	switch {
 	case r.q.Measures != 0:
