@@ -118,11 +118,26 @@ func (e *cmdEnv) demo(args []string) error {
 // demoTwoFactor lets the demo's accounts sign in with their password
 // alone, so that anyone may try every role without an authenticator app;
 // a real deployment keeps the default (administrators and leaders enrol).
+// Their passwords do not expire either: the accounts were made when the
+// city's year of history began, so under the default policy (90 days)
+// every one of them had to change its password at its first sign-in, and
+// a load (pingan bench) was refused.
 func demoTwoFactor(e *cmdEnv, db *store.DB) error {
 	if err := db.Users.SetTOTPPolicy(e.ctx, nil, &pingan.TOTPPolicy{}); err != nil {
 		return err
 	}
 	fmt.Fprintln(e.stdout, "演示中不强制双因素认证；安全管理员可在 /admin/totp 设置需要它的角色 (two-factor sign-in is not required in the demo; the security administrator sets the roles that need it at /admin/totp)")
+	p, err := db.Security.SecurityPolicy(e.ctx)
+	if err != nil {
+		return err
+	}
+	if p.ExpiryDays != 0 {
+		p.ExpiryDays = 0
+		if err := db.Security.SetSecurityPolicy(e.ctx, nil, p); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintln(e.stdout, "演示中密码不过期；安全管理员可在 /admin/security 设置有效天数 (passwords do not expire in the demo; the security administrator sets their lifetime at /admin/security)")
 	return nil
 }
 

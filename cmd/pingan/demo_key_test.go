@@ -41,13 +41,19 @@ func TestDemoOpen311Key(t *testing.T) {
 
 // TestDemoTwoFactor: the demo's server lets every account sign in with its
 // password alone, where a fresh deployment requires two-factor sign-in of
-// its administrators and leaders.
+// its administrators and leaders, and their passwords do not expire, where
+// a fresh deployment's last 90 days.
 func TestDemoTwoFactor(t *testing.T) {
 	db := storetest.Open(t)
 	storetest.Seed(t, db)
 	ctx := context.Background()
 	if p, err := db.Users.TOTPPolicy(ctx); err != nil || len(p.Roles) == 0 {
 		t.Fatalf("a fresh deployment requires two-factor sign-in of no role: %+v %v", p, err)
+	}
+	// The fixture's passwords never expire; a deployment's, by default, do.
+	p := pingan.DefaultSecurityPolicy()
+	if err := db.Security.SetSecurityPolicy(ctx, nil, &p); err != nil {
+		t.Fatal(err)
 	}
 	var out bytes.Buffer
 	if err := demoTwoFactor(&cmdEnv{ctx: ctx, stdout: &out, stderr: &out}, db); err != nil {
@@ -56,7 +62,12 @@ func TestDemoTwoFactor(t *testing.T) {
 	if p, err := db.Users.TOTPPolicy(ctx); err != nil || len(p.Roles) != 0 {
 		t.Errorf("the demo requires two-factor sign-in of %+v (%v)", p, err)
 	}
-	if !strings.Contains(out.String(), "/admin/totp") {
-		t.Errorf("the demo does not say so:\n%s", out.String())
+	if p, err := db.Security.SecurityPolicy(ctx); err != nil || p.ExpiryDays != 0 {
+		t.Errorf("the demo's passwords expire after %d days (%v)", p.ExpiryDays, err)
+	}
+	for _, page := range []string{"/admin/totp", "/admin/security"} {
+		if !strings.Contains(out.String(), page) {
+			t.Errorf("the demo does not say so (%s):\n%s", page, out.String())
+		}
 	}
 }
