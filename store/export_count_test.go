@@ -27,15 +27,19 @@ func PetitionCountQuery() (string, []any) {
 
 // MapMonthQuery is the statement of the grid map of a month: the reports
 // of the month from..to of every grid under the unit at path, as
-// StatsBy(ByGrid) with the reports alone asks it.
-func MapMonthQuery(path string, from, to time.Time) (string, []any) {
-	r := &statsRead{unit: &pingan.Unit{Path: path}, nodes: []string{"", ""},
+// StatsBy(ByGrid) with the reports alone asks it in the words of d; and
+// on PostgreSQL the statement its transaction runs first.
+func MapMonthQuery(d Dialect, path string, from, to time.Time) (setup, q string, a []any) {
+	r := &statsRead{s: &Stats{&handle{dialect: d}}, unit: &pingan.Unit{Path: path}, nodes: []string{"", ""},
 		q: pingan.StatsQuery{Measures: pingan.MeasuresOf(pingan.MReported)}}
 	r.nodeSet = r.gridSet
 	spans := spansOf(from, to)
 	if len(spans) != 1 {
 		panic("MapMonthQuery: not one month")
 	}
-	q, a, _ := r.statement(spans[0], "node")
-	return q, a
+	q, a, _ = r.statement(spans[0], "node")
+	if d == Postgres {
+		setup = customPlans
+	}
+	return setup, q, a
 }
