@@ -109,20 +109,20 @@ func (e *cmdEnv) demo(args []string) error {
 	if err := demoOpen311Key(e, db, c.Code, f.addr); err != nil {
 		return err
 	}
-	if err := demoTwoFactor(e, db); err != nil {
+	if err := demoSignIn(e, db); err != nil {
 		return err
 	}
 	return e.listenAndServe(db, f, clock)
 }
 
-// demoTwoFactor lets the demo's accounts sign in with their password
-// alone, so that anyone may try every role without an authenticator app;
-// a real deployment keeps the default (administrators and leaders enrol).
-// Their passwords do not expire either: the accounts were made when the
-// city's year of history began, so under the default policy (90 days)
-// every one of them had to change its password at its first sign-in, and
-// a load (pingan bench) was refused.
-func demoTwoFactor(e *cmdEnv, db *store.DB) error {
+// demoSignIn lets the demo's accounts sign in with their password alone,
+// so that anyone may try every role without an authenticator app; a real
+// deployment keeps the default (administrators and leaders enrol). Their
+// passwords do not expire either: the accounts were made when the city's
+// year of history began, so under the default policy (90 days) every one
+// of them had to change its password at its first sign-in, and a load
+// (pingan bench) was refused.
+func demoSignIn(e *cmdEnv, db *store.DB) error {
 	if err := db.Users.SetTOTPPolicy(e.ctx, nil, &pingan.TOTPPolicy{}); err != nil {
 		return err
 	}

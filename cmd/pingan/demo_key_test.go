@@ -39,11 +39,11 @@ func TestDemoOpen311Key(t *testing.T) {
 	}
 }
 
-// TestDemoTwoFactor: the demo's server lets every account sign in with its
+// TestDemoSignIn: the demo's server lets every account sign in with its
 // password alone, where a fresh deployment requires two-factor sign-in of
 // its administrators and leaders, and their passwords do not expire, where
 // a fresh deployment's last 90 days.
-func TestDemoTwoFactor(t *testing.T) {
+func TestDemoSignIn(t *testing.T) {
 	db := storetest.Open(t)
 	storetest.Seed(t, db)
 	ctx := context.Background()
@@ -56,7 +56,7 @@ func TestDemoTwoFactor(t *testing.T) {
 		t.Fatal(err)
 	}
 	var out bytes.Buffer
-	if err := demoTwoFactor(&cmdEnv{ctx: ctx, stdout: &out, stderr: &out}, db); err != nil {
+	if err := demoSignIn(&cmdEnv{ctx: ctx, stdout: &out, stderr: &out}, db); err != nil {
 		t.Fatal(err)
 	}
 	if p, err := db.Users.TOTPPolicy(ctx); err != nil || len(p.Roles) != 0 {

@@ -57,10 +57,10 @@ PINGAN_DATA, PINGAN_SECRET_KEY (the key for personal data).
 
 // gcPercent is the collector's target (GOGC) unless the environment sets
 // one: a server's live heap is small (its templates, the territory) and a
-// page allocates many times it, so at Go's 100 the collector ran a few
-// times a second under load. At 200 a dashboard costs a tenth less CPU,
-// and the server's memory stays below what it was at 100 before the
-// pages parsed only the templates they call (docs/performance.md).
+// page allocates many times it (a dashboard some 10 MB), so the
+// collector's work follows the pages. At 200 a dashboard costs a tenth
+// less CPU, and the server's memory stays below what it was at 100 before
+// the pages parsed only the templates they call (docs/performance.md).
 const gcPercent = 200
 
 func main() {
