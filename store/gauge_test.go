@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"database/sql"
 	"fmt"
 	"strings"
 	"testing"
@@ -393,16 +394,7 @@ func testMapMonthIndex(t *testing.T, e *env) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer rows.Close()
-	var plan []string
-	for rows.Next() {
-		var line string
-		if err := rows.Scan(&line); err != nil {
-			t.Fatal(err)
-		}
-		plan = append(plan, line)
-	}
-	if p := strings.Join(plan, "\n"); !strings.Contains(p, want) {
+	if p := planText(t, rows); !strings.Contains(p, want) {
 		t.Errorf("the sixth run of the grid map of a month does not read %s:\n%s", want, p)
 	}
 }
@@ -441,6 +433,12 @@ func explain(t *testing.T, e *env, scans bool, q string, args ...any) string {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return planText(t, rows)
+}
+
+// planText answers the rows of an EXPLAIN, the last column of each a line.
+func planText(t *testing.T, rows *sql.Rows) string {
+	t.Helper()
 	defer rows.Close()
 	var plan []string
 	for rows.Next() {
