@@ -83,45 +83,52 @@ var (
 	templateDefine = regexp.MustCompile(`\{\{-?\s*(?:define|block)\s+"([^"]+)"`)
 )
 
+// sharedFile is a shared template file: the templates it defines and
+// those it calls.
+type sharedFile struct {
+	name           string
+	defines, calls []string
+}
+
+// shared are the sharedFiles, read once for every page's pageFiles.
+var shared = sync.OnceValue(func() []sharedFile {
+	out := make([]sharedFile, len(sharedFiles))
+	for i, f := range sharedFiles {
+		text := readTemplate(f)
+		out[i] = sharedFile{name: f, defines: templateNames(templateDefine, text), calls: templateNames(templateCall, text)}
+	}
+	return out
+})
+
+// baseCalls are the templates the base files call, read once.
+var baseCalls = sync.OnceValue(func() []string {
+	var out []string
+	for _, f := range baseFiles {
+		out = append(out, templateNames(templateCall, readTemplate(f))...)
+	}
+	return out
+})
+
 // pageFiles answers the files of the page name: the base files, the
 // shared files whose templates it calls, and its own, last.
 func pageFiles(name string) []string {
 	own := "templates/" + name + ".html"
-	read := func(f string) string {
-		b, err := fs.ReadFile(assets, f)
-		if err != nil {
-			panic(err) // the files are embedded: a missing one is a build fault
-		}
-		return string(b)
-	}
-	matches := func(re *regexp.Regexp, text string) []string {
-		var out []string
-		for _, m := range re.FindAllStringSubmatch(text, -1) {
-			out = append(out, m[1])
-		}
-		return out
-	}
 	called := map[string]bool{}
-	call := func(text string) {
-		for _, n := range matches(templateCall, text) {
+	call := func(names []string) {
+		for _, n := range names {
 			called[n] = true
 		}
 	}
-	for _, f := range append(slices.Clone(baseFiles), own) {
-		call(read(f))
-	}
+	call(baseCalls())
+	call(templateNames(templateCall, readTemplate(own)))
 	// Until no shared file left out defines a template called.
 	taken := map[string]bool{}
 	for more := true; more; {
 		more = false
-		for _, f := range sharedFiles {
-			if taken[f] {
-				continue
-			}
-			text := read(f)
-			if slices.ContainsFunc(matches(templateDefine, text), func(n string) bool { return called[n] }) {
-				taken[f], more = true, true
-				call(text)
+		for _, f := range shared() {
+			if !taken[f.name] && slices.ContainsFunc(f.defines, func(n string) bool { return called[n] }) {
+				taken[f.name], more = true, true
+				call(f.calls)
 			}
 		}
 	}
@@ -132,6 +139,24 @@ func pageFiles(name string) []string {
 		}
 	}
 	return append(files, own)
+}
+
+// readTemplate answers the text of the embedded template file f.
+func readTemplate(f string) string {
+	b, err := fs.ReadFile(assets, f)
+	if err != nil {
+		panic(err) // the files are embedded: a missing one is a build fault
+	}
+	return string(b)
+}
+
+// templateNames answers the names of the templates re finds in text.
+func templateNames(re *regexp.Regexp, text string) []string {
+	var out []string
+	for _, m := range re.FindAllStringSubmatch(text, -1) {
+		out = append(out, m[1])
+	}
+	return out
 }
 
 // templateFiles answers the names of the embedded templates (for tests).
