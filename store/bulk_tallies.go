@@ -147,29 +147,39 @@ func (b *BulkTx) AddTallies(ctx context.Context, rows []pingan.TallyRow) error {
 		return b.copyTallies(ctx, rows)
 	}
 	// A batch writes tens of thousands of rows that change a few hundred
-	// different sets of measures: one statement of all the measures the
-	// batch changes, prepared once, binds a few zeros more a row but
-	// saves preparing hundreds of texts in every transaction.
-	var all measureSet
-	for i := range rows {
-		all |= measuresOf(&rows[i].T)
-	}
-	if all == 0 {
-		return nil
-	}
+	// different sets of measures. One statement for each set would prepare
+	// hundreds of texts in every transaction; one of every measure binds
+	// and adds dozens of zeros a row. A row's measures are those of its
+	// kind (a petition's, a hazard's, a dispute's mediation, and the loop's
+	// that all share): one statement a kind, of the measures its rows
+	// change in the batch, prepared once: 22 to 33 of the 63. Rows that
+	// change none are left out, as writeTallies leaves them.
 	stmt := func(q string) (*sql.Stmt, error) { return b.prepared(ctx, q) }
 	for _, tt := range b.tallyTables() {
-		set := all
-		if tt.only != 0 {
-			set &= tt.only
-		}
-		rs := tt.project(rows)
-		for len(rs) > 0 && set != 0 {
-			n := min(len(rs), maxTallyRows)
-			if err := writeTallySet(ctx, tt, set, rs[:n], stmt); err != nil {
-				return err
+		var kinds []pingan.Kind
+		sets := map[pingan.Kind]measureSet{}
+		byKind := map[pingan.Kind][]pingan.TallyRow{}
+		for _, r := range tt.project(rows) {
+			m := measuresOf(&r.T)
+			if m == 0 {
+				continue
 			}
-			rs = rs[n:]
+			k := r.Key.Kind
+			if _, ok := sets[k]; !ok {
+				kinds = append(kinds, k)
+			}
+			sets[k] |= m
+			byKind[k] = append(byKind[k], r)
+		}
+		for _, k := range kinds {
+			rs := byKind[k]
+			for len(rs) > 0 {
+				n := min(len(rs), maxTallyRows)
+				if err := writeTallySet(ctx, tt, sets[k], rs[:n], stmt); err != nil {
+					return err
+				}
+				rs = rs[n:]
+			}
 		}
 	}
 	return nil
