@@ -407,14 +407,20 @@ func measuresOf(t *pingan.Tally) measureSet {
 // upsertTally answers the statement adding n rows to table, each with the
 // measures of set: each adds to the row of its key, or makes it. A change
 // touches a few measures, the same at each of its nodes, so it is written
-// with a few columns, not all. The texts are made once.
+// with the columns of their groups (writeTallies), not all. The texts are
+// kept (upsertTexts).
 func upsertTally(table, period string, set measureSet, n int) string {
 	k := upsertKey{table, set, n}
-	if q, ok := upsertTexts.Load(k); ok {
-		return q.(string)
+	upsertTexts.Lock()
+	defer upsertTexts.Unlock()
+	if q, ok := upsertTexts.m[k]; ok {
+		return q
+	}
+	if len(upsertTexts.m) >= maxUpsertTexts {
+		clear(upsertTexts.m)
 	}
 	q := upsertText(table, period, set, n)
-	upsertTexts.Store(k, q)
+	upsertTexts.m[k] = q
 	return q
 }
 
@@ -424,7 +430,15 @@ type upsertKey struct {
 	n     int
 }
 
-var upsertTexts sync.Map
+// upsertTexts are the texts upsertTally made, while they are fewer than
+// maxUpsertTexts: a server meets new sets of measures for as long as it
+// runs (stmt.go), so the lot is dropped when full and made again as met.
+var upsertTexts = struct {
+	sync.Mutex
+	m map[upsertKey]string
+}{m: map[upsertKey]string{}}
+
+const maxUpsertTexts = 4096
 
 func upsertText(table, period string, set measureSet, n int) string {
 	var cols []string
@@ -461,7 +475,10 @@ func upsertText(table, period string, set measureSet, n int) string {
 }
 
 // writeTallies adds rs, rows of the table's key (project), to the table,
-// rows of the same measures together.
+// rows of the same groups of measures together (measureGroups), in runs of
+// 16, 8, 4, 2 and 1 rows: a few hundred texts in all, which the writer
+// keeps prepared (stmt.go). By their exact measures and any number of rows
+// up to 16, the rows a fold of the journal adds made thousands.
 func writeTallies(ctx context.Context, tt tallyTable, rs []pingan.TallyRow, stmt func(string) (*sql.Stmt, error)) error {
 	var sets []measureSet
 	bySet := map[measureSet][]pingan.TallyRow{}
@@ -469,6 +486,10 @@ func writeTallies(ctx context.Context, tt tallyTable, rs []pingan.TallyRow, stmt
 		m := measuresOf(&r.T)
 		if m == 0 {
 			continue
+		}
+		m = widen(m)
+		if tt.only != 0 {
+			m &= tt.only
 		}
 		if _, ok := bySet[m]; !ok {
 			sets = append(sets, m)
@@ -478,7 +499,10 @@ func writeTallies(ctx context.Context, tt tallyTable, rs []pingan.TallyRow, stmt
 	for _, m := range sets {
 		rows := bySet[m]
 		for len(rows) > 0 {
-			n := min(len(rows), maxTallyRows)
+			n := maxTallyRows
+			for n > len(rows) {
+				n /= 2
+			}
 			if err := writeTallySet(ctx, tt, m, rows[:n], stmt); err != nil {
 				return err
 			}
@@ -486,6 +510,38 @@ func writeTallies(ctx context.Context, tt tallyTable, rs []pingan.TallyRow, stmt
 		}
 	}
 	return nil
+}
+
+// measureGroups are the measures that steps change together: a report's,
+// the statuses (a step moves a case from one to another), the loop's
+// others, and a dispute's, a petition's and a hazard's own.
+var measureGroups = func() []measureSet {
+	span := func(from, to pingan.Measure) measureSet {
+		var s measureSet
+		for m := from; m <= to; m++ {
+			s |= 1 << m
+		}
+		return s
+	}
+	return []measureSet{
+		1<<pingan.MReported | 1<<pingan.MSensitive,
+		span(pingan.MInReported, pingan.MInMerged),
+		span(pingan.MSigned, pingan.MDissatisfied) | 1<<pingan.MHandleHours,
+		span(pingan.MMediated, pingan.MAgreementDays),
+		span(pingan.MPetitions, pingan.MPetRecheckChanged),
+		span(pingan.MHazardMajor, pingan.MHazardMajorOpen),
+	}
+}()
+
+// widen answers the groups of measures that hold those of set.
+func widen(set measureSet) measureSet {
+	var out measureSet
+	for _, g := range measureGroups {
+		if set&g != 0 {
+			out |= g
+		}
+	}
+	return out
 }
 
 func writeTallySet(ctx context.Context, tt tallyTable, set measureSet, rs []pingan.TallyRow, stmt func(string) (*sql.Stmt, error)) error {
