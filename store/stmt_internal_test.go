@@ -5,9 +5,12 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"maps"
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -98,9 +101,9 @@ func countingStmts(db *DB) (write, read *countPrepares) {
 	return write, read
 }
 
-// TestStmtPreparedOnce: a statement of the writer met in a transaction is
-// prepared once, at the next beginWrite, and every later transaction runs
-// that one; a statement of the readers is prepared once, and the one
+// TestStmtPreparedOnce: a statement of the writer met in a second
+// transaction is prepared once, at the next beginWrite, and every later
+// transaction runs that one; a statement of the readers is prepared once, and the one
 // statement serves every reader connection at once.
 func TestStmtPreparedOnce(t *testing.T) {
 	eachDatabase(t, func(t *testing.T, db *DB) {
@@ -109,26 +112,14 @@ func TestStmtPreparedOnce(t *testing.T) {
 		const q = `SELECT count(*) FROM units WHERE level = $1`
 		var kept *sql.Stmt
 		for i := range 6 {
-			tx, err := db.beginWrite(ctx)
-			if err != nil {
-				t.Fatal(err)
-			}
-			s, err := db.stmt(ctx, tx, q)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var n int
-			if err := s.QueryRowContext(ctx, "village").Scan(&n); err != nil {
-				t.Fatalf("transaction %d: %v", i, err)
-			}
-			tx.Rollback()
+			runStmt(t, db, q)
 			db.stmts.mu.Lock()
 			got := db.stmts.stmts[q]
 			db.stmts.mu.Unlock()
 			switch {
-			case i == 0 && (got != nil || write.count(q) != 0):
-				t.Fatalf("prepared on the writer while the first transaction held it")
-			case i == 1:
+			case i < 2 && (got != nil || write.count(q) != 0):
+				t.Fatalf("transaction %d: prepared on the writer before it was met in a second one", i)
+			case i == 2:
 				kept = got
 			case i > 1 && got != kept:
 				t.Fatalf("transaction %d: the kept statement changed", i)
@@ -189,6 +180,26 @@ func TestStmtPreparedOnce(t *testing.T) {
 	})
 }
 
+// runStmt runs q, a count of units of a level, in a transaction of the
+// writer of its own, as the store runs a statement it keeps (db.stmt).
+func runStmt(t *testing.T, db *DB, q string) {
+	t.Helper()
+	ctx := context.Background()
+	tx, err := db.beginWrite(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	s, err := db.stmt(ctx, tx, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	if err := s.QueryRowContext(ctx, "village").Scan(&n); err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
+}
+
 // TestStmtInTransaction: the statement stmt answers runs in the
 // transaction it was asked for, whether met for the first time or kept:
 // what it writes is seen inside the transaction only, kept by its commit
@@ -222,7 +233,7 @@ func TestStmtInTransaction(t *testing.T) {
 				db.stmts.mu.Lock()
 				_, kept := db.stmts.stmts[ins]
 				db.stmts.mu.Unlock()
-				if kept != (i > 0) {
+				if kept != (i > 1) {
 					t.Fatalf("statement %d: kept %v", i, kept)
 				}
 				s, err := db.stmt(ctx, tx, ins)
@@ -264,7 +275,7 @@ func TestStmtClosedByClose(t *testing.T) {
 	eachDatabase(t, func(t *testing.T, db *DB) {
 		ctx := context.Background()
 		const q = `SELECT count(*) FROM units WHERE level = $1`
-		for range 2 { // the second beginWrite prepares it
+		for range 2 { // met twice: the next beginWrite prepares it
 			tx, err := db.beginWrite(ctx)
 			if err != nil {
 				t.Fatal(err)
@@ -300,6 +311,96 @@ func TestStmtClosedByClose(t *testing.T) {
 		}
 		if db.stmts.stmts != nil || db.stmts.reads != nil {
 			t.Error("the cache still keeps statements after Close")
+		}
+	})
+}
+
+// TestStmtKeptAtMost: the writer keeps a statement met in two
+// transactions, never one met once, and at most max of them: the least
+// recently run are closed, and one asked for again is prepared again. A
+// statement closed so while a transaction runs it (on PostgreSQL, whose
+// writer has many connections) still runs in that transaction.
+func TestStmtKeptAtMost(t *testing.T) {
+	eachDatabase(t, func(t *testing.T, db *DB) {
+		ctx := context.Background()
+		write, _ := countingStmts(db)
+		db.stmts.max = 3
+		text := func(i int) string { return `SELECT count(*) + ` + strconv.Itoa(i) + ` FROM units WHERE level = $1` }
+		// run runs the texts in one transaction each, the way a writer does.
+		run := func(texts ...string) {
+			t.Helper()
+			for _, q := range texts {
+				runStmt(t, db, q)
+			}
+			// What the last one left to keep is prepared at the next beginWrite.
+			tx, err := db.beginWrite(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tx.Rollback()
+		}
+		kept := func() map[string]*sql.Stmt {
+			db.stmts.mu.Lock()
+			defer db.stmts.mu.Unlock()
+			return maps.Clone(db.stmts.stmts)
+		}
+		run(text(0), text(1), text(2), text(3), text(4))
+		run(text(9))
+		if n := len(kept()); n != 0 {
+			t.Fatalf("%d statements kept after each was met once, want none", n)
+		}
+		run(text(0), text(1), text(2), text(3), text(4), text(9)) // met again: kept from the next beginWrite
+		first := kept()
+		if len(first) != 3 {
+			t.Fatalf("%d statements kept, want at most 3", len(first))
+		}
+		for _, i := range []int{3, 4, 9} { // the last three met again
+			if first[text(i)] == nil {
+				t.Errorf("statement %d not kept; kept: %v", i, slices.Collect(maps.Keys(first)))
+			}
+		}
+		run(text(2), text(4), text(5), text(5), text(6)) // 4 runs again; 5 is kept in place of 3, run least recently
+		now := kept()
+		if len(now) != 3 || now[text(4)] == nil || now[text(5)] == nil || now[text(9)] == nil {
+			t.Errorf("kept %v, want 4, 5 and 9", slices.Collect(maps.Keys(now)))
+		}
+		var n int
+		if err := first[text(3)].QueryRowContext(ctx, "village").Scan(&n); err == nil || !strings.Contains(err.Error(), "statement is closed") {
+			t.Errorf("a statement let go: %v, want statement is closed", err)
+		}
+		if n := write.count(text(6)); n != 0 {
+			t.Errorf("a statement met once was prepared %d times on the writer, want 0", n)
+		}
+		run(text(3), text(3), text(3)) // asked for again: kept again
+		if kept()[text(3)] == nil {
+			t.Error("a statement let go and met again twice is not kept again")
+		}
+		if n := write.count(text(3)); n != 2 {
+			t.Errorf("statement 3 prepared %d times on the writer, want 2", n)
+		}
+
+		if db.dialect != Postgres {
+			return
+		}
+		// On PostgreSQL: a transaction holds the kept statement of text 5
+		// while the beginWrite of others lets it go.
+		tx, err := db.beginWrite(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer tx.Rollback()
+		held, err := db.stmt(ctx, tx, text(5))
+		if err != nil {
+			t.Fatal(err)
+		}
+		run(text(7), text(7), text(8), text(8), text(10), text(10))
+		if kept()[text(5)] != nil {
+			t.Fatalf("statement 5 still kept: %v", slices.Collect(maps.Keys(kept())))
+		}
+		for range 2 {
+			if err := held.QueryRowContext(ctx, "village").Scan(&n); err != nil {
+				t.Errorf("the held statement after it was let go: %v", err)
+			}
 		}
 	})
 }
