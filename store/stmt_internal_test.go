@@ -103,8 +103,8 @@ func countingStmts(db *DB) (write, read *countPrepares) {
 
 // TestStmtPreparedOnce: a statement of the writer met in a second
 // transaction is prepared once, at the next beginWrite, and every later
-// transaction runs that one; a statement of the readers is prepared once, and the one
-// statement serves every reader connection at once.
+// transaction runs that one; a statement of the readers is prepared once,
+// and the one statement serves every reader connection at once.
 func TestStmtPreparedOnce(t *testing.T) {
 	eachDatabase(t, func(t *testing.T, db *DB) {
 		ctx := context.Background()
