@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"runtime/debug"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -214,6 +215,11 @@ func demoBulk(e *cmdEnv, db *store.DB, city string, seed uint64, n int, end time
 	}
 	fmt.Fprintf(e.stderr, "已批量写入案件 %d 件、流转记录 %d 条，%s 至 %s 上报，用时 %.1f 秒（每秒 %.0f 件）：%s (cases and timeline entries written in bulk)\n",
 		res.Cases, res.Actions, res.From.Format("2006-01-02"), res.To.Format("2006-01-02"), took, float64(res.Cases)/took, strings.Join(parts, "、"))
+	// The load's batches leave a heap of garbage (1.9 GB of RSS once
+	// 300,000 cases were written) that the collector would hand back to
+	// the system over the next minute; a server that follows starts
+	// without it.
+	debug.FreeOSMemory()
 	return nil
 }
 
