@@ -27,7 +27,7 @@ import (
 // texts a second after; kept from their first meeting and for ever, each
 // held its compiled program, and the server's memory grew by some 30 MB
 // for every 10,000 requests, without end. They are written by groups of
-// measures now (writeTallies), some 260 texts kept in all, and the bound
+// measures now (writeTallies), a few hundred texts kept in all, and the bound
 // keeps any other such texts from growing again. Met once, a text runs
 // prepared for its transaction alone.
 

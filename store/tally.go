@@ -512,9 +512,10 @@ func writeTallies(ctx context.Context, tt tallyTable, rs []pingan.TallyRow, stmt
 	return nil
 }
 
-// measureGroups are the measures that steps change together: a report's,
-// the statuses (a step moves a case from one to another), the loop's
-// others, and a dispute's, a petition's and a hazard's own.
+// measureGroups are the measures that steps change together: a report's
+// (its status 待受理 with it: most changes are reports), the other statuses
+// (a step moves a case from one to another), the loop's others, and a
+// dispute's, a petition's and a hazard's own.
 var measureGroups = func() []measureSet {
 	span := func(from, to pingan.Measure) measureSet {
 		var s measureSet
@@ -524,8 +525,8 @@ var measureGroups = func() []measureSet {
 		return s
 	}
 	return []measureSet{
-		1<<pingan.MReported | 1<<pingan.MSensitive,
-		span(pingan.MInReported, pingan.MInMerged),
+		1<<pingan.MReported | 1<<pingan.MSensitive | 1<<pingan.MInReported,
+		span(pingan.MInAccepted, pingan.MInMerged),
 		span(pingan.MSigned, pingan.MDissatisfied) | 1<<pingan.MHandleHours,
 		span(pingan.MMediated, pingan.MAgreementDays),
 		span(pingan.MPetitions, pingan.MPetRecheckChanged),
