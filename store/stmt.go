@@ -15,8 +15,9 @@ import (
 // small statements of intake; pgx keeps a statement cache per connection of
 // its own, so on PostgreSQL it changes little. The store prepares the
 // statements every report runs once, by their SQL text written at the call
-// (handle.stmt, handle.readStmt), and keeps them until Close; database/sql
-// then prepares each once on every connection that runs it.
+// (handle.stmt, handle.readStmt), and keeps them (the readers' until
+// Close, the writer's as below); database/sql then prepares each once on
+// every connection that runs it.
 //
 // The writer keeps a statement from the second time it is met, and at most
 // maxKeptStmts of them, the least recently run closed first. Besides the
