@@ -32,8 +32,8 @@ func TestBulkLoadPutsCacheBack(t *testing.T) {
 	if err := b.Commit(); err != nil {
 		t.Fatal(err)
 	}
-	if n := cache(); n != -262144 {
-		t.Fatalf("the load's cache_size %d, want -262144", n)
+	if n := cache(); n != bulkCacheSize {
+		t.Fatalf("the load's cache_size %d, want %d", n, bulkCacheSize)
 	}
 	if err := load.End(ctx); err != nil {
 		t.Fatal(err)

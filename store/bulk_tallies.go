@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -59,13 +60,17 @@ func (db *DB) BeginBulk(ctx context.Context) (*BulkTx, error) {
 		// A page cache of 256 MB instead of 2 MB on the writer's
 		// connection: the indexes of millions of cases are written at
 		// many places at once, and each page evicted is read again.
-		if _, err := tx.ExecContext(ctx, `PRAGMA cache_size = -262144`); err != nil {
+		if _, err := tx.ExecContext(ctx, `PRAGMA cache_size = `+strconv.Itoa(bulkCacheSize)); err != nil {
 			tx.Rollback()
 			return nil, err
 		}
 	}
 	return &BulkTx{db: db, tx: tx, stmts: map[string]*sql.Stmt{}}, nil
 }
+
+// bulkCacheSize is the page cache of a load's transactions on SQLite
+// (PRAGMA cache_size: negative in KiB), 256 MB.
+const bulkCacheSize = -262144
 
 // bulkRows is the rows of one INSERT of BulkTx.Insert on SQLite: a few,
 // whose parameters the driver binds fastest (stmt.go, anonymous).
