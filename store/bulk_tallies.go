@@ -17,13 +17,6 @@ import (
 // every change of a case adds them (tally.go). What is written must be what
 // the store would have written; nothing here checks it.
 
-// BulkTallies adds the counter rows — day rows; the month rows are their
-// sums — in tx, a transaction of BulkExec or BeginBulk: for a writer of
-// cases in bulk that summed their tallies (pingan.TallyChange) itself.
-func (db *DB) BulkTallies(ctx context.Context, tx *sql.Tx, rows []pingan.TallyRow) error {
-	return db.addTallies(ctx, tx, rows, tallyTables)
-}
-
 // BulkTx is one transaction of bulk writes (BeginBulk).
 type BulkTx struct {
 	db *DB
@@ -145,9 +138,16 @@ type bulkTextKey struct {
 // bulkTexts are the texts of Insert, made once.
 var bulkTexts sync.Map
 
-// AddTallies adds the counter rows in the transaction (BulkTallies; on
-// PostgreSQL copied, copyTallies).
+// AddTallies adds the counter rows — day rows; the month rows are their
+// sums — in the transaction, for a writer of cases in bulk that summed
+// their tallies (pingan.TallyChange) itself (on PostgreSQL copied,
+// copyTallies). The transaction takes the turn to fold first and keeps it
+// to its end: a fold of the journal writes the same rows in another order
+// (journal.go lockFold).
 func (b *BulkTx) AddTallies(ctx context.Context, rows []pingan.TallyRow) error {
+	if err := b.db.lockFold(ctx, b.tx); err != nil {
+		return err
+	}
 	if b.conn != nil {
 		return b.copyTallies(ctx, rows)
 	}

@@ -178,6 +178,11 @@ func (d Dialect) migrationLock() string {
 	return ""
 }
 
+// foldTurn is the statement that takes the turn to fold the journal into
+// the counters (journal.go lockFold) in a transaction on PostgreSQL, in
+// the schema of the store: one fold at a time, among every server of it.
+const foldTurn = `SELECT pg_advisory_xact_lock(74261702, hashtext(current_schema()))`
+
 // tableExists is a query answering 1 when the table $1 exists in the
 // current schema.
 func (d Dialect) tableExists() string {

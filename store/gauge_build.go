@@ -62,6 +62,11 @@ func (s *Stats) RebuildGauges(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	defer tx.Rollback()
+	// The turn to fold before the tables: a fold holding it goes on to
+	// write them (journal.go lockFold).
+	if err := s.lockFold(ctx, tx); err != nil {
+		return 0, err
+	}
 	if s.dialect == Postgres {
 		if _, err := tx.ExecContext(ctx, `LOCK TABLE gauges, gauges_kind IN EXCLUSIVE MODE`); err != nil {
 			return 0, err

@@ -237,16 +237,11 @@ func readJournal(ctx context.Context, tx *sql.Tx) (*journalRows, error) {
 const foldBatch = 4096
 
 // foldInto moves up to foldBatch rows of the journal into the counter
-// tables, in tx: it deletes them and adds their sums. On PostgreSQL rows
-// another server is moving are skipped. It answers the rows moved.
+// tables, in tx, which holds the turn to fold (lockFold): it deletes them
+// and adds their sums. It answers the rows moved.
 func (h *handle) foldInto(ctx context.Context, tx *sql.Tx) (int, error) {
-	q := `DELETE FROM tally_journal WHERE id IN (SELECT id FROM tally_journal ORDER BY id LIMIT ` +
-		fmt.Sprint(foldBatch) + `) RETURNING rows`
-	if h.dialect == Postgres {
-		q = `DELETE FROM tally_journal WHERE id IN (SELECT id FROM tally_journal ORDER BY id LIMIT ` +
-			fmt.Sprint(foldBatch) + ` FOR UPDATE SKIP LOCKED) RETURNING rows`
-	}
-	rows, err := tx.QueryContext(ctx, q)
+	rows, err := tx.QueryContext(ctx, `DELETE FROM tally_journal WHERE id IN (SELECT id FROM tally_journal ORDER BY id LIMIT `+
+		fmt.Sprint(foldBatch)+`) RETURNING rows`)
 	if err != nil {
 		return 0, err
 	}
@@ -275,6 +270,28 @@ func (h *handle) foldInto(ctx context.Context, tx *sql.Tx) (int, error) {
 	return n, h.writePending(ctx, tx, p)
 }
 
+// lockFold takes, in tx, the turn to fold: on PostgreSQL, where several
+// transactions write at once, it waits while another fold of the same
+// schema — this server's or another's — or a rebuild's drain of the
+// journal holds it, until that one ends. A fold writes the counter rows
+// of its changes by groups of measures (tally.go writeTallies), not in the
+// order of their keys, so two folds side by side would take the locks of
+// the same rows in opposite orders, and one would be cancelled as a
+// deadlock; taking turns costs nothing they did not already wait for,
+// since every fold writes the rows of the city and its day. SQLite has
+// one writer.
+func (h *handle) lockFold(ctx context.Context, tx *sql.Tx) error {
+	if h.dialect != Postgres {
+		return nil
+	}
+	s, err := h.stmt(ctx, tx, foldTurn)
+	if err != nil {
+		return err
+	}
+	_, err = s.ExecContext(ctx)
+	return err
+}
+
 // Fold moves the whole journal into the counter tables, batch after
 // batch, each in its own transaction.
 func (h *handle) Fold(ctx context.Context) error {
@@ -286,7 +303,11 @@ func (h *handle) Fold(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		n, err := h.foldInto(ctx, tx)
+		err = h.lockFold(ctx, tx)
+		var n int
+		if err == nil {
+			n, err = h.foldInto(ctx, tx)
+		}
 		if err == nil {
 			err = tx.Commit()
 		}
@@ -297,11 +318,18 @@ func (h *handle) Fold(ctx context.Context) error {
 	}
 }
 
-// drainJournal moves the whole journal into the counter tables in tx,
-// which holds the journal locked on PostgreSQL (a rebuild).
+// drainJournal moves the whole journal into the counter tables in tx (a
+// rebuild): on PostgreSQL it takes the turn to fold, unless tx holds it
+// already, and then locks the journal, in that order — a fold holding the
+// turn goes on to delete from the journal — so that no change joins it
+// until tx commits. A rebuild that locks counter tables takes the turn
+// before them too.
 func (h *handle) drainJournal(ctx context.Context, tx *sql.Tx) error {
 	if !h.journaling.Load() {
 		return nil
+	}
+	if err := h.lockFold(ctx, tx); err != nil {
+		return err
 	}
 	if h.dialect == Postgres {
 		if _, err := tx.ExecContext(ctx, `LOCK TABLE tally_journal IN EXCLUSIVE MODE`); err != nil {

@@ -114,11 +114,12 @@ func (tt tallyTable) keep(t *pingan.Tally) {
 	}
 }
 
-// project answers day rows summed into the table's rows, sorted: writers
-// take their locks in key order (the day rows come sorted; their months or
-// years in the order of their first row would not be: the second day of a
-// month may hold a region the first did not); of a table that keeps some
-// measures, the rows that change one of them, with only those.
+// project answers day rows summed into the table's rows, sorted (the day
+// rows come sorted; their months or years in the order of their first row
+// would not be: the second day of a month may hold a region the first did
+// not), so a group of measures writes its rows in the order of their keys;
+// of a table that keeps some measures, the rows that change one of them,
+// with only those.
 func (tt tallyTable) project(rows []pingan.TallyRow) []pingan.TallyRow {
 	if tt.width == len(dayLayout) {
 		return rows

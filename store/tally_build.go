@@ -241,6 +241,11 @@ func (s *Stats) rebuildMonth(ctx context.Context, m time.Time, year bool) (int64
 		return 0, err
 	}
 	defer tx.Rollback()
+	// The turn to fold before the tables: a fold holding it goes on to
+	// write them (journal.go lockFold).
+	if err := s.lockFold(ctx, tx); err != nil {
+		return 0, err
+	}
 	if s.dialect == Postgres {
 		if _, err := tx.ExecContext(ctx, `LOCK TABLE tallies_day, tallies_month, tallies_kind_month, tallies_reports_month,
 			tallies_year, tallies_kind_year, tallies_reports_year IN EXCLUSIVE MODE`); err != nil {

@@ -46,11 +46,7 @@ func TestTallyTextsFew(t *testing.T) {
 			texts[q] = true
 			return tx.PrepareContext(ctx, db.stmts.sql(q))
 		}
-		type key struct {
-			node, day string
-			kind      pingan.Kind
-		}
-		want := map[key]*pingan.Tally{}
+		want := map[dayKey]*pingan.Tally{}
 		exact := map[[2]int64]bool{} // (set, rows) as they were written before
 		rng := rand.New(rand.NewPCG(9, 9))
 		kinds := []pingan.Kind{pingan.KindService, pingan.KindDispute, pingan.KindPetition, pingan.KindHazard}
@@ -58,9 +54,9 @@ func TestTallyTextsFew(t *testing.T) {
 		// kind each, a few measures of that kind each, at random.
 		for range 300 {
 			var rs []pingan.TallyRow
-			seen := map[key]bool{}
+			seen := map[dayKey]bool{}
 			for range 1 + rng.IntN(40) {
-				k := key{string(rune('a' + rng.IntN(8))), "2026-11-2" + string(rune('1'+rng.IntN(9))), kinds[rng.IntN(len(kinds))]}
+				k := dayKey{string(rune('a' + rng.IntN(8))), "2026-11-2" + string(rune('1'+rng.IntN(9))), kinds[rng.IntN(len(kinds))]}
 				if seen[k] {
 					continue
 				}
@@ -96,33 +92,46 @@ func TestTallyTextsFew(t *testing.T) {
 			t.Errorf("%d texts, where the exact measures and rows would make %d", len(texts), len(exact))
 		}
 		t.Logf("%d texts, where the exact measures and rows would make %d", len(texts), len(exact))
-		cols := "node, day, kind, " + strings.Join(measureColumns, ", ")
-		rows, err := tx.QueryContext(ctx, `SELECT `+cols+` FROM tallies_day`)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer rows.Close()
-		got := 0
-		for rows.Next() {
-			var k key
-			var tl pingan.Tally
-			dest := []any{&k.node, &k.day, &k.kind}
-			for i := range tl {
-				dest = append(dest, &tl[i])
-			}
-			if err := rows.Scan(dest...); err != nil {
-				t.Fatal(err)
-			}
-			got++
-			if w := want[k]; w == nil || *w != tl {
-				t.Errorf("%v: %v, want %v", k, tl, w)
-			}
-		}
-		if err := rows.Err(); err != nil {
-			t.Fatal(err)
-		}
-		if got != len(want) {
-			t.Errorf("%d rows, want %d", got, len(want))
-		}
+		checkDayRows(t, tx, want)
 	})
+}
+
+// dayKey is the key of the day rows these tests write: node, day, kind.
+type dayKey struct {
+	node, day string
+	kind      pingan.Kind
+}
+
+// checkDayRows requires the day rows q reads to be want's, every measure.
+func checkDayRows(t *testing.T, q interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+}, want map[dayKey]*pingan.Tally) {
+	t.Helper()
+	rows, err := q.QueryContext(context.Background(), `SELECT node, day, kind, `+strings.Join(measureColumns, ", ")+` FROM tallies_day`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	got := 0
+	for rows.Next() {
+		var k dayKey
+		var tl pingan.Tally
+		dest := []any{&k.node, &k.day, &k.kind}
+		for i := range tl {
+			dest = append(dest, &tl[i])
+		}
+		if err := rows.Scan(dest...); err != nil {
+			t.Fatal(err)
+		}
+		got++
+		if w := want[k]; w == nil || *w != tl {
+			t.Errorf("%v: %v, want %v", k, tl, w)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if got != len(want) {
+		t.Errorf("%d rows, want %d", got, len(want))
+	}
 }
