@@ -41,10 +41,14 @@ func TestTallyTextsFew(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer tx.Rollback()
-		texts := map[string]bool{}
+		texts := map[string]*sql.Stmt{} // each prepared once, as the writer keeps them
 		stmt := func(q string) (*sql.Stmt, error) {
-			texts[q] = true
-			return tx.PrepareContext(ctx, db.stmts.sql(q))
+			if s := texts[q]; s != nil {
+				return s, nil
+			}
+			s, err := tx.PrepareContext(ctx, db.stmts.sql(q))
+			texts[q] = s
+			return s, err
 		}
 		want := map[dayKey]*pingan.Tally{}
 		exact := map[[2]int64]bool{} // (set, rows) as they were written before
