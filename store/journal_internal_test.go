@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"os"
 	"sync"
 	"testing"
 	"time"
@@ -96,14 +95,8 @@ func TestFoldsSideBySide(t *testing.T) {
 // (the other order is a deadlock: the rebuild holding a table locked,
 // waiting for the turn; the fold holding the turn, waiting for the table).
 func TestFoldTakesTurns(t *testing.T) {
-	base := os.Getenv(postgresEnv)
-	if base == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s is not set (CI=true: CI provides PostgreSQL, so this test must run)", postgresEnv)
-		}
-		t.Skipf("PostgreSQL only (SQLite has one writer): set %s to run it", postgresEnv)
-	}
-	db := openInternal(t, postgresSchema(t, base))
+	// PostgreSQL alone: SQLite has one writer.
+	db := openInternal(t, postgresSchema(t, postgresBase(t)))
 	db.HaltFolder()
 	ctx := context.Background()
 	// change journals one change of a report at a grid.

@@ -28,15 +28,23 @@ func eachDatabase(t *testing.T, test func(t *testing.T, db *DB)) {
 		test(t, openInternal(t, filepath.Join(t.TempDir(), "pingan.db")))
 	})
 	t.Run("PostgreSQL", func(t *testing.T) {
-		base := os.Getenv(postgresEnv)
-		if base == "" {
-			if os.Getenv("CI") == "true" {
-				t.Fatalf("%s is not set (CI=true: CI provides PostgreSQL, so these tests must run)", postgresEnv)
-			}
-			t.Skipf("PostgreSQL half skipped: set %s to run it", postgresEnv)
-		}
-		test(t, openInternal(t, postgresSchema(t, base)))
+		test(t, openInternal(t, postgresSchema(t, postgresBase(t))))
 	})
+}
+
+// postgresBase answers the database the tests' PostgreSQL schemas are made
+// in (PINGAN_TEST_POSTGRES); without it the test is skipped, or fails
+// under CI, which provides PostgreSQL.
+func postgresBase(t *testing.T) string {
+	t.Helper()
+	base := os.Getenv(postgresEnv)
+	if base == "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("%s is not set (CI=true: CI provides PostgreSQL, so these tests must run)", postgresEnv)
+		}
+		t.Skipf("PostgreSQL skipped: set %s to run it", postgresEnv)
+	}
+	return base
 }
 
 // postgresSchema creates a fresh schema in the database of base, dropped
